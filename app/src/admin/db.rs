@@ -1,0 +1,63 @@
+use super::{NewUser, UserSummary};
+use crate::{
+    auth::{password::PasswordHash, Role},
+    db::{flag, is_unique_violation},
+    error::AppError,
+};
+use sqlx::{AnyPool, Row};
+
+pub async fn insert_user(
+    pool: &AnyPool,
+    user: &NewUser,
+    hash: &PasswordHash,
+    now: i64,
+) -> Result<i64, AppError> {
+    sqlx::query_scalar(
+        "INSERT INTO users (username, display_name, password_hash, role, bureau_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(user.username.as_str())
+    .bind(&user.display_name)
+    .bind(hash.as_stored())
+    .bind(user.role.as_str())
+    .bind(user.bureau_id)
+    .bind(now)
+    .fetch_one(pool)
+    .await
+    .map_err(|err| match &err {
+        e if is_unique_violation(e, "users_username_key") => {
+            AppError::validation("username", "此帳號已有人使用，請換一個。")
+        }
+        sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
+            AppError::validation("bureau_id", "找不到所選的局處。")
+        }
+        _ => err.into(),
+    })
+}
+
+pub async fn list_users(pool: &AnyPool) -> Result<Vec<UserSummary>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT u.id, u.username, u.display_name, u.role, b.name AS bureau_name, u.active, \
+           u.last_login_at \
+         FROM users u LEFT JOIN bureaus b ON b.id = u.bureau_id \
+         ORDER BY u.role, b.sort_order, u.username",
+    )
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let role: String = row.try_get("role")?;
+            Ok(UserSummary {
+                id: row.try_get("id")?,
+                username: row.try_get("username")?,
+                display_name: row.try_get("display_name")?,
+                role: role
+                    .parse::<Role>()
+                    .map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+                bureau_name: row.try_get("bureau_name")?,
+                active: flag(row, "active")?,
+                last_login_at: row.try_get("last_login_at")?,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,158 @@
+use super::server_fns::{list_users, CreateUser};
+use crate::{
+    auth::{guard::RequireRole, Role},
+    components::ErrorPage,
+    reference::server_fns::list_bureaus,
+    roc::roc_datetime,
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn UsersPage() -> impl IntoView {
+    view! {
+        <Title text="使用者管理｜府會通" />
+        <RequireRole roles=&[Role::Admin] children=|_| view! { <UsersAdmin /> } />
+    }
+}
+
+#[component]
+fn UsersAdmin() -> impl IntoView {
+    let create = ServerAction::<CreateUser>::new();
+    let users = Resource::new(move || create.version().get(), |_| list_users());
+    let bureaus = Resource::new(|| (), |_| list_bureaus());
+
+    let result = move || create.value().get();
+    let field_error = move |field: &'static str| {
+        move || {
+            result()
+                .and_then(Result::err)
+                .and_then(|e| e.field_message(field))
+                .map(|m| view! { <p class="field-error">{m}</p> })
+        }
+    };
+    let form_error = move || {
+        result()
+            .and_then(Result::err)
+            .filter(|e| !matches!(e, crate::error::AppError::Validation { .. }))
+            .map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })
+    };
+    let created = move || {
+        matches!(result(), Some(Ok(_)))
+            .then(|| view! { <p class="form-ok" role="status">"已建立帳號。"</p> })
+    };
+
+    view! {
+        <h1>"使用者管理"</h1>
+        <section class="panel">
+            <h2>"使用者"</h2>
+            <Transition fallback=|| view! { <p class="loading">"載入中…"</p> }>
+                {move || Suspend::new(async move {
+                    match users.await {
+                        Ok(users) => view! { <UserTable users /> }.into_any(),
+                        Err(error) => view! { <ErrorPage error /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+        <section class="panel">
+            <h2>"新增使用者"</h2>
+            <ActionForm action=create attr:class="grid-form" attr:aria-label="新增使用者">
+                {form_error}
+                {created}
+                <label for="new-username">"帳號"</label>
+                <div>
+                    <input id="new-username" name="username" autocomplete="off" required />
+                    {field_error("username")}
+                </div>
+                <label for="new-display-name">"姓名"</label>
+                <div>
+                    <input id="new-display-name" name="display_name" required />
+                    {field_error("display_name")}
+                </div>
+                <label for="new-role">"角色"</label>
+                <div>
+                    <select id="new-role" name="role">
+                        {Role::ALL
+                            .into_iter()
+                            .map(|r| view! { <option value=r.as_str()>{r.label()}</option> })
+                            .collect_view()}
+                    </select>
+                    {field_error("role")}
+                </div>
+                <label for="new-bureau">"所屬局處"</label>
+                <div>
+                    <select id="new-bureau" name="bureau_id">
+                        <option value="">"（非局處人員）"</option>
+                        <Transition fallback=|| ()>
+                            {move || Suspend::new(async move {
+                                bureaus
+                                    .await
+                                    .unwrap_or_default()
+                                    .into_iter()
+                                    .map(|b| view! { <option value=b.id.to_string()>{b.name}</option> })
+                                    .collect_view()
+                            })}
+                        </Transition>
+                    </select>
+                    <p class="field-hint">"局處府會聯絡員與局處主管必填。"</p>
+                    {field_error("bureau_id")}
+                </div>
+                <label for="new-password">"初始密碼"</label>
+                <div>
+                    <input
+                        id="new-password"
+                        name="password"
+                        type="password"
+                        autocomplete="new-password"
+                        minlength="10"
+                        required
+                    />
+                    <p class="field-hint">"至少 10 個字元；請以安全管道交給使用者。"</p>
+                    {field_error("password")}
+                </div>
+                <div></div>
+                <div>
+                    <button type="submit" disabled=move || create.pending().get()>
+                        "建立帳號"
+                    </button>
+                </div>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn UserTable(users: Vec<super::UserSummary>) -> impl IntoView {
+    view! {
+        <table class="data-table">
+            <thead>
+                <tr>
+                    <th scope="col">"帳號"</th>
+                    <th scope="col">"姓名"</th>
+                    <th scope="col">"角色"</th>
+                    <th scope="col">"所屬局處"</th>
+                    <th scope="col">"狀態"</th>
+                    <th scope="col">"最後登入"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {users
+                    .into_iter()
+                    .map(|u| {
+                        view! {
+                            <tr>
+                                <td>{u.username}</td>
+                                <td>{u.display_name}</td>
+                                <td>{u.role.label()}</td>
+                                <td>{u.bureau_name.unwrap_or_else(|| "—".into())}</td>
+                                <td>{if u.active { "啟用" } else { "停用" }}</td>
+                                <td>{u.last_login_at.map(roc_datetime).unwrap_or_else(|| "從未登入".into())}</td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+    }
+}

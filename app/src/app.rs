@@ -1,0 +1,77 @@
+use crate::{
+    admin::pages::UsersPage,
+    auth::{guard::Auth, pages::LoginPage},
+    components::{NotFound, TopBar},
+    home::HomePage,
+};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Outlet, ParentRoute, Route, Router, Routes},
+    path, SsrMode,
+};
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="zh-Hant-TW">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Effects run only in the browser, after hydration: end-to-end tests wait for this mark.
+    Effect::new(|| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+    view! {
+        <Stylesheet id="leptos" href="/pkg/fuhuitong.css" />
+        <Title text="府會通" />
+        <Router>
+            <AppRoutes />
+        </Router>
+    }
+}
+
+/// Pages that depend on who is signed in render fully on the server before the response
+/// starts (`SsrMode::Async`), so they can answer with a redirect or a 403 status.
+#[component]
+fn AppRoutes() -> impl IntoView {
+    view! {
+        <Routes fallback=|| view! { <NotFound /> }>
+            <ParentRoute path=path!("") view=Layout>
+                <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
+                <Route path=path!("/login") view=LoginPage />
+                <Route path=path!("/admin/users") view=UsersPage ssr=SsrMode::Async />
+            </ParentRoute>
+        </Routes>
+    }
+}
+
+/// The frame around every page. It lives inside `<Routes>` because that is where a form
+/// posted without JavaScript gets its error back from the URL, and the login action
+/// created here must see it.
+#[component]
+fn Layout() -> impl IntoView {
+    Auth::provide();
+    view! {
+        <TopBar />
+        <main>
+            <Outlet />
+        </main>
+    }
+}

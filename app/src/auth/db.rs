@@ -1,0 +1,131 @@
+//! Account and login-throttle queries.
+
+use super::{password::PasswordHash, CurrentUser, Role};
+use crate::db::flag;
+use sqlx::{any::AnyRow, AnyPool, Row};
+
+const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.role, u.bureau_id, \
+     b.name AS bureau_name, u.active FROM users u LEFT JOIN bureaus b ON b.id = u.bureau_id";
+
+pub(crate) fn current_user_from_row(row: &AnyRow) -> Result<CurrentUser, sqlx::Error> {
+    let role: String = row.try_get("role")?;
+    Ok(CurrentUser {
+        id: row.try_get("id")?,
+        username: row.try_get("username")?,
+        display_name: row.try_get("display_name")?,
+        role: role
+            .parse::<Role>()
+            .map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+        bureau_id: row.try_get("bureau_id")?,
+        bureau_name: row.try_get("bureau_name")?,
+    })
+}
+
+/// An active user by id, as the session sees them.
+pub async fn active_user(pool: &AnyPool, id: i64) -> Result<Option<CurrentUser>, sqlx::Error> {
+    let row = sqlx::query(&format!("SELECT {USER_COLUMNS} WHERE u.id = $1"))
+        .bind(id)
+        .fetch_optional(pool)
+        .await?;
+    match row {
+        Some(row) if flag(&row, "active")? => Ok(Some(current_user_from_row(&row)?)),
+        _ => Ok(None),
+    }
+}
+
+/// The id and password hash of an active user, for checking a login.
+pub async fn login_candidate(
+    pool: &AnyPool,
+    username: &str,
+) -> Result<Option<(i64, PasswordHash)>, sqlx::Error> {
+    let row = sqlx::query("SELECT id, password_hash, active FROM users WHERE username = $1")
+        .bind(username)
+        .fetch_optional(pool)
+        .await?;
+    match row {
+        Some(row) if flag(&row, "active")? => Ok(Some((
+            row.try_get("id")?,
+            PasswordHash::from_stored(row.try_get("password_hash")?),
+        ))),
+        _ => Ok(None),
+    }
+}
+
+pub async fn record_login(pool: &AnyPool, user_id: i64, at: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET last_login_at = $1 WHERE id = $2")
+        .bind(at)
+        .bind(user_id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// Until when (Unix seconds) attempts under this name are refused, if they are.
+pub async fn locked_until(pool: &AnyPool, username: &str) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar::<_, Option<i64>>(
+        "SELECT locked_until FROM login_throttle WHERE username = $1",
+    )
+    .bind(username)
+    .fetch_optional(pool)
+    .await
+    .map(Option::flatten)
+}
+
+/// Counts one failure in a single statement, so that parallel attempts cannot undercount,
+/// and returns the failures within the window. Failures before `stale_before` start the
+/// count afresh.
+pub async fn record_failure(
+    pool: &AnyPool,
+    username: &str,
+    now: i64,
+    stale_before: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO login_throttle (username, failures, last_failure_at, locked_until) \
+         VALUES ($1, 1, $2, NULL) \
+         ON CONFLICT (username) DO UPDATE SET \
+           failures = CASE WHEN login_throttle.last_failure_at < $3 THEN 1 \
+                           ELSE login_throttle.failures + 1 END, \
+           last_failure_at = $2 \
+         RETURNING failures",
+    )
+    .bind(username)
+    .bind(now)
+    .bind(stale_before)
+    .fetch_one(pool)
+    .await
+}
+
+pub async fn lock(pool: &AnyPool, username: &str, until: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE login_throttle SET locked_until = $1, failures = 0 WHERE username = $2")
+        .bind(until)
+        .bind(username)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+pub async fn clear_failures(pool: &AnyPool, username: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM login_throttle WHERE username = $1")
+        .bind(username)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// Drops throttle rows that no longer lock or count, so guessed names do not pile up.
+pub async fn purge_stale_failures(
+    pool: &AnyPool,
+    now: i64,
+    stale_before: i64,
+) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query(
+        "DELETE FROM login_throttle \
+         WHERE last_failure_at < $1 AND (locked_until IS NULL OR locked_until <= $2)",
+    )
+    .bind(stale_before)
+    .bind(now)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected())
+}

@@ -1,0 +1,82 @@
+//! Login throttling: after `max_failures` wrong passwords within `lock_for`, the username is
+//! locked for `lock_for`. Counted per submitted username whether or not the account exists,
+//! so the lock message reveals nothing about which accounts exist.
+
+use chrono::{DateTime, Duration, Utc};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LockoutPolicy {
+    pub max_failures: u32,
+    pub lock_for: Duration,
+}
+
+impl Default for LockoutPolicy {
+    fn default() -> Self {
+        Self {
+            max_failures: 5,
+            lock_for: Duration::minutes(15),
+        }
+    }
+}
+
+impl LockoutPolicy {
+    /// Failures older than this no longer count towards a lock.
+    pub fn stale_before(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+        now - self.lock_for
+    }
+
+    pub fn should_lock(&self, failures_in_window: u32) -> bool {
+        failures_in_window >= self.max_failures
+    }
+
+    pub fn locked_until(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+        now + self.lock_for
+    }
+
+    /// Whole minutes left on a lock, rounded up so users are never told "0 minutes".
+    pub fn minutes_left(locked_until: DateTime<Utc>, now: DateTime<Utc>) -> Option<i64> {
+        let left = locked_until - now;
+        (left > Duration::zero()).then(|| (left.num_seconds() + 59) / 60)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(minute: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(1_710_000_000, 0).unwrap() + Duration::minutes(minute)
+    }
+
+    #[test]
+    fn four_failures_do_not_lock_but_the_fifth_does() {
+        let policy = LockoutPolicy::default();
+        assert!(!policy.should_lock(4));
+        assert!(policy.should_lock(5));
+    }
+
+    #[test]
+    fn a_lock_lasts_fifteen_minutes_by_default() {
+        let policy = LockoutPolicy::default();
+        let until = policy.locked_until(t(0));
+        assert_eq!(LockoutPolicy::minutes_left(until, t(0)), Some(15));
+        assert_eq!(LockoutPolicy::minutes_left(until, t(14)), Some(1));
+        assert_eq!(LockoutPolicy::minutes_left(until, t(15)), None);
+    }
+
+    #[test]
+    fn a_few_seconds_left_still_reads_as_one_minute() {
+        let until = t(1);
+        let now = until - Duration::seconds(5);
+        assert_eq!(LockoutPolicy::minutes_left(until, now), Some(1));
+    }
+
+    #[test]
+    fn failures_older_than_the_window_are_stale() {
+        let policy = LockoutPolicy {
+            max_failures: 3,
+            lock_for: Duration::minutes(10),
+        };
+        assert_eq!(policy.stale_before(t(30)), t(20));
+    }
+}

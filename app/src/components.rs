@@ -1,0 +1,97 @@
+//! Pieces every page uses: the top bar, the error view and the 404 page.
+
+use crate::{
+    auth::{guard::use_auth, Role},
+    error::AppError,
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+/// Sets the HTTP status of the page being rendered on the server.
+fn set_status(_code: u16) {
+    #[cfg(feature = "ssr")]
+    if let (Some(options), Ok(status)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::StatusCode::from_u16(_code),
+    ) {
+        options.set_status(status);
+    }
+}
+
+/// Shows what went wrong in words users understand; never internal details, which the
+/// error type does not carry.
+#[component]
+pub fn ErrorPage(error: AppError) -> impl IntoView {
+    set_status(error.status_code());
+    let heading = match error {
+        AppError::Forbidden => "沒有權限",
+        AppError::NotFound => "找不到頁面",
+        AppError::Unauthenticated => "請先登入",
+        _ => "發生錯誤",
+    };
+    view! {
+        <Title text=format!("{heading}｜府會通") />
+        <section class="error-page" role="alert">
+            <h1>{heading}</h1>
+            <p>{error.to_string()}</p>
+            <p>
+                <A href="/">"回到首頁"</A>
+            </p>
+        </section>
+    }
+}
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    view! { <ErrorPage error=AppError::NotFound /> }
+}
+
+/// The top bar: product name, the links the user's role may use, who is signed in, logout.
+#[component]
+pub fn TopBar() -> impl IntoView {
+    let auth = use_auth();
+    let logout = auth.logout;
+    view! {
+        <header class="topbar">
+            <A href="/" attr:class="brand">
+                "府會通"
+            </A>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    auth.user.await.ok().flatten().map(|user| {
+                        let is_admin = user.role == Role::Admin;
+                        let who = match &user.bureau_name {
+                            Some(bureau) => format!("{}（{}）", user.display_name, bureau),
+                            None => user.display_name.clone(),
+                        };
+                        view! {
+                            <nav aria-label="主選單">
+                                <A href="/">"我的工作"</A>
+                                {is_admin.then(|| view! { <A href="/admin/users">"使用者管理"</A> })}
+                            </nav>
+                            <div class="whoami">
+                                <span class="user-name">{who}</span>
+                                <span class="role-badge">{user.role.label()}</span>
+                                <ActionForm action=logout attr:class="inline-form">
+                                    <button type="submit" class="link-button">"登出"</button>
+                                </ActionForm>
+                            </div>
+                        }
+                    })
+                })}
+            </Transition>
+        </header>
+    }
+}
+
+/// A list heading with the message shown while it has nothing in it.
+#[component]
+pub fn EmptyPanel(title: &'static str, empty: &'static str) -> impl IntoView {
+    view! {
+        <section class="panel">
+            <h2>{title}</h2>
+            <p class="empty">{empty}</p>
+        </section>
+    }
+}

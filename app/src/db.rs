@@ -1,0 +1,143 @@
+//! The one place that knows there are two database backends. Everything else writes portable
+//! SQL with `$1` placeholders against [`sqlx::AnyPool`].
+
+use sqlx::{
+    any::{AnyPoolOptions, AnyRow},
+    migrate::Migrator,
+    AnyPool, Executor, Row,
+};
+use std::time::Duration;
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn of_url(url: &str) -> Option<Self> {
+        if url.starts_with("sqlite:") {
+            Some(Self::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Some(Self::Postgres)
+        } else {
+            None
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbSetupError {
+    #[error("DATABASE_URL must start with sqlite: or postgres://, got `{0}`")]
+    UnsupportedUrl(String),
+    #[error(transparent)]
+    Connect(#[from] sqlx::Error),
+    #[error(transparent)]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+/// Opens a pool. SQLite files are created when missing and every connection gets WAL,
+/// `synchronous=FULL` (a recorded reply must survive a power cut), foreign keys and a busy
+/// timeout so concurrent writers wait rather than fail.
+pub async fn connect(url: &str) -> Result<AnyPool, DbSetupError> {
+    sqlx::any::install_default_drivers();
+    let backend = Backend::of_url(url).ok_or_else(|| DbSetupError::UnsupportedUrl(url.into()))?;
+    let options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(10));
+    let pool = match backend {
+        Backend::Postgres => options.max_connections(10).connect(url).await?,
+        Backend::Sqlite => {
+            let url = if url.contains("mode=") {
+                url.to_owned()
+            } else {
+                format!("{url}{}mode=rwc", if url.contains('?') { '&' } else { '?' })
+            };
+            options
+                .max_connections(8)
+                .after_connect(|conn, _meta| {
+                    Box::pin(async move {
+                        conn.execute(
+                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+                        )
+                        .await?;
+                        Ok(())
+                    })
+                })
+                .connect(&url)
+                .await?
+        }
+    };
+    Ok(pool)
+}
+
+pub async fn migrate(pool: &AnyPool, url: &str) -> Result<(), DbSetupError> {
+    match Backend::of_url(url).ok_or_else(|| DbSetupError::UnsupportedUrl(url.into()))? {
+        Backend::Sqlite => SQLITE_MIGRATIONS.run(pool).await?,
+        Backend::Postgres => POSTGRES_MIGRATIONS.run(pool).await?,
+    }
+    Ok(())
+}
+
+/// Reads a flag column: PostgreSQL returns a boolean, SQLite an integer 0/1.
+pub fn flag(row: &AnyRow, column: &str) -> Result<bool, sqlx::Error> {
+    row.try_get::<bool, _>(column)
+        .or_else(|_| row.try_get::<i64, _>(column).map(|v| v != 0))
+}
+
+/// Whether a failed statement broke the named unique constraint. PostgreSQL names the
+/// constraint; SQLite does not, so there any unique violation of the statement counts (each
+/// caller's statement can break only the one constraint it names).
+pub fn is_unique_violation(err: &sqlx::Error, constraint: &str) -> bool {
+    match err {
+        sqlx::Error::Database(db) if db.is_unique_violation() => {
+            db.constraint().is_none_or(|name| name == constraint)
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_backend_follows_the_url_scheme() {
+        assert_eq!(
+            Backend::of_url("sqlite://data/app.db"),
+            Some(Backend::Sqlite)
+        );
+        assert_eq!(Backend::of_url("sqlite::memory:"), Some(Backend::Sqlite));
+        assert_eq!(
+            Backend::of_url("postgres://u@localhost/db"),
+            Some(Backend::Postgres)
+        );
+        assert_eq!(
+            Backend::of_url("postgresql://u@localhost/db"),
+            Some(Backend::Postgres)
+        );
+        assert_eq!(Backend::of_url("mysql://localhost/db"), None);
+    }
+
+    #[tokio::test]
+    async fn a_fresh_sqlite_database_migrates_and_enforces_foreign_keys() {
+        let dir = std::env::temp_dir().join(format!("fht-db-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let url = format!("sqlite://{}", dir.join("fk.db").display());
+        let pool = connect(&url).await.unwrap();
+        migrate(&pool, &url).await.unwrap();
+        let orphan = sqlx::query(
+            "INSERT INTO council_sessions (term_id, kind, number, starts_on, ends_on) \
+             VALUES ($1, 'regular', 1, '2024-03-01', '2024-05-31')",
+        )
+        .bind(999_i64)
+        .execute(&pool)
+        .await;
+        match orphan {
+            Err(sqlx::Error::Database(db)) => assert!(db.is_foreign_key_violation(), "{db}"),
+            other => panic!("foreign keys must be enforced, got {other:?}"),
+        }
+    }
+}

@@ -1,0 +1,143 @@
+//! The one error type that crosses the wire. Its messages are what users read (zh-TW);
+//! anything internal is logged on the server and replaced by [`AppError::Internal`].
+
+use leptos::server_fn::{
+    codec::JsonEncoding,
+    error::{FromServerFnError, ServerFnErrorErr},
+};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("請先登入。")]
+    Unauthenticated,
+    #[error("您沒有權限執行此操作。")]
+    Forbidden,
+    #[error("帳號或密碼錯誤。")]
+    InvalidCredentials,
+    #[error("登入失敗次數過多，帳號已暫時鎖定，請於 {minutes} 分鐘後再試。")]
+    LockedOut { minutes: i64 },
+    #[error("{message}")]
+    Validation { field: String, message: String },
+    #[error("找不到指定的資料。")]
+    NotFound,
+    #[error("{0}")]
+    Conflict(String),
+    #[error("送出的資料格式有誤，請重新整理頁面後再試。")]
+    BadRequest,
+    #[error("無法連線到伺服器，請檢查網路後再試。")]
+    Network,
+    #[error("系統暫時無法處理您的要求，請稍後再試。")]
+    Internal,
+}
+
+impl AppError {
+    pub fn validation(field: &str, message: impl Into<String>) -> Self {
+        Self::Validation {
+            field: field.to_owned(),
+            message: message.into(),
+        }
+    }
+
+    /// The message for one form field, if this error is about it.
+    pub fn field_message(&self, name: &str) -> Option<String> {
+        match self {
+            Self::Validation { field, message } if field == name => Some(message.clone()),
+            _ => None,
+        }
+    }
+
+    pub fn status_code(&self) -> u16 {
+        match self {
+            Self::Unauthenticated | Self::InvalidCredentials => 401,
+            Self::Forbidden => 403,
+            Self::NotFound => 404,
+            Self::Conflict(_) => 409,
+            Self::Validation { .. } => 422,
+            Self::LockedOut { .. } => 429,
+            Self::BadRequest => 400,
+            Self::Network => 503,
+            Self::Internal => 500,
+        }
+    }
+
+    /// Logs an internal failure and returns the error the user may see.
+    #[cfg(feature = "ssr")]
+    pub fn internal(context: &str, err: impl std::fmt::Display) -> Self {
+        tracing::error!("{context}: {err}");
+        Self::Internal
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        #[cfg(feature = "ssr")]
+        tracing::warn!("server fn framework error: {value}");
+        let err = match value {
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => Self::BadRequest,
+            ServerFnErrorErr::Request(_) => Self::Network,
+            _ => Self::Internal,
+        };
+        // Undecodable arguments never reach the server fn body; answer their status here.
+        #[cfg(feature = "ssr")]
+        let err = with_status::<()>(Err(err)).unwrap_err();
+        err
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    fn from(err: sqlx::Error) -> Self {
+        Self::internal("database", err)
+    }
+}
+
+/// Sets the HTTP status of a failed server-fn call from its error, so API callers see 401,
+/// 403, 422 … rather than a blanket 500. Plain form posts (no JavaScript) are left alone:
+/// they must stay a redirect back to the form, which then shows the message.
+#[cfg(feature = "ssr")]
+pub fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(err) = &result {
+        let is_form_post = leptos::prelude::use_context::<http::request::Parts>()
+            .and_then(|parts| parts.headers.get(http::header::ACCEPT).cloned())
+            .and_then(|accept| accept.to_str().ok().map(|a| a.contains("text/html")))
+            .unwrap_or(false);
+        if !is_form_post {
+            if let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+                if let Ok(status) = http::StatusCode::from_u16(err.status_code()) {
+                    options.set_status(status);
+                }
+            }
+        }
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn framework_errors_never_carry_their_internal_text_to_the_user() {
+        let err = AppError::from_server_fn_error(ServerFnErrorErr::ServerError(
+            "no such table: users".into(),
+        ));
+        assert_eq!(err, AppError::Internal);
+        assert!(!err.to_string().contains("users"));
+    }
+
+    #[test]
+    fn malformed_arguments_are_a_bad_request() {
+        let err = AppError::from_server_fn_error(ServerFnErrorErr::Args("bad".into()));
+        assert_eq!(err.status_code(), 400);
+    }
+
+    #[test]
+    fn a_validation_error_names_its_field() {
+        let err = AppError::validation("username", "請輸入帳號");
+        assert_eq!(err.field_message("username").as_deref(), Some("請輸入帳號"));
+        assert_eq!(err.field_message("password"), None);
+    }
+}

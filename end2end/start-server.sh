@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Starts the debug build on a fresh SQLite database with one user per journey role.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+target_dir="$(cd "$ROOT" && cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
+bin="$target_dir/debug/fuhuitong"
+
+export DATA_DIR="$(mktemp -d)"
+export LISTEN_ADDR="127.0.0.1:${E2E_PORT:-3100}"
+export LEPTOS_SITE_ROOT="$ROOT/target/site"
+export RUST_LOG="${RUST_LOG:-warn}"
+
+"$bin" migrate
+"$bin" seed-demo >/dev/null
+pw='e2e 測試密碼 2024'
+while read -r username role bureau; do
+  printf '%s\n' "$pw" | "$bin" create-user --username "$username" --role "$role" ${bureau:+--bureau "$bureau"}
+done <<'USERS'
+e2e-sec secretariat
+e2e-sec-nojs secretariat
+e2e-admin admin
+e2e-admin-nojs admin
+e2e-liaison bureau_liaison UDD
+USERS
+exec "$bin" serve

@@ -1,0 +1,153 @@
+//! The command line: one binary serves the app and runs the maintenance tasks.
+
+use crate::{config::Config, open_database, router, seed, spawn_housekeeping, WebSettings};
+use app::{
+    admin::{db::insert_user, NewUser},
+    auth::password::hash_password,
+    reference::db::bureau_id_by_code,
+    state::{AppState, SystemClock},
+};
+use clap::{Parser, Subcommand};
+use std::{
+    io::{BufRead, IsTerminal},
+    sync::Arc,
+};
+
+const ENV_HELP: &str = "\
+Environment (a .env file in the working directory is read too):
+  DATABASE_URL           sqlite://… or postgres://…   [default: sqlite://<DATA_DIR>/app.db]
+  DATA_DIR               folder for the embedded database          [default: data]
+  LISTEN_ADDR            address to serve on         [default: LEPTOS_SITE_ADDR or 127.0.0.1:3000]
+  COOKIE_SECURE          mark the session cookie Secure (HTTPS)    [default: false]
+  SESSION_HOURS          hours a session lasts after its last change [default: 12]
+  LOGIN_MAX_FAILURES     failed logins before a lock                [default: 5]
+  LOGIN_LOCKOUT_MINUTES  how long a lock lasts                      [default: 15]
+  RUST_LOG               log filter                                 [default: info]";
+
+/// 府會通: council liaison and interpellation tracker.
+#[derive(Debug, Parser)]
+#[command(version, after_help = ENV_HELP)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the web app (the default). Creates and migrates the database first.
+    Serve,
+    /// Create or upgrade the database schema, then exit.
+    Migrate,
+    /// Create a user. The password is asked for on the terminal, or read as the first
+    /// line of standard input when that is not a terminal.
+    CreateUser {
+        /// Login name: 3–32 lowercase letters, digits, '.', '_' or '-'.
+        #[arg(long)]
+        username: String,
+        /// One of: admin, secretariat, bureau_liaison, bureau_approver, reviewer.
+        #[arg(long)]
+        role: String,
+        /// Bureau code (e.g. UDD for 都市發展局); required for bureau_liaison and
+        /// bureau_approver. `seed-demo` loads the codes.
+        #[arg(long)]
+        bureau: Option<String>,
+        /// Name shown in the app. Defaults to the username.
+        #[arg(long)]
+        display_name: Option<String>,
+    },
+    /// Load the reference data of the seed report (29 bureaus, the 14th council's 3rd
+    /// session, fictional councilors) and one demo user per role. Prints each new demo
+    /// password once. Safe to run again.
+    SeedDemo,
+}
+
+pub async fn run(cli: Cli, config: Config) -> Result<(), Box<dyn std::error::Error>> {
+    if config.database_url.starts_with("sqlite:") {
+        std::fs::create_dir_all(&config.data_dir)?;
+    }
+    let pool = open_database(&config.database_url).await?;
+    let state = AppState {
+        db: pool,
+        clock: Arc::new(SystemClock),
+        lockout: config.lockout,
+    };
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(state, &config).await?,
+        Command::Migrate => println!("資料庫已是最新結構 (database is up to date)."),
+        Command::CreateUser {
+            username,
+            role,
+            bureau,
+            display_name,
+        } => {
+            let bureau_id = match bureau {
+                None => String::new(),
+                Some(code) => bureau_id_by_code(&state.db, &code.to_uppercase())
+                    .await?
+                    .map(|id| id.to_string())
+                    .ok_or_else(|| {
+                        format!("no bureau with code `{code}`; run seed-demo or check the code")
+                    })?,
+            };
+            let password = read_password()?;
+            let display_name = display_name.unwrap_or_else(|| username.clone());
+            let user = NewUser::parse(&username, &display_name, &role, &bureau_id, password)
+                .map_err(|e| format!("{e}"))?;
+            let hash = hash_password(&user.password).await?;
+            insert_user(&state.db, &user, &hash, state.now().timestamp())
+                .await
+                .map_err(|e| format!("{e}"))?;
+            println!("已建立使用者 {} ({})。", user.username.as_str(), user.role);
+        }
+        Command::SeedDemo => {
+            seed::seed_reference_data(&state).await?;
+            println!("已載入參考資料：29 個局處、第14屆第3次定期大會、示範議員。");
+            println!("示範帳號（密碼只顯示這一次）：");
+            for account in seed::seed_demo_users(&state).await? {
+                match account {
+                    seed::DemoAccount::Created { username, password } => {
+                        println!("  {username:<18} {password}")
+                    }
+                    seed::DemoAccount::AlreadyThere { username } => {
+                        println!("  {username:<18} （已存在，密碼不變）")
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn read_password() -> Result<String, Box<dyn std::error::Error>> {
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("密碼 (password): ")?;
+        let again = rpassword::prompt_password("再輸入一次 (again): ")?;
+        if first != again {
+            return Err("兩次輸入的密碼不同 (passwords differ)".into());
+        }
+        Ok(first)
+    } else {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+    }
+}
+
+async fn serve(state: AppState, config: &Config) -> Result<(), Box<dyn std::error::Error>> {
+    let mut leptos_options = leptos::prelude::get_configuration(None)?.leptos_options;
+    leptos_options.site_addr = config.listen_addr;
+    let web = WebSettings {
+        cookie_secure: config.cookie_secure,
+        session_hours: config.session_hours,
+    };
+    spawn_housekeeping(state.clone());
+    let app = router(state, &web, leptos_options);
+    let listener = tokio::net::TcpListener::bind(config.listen_addr).await?;
+    tracing::info!("府會通 listening on http://{}", config.listen_addr);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,195 @@
+//! Configuration from environment variables, each with a documented default
+//! (see `.env.example`). Parsing is pure so it is tested without touching the process env.
+
+use app::auth::lockout::LockoutPolicy;
+use chrono::Duration;
+use std::{net::SocketAddr, path::PathBuf};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// `DATABASE_URL`: `sqlite://…` or `postgres://…`. Default: `sqlite://<DATA_DIR>/app.db`.
+    pub database_url: String,
+    /// `DATA_DIR`: where the embedded database (and later, attachments) live. Default `data`.
+    pub data_dir: PathBuf,
+    /// `LISTEN_ADDR`, else `LEPTOS_SITE_ADDR` (set by cargo-leptos), else `127.0.0.1:3000`.
+    pub listen_addr: SocketAddr,
+    /// `COOKIE_SECURE`: mark the session cookie `Secure` (serve over HTTPS). Default `false`.
+    pub cookie_secure: bool,
+    /// `SESSION_HOURS`: a session ends this long after it was last changed. Default 12.
+    pub session_hours: i64,
+    /// `LOGIN_MAX_FAILURES` (default 5) and `LOGIN_LOCKOUT_MINUTES` (default 15).
+    pub lockout: LockoutPolicy,
+}
+
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{name}: {problem} (got `{value}`)")]
+pub struct ConfigError {
+    pub name: &'static str,
+    pub value: String,
+    pub problem: &'static str,
+}
+
+impl Config {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |name: &str| get(name).filter(|v| !v.trim().is_empty());
+        let data_dir = PathBuf::from(get("DATA_DIR").unwrap_or_else(|| "data".into()));
+        let database_url = get("DATABASE_URL")
+            .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("app.db").display()));
+        if app::db::Backend::of_url(&database_url).is_none() {
+            return Err(ConfigError {
+                name: "DATABASE_URL",
+                value: database_url,
+                problem: "must start with sqlite:// or postgres://",
+            });
+        }
+        let listen = get("LISTEN_ADDR")
+            .or_else(|| get("LEPTOS_SITE_ADDR"))
+            .unwrap_or_else(|| "127.0.0.1:3000".into());
+        let listen_addr = listen.parse().map_err(|_| ConfigError {
+            name: "LISTEN_ADDR",
+            value: listen.clone(),
+            problem: "expected host:port, e.g. 127.0.0.1:3000",
+        })?;
+        let max_failures = number(&get, "LOGIN_MAX_FAILURES", 5)?;
+        let lockout_minutes = number(&get, "LOGIN_LOCKOUT_MINUTES", 15)?;
+        Ok(Self {
+            database_url,
+            data_dir,
+            listen_addr,
+            cookie_secure: boolean(&get, "COOKIE_SECURE", false)?,
+            session_hours: number(&get, "SESSION_HOURS", 12)?.into(),
+            lockout: LockoutPolicy {
+                max_failures,
+                lock_for: Duration::minutes(lockout_minutes.into()),
+            },
+        })
+    }
+}
+
+fn number(
+    get: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+    default: u32,
+) -> Result<u32, ConfigError> {
+    match get(name) {
+        None => Ok(default),
+        Some(v) => match v.trim().parse::<u32>() {
+            Ok(n) if n > 0 => Ok(n),
+            _ => Err(ConfigError {
+                name,
+                value: v,
+                problem: "expected a whole number greater than 0",
+            }),
+        },
+    }
+}
+
+fn boolean(
+    get: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+    default: bool,
+) -> Result<bool, ConfigError> {
+    match get(name).map(|v| v.trim().to_lowercase()) {
+        None => Ok(default),
+        Some(v) if ["1", "true", "yes", "on"].contains(&v.as_str()) => Ok(true),
+        Some(v) if ["0", "false", "no", "off"].contains(&v.as_str()) => Ok(false),
+        Some(v) => Err(ConfigError {
+            name,
+            value: v,
+            problem: "expected true or false",
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let vars: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|k| vars.get(k).cloned())
+    }
+
+    #[test]
+    fn with_nothing_set_it_runs_on_sqlite_in_the_data_folder() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.database_url, "sqlite://data/app.db");
+        assert_eq!(c.listen_addr, "127.0.0.1:3000".parse().unwrap());
+        assert!(!c.cookie_secure);
+        assert_eq!(c.session_hours, 12);
+        assert_eq!(c.lockout, LockoutPolicy::default());
+    }
+
+    #[test]
+    fn the_data_folder_moves_the_default_database() {
+        let c = config(&[("DATA_DIR", "/var/lib/fht")]).unwrap();
+        assert_eq!(c.database_url, "sqlite:///var/lib/fht/app.db");
+    }
+
+    #[test]
+    fn a_postgres_url_is_taken_as_given() {
+        let c = config(&[("DATABASE_URL", "postgres://app@db/fht")]).unwrap();
+        assert_eq!(c.database_url, "postgres://app@db/fht");
+    }
+
+    #[test]
+    fn an_unknown_database_scheme_is_refused() {
+        let err = config(&[("DATABASE_URL", "mysql://x")]).unwrap_err();
+        assert_eq!(err.name, "DATABASE_URL");
+    }
+
+    #[test]
+    fn listen_addr_wins_over_the_cargo_leptos_address() {
+        let c = config(&[
+            ("LISTEN_ADDR", "0.0.0.0:8080"),
+            ("LEPTOS_SITE_ADDR", "127.0.0.1:3000"),
+        ])
+        .unwrap();
+        assert_eq!(c.listen_addr.port(), 8080);
+    }
+
+    #[test]
+    fn lockout_rules_are_configurable() {
+        let c = config(&[("LOGIN_MAX_FAILURES", "3"), ("LOGIN_LOCKOUT_MINUTES", "30")]).unwrap();
+        assert_eq!(c.lockout.max_failures, 3);
+        assert_eq!(c.lockout.lock_for, Duration::minutes(30));
+    }
+
+    #[test]
+    fn nonsense_values_are_refused_with_the_variable_named() {
+        assert_eq!(
+            config(&[("COOKIE_SECURE", "maybe")]).unwrap_err().name,
+            "COOKIE_SECURE"
+        );
+        assert_eq!(
+            config(&[("LOGIN_MAX_FAILURES", "0")]).unwrap_err().name,
+            "LOGIN_MAX_FAILURES"
+        );
+        assert_eq!(
+            config(&[("LISTEN_ADDR", "localhost")]).unwrap_err().name,
+            "LISTEN_ADDR"
+        );
+    }
+
+    #[test]
+    fn secure_cookies_can_be_switched_on() {
+        assert!(config(&[("COOKIE_SECURE", "true")]).unwrap().cookie_secure);
+        assert!(config(&[("COOKIE_SECURE", "1")]).unwrap().cookie_secure);
+    }
+
+    #[test]
+    fn blank_values_count_as_unset() {
+        assert_eq!(
+            config(&[("DATABASE_URL", "  ")]).unwrap().database_url,
+            "sqlite://data/app.db"
+        );
+    }
+}

@@ -1,0 +1,84 @@
+//! The web server: configuration, the axum router around the Leptos app, and the
+//! command-line tasks (migrate, create-user, seed-demo).
+
+pub mod cli;
+pub mod config;
+pub mod csrf;
+pub mod seed;
+
+use app::{
+    app::{shell, App},
+    auth::{db::purge_stale_failures, session::DbSessionStore},
+    state::AppState,
+};
+use axum::{middleware, Router};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use sqlx::AnyPool;
+use std::time::Duration;
+use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
+
+/// The name of the session cookie.
+pub const SESSION_COOKIE: &str = "fht_session";
+
+/// What the router needs beyond the app state.
+#[derive(Debug, Clone)]
+pub struct WebSettings {
+    pub cookie_secure: bool,
+    pub session_hours: i64,
+}
+
+/// Opens the database named by the URL, creating and migrating it as needed.
+pub async fn open_database(url: &str) -> Result<AnyPool, app::db::DbSetupError> {
+    let pool = app::db::connect(url).await?;
+    app::db::migrate(&pool, url).await?;
+    Ok(pool)
+}
+
+pub fn router(state: AppState, web: &WebSettings, leptos_options: LeptosOptions) -> Router {
+    let routes = generate_route_list(App);
+    let context = {
+        let state = state.clone();
+        move || provide_context(state.clone())
+    };
+    let sessions = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
+        .with_name(SESSION_COOKIE)
+        .with_http_only(true)
+        .with_same_site(SameSite::Strict)
+        .with_secure(web.cookie_secure)
+        .with_expiry(Expiry::OnInactivity(time::Duration::hours(
+            web.session_hours,
+        )));
+
+    Router::new()
+        .leptos_routes_with_context(&leptos_options, routes, context.clone(), {
+            let options = leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context(
+            context, shell,
+        ))
+        .layer(sessions)
+        .layer(middleware::from_fn(csrf::refuse_cross_site))
+        .with_state(leptos_options)
+}
+
+/// Deletes expired sessions and stale login failures now and then. Every app server may
+/// run it: the deletes are idempotent, so several at once do no harm.
+pub fn spawn_housekeeping(state: AppState) {
+    tokio::spawn(async move {
+        let store = DbSessionStore::new(state.db.clone());
+        let mut tick = tokio::time::interval(Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            let now = state.now();
+            if let Err(e) = store.delete_expired(now.timestamp()).await {
+                tracing::warn!("session cleanup failed: {e}");
+            }
+            let stale = state.lockout.stale_before(now).timestamp();
+            if let Err(e) = purge_stale_failures(&state.db, now.timestamp(), stale).await {
+                tracing::warn!("login throttle cleanup failed: {e}");
+            }
+        }
+    });
+}

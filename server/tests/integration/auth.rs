@@ -1,0 +1,220 @@
+use crate::harness::{location, set_cookie, TestApp, PASSWORD};
+use reqwest::{header, StatusCode};
+
+#[tokio::test]
+async fn a_user_with_the_right_password_is_signed_in_and_sees_their_start_page() {
+    let app = TestApp::spawn().await;
+    app.create_user("chen.sec", "secretariat", None).await;
+    let client = app.client();
+
+    let res = app.login(&client, "Chen.Sec", PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(location(&res).as_deref(), Some("/"));
+
+    let home = app.page(&client, "/").await;
+    assert_eq!(home.status(), StatusCode::OK);
+    let body = home.text().await.unwrap();
+    assert!(body.contains("我的工作"), "{body}");
+    assert!(body.contains("待分派案件"));
+}
+
+#[tokio::test]
+async fn the_session_cookie_is_http_only_and_same_site_strict() {
+    let app = TestApp::spawn().await;
+    app.create_user("chen.sec", "secretariat", None).await;
+    let res = app.login(&app.client(), "chen.sec", PASSWORD).await;
+    let cookie = set_cookie(&res).expect("a session cookie");
+    assert!(cookie.starts_with("fht_session="), "{cookie}");
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    assert!(cookie.contains("SameSite=Strict"), "{cookie}");
+    assert!(!cookie.contains("Secure"), "{cookie}");
+}
+
+#[tokio::test]
+async fn the_session_cookie_is_secure_when_configured() {
+    let app = TestApp::spawn_with(true).await;
+    app.create_user("chen.sec", "secretariat", None).await;
+    let res = app.login(&app.client(), "chen.sec", PASSWORD).await;
+    assert!(set_cookie(&res).unwrap().contains("Secure"));
+}
+
+#[tokio::test]
+async fn each_login_starts_a_new_session_id() {
+    let app = TestApp::spawn().await;
+    app.create_user("chen.sec", "secretariat", None).await;
+    let client = app.client();
+    let first = set_cookie(&app.login(&client, "chen.sec", PASSWORD).await).unwrap();
+    let second = set_cookie(&app.login(&client, "chen.sec", PASSWORD).await).unwrap();
+    let id = |c: &str| c.split(';').next().unwrap().to_owned();
+    assert_ne!(id(&first), id(&second));
+}
+
+#[tokio::test]
+async fn a_wrong_password_and_an_unknown_user_get_the_same_answer() {
+    let app = TestApp::spawn().await;
+    app.create_user("chen.sec", "secretariat", None).await;
+
+    let wrong = app
+        .login(&app.client(), "chen.sec", "not the password")
+        .await;
+    let unknown = app.login(&app.client(), "nobody", "not the password").await;
+
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(unknown.status(), StatusCode::UNAUTHORIZED);
+    let wrong = wrong.text().await.unwrap();
+    assert_eq!(wrong, unknown.text().await.unwrap());
+    assert!(wrong.contains("InvalidCredentials"), "{wrong}");
+}
+
+#[tokio::test]
+async fn five_wrong_passwords_lock_the_account_for_fifteen_minutes() {
+    let app = TestApp::spawn().await;
+    app.create_user("chen.sec", "secretariat", None).await;
+    let client = app.client();
+
+    for attempt in 1..=4 {
+        let res = app.login(&client, "chen.sec", "wrong password").await;
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "attempt {attempt}");
+    }
+    let fifth = app.login(&client, "chen.sec", "wrong password").await;
+    assert_eq!(fifth.status(), StatusCode::TOO_MANY_REQUESTS);
+
+    let right = app.login(&client, "chen.sec", PASSWORD).await;
+    assert_eq!(right.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(right.text().await.unwrap().contains("\"minutes\":15"));
+
+    app.advance(14);
+    let still = app.login(&client, "chen.sec", PASSWORD).await;
+    assert_eq!(still.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(still.text().await.unwrap().contains("\"minutes\":1"));
+
+    app.advance(1);
+    let after = app.login(&client, "chen.sec", PASSWORD).await;
+    assert_eq!(after.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn unknown_usernames_lock_just_like_real_ones() {
+    let app = TestApp::spawn().await;
+    for _ in 0..5 {
+        app.login(&app.client(), "ghost", "guess").await;
+    }
+    let res = app.login(&app.client(), "ghost", "guess").await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn failures_spread_over_more_than_the_window_do_not_lock() {
+    let app = TestApp::spawn().await;
+    app.create_user("chen.sec", "secretariat", None).await;
+    for _ in 0..4 {
+        app.login(&app.client(), "chen.sec", "wrong password").await;
+    }
+    app.advance(16);
+    let res = app.login(&app.client(), "chen.sec", "wrong password").await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn a_successful_login_clears_earlier_failures() {
+    let app = TestApp::spawn().await;
+    app.create_user("chen.sec", "secretariat", None).await;
+    for _ in 0..4 {
+        app.login(&app.client(), "chen.sec", "wrong password").await;
+    }
+    assert_eq!(
+        app.login(&app.client(), "chen.sec", PASSWORD)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let res = app.login(&app.client(), "chen.sec", "wrong password").await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn logging_out_ends_the_session_on_the_server() {
+    let app = TestApp::spawn().await;
+    let client = app.signed_in("chen.sec", "secretariat", None).await;
+    let cookie = set_cookie(&app.login(&client, "chen.sec", PASSWORD).await).unwrap();
+    let pair = cookie.split(';').next().unwrap().to_owned();
+
+    let res = client.post(app.url("/api/logout")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(location(&res).as_deref(), Some("/login"));
+
+    // Replaying the old cookie by hand must not bring the session back.
+    let replay = app
+        .client()
+        .get(app.url("/"))
+        .header(header::ACCEPT, "text/html")
+        .header(header::COOKIE, pair)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(replay.status(), StatusCode::FOUND);
+    assert_eq!(location(&replay).as_deref(), Some("/login"));
+}
+
+#[tokio::test]
+async fn a_login_form_posted_without_javascript_redirects_back_with_the_error() {
+    let app = TestApp::spawn().await;
+    let res = app
+        .client()
+        .post(app.url("/api/login"))
+        .header(header::ACCEPT, "text/html")
+        .header(header::REFERER, app.url("/login"))
+        .form(&[("username", "nobody"), ("password", "whatever")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FOUND);
+    let to = location(&res).unwrap();
+    assert!(to.contains("/login?") && to.contains("__err="), "{to}");
+
+    let page = app
+        .client()
+        .get(&to)
+        .header(header::ACCEPT, "text/html")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("帳號或密碼錯誤"), "{page}");
+}
+
+#[tokio::test]
+async fn a_login_form_posted_without_javascript_lands_on_the_start_page() {
+    let app = TestApp::spawn().await;
+    app.create_user("chen.sec", "secretariat", None).await;
+    let res = app
+        .client()
+        .post(app.url("/api/login"))
+        .header(header::ACCEPT, "text/html")
+        .header(header::REFERER, app.url("/login"))
+        .form(&[("username", "chen.sec"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FOUND);
+    assert_eq!(location(&res).as_deref(), Some("/"));
+}
+
+#[tokio::test]
+async fn a_deactivated_user_can_neither_log_in_nor_keep_their_session() {
+    let app = TestApp::spawn().await;
+    let client = app.signed_in("chen.sec", "secretariat", None).await;
+    sqlx::query("UPDATE users SET active = $1 WHERE username = $2")
+        .bind(false)
+        .bind("chen.sec")
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+
+    let home = app.page(&client, "/").await;
+    assert_eq!(location(&home).as_deref(), Some("/login"));
+    let again = app.login(&app.client(), "chen.sec", PASSWORD).await;
+    assert_eq!(again.status(), StatusCode::UNAUTHORIZED);
+}

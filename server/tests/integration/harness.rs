@@ -1,0 +1,169 @@
+use app::{
+    admin::{db::insert_user, NewUser},
+    auth::{lockout::LockoutPolicy, password::hash_password},
+    reference::db::bureau_id_by_code,
+    state::{AppState, ManualClock},
+};
+use chrono::{DateTime, Duration};
+use leptos::prelude::LeptosOptions;
+use reqwest::{header, redirect::Policy, Client, Response};
+use server::{open_database, router, WebSettings};
+use sqlx::Executor;
+use std::{
+    net::SocketAddr,
+    sync::{
+        atomic::{AtomicU32, Ordering},
+        Arc,
+    },
+};
+
+pub const PASSWORD: &str = "府會通 correct horse";
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub clock: Arc<ManualClock>,
+    pub state: AppState,
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+/// A database no other test touches: a new SQLite file, or a new PostgreSQL database.
+async fn fresh_database_url() -> String {
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    let name = format!("fht_test_{}_{}_{n}", std::process::id(), rand_suffix());
+    match std::env::var("TEST_POSTGRES_URL") {
+        Ok(admin_url) if !admin_url.is_empty() => {
+            let admin = app::db::connect(&admin_url)
+                .await
+                .expect("connect to PostgreSQL");
+            admin
+                .execute(format!("CREATE DATABASE {name}").as_str())
+                .await
+                .expect("create test database");
+            admin.close().await;
+            let (base, _) = admin_url
+                .rsplit_once('/')
+                .expect("URL with a database name");
+            format!("{base}/{name}")
+        }
+        _ => {
+            let dir = std::env::temp_dir().join("fht-tests");
+            std::fs::create_dir_all(&dir).unwrap();
+            format!("sqlite://{}", dir.join(format!("{name}.db")).display())
+        }
+    }
+}
+
+fn rand_suffix() -> u32 {
+    use std::hash::{BuildHasher, RandomState};
+    RandomState::new().hash_one(std::time::SystemTime::now()) as u32
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        Self::spawn_with(false).await
+    }
+
+    pub async fn spawn_with(cookie_secure: bool) -> Self {
+        // Server logs show up under a failing test only.
+        let _ = tracing_subscriber::fmt()
+            .with_test_writer()
+            .with_env_filter("warn")
+            .try_init();
+        let url = fresh_database_url().await;
+        let db = open_database(&url).await.expect("open test database");
+        let clock = Arc::new(ManualClock::new(
+            DateTime::from_timestamp(1_710_460_800, 0).unwrap(), // 2024-03-15 08:00 Taipei
+        ));
+        let state = AppState {
+            db,
+            clock: clock.clone(),
+            lockout: LockoutPolicy::default(),
+        };
+        server::seed::seed_reference_data(&state).await.unwrap();
+        let web = WebSettings {
+            cookie_secure,
+            session_hours: 12,
+        };
+        let options = LeptosOptions::builder().output_name("fuhuitong").build();
+        let app = router(state.clone(), &web, options);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        Self { addr, clock, state }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    /// A browser-like client with its own cookie jar that does not follow redirects,
+    /// so tests can see them.
+    pub fn client(&self) -> Client {
+        Client::builder()
+            .cookie_store(true)
+            .redirect(Policy::none())
+            .build()
+            .unwrap()
+    }
+
+    pub async fn create_user(&self, username: &str, role: &str, bureau_code: Option<&str>) {
+        let bureau_id = match bureau_code {
+            Some(code) => bureau_id_by_code(&self.state.db, code)
+                .await
+                .unwrap()
+                .unwrap()
+                .to_string(),
+            None => String::new(),
+        };
+        let user = NewUser::parse(username, username, role, &bureau_id, PASSWORD.into()).unwrap();
+        let hash = hash_password(&user.password).await.unwrap();
+        insert_user(&self.state.db, &user, &hash, 0).await.unwrap();
+    }
+
+    /// Gets a page as a browser navigation does (`Accept: text/html`), which is what makes
+    /// the server answer redirects with a real 302.
+    pub async fn page(&self, client: &Client, path: &str) -> Response {
+        client
+            .get(self.url(path))
+            .header(header::ACCEPT, "text/html,application/xhtml+xml")
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Posts the login server fn as the hydrated app does (no `Accept: text/html`).
+    pub async fn login(&self, client: &Client, username: &str, password: &str) -> Response {
+        client
+            .post(self.url("/api/login"))
+            .form(&[("username", username), ("password", password)])
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Creates a user of `role` and returns a client signed in as them.
+    pub async fn signed_in(&self, username: &str, role: &str, bureau: Option<&str>) -> Client {
+        self.create_user(username, role, bureau).await;
+        let client = self.client();
+        let res = self.login(&client, username, PASSWORD).await;
+        assert!(res.status().is_success(), "login failed: {}", res.status());
+        client
+    }
+
+    pub fn advance(&self, minutes: i64) {
+        self.clock.advance(Duration::minutes(minutes));
+    }
+}
+
+pub fn set_cookie(res: &Response) -> Option<String> {
+    res.headers()
+        .get(header::SET_COOKIE)
+        .map(|v| v.to_str().unwrap().to_owned())
+}
+
+pub fn location(res: &Response) -> Option<String> {
+    res.headers()
+        .get(header::LOCATION)
+        .map(|v| v.to_str().unwrap().to_owned())
+}

@@ -1,0 +1,9 @@
+//! Integration tests: the real router on port 0 with a fresh database, spoken to over HTTP.
+//! Run on SQLite by default; on PostgreSQL when `TEST_POSTGRES_URL` names a server where the
+//! test user may create databases (the test command sets this up).
+
+mod accounts;
+mod auth;
+mod harness;
+mod pages;
+mod security;

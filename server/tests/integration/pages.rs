@@ -1,0 +1,79 @@
+use crate::harness::{location, TestApp};
+use reqwest::StatusCode;
+
+#[tokio::test]
+async fn the_login_page_is_served_in_traditional_chinese() {
+    let app = TestApp::spawn().await;
+    let res = app.page(&app.client(), "/login").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let body = res.text().await.unwrap();
+    assert!(body.contains(r#"lang="zh-Hant-TW""#));
+    assert!(body.contains("帳號") && body.contains("密碼") && body.contains("登入"));
+}
+
+#[tokio::test]
+async fn someone_not_signed_in_is_sent_to_the_login_page() {
+    let app = TestApp::spawn().await;
+    for path in ["/", "/admin/users"] {
+        let res = app.page(&app.client(), path).await;
+        assert_eq!(res.status(), StatusCode::FOUND, "{path}");
+        assert_eq!(location(&res).as_deref(), Some("/login"), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn the_user_admin_page_refuses_every_role_but_admin() {
+    let app = TestApp::spawn().await;
+    for (name, role, bureau) in [
+        ("sec", "secretariat", None),
+        ("liaison", "bureau_liaison", Some("UDD")),
+        ("approver", "bureau_approver", Some("DOT")),
+        ("reviewer", "reviewer", None),
+    ] {
+        let client = app.signed_in(name, role, bureau).await;
+        let res = app.page(&client, "/admin/users").await;
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{role}");
+        let body = res.text().await.unwrap();
+        assert!(body.contains("沒有權限"), "{role}");
+        assert!(!body.contains("新增使用者"), "{role} must not see the form");
+    }
+}
+
+#[tokio::test]
+async fn an_admin_sees_the_user_list() {
+    let app = TestApp::spawn().await;
+    let client = app.signed_in("root.admin", "admin", None).await;
+    app.create_user("lin.udd", "bureau_liaison", Some("UDD"))
+        .await;
+    let res = app.page(&client, "/admin/users").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let body = res.text().await.unwrap();
+    assert!(body.contains("使用者管理"));
+    assert!(
+        body.contains("lin.udd") && body.contains("都市發展局"),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn a_bureau_user_sees_their_bureau_on_their_start_page() {
+    let app = TestApp::spawn().await;
+    let client = app
+        .signed_in("lin.udd", "bureau_liaison", Some("UDD"))
+        .await;
+    let body = app.page(&client, "/").await.text().await.unwrap();
+    assert!(body.contains("都市發展局"), "{body}");
+    assert!(body.contains("本局待辦案件"));
+    assert!(
+        !body.contains("使用者管理"),
+        "no admin link for bureau users"
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_page_answers_404_in_chinese() {
+    let app = TestApp::spawn().await;
+    let res = app.page(&app.client(), "/no/such/page").await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert!(res.text().await.unwrap().contains("找不到"));
+}
