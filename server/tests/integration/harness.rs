@@ -28,7 +28,7 @@ pub struct TestApp {
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
 /// A database no other test touches: a new SQLite file, or a new PostgreSQL database.
-async fn fresh_database_url() -> String {
+pub async fn fresh_database_url() -> String {
     let n = COUNTER.fetch_add(1, Ordering::SeqCst);
     let name = format!("fht_test_{}_{}_{n}", std::process::id(), rand_suffix());
     match std::env::var("TEST_POSTGRES_URL") {
@@ -65,13 +65,21 @@ impl TestApp {
     }
 
     pub async fn spawn_with(cookie_secure: bool) -> Self {
+        Self::start(&fresh_database_url().await, cookie_secure).await
+    }
+
+    /// Serves a database that a test prepared some other way (e.g. with the CLI).
+    pub async fn spawn_on(url: &str) -> Self {
+        Self::start(url, false).await
+    }
+
+    async fn start(url: &str, cookie_secure: bool) -> Self {
         // Server logs show up under a failing test only.
         let _ = tracing_subscriber::fmt()
             .with_test_writer()
             .with_env_filter("warn")
             .try_init();
-        let url = fresh_database_url().await;
-        let db = open_database(&url).await.expect("open test database");
+        let db = open_database(url).await.expect("open test database");
         let clock = Arc::new(ManualClock::new(
             DateTime::from_timestamp(1_710_460_800, 0).unwrap(), // 2024-03-15 08:00 Taipei
         ));

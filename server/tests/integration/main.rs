@@ -4,6 +4,7 @@
 
 mod accounts;
 mod auth;
+mod cli;
 mod harness;
 mod pages;
 mod security;

@@ -1,0 +1,123 @@
+use crate::harness::{fresh_database_url, TestApp};
+use std::{
+    io::Write,
+    process::{Command, Output, Stdio},
+};
+
+const BIN: &str = env!("CARGO_BIN_EXE_fuhuitong");
+
+fn run(database_url: &str, args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .env("DATABASE_URL", database_url)
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn help_explains_every_subcommand_and_the_environment() {
+    let out = Command::new(BIN).arg("--help").output().unwrap();
+    assert!(out.status.success());
+    let help = text(&out.stdout);
+    for word in [
+        "serve",
+        "migrate",
+        "create-user",
+        "seed-demo",
+        "DATABASE_URL",
+        "COOKIE_SECURE",
+    ] {
+        assert!(help.contains(word), "--help lacks {word}:\n{help}");
+    }
+    let create = text(
+        &Command::new(BIN)
+            .args(["create-user", "--help"])
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    for flag in ["--username", "--role", "--bureau", "--display-name"] {
+        assert!(create.contains(flag), "create-user --help lacks {flag}");
+    }
+}
+
+#[tokio::test]
+async fn seed_demo_then_create_user_from_stdin_gives_an_account_that_logs_in() {
+    let url = fresh_database_url().await;
+    let seeded = run(&url, &["seed-demo"], "");
+    assert!(seeded.status.success(), "{}", text(&seeded.stderr));
+    let printed = text(&seeded.stdout);
+    for name in [
+        "demo-admin",
+        "demo-secretariat",
+        "demo-liaison",
+        "demo-approver",
+        "demo-reviewer",
+    ] {
+        assert!(printed.contains(name), "{printed}");
+    }
+
+    let again = text(&run(&url, &["seed-demo"], "").stdout);
+    assert!(
+        again.contains("已存在"),
+        "a second seed keeps passwords: {again}"
+    );
+
+    let created = run(
+        &url,
+        &[
+            "create-user",
+            "--username",
+            "kuo.dot",
+            "--role",
+            "bureau_liaison",
+            "--bureau",
+            "dot",
+        ],
+        "交通局 聯絡員 密碼\n",
+    );
+    assert!(created.status.success(), "{}", text(&created.stderr));
+
+    let app = TestApp::spawn_on(&url).await;
+    let res = app
+        .login(&app.client(), "kuo.dot", "交通局 聯絡員 密碼")
+        .await;
+    assert_eq!(res.status(), reqwest::StatusCode::OK);
+}
+
+#[tokio::test]
+async fn create_user_refuses_a_bureau_role_without_a_bureau_and_says_why() {
+    let url = fresh_database_url().await;
+    let out = run(
+        &url,
+        &[
+            "create-user",
+            "--username",
+            "kuo.dot",
+            "--role",
+            "bureau_liaison",
+        ],
+        "long enough password\n",
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("局處人員須選擇所屬局處"),
+        "{}",
+        text(&out.stderr)
+    );
+}
