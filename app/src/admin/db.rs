@@ -1,6 +1,6 @@
 use super::{NewUser, UserSummary};
 use crate::{
-    auth::{password::PasswordHash, Role},
+    auth::{db::role, password::PasswordHash},
     db::{flag, is_unique_violation},
     error::AppError,
 };
@@ -46,14 +46,11 @@ pub async fn list_users(pool: &AnyPool) -> Result<Vec<UserSummary>, sqlx::Error>
     .await?;
     rows.iter()
         .map(|row| {
-            let role: String = row.try_get("role")?;
             Ok(UserSummary {
                 id: row.try_get("id")?,
                 username: row.try_get("username")?,
                 display_name: row.try_get("display_name")?,
-                role: role
-                    .parse::<Role>()
-                    .map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+                role: role(row)?,
                 bureau_name: row.try_get("bureau_name")?,
                 active: flag(row, "active")?,
                 last_login_at: row.try_get("last_login_at")?,

@@ -7,15 +7,19 @@ use sqlx::{any::AnyRow, AnyPool, Row};
 const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.role, u.bureau_id, \
      b.name AS bureau_name, u.active FROM users u LEFT JOIN bureaus b ON b.id = u.bureau_id";
 
-pub(crate) fn current_user_from_row(row: &AnyRow) -> Result<CurrentUser, sqlx::Error> {
-    let role: String = row.try_get("role")?;
+/// Reads the `role` column; a value the code does not know is a decode error.
+pub(crate) fn role(row: &AnyRow) -> Result<Role, sqlx::Error> {
+    row.try_get::<String, _>("role")?
+        .parse::<Role>()
+        .map_err(|e| sqlx::Error::Decode(Box::new(e)))
+}
+
+fn current_user_from_row(row: &AnyRow) -> Result<CurrentUser, sqlx::Error> {
     Ok(CurrentUser {
         id: row.try_get("id")?,
         username: row.try_get("username")?,
         display_name: row.try_get("display_name")?,
-        role: role
-            .parse::<Role>()
-            .map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+        role: role(row)?,
         bureau_id: row.try_get("bureau_id")?,
         bureau_name: row.try_get("bureau_name")?,
     })

@@ -35,8 +35,20 @@ fn backend(err: impl std::fmt::Display) -> session_store::Error {
     session_store::Error::Backend(err.to_string())
 }
 
-fn encode(record: &Record) -> session_store::Result<String> {
-    serde_json::to_string(&record.data).map_err(|e| session_store::Error::Encode(e.to_string()))
+impl DbSessionStore {
+    /// Runs an insert taking `(id, data, expires_at)`; returns the rows it wrote.
+    async fn write(&self, sql: &str, record: &Record) -> session_store::Result<u64> {
+        let data = serde_json::to_string(&record.data)
+            .map_err(|e| session_store::Error::Encode(e.to_string()))?;
+        let done = sqlx::query(sql)
+            .bind(record.id.to_string())
+            .bind(data)
+            .bind(record.expiry_date.unix_timestamp())
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(done.rows_affected())
+    }
 }
 
 #[async_trait]
@@ -45,17 +57,14 @@ impl SessionStore for DbSessionStore {
         // A fresh random id collides with an existing one only by astronomical bad luck;
         // if it does, draw again rather than take over someone's session.
         loop {
-            let inserted = sqlx::query(
-                "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) \
-                 ON CONFLICT (id) DO NOTHING",
-            )
-            .bind(record.id.to_string())
-            .bind(encode(record)?)
-            .bind(record.expiry_date.unix_timestamp())
-            .execute(&self.pool)
-            .await
-            .map_err(backend)?;
-            if inserted.rows_affected() == 1 {
+            let inserted = self
+                .write(
+                    "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) \
+                     ON CONFLICT (id) DO NOTHING",
+                    record,
+                )
+                .await?;
+            if inserted == 1 {
                 return Ok(());
             }
             record.id = Id::default();
@@ -63,16 +72,12 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        sqlx::query(
+        self.write(
             "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) \
              ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
+            record,
         )
-        .bind(record.id.to_string())
-        .bind(encode(record)?)
-        .bind(record.expiry_date.unix_timestamp())
-        .execute(&self.pool)
-        .await
-        .map_err(backend)?;
+        .await?;
         Ok(())
     }
 
