@@ -64,3 +64,36 @@ async fn garbage_sent_to_a_server_fn_is_a_bad_request_not_a_crash() {
     let body = res.text().await.unwrap();
     assert!(body.contains("BadRequest"), "{body}");
 }
+
+#[tokio::test]
+async fn a_database_failure_reaches_the_caller_without_any_sql_detail() {
+    let app = TestApp::spawn().await;
+    let client = app.signed_in("chen.sec", "secretariat", None).await;
+    sqlx::query("ALTER TABLE bureaus RENAME TO bureaus_gone")
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+
+    let res = client.post(app.url("/api/bureaus")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let body = res.text().await.unwrap();
+    assert_eq!(body, r#""Internal""#);
+}
+
+#[tokio::test]
+async fn a_page_that_hits_a_database_failure_shows_a_plain_chinese_message() {
+    let app = TestApp::spawn().await;
+    let client = app.signed_in("chen.sec", "secretariat", None).await;
+    sqlx::query("ALTER TABLE users RENAME TO users_gone")
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+
+    let res = app.page(&client, "/").await;
+    assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let body = res.text().await.unwrap();
+    assert!(body.contains("系統暫時無法處理您的要求"), "{body}");
+    for leak in ["users", "relation", "no such table", "SELECT"] {
+        assert!(!body.contains(leak), "the page leaks `{leak}`");
+    }
+}
