@@ -1,7 +1,12 @@
 use crate::{
     admin::pages::UsersPage,
     auth::{guard::Auth, pages::LoginPage},
+    cases::{
+        case_page::CasePage,
+        pages::{CaseListPage, NewDataRequestPage, NewQuestionPage},
+    },
     components::{NotFound, TopBar},
+    deadlines::pages::DeadlinesPage,
     home::HomePage,
 };
 use leptos::prelude::*;
@@ -57,6 +62,11 @@ fn AppRoutes() -> impl IntoView {
                 <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                 <Route path=path!("/login") view=LoginPage />
                 <Route path=path!("/admin/users") view=UsersPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/deadlines") view=DeadlinesPage ssr=SsrMode::Async />
+                <Route path=path!("/cases") view=CaseListPage ssr=SsrMode::Async />
+                <Route path=path!("/cases/new/question") view=NewQuestionPage ssr=SsrMode::Async />
+                <Route path=path!("/cases/new/data-request") view=NewDataRequestPage ssr=SsrMode::Async />
+                <Route path=path!("/cases/:id") view=CasePage ssr=SsrMode::Async />
             </ParentRoute>
         </Routes>
     }

@@ -95,3 +95,42 @@ pub fn EmptyPanel(title: &'static str, empty: &'static str) -> impl IntoView {
         </section>
     }
 }
+
+/// The error of a form's last submission, as a signal the form's parts read.
+pub type FormResult = Signal<Option<AppError>>;
+
+/// The refusal, if any, of a form action's last submission.
+pub fn form_result<T, V>(value: V) -> FormResult
+where
+    T: Clone + Send + Sync + 'static,
+    V: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+{
+    Signal::derive(move || value.get().and_then(Result::err))
+}
+
+/// The message under one field, when the last submission was refused because of it.
+#[component]
+pub fn FieldError(error: FormResult, field: &'static str) -> impl IntoView {
+    move || {
+        error
+            .get()
+            .and_then(|e| e.field_message(field))
+            .map(|m| view! { <p class="field-error">{m}</p> })
+    }
+}
+
+/// A refusal that is not about one field (permission, wrong state, conflict, network).
+#[component]
+pub fn FormError(error: FormResult) -> impl IntoView {
+    move || {
+        error
+            .get()
+            .filter(|e| {
+                !matches!(
+                    e,
+                    AppError::Validation { .. } | AppError::EditConflict { .. }
+                )
+            })
+            .map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })
+    }
+}

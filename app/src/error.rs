@@ -17,12 +17,27 @@ pub enum AppError {
     InvalidCredentials,
     #[error("登入失敗次數過多，帳號已暫時鎖定，請於 {minutes} 分鐘後再試。")]
     LockedOut { minutes: i64 },
+    /// A field's value is not acceptable. `input` echoes what was typed, for a form that
+    /// was posted without JavaScript and must come back filled in.
     #[error("{message}")]
-    Validation { field: String, message: String },
+    Validation {
+        field: String,
+        message: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        input: Vec<(String, String)>,
+    },
     #[error("找不到指定的資料。")]
     NotFound,
     #[error("{0}")]
     Conflict(String),
+    /// Someone saved the same text first. Both versions travel back so the user can
+    /// compare them; nothing of theirs was overwritten and nothing of yours was saved.
+    #[error("{by} 已先儲存了新的版本，您的內容尚未儲存。請對照兩個版本後再儲存。")]
+    EditConflict {
+        theirs: String,
+        by: String,
+        yours: String,
+    },
     #[error("送出的資料格式有誤，請重新整理頁面後再試。")]
     BadRequest,
     #[error("無法連線到伺服器，請檢查網路後再試。")]
@@ -36,13 +51,39 @@ impl AppError {
         Self::Validation {
             field: field.to_owned(),
             message: message.into(),
+            input: Vec::new(),
+        }
+    }
+
+    /// Attaches the submitted form to a validation error, so the form can be shown again
+    /// as it was typed.
+    pub fn with_input(self, pairs: Vec<(String, String)>) -> Self {
+        match self {
+            Self::Validation { field, message, .. } => Self::Validation {
+                field,
+                message,
+                input: pairs,
+            },
+            other => other,
+        }
+    }
+
+    /// The values typed into `name` before this error, if it carries them.
+    pub fn input(&self, name: &str) -> Vec<String> {
+        match self {
+            Self::Validation { input, .. } => input
+                .iter()
+                .filter(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+                .collect(),
+            _ => Vec::new(),
         }
     }
 
     /// The message for one form field, if this error is about it.
     pub fn field_message(&self, name: &str) -> Option<String> {
         match self {
-            Self::Validation { field, message } if field == name => Some(message.clone()),
+            Self::Validation { field, message, .. } if field == name => Some(message.clone()),
             _ => None,
         }
     }
@@ -52,7 +93,7 @@ impl AppError {
             Self::Unauthenticated | Self::InvalidCredentials => 401,
             Self::Forbidden => 403,
             Self::NotFound => 404,
-            Self::Conflict(_) => 409,
+            Self::Conflict(_) | Self::EditConflict { .. } => 409,
             Self::Validation { .. } => 422,
             Self::LockedOut { .. } => 429,
             Self::BadRequest => 400,

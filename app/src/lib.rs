@@ -4,7 +4,9 @@
 pub mod admin;
 pub mod app;
 pub mod auth;
+pub mod cases;
 pub mod components;
+pub mod deadlines;
 pub mod error;
 pub mod home;
 pub mod reference;

@@ -113,6 +113,17 @@ pub async fn run(cli: Cli, config: Config) -> Result<(), Box<dyn std::error::Err
                     }
                 }
             }
+            match crate::demo_cases::seed_demo_cases(&state).await? {
+                crate::demo_cases::DemoCases::Created {
+                    questions,
+                    data_requests,
+                } => println!(
+                    "已載入示範案件：質詢 {questions} 題、索資 {data_requests} 件（第14屆第3次定期大會）。"
+                ),
+                crate::demo_cases::DemoCases::AlreadyThere => {
+                    println!("示範案件已存在，未重複載入。")
+                }
+            }
         }
     }
     Ok(())

@@ -4,6 +4,8 @@
 pub mod cli;
 pub mod config;
 pub mod csrf;
+pub mod demo_cases;
+pub mod files;
 pub mod seed;
 
 use app::{
@@ -11,7 +13,7 @@ use app::{
     auth::{db::purge_stale_failures, session::DbSessionStore},
     state::AppState,
 };
-use axum::{middleware, Router};
+use axum::{middleware, Extension, Router};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use sqlx::AnyPool;
@@ -51,6 +53,7 @@ pub fn router(state: AppState, web: &WebSettings, leptos_options: LeptosOptions)
         )));
 
     Router::new()
+        .merge(files::routes())
         .leptos_routes_with_context(&leptos_options, routes, context.clone(), {
             let options = leptos_options.clone();
             move || shell(options.clone())
@@ -58,6 +61,7 @@ pub fn router(state: AppState, web: &WebSettings, leptos_options: LeptosOptions)
         .fallback(leptos_axum::file_and_error_handler_with_context(
             context, shell,
         ))
+        .layer(Extension(state))
         .layer(sessions)
         .layer(middleware::from_fn(csrf::refuse_cross_site))
         .with_state(leptos_options)

@@ -140,6 +140,12 @@ pub async fn sign_out(session: &Session) -> Result<(), AppError> {
 /// The signed-in, still active user, if any.
 pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
     let session = session().await?;
+    let state = app_state()?;
+    user_in(&session, &state.db).await
+}
+
+/// The active user a session belongs to, for handlers outside the Leptos context.
+pub async fn user_in(session: &Session, pool: &AnyPool) -> Result<Option<CurrentUser>, AppError> {
     let Some(user_id) = session
         .get::<i64>(USER_ID_KEY)
         .await
@@ -147,8 +153,7 @@ pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
     else {
         return Ok(None);
     };
-    let state = app_state()?;
-    Ok(super::db::active_user(&state.db, user_id).await?)
+    Ok(super::db::active_user(pool, user_id).await?)
 }
 
 pub async fn require_user() -> Result<CurrentUser, AppError> {

@@ -1,4 +1,4 @@
-use super::{Bureau, SessionKind};
+use super::{session_title, Bureau, Choices, SessionKind};
 use crate::db::flag;
 use sqlx::{AnyPool, Row};
 
@@ -118,4 +118,47 @@ pub async fn upsert_councilor(
     .bind(c.district)
     .fetch_one(pool)
     .await
+}
+
+pub async fn choices(pool: &AnyPool) -> Result<Choices, sqlx::Error> {
+    let sessions = sqlx::query(
+        "SELECT s.id, s.kind, s.number, t.number AS term FROM council_sessions s \
+         JOIN council_terms t ON t.id = s.term_id ORDER BY s.starts_on DESC, s.id DESC",
+    )
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(|r| {
+        let kind = SessionKind::parse(r.try_get("kind")?)
+            .ok_or_else(|| sqlx::Error::Decode("session kind".into()))?;
+        Ok((
+            r.try_get("id")?,
+            session_title(r.try_get("term")?, r.try_get("number")?, kind),
+        ))
+    })
+    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let active = |sql: &'static str| async move {
+        let rows = sqlx::query(sql).fetch_all(pool).await?;
+        let mut out = Vec::new();
+        for row in rows {
+            if flag(&row, "active")? {
+                out.push((row.try_get("id")?, row.try_get("label")?));
+            }
+        }
+        Ok::<_, sqlx::Error>(out)
+    };
+    Ok(Choices {
+        sessions,
+        sitting_types: active(
+            "SELECT id, name AS label, active FROM sitting_types ORDER BY sort_order, id",
+        )
+        .await?,
+        councilors: active(
+            "SELECT c.id, c.name AS label, c.active FROM councilors c \
+             JOIN council_terms t ON t.id = c.term_id ORDER BY t.number DESC, c.id",
+        )
+        .await?,
+        bureaus: active("SELECT id, name AS label, active FROM bureaus ORDER BY sort_order, id")
+            .await?,
+    })
 }

@@ -15,6 +15,16 @@ pub struct Bureau {
     pub short_name: String,
 }
 
+/// What the recording and assignment forms offer, as (id, label) pairs, newest session
+/// first.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Choices {
+    pub sessions: Vec<(i64, String)>,
+    pub sitting_types: Vec<(i64, String)>,
+    pub councilors: Vec<(i64, String)>,
+    pub bureaus: Vec<(i64, String)>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SessionKind {
     /// 定期大會
@@ -28,6 +38,14 @@ impl SessionKind {
         match self {
             Self::Regular => "regular",
             Self::Extraordinary => "extraordinary",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "regular" => Some(Self::Regular),
+            "extraordinary" => Some(Self::Extraordinary),
+            _ => None,
         }
     }
 

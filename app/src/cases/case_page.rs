@@ -1,0 +1,696 @@
+//! One case: what was asked, who holds it, the answer as it grows, the steps the viewer may
+//! take now, and the timeline of everything that happened.
+
+use super::{
+    server_fns::{
+        load_case, AcceptPart, AddCoBureau, AssignCase, OverrideDue, Postpone, ReassignPart,
+        RejectPart, SaveReply, TakeStep, WriteSubAnswer,
+    },
+    workflow::Action,
+    CaseDetail, CaseKind, PartRole, PartState,
+};
+use crate::{
+    auth::{guard::RequireRole, Role},
+    components::{form_result, ErrorPage, FieldError, FormError},
+    error::AppError,
+    reference::server_fns::load_choices,
+    roc::{roc_date, roc_datetime},
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+#[component]
+pub fn CasePage() -> impl IntoView {
+    view! {
+        <Title text="案件｜府會通" />
+        <RequireRole roles=&Role::ALL children=|_| view! { <CaseView /> } />
+    }
+}
+
+/// Every form on the page, created once so a refused form keeps its message and a
+/// successful one reloads the case.
+#[derive(Clone, Copy)]
+struct Forms {
+    assign: ServerAction<AssignCase>,
+    add_co: ServerAction<AddCoBureau>,
+    reassign: ServerAction<ReassignPart>,
+    accept: ServerAction<AcceptPart>,
+    reject: ServerAction<RejectPart>,
+    sub_answer: ServerAction<WriteSubAnswer>,
+    reply: ServerAction<SaveReply>,
+    step: ServerAction<TakeStep>,
+    due: ServerAction<OverrideDue>,
+    postpone: ServerAction<Postpone>,
+}
+
+impl Forms {
+    fn new() -> Self {
+        Self {
+            assign: ServerAction::new(),
+            add_co: ServerAction::new(),
+            reassign: ServerAction::new(),
+            accept: ServerAction::new(),
+            reject: ServerAction::new(),
+            sub_answer: ServerAction::new(),
+            reply: ServerAction::new(),
+            step: ServerAction::new(),
+            due: ServerAction::new(),
+            postpone: ServerAction::new(),
+        }
+    }
+
+    fn version(&self) -> usize {
+        self.assign.version().get()
+            + self.add_co.version().get()
+            + self.reassign.version().get()
+            + self.accept.version().get()
+            + self.reject.version().get()
+            + self.sub_answer.version().get()
+            + self.reply.version().get()
+            + self.step.version().get()
+            + self.due.version().get()
+            + self.postpone.version().get()
+    }
+}
+
+#[component]
+fn CaseView() -> impl IntoView {
+    let params = use_params_map();
+    let forms = Forms::new();
+    let case = Resource::new(
+        move || {
+            (
+                params.get().get("id").and_then(|id| id.parse::<i64>().ok()),
+                forms.version(),
+            )
+        },
+        |(id, _)| async move {
+            match id {
+                Some(id) => load_case(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    let bureaus = Resource::new(|| (), |_| load_choices());
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"載入中…"</p> }>
+            {move || Suspend::new(async move {
+                match case.await {
+                    Ok(case) => {
+                        let bureaus = bureaus.await.map(|c| c.bureaus).unwrap_or_default();
+                        view! { <CaseBody case bureaus forms /> }.into_any()
+                    }
+                    Err(error) => view! { <ErrorPage error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+fn bureau_options(bureaus: &[(i64, String)], placeholder: &'static str) -> impl IntoView {
+    view! {
+        <option value="">{placeholder}</option>
+        {bureaus
+            .iter()
+            .map(|(id, name)| view! { <option value=id.to_string()>{name.clone()}</option> })
+            .collect_view()}
+    }
+}
+
+#[component]
+fn CaseBody(case: CaseDetail, bureaus: Vec<(i64, String)>, forms: Forms) -> impl IntoView {
+    let label = super::case_label(case.kind, case.number);
+    let title = format!("{label}｜{}｜府會通", case.topic);
+    let query = use_query_map();
+    let delivery_error = move || {
+        query
+            .get()
+            .get("delivery_error")
+            .map(|m| view! { <p class="form-error" role="alert">{m}</p> })
+    };
+    let meta = match case.kind {
+        CaseKind::Question => {
+            let (sitting, day) = case.sitting.clone().unwrap_or_default();
+            view! {
+                <dt>"質詢類別"</dt>
+                <dd>{sitting}</dd>
+                <dt>"質詢日期"</dt>
+                <dd>{roc_date(day)}</dd>
+            }
+            .into_any()
+        }
+        CaseKind::DataRequest => view! {
+            <dt>"收件時間"</dt>
+            <dd>{case.received_at.map(roc_datetime).unwrap_or_default()}</dd>
+            <dt>"速別"</dt>
+            <dd>
+                {case.priority.map(|p| p.label()).unwrap_or_default()}
+                {case.within_three_days.then(|| view! { <span class="tag tag-urgent">"三日內取件"</span> })}
+            </dd>
+        }
+        .into_any(),
+    };
+    view! {
+        <Title text=title />
+        <div class="page-head">
+            <h1>
+                <span class="case-no">{label}</span>
+                {case.topic.clone()}
+            </h1>
+            <span class=format!("status status-{}", case.status.as_str())>{case.status.label()}</span>
+            {case.overdue.then(|| view! { <span class="tag tag-overdue">"逾期"</span> })}
+        </div>
+        <div class="case-layout">
+            <div class="case-main">
+                <section class="panel" aria-labelledby="case-facts">
+                    <h2 id="case-facts">"案件資料"</h2>
+                    <dl class="facts">
+                        <dt>"會期"</dt>
+                        <dd>{case.session.clone()}</dd>
+                        <dt>"議員"</dt>
+                        <dd>{case.councilors.join("、")}</dd>
+                        {meta}
+                        <dt>"期限"</dt>
+                        <dd>
+                            {roc_date(case.due_on)}
+                            {case.due_override_reason.clone().map(|r| view! { <span class="muted">{format!("（調整：{r}）")}</span> })}
+                        </dd>
+                    </dl>
+                    <h3>{match case.kind { CaseKind::Question => "質詢內容", CaseKind::DataRequest => "索取資料項目" }}</h3>
+                    <div class="prose">{case.body.clone()}</div>
+                </section>
+                <Parts case=case.clone() bureaus=bureaus.clone() forms />
+                <SubAnswers case=case.clone() forms />
+                <Reply case=case.clone() forms />
+                {(case.kind == CaseKind::DataRequest)
+                    .then(|| view! { <Deliveries case=case.clone() error=delivery_error /> })}
+            </div>
+            <aside class="case-side">
+                <Steps case=case.clone() bureaus=bureaus.clone() forms />
+                <Timeline case=case.clone() />
+            </aside>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn Parts(case: CaseDetail, bureaus: Vec<(i64, String)>, forms: Forms) -> impl IntoView {
+    let can_reassign = case.can(Action::Reassign);
+    let reassign_error = form_result(forms.reassign.value());
+    let add_error = form_result(forms.add_co.value());
+    let id = case.id;
+    let add_bureaus = bureaus.clone();
+    let rows = case
+        .parts
+        .clone()
+        .into_iter()
+        .map(|p| {
+            let bureaus = bureaus.clone();
+            let rejected = p.state == PartState::Rejected;
+            let reassign = (can_reassign && rejected && p.role == PartRole::Co).then(|| {
+                view! {
+                    <ActionForm action=forms.reassign attr:class="inline-row" attr:aria-label=format!("改分{}", p.bureau)>
+                        <input type="hidden" name="case_id" value=id />
+                        <input type="hidden" name="part_id" value=p.id />
+                        <select name="bureau_id" aria-label="改分至">{bureau_options(&bureaus, "改分至…")}</select>
+                        <button type="submit">"改分"</button>
+                    </ActionForm>
+                }
+            });
+            view! {
+                <tr class:rejected=rejected>
+                    <td>{p.bureau}</td>
+                    <td>{p.role.label()}</td>
+                    <td>{p.state.label()}</td>
+                    <td>
+                        {p.reject_reason}
+                        {p.suggested_bureau.map(|b| view! { <span class="muted">{format!("（建議：{b}）")}</span> })}
+                        {reassign}
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="panel" aria-labelledby="case-parts">
+            <h2 id="case-parts">"主協辦機關"</h2>
+            {if case.parts.is_empty() {
+                view! { <p class="empty">"尚未分派。"</p> }.into_any()
+            } else {
+                view! {
+                    <table class="data-table">
+                        <thead>
+                            <tr>
+                                <th scope="col">"機關"</th>
+                                <th scope="col">"角色"</th>
+                                <th scope="col">"狀態"</th>
+                                <th scope="col">"退回理由"</th>
+                            </tr>
+                        </thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                }
+                    .into_any()
+            }}
+            <FieldError error=reassign_error field="bureau_id" />
+            <FormError error=reassign_error />
+            {case
+                .can(Action::AddCoBureau)
+                .then(|| {
+                    view! {
+                        <ActionForm action=forms.add_co attr:class="inline-row" attr:aria-label="加入協辦機關">
+                            <input type="hidden" name="case_id" value=id />
+                            <label for="add-co">"加入協辦機關"</label>
+                            <select id="add-co" name="bureau_id">{bureau_options(&add_bureaus, "請選擇")}</select>
+                            <button type="submit">"加入"</button>
+                        </ActionForm>
+                        <FieldError error=add_error field="bureau_id" />
+                        <FormError error=add_error />
+                    }
+                })}
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn SubAnswers(case: CaseDetail, forms: Forms) -> impl IntoView {
+    let error = form_result(forms.sub_answer.value());
+    let has_co = case.parts.iter().any(|p| p.role == PartRole::Co);
+    let can_write = case.can(Action::WriteSubAnswer);
+    (has_co || !case.sub_answers.is_empty()).then(move || {
+        view! {
+            <section class="panel" aria-labelledby="case-sub-answers">
+                <h2 id="case-sub-answers">"協辦意見"</h2>
+                {if case.sub_answers.is_empty() {
+                    view! { <p class="empty">"協辦機關尚未提供意見。"</p> }.into_any()
+                } else {
+                    case.sub_answers
+                        .iter()
+                        .map(|s| {
+                            view! {
+                                <article class="sub-answer">
+                                    <h3>{s.bureau.clone()}</h3>
+                                    <div class="prose">{s.body.clone()}</div>
+                                    <p class="muted">{format!("{}・{}", s.updated_by, roc_datetime(s.updated_at))}</p>
+                                </article>
+                            }
+                        })
+                        .collect_view()
+                        .into_any()
+                }}
+                {can_write
+                    .then(|| {
+                        view! {
+                            <ActionForm action=forms.sub_answer attr:class="stacked-form" attr:aria-label="協辦意見">
+                                <input type="hidden" name="case_id" value=case.id />
+                                <label for="sub-answer">"本局協辦意見"</label>
+                                <textarea id="sub-answer" name="body" rows="5" required></textarea>
+                                <FieldError error field="body" />
+                                <FormError error />
+                                <button type="submit">"儲存協辦意見"</button>
+                            </ActionForm>
+                        }
+                    })}
+            </section>
+        }
+    })
+}
+
+#[component]
+fn Reply(case: CaseDetail, forms: Forms) -> impl IntoView {
+    let error = form_result(forms.reply.value());
+    let editing = case.can(Action::EditReply);
+    let heading = match case.kind {
+        CaseKind::Question => "書面答復",
+        CaseKind::DataRequest => "答復說明",
+    };
+    let conflict = move || {
+        error.get().and_then(|e| match e {
+            AppError::EditConflict { theirs, by, yours } => Some(view! {
+                <div class="conflict" role="alert">
+                    <p>{format!("{by} 已先儲存了新的版本，您的內容尚未儲存。請對照兩個版本，整合後再儲存。")}</p>
+                    <div class="conflict-versions">
+                        <div>
+                            <h3>{format!("{by} 儲存的版本")}</h3>
+                            <div class="prose">{theirs}</div>
+                        </div>
+                        <div>
+                            <h3>"您的版本（未儲存）"</h3>
+                            <div class="prose">{yours}</div>
+                        </div>
+                    </div>
+                </div>
+            }),
+            _ => None,
+        })
+    };
+    // After a refusal without JavaScript, the editor comes back with what was typed.
+    let typed = error.get_untracked().and_then(|e| match e {
+        AppError::EditConflict { yours, .. } => Some(yours),
+        e => e.input("reply").into_iter().next(),
+    });
+    let draft = typed.unwrap_or_else(|| case.reply.clone());
+    let review = (!case.review_comment.is_empty()).then(|| {
+        view! {
+            <div class="review-comment" role="note">
+                <h3>"退回意見"</h3>
+                <div class="prose">{case.review_comment.clone()}</div>
+            </div>
+        }
+    });
+    view! {
+        <section class="panel" aria-labelledby="case-reply">
+            <h2 id="case-reply">{heading}</h2>
+            {review}
+            {conflict}
+            {if editing {
+                view! {
+                    <ActionForm action=forms.reply attr:class="stacked-form" attr:aria-label=heading>
+                        <input type="hidden" name="case_id" value=case.id />
+                        <input type="hidden" name="reply_version" value=case.reply_version />
+                        <label for="reply-text">{format!("{heading}內容")}</label>
+                        <textarea id="reply-text" name="reply" rows="10" required>{draft}</textarea>
+                        {(case.kind == CaseKind::DataRequest)
+                            .then(|| {
+                                view! {
+                                    <label class="check">
+                                        <input type="checkbox" name="cannot_provide" checked=case.cannot_provide />
+                                        "無法提供資料（請於說明中敘明理由）"
+                                    </label>
+                                }
+                            })}
+                        <FieldError error field="reply" />
+                        <FormError error />
+                        <button type="submit">{format!("儲存{heading}")}</button>
+                    </ActionForm>
+                }
+                    .into_any()
+            } else if case.reply.is_empty() {
+                view! { <p class="empty">"主辦機關尚未撰寫。"</p> }.into_any()
+            } else {
+                view! {
+                    {case.cannot_provide.then(|| view! { <p class="tag tag-urgent">"無法提供"</p> })}
+                    <div class="prose">{case.reply.clone()}</div>
+                }
+                    .into_any()
+            }}
+            {case.reply_updated.clone().map(|(by, at)| view! { <p class="muted">{format!("最後儲存：{by}・{}", roc_datetime(at))}</p> })}
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn Deliveries<E, V>(case: CaseDetail, error: E) -> impl IntoView
+where
+    E: Fn() -> Option<V> + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let id = case.id;
+    view! {
+        <section class="panel" id="deliveries" aria-labelledby="case-deliveries">
+            <h2 id="case-deliveries">"提供資料"</h2>
+            {if case.deliveries.is_empty() {
+                view! { <p class="empty">"尚未提供資料。"</p> }.into_any()
+            } else {
+                view! {
+                    <ol class="deliveries">
+                        {case
+                            .deliveries
+                            .iter()
+                            .map(|d| {
+                                view! {
+                                    <li>
+                                        <strong>{format!("第 {} 批", d.batch)}</strong>
+                                        " "
+                                        {d.note.clone()}
+                                        <span class="muted">{format!("（{}・{}）", d.delivered_by, roc_datetime(d.delivered_at))}</span>
+                                        <ul>
+                                            {d.files
+                                                .iter()
+                                                .map(|f| {
+                                                    view! {
+                                                        <li>
+                                                            <a href=format!("/files/{}", f.id) download>{f.file_name.clone()}</a>
+                                                            <span class="muted">{format!(" {} KB", (f.size_bytes + 1023) / 1024)}</span>
+                                                        </li>
+                                                    }
+                                                })
+                                                .collect_view()}
+                                        </ul>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ol>
+                }
+                    .into_any()
+            }}
+            {error}
+            {case
+                .can(Action::Deliver)
+                .then(|| {
+                    view! {
+                        <form
+                            method="post"
+                            action=format!("/cases/{id}/deliveries")
+                            enctype="multipart/form-data"
+                            class="stacked-form"
+                            aria-label="提供一批資料"
+                        >
+                            <label for="delivery-note">"本批說明"</label>
+                            <input id="delivery-note" name="note" required />
+                            <label for="delivery-files">"附件（每檔 10 MB 以內，可多選）"</label>
+                            <input id="delivery-files" name="files" type="file" multiple />
+                            <button type="submit">"送出本批資料"</button>
+                        </form>
+                    }
+                })}
+        </section>
+    }
+    .into_any()
+}
+
+/// The step forms the viewer may use now.
+#[component]
+fn Steps(case: CaseDetail, bureaus: Vec<(i64, String)>, forms: Forms) -> impl IntoView {
+    let id = case.id;
+    let version = case.version;
+    let step_error = form_result(forms.step.value());
+    let assign_error = form_result(forms.assign.value());
+    let accept_error = form_result(forms.accept.value());
+    let reject_error = form_result(forms.reject.value());
+    let due_error = form_result(forms.due.value());
+    let postpone_error = form_result(forms.postpone.value());
+    let simple = |action: Action, class: &'static str| {
+        view! {
+            <ActionForm action=forms.step attr:class="step-form" attr:aria-label=action.label()>
+                <input type="hidden" name="case_id" value=id />
+                <input type="hidden" name="version" value=version />
+                <input type="hidden" name="step" value=format!("{action:?}") />
+                <button type="submit" class=class>{action.label()}</button>
+            </ActionForm>
+        }
+    };
+    let with_comment = |action: Action, required: bool| {
+        let field = format!("comment-{action:?}");
+        view! {
+            <ActionForm action=forms.step attr:class="stacked-form step-form" attr:aria-label=action.label()>
+                <input type="hidden" name="case_id" value=id />
+                <input type="hidden" name="version" value=version />
+                <input type="hidden" name="step" value=format!("{action:?}") />
+                <label for=field.clone()>{if required { "退回意見" } else { "意見（選填）" }}</label>
+                <textarea id=field name="comment" rows="3" required=required></textarea>
+                <button type="submit" class="secondary">{action.label()}</button>
+            </ActionForm>
+        }
+    };
+    let has = |a: Action| case.can(a);
+    let (assign_bureaus, reject_bureaus) = (bureaus.clone(), bureaus);
+    let any = Action::ALL.iter().any(|a| {
+        case.can(*a)
+            && !matches!(
+                a,
+                Action::EditReply
+                    | Action::WriteSubAnswer
+                    | Action::Deliver
+                    | Action::AddCoBureau
+                    | Action::Reassign
+            )
+    });
+    view! {
+        <section class="panel steps" aria-labelledby="case-steps">
+            <h2 id="case-steps">"辦理"</h2>
+            {(!any).then(|| view! { <p class="empty">"目前沒有需要您辦理的步驟。"</p> })}
+            <FormError error=step_error />
+            <FieldError error=step_error field="comment" />
+            {has(Action::Assign)
+                .then(|| {
+                    view! {
+                        <ActionForm action=forms.assign attr:class="stacked-form" attr:aria-label="分派">
+                            <input type="hidden" name="case_id" value=id />
+                            <input type="hidden" name="version" value=version />
+                            <label for="assign-lead">"主辦機關"</label>
+                            <select id="assign-lead" name="lead_bureau_id">{bureau_options(&assign_bureaus, "請選擇")}</select>
+                            <FieldError error=assign_error field="lead_bureau_id" />
+                            <label for="assign-co">"協辦機關（可多選）"</label>
+                            <select id="assign-co" name="co_bureau_ids[]" multiple size="5">
+                                {assign_bureaus.iter().map(|(b, name)| view! { <option value=b.to_string()>{name.clone()}</option> }).collect_view()}
+                            </select>
+                            <FieldError error=assign_error field="co_bureau_ids" />
+                            <FieldError error=assign_error field="bureau_id" />
+                            <FormError error=assign_error />
+                            <button type="submit">"分派"</button>
+                        </ActionForm>
+                    }
+                })}
+            {(has(Action::AcceptLead) || has(Action::AcceptCo))
+                .then(|| {
+                    view! {
+                        <ActionForm action=forms.accept attr:class="step-form" attr:aria-label="接受分派">
+                            <input type="hidden" name="case_id" value=id />
+                            <button type="submit">"接受分派"</button>
+                        </ActionForm>
+                        <FormError error=accept_error />
+                    }
+                })}
+            {(has(Action::RejectLead) || has(Action::RejectCo))
+                .then(|| {
+                    view! {
+                        <ActionForm action=forms.reject attr:class="stacked-form step-form" attr:aria-label="退回分派">
+                            <input type="hidden" name="case_id" value=id />
+                            <label for="reject-reason">"退回理由"</label>
+                            <textarea id="reject-reason" name="reason" rows="3" required></textarea>
+                            <FieldError error=reject_error field="reason" />
+                            <label for="reject-suggest">"建議改由"</label>
+                            <select id="reject-suggest" name="suggested_bureau_id">{bureau_options(&reject_bureaus, "（不指定）")}</select>
+                            <FieldError error=reject_error field="suggested_bureau_id" />
+                            <FormError error=reject_error />
+                            <button type="submit" class="secondary">"退回分派"</button>
+                        </ActionForm>
+                    }
+                })}
+            {has(Action::SubmitForSignOff).then(|| simple(Action::SubmitForSignOff, ""))}
+            {has(Action::SignOff).then(|| simple(Action::SignOff, ""))}
+            {has(Action::SendBack).then(|| with_comment(Action::SendBack, true))}
+            {has(Action::PassToReview).then(|| simple(Action::PassToReview, ""))}
+            {has(Action::ReturnFromCheck).then(|| with_comment(Action::ReturnFromCheck, true))}
+            {has(Action::Approve)
+                .then(|| {
+                    view! {
+                        <ActionForm action=forms.step attr:class="stacked-form step-form" attr:aria-label="審查通過">
+                            <input type="hidden" name="case_id" value=id />
+                            <input type="hidden" name="version" value=version />
+                            <input type="hidden" name="step" value="Approve" />
+                            <label class="check">
+                                <input type="checkbox" name="keep_tracking" />
+                                "繼續列管"
+                            </label>
+                            <button type="submit">"審查通過"</button>
+                        </ActionForm>
+                    }
+                })}
+            {has(Action::ReturnFromReview).then(|| with_comment(Action::ReturnFromReview, true))}
+            {has(Action::Release).then(|| simple(Action::Release, ""))}
+            {has(Action::Postpone)
+                .then(|| {
+                    view! {
+                        <ActionForm action=forms.postpone attr:class="stacked-form step-form" attr:aria-label="展延期限">
+                            <input type="hidden" name="case_id" value=id />
+                            <label for="postpone-on">"展延至"</label>
+                            <input id="postpone-on" name="due_on" placeholder="113/03/29" required />
+                            <FieldError error=postpone_error field="due_on" />
+                            <label for="postpone-reason">"展延理由（已與議員辦公室協調）"</label>
+                            <input id="postpone-reason" name="due_reason" required />
+                            <FieldError error=postpone_error field="due_reason" />
+                            <FormError error=postpone_error />
+                            <button type="submit" class="secondary">"展延期限"</button>
+                        </ActionForm>
+                    }
+                })}
+            {has(Action::OverrideDue)
+                .then(|| {
+                    view! {
+                        <details class="step-form">
+                            <summary>"調整期限"</summary>
+                            <ActionForm action=forms.due attr:class="stacked-form" attr:aria-label="調整期限">
+                                <input type="hidden" name="case_id" value=id />
+                                <label for="due-on">"新期限"</label>
+                                <input id="due-on" name="due_on" placeholder="113/03/29" required />
+                                <FieldError error=due_error field="due_on" />
+                                <label for="due-reason">"調整理由"</label>
+                                <input id="due-reason" name="due_reason" required />
+                                <FieldError error=due_error field="due_reason" />
+                                <FormError error=due_error />
+                                <button type="submit" class="secondary">"調整期限"</button>
+                            </ActionForm>
+                        </details>
+                    }
+                })}
+        </section>
+    }
+    .into_any()
+}
+
+fn event_label(code: &str) -> &'static str {
+    match code {
+        "Record" => "登錄案件",
+        "EditReply" => "儲存答復",
+        "WriteSubAnswer" => "儲存協辦意見",
+        "Deliver" => "提供資料",
+        code => Action::ALL
+            .into_iter()
+            .find(|a| format!("{a:?}") == code)
+            .map(Action::label)
+            .unwrap_or("其他"),
+    }
+}
+
+#[component]
+fn Timeline(case: CaseDetail) -> impl IntoView {
+    view! {
+        <section class="panel" aria-labelledby="case-timeline">
+            <h2 id="case-timeline">"歷程"</h2>
+            <ol class="timeline">
+                {case
+                    .timeline
+                    .into_iter()
+                    .map(|e| {
+                        let change = e.before.zip(e.after).map(|(before, after)| {
+                            let long = before.chars().count() > 40 || after.chars().count() > 40;
+                            if long {
+                                view! {
+                                    <details>
+                                        <summary>"修改前後"</summary>
+                                        <div class="diff">
+                                            <div><strong>"修改前"</strong><div class="prose">{before}</div></div>
+                                            <div><strong>"修改後"</strong><div class="prose">{after}</div></div>
+                                        </div>
+                                    </details>
+                                }
+                                    .into_any()
+                            } else {
+                                view! { <p class="change">{format!("{before} → {after}")}</p> }.into_any()
+                            }
+                        });
+                        view! {
+                            <li>
+                                <p>
+                                    <strong>{event_label(&e.action)}</strong>
+                                    " "
+                                    <span class="muted">{format!("{}・{}", e.actor, roc_datetime(e.at))}</span>
+                                </p>
+                                {(!e.detail.is_empty()).then(|| view! { <p>{e.detail}</p> })}
+                                {change}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ol>
+        </section>
+    }
+    .into_any()
+}

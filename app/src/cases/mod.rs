@@ -1,0 +1,655 @@
+//! Cases: interpellation questions (質詢) and data requests (索資), from recording to the
+//! reviewer's approval. The rules of travel are in `workflow`; storage in `db`.
+
+pub mod case_page;
+pub mod pages;
+pub mod server_fns;
+pub mod workflow;
+
+#[cfg(feature = "ssr")]
+pub mod db;
+
+use crate::{
+    deadlines::{parse_date, RuleKind},
+    error::AppError,
+};
+use chrono::{NaiveDate, NaiveDateTime, TimeZone};
+use serde::{Deserialize, Serialize};
+use workflow::Action;
+
+macro_rules! text_enum {
+    ($name:ident { $($variant:ident = $text:literal / $label:literal),+ $(,)? }) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            pub fn label(self) -> &'static str {
+                match self { $($name::$variant => $label),+ }
+            }
+
+            pub fn parse(s: &str) -> Option<Self> {
+                match s.trim() { $($text => Some($name::$variant),)+ _ => None }
+            }
+        }
+    };
+}
+
+text_enum!(CaseKind {
+    Question = "question" / "質詢",
+    DataRequest = "data_request" / "索資",
+});
+
+text_enum!(CaseStatus {
+    Unassigned = "unassigned" / "待分派",
+    Assigned = "assigned" / "待局處接受",
+    InProgress = "in_progress" / "辦理中",
+    AwaitingSignOff = "awaiting_signoff" / "待主管核定",
+    SignedOff = "signed_off" / "待秘書處檢核",
+    InReview = "in_review" / "待副秘書長審查",
+    Returned = "returned" / "退回修正",
+    Closed = "closed" / "已結案",
+    Tracking = "tracking" / "列管中",
+});
+
+text_enum!(Priority {
+    Ordinary = "ordinary" / "普通件",
+    Urgent = "urgent" / "速件",
+    MostUrgent = "most_urgent" / "最速件",
+});
+
+text_enum!(PartRole {
+    Lead = "lead" / "主辦",
+    Co = "co" / "協辦",
+});
+
+text_enum!(PartState {
+    Pending = "pending" / "待接受",
+    Accepted = "accepted" / "已接受",
+    Rejected = "rejected" / "已退回",
+    Reassigned = "reassigned" / "已改分",
+    Withdrawn = "withdrawn" / "已撤回",
+});
+
+impl CaseStatus {
+    /// Statuses that still need someone's work.
+    pub fn is_open(self) -> bool {
+        !matches!(self, Self::Closed | Self::Tracking)
+    }
+}
+
+impl Priority {
+    pub fn rule(self) -> RuleKind {
+        match self {
+            Self::Ordinary => RuleKind::DataOrdinary,
+            Self::Urgent => RuleKind::DataUrgent,
+            Self::MostUrgent => RuleKind::DataMostUrgent,
+        }
+    }
+}
+
+/// Taipei wall-clock time as typed in a form (`2024-03-15T10:30` from a date-time picker,
+/// or `113/03/15 10:30`), as a Unix timestamp.
+pub fn parse_taipei_datetime(raw: &str) -> Option<i64> {
+    let s = raw.trim().replace('T', " ");
+    let (date, time) = s.split_once(' ').unwrap_or((&s, "00:00"));
+    let date = parse_date(date)?;
+    let time = chrono::NaiveTime::parse_from_str(time.trim(), "%H:%M").ok()?;
+    let taipei = chrono::FixedOffset::east_opt(8 * 3600)?;
+    taipei
+        .from_local_datetime(&NaiveDateTime::new(date, time))
+        .single()
+        .map(|t| t.timestamp())
+}
+
+/// The Taipei calendar date of a Unix timestamp.
+pub fn taipei_date(unix: i64) -> Option<NaiveDate> {
+    let taipei = chrono::FixedOffset::east_opt(8 * 3600)?;
+    chrono::DateTime::from_timestamp(unix, 0).map(|t| t.with_timezone(&taipei).date_naive())
+}
+
+fn required_text(field: &str, raw: &str, what: &str, max: usize) -> Result<String, AppError> {
+    let text = raw.trim();
+    if text.is_empty() {
+        return Err(AppError::validation(field, format!("請輸入{what}。")));
+    }
+    if text.chars().count() > max {
+        return Err(AppError::validation(
+            field,
+            format!("{what}最多 {max} 字。"),
+        ));
+    }
+    Ok(text.to_owned())
+}
+
+fn id(field: &str, raw: &str, message: &str) -> Result<i64, AppError> {
+    raw.trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or_else(|| AppError::validation(field, message))
+}
+
+/// A due date typed over the computed one, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DueOverride {
+    pub due_on: NaiveDate,
+    pub reason: String,
+}
+
+impl DueOverride {
+    /// Empty `due_on` means "use the rule".
+    pub fn parse(due_on: &str, reason: &str) -> Result<Option<Self>, AppError> {
+        if due_on.trim().is_empty() {
+            return Ok(None);
+        }
+        let due_on = parse_date(due_on)
+            .ok_or_else(|| AppError::validation("due_on", "請輸入日期，例如 113/03/22。"))?;
+        let reason = required_text("due_reason", reason, "調整期限的理由", 200)?;
+        Ok(Some(Self { due_on, reason }))
+    }
+}
+
+/// A question as the secretariat records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewQuestion {
+    pub session_id: i64,
+    pub number: i64,
+    pub sitting_type_id: i64,
+    pub sitting_date: NaiveDate,
+    pub councilor_ids: Vec<i64>,
+    pub topic: String,
+    pub body: String,
+    pub due: Option<DueOverride>,
+}
+
+/// The form fields of a new question, as sent.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuestionForm {
+    pub session_id: String,
+    pub number: String,
+    pub sitting_type_id: String,
+    pub sitting_date: String,
+    #[serde(default)]
+    pub councilor_ids: Vec<String>,
+    pub topic: String,
+    pub body: String,
+    #[serde(default)]
+    pub due_on: String,
+    #[serde(default)]
+    pub due_reason: String,
+}
+
+fn councilors(raw: &[String]) -> Result<Vec<i64>, AppError> {
+    let mut ids = Vec::new();
+    for value in raw {
+        let id = id("councilor_ids", value, "請選擇議員。")?;
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    if ids.is_empty() {
+        return Err(AppError::validation(
+            "councilor_ids",
+            "請至少選擇一位質詢議員。",
+        ));
+    }
+    if ids.len() > 20 {
+        return Err(AppError::validation(
+            "councilor_ids",
+            "聯合質詢最多 20 位議員。",
+        ));
+    }
+    Ok(ids)
+}
+
+impl QuestionForm {
+    /// The form as typed, for showing it again after a refusal.
+    pub fn echo(&self) -> Vec<(String, String)> {
+        let mut pairs: Vec<(String, String)> = [
+            ("session_id", &self.session_id),
+            ("number", &self.number),
+            ("sitting_type_id", &self.sitting_type_id),
+            ("sitting_date", &self.sitting_date),
+            ("topic", &self.topic),
+            ("body", &self.body),
+            ("due_on", &self.due_on),
+            ("due_reason", &self.due_reason),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.clone()))
+        .collect();
+        pairs.extend(
+            self.councilor_ids
+                .iter()
+                .map(|id| ("councilor_ids".to_owned(), id.clone())),
+        );
+        pairs
+    }
+
+    pub fn parse(&self) -> Result<NewQuestion, AppError> {
+        Ok(NewQuestion {
+            session_id: id("session_id", &self.session_id, "請選擇會期。")?,
+            number: self
+                .number
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|n| (1..=100_000).contains(n))
+                .ok_or_else(|| AppError::validation("number", "請輸入質詢編號（正整數）。"))?,
+            sitting_type_id: id("sitting_type_id", &self.sitting_type_id, "請選擇質詢類別。")?,
+            sitting_date: parse_date(&self.sitting_date).ok_or_else(|| {
+                AppError::validation("sitting_date", "請輸入質詢日期，例如 113/03/15。")
+            })?,
+            councilor_ids: councilors(&self.councilor_ids)?,
+            topic: required_text("topic", &self.topic, "質詢議題", 200)?,
+            body: required_text("body", &self.body, "質詢內容", 20_000)?,
+            due: DueOverride::parse(&self.due_on, &self.due_reason)?,
+        })
+    }
+}
+
+/// A data request as the secretariat records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewDataRequest {
+    pub session_id: i64,
+    pub councilor_id: i64,
+    pub topic: String,
+    pub body: String,
+    pub received_at: i64,
+    pub priority: Priority,
+    pub within_three_days: bool,
+    pub due: Option<DueOverride>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DataRequestForm {
+    pub session_id: String,
+    pub councilor_id: String,
+    pub topic: String,
+    pub body: String,
+    pub received_at: String,
+    pub priority: String,
+    /// A checkbox: present ("on") when ticked.
+    #[serde(default)]
+    pub within_three_days: Option<String>,
+    #[serde(default)]
+    pub due_on: String,
+    #[serde(default)]
+    pub due_reason: String,
+}
+
+impl DataRequestForm {
+    /// The form as typed, for showing it again after a refusal.
+    pub fn echo(&self) -> Vec<(String, String)> {
+        let mut pairs: Vec<(String, String)> = [
+            ("session_id", &self.session_id),
+            ("councilor_id", &self.councilor_id),
+            ("topic", &self.topic),
+            ("body", &self.body),
+            ("received_at", &self.received_at),
+            ("priority", &self.priority),
+            ("due_on", &self.due_on),
+            ("due_reason", &self.due_reason),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.clone()))
+        .collect();
+        if let Some(on) = &self.within_three_days {
+            pairs.push(("within_three_days".to_owned(), on.clone()));
+        }
+        pairs
+    }
+
+    pub fn parse(&self) -> Result<NewDataRequest, AppError> {
+        Ok(NewDataRequest {
+            session_id: id("session_id", &self.session_id, "請選擇會期。")?,
+            councilor_id: id("councilor_id", &self.councilor_id, "請選擇索資議員。")?,
+            topic: required_text("topic", &self.topic, "索資主旨", 200)?,
+            body: required_text("body", &self.body, "索取資料項目", 20_000)?,
+            received_at: parse_taipei_datetime(&self.received_at).ok_or_else(|| {
+                AppError::validation("received_at", "請輸入收件時間，例如 113/03/15 10:30。")
+            })?,
+            priority: Priority::parse(&self.priority)
+                .ok_or_else(|| AppError::validation("priority", "請選擇速別。"))?,
+            within_three_days: self.within_three_days.is_some(),
+            due: DueOverride::parse(&self.due_on, &self.due_reason)?,
+        })
+    }
+}
+
+/// A rejection: why, and optionally which bureau should have it instead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    pub reason: String,
+    pub suggested_bureau_id: Option<i64>,
+}
+
+impl Rejection {
+    pub fn parse(reason: &str, suggested: &str) -> Result<Self, AppError> {
+        Ok(Self {
+            reason: required_text("reason", reason, "退回理由", 500)?,
+            suggested_bureau_id: match suggested.trim() {
+                "" => None,
+                s => Some(id("suggested_bureau_id", s, "請選擇建議的局處。")?),
+            },
+        })
+    }
+}
+
+/// Reply text, sub-answers and notes share one limit.
+pub fn answer_text(field: &str, raw: &str, what: &str) -> Result<String, AppError> {
+    required_text(field, raw, what, 20_000)
+}
+
+pub fn comment_text(field: &str, raw: &str, what: &str) -> Result<String, AppError> {
+    required_text(field, raw, what, 2_000)
+}
+
+pub fn parse_id(field: &str, raw: &str, message: &str) -> Result<i64, AppError> {
+    id(field, raw, message)
+}
+
+/// One line of the case list and the inbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseRow {
+    pub id: i64,
+    pub kind: CaseKind,
+    pub number: i64,
+    pub topic: String,
+    pub councilors: String,
+    pub lead_bureau: Option<String>,
+    pub status: CaseStatus,
+    pub priority: Option<Priority>,
+    pub within_three_days: bool,
+    pub due_on: NaiveDate,
+    pub overdue: bool,
+    pub tracking: bool,
+}
+
+/// The filters of the case list, as they appear in its URL.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseFilter {
+    #[serde(default)]
+    pub session: Option<i64>,
+    #[serde(default)]
+    pub kind: Option<CaseKind>,
+    #[serde(default)]
+    pub councilor: Option<i64>,
+    #[serde(default)]
+    pub bureau: Option<i64>,
+    #[serde(default)]
+    pub status: Option<CaseStatus>,
+    #[serde(default)]
+    pub overdue: bool,
+    #[serde(default)]
+    pub tracking: bool,
+    #[serde(default)]
+    pub q: String,
+    #[serde(default)]
+    pub page: u32,
+}
+
+impl CaseFilter {
+    pub const PAGE_SIZE: u32 = 25;
+
+    /// Reads the list's query string leniently: an unknown value is dropped, not an error,
+    /// so a hand-edited or outdated link still opens the list.
+    pub fn from_query(get: impl Fn(&str) -> Option<String>) -> Self {
+        let num = |k: &str| get(k).and_then(|v| v.trim().parse::<i64>().ok());
+        Self {
+            session: num("session"),
+            kind: get("kind").and_then(|v| CaseKind::parse(&v)),
+            councilor: num("councilor"),
+            bureau: num("bureau"),
+            status: get("status").and_then(|v| CaseStatus::parse(&v)),
+            overdue: get("overdue").is_some_and(|v| !v.is_empty()),
+            tracking: get("tracking").is_some_and(|v| !v.is_empty()),
+            q: get("q")
+                .unwrap_or_default()
+                .trim()
+                .chars()
+                .take(50)
+                .collect(),
+            page: get("page")
+                .and_then(|v| v.parse::<u32>().ok())
+                .unwrap_or(1)
+                .clamp(1, 10_000),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CasePage {
+    pub rows: Vec<CaseRow>,
+    pub total: i64,
+    pub page: u32,
+    pub pages: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Part {
+    pub id: i64,
+    pub bureau_id: i64,
+    pub bureau: String,
+    pub role: PartRole,
+    pub state: PartState,
+    pub reject_reason: Option<String>,
+    pub suggested_bureau: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubAnswer {
+    pub bureau: String,
+    pub body: String,
+    pub updated_by: String,
+    pub updated_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attachment {
+    pub id: i64,
+    pub file_name: String,
+    pub size_bytes: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Delivery {
+    pub batch: i64,
+    pub note: String,
+    pub delivered_by: String,
+    pub delivered_at: i64,
+    pub files: Vec<Attachment>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineEvent {
+    pub at: i64,
+    pub actor: String,
+    pub action: String,
+    pub detail: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+/// A named list on someone's start page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Queue {
+    pub title: String,
+    pub empty: String,
+    pub rows: Vec<CaseRow>,
+}
+
+/// Everything the case page shows, already cut to what the viewer may see and do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseDetail {
+    pub id: i64,
+    pub kind: CaseKind,
+    pub session: String,
+    pub number: i64,
+    pub topic: String,
+    pub body: String,
+    pub councilors: Vec<String>,
+    pub sitting: Option<(String, NaiveDate)>,
+    pub received_at: Option<i64>,
+    pub priority: Option<Priority>,
+    pub within_three_days: bool,
+    pub due_on: NaiveDate,
+    pub due_override_reason: Option<String>,
+    pub overdue: bool,
+    pub status: CaseStatus,
+    pub tracking: bool,
+    pub reply: String,
+    pub cannot_provide: bool,
+    pub reply_version: i64,
+    pub reply_updated: Option<(String, i64)>,
+    pub review_comment: String,
+    pub version: i64,
+    pub parts: Vec<Part>,
+    pub sub_answers: Vec<SubAnswer>,
+    pub deliveries: Vec<Delivery>,
+    pub timeline: Vec<TimelineEvent>,
+    /// The steps the viewer may take now.
+    pub actions: Vec<Action>,
+}
+
+impl CaseDetail {
+    pub fn can(&self, action: Action) -> bool {
+        self.actions.contains(&action)
+    }
+}
+
+/// `質詢 第 12 號` / `索資 第 3 號`
+pub fn case_label(kind: CaseKind, number: i64) -> String {
+    format!("{} 第 {number} 號", kind.label())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn question_form() -> QuestionForm {
+        QuestionForm {
+            session_id: "1".into(),
+            number: "12".into(),
+            sitting_type_id: "3".into(),
+            sitting_date: "113/03/15".into(),
+            councilor_ids: vec!["4".into(), "5".into(), "4".into()],
+            topic: "社會住宅興建進度".into(),
+            body: "請說明本市社會住宅興建進度。".into(),
+            due_on: String::new(),
+            due_reason: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_joint_question_keeps_each_councilor_once_in_order() {
+        let q = question_form().parse().unwrap();
+        assert_eq!(q.councilor_ids, vec![4, 5]);
+        assert_eq!(
+            q.sitting_date,
+            NaiveDate::from_ymd_opt(2024, 3, 15).unwrap()
+        );
+        assert_eq!(q.due, None);
+    }
+
+    #[test]
+    fn each_missing_question_field_is_named() {
+        let cases: [(&str, fn(&mut QuestionForm)); 7] = [
+            ("session_id", |f| f.session_id.clear()),
+            ("number", |f| f.number = "-3".into()),
+            ("sitting_type_id", |f| f.sitting_type_id = "x".into()),
+            ("sitting_date", |f| f.sitting_date = "113/13/01".into()),
+            ("councilor_ids", |f| f.councilor_ids.clear()),
+            ("topic", |f| f.topic = "  ".into()),
+            ("body", |f| f.body = "字".repeat(20_001)),
+        ];
+        for (field, spoil) in cases {
+            let mut form = question_form();
+            spoil(&mut form);
+            let err = form.parse().unwrap_err();
+            assert!(err.field_message(field).is_some(), "{field}: {err:?}");
+        }
+    }
+
+    #[test]
+    fn an_overridden_due_date_needs_a_reason() {
+        let mut form = question_form();
+        form.due_on = "113/03/29".into();
+        assert!(form
+            .parse()
+            .unwrap_err()
+            .field_message("due_reason")
+            .is_some());
+        form.due_reason = "議員同意延後".into();
+        let due = form.parse().unwrap().due.unwrap();
+        assert_eq!(due.due_on, NaiveDate::from_ymd_opt(2024, 3, 29).unwrap());
+    }
+
+    #[test]
+    fn a_data_request_reads_taipei_time_and_the_three_day_flag() {
+        let form = DataRequestForm {
+            session_id: "1".into(),
+            councilor_id: "2".into(),
+            topic: "停車場資料".into(),
+            body: "近三年公有停車場收入".into(),
+            received_at: "2024-03-15T10:30".into(),
+            priority: "urgent".into(),
+            within_three_days: Some("on".into()),
+            due_on: String::new(),
+            due_reason: String::new(),
+        };
+        let req = form.parse().unwrap();
+        assert_eq!(req.received_at, 1_710_469_800); // 02:30 UTC
+        assert_eq!(req.priority, Priority::Urgent);
+        assert!(req.within_three_days);
+        assert_eq!(
+            taipei_date(req.received_at),
+            NaiveDate::from_ymd_opt(2024, 3, 15)
+        );
+        let bad = DataRequestForm {
+            priority: "whenever".into(),
+            ..form
+        };
+        assert!(bad.parse().unwrap_err().field_message("priority").is_some());
+    }
+
+    #[test]
+    fn roc_date_times_are_accepted() {
+        assert_eq!(
+            parse_taipei_datetime("113/03/15 10:30"),
+            Some(1_710_469_800)
+        );
+        assert_eq!(parse_taipei_datetime("113/03/15 25:00"), None);
+    }
+
+    #[test]
+    fn the_list_filter_drops_what_it_does_not_understand() {
+        let query = |k: &str| match k {
+            "kind" => Some("question".to_owned()),
+            "status" => Some("nonsense".to_owned()),
+            "bureau" => Some("7".to_owned()),
+            "page" => Some("0".to_owned()),
+            "overdue" => Some("1".to_owned()),
+            _ => None,
+        };
+        let f = CaseFilter::from_query(query);
+        assert_eq!(f.kind, Some(CaseKind::Question));
+        assert_eq!(f.status, None);
+        assert_eq!(f.bureau, Some(7));
+        assert_eq!(f.page, 1);
+        assert!(f.overdue);
+    }
+
+    #[test]
+    fn every_status_round_trips_through_its_stored_name() {
+        for s in CaseStatus::ALL {
+            assert_eq!(CaseStatus::parse(s.as_str()), Some(*s));
+        }
+    }
+}

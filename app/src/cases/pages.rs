@@ -1,0 +1,466 @@
+//! The case list, the start-page queues and the recording forms.
+
+use super::{
+    server_fns::{list_cases, RecordDataRequest, RecordQuestion},
+    CaseFilter, CaseKind, CaseRow, CaseStatus, Priority,
+};
+use crate::{
+    auth::{guard::RequireRole, Role},
+    components::{form_result, ErrorPage, FieldError, FormError, FormResult},
+    reference::{server_fns::load_choices, Choices},
+    roc::roc_date,
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::{components::A, hooks::use_query_map};
+
+const INTERNAL: &[Role] = &[
+    Role::Secretariat,
+    Role::BureauLiaison,
+    Role::BureauApprover,
+    Role::Reviewer,
+    Role::Admin,
+];
+
+/// A table of cases, as the list, the inbox and the start page show them.
+#[component]
+pub fn CaseTable(rows: Vec<CaseRow>, #[prop(optional)] caption: Option<String>) -> impl IntoView {
+    view! {
+        <table class="data-table case-table">
+            {caption.map(|c| view! { <caption>{c}</caption> })}
+            <thead>
+                <tr>
+                    <th scope="col">"案號"</th>
+                    <th scope="col">"議題／主旨"</th>
+                    <th scope="col">"議員"</th>
+                    <th scope="col">"主辦機關"</th>
+                    <th scope="col">"狀態"</th>
+                    <th scope="col">"期限"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {rows
+                    .into_iter()
+                    .map(|row| {
+                        let label = super::case_label(row.kind, row.number);
+                        let href = format!("/cases/{}", row.id);
+                        view! {
+                            <tr class:overdue=row.overdue>
+                                <td class="nowrap">{label}</td>
+                                <td>
+                                    <A href=href>{row.topic}</A>
+                                    {row.priority.filter(|p| *p != Priority::Ordinary).map(|p| view! { <span class="tag tag-urgent">{p.label()}</span> })}
+                                    {row.within_three_days.then(|| view! { <span class="tag tag-urgent">"三日內"</span> })}
+                                    {row.tracking.then(|| view! { <span class="tag">"列管"</span> })}
+                                </td>
+                                <td>{row.councilors}</td>
+                                <td>{row.lead_bureau.unwrap_or_else(|| "—".into())}</td>
+                                <td>
+                                    <span class=format!("status status-{}", row.status.as_str())>{row.status.label()}</span>
+                                </td>
+                                <td class="nowrap">
+                                    {roc_date(row.due_on)}
+                                    {row.overdue.then(|| view! { <span class="tag tag-overdue">"逾期"</span> })}
+                                </td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+#[component]
+pub fn CaseListPage() -> impl IntoView {
+    view! {
+        <Title text="案件列表｜府會通" />
+        <RequireRole roles=INTERNAL children=|user| view! { <CaseList is_bureau=user.role.belongs_to_bureau() /> } />
+    }
+}
+
+fn page_href(filter: &CaseFilter, page: u32) -> String {
+    let mut parts = Vec::new();
+    let mut push = |k: &str, v: String| parts.push(format!("{k}={}", urlencode(&v)));
+    if let Some(v) = filter.session {
+        push("session", v.to_string());
+    }
+    if let Some(v) = filter.kind {
+        push("kind", v.as_str().into());
+    }
+    if let Some(v) = filter.councilor {
+        push("councilor", v.to_string());
+    }
+    if let Some(v) = filter.bureau {
+        push("bureau", v.to_string());
+    }
+    if let Some(v) = filter.status {
+        push("status", v.as_str().into());
+    }
+    if filter.overdue {
+        push("overdue", "1".into());
+    }
+    if filter.tracking {
+        push("tracking", "1".into());
+    }
+    if !filter.q.is_empty() {
+        push("q", filter.q.clone());
+    }
+    push("page", page.to_string());
+    format!("/cases?{}", parts.join("&"))
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[component]
+fn CaseList(is_bureau: bool) -> impl IntoView {
+    let query = use_query_map();
+    let filter = Memo::new(move |_| {
+        let q = query.get();
+        CaseFilter::from_query(|k| q.get(k))
+    });
+    let cases = Resource::new(move || filter.get(), list_cases);
+    let options = Resource::new(|| (), |_| load_choices());
+
+    view! {
+        <div class="page-head">
+            <h1>"案件列表"</h1>
+            {(!is_bureau)
+                .then(|| {
+                    view! {
+                        <div class="page-actions">
+                            <A href="/cases/new/question">"登錄質詢"</A>
+                            <A href="/cases/new/data-request">"登錄索資"</A>
+                        </div>
+                    }
+                })}
+        </div>
+        <Transition fallback=|| view! { <p class="loading">"載入中…"</p> }>
+            {move || Suspend::new(async move {
+                let choices = options.await.unwrap_or_default();
+                let f = filter.get_untracked();
+                view! { <FilterForm choices f is_bureau /> }
+            })}
+        </Transition>
+        <Transition fallback=|| view! { <p class="loading">"載入中…"</p> }>
+            {move || Suspend::new(async move {
+                match cases.await {
+                    Ok(page) => {
+                        let f = filter.get_untracked();
+                        let prev = (page.page > 1).then(|| page_href(&f, page.page - 1));
+                        let next = (page.page < page.pages).then(|| page_href(&f, page.page + 1));
+                        view! {
+                            <p class="result-count" role="status">
+                                {format!("共 {} 件，第 {} / {} 頁", page.total, page.page, page.pages)}
+                            </p>
+                            {if page.rows.is_empty() {
+                                view! { <p class="empty">"沒有符合條件的案件。"</p> }.into_any()
+                            } else {
+                                view! { <CaseTable rows=page.rows /> }.into_any()
+                            }}
+                            <nav class="pager" aria-label="分頁">
+                                {prev.map(|href| view! { <A href=href>"上一頁"</A> })}
+                                {next.map(|href| view! { <A href=href>"下一頁"</A> })}
+                            </nav>
+                        }
+                            .into_any()
+                    }
+                    Err(error) => view! { <ErrorPage error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+fn options(list: Vec<(i64, String)>, selected: Option<i64>) -> impl IntoView {
+    list.into_iter()
+        .map(|(id, label)| {
+            view! { <option value=id.to_string() selected=selected == Some(id)>{label}</option> }
+        })
+        .collect_view()
+}
+
+#[component]
+fn FilterForm(choices: Choices, f: CaseFilter, is_bureau: bool) -> impl IntoView {
+    view! {
+        <form method="get" action="/cases" class="filters" role="search" aria-label="篩選案件">
+            <label>
+                "會期"
+                <select name="session">
+                    <option value="">"全部"</option>
+                    {options(choices.sessions, f.session)}
+                </select>
+            </label>
+            <label>
+                "類別"
+                <select name="kind">
+                    <option value="">"全部"</option>
+                    {CaseKind::ALL
+                        .iter()
+                        .map(|k| view! { <option value=k.as_str() selected=f.kind == Some(*k)>{k.label()}</option> })
+                        .collect_view()}
+                </select>
+            </label>
+            <label>
+                "議員"
+                <select name="councilor">
+                    <option value="">"全部"</option>
+                    {options(choices.councilors, f.councilor)}
+                </select>
+            </label>
+            {(!is_bureau)
+                .then(|| {
+                    view! {
+                        <label>
+                            "局處"
+                            <select name="bureau">
+                                <option value="">"全部"</option>
+                                {options(choices.bureaus, f.bureau)}
+                            </select>
+                        </label>
+                    }
+                })}
+            <label>
+                "狀態"
+                <select name="status">
+                    <option value="">"全部"</option>
+                    {CaseStatus::ALL
+                        .iter()
+                        .map(|s| view! { <option value=s.as_str() selected=f.status == Some(*s)>{s.label()}</option> })
+                        .collect_view()}
+                </select>
+            </label>
+            <label>
+                "關鍵字"
+                <input name="q" type="search" value=f.q.clone() />
+            </label>
+            <label class="check">
+                <input type="checkbox" name="overdue" value="1" checked=f.overdue />
+                "只看逾期"
+            </label>
+            <label class="check">
+                <input type="checkbox" name="tracking" value="1" checked=f.tracking />
+                "只看列管"
+            </label>
+            <button type="submit">"篩選"</button>
+        </form>
+    }
+}
+
+/// A select whose options come from the choices, keeping a typed value after a refusal.
+fn select_field(
+    id: &'static str,
+    name: &'static str,
+    list: Vec<(i64, String)>,
+    kept: Vec<String>,
+    placeholder: &'static str,
+) -> impl IntoView {
+    view! {
+        <select id=id name=name>
+            <option value="">{placeholder}</option>
+            {list
+                .into_iter()
+                .map(|(value, label)| {
+                    let selected = kept.contains(&value.to_string());
+                    view! { <option value=value.to_string() selected=selected>{label}</option> }
+                })
+                .collect_view()}
+        </select>
+    }
+}
+
+/// The first value typed into `name` before the last refusal.
+fn kept(error: FormResult, name: &'static str) -> String {
+    error
+        .get_untracked()
+        .map(|e| e.input(name).into_iter().next().unwrap_or_default())
+        .unwrap_or_default()
+}
+
+#[component]
+pub fn NewQuestionPage() -> impl IntoView {
+    view! {
+        <Title text="登錄質詢｜府會通" />
+        <RequireRole roles=&[Role::Secretariat] children=|_| view! { <NewQuestion /> } />
+    }
+}
+
+#[component]
+fn NewQuestion() -> impl IntoView {
+    let record = ServerAction::<RecordQuestion>::new();
+    let error = form_result(record.value());
+    let options = Resource::new(|| (), |_| load_choices());
+    view! {
+        <h1>"登錄質詢"</h1>
+        <Transition fallback=|| view! { <p class="loading">"載入中…"</p> }>
+            {move || Suspend::new(async move {
+                let c = options.await.unwrap_or_default();
+                let councilors_kept = error.get_untracked().map(|e| e.input("councilor_ids")).unwrap_or_default();
+                let first_session = c.sessions.first().map(|s| s.0.to_string()).into_iter().collect::<Vec<_>>();
+                let session_kept = match kept(error, "session_id") { s if s.is_empty() => first_session, s => vec![s] };
+                view! {
+                    <ActionForm action=record attr:class="grid-form wide" attr:aria-label="登錄質詢">
+                        <FormError error />
+                        <label for="q-session">"會期"</label>
+                        <div>
+                            {select_field("q-session", "form[session_id]", c.sessions, session_kept, "請選擇")}
+                            <FieldError error field="session_id" />
+                        </div>
+                        <label for="q-number">"質詢編號"</label>
+                        <div>
+                            <input id="q-number" name="form[number]" inputmode="numeric" value=kept(error, "number") required />
+                            <p class="field-hint">"同一會期內不得重複。"</p>
+                            <FieldError error field="number" />
+                        </div>
+                        <label for="q-sitting-type">"質詢類別"</label>
+                        <div>
+                            {select_field("q-sitting-type", "form[sitting_type_id]", c.sitting_types, vec![kept(error, "sitting_type_id")], "請選擇")}
+                            <FieldError error field="sitting_type_id" />
+                        </div>
+                        <label for="q-sitting-date">"質詢日期"</label>
+                        <div>
+                            <input id="q-sitting-date" name="form[sitting_date]" placeholder="113/03/15" value=kept(error, "sitting_date") required />
+                            <p class="field-hint">"民國年／月／日，或西元 2024-03-15。"</p>
+                            <FieldError error field="sitting_date" />
+                        </div>
+                        <label for="q-councilors">"質詢議員"</label>
+                        <div>
+                            <select id="q-councilors" name="form[councilor_ids][]" multiple size="6">
+                                {c.councilors
+                                    .into_iter()
+                                    .map(|(id, name)| {
+                                        let selected = councilors_kept.contains(&id.to_string());
+                                        view! { <option value=id.to_string() selected=selected>{name}</option> }
+                                    })
+                                    .collect_view()}
+                            </select>
+                            <p class="field-hint">"聯合質詢可按住 Ctrl 或 ⌘ 多選。"</p>
+                            <FieldError error field="councilor_ids" />
+                        </div>
+                        <label for="q-topic">"質詢議題"</label>
+                        <div>
+                            <input id="q-topic" name="form[topic]" value=kept(error, "topic") required />
+                            <FieldError error field="topic" />
+                        </div>
+                        <label for="q-body">"質詢內容"</label>
+                        <div>
+                            <textarea id="q-body" name="form[body]" rows="8" required>{kept(error, "body")}</textarea>
+                            <FieldError error field="body" />
+                        </div>
+                        <label for="q-due">"自訂期限"</label>
+                        <div>
+                            <input id="q-due" name="form[due_on]" placeholder="留空則依規則計算" value=kept(error, "due_on") />
+                            <FieldError error field="due_on" />
+                        </div>
+                        <label for="q-due-reason">"自訂理由"</label>
+                        <div>
+                            <input id="q-due-reason" name="form[due_reason]" value=kept(error, "due_reason") />
+                            <FieldError error field="due_reason" />
+                        </div>
+                        <div></div>
+                        <div>
+                            <button type="submit" disabled=move || record.pending().get()>"登錄"</button>
+                        </div>
+                    </ActionForm>
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+pub fn NewDataRequestPage() -> impl IntoView {
+    view! {
+        <Title text="登錄索資｜府會通" />
+        <RequireRole roles=&[Role::Secretariat] children=|_| view! { <NewDataRequest /> } />
+    }
+}
+
+#[component]
+fn NewDataRequest() -> impl IntoView {
+    let record = ServerAction::<RecordDataRequest>::new();
+    let error = form_result(record.value());
+    let options = Resource::new(|| (), |_| load_choices());
+    view! {
+        <h1>"登錄索資"</h1>
+        <Transition fallback=|| view! { <p class="loading">"載入中…"</p> }>
+            {move || Suspend::new(async move {
+                let c = options.await.unwrap_or_default();
+                let first_session = c.sessions.first().map(|s| s.0.to_string()).into_iter().collect::<Vec<_>>();
+                let session_kept = match kept(error, "session_id") { s if s.is_empty() => first_session, s => vec![s] };
+                let priority_kept = match kept(error, "priority") { p if p.is_empty() => "ordinary".to_owned(), p => p };
+                let three_days = !kept(error, "within_three_days").is_empty();
+                view! {
+                    <ActionForm action=record attr:class="grid-form wide" attr:aria-label="登錄索資">
+                        <FormError error />
+                        <label for="d-session">"會期"</label>
+                        <div>
+                            {select_field("d-session", "form[session_id]", c.sessions, session_kept, "請選擇")}
+                            <FieldError error field="session_id" />
+                        </div>
+                        <label for="d-councilor">"索資議員"</label>
+                        <div>
+                            {select_field("d-councilor", "form[councilor_id]", c.councilors, vec![kept(error, "councilor_id")], "請選擇")}
+                            <FieldError error field="councilor_id" />
+                        </div>
+                        <label for="d-topic">"索資主旨"</label>
+                        <div>
+                            <input id="d-topic" name="form[topic]" value=kept(error, "topic") required />
+                            <FieldError error field="topic" />
+                        </div>
+                        <label for="d-body">"索取資料項目"</label>
+                        <div>
+                            <textarea id="d-body" name="form[body]" rows="6" required>{kept(error, "body")}</textarea>
+                            <FieldError error field="body" />
+                        </div>
+                        <label for="d-received">"收件時間"</label>
+                        <div>
+                            <input id="d-received" name="form[received_at]" placeholder="113/03/15 10:30" value=kept(error, "received_at") required />
+                            <FieldError error field="received_at" />
+                        </div>
+                        <label for="d-priority">"速別"</label>
+                        <div>
+                            <select id="d-priority" name="form[priority]">
+                                {Priority::ALL
+                                    .iter()
+                                    .map(|p| view! { <option value=p.as_str() selected=priority_kept == p.as_str()>{p.label()}</option> })
+                                    .collect_view()}
+                            </select>
+                            <FieldError error field="priority" />
+                        </div>
+                        <div></div>
+                        <div>
+                            <label class="check">
+                                <input type="checkbox" name="form[within_three_days]" checked=three_days />
+                                "三日內取件（通知局處首長）"
+                            </label>
+                        </div>
+                        <label for="d-due">"自訂期限"</label>
+                        <div>
+                            <input id="d-due" name="form[due_on]" placeholder="留空則依速別計算" value=kept(error, "due_on") />
+                            <FieldError error field="due_on" />
+                        </div>
+                        <label for="d-due-reason">"自訂理由"</label>
+                        <div>
+                            <input id="d-due-reason" name="form[due_reason]" value=kept(error, "due_reason") />
+                            <FieldError error field="due_reason" />
+                        </div>
+                        <div></div>
+                        <div>
+                            <button type="submit" disabled=move || record.pending().get()>"登錄"</button>
+                        </div>
+                    </ActionForm>
+                }
+            })}
+        </Transition>
+    }
+}

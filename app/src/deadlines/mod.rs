@@ -1,0 +1,477 @@
+//! Deadlines: the rules (how many days, counted how) and the working-day calendar they
+//! count on. Pure rules here; storage in `db`, admin pages in `pages`.
+
+pub mod pages;
+pub mod server_fns;
+
+#[cfg(feature = "ssr")]
+pub mod db;
+
+use crate::error::AppError;
+use chrono::{Datelike, Duration, NaiveDate, Weekday};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// What a deadline rule is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum RuleKind {
+    QuestionReply,
+    DataOrdinary,
+    DataUrgent,
+    DataMostUrgent,
+}
+
+impl RuleKind {
+    pub const ALL: [RuleKind; 4] = [
+        RuleKind::QuestionReply,
+        RuleKind::DataOrdinary,
+        RuleKind::DataUrgent,
+        RuleKind::DataMostUrgent,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::QuestionReply => "question_reply",
+            Self::DataOrdinary => "data_ordinary",
+            Self::DataUrgent => "data_urgent",
+            Self::DataMostUrgent => "data_most_urgent",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::QuestionReply => "質詢書面答復",
+            Self::DataOrdinary => "索資・普通件",
+            Self::DataUrgent => "索資・速件",
+            Self::DataMostUrgent => "索資・最速件",
+        }
+    }
+}
+
+/// Whether a rule counts every day or working days only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Counting {
+    Calendar,
+    Working,
+}
+
+impl Counting {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Calendar => "calendar",
+            Self::Working => "working",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "calendar" => Some(Self::Calendar),
+            "working" => Some(Self::Working),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Calendar => "日曆天",
+            Self::Working => "工作天",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeadlineRule {
+    pub kind: RuleKind,
+    pub days: u32,
+    pub counting: Counting,
+}
+
+impl DeadlineRule {
+    /// Parses an admin's edit of a rule.
+    pub fn parse(kind: &str, days: &str, counting: &str) -> Result<Self, AppError> {
+        let kind = RuleKind::parse(kind).ok_or(AppError::BadRequest)?;
+        let days = days
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|d| *d <= 365)
+            .ok_or_else(|| AppError::validation("days", "天數須為 0 至 365 的整數。"))?;
+        let counting = Counting::parse(counting)
+            .ok_or_else(|| AppError::validation("counting", "請選擇日曆天或工作天。"))?;
+        Ok(Self {
+            kind,
+            days,
+            counting,
+        })
+    }
+
+    /// The due date for something that arrived on `start`: `days` days later, counting
+    /// either every day or working days only. Day 1 is the day after `start`. A calendar
+    /// deadline that falls on a day off moves to the next working day, as the
+    /// Administrative Procedure Act (行政程序法 §48) has it.
+    pub fn due_date(&self, start: NaiveDate, calendar: &WorkCalendar) -> NaiveDate {
+        match self.counting {
+            Counting::Calendar => {
+                calendar.next_working_day_from(start + Duration::days(i64::from(self.days)))
+            }
+            Counting::Working => {
+                let mut day = start;
+                let mut left = self.days;
+                while left > 0 {
+                    day += Duration::days(1);
+                    if calendar.is_working_day(day) {
+                        left -= 1;
+                    }
+                }
+                day
+            }
+        }
+    }
+}
+
+/// A day the calendar treats differently from the weekday rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DayKind {
+    /// 放假: a day off, usually on a weekday.
+    Holiday,
+    /// 補行上班: a make-up working day, usually a Saturday.
+    Workday,
+}
+
+impl DayKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Holiday => "holiday",
+            Self::Workday => "workday",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim() {
+            "holiday" | "放假" | "假日" => Some(Self::Holiday),
+            "workday" | "補班" | "補行上班" | "上班" => Some(Self::Workday),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Holiday => "放假",
+            Self::Workday => "補行上班",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CalendarDay {
+    pub day: NaiveDate,
+    pub kind: DayKind,
+    pub name: String,
+}
+
+/// Monday to Friday are working days, except the holidays; make-up days are working days
+/// whatever the weekday.
+#[derive(Debug, Clone, Default)]
+pub struct WorkCalendar {
+    exceptions: BTreeMap<NaiveDate, DayKind>,
+}
+
+impl WorkCalendar {
+    pub fn new(days: impl IntoIterator<Item = (NaiveDate, DayKind)>) -> Self {
+        Self {
+            exceptions: days.into_iter().collect(),
+        }
+    }
+
+    pub fn is_working_day(&self, day: NaiveDate) -> bool {
+        match self.exceptions.get(&day) {
+            Some(DayKind::Holiday) => false,
+            Some(DayKind::Workday) => true,
+            None => !matches!(day.weekday(), Weekday::Sat | Weekday::Sun),
+        }
+    }
+
+    pub fn next_working_day_from(&self, mut day: NaiveDate) -> NaiveDate {
+        // A year without a working day would be a broken calendar; stop looking after one.
+        for _ in 0..366 {
+            if self.is_working_day(day) {
+                return day;
+            }
+            day += Duration::days(1);
+        }
+        day
+    }
+}
+
+/// Reads a date as users type it: `2024-03-15`, `113/03/15` or `113-3-15` (ROC year), or
+/// `20240315` (the government's open-data calendar).
+pub fn parse_date(raw: &str) -> Option<NaiveDate> {
+    let s = raw.trim();
+    if s.len() == 8 && s.chars().all(|c| c.is_ascii_digit()) {
+        return NaiveDate::parse_from_str(s, "%Y%m%d").ok();
+    }
+    let parts: Vec<&str> = s.split(['-', '/', '.']).collect();
+    let [y, m, d] = parts.as_slice() else {
+        return None;
+    };
+    let (y, m, d) = (y.parse::<i32>().ok()?, m.parse().ok()?, d.parse().ok()?);
+    // Three-digit (or smaller) years are ROC years: 113 is 2024.
+    let year = if y < 1000 { y + 1911 } else { y };
+    NaiveDate::from_ymd_opt(year, m, d)
+}
+
+/// A problem in one line of an imported calendar.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportProblem {
+    pub line: usize,
+    pub message: String,
+}
+
+/// Parses a calendar CSV. Two layouts are understood:
+/// * `date,kind,name` with kind `holiday`/`放假` or `workday`/`補行上班`;
+/// * the central government's open-data calendar (行政院人事行政總處):
+///   `西元日期,星期,是否放假,備註` where 是否放假 is `2` for a day off and `0` for a
+///   working day. Only the days that differ from the weekday rule are kept.
+pub fn parse_calendar_csv(text: &str) -> Result<Vec<CalendarDay>, Vec<ImportProblem>> {
+    let mut days = Vec::new();
+    let mut problems = Vec::new();
+    let mut open_data = false;
+    for (index, raw_line) in text.lines().enumerate() {
+        let line_no = index + 1;
+        let line = raw_line.trim().trim_start_matches('\u{feff}');
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let fields: Vec<&str> = line
+            .split(',')
+            .map(|f| f.trim().trim_matches('"'))
+            .collect();
+        if index == 0 || days.is_empty() && problems.is_empty() {
+            if fields.first().is_some_and(|f| f.contains("西元日期")) {
+                open_data = true;
+                continue;
+            }
+            if fields.first().is_some_and(|f| *f == "date" || *f == "日期") {
+                continue;
+            }
+        }
+        let problem = |message: &str| ImportProblem {
+            line: line_no,
+            message: message.to_owned(),
+        };
+        let Some(day) = fields.first().and_then(|f| parse_date(f)) else {
+            problems.push(problem("日期無法辨識。"));
+            continue;
+        };
+        if open_data {
+            let off = match fields.get(2).copied() {
+                Some("2") => true,
+                Some("0") => false,
+                _ => {
+                    problems.push(problem("「是否放假」須為 0 或 2。"));
+                    continue;
+                }
+            };
+            let weekend = matches!(day.weekday(), Weekday::Sat | Weekday::Sun);
+            let name = fields.get(3).copied().unwrap_or_default().to_owned();
+            match (weekend, off) {
+                (false, true) => days.push(CalendarDay {
+                    day,
+                    kind: DayKind::Holiday,
+                    name,
+                }),
+                (true, false) => days.push(CalendarDay {
+                    day,
+                    kind: DayKind::Workday,
+                    name,
+                }),
+                _ => {}
+            }
+        } else {
+            let Some(kind) = fields.get(1).and_then(|k| DayKind::parse(k)) else {
+                problems.push(problem("類別須為 holiday（放假）或 workday（補行上班）。"));
+                continue;
+            };
+            let name = fields.get(2).copied().unwrap_or_default().to_owned();
+            days.push(CalendarDay { day, kind, name });
+        }
+    }
+    if problems.is_empty() {
+        Ok(days)
+    } else {
+        Err(problems)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    /// Taipei's 2024 calendar around the lunar new year and Tomb Sweeping Day.
+    fn calendar_2024() -> WorkCalendar {
+        let mut days: Vec<_> = (8..=14)
+            .map(|n| (d(2024, 2, n), DayKind::Holiday))
+            .collect();
+        days.push((d(2024, 2, 17), DayKind::Workday));
+        days.push((d(2024, 4, 4), DayKind::Holiday));
+        days.push((d(2024, 4, 5), DayKind::Holiday));
+        WorkCalendar::new(days)
+    }
+
+    fn rule(days: u32, counting: Counting) -> DeadlineRule {
+        DeadlineRule {
+            kind: RuleKind::DataOrdinary,
+            days,
+            counting,
+        }
+    }
+
+    #[test]
+    fn weekends_are_days_off_and_weekdays_are_not() {
+        let cal = WorkCalendar::default();
+        assert!(cal.is_working_day(d(2024, 3, 15))); // Friday
+        assert!(!cal.is_working_day(d(2024, 3, 16))); // Saturday
+        assert!(!cal.is_working_day(d(2024, 3, 17))); // Sunday
+    }
+
+    #[test]
+    fn working_days_skip_the_weekend() {
+        // Received on Friday 2024-03-15: 3 working days is Wednesday 03-20.
+        let due = rule(3, Counting::Working).due_date(d(2024, 3, 15), &WorkCalendar::default());
+        assert_eq!(due, d(2024, 3, 20));
+    }
+
+    #[test]
+    fn working_days_skip_holidays() {
+        // Tuesday 2024-04-02 + 3 working days: Wed 3, (Thu 4, Fri 5 holidays), Mon 8, Tue 9.
+        let due = rule(3, Counting::Working).due_date(d(2024, 4, 2), &calendar_2024());
+        assert_eq!(due, d(2024, 4, 9));
+    }
+
+    #[test]
+    fn a_make_up_saturday_counts_as_a_working_day() {
+        // Friday 2024-02-16 + 1 working day is the make-up Saturday 02-17.
+        let due = rule(1, Counting::Working).due_date(d(2024, 2, 16), &calendar_2024());
+        assert_eq!(due, d(2024, 2, 17));
+        // Without the make-up day it would be Monday.
+        let plain = WorkCalendar::new([(d(2024, 2, 16), DayKind::Holiday)]);
+        assert_eq!(
+            rule(1, Counting::Working).due_date(d(2024, 2, 16), &plain),
+            d(2024, 2, 19)
+        );
+    }
+
+    #[test]
+    fn the_lunar_new_year_week_counts_for_nothing() {
+        // Wednesday 2024-02-07 + 6 working days: Thu 8–Wed 14 are off, Sat 17 is a make-up
+        // day: Thu 15, Fri 16, Sat 17, Mon 19, Tue 20, Wed 21.
+        let due = rule(6, Counting::Working).due_date(d(2024, 2, 7), &calendar_2024());
+        assert_eq!(due, d(2024, 2, 21));
+    }
+
+    #[test]
+    fn calendar_days_count_weekends_but_do_not_end_on_one() {
+        let cal = calendar_2024();
+        // Friday 03-15 + 7 days = Friday 03-22.
+        assert_eq!(
+            rule(7, Counting::Calendar).due_date(d(2024, 3, 15), &cal),
+            d(2024, 3, 22)
+        );
+        // Monday 03-18 + 5 days = Saturday 03-23, which moves to Monday 03-25.
+        assert_eq!(
+            rule(5, Counting::Calendar).due_date(d(2024, 3, 18), &cal),
+            d(2024, 3, 25)
+        );
+        // 03-29 + 7 = Friday 04-05 (holiday), moves to Monday 04-08.
+        assert_eq!(
+            rule(7, Counting::Calendar).due_date(d(2024, 3, 29), &cal),
+            d(2024, 4, 8)
+        );
+    }
+
+    #[test]
+    fn zero_days_means_the_same_day() {
+        assert_eq!(
+            rule(0, Counting::Working).due_date(d(2024, 3, 16), &WorkCalendar::default()),
+            d(2024, 3, 16)
+        );
+    }
+
+    #[test]
+    fn dates_are_read_in_western_and_roc_forms() {
+        assert_eq!(parse_date("2024-03-15"), Some(d(2024, 3, 15)));
+        assert_eq!(parse_date("113/03/15"), Some(d(2024, 3, 15)));
+        assert_eq!(parse_date(" 113-3-5 "), Some(d(2024, 3, 5)));
+        assert_eq!(parse_date("20240315"), Some(d(2024, 3, 15)));
+        assert_eq!(parse_date("113/02/30"), None);
+        assert_eq!(parse_date("tomorrow"), None);
+        assert_eq!(parse_date(""), None);
+    }
+
+    #[test]
+    fn a_simple_calendar_csv_is_imported() {
+        let csv = "date,kind,name\n2024-04-04,holiday,兒童節\n113/02/17,補行上班,春節補班\n";
+        let days = parse_calendar_csv(csv).unwrap();
+        assert_eq!(days.len(), 2);
+        assert_eq!(days[0].kind, DayKind::Holiday);
+        assert_eq!(days[1].day, d(2024, 2, 17));
+        assert_eq!(days[1].kind, DayKind::Workday);
+    }
+
+    #[test]
+    fn the_government_open_data_calendar_keeps_only_the_exceptions() {
+        let csv = "\u{feff}西元日期,星期,是否放假,備註\n\
+                   20240216,五,0,\n20240217,六,0,補行上班\n20240218,日,2,\n\
+                   20240228,三,2,和平紀念日\n";
+        let days = parse_calendar_csv(csv).unwrap();
+        assert_eq!(
+            days,
+            vec![
+                CalendarDay {
+                    day: d(2024, 2, 17),
+                    kind: DayKind::Workday,
+                    name: "補行上班".into()
+                },
+                CalendarDay {
+                    day: d(2024, 2, 28),
+                    kind: DayKind::Holiday,
+                    name: "和平紀念日".into()
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn every_bad_line_of_a_calendar_csv_is_reported_by_number() {
+        let csv = "2024-04-04,holiday,兒童節\nnot a date,holiday,x\n2024-04-05,sometimes,x\n";
+        let problems = parse_calendar_csv(csv).unwrap_err();
+        assert_eq!(
+            problems.iter().map(|p| p.line).collect::<Vec<_>>(),
+            vec![2, 3]
+        );
+    }
+
+    #[test]
+    fn a_rule_edit_names_its_bad_field() {
+        let err = DeadlineRule::parse("data_urgent", "-1", "working").unwrap_err();
+        assert!(err.field_message("days").is_some());
+        let err = DeadlineRule::parse("data_urgent", "3", "lunar").unwrap_err();
+        assert!(err.field_message("counting").is_some());
+        assert_eq!(
+            DeadlineRule::parse("data_urgent", "3", "working").unwrap(),
+            DeadlineRule {
+                kind: RuleKind::DataUrgent,
+                days: 3,
+                counting: Counting::Working
+            }
+        );
+    }
+}

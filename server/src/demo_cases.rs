@@ -1,0 +1,730 @@
+//! `seed-demo`'s living session: about 60 questions and 20 data requests of the 14th
+//! council's 3rd session, spread over the bureaus and driven through the real workflow
+//! (record, assign, accept, answer, sign off, review) so every state has examples and every
+//! case has a believable timeline. Councilors are the fictional ones of `seed`.
+
+use app::{
+    admin::{db::insert_user, NewUser},
+    auth::{db::active_user, password::hash_password, CurrentUser},
+    cases::{db as cases, workflow::Action, DataRequestForm, DueOverride, QuestionForm, Rejection},
+    error::AppError,
+    reference::db::bureau_id_by_code,
+    state::AppState,
+};
+use sqlx::AnyPool;
+
+/// (lead bureau, co-bureaus, topic, question)
+const QUESTIONS: [(&str, &[&str], &str, &str); 24] = [
+    (
+        "UDD",
+        &["DLA"],
+        "社會住宅興建進度與區位",
+        "請說明本市社會住宅興建進度落後之原因、各基地預定完工時程，以及如何兼顧區位公平。",
+    ),
+    (
+        "DOT",
+        &["TCPD"],
+        "行人安全與路口改善",
+        "本市行人交通事故件數居高不下，請交通局說明年度路口改善計畫、預算及與警察局執法之配合。",
+    ),
+    (
+        "TCPD",
+        &[],
+        "詐騙案件防制成效",
+        "請警察局提出近一年詐騙案件受理數、破案率與高齡者防詐宣導之具體作為。",
+    ),
+    (
+        "DOSW",
+        &["DOH"],
+        "長照服務據點布建",
+        "高齡人口快速增加，請說明長照 2.0 服務據點於各行政區之布建情形與缺口。",
+    ),
+    (
+        "PWD",
+        &["UDD"],
+        "人行道平整與騎樓整平",
+        "多處人行道破損、騎樓高低不平，請工務局說明整平計畫之執行進度與經費。",
+    ),
+    (
+        "DOE",
+        &[],
+        "校園午餐品質與食材來源",
+        "請教育局說明營養午餐招標制度、在地食材比例與家長反映問題之處理機制。",
+    ),
+    (
+        "DEP",
+        &["DOED"],
+        "垃圾清運與資源回收",
+        "部分社區反映垃圾車班次不足，請環保局說明清運路線檢討與回收率提升措施。",
+    ),
+    (
+        "DOED",
+        &[],
+        "傳統市場改建",
+        "請產業局說明傳統市場改建之期程、攤商安置方案與營運輔導措施。",
+    ),
+    (
+        "DOL",
+        &[],
+        "青年就業與職訓",
+        "請勞動局提出青年失業率、職訓課程媒合成效與數位技能培訓規劃。",
+    ),
+    (
+        "DOH",
+        &["DOSW"],
+        "急診壅塞與醫療量能",
+        "市立聯合醫院急診壅塞情形嚴重，請衛生局說明改善方案與人力補充計畫。",
+    ),
+    (
+        "DCA",
+        &[],
+        "里辦公處經費運用",
+        "請民政局說明里鄰建設經費之分配原則、核銷程序與資訊公開情形。",
+    ),
+    (
+        "DOS",
+        &["DOE"],
+        "運動中心收費與開放時段",
+        "各區運動中心收費調整與開放時段引發民怨，請體育局說明檢討結果。",
+    ),
+    (
+        "UDD",
+        &["UPC"],
+        "都市更新案審議時程",
+        "都更案件審議曠日廢時，請都發局說明加速審議之作法與各案進度。",
+    ),
+    (
+        "DOT",
+        &[],
+        "公車路網調整",
+        "公車路線調整後部分地區乘車不便，請交通局說明評估方式與改善方案。",
+    ),
+    (
+        "DORTS",
+        &["TRTC"],
+        "捷運新線工程進度",
+        "請捷運局說明環狀線北環段及萬大線工程進度、延宕原因與因應對策。",
+    ),
+    (
+        "TFD",
+        &[],
+        "老舊建物消防安全",
+        "老舊公寓消防設備不足，請消防局說明住宅用火災警報器補助與檢查成果。",
+    ),
+    (
+        "DOC",
+        &[],
+        "藝文場館使用率",
+        "請文化局提出各藝文場館使用率、營運成本與活化規劃。",
+    ),
+    (
+        "DOF",
+        &["DOP"],
+        "市府債務與財政紀律",
+        "請財政局說明本市債務餘額變化、舉債空間與財政健全措施。",
+    ),
+    (
+        "DOIT",
+        &["SEC"],
+        "市政資訊系統資安防護",
+        "請資訊局說明市府各系統資安事件通報數量、防護架構與委外廠商管理。",
+    ),
+    (
+        "UDD",
+        &[],
+        "違章建築拆除優先順序",
+        "請都發局說明違建查報拆除之優先順序、年度拆除數量與陳情處理情形。",
+    ),
+    (
+        "DOT",
+        &["PWD"],
+        "停車場興建與路邊停車",
+        "請交通局說明公有停車場興建計畫、路邊停車費率調整及對商圈之影響。",
+    ),
+    (
+        "DOSW",
+        &[],
+        "托育補助與公共托嬰",
+        "請社會局說明公共托嬰中心增設進度與育兒津貼發放情形。",
+    ),
+    (
+        "DEP",
+        &[],
+        "空氣品質與工地揚塵",
+        "請環保局說明工地揚塵稽查件數、裁罰情形與空品改善成效。",
+    ),
+    (
+        "TCPD",
+        &["DOT"],
+        "交通違規檢舉與執法",
+        "民眾檢舉交通違規案件量大增，請警察局說明處理人力與執法標準。",
+    ),
+];
+
+/// (lead bureau, topic, items requested)
+const DATA_REQUESTS: [(&str, &str, &str); 10] = [
+    (
+        "UDD",
+        "社會住宅申請與入住統計",
+        "請提供近三年各社會住宅基地之申請戶數、抽籤中籤率與入住率。",
+    ),
+    (
+        "DOT",
+        "公有停車場收入明細",
+        "請提供 112 年各公有停車場之收入、支出與使用率明細。",
+    ),
+    (
+        "TCPD",
+        "各分局員警人力配置",
+        "請提供各分局預算員額、現有員額與近一年加班時數統計。",
+    ),
+    (
+        "DOSW",
+        "長照據點名冊",
+        "請提供本市長照 C 級巷弄站名冊、服務人次與補助金額。",
+    ),
+    (
+        "PWD",
+        "道路挖掘許可統計",
+        "請提供 112 年道路挖掘許可件數、管線單位別與違規裁罰件數。",
+    ),
+    (
+        "DOE",
+        "校舍耐震補強清單",
+        "請提供尚未完成耐震補強之校舍清單與預定完成期程。",
+    ),
+    (
+        "DEP",
+        "垃圾車清運路線",
+        "請提供○○區各垃圾車清運路線、停靠點與時間表。",
+    ),
+    (
+        "DOH",
+        "市立醫院急診滯留統計",
+        "請提供聯合醫院各院區 112 年急診滯留超過 48 小時之人次統計。",
+    ),
+    (
+        "DOED",
+        "市場攤商租金資料",
+        "請提供各公有市場攤位數、空攤率與租金收入。",
+    ),
+    (
+        "DOL",
+        "職訓課程結訓就業率",
+        "請提供 112 年各職訓課程之結訓人數與三個月內就業率。",
+    ),
+];
+
+/// Where each seeded case ends up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Goal {
+    Unassigned,
+    LeadRejected,
+    Assigned,
+    InProgress,
+    AwaitingSignOff,
+    SignedOff,
+    InReview,
+    Returned,
+    Closed,
+    Tracking,
+}
+
+/// 60 questions: mostly answered, a working share still with the bureaus.
+fn question_goal(i: usize) -> Goal {
+    use Goal::*;
+    const PLAN: [(Goal, usize); 10] = [
+        (Closed, 14),
+        (Tracking, 7),
+        (InReview, 5),
+        (SignedOff, 4),
+        (AwaitingSignOff, 5),
+        (Returned, 3),
+        (InProgress, 10),
+        (Assigned, 6),
+        (LeadRejected, 2),
+        (Unassigned, 4),
+    ];
+    let mut n = i;
+    for (goal, count) in PLAN {
+        if n < count {
+            return goal;
+        }
+        n -= count;
+    }
+    Unassigned
+}
+
+fn data_request_goal(i: usize) -> Goal {
+    use Goal::*;
+    [
+        Closed,
+        Closed,
+        Closed,
+        Closed,
+        Tracking,
+        InReview,
+        InReview,
+        AwaitingSignOff,
+        AwaitingSignOff,
+        InProgress,
+        InProgress,
+        InProgress,
+        InProgress,
+        InProgress,
+        InProgress,
+        Assigned,
+        Assigned,
+        Assigned,
+        Unassigned,
+        Unassigned,
+    ][i % 20]
+}
+
+/// The officers who act in the demo: the secretariat and reviewer accounts, and a liaison
+/// and an approver in each bureau that has cases.
+struct Cast {
+    secretariat: CurrentUser,
+    reviewer: CurrentUser,
+    bureaus: Vec<(String, i64, CurrentUser, CurrentUser)>,
+}
+
+impl Cast {
+    fn of(&self, code: &str) -> &(String, i64, CurrentUser, CurrentUser) {
+        self.bureaus
+            .iter()
+            .find(|b| b.0 == code)
+            .expect("every demo bureau has officers")
+    }
+}
+
+async fn user_by_name(pool: &AnyPool, username: &str) -> Result<Option<CurrentUser>, AppError> {
+    let id: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
+        .bind(username)
+        .fetch_optional(pool)
+        .await?;
+    match id {
+        Some(id) => Ok(active_user(pool, id).await?),
+        None => Ok(None),
+    }
+}
+
+/// An officer for the demo timeline. Accounts made here get a random password nobody
+/// is told: they exist to have acted, not to log in.
+async fn officer(
+    state: &AppState,
+    username: &str,
+    display_name: &str,
+    role: &str,
+    bureau_id: i64,
+) -> Result<CurrentUser, AppError> {
+    if let Some(user) = user_by_name(&state.db, username).await? {
+        return Ok(user);
+    }
+    let password: String = {
+        use rand::{distributions::Alphanumeric, Rng};
+        rand::thread_rng()
+            .sample_iter(&Alphanumeric)
+            .take(24)
+            .map(char::from)
+            .collect()
+    };
+    let user = NewUser::parse(
+        username,
+        display_name,
+        role,
+        &bureau_id.to_string(),
+        password,
+    )?;
+    let hash = hash_password(&user.password).await?;
+    insert_user(&state.db, &user, &hash, state.now().timestamp()).await?;
+    user_by_name(&state.db, username)
+        .await?
+        .ok_or_else(|| AppError::internal("seed", "officer vanished"))
+}
+
+async fn cast(state: &AppState) -> Result<Cast, AppError> {
+    let required = |name: &'static str| async move {
+        user_by_name(&state.db, name)
+            .await?
+            .ok_or_else(|| AppError::internal("seed", format!("{name} missing")))
+    };
+    let mut codes: Vec<&str> = QUESTIONS
+        .iter()
+        .flat_map(|q| std::iter::once(q.0).chain(q.1.iter().copied()))
+        .chain(DATA_REQUESTS.iter().map(|d| d.0))
+        .collect();
+    codes.sort_unstable();
+    codes.dedup();
+    let mut bureaus = Vec::new();
+    for code in codes {
+        let id = bureau_id_by_code(&state.db, code)
+            .await?
+            .ok_or_else(|| AppError::internal("seed", format!("bureau {code} missing")))?;
+        let short: String = sqlx::query_scalar("SELECT short_name FROM bureaus WHERE id = $1")
+            .bind(id)
+            .fetch_one(&state.db)
+            .await?;
+        let (liaison, approver) = if code == "UDD" {
+            (
+                required("demo-liaison").await?,
+                required("demo-approver").await?,
+            )
+        } else {
+            let slug = code.to_lowercase().replace('_', "-");
+            (
+                officer(
+                    state,
+                    &format!("demo-{slug}-liaison"),
+                    &format!("{short} 府會聯絡員（示範）"),
+                    "bureau_liaison",
+                    id,
+                )
+                .await?,
+                officer(
+                    state,
+                    &format!("demo-{slug}-approver"),
+                    &format!("{short} 主任秘書（示範）"),
+                    "bureau_approver",
+                    id,
+                )
+                .await?,
+            )
+        };
+        bureaus.push((code.to_owned(), id, liaison, approver));
+    }
+    Ok(Cast {
+        secretariat: required("demo-secretariat").await?,
+        reviewer: required("demo-reviewer").await?,
+        bureaus,
+    })
+}
+
+async fn version(pool: &AnyPool, case_id: i64) -> Result<i64, AppError> {
+    Ok(
+        sqlx::query_scalar("SELECT version FROM cases WHERE id = $1")
+            .bind(case_id)
+            .fetch_one(pool)
+            .await?,
+    )
+}
+
+async fn reply_version(pool: &AnyPool, case_id: i64) -> Result<i64, AppError> {
+    Ok(
+        sqlx::query_scalar("SELECT reply_version FROM cases WHERE id = $1")
+            .bind(case_id)
+            .fetch_one(pool)
+            .await?,
+    )
+}
+
+/// Runs a case from "recorded" to its goal, an hour or so per step.
+#[allow(clippy::too_many_arguments)]
+async fn drive(
+    pool: &AnyPool,
+    cast: &Cast,
+    case_id: i64,
+    lead: &str,
+    co: &[&str],
+    goal: Goal,
+    is_data_request: bool,
+    mut t: i64,
+) -> Result<(), AppError> {
+    let mut tick = || {
+        t += 3_600 + 600;
+        t
+    };
+    let sec = &cast.secretariat;
+    if goal == Goal::Unassigned {
+        return Ok(());
+    }
+    let (_, lead_id, liaison, approver) = cast.of(lead);
+    let co_ids: Vec<i64> = co.iter().map(|c| cast.of(c).1).collect();
+    if goal == Goal::LeadRejected {
+        // The lead bureau first named turns the case down and points to the right one.
+        let wrong = cast.of(if lead == "DOT" { "PWD" } else { "DOT" });
+        cases::assign(
+            pool,
+            case_id,
+            sec,
+            version(pool, case_id).await?,
+            wrong.1,
+            &[],
+            tick(),
+        )
+        .await?;
+        let rejection = Rejection {
+            reason: "本案涉及之業務非屬本局權責。".into(),
+            suggested_bureau_id: Some(*lead_id),
+        };
+        return cases::reject(pool, case_id, &wrong.2, &rejection, tick()).await;
+    }
+    cases::assign(
+        pool,
+        case_id,
+        sec,
+        version(pool, case_id).await?,
+        *lead_id,
+        &co_ids,
+        tick(),
+    )
+    .await?;
+    if goal == Goal::Assigned {
+        return Ok(());
+    }
+    cases::accept(pool, case_id, liaison, tick()).await?;
+    for c in co {
+        let (_, _, co_liaison, _) = cast.of(c);
+        cases::accept(pool, case_id, co_liaison, tick()).await?;
+        cases::write_sub_answer(
+            pool,
+            case_id,
+            co_liaison,
+            "本局意見如下：相關業務將配合主辦機關辦理，並提供所需資料。",
+            tick(),
+        )
+        .await?;
+    }
+    if is_data_request {
+        let files = vec![cases::NewFile {
+            file_name: "資料第1批.csv".into(),
+            content_type: "text/csv".into(),
+            data: "項目,數值\n範例,1\n".as_bytes().to_vec(),
+        }];
+        cases::deliver(pool, case_id, liaison, "第一批資料如附件。", files, tick()).await?;
+    }
+    let text = if is_data_request {
+        "所需資料已分批提供如附件，請卓參。"
+    } else {
+        "謝謝議員指教。本府已檢討現行作法，將於本年度內提出具體改善計畫，並定期向大會報告執行進度。"
+    };
+    cases::save_reply(
+        pool,
+        case_id,
+        liaison,
+        text,
+        false,
+        reply_version(pool, case_id).await?,
+        tick(),
+    )
+    .await?;
+    if goal == Goal::InProgress {
+        if is_data_request && case_id % 2 == 0 {
+            let due: String = sqlx::query_scalar("SELECT due_on FROM cases WHERE id = $1")
+                .bind(case_id)
+                .fetch_one(pool)
+                .await?;
+            let due =
+                app::deadlines::parse_date(&due).unwrap_or_default() + chrono::Duration::days(7);
+            let postponement = DueOverride {
+                due_on: due,
+                reason: "資料量龐大，已與議員辦公室協調延後提供。".into(),
+            };
+            cases::postpone(pool, case_id, liaison, &postponement, tick()).await?;
+        }
+        return Ok(());
+    }
+    let step = |action: Action,
+                user: &CurrentUser,
+                comment: Option<&'static str>,
+                tracking: bool,
+                at: i64| {
+        let user = user.clone();
+        async move {
+            let v = version(pool, case_id).await?;
+            cases::transition(pool, case_id, &user, action, v, comment, tracking, at).await
+        }
+    };
+    step(Action::SubmitForSignOff, liaison, None, false, tick()).await?;
+    if goal == Goal::AwaitingSignOff {
+        return Ok(());
+    }
+    step(Action::SignOff, approver, None, false, tick()).await?;
+    if goal == Goal::SignedOff {
+        return Ok(());
+    }
+    step(Action::PassToReview, sec, None, false, tick()).await?;
+    match goal {
+        Goal::InReview => Ok(()),
+        Goal::Returned => {
+            step(
+                Action::ReturnFromReview,
+                &cast.reviewer,
+                Some("請補充具體期程與經費來源。"),
+                false,
+                tick(),
+            )
+            .await
+        }
+        _ => {
+            step(
+                Action::Approve,
+                &cast.reviewer,
+                None,
+                goal == Goal::Tracking,
+                tick(),
+            )
+            .await
+        }
+    }
+}
+
+pub enum DemoCases {
+    Created {
+        questions: usize,
+        data_requests: usize,
+    },
+    AlreadyThere,
+}
+
+/// Loads the demo session's cases once; a second run leaves them alone.
+pub async fn seed_demo_cases(state: &AppState) -> Result<DemoCases, AppError> {
+    let pool = &state.db;
+    let session: i64 = sqlx::query_scalar(
+        "SELECT s.id FROM council_sessions s JOIN council_terms t ON t.id = s.term_id \
+         WHERE t.number = 14 AND s.kind = 'regular' AND s.number = 3",
+    )
+    .fetch_one(pool)
+    .await?;
+    let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases WHERE session_id = $1")
+        .bind(session)
+        .fetch_one(pool)
+        .await?;
+    if existing > 0 {
+        return Ok(DemoCases::AlreadyThere);
+    }
+    let cast = cast(state).await?;
+    let councilors: Vec<i64> = sqlx::query_scalar("SELECT id FROM councilors ORDER BY id")
+        .fetch_all(pool)
+        .await?;
+    let sitting_types: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, code FROM sitting_types ORDER BY sort_order")
+            .fetch_all(pool)
+            .await?;
+    let sitting = |code: &str| {
+        sitting_types
+            .iter()
+            .find(|s| s.1 == code)
+            .map(|s| s.0.to_string())
+            .unwrap_or_default()
+    };
+    // Sittings of the session: the policy report, a special report, then general and
+    // department interpellation days (dates illustrative, within the session).
+    let days = [
+        ("policy_report", "2024-03-12"),
+        ("special_report", "2024-03-19"),
+        ("general", "2024-03-26"),
+        ("general", "2024-03-28"),
+        ("department", "2024-04-09"),
+        ("department", "2024-04-16"),
+    ];
+    let questions = 60;
+    for i in 0..questions {
+        let (lead, co, topic, body) = QUESTIONS[i % QUESTIONS.len()];
+        let (kind, day) = days[i * days.len() / questions];
+        let first = councilors[i % councilors.len()];
+        let mut ids = vec![first.to_string()];
+        if i % 7 == 3 {
+            ids.push(councilors[(i + 5) % councilors.len()].to_string());
+        }
+        let round = i / QUESTIONS.len();
+        let form = QuestionForm {
+            session_id: session.to_string(),
+            number: (i + 1).to_string(),
+            sitting_type_id: sitting(kind),
+            sitting_date: day.into(),
+            councilor_ids: ids,
+            topic: if round == 0 {
+                topic.into()
+            } else {
+                format!("{topic}（續）")
+            },
+            body: body.into(),
+            due_on: String::new(),
+            due_reason: String::new(),
+        };
+        let recorded_at =
+            app::cases::parse_taipei_datetime(&format!("{day} 18:00")).unwrap_or_default();
+        let id =
+            cases::record_question(pool, &form.parse()?, &cast.secretariat, recorded_at).await?;
+        let co = if i % 3 == 0 { co } else { &[] };
+        drive(
+            pool,
+            &cast,
+            id,
+            lead,
+            co,
+            question_goal(i),
+            false,
+            recorded_at + 12 * 3_600,
+        )
+        .await?;
+    }
+    let data_requests = 20;
+    for i in 0..data_requests {
+        let (lead, topic, body) = DATA_REQUESTS[i % DATA_REQUESTS.len()];
+        let day = 4 + (i * 40 / data_requests) as i64;
+        let received = chrono::NaiveDate::from_ymd_opt(2024, 3, 1).unwrap_or_default()
+            + chrono::Duration::days(day);
+        let priority = ["ordinary", "ordinary", "urgent", "ordinary", "most_urgent"][i % 5];
+        let form = DataRequestForm {
+            session_id: session.to_string(),
+            councilor_id: councilors[(i * 5) % councilors.len()].to_string(),
+            topic: topic.into(),
+            body: body.into(),
+            received_at: format!("{received} 10:30"),
+            priority: priority.into(),
+            within_three_days: (i % 6 == 2).then(|| "on".into()),
+            due_on: String::new(),
+            due_reason: String::new(),
+        };
+        let request = form.parse()?;
+        let id = cases::record_data_request(
+            pool,
+            &request,
+            &cast.secretariat,
+            request.received_at + 1_800,
+        )
+        .await?;
+        drive(
+            pool,
+            &cast,
+            id,
+            lead,
+            &[],
+            data_request_goal(i),
+            true,
+            request.received_at + 4 * 3_600,
+        )
+        .await?;
+    }
+    Ok(DemoCases::Created {
+        questions,
+        data_requests,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_question_plan_covers_sixty_cases_and_every_state() {
+        let goals: Vec<Goal> = (0..60).map(question_goal).collect();
+        for goal in [
+            Goal::Unassigned,
+            Goal::LeadRejected,
+            Goal::Assigned,
+            Goal::InProgress,
+            Goal::AwaitingSignOff,
+            Goal::SignedOff,
+            Goal::InReview,
+            Goal::Returned,
+            Goal::Closed,
+            Goal::Tracking,
+        ] {
+            assert!(goals.contains(&goal), "{goal:?}");
+        }
+        assert_eq!(goals.iter().filter(|g| **g == Goal::Unassigned).count(), 4);
+    }
+}

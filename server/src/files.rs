@@ -1,0 +1,273 @@
+//! Data-request deliveries with attached files: a multipart upload (a plain form post, so
+//! it works without JavaScript) and a download that checks who is asking.
+
+use app::{
+    auth::{session::user_in, CurrentUser},
+    cases::db::{attachment, deliver, NewFile},
+    error::AppError,
+    state::AppState,
+};
+use axum::{
+    extract::{multipart::MultipartRejection, DefaultBodyLimit, Multipart, Path},
+    http::{header, HeaderMap, HeaderValue, StatusCode},
+    response::{IntoResponse, Redirect, Response},
+    routing::{get, post},
+    Extension, Json, Router,
+};
+use tower_sessions::Session;
+
+/// The largest file a delivery may carry.
+pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
+/// The most files in one batch.
+pub const MAX_FILES: usize = 20;
+/// The most a whole upload may weigh; beyond this the body is not read at all.
+const MAX_BODY_BYTES: usize = 5 * MAX_FILE_BYTES;
+
+/// Types a browser may be told a file is; anything else is served as opaque bytes.
+const KNOWN_TYPES: &[&str] = &[
+    "application/pdf",
+    "text/csv",
+    "text/plain",
+    "image/png",
+    "image/jpeg",
+    "application/zip",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.oasis.opendocument.spreadsheet",
+    "application/vnd.oasis.opendocument.text",
+    "application/vnd.ms-excel",
+    "application/msword",
+];
+
+pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
+    Router::new()
+        .route(
+            "/cases/{id}/deliveries",
+            post(upload).layer(DefaultBodyLimit::max(MAX_BODY_BYTES)),
+        )
+        .route("/files/{id}", get(download))
+}
+
+fn wants_html(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"))
+}
+
+/// Browsers go back to the case page, with the message if there is one; other clients get
+/// the status and the error as JSON.
+fn answer(case_id: i64, html: bool, result: Result<i64, AppError>) -> Response {
+    match (result, html) {
+        (Ok(_), true) => Redirect::to(&format!("/cases/{case_id}#deliveries")).into_response(),
+        (Ok(batch), false) => Json(batch).into_response(),
+        (Err(AppError::Unauthenticated), true) => Redirect::to("/login").into_response(),
+        (Err(err), true) => Redirect::to(&format!(
+            "/cases/{case_id}?delivery_error={}#deliveries",
+            percent(&err.to_string())
+        ))
+        .into_response(),
+        (Err(err), false) => {
+            let status = StatusCode::from_u16(err.status_code())
+                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            (status, Json(err)).into_response()
+        }
+    }
+}
+
+fn percent(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Keeps the last path segment of a browser-sent name, without control characters.
+pub fn safe_file_name(raw: &str) -> String {
+    let base = raw.rsplit(['/', '\\']).next().unwrap_or_default();
+    let clean: String = base
+        .chars()
+        .filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>' | ':' | '*' | '?' | '|'))
+        .take(200)
+        .collect();
+    let clean = clean.trim().trim_start_matches('.').to_owned();
+    if clean.is_empty() {
+        "附件".to_owned()
+    } else {
+        clean
+    }
+}
+
+async fn caller(session: &Session, state: &AppState) -> Result<CurrentUser, AppError> {
+    user_in(session, &state.db)
+        .await?
+        .ok_or(AppError::Unauthenticated)
+}
+
+async fn upload(
+    Extension(state): Extension<AppState>,
+    session: Session,
+    headers: HeaderMap,
+    Path(case_id): Path<i64>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let html = wants_html(&headers);
+    let result = async {
+        let user = caller(&session, &state).await?;
+        let mut multipart = multipart.map_err(|_| AppError::BadRequest)?;
+        let (note, files) = read_form(&mut multipart).await?;
+        let note = app::cases::comment_text("note", &note, "本批說明")?;
+        deliver(
+            &state.db,
+            case_id,
+            &user,
+            &note,
+            files,
+            state.now().timestamp(),
+        )
+        .await
+    }
+    .await;
+    answer(case_id, html, result)
+}
+
+fn too_big() -> AppError {
+    AppError::validation(
+        "files",
+        format!(
+            "檔案過大：每個檔案以 {} MB 為限，整批以 {} MB 為限。本批資料未儲存。",
+            MAX_FILE_BYTES / 1024 / 1024,
+            MAX_BODY_BYTES / 1024 / 1024
+        ),
+    )
+}
+
+async fn read_form(multipart: &mut Multipart) -> Result<(String, Vec<NewFile>), AppError> {
+    let mut note = String::new();
+    let mut files = Vec::new();
+    while let Some(mut field) = multipart.next_field().await.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            too_big()
+        } else {
+            AppError::BadRequest
+        }
+    })? {
+        match field.name() {
+            Some("note") => {
+                note = field.text().await.map_err(|_| AppError::BadRequest)?;
+            }
+            Some("files") => {
+                let name = field.file_name().unwrap_or_default().to_owned();
+                let content_type = field
+                    .content_type()
+                    .filter(|t| KNOWN_TYPES.contains(t))
+                    .unwrap_or("application/octet-stream")
+                    .to_owned();
+                let mut data = Vec::new();
+                while let Some(chunk) = field.chunk().await.map_err(|_| too_big())? {
+                    if data.len() + chunk.len() > MAX_FILE_BYTES {
+                        return Err(too_big());
+                    }
+                    data.extend_from_slice(&chunk);
+                }
+                // A file input left empty still sends a part with no name and no bytes.
+                if name.is_empty() && data.is_empty() {
+                    continue;
+                }
+                if files.len() == MAX_FILES {
+                    return Err(AppError::validation(
+                        "files",
+                        format!("每批最多 {MAX_FILES} 個檔案。"),
+                    ));
+                }
+                files.push(NewFile {
+                    file_name: safe_file_name(&name),
+                    content_type,
+                    data,
+                });
+            }
+            _ => {}
+        }
+    }
+    Ok((note, files))
+}
+
+async fn download(
+    Extension(state): Extension<AppState>,
+    session: Session,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> Response {
+    let user = match caller(&session, &state).await {
+        Ok(user) => user,
+        Err(AppError::Unauthenticated) if wants_html(&headers) => {
+            return Redirect::to("/login").into_response()
+        }
+        Err(err) => return error_text(err),
+    };
+    match attachment(&state.db, id, &user).await {
+        Ok(file) => {
+            let disposition = format!(
+                "attachment; filename=\"download\"; filename*=UTF-8''{}",
+                percent(&file.file_name)
+            );
+            let mut response = file.data.into_response();
+            let h = response.headers_mut();
+            h.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_str(&file.content_type)
+                    .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+            );
+            if let Ok(value) = HeaderValue::from_str(&disposition) {
+                h.insert(header::CONTENT_DISPOSITION, value);
+            }
+            h.insert(
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            );
+            h.insert(
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static("sandbox"),
+            );
+            h.insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, no-store"),
+            );
+            response
+        }
+        Err(err) => error_text(err),
+    }
+}
+
+fn error_text(err: AppError) -> Response {
+    let status =
+        StatusCode::from_u16(err.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let message = match err {
+        AppError::NotFound => "找不到這個檔案，或您沒有權限下載。".to_owned(),
+        other => other.to_string(),
+    };
+    (status, message).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_lose_their_paths_and_control_characters() {
+        assert_eq!(safe_file_name("C:\\Users\\x\\報告.pdf"), "報告.pdf");
+        assert_eq!(safe_file_name("../../etc/passwd"), "passwd");
+        assert_eq!(safe_file_name("a\u{0}b\r\n.csv"), "ab.csv");
+        assert_eq!(safe_file_name("..."), "附件");
+        assert_eq!(safe_file_name(""), "附件");
+    }
+
+    #[test]
+    fn non_ascii_names_are_percent_encoded_for_the_header() {
+        assert_eq!(percent("資料 1.csv"), "%E8%B3%87%E6%96%99%201.csv");
+    }
+}
