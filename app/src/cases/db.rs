@@ -1291,7 +1291,8 @@ pub async fn detail(
         "SELECT a.id, a.bureau_id, b.name AS bureau, a.role, a.state, a.reject_reason, \
            sb.name AS suggested FROM assignments a JOIN bureaus b ON b.id = a.bureau_id \
          LEFT JOIN bureaus sb ON sb.id = a.suggested_bureau_id \
-         WHERE a.case_id = $1 ORDER BY a.role DESC, a.id",
+         WHERE a.case_id = $1 \
+         ORDER BY a.role DESC, CASE WHEN a.state IN ('pending', 'accepted') THEN 0 ELSE 1 END, a.id",
     )
     .bind(case_id)
     .fetch_all(pool)

@@ -29,7 +29,7 @@ mod prelude {
 use prelude::*;
 
 #[server(prefix = "/api", endpoint = "cases/list")]
-pub async fn list_cases(filter: CaseFilter) -> Result<CasePage, AppError> {
+pub async fn list_cases(#[server(default)] filter: CaseFilter) -> Result<CasePage, AppError> {
     with_status(
         async {
             let (user, state, _) = caller().await?;

@@ -175,3 +175,140 @@ pub fn location(res: &Response) -> Option<String> {
         .get(header::LOCATION)
         .map(|v| v.to_str().unwrap().to_owned())
 }
+
+/// The ids a case test needs from the reference data the harness loads.
+pub struct Reference {
+    pub session: i64,
+    pub general_interpellation: i64,
+    pub councilors: Vec<i64>,
+}
+
+impl TestApp {
+    pub async fn reference(&self) -> Reference {
+        let db = &self.state.db;
+        Reference {
+            session: sqlx::query_scalar("SELECT id FROM council_sessions ORDER BY id LIMIT 1")
+                .fetch_one(db)
+                .await
+                .unwrap(),
+            general_interpellation: sqlx::query_scalar(
+                "SELECT id FROM sitting_types WHERE code = 'general'",
+            )
+            .fetch_one(db)
+            .await
+            .unwrap(),
+            councilors: sqlx::query_scalar("SELECT id FROM councilors ORDER BY id")
+                .fetch_all(db)
+                .await
+                .unwrap(),
+        }
+    }
+
+    pub async fn bureau(&self, code: &str) -> i64 {
+        bureau_id_by_code(&self.state.db, code)
+            .await
+            .unwrap()
+            .unwrap()
+    }
+
+    /// Posts a server fn as the hydrated app does.
+    pub async fn call(&self, client: &Client, endpoint: &str, form: &[(&str, String)]) -> Response {
+        client
+            .post(self.url(&format!("/api/{endpoint}")))
+            .form(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Calls a server fn that must succeed and returns its body.
+    pub async fn ok(&self, client: &Client, endpoint: &str, form: &[(&str, String)]) -> String {
+        let res = self.call(client, endpoint, form).await;
+        let status = res.status();
+        let body = res.text().await.unwrap();
+        assert!(status.is_success(), "{endpoint}: {status} {body}");
+        body
+    }
+
+    pub async fn case(&self, client: &Client, id: i64) -> app::cases::CaseDetail {
+        let res = self
+            .call(client, "cases/detail", &[("id", id.to_string())])
+            .await;
+        assert!(res.status().is_success(), "case {id}: {}", res.status());
+        res.json().await.unwrap()
+    }
+
+    /// Records a question as the secretariat client and returns its id.
+    pub async fn record_question(&self, secretariat: &Client, number: i64, topic: &str) -> i64 {
+        let r = self.reference().await;
+        let body = self
+            .ok(
+                secretariat,
+                "cases/record-question",
+                &[
+                    ("form[session_id]", r.session.to_string()),
+                    ("form[number]", number.to_string()),
+                    (
+                        "form[sitting_type_id]",
+                        r.general_interpellation.to_string(),
+                    ),
+                    ("form[sitting_date]", "113/03/15".into()),
+                    ("form[councilor_ids][]", r.councilors[0].to_string()),
+                    ("form[councilor_ids][]", r.councilors[1].to_string()),
+                    ("form[topic]", topic.into()),
+                    ("form[body]", "請說明辦理情形。".into()),
+                ],
+            )
+            .await;
+        body.parse().unwrap()
+    }
+
+    /// Assigns a case to a lead bureau and co-bureaus (by code) as the secretariat.
+    pub async fn assign(&self, secretariat: &Client, case: i64, lead: &str, co: &[&str]) {
+        let version = self.case(secretariat, case).await.version;
+        let mut form = vec![
+            ("case_id", case.to_string()),
+            ("version", version.to_string()),
+            ("lead_bureau_id", self.bureau(lead).await.to_string()),
+        ];
+        for code in co {
+            form.push(("co_bureau_ids[]", self.bureau(code).await.to_string()));
+        }
+        self.ok(secretariat, "cases/assign", &form).await;
+    }
+
+    /// Takes a status step (by the action's name) on the version the client sees.
+    pub async fn step(&self, client: &Client, case: i64, step: &str, comment: &str) -> Response {
+        let version = self.case(client, case).await.version;
+        self.call(
+            client,
+            "cases/step",
+            &[
+                ("case_id", case.to_string()),
+                ("version", version.to_string()),
+                ("step", step.into()),
+                ("comment", comment.into()),
+            ],
+        )
+        .await
+    }
+
+    pub async fn save_reply(
+        &self,
+        client: &Client,
+        case: i64,
+        version: i64,
+        text: &str,
+    ) -> Response {
+        self.call(
+            client,
+            "cases/reply",
+            &[
+                ("case_id", case.to_string()),
+                ("reply_version", version.to_string()),
+                ("reply", text.into()),
+            ],
+        )
+        .await
+    }
+}

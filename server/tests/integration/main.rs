@@ -2,9 +2,12 @@
 //! Run on SQLite by default; on PostgreSQL when `TEST_POSTGRES_URL` names a server where the
 //! test user may create databases (the test command sets this up).
 
+mod access;
 mod accounts;
 mod auth;
 mod cli;
+mod data_requests;
 mod harness;
 mod pages;
 mod security;
+mod workflow;

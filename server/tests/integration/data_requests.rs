@@ -1,0 +1,278 @@
+//! Data requests: priority deadlines on the working-day calendar, batch deliveries with
+//! files, postponement, and who may download what.
+
+use crate::harness::TestApp;
+use app::cases::CaseStatus;
+use reqwest::{header, multipart, Client, StatusCode};
+
+async fn record_data_request(app: &TestApp, sec: &Client, priority: &str, received: &str) -> i64 {
+    let r = app.reference().await;
+    app.ok(
+        sec,
+        "cases/record-data-request",
+        &[
+            ("form[session_id]", r.session.to_string()),
+            ("form[councilor_id]", r.councilors[2].to_string()),
+            ("form[topic]", "公有停車場收入明細".into()),
+            ("form[body]", "請提供 112 年各公有停車場收入。".into()),
+            ("form[received_at]", received.into()),
+            ("form[priority]", priority.into()),
+            ("form[within_three_days]", "on".into()),
+        ],
+    )
+    .await
+    .parse()
+    .unwrap()
+}
+
+async fn deliver(
+    app: &TestApp,
+    client: &Client,
+    case: i64,
+    note: &str,
+    files: Vec<(&str, Vec<u8>)>,
+) -> reqwest::Response {
+    let mut form = multipart::Form::new().text("note", note.to_owned());
+    for (name, data) in files {
+        form = form.part(
+            "files",
+            multipart::Part::bytes(data)
+                .file_name(name.to_owned())
+                .mime_str("text/csv")
+                .unwrap(),
+        );
+    }
+    client
+        .post(app.url(&format!("/cases/{case}/deliveries")))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_data_request_is_delivered_in_two_batches_with_a_postponement_between_them() {
+    let app = TestApp::spawn().await;
+    let admin = app.signed_in("root.admin", "admin", None).await;
+    let sec = app.signed_in("chen.sec", "secretariat", None).await;
+    let dot = app
+        .signed_in("chiang.dot", "bureau_liaison", Some("DOT"))
+        .await;
+    let dot_boss = app
+        .signed_in("kao.dot", "bureau_approver", Some("DOT"))
+        .await;
+    let reviewer = app.signed_in("lo.rev", "reviewer", None).await;
+
+    // Tomb Sweeping Day 2024 is on the calendar before the request arrives.
+    let imported = app
+        .ok(
+            &admin,
+            "admin/calendar/import",
+            &[(
+                "csv",
+                "date,kind,name\n2024-04-04,holiday,兒童節\n2024-04-05,holiday,民族掃墓節\n".into(),
+            )],
+        )
+        .await;
+    assert_eq!(imported, "2");
+
+    // An urgent request (3 working days) received on Tuesday 2024-04-02: Wed 3, then Mon 8
+    // and Tue 9, skipping the two holidays and the weekend.
+    let id = record_data_request(&app, &sec, "urgent", "113/04/02 10:30").await;
+    let case = app.case(&sec, id).await;
+    assert_eq!(case.due_on.to_string(), "2024-04-09");
+    assert!(case.within_three_days);
+    assert_eq!(case.number, 1);
+
+    app.assign(&sec, id, "DOT", &[]).await;
+    app.ok(&dot, "cases/accept", &[("case_id", id.to_string())])
+        .await;
+
+    // First batch, with a file.
+    let res = deliver(
+        &app,
+        &dot,
+        id,
+        "第一批：各場收入",
+        vec![(
+            "停車場收入.csv",
+            "場名,收入\n市府,100\n".as_bytes().to_vec(),
+        )],
+    )
+    .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "{}",
+        res.text().await.unwrap()
+    );
+
+    // A postponement must move the date later and say why.
+    let res = app
+        .call(
+            &dot,
+            "cases/postpone",
+            &[
+                ("case_id", id.to_string()),
+                ("due_on", "113/04/01".into()),
+                ("due_reason", "資料量大".into()),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    app.ok(
+        &dot,
+        "cases/postpone",
+        &[
+            ("case_id", id.to_string()),
+            ("due_on", "113/04/16".into()),
+            (
+                "due_reason",
+                "支出資料需會計室彙整，已與議員辦公室協調。".into(),
+            ),
+        ],
+    )
+    .await;
+
+    // Second batch without a file, then the covering note and the way up.
+    let res = deliver(&app, &dot, id, "第二批：支出明細如說明", vec![]).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let case = app.case(&dot, id).await;
+    assert_eq!(case.due_on.to_string(), "2024-04-16");
+    assert_eq!(
+        case.deliveries.iter().map(|d| d.batch).collect::<Vec<_>>(),
+        vec![1, 2]
+    );
+    assert_eq!(case.deliveries[0].files[0].file_name, "停車場收入.csv");
+    let postponed = case
+        .timeline
+        .iter()
+        .find(|e| e.action == "Postpone")
+        .unwrap();
+    assert_eq!(postponed.before.as_deref(), Some("113/04/09"));
+    assert_eq!(postponed.after.as_deref(), Some("113/04/16"));
+
+    assert_eq!(
+        app.save_reply(&dot, id, case.reply_version, "資料分兩批提供如附件。")
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.step(&dot, id, "SubmitForSignOff", "").await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.step(&dot_boss, id, "SignOff", "").await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.step(&sec, id, "PassToReview", "").await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.step(&reviewer, id, "Approve", "").await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(app.case(&sec, id).await.status, CaseStatus::Closed);
+
+    // The file downloads for those who may see the case, as an attachment.
+    let file_id = case.deliveries[0].files[0].id;
+    let res = dot
+        .get(app.url(&format!("/files/{file_id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.headers()[header::CONTENT_DISPOSITION]
+        .to_str()
+        .unwrap()
+        .starts_with("attachment"));
+    assert_eq!(res.headers()[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    assert_eq!(res.text().await.unwrap(), "場名,收入\n市府,100\n");
+    let res = reviewer
+        .get(app.url(&format!("/files/{file_id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn files_are_refused_to_other_bureaus_and_to_anyone_not_signed_in() {
+    let app = TestApp::spawn().await;
+    let sec = app.signed_in("chen.sec", "secretariat", None).await;
+    let dot = app
+        .signed_in("chiang.dot", "bureau_liaison", Some("DOT"))
+        .await;
+    let udd = app.signed_in("ho.udd", "bureau_liaison", Some("UDD")).await;
+    let id = record_data_request(&app, &sec, "ordinary", "113/03/15 09:00").await;
+    app.assign(&sec, id, "DOT", &[]).await;
+    app.ok(&dot, "cases/accept", &[("case_id", id.to_string())])
+        .await;
+    deliver(&app, &dot, id, "第一批", vec![("a.csv", b"x".to_vec())]).await;
+    let file_id = app.case(&dot, id).await.deliveries[0].files[0].id;
+
+    let res = udd
+        .get(app.url(&format!("/files/{file_id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let res = app
+        .client()
+        .get(app.url(&format!("/files/{file_id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    // Another bureau cannot deliver into the case either.
+    let res = deliver(&app, &udd, id, "冒名", vec![]).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert_eq!(app.case(&sec, id).await.deliveries.len(), 1);
+}
+
+#[tokio::test]
+async fn an_oversized_file_is_refused_and_nothing_of_the_batch_is_stored() {
+    let app = TestApp::spawn().await;
+    let sec = app.signed_in("chen.sec", "secretariat", None).await;
+    let dot = app
+        .signed_in("chiang.dot", "bureau_liaison", Some("DOT"))
+        .await;
+    let id = record_data_request(&app, &sec, "ordinary", "113/03/15 09:00").await;
+    app.assign(&sec, id, "DOT", &[]).await;
+    app.ok(&dot, "cases/accept", &[("case_id", id.to_string())])
+        .await;
+
+    let big = vec![b'x'; server::files::MAX_FILE_BYTES + 1];
+    let res = deliver(
+        &app,
+        &dot,
+        id,
+        "太大",
+        vec![("small.csv", b"ok".to_vec()), ("big.csv", big)],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("10 MB"));
+    assert!(app.case(&dot, id).await.deliveries.is_empty());
+
+    // A browser gets sent back to the case page with the message.
+    let form = multipart::Form::new().text("note", "").part(
+        "files",
+        multipart::Part::bytes(b"x".to_vec()).file_name("a.csv"),
+    );
+    let res = dot
+        .post(app.url(&format!("/cases/{id}/deliveries")))
+        .header(header::ACCEPT, "text/html")
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let to = crate::harness::location(&res).unwrap();
+    assert!(
+        to.starts_with(&format!("/cases/{id}?delivery_error=")),
+        "{to}"
+    );
+}

@@ -1,0 +1,317 @@
+//! The journeys of shared/docs/domain.md, "How a question travels", over HTTP.
+
+use crate::harness::TestApp;
+use app::cases::{CaseStatus, PartRole, PartState};
+use reqwest::StatusCode;
+
+#[tokio::test]
+async fn a_question_travels_from_recording_through_a_rejection_and_a_return_to_approval() {
+    let app = TestApp::spawn().await;
+    let sec = app.signed_in("chen.sec", "secretariat", None).await;
+    let udd = app.signed_in("ho.udd", "bureau_liaison", Some("UDD")).await;
+    let udd_boss = app
+        .signed_in("chiu.udd", "bureau_approver", Some("UDD"))
+        .await;
+    let dot = app
+        .signed_in("chiang.dot", "bureau_liaison", Some("DOT"))
+        .await;
+    let pwd = app
+        .signed_in("lin.pwd", "bureau_liaison", Some("PWD"))
+        .await;
+    let reviewer = app.signed_in("lo.rev", "reviewer", None).await;
+
+    // Recorded by the secretariat: a joint question, due 7 calendar days after the sitting.
+    let id = app.record_question(&sec, 12, "社會住宅興建進度").await;
+    let case = app.case(&sec, id).await;
+    assert_eq!(case.status, CaseStatus::Unassigned);
+    assert_eq!(case.councilors.len(), 2);
+    assert_eq!(case.due_on.to_string(), "2024-03-22");
+
+    // Assigned: UDD leads, DOT helps.
+    app.assign(&sec, id, "UDD", &["DOT"]).await;
+    assert_eq!(app.case(&sec, id).await.status, CaseStatus::Assigned);
+
+    // DOT says it is not its remit and points to PWD.
+    let pwd_id = app.bureau("PWD").await;
+    app.ok(
+        &dot,
+        "cases/reject",
+        &[
+            ("case_id", id.to_string()),
+            ("reason", "人行道養護屬工務局權責。".into()),
+            ("suggested_bureau_id", pwd_id.to_string()),
+        ],
+    )
+    .await;
+    // DOT no longer sees the case at all.
+    let res = app
+        .call(&dot, "cases/detail", &[("id", id.to_string())])
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+
+    // The secretariat sees the rejection first on its start page and reassigns it.
+    let queues: Vec<app::cases::Queue> = app
+        .call(&sec, "cases/queues", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(queues[0].title, "遭退回待改分案件");
+    assert_eq!(
+        queues[0].rows.iter().map(|r| r.id).collect::<Vec<_>>(),
+        vec![id]
+    );
+    let case = app.case(&sec, id).await;
+    let rejected = case
+        .parts
+        .iter()
+        .find(|p| p.state == PartState::Rejected)
+        .unwrap();
+    assert_eq!(rejected.suggested_bureau.as_deref(), Some("工務局"));
+    app.ok(
+        &sec,
+        "cases/reassign",
+        &[
+            ("case_id", id.to_string()),
+            ("part_id", rejected.id.to_string()),
+            ("bureau_id", pwd_id.to_string()),
+        ],
+    )
+    .await;
+
+    // Both bureaus accept; PWD writes its sub-answer; UDD writes the reply beside it.
+    app.ok(&pwd, "cases/accept", &[("case_id", id.to_string())])
+        .await;
+    app.ok(
+        &pwd,
+        "cases/sub-answer",
+        &[
+            ("case_id", id.to_string()),
+            ("body", "周邊人行道將於 6 月底前完成整平。".into()),
+        ],
+    )
+    .await;
+    app.ok(&udd, "cases/accept", &[("case_id", id.to_string())])
+        .await;
+    let case = app.case(&udd, id).await;
+    assert_eq!(case.status, CaseStatus::InProgress);
+    assert_eq!(case.sub_answers.len(), 1);
+    assert_eq!(case.sub_answers[0].bureau, "工務局");
+    let res = app
+        .save_reply(
+            &udd,
+            id,
+            case.reply_version,
+            "預計 113 年底前完工 1,200 戶。",
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+
+    // Submitted, signed off, checked by the secretariat, returned by the reviewer.
+    assert_eq!(
+        app.step(&udd, id, "SubmitForSignOff", "").await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.step(&udd_boss, id, "SignOff", "").await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.step(&sec, id, "PassToReview", "").await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.step(&reviewer, id, "ReturnFromReview", "請補充各基地期程。")
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let case = app.case(&udd, id).await;
+    assert_eq!(case.status, CaseStatus::Returned);
+    assert_eq!(case.review_comment, "請補充各基地期程。");
+
+    // Fixed and sent up again; approved and kept under tracking.
+    let res = app
+        .save_reply(
+            &udd,
+            id,
+            case.reply_version,
+            "預計 113 年底前完工 1,200 戶；各基地期程如附表。",
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        app.step(&udd, id, "SubmitForSignOff", "").await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.step(&udd_boss, id, "SignOff", "").await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.step(&sec, id, "PassToReview", "").await.status(),
+        StatusCode::OK
+    );
+    let version = app.case(&reviewer, id).await.version;
+    app.ok(
+        &reviewer,
+        "cases/step",
+        &[
+            ("case_id", id.to_string()),
+            ("version", version.to_string()),
+            ("step", "Approve".into()),
+            ("keep_tracking", "on".into()),
+        ],
+    )
+    .await;
+
+    let case = app.case(&reviewer, id).await;
+    assert_eq!(case.status, CaseStatus::Tracking);
+    assert!(case.tracking);
+    assert_eq!(
+        case.reply,
+        "預計 113 年底前完工 1,200 戶；各基地期程如附表。"
+    );
+    assert_eq!(
+        case.parts
+            .iter()
+            .map(|p| (p.bureau.as_str(), p.role, p.state))
+            .collect::<Vec<_>>(),
+        vec![
+            ("都市發展局", PartRole::Lead, PartState::Accepted),
+            ("工務局", PartRole::Co, PartState::Accepted),
+            ("交通局", PartRole::Co, PartState::Reassigned),
+        ]
+    );
+    // The timeline holds every step, newest first, with who did it.
+    let actions: Vec<&str> = case
+        .timeline
+        .iter()
+        .rev()
+        .map(|e| e.action.as_str())
+        .collect();
+    assert_eq!(
+        actions,
+        vec![
+            "Record",
+            "Assign",
+            "RejectCo",
+            "Reassign",
+            "AcceptCo",
+            "WriteSubAnswer",
+            "AcceptLead",
+            "EditReply",
+            "SubmitForSignOff",
+            "SignOff",
+            "PassToReview",
+            "ReturnFromReview",
+            "EditReply",
+            "SubmitForSignOff",
+            "SignOff",
+            "PassToReview",
+            "Approve",
+        ]
+    );
+    let returned = case
+        .timeline
+        .iter()
+        .find(|e| e.action == "ReturnFromReview")
+        .unwrap();
+    assert_eq!(returned.actor, "lo.rev");
+    assert_eq!(returned.detail, "請補充各基地期程。");
+    assert_eq!(returned.before.as_deref(), Some("待副秘書長審查"));
+    assert_eq!(returned.after.as_deref(), Some("退回修正"));
+    let edit = case
+        .timeline
+        .iter()
+        .find(|e| e.action == "EditReply")
+        .unwrap();
+    assert_eq!(
+        edit.before.as_deref(),
+        Some("預計 113 年底前完工 1,200 戶。")
+    );
+}
+
+#[tokio::test]
+async fn a_lead_bureau_rejection_sends_the_case_back_to_be_assigned_again() {
+    let app = TestApp::spawn().await;
+    let sec = app.signed_in("chen.sec", "secretariat", None).await;
+    let dot = app
+        .signed_in("chiang.dot", "bureau_liaison", Some("DOT"))
+        .await;
+    let id = app.record_question(&sec, 1, "騎樓整平").await;
+    app.assign(&sec, id, "DOT", &[]).await;
+    app.ok(
+        &dot,
+        "cases/reject",
+        &[
+            ("case_id", id.to_string()),
+            ("reason", "非本局權責。".into()),
+        ],
+    )
+    .await;
+    let case = app.case(&sec, id).await;
+    assert_eq!(case.status, CaseStatus::Unassigned);
+    app.assign(&sec, id, "PWD", &[]).await;
+    let case = app.case(&sec, id).await;
+    assert_eq!(case.status, CaseStatus::Assigned);
+    assert_eq!(case.parts[0].state, PartState::Pending);
+    assert!(case.parts.iter().any(|p| p.state == PartState::Reassigned));
+}
+
+#[tokio::test]
+async fn the_second_of_two_people_saving_the_same_reply_gets_both_versions_and_overwrites_nothing()
+{
+    let app = TestApp::spawn().await;
+    let sec = app.signed_in("chen.sec", "secretariat", None).await;
+    let first = app.signed_in("ho.udd", "bureau_liaison", Some("UDD")).await;
+    let second = app.signed_in("wu.udd", "bureau_liaison", Some("UDD")).await;
+    let id = app.record_question(&sec, 3, "都更審議時程").await;
+    app.assign(&sec, id, "UDD", &[]).await;
+    app.ok(&first, "cases/accept", &[("case_id", id.to_string())])
+        .await;
+
+    // Both open the editor on the same version.
+    let seen = app.case(&first, id).await.reply_version;
+    assert_eq!(
+        app.save_reply(&first, id, seen, "甲的答復").await.status(),
+        StatusCode::OK
+    );
+    let res = app.save_reply(&second, id, seen, "乙的答復").await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    match res.json::<app::error::AppError>().await.unwrap() {
+        app::error::AppError::EditConflict { theirs, by, yours } => {
+            assert_eq!(theirs, "甲的答復");
+            assert_eq!(by, "ho.udd");
+            assert_eq!(yours, "乙的答復");
+        }
+        other => panic!("expected an edit conflict, got {other:?}"),
+    }
+    assert_eq!(app.case(&first, id).await.reply, "甲的答復");
+}
+
+#[tokio::test]
+async fn a_stale_page_cannot_take_a_step_on_a_case_that_has_moved() {
+    let app = TestApp::spawn().await;
+    let sec = app.signed_in("chen.sec", "secretariat", None).await;
+    let id = app.record_question(&sec, 4, "公車路網").await;
+    let stale = app.case(&sec, id).await.version;
+    app.assign(&sec, id, "DOT", &[]).await;
+    let res = app
+        .call(
+            &sec,
+            "cases/assign",
+            &[
+                ("case_id", id.to_string()),
+                ("version", stale.to_string()),
+                ("lead_bureau_id", app.bureau("PWD").await.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let message = res.text().await.unwrap();
+    assert!(
+        message.contains("待局處接受") || message.contains("重新整理"),
+        "{message}"
+    );
+}
