@@ -58,7 +58,7 @@ fn StartPage(user: CurrentUser) -> impl IntoView {
                         .map(|q| {
                             view! {
                                 <section class="panel">
-                                    <h2>{q.title}{format!("（{}）", q.rows.len())}</h2>
+                                    <h2>{format!("{}（{}）", q.title, q.rows.len())}</h2>
                                     {if q.rows.is_empty() {
                                         view! { <p class="empty">{q.empty}</p> }.into_any()
                                     } else {

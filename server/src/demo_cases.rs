@@ -532,7 +532,13 @@ async fn drive(
         let user = user.clone();
         async move {
             let v = version(pool, case_id).await?;
-            cases::transition(pool, case_id, &user, action, v, comment, tracking, at).await
+            let request = cases::StepRequest {
+                action,
+                version: v,
+                comment,
+                keep_tracking: tracking,
+            };
+            cases::transition(pool, case_id, &user, &request, at).await
         }
     };
     step(Action::SubmitForSignOff, liaison, None, false, tick()).await?;

@@ -752,16 +752,28 @@ async fn delivery_count(
 
 /// A status step with an optional comment: submit, sign off, send back, pass, return,
 /// approve, release.
+/// A status step as asked for: which, on which version of the case, with what comment.
+pub struct StepRequest<'a> {
+    pub action: Action,
+    pub version: i64,
+    pub comment: Option<&'a str>,
+    /// For [`Action::Approve`]: keep the case under tracking (列管).
+    pub keep_tracking: bool,
+}
+
 pub async fn transition(
     pool: &AnyPool,
     case_id: i64,
     user: &CurrentUser,
-    action: Action,
-    version: i64,
-    comment: Option<&str>,
-    keep_tracking: bool,
+    request: &StepRequest<'_>,
     now: i64,
 ) -> Result<(), AppError> {
+    let StepRequest {
+        action,
+        version,
+        comment,
+        keep_tracking,
+    } = *request;
     let mut step = begin(pool, case_id, user, action, Some(version), keep_tracking).await?;
     if action == Action::SubmitForSignOff {
         let deliveries = delivery_count(&mut step.tx, case_id).await?;

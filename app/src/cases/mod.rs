@@ -560,7 +560,8 @@ mod tests {
 
     #[test]
     fn each_missing_question_field_is_named() {
-        let cases: [(&str, fn(&mut QuestionForm)); 7] = [
+        type Spoil = fn(&mut QuestionForm);
+        let cases: [(&str, Spoil); 7] = [
             ("session_id", |f| f.session_id.clear()),
             ("number", |f| f.number = "-3".into()),
             ("sitting_type_id", |f| f.sitting_type_id = "x".into()),

@@ -242,17 +242,13 @@ pub async fn take_step(
                 _ if comment.trim().is_empty() => None,
                 _ => Some(super::comment_text("comment", &comment, "意見")?),
             };
-            super::db::transition(
-                &state.db,
-                case_id,
-                &user,
+            let request = super::db::StepRequest {
                 action,
                 version,
-                comment.as_deref(),
-                keep_tracking.is_some(),
-                now,
-            )
-            .await
+                comment: comment.as_deref(),
+                keep_tracking: keep_tracking.is_some(),
+            };
+            super::db::transition(&state.db, case_id, &user, &request, now).await
         }
         .await,
     )

@@ -345,7 +345,7 @@ mod tests {
     fn every_step_is_allowed_exactly_from_its_statuses_and_refused_from_all_others() {
         for action in Action::ALL {
             let table = allowed(action);
-            for status in CaseStatus::ALL {
+            for status in CaseStatus::ALL.iter().copied() {
                 let result = action.next(CaseKind::DataRequest, status, false);
                 match table.iter().find(|(from, _)| *from == status) {
                     Some((_, to)) => assert_eq!(result, Ok(*to), "{action:?} from {status:?}"),

@@ -43,12 +43,15 @@ enum Stage {
 }
 
 /// The table: endpoint, extra form fields, the stage it needs, and who may.
-fn table() -> Vec<(
+/// endpoint, extra form fields, the stage it needs, and who may.
+type Row = (
     &'static str,
     Vec<(&'static str, &'static str)>,
     Stage,
     Vec<Who>,
-)> {
+);
+
+fn table() -> Vec<Row> {
     use Who::*;
     vec![
         (

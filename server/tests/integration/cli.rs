@@ -72,7 +72,31 @@ async fn seed_demo_then_create_user_from_stdin_gives_an_account_that_logs_in() {
         assert!(printed.contains(name), "{printed}");
     }
 
+    // A living session: 60 questions and 20 data requests in every state of the workflow.
+    let app = TestApp::spawn_on(&url).await;
+    let counts: Vec<(String, i64)> =
+        sqlx::query_as("SELECT kind, COUNT(*) FROM cases GROUP BY kind ORDER BY kind")
+            .fetch_all(&app.state.db)
+            .await
+            .unwrap();
+    assert_eq!(
+        counts,
+        vec![("data_request".into(), 20), ("question".into(), 60)]
+    );
+    let states: i64 = sqlx::query_scalar("SELECT COUNT(DISTINCT status) FROM cases")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(states, 9, "every status has examples");
+    let bureaus: i64 =
+        sqlx::query_scalar("SELECT COUNT(DISTINCT bureau_id) FROM assignments WHERE role = 'lead'")
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
+    assert!(bureaus >= 15, "spread over the bureaus: {bureaus}");
+
     let again = text(&run(&url, &["seed-demo"], "").stdout);
+    assert!(again.contains("示範案件已存在"), "{again}");
     assert!(
         again.contains("已存在"),
         "a second seed keeps passwords: {again}"
@@ -93,7 +117,6 @@ async fn seed_demo_then_create_user_from_stdin_gives_an_account_that_logs_in() {
     );
     assert!(created.status.success(), "{}", text(&created.stderr));
 
-    let app = TestApp::spawn_on(&url).await;
     let res = app
         .login(&app.client(), "kuo.dot", "交通局 聯絡員 密碼")
         .await;

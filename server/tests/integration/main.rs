@@ -5,6 +5,7 @@
 mod access;
 mod accounts;
 mod auth;
+mod case_pages;
 mod cli;
 mod data_requests;
 mod harness;

@@ -1,0 +1,367 @@
+//! The pages people work in, and what bad input gets: a clear message and no change.
+
+use crate::harness::{location, TestApp};
+use reqwest::{header, StatusCode};
+
+#[tokio::test]
+async fn a_question_with_missing_fields_is_refused_field_by_field_and_nothing_is_stored() {
+    let app = TestApp::spawn().await;
+    let sec = app.signed_in("chen.sec", "secretariat", None).await;
+    let r = app.reference().await;
+    let res = app
+        .call(
+            &sec,
+            "cases/record-question",
+            &[
+                ("form[session_id]", r.session.to_string()),
+                ("form[number]", "5".into()),
+                (
+                    "form[sitting_type_id]",
+                    r.general_interpellation.to_string(),
+                ),
+                ("form[sitting_date]", "113/03/15".into()),
+                ("form[topic]", "停車問題".into()),
+                ("form[body]", "內容".into()),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let err: app::error::AppError = res.json().await.unwrap();
+    assert_eq!(
+        err.field_message("councilor_ids").as_deref(),
+        Some("請至少選擇一位質詢議員。")
+    );
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(count, 0);
+}
+
+#[tokio::test]
+async fn a_question_number_is_unique_within_its_session() {
+    let app = TestApp::spawn().await;
+    let sec = app.signed_in("chen.sec", "secretariat", None).await;
+    app.record_question(&sec, 8, "第一題").await;
+    let r = app.reference().await;
+    let res = app
+        .call(
+            &sec,
+            "cases/record-question",
+            &[
+                ("form[session_id]", r.session.to_string()),
+                ("form[number]", "8".into()),
+                (
+                    "form[sitting_type_id]",
+                    r.general_interpellation.to_string(),
+                ),
+                ("form[sitting_date]", "113/03/15".into()),
+                ("form[councilor_ids][]", r.councilors[0].to_string()),
+                ("form[topic]", "重號".into()),
+                ("form[body]", "內容".into()),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let err: app::error::AppError = res.json().await.unwrap();
+    assert!(err.field_message("number").unwrap().contains("相同編號"));
+}
+
+#[tokio::test]
+async fn unknown_ids_wrong_states_and_garbage_get_clear_answers_never_a_crash() {
+    let app = TestApp::spawn().await;
+    let sec = app.signed_in("chen.sec", "secretariat", None).await;
+    let udd = app.signed_in("ho.udd", "bureau_liaison", Some("UDD")).await;
+    let id = app.record_question(&sec, 2, "路口改善").await;
+
+    // Unknown case ids.
+    for (endpoint, client) in [
+        ("cases/detail", &sec),
+        ("cases/accept", &udd),
+        ("cases/due", &sec),
+    ] {
+        let key = if endpoint == "cases/detail" {
+            "id"
+        } else {
+            "case_id"
+        };
+        let res = app
+            .call(
+                client,
+                endpoint,
+                &[
+                    (key, "999999".into()),
+                    ("due_on", "113/04/01".into()),
+                    ("due_reason", "x".into()),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "{endpoint}");
+    }
+    // A step out of turn: signing off a case nobody has answered.
+    let res = app.step(&sec, id, "PassToReview", "").await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    assert!(res.text().await.unwrap().contains("待分派"));
+    // Unknown step names and undecodable ids.
+    let res = app
+        .call(
+            &sec,
+            "cases/step",
+            &[
+                ("case_id", id.to_string()),
+                ("version", "1".into()),
+                ("step", "Delete".into()),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let res = app
+        .call(&sec, "cases/detail", &[("id", "abc".into())])
+        .await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    // Unknown bureau on assignment.
+    let res = app
+        .call(
+            &sec,
+            "cases/assign",
+            &[
+                ("case_id", id.to_string()),
+                ("version", "1".into()),
+                ("lead_bureau_id", "424242".into()),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // Submitting an empty reply for sign-off is refused.
+    app.assign(&sec, id, "UDD", &[]).await;
+    app.ok(&udd, "cases/accept", &[("case_id", id.to_string())])
+        .await;
+    let res = app.step(&udd, id, "SubmitForSignOff", "").await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    assert!(res.text().await.unwrap().contains("請先撰寫"));
+    // A return without a comment names the comment field.
+    let res = app.save_reply(&udd, id, 0, "   ").await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let case = app.case(&sec, id).await;
+    assert_eq!(case.reply, "");
+    assert_eq!(case.status, app::cases::CaseStatus::InProgress);
+}
+
+#[tokio::test]
+async fn a_form_posted_without_javascript_comes_back_with_what_was_typed_and_the_message() {
+    let app = TestApp::spawn().await;
+    let sec = app.signed_in("chen.sec", "secretariat", None).await;
+    let r = app.reference().await;
+    let res = sec
+        .post(app.url("/api/cases/record-question"))
+        .header(header::ACCEPT, "text/html")
+        .header(header::REFERER, app.url("/cases/new/question"))
+        .form(&[
+            ("form[session_id]", r.session.to_string()),
+            ("form[number]", "31".into()),
+            (
+                "form[sitting_type_id]",
+                r.general_interpellation.to_string(),
+            ),
+            ("form[sitting_date]", "113/03/15".into()),
+            ("form[councilor_ids][]", r.councilors[3].to_string()),
+            ("form[topic]", "".into()),
+            ("form[body]", "請說明捷運新線延宕原因與因應對策。".into()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_redirection(), "{}", res.status());
+    let back = location(&res).unwrap();
+    assert!(back.contains("__err"), "{back}");
+    let page = app
+        .page(&sec, back.trim_start_matches(&app.url("")))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("請輸入質詢議題。"),
+        "the message is next to the field"
+    );
+    assert!(
+        page.contains("請說明捷運新線延宕原因與因應對策。"),
+        "the typed text is kept"
+    );
+    assert!(page.contains(r#"value="31""#), "the typed number is kept");
+}
+
+#[tokio::test]
+async fn the_case_page_shows_the_case_and_its_timeline_to_those_who_may_see_it() {
+    let app = TestApp::spawn().await;
+    let sec = app.signed_in("chen.sec", "secretariat", None).await;
+    let pwd = app
+        .signed_in("lin.pwd", "bureau_liaison", Some("PWD"))
+        .await;
+    let id = app.record_question(&sec, 21, "運動中心收費").await;
+    app.assign(&sec, id, "DOS", &[]).await;
+
+    let res = app.page(&sec, &format!("/cases/{id}")).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let page = res.text().await.unwrap();
+    for text in [
+        "質詢 第 21 號",
+        "運動中心收費",
+        "113/03/22",
+        "第14屆第3次定期大會",
+        "登錄案件",
+        "分派主辦機關",
+        "體育局",
+        "待局處接受",
+    ] {
+        assert!(page.contains(text), "case page lacks {text}");
+    }
+    let res = app.page(&pwd, &format!("/cases/{id}")).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert!(!res.text().await.unwrap().contains("運動中心收費"));
+    let res = app.page(&sec, "/cases/424242").await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_case_list_filters_and_pages() {
+    let app = TestApp::spawn().await;
+    let sec = app.signed_in("chen.sec", "secretariat", None).await;
+    for n in 1..=30 {
+        app.record_question(&sec, n, &format!("議題{n:02}")).await;
+    }
+    let dot_case = app.record_question(&sec, 31, "交通議題").await;
+    app.assign(&sec, dot_case, "DOT", &[]).await;
+
+    let page = app
+        .page(&sec, "/cases?kind=question")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("共 31 件，第 1 / 2 頁"), "{page}");
+    let second = app
+        .page(&sec, "/cases?kind=question&page=2")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(second.contains("第 2 / 2 頁"));
+    let dot = app.bureau("DOT").await;
+    let filtered = app
+        .page(&sec, &format!("/cases?bureau={dot}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(filtered.contains("共 1 件") && filtered.contains("交通議題"));
+    let search = app
+        .page(&sec, "/cases?q=%E8%AD%B0%E9%A1%8C05")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(search.contains("共 1 件"), "keyword search");
+    // Overdue: due 2024-03-22; the test clock says 2024-03-15, so nothing yet.
+    let overdue = app
+        .page(&sec, "/cases?overdue=1")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(overdue.contains("共 0 件"));
+    app.advance(60 * 24 * 10);
+    let overdue = app
+        .page(&sec, "/cases?overdue=1")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(overdue.contains("共 31 件"));
+    // Nonsense in the URL is ignored, not an error.
+    let res = app.page(&sec, "/cases?status=bogus&page=-4&bureau=x").await;
+    assert_eq!(res.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_deadline_rules_and_calendar_are_the_admins_and_change_new_due_dates() {
+    let app = TestApp::spawn().await;
+    let admin = app.signed_in("root.admin", "admin", None).await;
+    let sec = app.signed_in("chen.sec", "secretariat", None).await;
+    assert_eq!(
+        app.page(&sec, "/admin/deadlines").await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let res = app
+        .call(
+            &sec,
+            "admin/deadlines/rule",
+            &[
+                ("rule", "question_reply".into()),
+                ("days", "1".into()),
+                ("counting", "working".into()),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+
+    // Questions now get 5 working days.
+    app.ok(
+        &admin,
+        "admin/deadlines/rule",
+        &[
+            ("rule", "question_reply".into()),
+            ("days", "5".into()),
+            ("counting", "working".into()),
+        ],
+    )
+    .await;
+    app.ok(
+        &admin,
+        "admin/calendar/add",
+        &[
+            ("day", "113/03/20".into()),
+            ("kind", "holiday".into()),
+            ("name", "測試假日".into()),
+        ],
+    )
+    .await;
+    let id = app.record_question(&sec, 1, "規則").await;
+    // Friday 03-15 + 5 working days, skipping the weekend and Wednesday 03-20: 03-25.
+    assert_eq!(app.case(&sec, id).await.due_on.to_string(), "2024-03-25");
+
+    let page = app
+        .page(&admin, "/admin/deadlines")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("113/03/20") && page.contains("測試假日"));
+    let res = app
+        .call(
+            &admin,
+            "admin/calendar/import",
+            &[("csv", "2024-04-04,holiday,x\nnope,holiday,y\n".into())],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("第 2 行"));
+    let days: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM calendar_days")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(days, 1, "a bad import stores nothing");
+}
+
+#[tokio::test]
+async fn each_role_starts_on_its_own_queues() {
+    let app = TestApp::spawn().await;
+    let sec = app.signed_in("chen.sec", "secretariat", None).await;
+    let udd = app.signed_in("ho.udd", "bureau_liaison", Some("UDD")).await;
+    let id = app.record_question(&sec, 1, "社宅").await;
+    let page = app.page(&sec, "/").await.text().await.unwrap();
+    assert!(page.contains("待分派案件（1）") && page.contains("社宅"));
+    app.assign(&sec, id, "UDD", &[]).await;
+    let page = app.page(&udd, "/").await.text().await.unwrap();
+    assert!(page.contains("本局待辦案件（1）") && page.contains("社宅"));
+}
