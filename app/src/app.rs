@@ -8,6 +8,7 @@ use crate::{
     components::{NotFound, TopBar},
     deadlines::pages::DeadlinesPage,
     home::HomePage,
+    reference::pages::ReferencePage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -63,6 +64,7 @@ fn AppRoutes() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage />
                 <Route path=path!("/admin/users") view=UsersPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/deadlines") view=DeadlinesPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/reference") view=ReferencePage ssr=SsrMode::Async />
                 <Route path=path!("/cases") view=CaseListPage ssr=SsrMode::Async />
                 <Route path=path!("/cases/new/question") view=NewQuestionPage ssr=SsrMode::Async />
                 <Route path=path!("/cases/new/data-request") view=NewDataRequestPage ssr=SsrMode::Async />

@@ -68,7 +68,15 @@ pub fn TopBar() -> impl IntoView {
                         view! {
                             <nav aria-label="主選單">
                                 <A href="/">"我的工作"</A>
-                                {is_admin.then(|| view! { <A href="/admin/users">"使用者管理"</A> })}
+                                <A href="/cases">"案件列表"</A>
+                                {is_admin
+                                    .then(|| {
+                                        view! {
+                                            <A href="/admin/users">"使用者管理"</A>
+                                            <A href="/admin/reference">"基本資料"</A>
+                                            <A href="/admin/deadlines">"期限與行事曆"</A>
+                                        }
+                                    })}
                             </nav>
                             <div class="whoami">
                                 <span class="user-name">{who}</span>
@@ -82,17 +90,6 @@ pub fn TopBar() -> impl IntoView {
                 })}
             </Transition>
         </header>
-    }
-}
-
-/// A list heading with the message shown while it has nothing in it.
-#[component]
-pub fn EmptyPanel(title: &'static str, empty: &'static str) -> impl IntoView {
-    view! {
-        <section class="panel">
-            <h2>{title}</h2>
-            <p class="empty">{empty}</p>
-        </section>
     }
 }
 

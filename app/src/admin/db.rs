@@ -58,3 +58,28 @@ pub async fn list_users(pool: &AnyPool) -> Result<Vec<UserSummary>, sqlx::Error>
         })
         .collect()
 }
+
+/// Moves a bureau user to another bureau. City-wide users have none to move.
+pub async fn change_bureau(pool: &AnyPool, user_id: i64, bureau_id: i64) -> Result<(), AppError> {
+    let done = sqlx::query(
+        "UPDATE users SET bureau_id = $1 WHERE id = $2 AND role IN ('bureau_liaison', 'bureau_approver')",
+    )
+    .bind(bureau_id)
+    .bind(user_id)
+    .execute(pool)
+    .await
+    .map_err(|err| match &err {
+        sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
+            AppError::validation("bureau_id", "找不到所選的局處。")
+        }
+        _ => err.into(),
+    })?;
+    if done.rows_affected() == 1 {
+        Ok(())
+    } else {
+        Err(AppError::validation(
+            "bureau_id",
+            "只有局處人員可以調整所屬局處。",
+        ))
+    }
+}

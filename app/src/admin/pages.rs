@@ -1,4 +1,4 @@
-use super::server_fns::{list_users, CreateUser};
+use super::server_fns::{list_users, ChangeUserBureau, CreateUser};
 use crate::{
     auth::{guard::RequireRole, Role},
     components::ErrorPage,
@@ -19,7 +19,11 @@ pub fn UsersPage() -> impl IntoView {
 #[component]
 fn UsersAdmin() -> impl IntoView {
     let create = ServerAction::<CreateUser>::new();
-    let users = Resource::new(move || create.version().get(), |_| list_users());
+    let move_bureau = ServerAction::<ChangeUserBureau>::new();
+    let users = Resource::new(
+        move || create.version().get() + move_bureau.version().get(),
+        |_| list_users(),
+    );
     let bureaus = Resource::new(|| (), |_| list_bureaus());
 
     let result = move || create.value().get();
@@ -49,7 +53,10 @@ fn UsersAdmin() -> impl IntoView {
             <Transition fallback=|| view! { <p class="loading">"載入中…"</p> }>
                 {move || Suspend::new(async move {
                     match users.await {
-                        Ok(users) => view! { <UserTable users /> }.into_any(),
+                        Ok(users) => {
+                            let bureaus = bureaus.await.unwrap_or_default();
+                            view! { <UserTable users bureaus move_bureau /> }.into_any()
+                        }
                         Err(error) => view! { <ErrorPage error /> }.into_any(),
                     }
                 })}
@@ -123,8 +130,15 @@ fn UsersAdmin() -> impl IntoView {
 }
 
 #[component]
-fn UserTable(users: Vec<super::UserSummary>) -> impl IntoView {
+fn UserTable(
+    users: Vec<super::UserSummary>,
+    bureaus: Vec<crate::reference::Bureau>,
+    move_bureau: ServerAction<ChangeUserBureau>,
+) -> impl IntoView {
+    let error = crate::components::form_result(move_bureau.value());
     view! {
+        <crate::components::FormError error />
+        <crate::components::FieldError error field="bureau_id" />
         <table class="data-table">
             <thead>
                 <tr>
@@ -142,10 +156,29 @@ fn UserTable(users: Vec<super::UserSummary>) -> impl IntoView {
                     .map(|u| {
                         view! {
                             <tr>
-                                <td>{u.username}</td>
+                                <td>{u.username.clone()}</td>
                                 <td>{u.display_name}</td>
                                 <td>{u.role.label()}</td>
-                                <td>{u.bureau_name.unwrap_or_else(|| "—".into())}</td>
+                                <td>
+                                    {if u.role.belongs_to_bureau() {
+                                        let current = u.bureau_name.clone().unwrap_or_default();
+                                        let label = format!("{}的所屬局處", u.username);
+                                        let options = bureaus
+                                            .iter()
+                                            .map(|b| view! { <option value=b.id selected=b.name == current>{b.name.clone()}</option> })
+                                            .collect_view();
+                                        view! {
+                                            <ActionForm action=move_bureau attr:class="inline-row">
+                                                <input type="hidden" name="user_id" value=u.id />
+                                                <select name="bureau_id" aria-label=label.clone()>{options}</select>
+                                                <button type="submit" class="secondary">"調整"</button>
+                                            </ActionForm>
+                                        }
+                                            .into_any()
+                                    } else {
+                                        view! { "—" }.into_any()
+                                    }}
+                                </td>
                                 <td>{if u.active { "啟用" } else { "停用" }}</td>
                                 <td>{u.last_login_at.map(roc_datetime).unwrap_or_else(|| "從未登入".into())}</td>
                             </tr>

@@ -37,3 +37,22 @@ pub async fn create_user(
         .await,
     )
 }
+
+/// Moves a bureau liaison or approver to another bureau (所屬局處異動).
+#[server(prefix = "/api", endpoint = "admin/users/bureau")]
+pub async fn change_user_bureau(user_id: i64, bureau_id: String) -> Result<(), AppError> {
+    crate::error::with_status(
+        async {
+            let admin = crate::auth::session::require_role(&[crate::auth::Role::Admin]).await?;
+            let bureau_id = bureau_id
+                .trim()
+                .parse::<i64>()
+                .map_err(|_| AppError::validation("bureau_id", "請選擇所屬局處。"))?;
+            let state = crate::state::app_state()?;
+            super::db::change_bureau(&state.db, user_id, bureau_id).await?;
+            tracing::info!(admin = %admin.username, user_id, bureau_id, "user moved to another bureau");
+            Ok(())
+        }
+        .await,
+    )
+}

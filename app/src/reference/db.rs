@@ -1,5 +1,6 @@
 use super::{session_title, Bureau, Choices, SessionKind};
 use crate::db::flag;
+use crate::error::AppError;
 use sqlx::{AnyPool, Row};
 
 pub async fn active_bureaus(pool: &AnyPool) -> Result<Vec<Bureau>, sqlx::Error> {
@@ -161,4 +162,221 @@ pub async fn choices(pool: &AnyPool) -> Result<Choices, sqlx::Error> {
         bureaus: active("SELECT id, name AS label, active FROM bureaus ORDER BY sort_order, id")
             .await?,
     })
+}
+
+fn decode(what: &str) -> sqlx::Error {
+    sqlx::Error::Decode(format!("unexpected {what} in the database").into())
+}
+
+fn day(row: &sqlx::any::AnyRow, column: &str) -> Result<chrono::NaiveDate, sqlx::Error> {
+    crate::deadlines::parse_date(row.try_get(column)?).ok_or_else(|| decode(column))
+}
+
+pub async fn reference_data(pool: &AnyPool) -> Result<super::ReferenceData, sqlx::Error> {
+    use super::{BureauRow, CouncilorRow, ReferenceData, SessionRow, SittingTypeRow, Term};
+    let terms = sqlx::query(
+        "SELECT id, number, starts_on, ends_on FROM council_terms ORDER BY number DESC",
+    )
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(Term {
+            id: r.try_get("id")?,
+            number: r.try_get("number")?,
+            starts_on: day(r, "starts_on")?,
+            ends_on: day(r, "ends_on")?,
+        })
+    })
+    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let sessions = sqlx::query(
+        "SELECT s.id, s.kind, s.number, s.starts_on, s.ends_on, t.number AS term \
+         FROM council_sessions s JOIN council_terms t ON t.id = s.term_id \
+         ORDER BY s.starts_on DESC, s.id DESC",
+    )
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(|r| {
+        let kind = SessionKind::parse(r.try_get("kind")?).ok_or_else(|| decode("kind"))?;
+        Ok(SessionRow {
+            id: r.try_get("id")?,
+            title: session_title(r.try_get("term")?, r.try_get("number")?, kind),
+            starts_on: day(r, "starts_on")?,
+            ends_on: day(r, "ends_on")?,
+        })
+    })
+    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let councilors = sqlx::query(
+        "SELECT c.id, t.number AS term, c.name, c.party, c.caucus, c.district, c.active \
+         FROM councilors c JOIN council_terms t ON t.id = c.term_id ORDER BY t.number DESC, c.id",
+    )
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(CouncilorRow {
+            id: r.try_get("id")?,
+            term: r.try_get("term")?,
+            name: r.try_get("name")?,
+            party: r.try_get("party")?,
+            caucus: r.try_get("caucus")?,
+            district: r.try_get("district")?,
+            active: flag(r, "active")?,
+        })
+    })
+    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let bureaus = sqlx::query(
+        "SELECT id, code, name, short_name, active FROM bureaus ORDER BY sort_order, id",
+    )
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(BureauRow {
+            id: r.try_get("id")?,
+            code: r.try_get("code")?,
+            name: r.try_get("name")?,
+            short_name: r.try_get("short_name")?,
+            active: flag(r, "active")?,
+        })
+    })
+    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let sitting_types =
+        sqlx::query("SELECT id, code, name, active FROM sitting_types ORDER BY sort_order, id")
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(SittingTypeRow {
+                    id: r.try_get("id")?,
+                    code: r.try_get("code")?,
+                    name: r.try_get("name")?,
+                    active: flag(r, "active")?,
+                })
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    Ok(ReferenceData {
+        terms,
+        sessions,
+        councilors,
+        bureaus,
+        sitting_types,
+    })
+}
+
+fn taken(err: sqlx::Error, constraint: &str, field: &str, message: &str) -> AppError {
+    if crate::db::is_unique_violation(&err, constraint) {
+        AppError::validation(field, message)
+    } else if matches!(&err, sqlx::Error::Database(db) if db.is_foreign_key_violation()) {
+        AppError::validation("term_id", "找不到所選的屆別。")
+    } else {
+        err.into()
+    }
+}
+
+pub async fn insert_term(pool: &AnyPool, t: &super::NewTerm) -> Result<i64, AppError> {
+    sqlx::query_scalar(
+        "INSERT INTO council_terms (number, starts_on, ends_on) VALUES ($1, $2, $3) RETURNING id",
+    )
+    .bind(t.number)
+    .bind(t.starts_on.to_string())
+    .bind(t.ends_on.to_string())
+    .fetch_one(pool)
+    .await
+    .map_err(|e| taken(e, "council_terms_number_key", "number", "已有這一屆。"))
+}
+
+pub async fn insert_session(pool: &AnyPool, s: &super::NewSession) -> Result<i64, AppError> {
+    sqlx::query_scalar(
+        "INSERT INTO council_sessions (term_id, kind, number, starts_on, ends_on) \
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(s.term_id)
+    .bind(s.kind.as_str())
+    .bind(s.number)
+    .bind(s.starts_on.to_string())
+    .bind(s.ends_on.to_string())
+    .fetch_one(pool)
+    .await
+    .map_err(|e| {
+        taken(
+            e,
+            "council_sessions_term_kind_number_key",
+            "number",
+            "這一屆已有相同的會次。",
+        )
+    })
+}
+
+pub async fn insert_councilor(pool: &AnyPool, c: &super::CouncilorInput) -> Result<i64, AppError> {
+    sqlx::query_scalar(
+        "INSERT INTO councilors (term_id, name, party, caucus, district) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(c.term_id)
+    .bind(&c.name)
+    .bind(&c.party)
+    .bind(&c.caucus)
+    .bind(&c.district)
+    .fetch_one(pool)
+    .await
+    .map_err(|e| taken(e, "councilors_term_name_key", "name", "這一屆已有同名議員。"))
+}
+
+pub async fn insert_bureau(pool: &AnyPool, b: &super::BureauInput) -> Result<i64, AppError> {
+    // Two unique keys; SQLite does not say which one broke, so the code is checked first.
+    if bureau_id_by_code(pool, &b.code).await?.is_some() {
+        return Err(AppError::validation("code", "此代碼已有機關使用。"));
+    }
+    let order: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(sort_order), 0) + 1 FROM bureaus")
+        .fetch_one(pool)
+        .await?;
+    sqlx::query_scalar(
+        "INSERT INTO bureaus (code, name, short_name, sort_order) VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(&b.code)
+    .bind(&b.name)
+    .bind(&b.short_name)
+    .bind(order)
+    .fetch_one(pool)
+    .await
+    .map_err(|e| taken(e, "bureaus_name_key", "name", "已有同名的機關。"))
+}
+
+pub async fn insert_sitting_type(pool: &AnyPool, name: &str) -> Result<i64, AppError> {
+    let next: i64 =
+        sqlx::query_scalar("SELECT COALESCE(MAX(sort_order), 0) + 1 FROM sitting_types")
+            .fetch_one(pool)
+            .await?;
+    sqlx::query_scalar(
+        "INSERT INTO sitting_types (code, name, sort_order) VALUES ($1, $2, $3) RETURNING id",
+    )
+    .bind(format!("custom_{next}"))
+    .bind(name)
+    .bind(next)
+    .fetch_one(pool)
+    .await
+    .map_err(|e| taken(e, "sitting_types_name_key", "name", "已有同名的質詢類別。"))
+}
+
+/// Retires or restores a row; retired rows stay on old cases but leave the pickers.
+pub async fn set_active(
+    pool: &AnyPool,
+    kind: super::Retirable,
+    id: i64,
+    active: bool,
+) -> Result<(), AppError> {
+    let done = sqlx::query(&format!(
+        "UPDATE {} SET active = $1 WHERE id = $2",
+        kind.table()
+    ))
+    .bind(active)
+    .bind(id)
+    .execute(pool)
+    .await?;
+    if done.rows_affected() == 1 {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
 }

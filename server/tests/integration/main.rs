@@ -10,5 +10,6 @@ mod cli;
 mod data_requests;
 mod harness;
 mod pages;
+mod reference;
 mod security;
 mod workflow;

@@ -1,0 +1,228 @@
+//! Admin: council terms and sessions, councilors, bureaus and sitting types.
+
+use super::{
+    server_fns::{
+        load_reference, AddBureau, AddCouncilor, AddSession, AddSittingType, AddTerm, SetActive,
+    },
+    ReferenceData, SessionKind,
+};
+use crate::{
+    auth::{guard::RequireRole, Role},
+    components::{form_result, ErrorPage, FieldError, FormError, FormResult},
+    roc::roc_date,
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn ReferencePage() -> impl IntoView {
+    view! {
+        <Title text="基本資料｜府會通" />
+        <RequireRole roles=&[Role::Admin] children=|_| view! { <Reference /> } />
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Forms {
+    term: ServerAction<AddTerm>,
+    session: ServerAction<AddSession>,
+    councilor: ServerAction<AddCouncilor>,
+    bureau: ServerAction<AddBureau>,
+    sitting: ServerAction<AddSittingType>,
+    active: ServerAction<SetActive>,
+}
+
+#[component]
+fn Reference() -> impl IntoView {
+    let forms = Forms {
+        term: ServerAction::new(),
+        session: ServerAction::new(),
+        councilor: ServerAction::new(),
+        bureau: ServerAction::new(),
+        sitting: ServerAction::new(),
+        active: ServerAction::new(),
+    };
+    let data = Resource::new(
+        move || {
+            forms.term.version().get()
+                + forms.session.version().get()
+                + forms.councilor.version().get()
+                + forms.bureau.version().get()
+                + forms.sitting.version().get()
+                + forms.active.version().get()
+        },
+        |_| load_reference(),
+    );
+    view! {
+        <h1>"基本資料"</h1>
+        <p class="hint">"停用的局處、議員與質詢類別保留在既有案件上，但不再出現在新案件的選單。"</p>
+        <Transition fallback=|| view! { <p class="loading">"載入中…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(data) => view! { <Sections data forms /> }.into_any(),
+                    Err(error) => view! { <ErrorPage error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// A retire/restore button for one row.
+fn toggle(forms: Forms, kind: &'static str, id: i64, active: bool, name: String) -> impl IntoView {
+    view! {
+        <ActionForm action=forms.active attr:class="inline-form">
+            <input type="hidden" name="kind" value=kind />
+            <input type="hidden" name="id" value=id />
+            <input type="hidden" name="active" value=if active { "" } else { "1" } />
+            <button type="submit" class="secondary" aria-label=format!("{}{name}", if active { "停用" } else { "啟用" })>
+                {if active { "停用" } else { "啟用" }}
+            </button>
+        </ActionForm>
+    }
+}
+
+fn field(
+    id: &'static str,
+    name: &'static str,
+    label: &'static str,
+    error: FormResult,
+    placeholder: &'static str,
+) -> impl IntoView {
+    view! {
+        <label for=id>{label}</label>
+        <div>
+            <input id=id name=name placeholder=placeholder />
+            <FieldError error field=name />
+        </div>
+    }
+}
+
+#[component]
+fn Sections(data: ReferenceData, forms: Forms) -> impl IntoView {
+    let term_error = form_result(forms.term.value());
+    let session_error = form_result(forms.session.value());
+    let councilor_error = form_result(forms.councilor.value());
+    let bureau_error = form_result(forms.bureau.value());
+    let sitting_error = form_result(forms.sitting.value());
+    let active_error = form_result(forms.active.value());
+    let term_options = data
+        .terms
+        .iter()
+        .map(|t| view! { <option value=t.id>{format!("第{}屆", t.number)}</option> })
+        .collect_view();
+    let term_options_2 = data
+        .terms
+        .iter()
+        .map(|t| view! { <option value=t.id>{format!("第{}屆", t.number)}</option> })
+        .collect_view();
+    view! {
+        <FormError error=active_error />
+        <section class="panel">
+            <h2>"屆別與會期"</h2>
+            <table class="data-table">
+                <thead><tr><th scope="col">"會期"</th><th scope="col">"開始"</th><th scope="col">"結束"</th></tr></thead>
+                <tbody>
+                    {data.sessions.into_iter().map(|s| view! {
+                        <tr><td>{s.title}</td><td>{roc_date(s.starts_on)}</td><td>{roc_date(s.ends_on)}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <h3>"新增會期"</h3>
+            <ActionForm action=forms.session attr:class="grid-form" attr:aria-label="新增會期">
+                <FormError error=session_error />
+                <label for="s-term">"屆別"</label>
+                <div><select id="s-term" name="term_id">{term_options}</select><FieldError error=session_error field="term_id" /></div>
+                <label for="s-kind">"類別"</label>
+                <div>
+                    <select id="s-kind" name="kind">
+                        {[SessionKind::Regular, SessionKind::Extraordinary].into_iter().map(|k| view! { <option value=k.as_str()>{k.label()}</option> }).collect_view()}
+                    </select>
+                </div>
+                {field("s-number", "number", "會次", session_error, "4")}
+                {field("s-start", "starts_on", "開始日期", session_error, "113/09/03")}
+                {field("s-end", "ends_on", "結束日期", session_error, "113/12/02")}
+                <div></div><div><button type="submit">"新增會期"</button></div>
+            </ActionForm>
+            <h3>"新增屆別"</h3>
+            <ActionForm action=forms.term attr:class="grid-form" attr:aria-label="新增屆別">
+                <FormError error=term_error />
+                {field("t-number", "number", "屆次", term_error, "15")}
+                {field("t-start", "starts_on", "就職日", term_error, "115/12/25")}
+                {field("t-end", "ends_on", "任期屆滿", term_error, "119/12/24")}
+                <div></div><div><button type="submit">"新增屆別"</button></div>
+            </ActionForm>
+        </section>
+        <section class="panel">
+            <h2>"議員"</h2>
+            <table class="data-table">
+                <thead><tr><th scope="col">"屆"</th><th scope="col">"姓名"</th><th scope="col">"政黨"</th><th scope="col">"黨團"</th><th scope="col">"選區"</th><th scope="col">"狀態"</th><th></th></tr></thead>
+                <tbody>
+                    {data.councilors.into_iter().map(|c| view! {
+                        <tr>
+                            <td>{c.term}</td><td>{c.name.clone()}</td><td>{c.party}</td><td>{c.caucus}</td><td>{c.district}</td>
+                            <td>{if c.active { "在職" } else { "停用" }}</td>
+                            <td>{toggle(forms, "councilor", c.id, c.active, c.name)}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <h3>"新增議員"</h3>
+            <ActionForm action=forms.councilor attr:class="grid-form" attr:aria-label="新增議員">
+                <FormError error=councilor_error />
+                <label for="c-term">"屆別"</label>
+                <div><select id="c-term" name="term_id">{term_options_2}</select><FieldError error=councilor_error field="term_id" /></div>
+                {field("c-name", "name", "姓名", councilor_error, "")}
+                {field("c-party", "party", "政黨", councilor_error, "")}
+                {field("c-caucus", "caucus", "黨團", councilor_error, "")}
+                {field("c-district", "district", "選區", councilor_error, "")}
+                <div></div><div><button type="submit">"新增議員"</button></div>
+            </ActionForm>
+        </section>
+        <section class="panel">
+            <h2>"局處"</h2>
+            <table class="data-table">
+                <thead><tr><th scope="col">"代碼"</th><th scope="col">"全名"</th><th scope="col">"簡稱"</th><th scope="col">"狀態"</th><th></th></tr></thead>
+                <tbody>
+                    {data.bureaus.into_iter().map(|b| view! {
+                        <tr>
+                            <td>{b.code}</td><td>{b.name.clone()}</td><td>{b.short_name}</td>
+                            <td>{if b.active { "啟用" } else { "停用" }}</td>
+                            <td>{toggle(forms, "bureau", b.id, b.active, b.name)}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <h3>"新增局處"</h3>
+            <ActionForm action=forms.bureau attr:class="grid-form" attr:aria-label="新增局處">
+                <FormError error=bureau_error />
+                {field("b-code", "code", "代碼", bureau_error, "DOT")}
+                {field("b-name", "name", "全名", bureau_error, "交通局")}
+                {field("b-short", "short_name", "簡稱", bureau_error, "交通局")}
+                <div></div><div><button type="submit">"新增局處"</button></div>
+            </ActionForm>
+        </section>
+        <section class="panel">
+            <h2>"質詢類別"</h2>
+            <table class="data-table">
+                <thead><tr><th scope="col">"名稱"</th><th scope="col">"狀態"</th><th></th></tr></thead>
+                <tbody>
+                    {data.sitting_types.into_iter().map(|t| view! {
+                        <tr>
+                            <td>{t.name.clone()}</td>
+                            <td>{if t.active { "啟用" } else { "停用" }}</td>
+                            <td>{toggle(forms, "sitting_type", t.id, t.active, t.name)}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <ActionForm action=forms.sitting attr:class="inline-row" attr:aria-label="新增質詢類別">
+                <label for="st-name">"新增質詢類別"</label>
+                <input id="st-name" name="name" />
+                <button type="submit">"新增"</button>
+            </ActionForm>
+            <FieldError error=sitting_error field="name" />
+            <FormError error=sitting_error />
+        </section>
+    }
+    .into_any()
+}
