@@ -21,5 +21,9 @@ e2e-sec-nojs secretariat
 e2e-admin admin
 e2e-admin-nojs admin
 e2e-liaison bureau_liaison UDD
+e2e-udd-boss bureau_approver UDD
+e2e-dot bureau_liaison DOT
+e2e-pwd bureau_liaison PWD
+e2e-rev reviewer
 USERS
 exec "$bin" serve
