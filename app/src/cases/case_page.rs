@@ -490,18 +490,18 @@ fn Steps(case: CaseDetail, bureaus: Vec<(i64, String)>, forms: Forms) -> impl In
             <ActionForm action=forms.step attr:class="step-form" attr:aria-label=action.label()>
                 <input type="hidden" name="case_id" value=id />
                 <input type="hidden" name="version" value=version />
-                <input type="hidden" name="step" value=format!("{action:?}") />
+                <input type="hidden" name="step" value=action.name() />
                 <button type="submit" class=class>{action.label()}</button>
             </ActionForm>
         }
     };
     let with_comment = |action: Action, required: bool| {
-        let field = format!("comment-{action:?}");
+        let field = format!("comment-{}", action.name());
         view! {
             <ActionForm action=forms.step attr:class="stacked-form step-form" attr:aria-label=action.label()>
                 <input type="hidden" name="case_id" value=id />
                 <input type="hidden" name="version" value=version />
-                <input type="hidden" name="step" value=format!("{action:?}") />
+                <input type="hidden" name="step" value=action.name() />
                 <label for=field.clone()>{if required { "退回意見" } else { "意見（選填）" }}</label>
                 <textarea id=field name="comment" rows="3" required=required></textarea>
                 <button type="submit" class="secondary">{action.label()}</button>
@@ -641,11 +641,7 @@ fn event_label(code: &str) -> &'static str {
         "EditReply" => "儲存答復",
         "WriteSubAnswer" => "儲存協辦意見",
         "Deliver" => "提供資料",
-        code => Action::ALL
-            .into_iter()
-            .find(|a| format!("{a:?}") == code)
-            .map(Action::label)
-            .unwrap_or("其他"),
+        code => Action::from_name(code).map(Action::label).unwrap_or("其他"),
     }
 }
 

@@ -398,7 +398,7 @@ impl Step {
         }
         let status_change =
             (self.next != self.case.status).then(|| (self.case.status.label(), self.next.label()));
-        let action = format!("{:?}", self.action);
+        let action = self.action.name();
         event(
             &mut self.tx,
             self.case.id,

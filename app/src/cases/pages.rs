@@ -81,7 +81,7 @@ pub fn CaseListPage() -> impl IntoView {
 
 fn page_href(filter: &CaseFilter, page: u32) -> String {
     let mut parts = Vec::new();
-    let mut push = |k: &str, v: String| parts.push(format!("{k}={}", urlencode(&v)));
+    let mut push = |k: &str, v: String| parts.push(format!("{k}={}", super::percent_encode(&v)));
     if let Some(v) = filter.session {
         push("session", v.to_string());
     }
@@ -108,17 +108,6 @@ fn page_href(filter: &CaseFilter, page: u32) -> String {
     }
     push("page", page.to_string());
     format!("/cases?{}", parts.join("&"))
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[component]

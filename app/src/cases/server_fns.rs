@@ -193,7 +193,8 @@ pub async fn save_reply(
     with_status(
         async {
             let (user, state, now) = caller().await?;
-            let text = super::answer_text("reply", &reply, "答復內容")?;
+            let text = super::answer_text("reply", &reply, "答復內容")
+                .map_err(|e| e.with_input(vec![("reply".into(), reply.clone())]))?;
             super::db::save_reply(
                 &state.db,
                 case_id,
@@ -222,19 +223,9 @@ pub async fn take_step(
         async {
             use super::workflow::Action;
             let (user, state, now) = caller().await?;
-            let action = [
-                Action::SubmitForSignOff,
-                Action::SignOff,
-                Action::SendBack,
-                Action::PassToReview,
-                Action::ReturnFromCheck,
-                Action::Approve,
-                Action::ReturnFromReview,
-                Action::Release,
-            ]
-            .into_iter()
-            .find(|a| format!("{a:?}") == step)
-            .ok_or(AppError::BadRequest)?;
+            let action = Action::from_name(&step)
+                .filter(|a| Action::STATUS_STEPS.contains(a))
+                .ok_or(AppError::BadRequest)?;
             let comment = match action {
                 Action::ReturnFromCheck | Action::ReturnFromReview | Action::SendBack => {
                     Some(super::comment_text("comment", &comment, "退回意見")?)

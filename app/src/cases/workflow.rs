@@ -100,6 +100,28 @@ impl Action {
         Action::Release,
     ];
 
+    /// The steps that only move the status, taking at most a comment; the rest have
+    /// forms of their own.
+    pub const STATUS_STEPS: [Action; 8] = [
+        Action::SubmitForSignOff,
+        Action::SignOff,
+        Action::SendBack,
+        Action::PassToReview,
+        Action::ReturnFromCheck,
+        Action::Approve,
+        Action::ReturnFromReview,
+        Action::Release,
+    ];
+
+    /// The action's stable name, as stored in the timeline and sent by forms.
+    pub fn name(self) -> String {
+        format!("{self:?}")
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.name() == name)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Self::Assign => "分派主辦機關",
