@@ -190,7 +190,7 @@ pub async fn reference_data(pool: &AnyPool) -> Result<super::ReferenceData, sqlx
     })
     .collect::<Result<Vec<_>, sqlx::Error>>()?;
     let sessions = sqlx::query(
-        "SELECT s.id, s.kind, s.number, s.starts_on, s.ends_on, t.number AS term \
+        "SELECT s.id, s.term_id, s.kind, s.number, s.starts_on, s.ends_on, t.number AS term \
          FROM council_sessions s JOIN council_terms t ON t.id = s.term_id \
          ORDER BY s.starts_on DESC, s.id DESC",
     )
@@ -201,6 +201,9 @@ pub async fn reference_data(pool: &AnyPool) -> Result<super::ReferenceData, sqlx
         let kind = SessionKind::parse(r.try_get("kind")?).ok_or_else(|| decode("kind"))?;
         Ok(SessionRow {
             id: r.try_get("id")?,
+            term_id: r.try_get("term_id")?,
+            kind,
+            number: r.try_get("number")?,
             title: session_title(r.try_get("term")?, r.try_get("number")?, kind),
             starts_on: day(r, "starts_on")?,
             ends_on: day(r, "ends_on")?,
@@ -208,7 +211,7 @@ pub async fn reference_data(pool: &AnyPool) -> Result<super::ReferenceData, sqlx
     })
     .collect::<Result<Vec<_>, sqlx::Error>>()?;
     let councilors = sqlx::query(
-        "SELECT c.id, t.number AS term, c.name, c.party, c.caucus, c.district, c.active \
+        "SELECT c.id, c.term_id, t.number AS term, c.name, c.party, c.caucus, c.district, c.active \
          FROM councilors c JOIN council_terms t ON t.id = c.term_id ORDER BY t.number DESC, c.id",
     )
     .fetch_all(pool)
@@ -217,6 +220,7 @@ pub async fn reference_data(pool: &AnyPool) -> Result<super::ReferenceData, sqlx
     .map(|r| {
         Ok(CouncilorRow {
             id: r.try_get("id")?,
+            term_id: r.try_get("term_id")?,
             term: r.try_get("term")?,
             name: r.try_get("name")?,
             party: r.try_get("party")?,
@@ -379,4 +383,76 @@ pub async fn set_active(
     } else {
         Err(AppError::NotFound)
     }
+}
+
+fn updated(done: sqlx::any::AnyQueryResult) -> Result<(), AppError> {
+    if done.rows_affected() == 1 {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+pub async fn update_session(
+    pool: &AnyPool,
+    id: i64,
+    s: &super::NewSession,
+) -> Result<(), AppError> {
+    let done = sqlx::query(
+        "UPDATE council_sessions SET term_id = $1, kind = $2, number = $3, starts_on = $4, ends_on = $5 \
+         WHERE id = $6",
+    )
+    .bind(s.term_id)
+    .bind(s.kind.as_str())
+    .bind(s.number)
+    .bind(s.starts_on.to_string())
+    .bind(s.ends_on.to_string())
+    .bind(id)
+    .execute(pool)
+    .await
+    .map_err(|e| taken(e, "council_sessions_term_kind_number_key", "number", "這一屆已有相同的會次。"))?;
+    updated(done)
+}
+
+pub async fn update_councilor(
+    pool: &AnyPool,
+    id: i64,
+    c: &super::CouncilorInput,
+) -> Result<(), AppError> {
+    let done = sqlx::query(
+        "UPDATE councilors SET term_id = $1, name = $2, party = $3, caucus = $4, district = $5 WHERE id = $6",
+    )
+    .bind(c.term_id)
+    .bind(&c.name)
+    .bind(&c.party)
+    .bind(&c.caucus)
+    .bind(&c.district)
+    .bind(id)
+    .execute(pool)
+    .await
+    .map_err(|e| taken(e, "councilors_term_name_key", "name", "這一屆已有同名議員。"))?;
+    updated(done)
+}
+
+pub async fn update_bureau(
+    pool: &AnyPool,
+    id: i64,
+    b: &super::BureauInput,
+) -> Result<(), AppError> {
+    if bureau_id_by_code(pool, &b.code)
+        .await?
+        .is_some_and(|other| other != id)
+    {
+        return Err(AppError::validation("code", "此代碼已有機關使用。"));
+    }
+    let done =
+        sqlx::query("UPDATE bureaus SET code = $1, name = $2, short_name = $3 WHERE id = $4")
+            .bind(&b.code)
+            .bind(&b.name)
+            .bind(&b.short_name)
+            .bind(id)
+            .execute(pool)
+            .await
+            .map_err(|e| taken(e, "bureaus_name_key", "name", "已有同名的機關。"))?;
+    updated(done)
 }

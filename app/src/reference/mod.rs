@@ -87,6 +87,9 @@ pub struct Term {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionRow {
     pub id: i64,
+    pub term_id: i64,
+    pub kind: SessionKind,
+    pub number: i64,
     pub title: String,
     pub starts_on: NaiveDate,
     pub ends_on: NaiveDate,
@@ -95,6 +98,7 @@ pub struct SessionRow {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CouncilorRow {
     pub id: i64,
+    pub term_id: i64,
     pub term: i64,
     pub name: String,
     pub party: String,

@@ -3,8 +3,9 @@
 use super::{
     server_fns::{
         load_reference, AddBureau, AddCouncilor, AddSession, AddSittingType, AddTerm, SetActive,
+        UpdateBureau, UpdateCouncilor, UpdateSession,
     },
-    ReferenceData, SessionKind,
+    ReferenceData, SessionKind, Term,
 };
 use crate::{
     auth::{guard::RequireRole, Role},
@@ -30,6 +31,9 @@ struct Forms {
     bureau: ServerAction<AddBureau>,
     sitting: ServerAction<AddSittingType>,
     active: ServerAction<SetActive>,
+    edit_session: ServerAction<UpdateSession>,
+    edit_councilor: ServerAction<UpdateCouncilor>,
+    edit_bureau: ServerAction<UpdateBureau>,
 }
 
 #[component]
@@ -41,6 +45,9 @@ fn Reference() -> impl IntoView {
         bureau: ServerAction::new(),
         sitting: ServerAction::new(),
         active: ServerAction::new(),
+        edit_session: ServerAction::new(),
+        edit_councilor: ServerAction::new(),
+        edit_bureau: ServerAction::new(),
     };
     let data = Resource::new(
         move || {
@@ -50,6 +57,9 @@ fn Reference() -> impl IntoView {
                 + forms.bureau.version().get()
                 + forms.sitting.version().get()
                 + forms.active.version().get()
+                + forms.edit_session.version().get()
+                + forms.edit_councilor.version().get()
+                + forms.edit_bureau.version().get()
         },
         |_| load_reference(),
     );
@@ -97,6 +107,23 @@ fn field(
     }
 }
 
+fn term_options(terms: &[Term], selected: i64) -> impl IntoView {
+    terms
+        .iter()
+        .map(|t| view! { <option value=t.id selected=t.id == selected>{format!("第{}屆", t.number)}</option> })
+        .collect_view()
+}
+
+/// A labelled input with a value, for the edit forms.
+fn filled(label: &'static str, name: &'static str, value: String) -> impl IntoView {
+    view! {
+        <label>
+            {label}
+            <input name=name value=value aria-label=label />
+        </label>
+    }
+}
+
 #[component]
 fn Sections(data: ReferenceData, forms: Forms) -> impl IntoView {
     let term_error = form_result(forms.term.value());
@@ -105,33 +132,62 @@ fn Sections(data: ReferenceData, forms: Forms) -> impl IntoView {
     let bureau_error = form_result(forms.bureau.value());
     let sitting_error = form_result(forms.sitting.value());
     let active_error = form_result(forms.active.value());
-    let term_options = data
-        .terms
-        .iter()
-        .map(|t| view! { <option value=t.id>{format!("第{}屆", t.number)}</option> })
-        .collect_view();
-    let term_options_2 = data
-        .terms
-        .iter()
-        .map(|t| view! { <option value=t.id>{format!("第{}屆", t.number)}</option> })
-        .collect_view();
+    let edit_error = Signal::derive(move || {
+        form_result(forms.edit_session.value())
+            .get()
+            .or_else(|| form_result(forms.edit_councilor.value()).get())
+            .or_else(|| form_result(forms.edit_bureau.value()).get())
+    });
+    let newest = data.terms.first().map(|t| t.id).unwrap_or_default();
+    let session_terms = data.terms.clone();
+    let councilor_terms = data.terms.clone();
+    let new_session_terms = term_options(&data.terms, newest);
+    let new_councilor_terms = term_options(&data.terms, newest);
     view! {
         <FormError error=active_error />
+        <FormError error=edit_error />
+        {move || edit_error.get().and_then(|e| match e {
+            crate::error::AppError::Validation { message, .. } => Some(view! { <p class="form-error" role="alert">{message}</p> }),
+            _ => None,
+        })}
         <section class="panel">
             <h2>"屆別與會期"</h2>
             <table class="data-table">
-                <thead><tr><th scope="col">"會期"</th><th scope="col">"開始"</th><th scope="col">"結束"</th></tr></thead>
+                <thead><tr><th scope="col">"會期"</th><th scope="col">"開始"</th><th scope="col">"結束"</th><th></th></tr></thead>
                 <tbody>
-                    {data.sessions.into_iter().map(|s| view! {
-                        <tr><td>{s.title}</td><td>{roc_date(s.starts_on)}</td><td>{roc_date(s.ends_on)}</td></tr>
-                    }).collect_view()}
+                    {data.sessions.into_iter().map(|s| {
+                        let terms = term_options(&session_terms, s.term_id);
+                        let label = format!("修改{}", s.title);
+                        view! {
+                        <tr>
+                            <td>{s.title.clone()}</td><td>{roc_date(s.starts_on)}</td><td>{roc_date(s.ends_on)}</td>
+                            <td>
+                                <details>
+                                    <summary>"修改"</summary>
+                                    <ActionForm action=forms.edit_session attr:class="edit-row" attr:aria-label=label>
+                                        <input type="hidden" name="id" value=s.id />
+                                        <label>"屆別"<select name="term_id">{terms}</select></label>
+                                        <label>"類別"
+                                            <select name="kind">
+                                                {[SessionKind::Regular, SessionKind::Extraordinary].into_iter().map(|k| view! { <option value=k.as_str() selected=k == s.kind>{k.label()}</option> }).collect_view()}
+                                            </select>
+                                        </label>
+                                        {filled("會次", "number", s.number.to_string())}
+                                        {filled("開始日期", "starts_on", roc_date(s.starts_on))}
+                                        {filled("結束日期", "ends_on", roc_date(s.ends_on))}
+                                        <button type="submit">"儲存"</button>
+                                    </ActionForm>
+                                </details>
+                            </td>
+                        </tr>
+                    }}).collect_view()}
                 </tbody>
             </table>
             <h3>"新增會期"</h3>
             <ActionForm action=forms.session attr:class="grid-form" attr:aria-label="新增會期">
                 <FormError error=session_error />
                 <label for="s-term">"屆別"</label>
-                <div><select id="s-term" name="term_id">{term_options}</select><FieldError error=session_error field="term_id" /></div>
+                <div><select id="s-term" name="term_id">{new_session_terms}</select><FieldError error=session_error field="term_id" /></div>
                 <label for="s-kind">"類別"</label>
                 <div>
                     <select id="s-kind" name="kind">
@@ -157,20 +213,37 @@ fn Sections(data: ReferenceData, forms: Forms) -> impl IntoView {
             <table class="data-table">
                 <thead><tr><th scope="col">"屆"</th><th scope="col">"姓名"</th><th scope="col">"政黨"</th><th scope="col">"黨團"</th><th scope="col">"選區"</th><th scope="col">"狀態"</th><th></th></tr></thead>
                 <tbody>
-                    {data.councilors.into_iter().map(|c| view! {
+                    {data.councilors.into_iter().map(|c| {
+                        let terms = term_options(&councilor_terms, c.term_id);
+                        let label = format!("修改{}", c.name);
+                        view! {
                         <tr>
-                            <td>{c.term}</td><td>{c.name.clone()}</td><td>{c.party}</td><td>{c.caucus}</td><td>{c.district}</td>
+                            <td>{c.term}</td><td>{c.name.clone()}</td><td>{c.party.clone()}</td><td>{c.caucus.clone()}</td><td>{c.district.clone()}</td>
                             <td>{if c.active { "在職" } else { "停用" }}</td>
-                            <td>{toggle(forms, "councilor", c.id, c.active, c.name)}</td>
+                            <td>
+                                {toggle(forms, "councilor", c.id, c.active, c.name.clone())}
+                                <details>
+                                    <summary>"修改"</summary>
+                                    <ActionForm action=forms.edit_councilor attr:class="edit-row" attr:aria-label=label>
+                                        <input type="hidden" name="id" value=c.id />
+                                        <label>"屆別"<select name="term_id">{terms}</select></label>
+                                        {filled("姓名", "name", c.name.clone())}
+                                        {filled("政黨", "party", c.party.clone())}
+                                        {filled("黨團", "caucus", c.caucus.clone())}
+                                        {filled("選區", "district", c.district.clone())}
+                                        <button type="submit">"儲存"</button>
+                                    </ActionForm>
+                                </details>
+                            </td>
                         </tr>
-                    }).collect_view()}
+                    }}).collect_view()}
                 </tbody>
             </table>
             <h3>"新增議員"</h3>
             <ActionForm action=forms.councilor attr:class="grid-form" attr:aria-label="新增議員">
                 <FormError error=councilor_error />
                 <label for="c-term">"屆別"</label>
-                <div><select id="c-term" name="term_id">{term_options_2}</select><FieldError error=councilor_error field="term_id" /></div>
+                <div><select id="c-term" name="term_id">{new_councilor_terms}</select><FieldError error=councilor_error field="term_id" /></div>
                 {field("c-name", "name", "姓名", councilor_error, "")}
                 {field("c-party", "party", "政黨", councilor_error, "")}
                 {field("c-caucus", "caucus", "黨團", councilor_error, "")}
@@ -183,13 +256,27 @@ fn Sections(data: ReferenceData, forms: Forms) -> impl IntoView {
             <table class="data-table">
                 <thead><tr><th scope="col">"代碼"</th><th scope="col">"全名"</th><th scope="col">"簡稱"</th><th scope="col">"狀態"</th><th></th></tr></thead>
                 <tbody>
-                    {data.bureaus.into_iter().map(|b| view! {
+                    {data.bureaus.into_iter().map(|b| {
+                        let label = format!("修改{}", b.name);
+                        view! {
                         <tr>
-                            <td>{b.code}</td><td>{b.name.clone()}</td><td>{b.short_name}</td>
+                            <td>{b.code.clone()}</td><td>{b.name.clone()}</td><td>{b.short_name.clone()}</td>
                             <td>{if b.active { "啟用" } else { "停用" }}</td>
-                            <td>{toggle(forms, "bureau", b.id, b.active, b.name)}</td>
+                            <td>
+                                {toggle(forms, "bureau", b.id, b.active, b.name.clone())}
+                                <details>
+                                    <summary>"修改"</summary>
+                                    <ActionForm action=forms.edit_bureau attr:class="edit-row" attr:aria-label=label>
+                                        <input type="hidden" name="id" value=b.id />
+                                        {filled("代碼", "code", b.code.clone())}
+                                        {filled("全名", "name", b.name.clone())}
+                                        {filled("簡稱", "short_name", b.short_name.clone())}
+                                        <button type="submit">"儲存"</button>
+                                    </ActionForm>
+                                </details>
+                            </td>
                         </tr>
-                    }).collect_view()}
+                    }}).collect_view()}
                 </tbody>
             </table>
             <h3>"新增局處"</h3>

@@ -135,3 +135,59 @@ pub async fn set_active(
         .await,
     )
 }
+
+#[server(prefix = "/api", endpoint = "admin/reference/session/update")]
+pub async fn update_session(
+    id: i64,
+    term_id: String,
+    kind: String,
+    number: String,
+    starts_on: String,
+    ends_on: String,
+) -> Result<(), AppError> {
+    crate::error::with_status(
+        async {
+            let pool = admin_pool().await?;
+            let session = super::NewSession::parse(&term_id, &kind, &number, &starts_on, &ends_on)?;
+            super::db::update_session(&pool, id, &session).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "admin/reference/councilor/update")]
+pub async fn update_councilor(
+    id: i64,
+    term_id: String,
+    name: String,
+    #[server(default)] party: String,
+    #[server(default)] caucus: String,
+    #[server(default)] district: String,
+) -> Result<(), AppError> {
+    crate::error::with_status(
+        async {
+            let pool = admin_pool().await?;
+            let councilor =
+                super::CouncilorInput::parse(&term_id, &name, &party, &caucus, &district)?;
+            super::db::update_councilor(&pool, id, &councilor).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "admin/reference/bureau/update")]
+pub async fn update_bureau(
+    id: i64,
+    code: String,
+    name: String,
+    short_name: String,
+) -> Result<(), AppError> {
+    crate::error::with_status(
+        async {
+            let pool = admin_pool().await?;
+            let bureau = super::BureauInput::parse(&code, &name, &short_name)?;
+            super::db::update_bureau(&pool, id, &bureau).await
+        }
+        .await,
+    )
+}

@@ -206,3 +206,109 @@ async fn a_bureau_user_moved_to_another_bureau_sees_that_bureaus_cases() {
         .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[tokio::test]
+async fn an_admin_corrects_a_session_a_councilor_and_a_bureau() {
+    let app = TestApp::spawn().await;
+    let admin = app.signed_in("root.admin", "admin", None).await;
+    let data: app::reference::ReferenceData = app
+        .call(&admin, "admin/reference", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let session = &data.sessions[0];
+    let councilor = &data.councilors[0];
+    let udd = data.bureaus.iter().find(|b| b.code == "UDD").unwrap();
+
+    app.ok(
+        &admin,
+        "admin/reference/session/update",
+        &[
+            ("id", session.id.to_string()),
+            ("term_id", session.term_id.to_string()),
+            ("kind", "regular".into()),
+            ("number", "3".into()),
+            ("starts_on", "113/03/05".into()),
+            ("ends_on", "113/06/10".into()),
+        ],
+    )
+    .await;
+    app.ok(
+        &admin,
+        "admin/reference/councilor/update",
+        &[
+            ("id", councilor.id.to_string()),
+            ("term_id", councilor.term_id.to_string()),
+            ("name", councilor.name.clone()),
+            ("party", "無黨籍".into()),
+            ("caucus", "".into()),
+            ("district", "示範第一選區".into()),
+        ],
+    )
+    .await;
+    app.ok(
+        &admin,
+        "admin/reference/bureau/update",
+        &[
+            ("id", udd.id.to_string()),
+            ("code", "UDD".into()),
+            ("name", "都市發展局".into()),
+            ("short_name", "都發".into()),
+        ],
+    )
+    .await;
+    // Taking another bureau's code is refused on the code field.
+    let res = app
+        .call(
+            &admin,
+            "admin/reference/bureau/update",
+            &[
+                ("id", udd.id.to_string()),
+                ("code", "DOT".into()),
+                ("name", "都市發展局".into()),
+                ("short_name", "都發".into()),
+            ],
+        )
+        .await;
+    let err: app::error::AppError = res.json().await.unwrap();
+    assert!(err.field_message("code").is_some());
+
+    let after: app::reference::ReferenceData = app
+        .call(&admin, "admin/reference", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(after.sessions[0].ends_on.to_string(), "2024-06-10");
+    let c = after
+        .councilors
+        .iter()
+        .find(|c| c.id == councilor.id)
+        .unwrap();
+    assert_eq!((c.party.as_str(), c.caucus.as_str()), ("無黨籍", ""));
+    assert_eq!(
+        after
+            .bureaus
+            .iter()
+            .find(|b| b.id == udd.id)
+            .unwrap()
+            .short_name,
+        "都發"
+    );
+    let res = app
+        .call(
+            &admin,
+            "admin/reference/session/update",
+            &[
+                ("id", "4242".into()),
+                ("term_id", session.term_id.to_string()),
+                ("kind", "regular".into()),
+                ("number", "9".into()),
+                ("starts_on", "113/03/05".into()),
+                ("ends_on", "113/06/10".into()),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+}
