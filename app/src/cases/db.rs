@@ -1231,15 +1231,12 @@ pub async fn queues(
                     .await?,
                 ));
             }
-            let open: Vec<CaseStatus> = CaseStatus::ALL
-                .iter()
-                .copied()
-                .filter(|s| s.is_open())
-                .collect();
+            // What the bureau still owes; cases with the secretariat or the reviewer are
+            // in the case list.
             lists.push(queue(
                 "本局待辦案件",
                 "目前沒有指派給本局的案件。",
-                rows(pool, &bureau_sql(&open, ""), &bureau, today).await?,
+                rows(pool, &bureau_sql(OWING, ""), &bureau, today).await?,
             ));
             lists
         }

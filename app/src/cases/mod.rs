@@ -76,13 +76,6 @@ text_enum!(PartState {
     Withdrawn = "withdrawn" / "已撤回",
 });
 
-impl CaseStatus {
-    /// Statuses that still need someone's work.
-    pub fn is_open(self) -> bool {
-        !matches!(self, Self::Closed | Self::Tracking)
-    }
-}
-
 impl Priority {
     pub fn rule(self) -> RuleKind {
         match self {
