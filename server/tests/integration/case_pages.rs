@@ -365,3 +365,88 @@ async fn each_role_starts_on_its_own_queues() {
     let page = app.page(&udd, "/").await.text().await.unwrap();
     assert!(page.contains("本局待辦案件（1）") && page.contains("社宅"));
 }
+
+#[tokio::test]
+async fn a_reply_conflict_without_javascript_shows_both_versions_on_the_case_page() {
+    let app = TestApp::spawn().await;
+    let sec = app.signed_in("chen.sec", "secretariat", None).await;
+    let first = app.signed_in("ho.udd", "bureau_liaison", Some("UDD")).await;
+    let second = app.signed_in("wu.udd", "bureau_liaison", Some("UDD")).await;
+    let id = app.record_question(&sec, 6, "衝突").await;
+    app.assign(&sec, id, "UDD", &[]).await;
+    app.ok(&first, "cases/accept", &[("case_id", id.to_string())])
+        .await;
+    assert_eq!(
+        app.save_reply(&first, id, 0, "先存的版本").await.status(),
+        StatusCode::OK
+    );
+
+    let res = second
+        .post(app.url("/api/cases/reply"))
+        .header(header::ACCEPT, "text/html")
+        .header(header::REFERER, app.url(&format!("/cases/{id}")))
+        .form(&[
+            ("case_id", id.to_string()),
+            ("reply_version", "0".into()),
+            ("reply", "後存的版本".into()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let back = location(&res).unwrap();
+    let page = app
+        .page(&second, back.trim_start_matches(&app.url("")))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("ho.udd 儲存的版本") && page.contains("先存的版本"),
+        "theirs is shown"
+    );
+    assert!(
+        page.contains("您的版本（未儲存）") && page.contains("後存的版本"),
+        "yours is shown"
+    );
+    assert_eq!(app.case(&first, id).await.reply, "先存的版本");
+}
+
+#[tokio::test]
+async fn a_bureau_inbox_puts_overdue_cases_first_then_the_nearest_due_date() {
+    let app = TestApp::spawn().await;
+    let sec = app.signed_in("chen.sec", "secretariat", None).await;
+    let udd = app.signed_in("ho.udd", "bureau_liaison", Some("UDD")).await;
+    let mut ids = Vec::new();
+    for (n, due) in [(1, "113/04/20"), (2, "113/03/10"), (3, "113/03/25")] {
+        let id = app.record_question(&sec, n, &format!("案{n}")).await;
+        app.ok(
+            &sec,
+            "cases/due",
+            &[
+                ("case_id", id.to_string()),
+                ("due_on", due.into()),
+                ("due_reason", "測試".into()),
+            ],
+        )
+        .await;
+        app.assign(&sec, id, "UDD", &[]).await;
+        ids.push(id);
+    }
+    let queues: Vec<app::cases::Queue> = app
+        .call(&udd, "cases/queues", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let inbox = &queues[0];
+    assert_eq!(inbox.title, "本局待辦案件");
+    assert_eq!(
+        inbox.rows.iter().map(|r| r.id).collect::<Vec<_>>(),
+        vec![ids[1], ids[2], ids[0]]
+    );
+    assert!(
+        inbox.rows[0].overdue,
+        "03-10 is past on the test clock's 03-15"
+    );
+    assert!(!inbox.rows[1].overdue);
+}
