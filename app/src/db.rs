@@ -87,6 +87,17 @@ pub fn flag(row: &AnyRow, column: &str) -> Result<bool, sqlx::Error> {
         .or_else(|_| row.try_get::<i64, _>(column).map(|v| v != 0))
 }
 
+/// A stored value the code does not know; the schema's checks should make it impossible.
+pub fn unexpected(what: &str) -> sqlx::Error {
+    sqlx::Error::Decode(format!("unexpected {what} in the database").into())
+}
+
+/// A date column, stored as TEXT 'YYYY-MM-DD' on both backends.
+pub fn date(row: &AnyRow, column: &str) -> Result<chrono::NaiveDate, sqlx::Error> {
+    chrono::NaiveDate::parse_from_str(row.try_get(column)?, "%Y-%m-%d")
+        .map_err(|_| unexpected(column))
+}
+
 /// Whether a failed statement broke the named unique constraint. PostgreSQL names the
 /// constraint; SQLite does not, so there any unique violation of the statement counts (each
 /// caller's statement can break only the one constraint it names).

@@ -9,6 +9,7 @@ pub mod components;
 pub mod deadlines;
 pub mod error;
 pub mod home;
+pub mod input;
 pub mod reference;
 pub mod roc;
 

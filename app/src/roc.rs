@@ -5,7 +5,8 @@ use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Timelike};
 /// ROC year 1 is 1912.
 const ROC_OFFSET: i32 = 1911;
 
-fn taipei() -> FixedOffset {
+/// Taipei time, in which users read and type every date and time.
+pub fn taipei() -> FixedOffset {
     // Taiwan has kept UTC+8 without daylight saving since 1980.
     FixedOffset::east_opt(8 * 3600).expect("valid offset")
 }

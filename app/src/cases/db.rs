@@ -9,8 +9,8 @@ use super::{
 };
 use crate::{
     auth::{CurrentUser, Role},
-    db::{flag, is_unique_violation},
-    deadlines::{self, parse_date, RuleKind},
+    db::{date, flag, is_unique_violation, unexpected},
+    deadlines::{self, RuleKind},
     error::AppError,
 };
 use chrono::NaiveDate;
@@ -33,20 +33,12 @@ fn sql_list(statuses: &[CaseStatus]) -> String {
         .join(", ")
 }
 
-fn decode(what: &str) -> sqlx::Error {
-    sqlx::Error::Decode(format!("unexpected {what} in the database").into())
-}
-
-fn date(row: &AnyRow, column: &str) -> Result<NaiveDate, sqlx::Error> {
-    parse_date(row.try_get(column)?).ok_or_else(|| decode(column))
-}
-
 fn status(row: &AnyRow) -> Result<CaseStatus, sqlx::Error> {
-    CaseStatus::parse(row.try_get("status")?).ok_or_else(|| decode("status"))
+    CaseStatus::parse(row.try_get("status")?).ok_or_else(|| unexpected("status"))
 }
 
 fn kind(row: &AnyRow) -> Result<CaseKind, sqlx::Error> {
-    CaseKind::parse(row.try_get("kind")?).ok_or_else(|| decode("kind"))
+    CaseKind::parse(row.try_get("kind")?).ok_or_else(|| unexpected("kind"))
 }
 
 pub fn actor(user: &CurrentUser) -> Actor {
@@ -327,8 +319,9 @@ async fn my_part(
     .await?;
     row.map(|row| {
         Ok(MyPart {
-            role: PartRole::parse(row.try_get("role")?).ok_or_else(|| decode("part role"))?,
-            state: PartState::parse(row.try_get("state")?).ok_or_else(|| decode("part state"))?,
+            role: PartRole::parse(row.try_get("role")?).ok_or_else(|| unexpected("part role"))?,
+            state: PartState::parse(row.try_get("state")?)
+                .ok_or_else(|| unexpected("part state"))?,
         })
     })
     .transpose()
@@ -1284,7 +1277,7 @@ pub async fn detail(
     let status = status(&row)?;
     let due_on = date(&row, "due_on")?;
     let session_kind = crate::reference::SessionKind::parse(row.try_get("session_kind")?)
-        .ok_or_else(|| decode("session kind"))?;
+        .ok_or_else(|| unexpected("session kind"))?;
     let sitting = match row.try_get::<Option<String>, _>("sitting_name")? {
         Some(name) => Some((name, date(&row, "sitting_date")?)),
         None => None,
@@ -1312,8 +1305,8 @@ pub async fn detail(
             id: r.try_get("id")?,
             bureau_id: r.try_get("bureau_id")?,
             bureau: r.try_get("bureau")?,
-            role: PartRole::parse(r.try_get("role")?).ok_or_else(|| decode("role"))?,
-            state: PartState::parse(r.try_get("state")?).ok_or_else(|| decode("state"))?,
+            role: PartRole::parse(r.try_get("role")?).ok_or_else(|| unexpected("role"))?,
+            state: PartState::parse(r.try_get("state")?).ok_or_else(|| unexpected("state"))?,
             reject_reason: r.try_get("reject_reason")?,
             suggested_bureau: r.try_get("suggested")?,
         })

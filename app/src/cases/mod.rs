@@ -12,6 +12,7 @@ pub mod db;
 use crate::{
     deadlines::{parse_date, RuleKind},
     error::AppError,
+    input::required_text,
 };
 use chrono::{NaiveDate, NaiveDateTime, TimeZone};
 use serde::{Deserialize, Serialize};
@@ -93,8 +94,7 @@ pub fn parse_taipei_datetime(raw: &str) -> Option<i64> {
     let (date, time) = s.split_once(' ').unwrap_or((&s, "00:00"));
     let date = parse_date(date)?;
     let time = chrono::NaiveTime::parse_from_str(time.trim(), "%H:%M").ok()?;
-    let taipei = chrono::FixedOffset::east_opt(8 * 3600)?;
-    taipei
+    crate::roc::taipei()
         .from_local_datetime(&NaiveDateTime::new(date, time))
         .single()
         .map(|t| t.timestamp())
@@ -102,22 +102,8 @@ pub fn parse_taipei_datetime(raw: &str) -> Option<i64> {
 
 /// The Taipei calendar date of a Unix timestamp.
 pub fn taipei_date(unix: i64) -> Option<NaiveDate> {
-    let taipei = chrono::FixedOffset::east_opt(8 * 3600)?;
-    chrono::DateTime::from_timestamp(unix, 0).map(|t| t.with_timezone(&taipei).date_naive())
-}
-
-fn required_text(field: &str, raw: &str, what: &str, max: usize) -> Result<String, AppError> {
-    let text = raw.trim();
-    if text.is_empty() {
-        return Err(AppError::validation(field, format!("請輸入{what}。")));
-    }
-    if text.chars().count() > max {
-        return Err(AppError::validation(
-            field,
-            format!("{what}最多 {max} 字。"),
-        ));
-    }
-    Ok(text.to_owned())
+    chrono::DateTime::from_timestamp(unix, 0)
+        .map(|t| t.with_timezone(&crate::roc::taipei()).date_naive())
 }
 
 fn id(field: &str, raw: &str, message: &str) -> Result<i64, AppError> {

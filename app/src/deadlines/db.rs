@@ -1,10 +1,6 @@
 use super::{CalendarDay, Counting, DayKind, DeadlineRule, RuleKind, WorkCalendar};
-use crate::deadlines::parse_date;
+use crate::db::{date, unexpected};
 use sqlx::{AnyPool, Row};
-
-fn bad_row(what: &str) -> sqlx::Error {
-    sqlx::Error::Decode(format!("unexpected {what} in the database").into())
-}
 
 pub async fn rules(pool: &AnyPool) -> Result<Vec<DeadlineRule>, sqlx::Error> {
     let rows = sqlx::query("SELECT rule, days, counting FROM deadline_rules")
@@ -14,10 +10,11 @@ pub async fn rules(pool: &AnyPool) -> Result<Vec<DeadlineRule>, sqlx::Error> {
         .iter()
         .map(|row| {
             Ok(DeadlineRule {
-                kind: RuleKind::parse(row.try_get("rule")?).ok_or_else(|| bad_row("rule"))?,
-                days: u32::try_from(row.try_get::<i64, _>("days")?).map_err(|_| bad_row("days"))?,
+                kind: RuleKind::parse(row.try_get("rule")?).ok_or_else(|| unexpected("rule"))?,
+                days: u32::try_from(row.try_get::<i64, _>("days")?)
+                    .map_err(|_| unexpected("days"))?,
                 counting: Counting::parse(row.try_get("counting")?)
-                    .ok_or_else(|| bad_row("counting"))?,
+                    .ok_or_else(|| unexpected("counting"))?,
             })
         })
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
@@ -30,7 +27,7 @@ pub async fn rule(pool: &AnyPool, kind: RuleKind) -> Result<DeadlineRule, sqlx::
         .await?
         .into_iter()
         .find(|r| r.kind == kind)
-        .ok_or_else(|| bad_row("missing deadline rule"))
+        .ok_or_else(|| unexpected("missing deadline rule"))
 }
 
 pub async fn save_rule(pool: &AnyPool, rule: &DeadlineRule) -> Result<(), sqlx::Error> {
@@ -53,8 +50,8 @@ pub async fn calendar_days(pool: &AnyPool) -> Result<Vec<CalendarDay>, sqlx::Err
     rows.iter()
         .map(|row| {
             Ok(CalendarDay {
-                day: parse_date(row.try_get("day")?).ok_or_else(|| bad_row("day"))?,
-                kind: DayKind::parse(row.try_get("kind")?).ok_or_else(|| bad_row("day kind"))?,
+                day: date(row, "day")?,
+                kind: DayKind::parse(row.try_get("kind")?).ok_or_else(|| unexpected("day kind"))?,
                 name: row.try_get("name")?,
             })
         })

@@ -1,5 +1,5 @@
 use super::{session_title, Bureau, Choices, SessionKind};
-use crate::db::flag;
+use crate::db::{date, flag, unexpected};
 use crate::error::AppError;
 use sqlx::{AnyPool, Row};
 
@@ -130,8 +130,8 @@ pub async fn choices(pool: &AnyPool) -> Result<Choices, sqlx::Error> {
     .await?
     .iter()
     .map(|r| {
-        let kind = SessionKind::parse(r.try_get("kind")?)
-            .ok_or_else(|| sqlx::Error::Decode("session kind".into()))?;
+        let kind =
+            SessionKind::parse(r.try_get("kind")?).ok_or_else(|| unexpected("session kind"))?;
         Ok((
             r.try_get("id")?,
             session_title(r.try_get("term")?, r.try_get("number")?, kind),
@@ -164,14 +164,6 @@ pub async fn choices(pool: &AnyPool) -> Result<Choices, sqlx::Error> {
     })
 }
 
-fn decode(what: &str) -> sqlx::Error {
-    sqlx::Error::Decode(format!("unexpected {what} in the database").into())
-}
-
-fn day(row: &sqlx::any::AnyRow, column: &str) -> Result<chrono::NaiveDate, sqlx::Error> {
-    crate::deadlines::parse_date(row.try_get(column)?).ok_or_else(|| decode(column))
-}
-
 pub async fn reference_data(pool: &AnyPool) -> Result<super::ReferenceData, sqlx::Error> {
     use super::{BureauRow, CouncilorRow, ReferenceData, SessionRow, SittingTypeRow, Term};
     let terms = sqlx::query(
@@ -184,8 +176,8 @@ pub async fn reference_data(pool: &AnyPool) -> Result<super::ReferenceData, sqlx
         Ok(Term {
             id: r.try_get("id")?,
             number: r.try_get("number")?,
-            starts_on: day(r, "starts_on")?,
-            ends_on: day(r, "ends_on")?,
+            starts_on: date(r, "starts_on")?,
+            ends_on: date(r, "ends_on")?,
         })
     })
     .collect::<Result<Vec<_>, sqlx::Error>>()?;
@@ -198,15 +190,15 @@ pub async fn reference_data(pool: &AnyPool) -> Result<super::ReferenceData, sqlx
     .await?
     .iter()
     .map(|r| {
-        let kind = SessionKind::parse(r.try_get("kind")?).ok_or_else(|| decode("kind"))?;
+        let kind = SessionKind::parse(r.try_get("kind")?).ok_or_else(|| unexpected("kind"))?;
         Ok(SessionRow {
             id: r.try_get("id")?,
             term_id: r.try_get("term_id")?,
             kind,
             number: r.try_get("number")?,
             title: session_title(r.try_get("term")?, r.try_get("number")?, kind),
-            starts_on: day(r, "starts_on")?,
-            ends_on: day(r, "ends_on")?,
+            starts_on: date(r, "starts_on")?,
+            ends_on: date(r, "ends_on")?,
         })
     })
     .collect::<Result<Vec<_>, sqlx::Error>>()?;

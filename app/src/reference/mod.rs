@@ -7,7 +7,7 @@ pub mod server_fns;
 #[cfg(feature = "ssr")]
 pub mod db;
 
-use crate::{deadlines::parse_date, error::AppError};
+use crate::{deadlines::parse_date, error::AppError, input::required_text};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -152,17 +152,6 @@ impl Retirable {
     }
 }
 
-fn text(field: &str, raw: &str, what: &str, max: usize) -> Result<String, AppError> {
-    let t = raw.trim();
-    if t.is_empty() || t.chars().count() > max {
-        return Err(AppError::validation(
-            field,
-            format!("請輸入{what}（{max} 字以內）。"),
-        ));
-    }
-    Ok(t.to_owned())
-}
-
 fn positive(field: &str, raw: &str, what: &str) -> Result<i64, AppError> {
     raw.trim()
         .parse::<i64>()
@@ -260,7 +249,7 @@ impl CouncilorInput {
             if raw.trim().is_empty() {
                 Ok(String::new())
             } else {
-                text(field, raw, what, 30)
+                required_text(field, raw, what, 30)
             }
         };
         Ok(Self {
@@ -268,7 +257,7 @@ impl CouncilorInput {
                 .trim()
                 .parse()
                 .map_err(|_| AppError::validation("term_id", "請選擇屆別。"))?,
-            name: text("name", name, "議員姓名", 20)?,
+            name: required_text("name", name, "議員姓名", 20)?,
             party: optional("party", party, "政黨")?,
             caucus: optional("caucus", caucus, "黨團")?,
             district: optional("district", district, "選區")?,
@@ -298,8 +287,8 @@ impl BureauInput {
         }
         Ok(Self {
             code,
-            name: text("name", name, "機關全名", 40)?,
-            short_name: text("short_name", short_name, "簡稱", 10)?,
+            name: required_text("name", name, "機關全名", 40)?,
+            short_name: required_text("short_name", short_name, "簡稱", 10)?,
         })
     }
 }

@@ -106,14 +106,8 @@ pub async fn add_sitting_type(name: String) -> Result<i64, AppError> {
     crate::error::with_status(
         async {
             let pool = admin_pool().await?;
-            let name = name.trim();
-            if name.is_empty() || name.chars().count() > 20 {
-                return Err(AppError::validation(
-                    "name",
-                    "請輸入質詢類別名稱（20 字以內）。",
-                ));
-            }
-            super::db::insert_sitting_type(&pool, name).await
+            let name = crate::input::required_text("name", &name, "質詢類別名稱", 20)?;
+            super::db::insert_sitting_type(&pool, &name).await
         }
         .await,
     )

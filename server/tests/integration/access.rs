@@ -341,25 +341,10 @@ async fn every_role_can_do_its_own_steps_and_nothing_else_on_any_case() {
 async fn only_the_secretariat_records_cases() {
     let app = TestApp::spawn().await;
     let cast = Cast::new(&app).await;
-    let r = app.reference().await;
+    let form = app.question_form(7, "議題").await;
     for who in EVERYONE {
         let res = app
-            .call(
-                cast.get(who),
-                "cases/record-question",
-                &[
-                    ("form[session_id]", r.session.to_string()),
-                    ("form[number]", "7".into()),
-                    (
-                        "form[sitting_type_id]",
-                        r.general_interpellation.to_string(),
-                    ),
-                    ("form[sitting_date]", "113/03/15".into()),
-                    ("form[councilor_ids][]", r.councilors[0].to_string()),
-                    ("form[topic]", "議題".into()),
-                    ("form[body]", "內容".into()),
-                ],
-            )
+            .call(cast.get(who), "cases/record-question", &form)
             .await;
         let expected = if who == Who::Secretariat {
             StatusCode::OK

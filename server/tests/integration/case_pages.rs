@@ -7,24 +7,9 @@ use reqwest::{header, StatusCode};
 async fn a_question_with_missing_fields_is_refused_field_by_field_and_nothing_is_stored() {
     let app = TestApp::spawn().await;
     let sec = app.signed_in("chen.sec", "secretariat", None).await;
-    let r = app.reference().await;
-    let res = app
-        .call(
-            &sec,
-            "cases/record-question",
-            &[
-                ("form[session_id]", r.session.to_string()),
-                ("form[number]", "5".into()),
-                (
-                    "form[sitting_type_id]",
-                    r.general_interpellation.to_string(),
-                ),
-                ("form[sitting_date]", "113/03/15".into()),
-                ("form[topic]", "停車問題".into()),
-                ("form[body]", "內容".into()),
-            ],
-        )
-        .await;
+    let mut form = app.question_form(5, "停車問題").await;
+    form.retain(|(k, _)| *k != "form[councilor_ids][]");
+    let res = app.call(&sec, "cases/record-question", &form).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let err: app::error::AppError = res.json().await.unwrap();
     assert_eq!(
@@ -43,25 +28,8 @@ async fn a_question_number_is_unique_within_its_session() {
     let app = TestApp::spawn().await;
     let sec = app.signed_in("chen.sec", "secretariat", None).await;
     app.record_question(&sec, 8, "第一題").await;
-    let r = app.reference().await;
-    let res = app
-        .call(
-            &sec,
-            "cases/record-question",
-            &[
-                ("form[session_id]", r.session.to_string()),
-                ("form[number]", "8".into()),
-                (
-                    "form[sitting_type_id]",
-                    r.general_interpellation.to_string(),
-                ),
-                ("form[sitting_date]", "113/03/15".into()),
-                ("form[councilor_ids][]", r.councilors[0].to_string()),
-                ("form[topic]", "重號".into()),
-                ("form[body]", "內容".into()),
-            ],
-        )
-        .await;
+    let form = app.question_form(8, "重號").await;
+    let res = app.call(&sec, "cases/record-question", &form).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let err: app::error::AppError = res.json().await.unwrap();
     assert!(err.field_message("number").unwrap().contains("相同編號"));
@@ -151,23 +119,14 @@ async fn unknown_ids_wrong_states_and_garbage_get_clear_answers_never_a_crash() 
 async fn a_form_posted_without_javascript_comes_back_with_what_was_typed_and_the_message() {
     let app = TestApp::spawn().await;
     let sec = app.signed_in("chen.sec", "secretariat", None).await;
-    let r = app.reference().await;
+    let mut form = app.question_form(31, "").await;
+    form.retain(|(k, _)| *k != "form[body]");
+    form.push(("form[body]", "請說明捷運新線延宕原因與因應對策。".into()));
     let res = sec
         .post(app.url("/api/cases/record-question"))
         .header(header::ACCEPT, "text/html")
         .header(header::REFERER, app.url("/cases/new/question"))
-        .form(&[
-            ("form[session_id]", r.session.to_string()),
-            ("form[number]", "31".into()),
-            (
-                "form[sitting_type_id]",
-                r.general_interpellation.to_string(),
-            ),
-            ("form[sitting_date]", "113/03/15".into()),
-            ("form[councilor_ids][]", r.councilors[3].to_string()),
-            ("form[topic]", "".into()),
-            ("form[body]", "請說明捷運新線延宕原因與因應對策。".into()),
-        ])
+        .form(&form)
         .send()
         .await
         .unwrap();

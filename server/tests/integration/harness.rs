@@ -238,28 +238,29 @@ impl TestApp {
         res.json().await.unwrap()
     }
 
+    /// A complete question form: a joint question of the first two councilors, asked at a
+    /// general interpellation on 113/03/15. Tests change or drop fields from it.
+    pub async fn question_form(&self, number: i64, topic: &str) -> Vec<(&'static str, String)> {
+        let r = self.reference().await;
+        vec![
+            ("form[session_id]", r.session.to_string()),
+            ("form[number]", number.to_string()),
+            (
+                "form[sitting_type_id]",
+                r.general_interpellation.to_string(),
+            ),
+            ("form[sitting_date]", "113/03/15".into()),
+            ("form[councilor_ids][]", r.councilors[0].to_string()),
+            ("form[councilor_ids][]", r.councilors[1].to_string()),
+            ("form[topic]", topic.into()),
+            ("form[body]", "請說明辦理情形。".into()),
+        ]
+    }
+
     /// Records a question as the secretariat client and returns its id.
     pub async fn record_question(&self, secretariat: &Client, number: i64, topic: &str) -> i64 {
-        let r = self.reference().await;
-        let body = self
-            .ok(
-                secretariat,
-                "cases/record-question",
-                &[
-                    ("form[session_id]", r.session.to_string()),
-                    ("form[number]", number.to_string()),
-                    (
-                        "form[sitting_type_id]",
-                        r.general_interpellation.to_string(),
-                    ),
-                    ("form[sitting_date]", "113/03/15".into()),
-                    ("form[councilor_ids][]", r.councilors[0].to_string()),
-                    ("form[councilor_ids][]", r.councilors[1].to_string()),
-                    ("form[topic]", topic.into()),
-                    ("form[body]", "請說明辦理情形。".into()),
-                ],
-            )
-            .await;
+        let form = self.question_form(number, topic).await;
+        let body = self.ok(secretariat, "cases/record-question", &form).await;
         body.parse().unwrap()
     }
 
