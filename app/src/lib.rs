@@ -1,5 +1,6 @@
 //! 府會通: components, shared types and server fns. Built twice: with `ssr` into the server,
-//! with `hydrate` into the browser's wasm bundle.
+//! with `hydrate` into the browser's wasm bundle, which carries only the `#[island]`s (see
+//! `islands`) and the server fns they call.
 
 pub mod admin;
 pub mod app;
@@ -10,6 +11,7 @@ pub mod deadlines;
 pub mod error;
 pub mod home;
 pub mod input;
+pub mod islands;
 pub mod reference;
 pub mod roc;
 
@@ -22,5 +24,7 @@ pub mod state;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    // Pages are rendered on the server only; just the `#[island]`s come alive here.
+    leptos::mount::hydrate_islands();
+    islands::browser::start();
 }

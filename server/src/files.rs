@@ -4,6 +4,7 @@
 use app::{
     auth::{session::user_in, CurrentUser},
     cases::{
+        batch::{check_batch, megabytes, MAX_BATCH_BYTES, MAX_FILES, MAX_FILE_BYTES},
         db::{attachment, deliver, NewFile},
         percent_encode,
     },
@@ -19,12 +20,10 @@ use axum::{
 };
 use tower_sessions::Session;
 
-/// The largest file a delivery may carry.
-pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
-/// The most files in one batch.
-pub const MAX_FILES: usize = 20;
-/// The most a whole upload may weigh; beyond this the body is not read at all.
-const MAX_BODY_BYTES: usize = 5 * MAX_FILE_BYTES;
+/// The most a whole upload may weigh; beyond this the body is not read at all. The batch's
+/// files may weigh `MAX_BATCH_BYTES`; the rest is room for the note and the multipart
+/// framing, so a batch the browser lets through is never cut off here.
+const MAX_BODY_BYTES: usize = MAX_BATCH_BYTES as usize + 1024 * 1024;
 
 /// Types a browser may be told a file is; anything else is served as opaque bytes.
 const KNOWN_TYPES: &[&str] = &[
@@ -131,9 +130,9 @@ fn too_big() -> AppError {
     AppError::validation(
         "files",
         format!(
-            "檔案過大：每個檔案以 {} MB 為限，整批以 {} MB 為限。本批資料未儲存。",
-            MAX_FILE_BYTES / 1024 / 1024,
-            MAX_BODY_BYTES / 1024 / 1024
+            "檔案過大：每個檔案以 {} 為限，整批以 {} 為限。本批資料未儲存。",
+            megabytes(MAX_FILE_BYTES),
+            megabytes(MAX_BATCH_BYTES)
         ),
     )
 }
@@ -161,7 +160,7 @@ async fn read_form(multipart: &mut Multipart) -> Result<(String, Vec<NewFile>), 
                     .to_owned();
                 let mut data = Vec::new();
                 while let Some(chunk) = field.chunk().await.map_err(|_| too_big())? {
-                    if data.len() + chunk.len() > MAX_FILE_BYTES {
+                    if (data.len() + chunk.len()) as u64 > MAX_FILE_BYTES {
                         return Err(too_big());
                     }
                     data.extend_from_slice(&chunk);
@@ -184,6 +183,14 @@ async fn read_form(multipart: &mut Multipart) -> Result<(String, Vec<NewFile>), 
             }
             _ => {}
         }
+    }
+    // The same rules the browser checked before sending; each file was held to its own
+    // limit while it streamed in.
+    let sizes = files
+        .iter()
+        .map(|f| (f.file_name.as_str(), f.data.len() as u64));
+    if let Some(problem) = check_batch(sizes).first() {
+        return Err(AppError::validation("files", problem.message()));
     }
     Ok((note, files))
 }

@@ -13,7 +13,7 @@ use app::{
     auth::{db::purge_stale_failures, session::DbSessionStore},
     state::AppState,
 };
-use axum::{middleware, Extension, Router};
+use axum::{middleware, response::Redirect, routing::get, Extension, Router};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use sqlx::AnyPool;
@@ -53,6 +53,12 @@ pub fn router(state: AppState, web: &WebSettings, leptos_options: LeptosOptions)
         )));
 
     Router::new()
+        // Browsers ask for /favicon.ico on responses that are not our pages (a file's error
+        // text); the pages themselves link the SVG.
+        .route(
+            "/favicon.ico",
+            get(|| async { Redirect::permanent("/favicon.svg") }),
+        )
         .merge(files::routes())
         .leptos_routes_with_context(&leptos_options, routes, context.clone(), {
             let options = leptos_options.clone();

@@ -120,7 +120,7 @@ fn UsersAdmin() -> impl IntoView {
                 </div>
                 <div></div>
                 <div>
-                    <button type="submit" disabled=move || create.pending().get()>
+                    <button type="submit">
                         "建立帳號"
                     </button>
                 </div>

@@ -36,9 +36,7 @@ pub fn LoginPage() -> impl IntoView {
                         autocomplete="current-password"
                         required
                     />
-                    <button type="submit" disabled=move || login.pending().get()>
-                        {move || if login.pending().get() { "登入中…" } else { "登入" }}
-                    </button>
+                    <button type="submit">"登入"</button>
                 </ActionForm>
                 <p class="hint">"忘記密碼或帳號遭鎖定，請洽系統管理者。"</p>
             </div>

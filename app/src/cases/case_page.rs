@@ -6,13 +6,15 @@ use super::{
         load_case, AcceptPart, AddCoBureau, AssignCase, OverrideDue, Postpone, ReassignPart,
         RejectPart, SaveReply, TakeStep, WriteSubAnswer,
     },
+    upload::DeliveryForm,
     workflow::Action,
-    CaseDetail, CaseKind, PartRole, PartState,
+    CaseDetail, CaseKind, PartRole, PartState, ANSWER_MAX_CHARS,
 };
 use crate::{
     auth::{guard::RequireRole, Role},
     components::{form_result, ErrorPage, FieldError, FormError},
     error::AppError,
+    islands::editor::TextEditor,
     reference::server_fns::load_choices,
     roc::{roc_date, roc_datetime},
 };
@@ -307,7 +309,14 @@ fn SubAnswers(case: CaseDetail, forms: Forms) -> impl IntoView {
                             <ActionForm action=forms.sub_answer attr:class="stacked-form" attr:aria-label="協辦意見">
                                 <input type="hidden" name="case_id" value=case.id />
                                 <label for="sub-answer">"本局協辦意見"</label>
-                                <textarea id="sub-answer" name="body" rows="5" required></textarea>
+                                <TextEditor
+                                    id="sub-answer".to_owned()
+                                    name="body".to_owned()
+                                    text=String::new()
+                                    rows=5
+                                    max_chars=ANSWER_MAX_CHARS
+                                    unsaved=false
+                                />
                                 <FieldError error field="body" />
                                 <FormError error />
                                 <button type="submit">"儲存協辦意見"</button>
@@ -352,6 +361,7 @@ fn Reply(case: CaseDetail, forms: Forms) -> impl IntoView {
         AppError::EditConflict { yours, .. } => Some(yours),
         e => e.input("reply").into_iter().next(),
     });
+    let unsaved = typed.as_ref().is_some_and(|t| *t != case.reply);
     let draft = typed.unwrap_or_else(|| case.reply.clone());
     let review = (!case.review_comment.is_empty()).then(|| {
         view! {
@@ -372,7 +382,14 @@ fn Reply(case: CaseDetail, forms: Forms) -> impl IntoView {
                         <input type="hidden" name="case_id" value=case.id />
                         <input type="hidden" name="reply_version" value=case.reply_version />
                         <label for="reply-text">{format!("{heading}內容")}</label>
-                        <textarea id="reply-text" name="reply" rows="10" required>{draft}</textarea>
+                        <TextEditor
+                            id="reply-text".to_owned()
+                            name="reply".to_owned()
+                            text=draft
+                            rows=10
+                            max_chars=ANSWER_MAX_CHARS
+                            unsaved=unsaved
+                        />
                         {(case.kind == CaseKind::DataRequest)
                             .then(|| {
                                 view! {
@@ -453,21 +470,9 @@ where
             {case
                 .can(Action::Deliver)
                 .then(|| {
-                    view! {
-                        <form
-                            method="post"
-                            action=format!("/cases/{id}/deliveries")
-                            enctype="multipart/form-data"
-                            class="stacked-form"
-                            aria-label="提供一批資料"
-                        >
-                            <label for="delivery-note">"本批說明"</label>
-                            <input id="delivery-note" name="note" required />
-                            <label for="delivery-files">"附件（每檔 10 MB 以內，可多選）"</label>
-                            <input id="delivery-files" name="files" type="file" multiple />
-                            <button type="submit">"送出本批資料"</button>
-                        </form>
-                    }
+                    // Erased here, on the server, where it costs the browser nothing: the
+                    // island's full view type is too deep for the page's.
+                    view! { <DeliveryForm case_id=id /> }.into_any()
                 })}
         </section>
     }

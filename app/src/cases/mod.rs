@@ -1,9 +1,11 @@
 //! Cases: interpellation questions (質詢) and data requests (索資), from recording to the
 //! reviewer's approval. The rules of travel are in `workflow`; storage in `db`.
 
+pub mod batch;
 pub mod case_page;
 pub mod pages;
 pub mod server_fns;
+pub mod upload;
 pub mod workflow;
 
 #[cfg(feature = "ssr")]
@@ -321,9 +323,12 @@ impl Rejection {
     }
 }
 
+/// The most characters a reply or a sub-answer may have; the editor counts against it.
+pub const ANSWER_MAX_CHARS: usize = 20_000;
+
 /// Reply text, sub-answers and notes share one limit.
 pub fn answer_text(field: &str, raw: &str, what: &str) -> Result<String, AppError> {
-    required_text(field, raw, what, 20_000)
+    required_text(field, raw, what, ANSWER_MAX_CHARS)
 }
 
 pub fn comment_text(field: &str, raw: &str, what: &str) -> Result<String, AppError> {

@@ -75,7 +75,15 @@ pub fn CaseTable(rows: Vec<CaseRow>, #[prop(optional)] caption: Option<String>) 
 pub fn CaseListPage() -> impl IntoView {
     view! {
         <Title text="案件列表｜府會通" />
-        <RequireRole roles=INTERNAL children=|user| view! { <CaseList is_bureau=user.role.belongs_to_bureau() /> } />
+        <RequireRole roles=INTERNAL children=|user| {
+                view! {
+                    <CaseList
+                        is_bureau=user.role.belongs_to_bureau()
+                        can_record=user.role == Role::Secretariat
+                    />
+                }
+            }
+        />
     }
 }
 
@@ -111,7 +119,7 @@ fn page_href(filter: &CaseFilter, page: u32) -> String {
 }
 
 #[component]
-fn CaseList(is_bureau: bool) -> impl IntoView {
+fn CaseList(is_bureau: bool, can_record: bool) -> impl IntoView {
     let query = use_query_map();
     let filter = Memo::new(move |_| {
         let q = query.get();
@@ -123,7 +131,7 @@ fn CaseList(is_bureau: bool) -> impl IntoView {
     view! {
         <div class="page-head">
             <h1>"案件列表"</h1>
-            {(!is_bureau)
+            {can_record
                 .then(|| {
                     view! {
                         <div class="page-actions">
@@ -357,7 +365,7 @@ fn NewQuestion() -> impl IntoView {
                         </div>
                         <div></div>
                         <div>
-                            <button type="submit" disabled=move || record.pending().get()>"登錄"</button>
+                            <button type="submit">"登錄"</button>
                         </div>
                     </ActionForm>
                 }
@@ -445,7 +453,7 @@ fn NewDataRequest() -> impl IntoView {
                         </div>
                         <div></div>
                         <div>
-                            <button type="submit" disabled=move || record.pending().get()>"登錄"</button>
+                            <button type="submit">"登錄"</button>
                         </div>
                     </ActionForm>
                 }

@@ -409,3 +409,36 @@ async fn a_bureau_inbox_puts_overdue_cases_first_then_the_nearest_due_date() {
     );
     assert!(!inbox.rows[1].overdue);
 }
+
+#[tokio::test]
+async fn a_case_page_ships_its_islands_but_no_resource_data() {
+    let app = TestApp::spawn().await;
+    let sec = app.signed_in("chen.sec", "secretariat", None).await;
+    let udd = app.signed_in("ho.udd", "bureau_liaison", Some("UDD")).await;
+    let id = app.record_question(&sec, 8, "島嶼").await;
+    app.assign(&sec, id, "UDD", &[]).await;
+    app.ok(&udd, "cases/accept", &[("case_id", id.to_string())])
+        .await;
+
+    let page = app
+        .page(&udd, &format!("/cases/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("hydrateIslands"),
+        "the islands loader is there"
+    );
+    assert!(
+        page.contains("<leptos-island") && page.contains("TextEditor"),
+        "the reply editor is an island"
+    );
+    // Without JavaScript the editor is still a plain, required textarea in the form.
+    assert!(page.contains(r#"<textarea id="reply-text" name="reply" rows="10" required"#));
+    assert!(page.contains("0 / 20000 字"));
+    assert!(
+        page.contains("__RESOLVED_RESOURCES=[];") && !page.contains("__RESOLVED_RESOURCES["),
+        "the page's data is rendered, not serialised for hydration"
+    );
+}

@@ -2,7 +2,7 @@
 //! files, postponement, and who may download what.
 
 use crate::harness::TestApp;
-use app::cases::CaseStatus;
+use app::cases::{batch::MAX_FILE_BYTES, CaseStatus};
 use reqwest::{header, multipart, Client, StatusCode};
 
 async fn record_data_request(app: &TestApp, sec: &Client, priority: &str, received: &str) -> i64 {
@@ -244,7 +244,7 @@ async fn an_oversized_file_is_refused_and_nothing_of_the_batch_is_stored() {
     app.ok(&dot, "cases/accept", &[("case_id", id.to_string())])
         .await;
 
-    let big = vec![b'x'; server::files::MAX_FILE_BYTES + 1];
+    let big = vec![b'x'; MAX_FILE_BYTES as usize + 1];
     let res = deliver(
         &app,
         &dot,
@@ -275,4 +275,29 @@ async fn an_oversized_file_is_refused_and_nothing_of_the_batch_is_stored() {
         to.starts_with(&format!("/cases/{id}?delivery_error=")),
         "{to}"
     );
+}
+
+#[tokio::test]
+async fn files_each_within_the_limit_are_refused_when_the_batch_is_too_heavy() {
+    let app = TestApp::spawn().await;
+    let sec = app.signed_in("chen.sec", "secretariat", None).await;
+    let dot = app
+        .signed_in("chiang.dot", "bureau_liaison", Some("DOT"))
+        .await;
+    let id = record_data_request(&app, &sec, "ordinary", "113/03/15 09:00").await;
+    app.assign(&sec, id, "DOT", &[]).await;
+    app.ok(&dot, "cases/accept", &[("case_id", id.to_string())])
+        .await;
+
+    // Five files at the per-file limit fill the batch; one more byte is over it, yet the
+    // body is still within what the server reads.
+    let mut files: Vec<(&str, Vec<u8>)> = ["1.csv", "2.csv", "3.csv", "4.csv", "5.csv"]
+        .into_iter()
+        .map(|name| (name, vec![b'x'; MAX_FILE_BYTES as usize]))
+        .collect();
+    files.push(("6.csv", b"x".to_vec()));
+    let res = deliver(&app, &dot, id, "太多", files).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("每批 50 MB 的上限"));
+    assert!(app.case(&dot, id).await.deliveries.is_empty());
 }

@@ -77,3 +77,18 @@ async fn an_unknown_page_answers_404_in_chinese() {
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     assert!(res.text().await.unwrap().contains("找不到"));
 }
+
+#[tokio::test]
+async fn pages_link_the_favicon_and_the_old_favicon_address_points_to_it() {
+    let app = TestApp::spawn().await;
+    let body = app
+        .page(&app.client(), "/login")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(body.contains(r#"<link rel="icon" href="/favicon.svg""#));
+    let res = app.page(&app.client(), "/favicon.ico").await;
+    assert_eq!(res.status(), StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(location(&res).as_deref(), Some("/favicon.svg"));
+}

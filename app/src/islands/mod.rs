@@ -1,0 +1,8 @@
+//! The parts of a page that run in the browser. Everything else is rendered on the server
+//! only and ships no code: a page works without JavaScript, and these make it nicer.
+//! Feature-specific islands live with their feature (e.g. `cases::upload`).
+
+pub mod editor;
+
+#[cfg(feature = "hydrate")]
+pub mod browser;

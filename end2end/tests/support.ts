@@ -1,0 +1,63 @@
+import { expect, type Browser, type Page } from '@playwright/test';
+
+export const PASSWORD = 'e2e 測試密碼 2024';
+
+export async function logIn(page: Page, username: string, password = PASSWORD) {
+  await page.goto('/login');
+  await page.getByLabel('帳號').fill(username);
+  await page.getByLabel('密碼').fill(password);
+  await page.getByRole('button', { name: '登入' }).click();
+  await expect(page.getByRole('heading', { name: '我的工作' })).toBeVisible();
+}
+
+export async function openAs(browser: Browser, js: boolean, username: string): Promise<Page> {
+  const context = await browser.newContext({ javaScriptEnabled: js, locale: 'zh-TW' });
+  const page = await context.newPage();
+  await logIn(page, username);
+  return page;
+}
+
+/** With JavaScript, the islands are live once the page carries this mark. */
+export async function ready(page: Page, js = true) {
+  if (js) await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+}
+
+/** A number no other run of the suite has used in the demo session. */
+export function freshNumber(): string {
+  return String(20000 + Math.floor(Math.random() * 70000));
+}
+
+/**
+ * The secretariat records a case and hands it to 都市發展局 (where e2e-liaison works), who
+ * accepts it; returns the case page's path. Goes through the UI as the office would.
+ */
+export async function caseAtUdd(browser: Browser, kind: 'question' | 'data-request', topic: string) {
+  const sec = await openAs(browser, false, 'e2e-sec');
+  if (kind === 'question') {
+    await sec.goto('/cases/new/question');
+    const form = sec.getByRole('form', { name: '登錄質詢' });
+    await form.getByLabel('質詢編號').fill(freshNumber());
+    await form.getByLabel('質詢類別').selectOption({ label: '市政總質詢' });
+    await form.getByLabel('質詢日期').fill('113/03/15');
+    await form.getByLabel('質詢議員').selectOption([{ label: '林雨彤' }]);
+    await form.getByLabel('質詢議題').fill(topic);
+    await form.getByLabel('質詢內容').fill('請說明辦理情形。');
+    await form.getByRole('button', { name: '登錄' }).click();
+  } else {
+    await sec.goto('/cases/new/data-request');
+    const form = sec.getByRole('form', { name: '登錄索資' });
+    await form.getByLabel('索資議員').selectOption({ label: '林雨彤' });
+    await form.getByLabel('索資主旨').fill(topic);
+    await form.getByLabel('索取資料項目').fill('請提供 112 年度執行明細。');
+    await form.getByLabel('收件時間').fill('113/03/15 10:30');
+    await form.getByRole('button', { name: '登錄' }).click();
+  }
+  await expect(sec.getByRole('heading', { level: 1 })).toContainText(topic);
+  const path = new URL(sec.url()).pathname;
+  const assign = sec.getByRole('form', { name: '分派' });
+  await assign.getByLabel('主辦機關').selectOption({ label: '都市發展局' });
+  await assign.getByRole('button', { name: '分派' }).click();
+  await expect(sec.getByText('待局處接受', { exact: true })).toBeVisible();
+  await sec.context().close();
+  return path;
+}
