@@ -8,7 +8,7 @@ use super::{
     },
     upload::DeliveryForm,
     workflow::Action,
-    CaseDetail, CaseKind, PartRole, PartState, ANSWER_MAX_CHARS,
+    CaseDetail, CaseKind, PartRole, PartState, LONG_TEXT_MAX_CHARS,
 };
 use crate::{
     auth::{guard::RequireRole, Role},
@@ -314,7 +314,7 @@ fn SubAnswers(case: CaseDetail, forms: Forms) -> impl IntoView {
                                     name="body".to_owned()
                                     text=String::new()
                                     rows=5
-                                    max_chars=ANSWER_MAX_CHARS
+                                    max_chars=LONG_TEXT_MAX_CHARS
                                     unsaved=false
                                 />
                                 <FieldError error field="body" />
@@ -387,7 +387,7 @@ fn Reply(case: CaseDetail, forms: Forms) -> impl IntoView {
                             name="reply".to_owned()
                             text=draft
                             rows=10
-                            max_chars=ANSWER_MAX_CHARS
+                            max_chars=LONG_TEXT_MAX_CHARS
                             unsaved=unsaved
                         />
                         {(case.kind == CaseKind::DataRequest)

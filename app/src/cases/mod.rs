@@ -229,7 +229,7 @@ impl QuestionForm {
             })?,
             councilor_ids: councilors(&self.councilor_ids)?,
             topic: required_text("topic", &self.topic, "質詢議題", 200)?,
-            body: required_text("body", &self.body, "質詢內容", 20_000)?,
+            body: required_text("body", &self.body, "質詢內容", LONG_TEXT_MAX_CHARS)?,
             due: DueOverride::parse(&self.due_on, &self.due_reason)?,
         })
     }
@@ -292,7 +292,7 @@ impl DataRequestForm {
             session_id: id("session_id", &self.session_id, "請選擇會期。")?,
             councilor_id: id("councilor_id", &self.councilor_id, "請選擇索資議員。")?,
             topic: required_text("topic", &self.topic, "索資主旨", 200)?,
-            body: required_text("body", &self.body, "索取資料項目", 20_000)?,
+            body: required_text("body", &self.body, "索取資料項目", LONG_TEXT_MAX_CHARS)?,
             received_at: parse_taipei_datetime(&self.received_at).ok_or_else(|| {
                 AppError::validation("received_at", "請輸入收件時間，例如 113/03/15 10:30。")
             })?,
@@ -323,12 +323,13 @@ impl Rejection {
     }
 }
 
-/// The most characters a reply or a sub-answer may have; the editor counts against it.
-pub const ANSWER_MAX_CHARS: usize = 20_000;
+/// The most characters a question's text, a reply or a sub-answer may have; the text
+/// editor counts against it.
+pub const LONG_TEXT_MAX_CHARS: usize = 20_000;
 
 /// Reply text, sub-answers and notes share one limit.
 pub fn answer_text(field: &str, raw: &str, what: &str) -> Result<String, AppError> {
-    required_text(field, raw, what, ANSWER_MAX_CHARS)
+    required_text(field, raw, what, LONG_TEXT_MAX_CHARS)
 }
 
 pub fn comment_text(field: &str, raw: &str, what: &str) -> Result<String, AppError> {

@@ -2,11 +2,12 @@
 
 use super::{
     server_fns::{list_cases, RecordDataRequest, RecordQuestion},
-    CaseFilter, CaseKind, CaseRow, CaseStatus, Priority,
+    CaseFilter, CaseKind, CaseRow, CaseStatus, Priority, LONG_TEXT_MAX_CHARS,
 };
 use crate::{
     auth::{guard::RequireRole, Role},
     components::{form_result, ErrorPage, FieldError, FormError, FormResult},
+    islands::editor::TextEditor,
     reference::{server_fns::load_choices, Choices},
     roc::roc_date,
 };
@@ -350,7 +351,14 @@ fn NewQuestion() -> impl IntoView {
                         </div>
                         <label for="q-body">"質詢內容"</label>
                         <div>
-                            <textarea id="q-body" name="form[body]" rows="8" required>{kept(error, "body")}</textarea>
+                            <TextEditor
+                                id="q-body".to_owned()
+                                name="form[body]".to_owned()
+                                text=kept(error, "body")
+                                rows=8
+                                max_chars=LONG_TEXT_MAX_CHARS
+                                unsaved=!kept(error, "body").is_empty()
+                            />
                             <FieldError error field="body" />
                         </div>
                         <label for="q-due">"自訂期限"</label>
@@ -416,7 +424,14 @@ fn NewDataRequest() -> impl IntoView {
                         </div>
                         <label for="d-body">"索取資料項目"</label>
                         <div>
-                            <textarea id="d-body" name="form[body]" rows="6" required>{kept(error, "body")}</textarea>
+                            <TextEditor
+                                id="d-body".to_owned()
+                                name="form[body]".to_owned()
+                                text=kept(error, "body")
+                                rows=6
+                                max_chars=LONG_TEXT_MAX_CHARS
+                                unsaved=!kept(error, "body").is_empty()
+                            />
                             <FieldError error field="body" />
                         </div>
                         <label for="d-received">"收件時間"</label>

@@ -1,6 +1,6 @@
-//! A long-text editor (the reply, a co-bureau's sub-answer): a plain textarea on the server;
-//! in the browser it counts characters against the limit and asks before the page is left
-//! with text that was not saved.
+//! A long-text editor (a question's text, the reply, a co-bureau's sub-answer): a plain
+//! textarea on the server; in the browser it counts characters against the limit and asks
+//! before the page is left with text that was not saved.
 
 use leptos::{ev, html, prelude::*, wasm_bindgen::JsCast};
 
