@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { caseAtUdd, freshNumber, logIn } from './support';
+import { acceptAtUdd, caseAtUdd, freshNumber } from './support';
 
 /**
  * Without JavaScript the delivery form is a plain multipart post: the server stores the
@@ -11,9 +11,7 @@ test.skip(({ javaScriptEnabled }) => javaScriptEnabled, 'checks the plain-HTML p
 test('a bureau delivers a batch through the plain form, and an oversized file is refused by the server', async ({ page, browser }) => {
   const topic = `無腳本上傳 ${freshNumber()}`;
   const path = await caseAtUdd(browser, 'data-request', topic);
-  await logIn(page, 'e2e-liaison');
-  await page.goto(path);
-  await page.getByRole('button', { name: '接受分派' }).click();
+  await acceptAtUdd(page, path, false);
 
   const form = page.getByRole('form', { name: '提供一批資料' });
   await form.getByLabel('本批說明').fill('過大的掃描檔');

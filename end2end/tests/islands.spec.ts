@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { caseAtUdd, freshNumber, logIn, ready } from './support';
+import { acceptAtUdd, caseAtUdd, fillQuestion, freshNumber, logIn, ready } from './support';
 
 /**
  * The islands, each doing its job in a real browser: buttons that say they are working and
@@ -90,13 +90,8 @@ test('a double click on 登錄 records the question once', async ({ page }) => {
   await page.goto('/cases/new/question');
   await ready(page);
   const topic = `雙擊測試 ${freshNumber()}`;
+  await fillQuestion(page, topic);
   const form = page.getByRole('form', { name: '登錄質詢' });
-  await form.getByLabel('質詢編號').fill(freshNumber());
-  await form.getByLabel('質詢類別').selectOption({ label: '部門質詢' });
-  await form.getByLabel('質詢日期').fill('113/03/18');
-  await form.getByLabel('質詢議員').selectOption([{ label: '林雨彤' }]);
-  await form.getByLabel('質詢議題').fill(topic);
-  await form.getByLabel('質詢內容').fill('請說明。');
 
   const posts = countPosts(page, '/api/cases/record-question');
   const release = await holdPosts(page, '/api/cases/record-question');
@@ -114,11 +109,7 @@ test('a double click on 登錄 records the question once', async ({ page }) => {
 test('the reply editor counts characters and asks before unsaved text is left behind', async ({ page, browser }) => {
   const topic = `未儲存提醒 ${freshNumber()}`;
   const path = await caseAtUdd(browser, 'question', topic);
-  await logIn(page, 'e2e-liaison');
-  await page.goto(path);
-  await ready(page);
-  await page.getByRole('button', { name: '接受分派' }).click();
-  await ready(page);
+  await acceptAtUdd(page, path);
 
   const editor = page.getByLabel('書面答復內容');
   const status = page.locator('.editor-status');
@@ -155,11 +146,7 @@ test('the reply editor counts characters and asks before unsaved text is left be
 test('the upload refuses an oversized batch before sending, then shows its progress', async ({ page, browser }) => {
   const topic = `上傳測試 ${freshNumber()}`;
   const path = await caseAtUdd(browser, 'data-request', topic);
-  await logIn(page, 'e2e-liaison');
-  await page.goto(path);
-  await ready(page);
-  await page.getByRole('button', { name: '接受分派' }).click();
-  await ready(page);
+  await acceptAtUdd(page, path);
 
   const uploads = countPosts(page, `${path}/deliveries`);
   const form = page.getByRole('form', { name: '提供一批資料' });

@@ -1,6 +1,5 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
-
-const PASSWORD = 'e2e 測試密碼 2024';
+import { expect, test, type Page } from '@playwright/test';
+import { logIn, openAs, ready } from './support';
 
 /**
  * One question's whole journey through the UI, as in shared/docs/domain.md: recorded,
@@ -141,30 +140,9 @@ test('a question travels from the secretariat through the bureaus to the reviewe
   for (const page of [secretariat, bureau, reviewer]) await page.context().close();
 });
 
-async function openAs(browser: Browser, js: boolean, username: string): Promise<Page> {
-  const context = await browser.newContext({ javaScriptEnabled: js, locale: 'zh-TW' });
-  const page = await context.newPage();
-  await logIn(page, js, username);
-  return page;
-}
-
-async function logIn(page: Page, js: boolean, username: string) {
-  await page.goto('/login');
-  await ready(page, js);
-  await page.getByLabel('帳號').fill(username);
-  await page.getByLabel('密碼').fill(PASSWORD);
-  await page.getByRole('button', { name: '登入' }).click();
-  await expect(page.getByRole('heading', { name: '我的工作' })).toBeVisible();
-}
-
 async function switchUser(page: Page, js: boolean, username: string) {
   await ready(page, js);
   await page.getByRole('button', { name: '登出' }).click();
   await expect(page).toHaveURL(/\/login/);
-  await logIn(page, js, username);
-}
-
-/** With JavaScript, forms are handled by the app once it has hydrated. */
-async function ready(page: Page, js: boolean) {
-  if (js) await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  await logIn(page, username);
 }

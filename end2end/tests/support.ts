@@ -27,6 +27,26 @@ export function freshNumber(): string {
   return String(20000 + Math.floor(Math.random() * 70000));
 }
 
+/** Fills the question form on the page with a fresh number and `topic`. */
+export async function fillQuestion(page: Page, topic: string) {
+  const form = page.getByRole('form', { name: '登錄質詢' });
+  await form.getByLabel('質詢編號').fill(freshNumber());
+  await form.getByLabel('質詢類別').selectOption({ label: '市政總質詢' });
+  await form.getByLabel('質詢日期').fill('113/03/15');
+  await form.getByLabel('質詢議員').selectOption([{ label: '林雨彤' }]);
+  await form.getByLabel('質詢議題').fill(topic);
+  await form.getByLabel('質詢內容').fill('請說明辦理情形。');
+}
+
+/** 都市發展局's liaison opens the case and accepts it; the page is ready for the next step. */
+export async function acceptAtUdd(page: Page, path: string, js = true) {
+  await logIn(page, 'e2e-liaison');
+  await page.goto(path);
+  await ready(page, js);
+  await page.getByRole('button', { name: '接受分派' }).click();
+  await ready(page, js);
+}
+
 /**
  * The secretariat records a case and hands it to 都市發展局 (where e2e-liaison works), who
  * accepts it; returns the case page's path. Goes through the UI as the office would.
@@ -35,14 +55,8 @@ export async function caseAtUdd(browser: Browser, kind: 'question' | 'data-reque
   const sec = await openAs(browser, false, 'e2e-sec');
   if (kind === 'question') {
     await sec.goto('/cases/new/question');
-    const form = sec.getByRole('form', { name: '登錄質詢' });
-    await form.getByLabel('質詢編號').fill(freshNumber());
-    await form.getByLabel('質詢類別').selectOption({ label: '市政總質詢' });
-    await form.getByLabel('質詢日期').fill('113/03/15');
-    await form.getByLabel('質詢議員').selectOption([{ label: '林雨彤' }]);
-    await form.getByLabel('質詢議題').fill(topic);
-    await form.getByLabel('質詢內容').fill('請說明辦理情形。');
-    await form.getByRole('button', { name: '登錄' }).click();
+    await fillQuestion(sec, topic);
+    await sec.getByRole('button', { name: '登錄' }).click();
   } else {
     await sec.goto('/cases/new/data-request');
     const form = sec.getByRole('form', { name: '登錄索資' });

@@ -284,6 +284,23 @@ fn kept(error: FormResult, name: &'static str) -> String {
         .unwrap_or_default()
 }
 
+/// The question's or request's text, as typed before the last refusal; typed text that came
+/// back is not saved yet.
+fn body_editor(id: &'static str, rows: u32, error: FormResult) -> impl IntoView {
+    let text = kept(error, "body");
+    let unsaved = !text.is_empty();
+    view! {
+        <TextEditor
+            id=id.to_owned()
+            name="form[body]".to_owned()
+            text
+            rows
+            max_chars=LONG_TEXT_MAX_CHARS
+            unsaved
+        />
+    }
+}
+
 #[component]
 pub fn NewQuestionPage() -> impl IntoView {
     view! {
@@ -351,14 +368,7 @@ fn NewQuestion() -> impl IntoView {
                         </div>
                         <label for="q-body">"質詢內容"</label>
                         <div>
-                            <TextEditor
-                                id="q-body".to_owned()
-                                name="form[body]".to_owned()
-                                text=kept(error, "body")
-                                rows=8
-                                max_chars=LONG_TEXT_MAX_CHARS
-                                unsaved=!kept(error, "body").is_empty()
-                            />
+                            {body_editor("q-body", 8, error)}
                             <FieldError error field="body" />
                         </div>
                         <label for="q-due">"自訂期限"</label>
@@ -424,14 +434,7 @@ fn NewDataRequest() -> impl IntoView {
                         </div>
                         <label for="d-body">"索取資料項目"</label>
                         <div>
-                            <TextEditor
-                                id="d-body".to_owned()
-                                name="form[body]".to_owned()
-                                text=kept(error, "body")
-                                rows=6
-                                max_chars=LONG_TEXT_MAX_CHARS
-                                unsaved=!kept(error, "body").is_empty()
-                            />
+                            {body_editor("d-body", 6, error)}
                             <FieldError error field="body" />
                         </div>
                         <label for="d-received">"收件時間"</label>

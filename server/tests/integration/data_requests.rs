@@ -232,17 +232,23 @@ async fn files_are_refused_to_other_bureaus_and_to_anyone_not_signed_in() {
     assert_eq!(app.case(&sec, id).await.deliveries.len(), 1);
 }
 
-#[tokio::test]
-async fn an_oversized_file_is_refused_and_nothing_of_the_batch_is_stored() {
-    let app = TestApp::spawn().await;
+/// A data request that 交通局 has accepted, with 交通局's liaison signed in.
+async fn accepted_at_dot(app: &TestApp) -> (Client, i64) {
     let sec = app.signed_in("chen.sec", "secretariat", None).await;
     let dot = app
         .signed_in("chiang.dot", "bureau_liaison", Some("DOT"))
         .await;
-    let id = record_data_request(&app, &sec, "ordinary", "113/03/15 09:00").await;
+    let id = record_data_request(app, &sec, "ordinary", "113/03/15 09:00").await;
     app.assign(&sec, id, "DOT", &[]).await;
     app.ok(&dot, "cases/accept", &[("case_id", id.to_string())])
         .await;
+    (dot, id)
+}
+
+#[tokio::test]
+async fn an_oversized_file_is_refused_and_nothing_of_the_batch_is_stored() {
+    let app = TestApp::spawn().await;
+    let (dot, id) = accepted_at_dot(&app).await;
 
     let big = vec![b'x'; MAX_FILE_BYTES as usize + 1];
     let res = deliver(
@@ -280,14 +286,7 @@ async fn an_oversized_file_is_refused_and_nothing_of_the_batch_is_stored() {
 #[tokio::test]
 async fn files_each_within_the_limit_are_refused_when_the_batch_is_too_heavy() {
     let app = TestApp::spawn().await;
-    let sec = app.signed_in("chen.sec", "secretariat", None).await;
-    let dot = app
-        .signed_in("chiang.dot", "bureau_liaison", Some("DOT"))
-        .await;
-    let id = record_data_request(&app, &sec, "ordinary", "113/03/15 09:00").await;
-    app.assign(&sec, id, "DOT", &[]).await;
-    app.ok(&dot, "cases/accept", &[("case_id", id.to_string())])
-        .await;
+    let (dot, id) = accepted_at_dot(&app).await;
 
     // Five files at the per-file limit fill the batch; one more byte is over it, yet the
     // body is still within what the server reads.
