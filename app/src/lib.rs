@@ -1,6 +1,6 @@
 //! 府會通: components, shared types and server fns. Built twice: with `ssr` into the server,
-//! with `hydrate` into the browser's wasm bundle, which carries only the `#[island]`s (see
-//! `islands`) and the server fns they call.
+//! with `hydrate` into the browser's wasm bundle, which carries only the `#[island]`s and
+//! the page-wide submit guard (see `islands`); every other component renders on the server.
 
 pub mod admin;
 pub mod app;
