@@ -1,9 +1,7 @@
 #!/usr/bin/env bash
 # Starts the debug build on a fresh SQLite database with one user per journey role.
-set -euo pipefail
-ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-target_dir="$(cd "$ROOT" && cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
-bin="$target_dir/debug/fuhuitong"
+source "$(dirname "$0")/../scripts/toolchain.sh"
+bin="$(cd "$ROOT" && cargo_target_dir)/debug/fuhuitong"
 
 export DATA_DIR="$(mktemp -d)"
 export LISTEN_ADDR="127.0.0.1:${E2E_PORT:-3100}"

@@ -27,8 +27,9 @@ pub fn start() {
     );
 }
 
+/// The listeners live as long as the page: dropping their handles leaves them in place.
 fn guard_submissions() {
-    let submit = window_event_listener(ev::submit, |e| {
+    window_event_listener(ev::submit, |e| {
         // An island that sends its form itself (the delivery upload) has said so already.
         if e.default_prevented() {
             return;
@@ -60,7 +61,7 @@ fn guard_submissions() {
         );
     });
     // A page restored by the back button comes back as it was left: posting.
-    let restore = window_event_listener(ev::pageshow, |e| {
+    window_event_listener(ev::pageshow, |e| {
         if !e.persisted() {
             return;
         }
@@ -81,8 +82,6 @@ fn guard_submissions() {
             });
         }
     });
-    // Both live as long as the page.
-    std::mem::forget((submit, restore));
 }
 
 fn for_each_submit_button(form: &HtmlFormElement, f: impl Fn(&HtmlButtonElement)) {
