@@ -8,6 +8,17 @@ use sqlx::{
 };
 use std::time::Duration;
 
+pub mod filter;
+
+/// Anything a query can run on: the pool, or the connection of a transaction under way
+/// (`&mut *tx`), so that reads can join the transaction of the change they serve.
+pub trait Db<'c>: Executor<'c, Database = sqlx::Any> {}
+impl<'c, E: Executor<'c, Database = sqlx::Any>> Db<'c> for E {}
+
+/// A transaction the caller owns. Steps take one so that several of them (on several cases)
+/// commit together or not at all.
+pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
 
@@ -73,12 +84,53 @@ pub async fn connect(url: &str) -> Result<AnyPool, DbSetupError> {
     Ok(pool)
 }
 
+/// Brings the schema up to date, then chains the case events migration 0003 converted (SQL
+/// cannot hash on SQLite, so that part of the migration is Rust).
 pub async fn migrate(pool: &AnyPool, url: &str) -> Result<(), DbSetupError> {
-    match Backend::of_url(url).ok_or_else(|| DbSetupError::UnsupportedUrl(url.into()))? {
-        Backend::Sqlite => SQLITE_MIGRATIONS.run(pool).await?,
-        Backend::Postgres => POSTGRES_MIGRATIONS.run(pool).await?,
-    }
+    migrations(url)?.run(pool).await?;
+    crate::chain::seal_unchained(pool).await?;
     Ok(())
+}
+
+/// Runs the migrations up to and including `version` only: for tests that load data in an
+/// older schema and then check what a later migration makes of it.
+pub async fn migrate_to(pool: &AnyPool, url: &str, version: i64) -> Result<(), DbSetupError> {
+    let older = Migrator::new(UpTo(migrations(url)?, version)).await?;
+    older.run(pool).await?;
+    Ok(())
+}
+
+/// The migrations of a migrator up to a version, as a source for another migrator.
+#[derive(Debug)]
+struct UpTo(&'static Migrator, i64);
+
+impl sqlx::migrate::MigrationSource<'static> for UpTo {
+    fn resolve(
+        self,
+    ) -> std::pin::Pin<
+        Box<
+            dyn std::future::Future<
+                    Output = Result<Vec<sqlx::migrate::Migration>, sqlx::error::BoxDynError>,
+                > + Send,
+        >,
+    > {
+        let migrations = self
+            .0
+            .iter()
+            .filter(|m| m.version <= self.1)
+            .cloned()
+            .collect();
+        Box::pin(async move { Ok(migrations) })
+    }
+}
+
+fn migrations(url: &str) -> Result<&'static Migrator, DbSetupError> {
+    Ok(
+        match Backend::of_url(url).ok_or_else(|| DbSetupError::UnsupportedUrl(url.into()))? {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        },
+    )
 }
 
 /// Reads a flag column: PostgreSQL returns a boolean, SQLite an integer 0/1.

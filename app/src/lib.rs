@@ -2,19 +2,51 @@
 //! with `hydrate` into the browser's wasm bundle, which carries only the `#[island]`s and
 //! the page-wide submit guard (see `islands`); every other component renders on the server.
 
+/// An enum stored and sent as a stable text code, with its zh-TW label. The codes are
+/// written out, never derived from the variants' Rust names, so renaming a variant cannot
+/// change what the database or a URL holds.
+macro_rules! text_enum {
+    ($name:ident { $($variant:ident = $text:literal / $label:literal),+ $(,)? }) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum $name { $(#[serde(rename = $text)] $variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            pub fn label(self) -> &'static str {
+                match self { $($name::$variant => $label),+ }
+            }
+
+            pub fn parse(s: &str) -> Option<Self> {
+                match s.trim() { $($text => Some($name::$variant),)+ _ => None }
+            }
+        }
+    };
+}
+
 pub mod admin;
 pub mod app;
+pub mod audit;
 pub mod auth;
 pub mod cases;
 pub mod components;
+pub mod dates;
 pub mod deadlines;
 pub mod error;
 pub mod home;
+pub mod i18n;
 pub mod input;
 pub mod islands;
 pub mod reference;
-pub mod roc;
 
+#[cfg(feature = "ssr")]
+pub mod caller;
+#[cfg(feature = "ssr")]
+pub mod chain;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]

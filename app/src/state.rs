@@ -1,7 +1,7 @@
-//! What every server fn may reach: the pool, the clock, and the rules that are configurable.
-//! Provided as Leptos context by the server for both server fns and SSR.
+//! What every server fn may reach: the pool, the clock and the request's client address.
+//! Provided as Leptos context by the server for both server fns and SSR. Knows nothing of
+//! the features, which each provide their own settings (e.g. `auth::lockout`).
 
-use crate::auth::lockout::LockoutPolicy;
 use crate::error::AppError;
 use chrono::{DateTime, Duration, Utc};
 use sqlx::AnyPool;
@@ -44,7 +44,6 @@ impl Clock for ManualClock {
 pub struct AppState {
     pub db: AnyPool,
     pub clock: Arc<dyn Clock>,
-    pub lockout: LockoutPolicy,
 }
 
 impl AppState {
@@ -57,4 +56,15 @@ impl AppState {
 pub fn app_state() -> Result<AppState, AppError> {
     leptos::prelude::use_context::<AppState>()
         .ok_or_else(|| AppError::internal("context", "AppState missing from context"))
+}
+
+/// Where a request came from, as the server put it into the request's extensions.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClientAddr(pub String);
+
+/// The address the current request came from; empty when unknown.
+pub fn client_addr() -> String {
+    leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<ClientAddr>().map(|c| c.0.clone()))
+        .unwrap_or_default()
 }

@@ -2,7 +2,7 @@
 
 use crate::{config::Config, open_database, router, seed, spawn_housekeeping, WebSettings};
 use app::{
-    admin::{db::insert_user, NewUser},
+    admin::NewUser,
     auth::password::hash_password,
     reference::db::bureau_id_by_code,
     state::{AppState, SystemClock},
@@ -59,7 +59,24 @@ pub enum Command {
     /// session, fictional councilors) and one demo user per role. Prints each new demo
     /// password once. Safe to run again.
     SeedDemo,
+    /// Check the tamper evidence of the case timeline and the audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
 }
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Walk the hash chains from their first row. Exits 0 when both are intact; otherwise
+    /// names the first broken row and exits 1.
+    Verify,
+}
+
+/// What `audit verify` found wrong.
+#[derive(Debug, thiserror::Error)]
+#[error("稽核鏈已損毀 (chain broken): {0}")]
+pub struct ChainBroken(String);
 
 pub async fn run(cli: Cli, config: Config) -> Result<(), Box<dyn std::error::Error>> {
     if config.database_url.starts_with("sqlite:") {
@@ -69,11 +86,13 @@ pub async fn run(cli: Cli, config: Config) -> Result<(), Box<dyn std::error::Err
     let state = AppState {
         db: pool,
         clock: Arc::new(SystemClock),
-        lockout: config.lockout,
     };
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(state, &config).await?,
         Command::Migrate => println!("資料庫已是最新結構 (database is up to date)."),
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => verify(&state).await?,
         Command::CreateUser {
             username,
             role,
@@ -94,7 +113,7 @@ pub async fn run(cli: Cli, config: Config) -> Result<(), Box<dyn std::error::Err
             let user = NewUser::parse(&username, &display_name, &role, &bureau_id, password)
                 .map_err(|e| format!("{e}"))?;
             let hash = hash_password(&user.password).await?;
-            insert_user(&state.db, &user, &hash, state.now().timestamp())
+            seed::create_user(&state, &user, &hash)
                 .await
                 .map_err(|e| format!("{e}"))?;
             println!("已建立使用者 {} ({})。", user.username.as_str(), user.role);
@@ -129,6 +148,27 @@ pub async fn run(cli: Cli, config: Config) -> Result<(), Box<dyn std::error::Err
     Ok(())
 }
 
+async fn verify(state: &AppState) -> Result<(), Box<dyn std::error::Error>> {
+    let mut first_broken = None;
+    for report in app::chain::verify(&state.db).await? {
+        let name = report.chain.table();
+        match &report.broken {
+            None => println!("{name}: {} 筆，鏈完整 (intact).", report.rows),
+            Some(broken) => {
+                println!(
+                    "{name}: {} 筆完好，之後斷裂 (broken) — {broken}",
+                    report.rows
+                );
+                first_broken.get_or_insert(format!("{name} {broken}"));
+            }
+        }
+    }
+    match first_broken {
+        None => Ok(()),
+        Some(broken) => Err(ChainBroken(broken).into()),
+    }
+}
+
 fn read_password() -> Result<String, Box<dyn std::error::Error>> {
     if std::io::stdin().is_terminal() {
         let first = rpassword::prompt_password("密碼 (password): ")?;
@@ -150,15 +190,19 @@ async fn serve(state: AppState, config: &Config) -> Result<(), Box<dyn std::erro
     let web = WebSettings {
         cookie_secure: config.cookie_secure,
         session_hours: config.session_hours,
+        lockout: config.lockout,
     };
-    spawn_housekeeping(state.clone());
+    spawn_housekeeping(state.clone(), config.lockout);
     let app = router(state, &web, leptos_options);
     let listener = tokio::net::TcpListener::bind(config.listen_addr).await?;
     tracing::info!("府會通 listening on http://{}", config.listen_addr);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
     Ok(())
 }

@@ -4,14 +4,14 @@
 //! case has a believable timeline. Councilors are the fictional ones of `seed`.
 
 use app::{
-    admin::{db::insert_user, NewUser},
+    admin::NewUser,
     auth::{db::active_user, password::hash_password, CurrentUser},
     cases::{db as cases, workflow::Action, DataRequestForm, DueOverride, QuestionForm, Rejection},
+    db::Tx,
     error::AppError,
     reference::db::bureau_id_by_code,
     state::AppState,
 };
-use sqlx::AnyPool;
 
 /// (lead bureau, co-bureaus, topic, question)
 const QUESTIONS: [(&str, &[&str], &str, &str); 24] = [
@@ -298,7 +298,10 @@ impl Cast {
     }
 }
 
-async fn user_by_name(pool: &AnyPool, username: &str) -> Result<Option<CurrentUser>, AppError> {
+async fn user_by_name(
+    pool: &sqlx::AnyPool,
+    username: &str,
+) -> Result<Option<CurrentUser>, AppError> {
     let id: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
         .bind(username)
         .fetch_optional(pool)
@@ -337,7 +340,7 @@ async fn officer(
         password,
     )?;
     let hash = hash_password(&user.password).await?;
-    insert_user(&state.db, &user, &hash, state.now().timestamp()).await?;
+    crate::seed::create_user(state, &user, &hash).await?;
     user_by_name(&state.db, username)
         .await?
         .ok_or_else(|| AppError::internal("seed", "officer vanished"))
@@ -400,28 +403,47 @@ async fn cast(state: &AppState) -> Result<Cast, AppError> {
     })
 }
 
-async fn version(pool: &AnyPool, case_id: i64) -> Result<i64, AppError> {
+async fn version(tx: &mut Tx, case_id: i64) -> Result<i64, AppError> {
     Ok(
         sqlx::query_scalar("SELECT version FROM cases WHERE id = $1")
             .bind(case_id)
-            .fetch_one(pool)
+            .fetch_one(&mut **tx)
             .await?,
     )
 }
 
-async fn reply_version(pool: &AnyPool, case_id: i64) -> Result<i64, AppError> {
+async fn reply_version(tx: &mut Tx, case_id: i64) -> Result<i64, AppError> {
     Ok(
         sqlx::query_scalar("SELECT reply_version FROM cases WHERE id = $1")
             .bind(case_id)
-            .fetch_one(pool)
+            .fetch_one(&mut **tx)
             .await?,
     )
+}
+
+/// A status step on the case as it is now.
+async fn step(
+    tx: &mut Tx,
+    case_id: i64,
+    action: Action,
+    user: &CurrentUser,
+    comment: Option<&'static str>,
+    tracking: bool,
+    at: i64,
+) -> Result<(), AppError> {
+    let request = cases::StepRequest {
+        action,
+        version: version(tx, case_id).await?,
+        comment,
+        keep_tracking: tracking,
+    };
+    cases::transition(tx, case_id, user, &request, at).await
 }
 
 /// Runs a case from "recorded" to its goal, an hour or so per step.
 #[allow(clippy::too_many_arguments)]
 async fn drive(
-    pool: &AnyPool,
+    tx: &mut Tx,
     cast: &Cast,
     case_id: i64,
     lead: &str,
@@ -443,41 +465,25 @@ async fn drive(
     if goal == Goal::LeadRejected {
         // The lead bureau first named turns the case down and points to the right one.
         let wrong = cast.of(if lead == "DOT" { "PWD" } else { "DOT" });
-        cases::assign(
-            pool,
-            case_id,
-            sec,
-            version(pool, case_id).await?,
-            wrong.1,
-            &[],
-            tick(),
-        )
-        .await?;
+        let v = version(tx, case_id).await?;
+        cases::assign(tx, case_id, sec, v, wrong.1, &[], tick()).await?;
         let rejection = Rejection {
             reason: "本案涉及之業務非屬本局權責。".into(),
             suggested_bureau_id: Some(*lead_id),
         };
-        return cases::reject(pool, case_id, &wrong.2, &rejection, tick()).await;
+        return cases::reject(tx, case_id, &wrong.2, &rejection, tick()).await;
     }
-    cases::assign(
-        pool,
-        case_id,
-        sec,
-        version(pool, case_id).await?,
-        *lead_id,
-        &co_ids,
-        tick(),
-    )
-    .await?;
+    let v = version(tx, case_id).await?;
+    cases::assign(tx, case_id, sec, v, *lead_id, &co_ids, tick()).await?;
     if goal == Goal::Assigned {
         return Ok(());
     }
-    cases::accept(pool, case_id, liaison, tick()).await?;
+    cases::accept(tx, case_id, liaison, tick()).await?;
     for c in co {
         let (_, _, co_liaison, _) = cast.of(c);
-        cases::accept(pool, case_id, co_liaison, tick()).await?;
+        cases::accept(tx, case_id, co_liaison, tick()).await?;
         cases::write_sub_answer(
-            pool,
+            tx,
             case_id,
             co_liaison,
             "本局意見如下：相關業務將配合主辦機關辦理，並提供所需資料。",
@@ -491,69 +497,54 @@ async fn drive(
             content_type: "text/csv".into(),
             data: "項目,數值\n範例,1\n".as_bytes().to_vec(),
         }];
-        cases::deliver(pool, case_id, liaison, "第一批資料如附件。", files, tick()).await?;
+        cases::deliver(tx, case_id, liaison, "第一批資料如附件。", files, tick()).await?;
     }
     let text = if is_data_request {
         "所需資料已分批提供如附件，請卓參。"
     } else {
         "謝謝議員指教。本府已檢討現行作法，將於本年度內提出具體改善計畫，並定期向大會報告執行進度。"
     };
-    cases::save_reply(
-        pool,
-        case_id,
-        liaison,
-        text,
-        false,
-        reply_version(pool, case_id).await?,
-        tick(),
-    )
-    .await?;
+    let seen = reply_version(tx, case_id).await?;
+    cases::save_reply(tx, case_id, liaison, text, false, seen, tick()).await?;
     if goal == Goal::InProgress {
         if is_data_request && case_id % 2 == 0 {
             let due: String = sqlx::query_scalar("SELECT due_on FROM cases WHERE id = $1")
                 .bind(case_id)
-                .fetch_one(pool)
+                .fetch_one(&mut **tx)
                 .await?;
-            let due =
-                app::deadlines::parse_date(&due).unwrap_or_default() + chrono::Duration::days(7);
+            let due = app::dates::parse_date(&due).unwrap_or_default() + chrono::Duration::days(7);
             let postponement = DueOverride {
                 due_on: due,
                 reason: "資料量龐大，已與議員辦公室協調延後提供。".into(),
             };
-            cases::postpone(pool, case_id, liaison, &postponement, tick()).await?;
+            cases::postpone(tx, case_id, liaison, &postponement, tick()).await?;
         }
         return Ok(());
     }
-    let step = |action: Action,
-                user: &CurrentUser,
-                comment: Option<&'static str>,
-                tracking: bool,
-                at: i64| {
-        let user = user.clone();
-        async move {
-            let v = version(pool, case_id).await?;
-            let request = cases::StepRequest {
-                action,
-                version: v,
-                comment,
-                keep_tracking: tracking,
-            };
-            cases::transition(pool, case_id, &user, &request, at).await
-        }
-    };
-    step(Action::SubmitForSignOff, liaison, None, false, tick()).await?;
+    step(
+        tx,
+        case_id,
+        Action::SubmitForSignOff,
+        liaison,
+        None,
+        false,
+        tick(),
+    )
+    .await?;
     if goal == Goal::AwaitingSignOff {
         return Ok(());
     }
-    step(Action::SignOff, approver, None, false, tick()).await?;
+    step(tx, case_id, Action::SignOff, approver, None, false, tick()).await?;
     if goal == Goal::SignedOff {
         return Ok(());
     }
-    step(Action::PassToReview, sec, None, false, tick()).await?;
+    step(tx, case_id, Action::PassToReview, sec, None, false, tick()).await?;
     match goal {
         Goal::InReview => Ok(()),
         Goal::Returned => {
             step(
+                tx,
+                case_id,
                 Action::ReturnFromReview,
                 &cast.reviewer,
                 Some("請補充具體期程與經費來源。"),
@@ -564,6 +555,8 @@ async fn drive(
         }
         _ => {
             step(
+                tx,
+                case_id,
                 Action::Approve,
                 &cast.reviewer,
                 None,
@@ -650,12 +643,14 @@ pub async fn seed_demo_cases(state: &AppState) -> Result<DemoCases, AppError> {
             due_reason: String::new(),
         };
         let recorded_at =
-            app::cases::parse_taipei_datetime(&format!("{day} 18:00")).unwrap_or_default();
+            app::dates::parse_taipei_datetime(&format!("{day} 18:00")).unwrap_or_default();
+        // Each case's story commits whole, as the steps would one by one.
+        let mut tx = pool.begin().await?;
         let id =
-            cases::record_question(pool, &form.parse()?, &cast.secretariat, recorded_at).await?;
+            cases::record_question(&mut tx, &form.parse()?, &cast.secretariat, recorded_at).await?;
         let co = if i % 3 == 0 { co } else { &[] };
         drive(
-            pool,
+            &mut tx,
             &cast,
             id,
             lead,
@@ -665,6 +660,7 @@ pub async fn seed_demo_cases(state: &AppState) -> Result<DemoCases, AppError> {
             recorded_at + 12 * 3_600,
         )
         .await?;
+        tx.commit().await?;
     }
     let data_requests = 20;
     for i in 0..data_requests {
@@ -685,15 +681,16 @@ pub async fn seed_demo_cases(state: &AppState) -> Result<DemoCases, AppError> {
             due_reason: String::new(),
         };
         let request = form.parse()?;
+        let mut tx = pool.begin().await?;
         let id = cases::record_data_request(
-            pool,
+            &mut tx,
             &request,
             &cast.secretariat,
             request.received_at + 1_800,
         )
         .await?;
         drive(
-            pool,
+            &mut tx,
             &cast,
             id,
             lead,
@@ -703,6 +700,7 @@ pub async fn seed_demo_cases(state: &AppState) -> Result<DemoCases, AppError> {
             request.received_at + 4 * 3_600,
         )
         .await?;
+        tx.commit().await?;
     }
     Ok(DemoCases::Created {
         questions,

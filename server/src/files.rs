@@ -2,6 +2,10 @@
 //! it works without JavaScript) and a download that checks who is asking.
 
 use app::{
+    audit::{
+        db::{record_alone, Actor, Entry},
+        AuditAction,
+    },
     auth::{session::user_in, CurrentUser},
     cases::{
         batch::{check_batch, megabytes, MAX_BATCH_BYTES, MAX_FILES, MAX_FILE_BYTES},
@@ -9,7 +13,7 @@ use app::{
         percent_encode,
     },
     error::AppError,
-    state::AppState,
+    state::{AppState, ClientAddr},
 };
 use axum::{
     extract::{multipart::MultipartRejection, DefaultBodyLimit, Multipart, Path},
@@ -112,15 +116,18 @@ async fn upload(
         let mut multipart = multipart.map_err(|_| AppError::BadRequest)?;
         let (note, files) = read_form(&mut multipart).await?;
         let note = app::cases::comment_text("note", &note, "本批說明")?;
-        deliver(
-            &state.db,
+        let mut tx = state.db.begin().await?;
+        let batch = deliver(
+            &mut tx,
             case_id,
             &user,
             &note,
             files,
             state.now().timestamp(),
         )
-        .await
+        .await?;
+        tx.commit().await?;
+        Ok(batch)
     }
     .await;
     answer(case_id, html, result)
@@ -197,6 +204,7 @@ async fn read_form(multipart: &mut Multipart) -> Result<(String, Vec<NewFile>), 
 
 async fn download(
     Extension(state): Extension<AppState>,
+    Extension(ClientAddr(client)): Extension<ClientAddr>,
     session: Session,
     headers: HeaderMap,
     Path(id): Path<i64>,
@@ -208,7 +216,20 @@ async fn download(
         }
         Err(err) => return error_text(err),
     };
-    match attachment(&state.db, id, &user).await {
+    let found = attachment(&state.db, id, &user).await;
+    // Every download is audited, and so is a refusal (the file is not there for this user).
+    let entry = match &found {
+        Ok(file) => Entry::new(AuditAction::FileDownloaded, "attachment", id)
+            .data(serde_json::json!({ "case_id": file.case_id, "file_name": file.file_name })),
+        Err(err) => Entry::new(AuditAction::AccessRefused, "attachment", id)
+            .data(serde_json::json!({ "status": err.status_code() })),
+    };
+    let at = state.now().timestamp();
+    let actor = Actor::user(user.id, &user.username);
+    if let Err(e) = record_alone(&state.db, at, &actor, &client, &entry).await {
+        return error_text(e.into());
+    }
+    match found {
         Ok(file) => {
             let disposition = format!(
                 "attachment; filename=\"download\"; filename*=UTF-8''{}",

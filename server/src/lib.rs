@@ -1,6 +1,7 @@
 //! The web server: configuration, the axum router around the Leptos app, and the
 //! command-line tasks (migrate, create-user, seed-demo).
 
+pub mod audit_export;
 pub mod cli;
 pub mod config;
 pub mod csrf;
@@ -10,13 +11,20 @@ pub mod seed;
 
 use app::{
     app::{shell, App},
-    auth::{db::purge_stale_failures, session::DbSessionStore},
-    state::AppState,
+    auth::{db::purge_stale_failures, lockout::LockoutPolicy, session::DbSessionStore},
+    state::{AppState, ClientAddr},
 };
-use axum::{middleware, response::Redirect, routing::get, Extension, Router};
+use axum::{
+    extract::{ConnectInfo, Request},
+    middleware::{self, Next},
+    response::{Redirect, Response},
+    routing::get,
+    Extension, Router,
+};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use sqlx::AnyPool;
+use std::net::SocketAddr;
 use std::time::Duration;
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 
@@ -28,6 +36,7 @@ pub const SESSION_COOKIE: &str = "fht_session";
 pub struct WebSettings {
     pub cookie_secure: bool,
     pub session_hours: i64,
+    pub lockout: LockoutPolicy,
 }
 
 /// Opens the database named by the URL, creating and migrating it as needed.
@@ -41,7 +50,11 @@ pub fn router(state: AppState, web: &WebSettings, leptos_options: LeptosOptions)
     let routes = generate_route_list(App);
     let context = {
         let state = state.clone();
-        move || provide_context(state.clone())
+        let lockout = web.lockout;
+        move || {
+            provide_context(state.clone());
+            provide_context(lockout);
+        }
     };
     let sessions = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
         .with_name(SESSION_COOKIE)
@@ -60,6 +73,7 @@ pub fn router(state: AppState, web: &WebSettings, leptos_options: LeptosOptions)
             get(|| async { Redirect::permanent("/favicon.svg") }),
         )
         .merge(files::routes())
+        .merge(audit_export::routes())
         .leptos_routes_with_context(&leptos_options, routes, context.clone(), {
             let options = leptos_options.clone();
             move || shell(options.clone())
@@ -70,22 +84,41 @@ pub fn router(state: AppState, web: &WebSettings, leptos_options: LeptosOptions)
         .layer(Extension(state))
         .layer(sessions)
         .layer(middleware::from_fn(csrf::refuse_cross_site))
+        .layer(middleware::from_fn(client_addr))
         .with_state(leptos_options)
 }
 
-/// Deletes expired sessions and stale login failures now and then. Every app server may
-/// run it: the deletes are idempotent, so several at once do no harm.
-pub fn spawn_housekeeping(state: AppState) {
+/// Notes where the request came from (the TCP peer), for the audit log. Serve the router
+/// with `into_make_service_with_connect_info::<SocketAddr>()` for the peer to be known.
+async fn client_addr(mut request: Request, next: Next) -> Response {
+    let addr = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(peer)| peer.ip().to_string())
+        .unwrap_or_default();
+    request.extensions_mut().insert(ClientAddr(addr));
+    next.run(request).await
+}
+
+/// Deletes expired sessions and stale login failures now and then, and sends the day's
+/// due-date reminders. Every app server may run it: the deletes are idempotent, and the
+/// reminders claim their day so that one server's run lands.
+pub fn spawn_housekeeping(state: AppState, lockout: LockoutPolicy) {
     tokio::spawn(async move {
         let store = DbSessionStore::new(state.db.clone());
         let mut tick = tokio::time::interval(Duration::from_secs(600));
         loop {
             tick.tick().await;
             let now = state.now();
+            match app::cases::db::run_due_reminders(&state.db, now.timestamp()).await {
+                Ok(Some(n)) => tracing::info!(notices = n, "due-date reminders sent"),
+                Ok(None) => {}
+                Err(e) => tracing::warn!("due-date reminders failed: {e}"),
+            }
             if let Err(e) = store.delete_expired(now.timestamp()).await {
                 tracing::warn!("session cleanup failed: {e}");
             }
-            let stale = state.lockout.stale_before(now).timestamp();
+            let stale = lockout.stale_before(now).timestamp();
             if let Err(e) = purge_stale_failures(&state.db, now.timestamp(), stale).await {
                 tracing::warn!("login throttle cleanup failed: {e}");
             }

@@ -3,7 +3,7 @@
 //! must never put words in a real person's mouth.
 
 use app::{
-    admin::{db::insert_user, NewUser},
+    admin::NewUser,
     auth::password::hash_password,
     error::AppError,
     reference::{
@@ -146,7 +146,7 @@ pub async fn seed_demo_users(state: &AppState) -> Result<Vec<DemoAccount>, AppEr
         let password = random_password();
         let user = NewUser::parse(username, display_name, role, &bureau_id, password.clone())?;
         let hash = hash_password(&user.password).await?;
-        match insert_user(&state.db, &user, &hash, state.now().timestamp()).await {
+        match create_user(state, &user, &hash).await {
             Ok(_) => accounts.push(DemoAccount::Created {
                 username: username.into(),
                 password,
@@ -189,4 +189,36 @@ mod tests {
         assert_eq!(a.len(), 16);
         assert_ne!(a, random_password());
     }
+}
+
+/// Creates an account from a maintenance task, with its audit row (by the system).
+pub async fn create_user(
+    state: &AppState,
+    user: &NewUser,
+    hash: &app::auth::password::PasswordHash,
+) -> Result<i64, AppError> {
+    use app::audit::{
+        db::{record, Actor, Entry},
+        AuditAction,
+    };
+    let mut tx = state.db.begin().await?;
+    let id = app::admin::db::insert_user(&mut tx, user, hash, state.now().timestamp()).await?;
+    let after = serde_json::json!({
+        "username": user.username.as_str(),
+        "display_name": user.display_name,
+        "role": user.role.as_str(),
+        "bureau_id": user.bureau_id,
+    });
+    let entry = Entry::new(AuditAction::UserCreated, "user", id)
+        .data(serde_json::json!({ "after": after }));
+    record(
+        &mut tx,
+        state.now().timestamp(),
+        &Actor::system(),
+        "",
+        &entry,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
 }

@@ -4,10 +4,10 @@ use crate::{
     db::{flag, is_unique_violation},
     error::AppError,
 };
-use sqlx::{AnyPool, Row};
+use sqlx::{AnyConnection, AnyPool, Row};
 
 pub async fn insert_user(
-    pool: &AnyPool,
+    conn: &mut AnyConnection,
     user: &NewUser,
     hash: &PasswordHash,
     now: i64,
@@ -22,7 +22,7 @@ pub async fn insert_user(
     .bind(user.role.as_str())
     .bind(user.bureau_id)
     .bind(now)
-    .fetch_one(pool)
+    .fetch_one(conn)
     .await
     .map_err(|err| match &err {
         e if is_unique_violation(e, "users_username_key") => {
@@ -59,14 +59,24 @@ pub async fn list_users(pool: &AnyPool) -> Result<Vec<UserSummary>, sqlx::Error>
         .collect()
 }
 
-/// Moves a bureau user to another bureau. City-wide users have none to move.
-pub async fn change_bureau(pool: &AnyPool, user_id: i64, bureau_id: i64) -> Result<(), AppError> {
+/// Moves a bureau user to another bureau. City-wide users have none to move. Returns the
+/// bureau they were in.
+pub async fn change_bureau(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    bureau_id: i64,
+) -> Result<Option<i64>, AppError> {
+    let before: Option<Option<i64>> =
+        sqlx::query_scalar("SELECT bureau_id FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(&mut *conn)
+            .await?;
     let done = sqlx::query(
         "UPDATE users SET bureau_id = $1 WHERE id = $2 AND role IN ('bureau_liaison', 'bureau_approver')",
     )
     .bind(bureau_id)
     .bind(user_id)
-    .execute(pool)
+    .execute(&mut *conn)
     .await
     .map_err(|err| match &err {
         sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
@@ -75,11 +85,26 @@ pub async fn change_bureau(pool: &AnyPool, user_id: i64, bureau_id: i64) -> Resu
         _ => err.into(),
     })?;
     if done.rows_affected() == 1 {
-        Ok(())
+        Ok(before.flatten())
     } else {
         Err(AppError::validation(
             "bureau_id",
             "只有局處人員可以調整所屬局處。",
         ))
     }
+}
+
+/// Replaces a user's password hash; returns their username, or `NotFound`.
+pub async fn set_password(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    hash: &PasswordHash,
+) -> Result<String, AppError> {
+    let username: Option<String> =
+        sqlx::query_scalar("UPDATE users SET password_hash = $1 WHERE id = $2 RETURNING username")
+            .bind(hash.as_stored())
+            .bind(user_id)
+            .fetch_optional(conn)
+            .await?;
+    username.ok_or(AppError::NotFound)
 }

@@ -1,9 +1,9 @@
-use super::server_fns::{list_users, ChangeUserBureau, CreateUser};
+use super::server_fns::{list_users, ChangeUserBureau, CreateUser, ResetPassword};
 use crate::{
     auth::{guard::RequireRole, Role},
     components::ErrorPage,
+    dates::roc_datetime,
     reference::server_fns::list_bureaus,
-    roc::roc_datetime,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -20,6 +20,7 @@ pub fn UsersPage() -> impl IntoView {
 fn UsersAdmin() -> impl IntoView {
     let create = ServerAction::<CreateUser>::new();
     let move_bureau = ServerAction::<ChangeUserBureau>::new();
+    let reset = ServerAction::<ResetPassword>::new();
     let users = Resource::new(
         move || create.version().get() + move_bureau.version().get(),
         |_| list_users(),
@@ -55,7 +56,7 @@ fn UsersAdmin() -> impl IntoView {
                     match users.await {
                         Ok(users) => {
                             let bureaus = bureaus.await.unwrap_or_default();
-                            view! { <UserTable users bureaus move_bureau /> }.into_any()
+                            view! { <UserTable users bureaus move_bureau reset /> }.into_any()
                         }
                         Err(error) => view! { <ErrorPage error /> }.into_any(),
                     }
@@ -134,11 +135,19 @@ fn UserTable(
     users: Vec<super::UserSummary>,
     bureaus: Vec<crate::reference::Bureau>,
     move_bureau: ServerAction<ChangeUserBureau>,
+    reset: ServerAction<ResetPassword>,
 ) -> impl IntoView {
     let error = crate::components::form_result(move_bureau.value());
+    let reset_error = crate::components::form_result(reset.value());
     view! {
         <crate::components::FormError error />
         <crate::components::FieldError error field="bureau_id" />
+        <crate::components::FormError error=reset_error />
+        <crate::components::FieldError error=reset_error field="password" />
+        {move || {
+            matches!(reset.value().get(), Some(Ok(())))
+                .then(|| view! { <p class="form-ok" role="status">"已重設密碼。"</p> })
+        }}
         <table class="data-table">
             <thead>
                 <tr>
@@ -148,6 +157,7 @@ fn UserTable(
                     <th scope="col">"所屬局處"</th>
                     <th scope="col">"狀態"</th>
                     <th scope="col">"最後登入"</th>
+                    <th scope="col">"重設密碼"</th>
                 </tr>
             </thead>
             <tbody>
@@ -181,6 +191,20 @@ fn UserTable(
                                 </td>
                                 <td>{if u.active { "啟用" } else { "停用" }}</td>
                                 <td>{u.last_login_at.map(roc_datetime).unwrap_or_else(|| "從未登入".into())}</td>
+                                <td>
+                                    <ActionForm action=reset attr:class="inline-row">
+                                        <input type="hidden" name="user_id" value=u.id />
+                                        <input
+                                            type="password"
+                                            name="password"
+                                            autocomplete="new-password"
+                                            minlength="10"
+                                            required
+                                            aria-label=format!("{}的新密碼", u.username)
+                                        />
+                                        <button type="submit" class="secondary">"重設"</button>
+                                    </ActionForm>
+                                </td>
                             </tr>
                         }
                     })

@@ -2,13 +2,18 @@ use super::UserSummary;
 use crate::error::AppError;
 use leptos::prelude::*;
 
+#[cfg(feature = "ssr")]
+use crate::{
+    audit::{db::Entry, AuditAction},
+    caller::Caller,
+};
+
 #[server(prefix = "/api", endpoint = "admin/users")]
 pub async fn list_users() -> Result<Vec<UserSummary>, AppError> {
     crate::error::with_status(
         async {
-            crate::auth::session::require_role(&[crate::auth::Role::Admin]).await?;
-            let state = crate::state::app_state()?;
-            Ok(super::db::list_users(&state.db).await?)
+            let c = Caller::admin().await?;
+            Ok(super::db::list_users(c.db()).await?)
         }
         .await,
     )
@@ -26,12 +31,21 @@ pub async fn create_user(
     crate::error::with_status(
         async {
             use crate::{admin::NewUser, auth::password::hash_password};
-            let admin = crate::auth::session::require_role(&[crate::auth::Role::Admin]).await?;
+            let c = Caller::admin().await?;
             let user = NewUser::parse(&username, &display_name, &role, &bureau_id, password)?;
-            let state = crate::state::app_state()?;
             let hash = hash_password(&user.password).await?;
-            let id = super::db::insert_user(&state.db, &user, &hash, state.now().timestamp()).await?;
-            tracing::info!(admin = %admin.username, created = %user.username.as_str(), role = %user.role, "user created");
+            let mut tx = c.begin().await?;
+            let id = super::db::insert_user(&mut tx, &user, &hash, c.ts()).await?;
+            let after = serde_json::json!({
+                "username": user.username.as_str(),
+                "display_name": user.display_name,
+                "role": user.role.as_str(),
+                "bureau_id": user.bureau_id,
+            });
+            let entry = Entry::new(AuditAction::UserCreated, "user", id)
+                .data(serde_json::json!({ "after": after }));
+            c.audit(&mut tx, entry).await?;
+            tx.commit().await?;
             Ok(id)
         }
         .await,
@@ -43,14 +57,42 @@ pub async fn create_user(
 pub async fn change_user_bureau(user_id: i64, bureau_id: String) -> Result<(), AppError> {
     crate::error::with_status(
         async {
-            let admin = crate::auth::session::require_role(&[crate::auth::Role::Admin]).await?;
+            let c = Caller::admin().await?;
             let bureau_id = bureau_id
                 .trim()
                 .parse::<i64>()
                 .map_err(|_| AppError::validation("bureau_id", "請選擇所屬局處。"))?;
-            let state = crate::state::app_state()?;
-            super::db::change_bureau(&state.db, user_id, bureau_id).await?;
-            tracing::info!(admin = %admin.username, user_id, bureau_id, "user moved to another bureau");
+            let mut tx = c.begin().await?;
+            let before = super::db::change_bureau(&mut tx, user_id, bureau_id).await?;
+            let entry =
+                Entry::new(AuditAction::UserChanged, "user", user_id).data(serde_json::json!({
+                    "before": { "bureau_id": before },
+                    "after": { "bureau_id": bureau_id },
+                }));
+            c.audit(&mut tx, entry).await?;
+            tx.commit().await?;
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Sets a new password for a user who forgot theirs (the admin tells them in person). The
+/// audit row records who reset whose password, never the password.
+#[server(prefix = "/api", endpoint = "admin/users/password")]
+pub async fn reset_password(user_id: i64, password: String) -> Result<(), AppError> {
+    crate::error::with_status(
+        async {
+            use crate::auth::{password::hash_password, NewPassword};
+            let c = Caller::admin().await?;
+            let password = NewPassword::parse(password)?;
+            let hash = hash_password(&password).await?;
+            let mut tx = c.begin().await?;
+            let username = super::db::set_password(&mut tx, user_id, &hash).await?;
+            let entry = Entry::new(AuditAction::PasswordChanged, "user", user_id)
+                .data(serde_json::json!({ "username": username }));
+            c.audit(&mut tx, entry).await?;
+            tx.commit().await?;
             Ok(())
         }
         .await,

@@ -21,15 +21,33 @@ pub async fn whoami() -> Result<Option<CurrentUser>, AppError> {
 
 #[cfg(feature = "ssr")]
 mod imp {
+    use crate::audit::{
+        db::{record_alone, Actor, Entry},
+        AuditAction,
+    };
     use crate::auth::{
         db,
         lockout::LockoutPolicy,
         password::verify_password,
-        session::{session, sign_in, sign_out},
+        session::{current_user, session, sign_in, sign_out},
         Username,
     };
-    use crate::{error::AppError, state::app_state};
+    use crate::{
+        error::AppError,
+        state::{app_state, client_addr, AppState},
+    };
     use chrono::DateTime;
+
+    /// The login rules, which the server provides as context beside the app state.
+    fn policy() -> Result<LockoutPolicy, AppError> {
+        leptos::prelude::use_context::<LockoutPolicy>()
+            .ok_or_else(|| AppError::internal("context", "LockoutPolicy missing from context"))
+    }
+
+    async fn audit(state: &AppState, actor: Actor, entry: Entry) -> Result<(), AppError> {
+        let at = state.now().timestamp();
+        Ok(record_alone(&state.db, at, &actor, &client_addr(), &entry).await?)
+    }
 
     /// Longer inputs are never a real password here; refusing them spares the hasher.
     const MAX_PASSWORD_BYTES: usize = 1024;
@@ -42,6 +60,9 @@ mod imp {
         if let Some(until) = db::locked_until(&state.db, &name).await? {
             let until = DateTime::from_timestamp(until, 0).unwrap_or(now);
             if let Some(minutes) = LockoutPolicy::minutes_left(until, now) {
+                let entry = Entry::new(AuditAction::LoginFailed, "", "")
+                    .data(serde_json::json!({ "reason": "locked" }));
+                audit(&state, Actor::anonymous(&name), entry).await?;
                 return Err(AppError::LockedOut { minutes });
             }
         }
@@ -58,11 +79,13 @@ mod imp {
             db::clear_failures(&state.db, &name).await?;
             sign_in(&session().await?, user_id).await?;
             db::record_login(&state.db, user_id, now.timestamp()).await?;
+            let entry = Entry::new(AuditAction::Login, "user", user_id);
+            audit(&state, Actor::user(user_id, &name), entry).await?;
             leptos_axum::redirect("/");
             return Ok(());
         }
 
-        let policy = state.lockout;
+        let policy = policy()?;
         let failures = db::record_failure(
             &state.db,
             &name,
@@ -73,14 +96,24 @@ mod imp {
         if policy.should_lock(u32::try_from(failures).unwrap_or(u32::MAX)) {
             db::lock(&state.db, &name, policy.locked_until(now).timestamp()).await?;
             tracing::warn!(username = %name, "login locked after repeated failures");
+            let entry = Entry::new(AuditAction::LoginLocked, "", "")
+                .data(serde_json::json!({ "failures": failures }));
+            audit(&state, Actor::anonymous(&name), entry).await?;
             return Err(AppError::LockedOut {
                 minutes: policy.lock_for.num_minutes().max(1),
             });
         }
+        let entry = Entry::new(AuditAction::LoginFailed, "", "")
+            .data(serde_json::json!({ "reason": "wrong_password", "failures": failures }));
+        audit(&state, Actor::anonymous(&name), entry).await?;
         Err(AppError::InvalidCredentials)
     }
 
     pub async fn logout() -> Result<(), AppError> {
+        if let Some(user) = current_user().await? {
+            let entry = Entry::new(AuditAction::Logout, "user", user.id);
+            audit(&app_state()?, Actor::user(user.id, &user.username), entry).await?;
+        }
         sign_out(&session().await?).await?;
         leptos_axum::redirect("/login");
         Ok(())

@@ -2,6 +2,7 @@
 //! take now, and the timeline of everything that happened.
 
 use super::{
+    events::render,
     server_fns::{
         load_case, AcceptPart, AddCoBureau, AssignCase, OverrideDue, Postpone, ReassignPart,
         RejectPart, SaveReply, TakeStep, WriteSubAnswer,
@@ -13,10 +14,11 @@ use super::{
 use crate::{
     auth::{guard::RequireRole, Role},
     components::{form_result, ErrorPage, FieldError, FormError},
+    dates::{roc_date, roc_datetime},
     error::AppError,
+    i18n::Lang,
     islands::editor::TextEditor,
     reference::server_fns::load_choices,
-    roc::{roc_date, roc_datetime},
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -495,18 +497,18 @@ fn Steps(case: CaseDetail, bureaus: Vec<(i64, String)>, forms: Forms) -> impl In
             <ActionForm action=forms.step attr:class="step-form" attr:aria-label=action.label()>
                 <input type="hidden" name="case_id" value=id />
                 <input type="hidden" name="version" value=version />
-                <input type="hidden" name="step" value=action.name() />
+                <input type="hidden" name="step" value=action.code() />
                 <button type="submit" class=class>{action.label()}</button>
             </ActionForm>
         }
     };
     let with_comment = |action: Action, required: bool| {
-        let field = format!("comment-{}", action.name());
+        let field = format!("comment-{}", action.code());
         view! {
             <ActionForm action=forms.step attr:class="stacked-form step-form" attr:aria-label=action.label()>
                 <input type="hidden" name="case_id" value=id />
                 <input type="hidden" name="version" value=version />
-                <input type="hidden" name="step" value=action.name() />
+                <input type="hidden" name="step" value=action.code() />
                 <label for=field.clone()>{if required { "退回意見" } else { "意見（選填）" }}</label>
                 <textarea id=field name="comment" rows="3" required=required></textarea>
                 <button type="submit" class="secondary">{action.label()}</button>
@@ -640,16 +642,6 @@ fn Steps(case: CaseDetail, bureaus: Vec<(i64, String)>, forms: Forms) -> impl In
     .into_any()
 }
 
-fn event_label(code: &str) -> &'static str {
-    match code {
-        "Record" => "登錄案件",
-        "EditReply" => "儲存答復",
-        "WriteSubAnswer" => "儲存協辦意見",
-        "Deliver" => "提供資料",
-        code => Action::from_name(code).map(Action::label).unwrap_or("其他"),
-    }
-}
-
 #[component]
 fn Timeline(case: CaseDetail) -> impl IntoView {
     view! {
@@ -658,9 +650,18 @@ fn Timeline(case: CaseDetail) -> impl IntoView {
             <ol class="timeline">
                 {case
                     .timeline
-                    .into_iter()
+                    .iter()
                     .map(|e| {
-                        let change = e.before.zip(e.after).map(|(before, after)| {
+                        let names = &case.bureau_names;
+                        let bureau = |id: i64| {
+                            names
+                                .iter()
+                                .find(|(i, _)| *i == id)
+                                .map_or_else(|| format!("#{id}"), |(_, n)| n.clone())
+                        };
+                        let at = e.at;
+                        let e = render(e, &bureau, Lang::of_viewer());
+                        let change = e.change.map(|(before, after)| {
                             let long = before.chars().count() > 40 || after.chars().count() > 40;
                             if long {
                                 view! {
@@ -680,11 +681,11 @@ fn Timeline(case: CaseDetail) -> impl IntoView {
                         view! {
                             <li>
                                 <p>
-                                    <strong>{event_label(&e.action)}</strong>
+                                    <strong>{e.title}</strong>
                                     " "
-                                    <span class="muted">{format!("{}・{}", e.actor, roc_datetime(e.at))}</span>
+                                    <span class="muted">{format!("{}・{}", e.actor, roc_datetime(at))}</span>
                                 </p>
-                                {(!e.detail.is_empty()).then(|| view! { <p>{e.detail}</p> })}
+                                {e.lines.into_iter().map(|line| view! { <p>{line}</p> }).collect_view()}
                                 {change}
                             </li>
                         }

@@ -3,6 +3,8 @@
 
 pub mod batch;
 pub mod case_page;
+pub mod events;
+pub mod notify;
 pub mod pages;
 pub mod server_fns;
 pub mod upload;
@@ -12,36 +14,14 @@ pub mod workflow;
 pub mod db;
 
 use crate::{
-    deadlines::{parse_date, RuleKind},
+    dates::{parse_date, parse_taipei_datetime},
+    deadlines::RuleKind,
     error::AppError,
     input::required_text,
 };
-use chrono::{NaiveDate, NaiveDateTime, TimeZone};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use workflow::Action;
-
-macro_rules! text_enum {
-    ($name:ident { $($variant:ident = $text:literal / $label:literal),+ $(,)? }) => {
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
-
-            pub fn label(self) -> &'static str {
-                match self { $($name::$variant => $label),+ }
-            }
-
-            pub fn parse(s: &str) -> Option<Self> {
-                match s.trim() { $($text => Some($name::$variant),)+ _ => None }
-            }
-        }
-    };
-}
 
 text_enum!(CaseKind {
     Question = "question" / "質詢",
@@ -79,6 +59,22 @@ text_enum!(PartState {
     Withdrawn = "withdrawn" / "已撤回",
 });
 
+/// Statuses in which the bureaus still owe an answer, so the due date still counts. The one
+/// definition of "still owed": the lists, the case page, the overdue filter and the
+/// reminders all use it.
+pub const OWING: &[CaseStatus] = &[
+    CaseStatus::Unassigned,
+    CaseStatus::Assigned,
+    CaseStatus::InProgress,
+    CaseStatus::AwaitingSignOff,
+    CaseStatus::Returned,
+];
+
+/// Overdue: an answer is still owed and the due date (a Taipei day) has passed.
+pub fn is_overdue(status: CaseStatus, due_on: NaiveDate, today: NaiveDate) -> bool {
+    OWING.contains(&status) && due_on < today
+}
+
 impl Priority {
     pub fn rule(self) -> RuleKind {
         match self {
@@ -87,25 +83,6 @@ impl Priority {
             Self::MostUrgent => RuleKind::DataMostUrgent,
         }
     }
-}
-
-/// Taipei wall-clock time as typed in a form (`2024-03-15T10:30` from a date-time picker,
-/// or `113/03/15 10:30`), as a Unix timestamp.
-pub fn parse_taipei_datetime(raw: &str) -> Option<i64> {
-    let s = raw.trim().replace('T', " ");
-    let (date, time) = s.split_once(' ').unwrap_or((&s, "00:00"));
-    let date = parse_date(date)?;
-    let time = chrono::NaiveTime::parse_from_str(time.trim(), "%H:%M").ok()?;
-    crate::roc::taipei()
-        .from_local_datetime(&NaiveDateTime::new(date, time))
-        .single()
-        .map(|t| t.timestamp())
-}
-
-/// The Taipei calendar date of a Unix timestamp.
-pub fn taipei_date(unix: i64) -> Option<NaiveDate> {
-    chrono::DateTime::from_timestamp(unix, 0)
-        .map(|t| t.with_timezone(&crate::roc::taipei()).date_naive())
 }
 
 fn id(field: &str, raw: &str, message: &str) -> Result<i64, AppError> {
@@ -452,16 +429,6 @@ pub struct Delivery {
     pub files: Vec<Attachment>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TimelineEvent {
-    pub at: i64,
-    pub actor: String,
-    pub action: String,
-    pub detail: String,
-    pub before: Option<String>,
-    pub after: Option<String>,
-}
-
 /// A named list on someone's start page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Queue {
@@ -498,7 +465,10 @@ pub struct CaseDetail {
     pub parts: Vec<Part>,
     pub sub_answers: Vec<SubAnswer>,
     pub deliveries: Vec<Delivery>,
-    pub timeline: Vec<TimelineEvent>,
+    /// Newest first.
+    pub timeline: Vec<events::TimelineEvent>,
+    /// The names of the bureaus the timeline names.
+    pub bureau_names: Vec<(i64, String)>,
     /// The steps the viewer may take now.
     pub actions: Vec<Action>,
 }
@@ -607,7 +577,7 @@ mod tests {
         assert_eq!(req.priority, Priority::Urgent);
         assert!(req.within_three_days);
         assert_eq!(
-            taipei_date(req.received_at),
+            crate::dates::taipei_date(req.received_at),
             NaiveDate::from_ymd_opt(2024, 3, 15)
         );
         let bad = DataRequestForm {
@@ -615,15 +585,6 @@ mod tests {
             ..form
         };
         assert!(bad.parse().unwrap_err().field_message("priority").is_some());
-    }
-
-    #[test]
-    fn roc_date_times_are_accepted() {
-        assert_eq!(
-            parse_taipei_datetime("113/03/15 10:30"),
-            Some(1_710_469_800)
-        );
-        assert_eq!(parse_taipei_datetime("113/03/15 25:00"), None);
     }
 
     #[test]
@@ -647,6 +608,17 @@ mod tests {
     #[test]
     fn non_ascii_text_is_percent_encoded() {
         assert_eq!(percent_encode("資料 1.csv"), "%E8%B3%87%E6%96%99%201.csv");
+    }
+
+    #[test]
+    fn a_case_is_overdue_only_while_an_answer_is_owed_after_its_due_day() {
+        let due = NaiveDate::from_ymd_opt(2024, 3, 22).unwrap();
+        let next = due.succ_opt().unwrap();
+        assert!(!is_overdue(CaseStatus::InProgress, due, due));
+        assert!(is_overdue(CaseStatus::InProgress, due, next));
+        assert!(is_overdue(CaseStatus::Returned, due, next));
+        assert!(!is_overdue(CaseStatus::InReview, due, next));
+        assert!(!is_overdue(CaseStatus::Closed, due, next));
     }
 
     #[test]

@@ -7,9 +7,9 @@ use super::{
 use crate::{
     auth::{guard::RequireRole, Role},
     components::{form_result, ErrorPage, FieldError, FormError, FormResult},
+    dates::roc_date,
     islands::editor::TextEditor,
     reference::{server_fns::load_choices, Choices},
-    roc::roc_date,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;

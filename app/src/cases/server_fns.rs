@@ -6,34 +6,30 @@ use crate::error::AppError;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-mod prelude {
-    pub use crate::{
-        auth::{session::require_user, CurrentUser, Role},
-        error::with_status,
-        state::{app_state, AppState},
-    };
+use crate::{auth::Role, caller::Caller, error::with_status};
 
-    /// Today in Taipei, by the app's clock.
-    pub fn today(state: &AppState) -> chrono::NaiveDate {
-        super::super::taipei_date(state.now().timestamp()).unwrap_or_default()
-    }
-
-    pub async fn caller() -> Result<(CurrentUser, AppState, i64), crate::error::AppError> {
-        let user = require_user().await?;
-        let state = app_state()?;
-        let now = state.now().timestamp();
-        Ok((user, state, now))
-    }
-}
+/// Runs one change in a transaction of its own and commits it. A refusal to touch the case
+/// (it does not exist for this user, or they may not act on it) is audited.
 #[cfg(feature = "ssr")]
-use prelude::*;
+macro_rules! change {
+    ($c:ident, $case_id:expr, |$tx:ident| $body:expr) => {{
+        let result = async {
+            let mut $tx = $c.begin().await?;
+            let value = $body.await?;
+            $tx.commit().await?;
+            Ok(value)
+        }
+        .await;
+        $c.refusals($case_id, result).await
+    }};
+}
 
 #[server(prefix = "/api", endpoint = "cases/list")]
 pub async fn list_cases(#[server(default)] filter: CaseFilter) -> Result<CasePage, AppError> {
     with_status(
         async {
-            let (user, state, _) = caller().await?;
-            super::db::list(&state.db, &filter, &user, today(&state)).await
+            let c = Caller::signed_in().await?;
+            super::db::list(c.db(), &filter, &c.user, c.today()).await
         }
         .await,
     )
@@ -43,8 +39,8 @@ pub async fn list_cases(#[server(default)] filter: CaseFilter) -> Result<CasePag
 pub async fn my_queues() -> Result<Vec<Queue>, AppError> {
     with_status(
         async {
-            let (user, state, _) = caller().await?;
-            super::db::queues(&state.db, &user, today(&state)).await
+            let c = Caller::signed_in().await?;
+            super::db::queues(c.db(), &c.user, c.today()).await
         }
         .await,
     )
@@ -54,8 +50,9 @@ pub async fn my_queues() -> Result<Vec<Queue>, AppError> {
 pub async fn load_case(id: i64) -> Result<CaseDetail, AppError> {
     with_status(
         async {
-            let (user, state, _) = caller().await?;
-            super::db::detail(&state.db, id, &user, today(&state)).await
+            let c = Caller::signed_in().await?;
+            let result = super::db::detail(c.db(), id, &c.user, c.today()).await;
+            c.refusals(id, result).await
         }
         .await,
     )
@@ -65,12 +62,11 @@ pub async fn load_case(id: i64) -> Result<CaseDetail, AppError> {
 pub async fn record_question(form: QuestionForm) -> Result<i64, AppError> {
     with_status(
         async {
-            let (user, state, now) = caller().await?;
-            if user.role != Role::Secretariat {
-                return Err(AppError::Forbidden);
-            }
+            let c = Caller::with_role(&[Role::Secretariat]).await?;
             let question = form.parse().map_err(|e| e.with_input(form.echo()))?;
-            let id = super::db::record_question(&state.db, &question, &user, now).await?;
+            let mut tx = c.begin().await?;
+            let id = super::db::record_question(&mut tx, &question, &c.user, c.ts()).await?;
+            tx.commit().await?;
             leptos_axum::redirect(&format!("/cases/{id}"));
             Ok(id)
         }
@@ -82,12 +78,11 @@ pub async fn record_question(form: QuestionForm) -> Result<i64, AppError> {
 pub async fn record_data_request(form: DataRequestForm) -> Result<i64, AppError> {
     with_status(
         async {
-            let (user, state, now) = caller().await?;
-            if user.role != Role::Secretariat {
-                return Err(AppError::Forbidden);
-            }
+            let c = Caller::with_role(&[Role::Secretariat]).await?;
             let request = form.parse().map_err(|e| e.with_input(form.echo()))?;
-            let id = super::db::record_data_request(&state.db, &request, &user, now).await?;
+            let mut tx = c.begin().await?;
+            let id = super::db::record_data_request(&mut tx, &request, &c.user, c.ts()).await?;
+            tx.commit().await?;
             leptos_axum::redirect(&format!("/cases/{id}"));
             Ok(id)
         }
@@ -104,7 +99,7 @@ pub async fn assign_case(
 ) -> Result<(), AppError> {
     with_status(
         async {
-            let (user, state, now) = caller().await?;
+            let c = Caller::signed_in().await?;
             let lead = super::parse_id("lead_bureau_id", &lead_bureau_id, "請選擇主辦機關。")?;
             let mut co = Vec::new();
             for raw in co_bureau_ids.iter().filter(|v| !v.trim().is_empty()) {
@@ -113,7 +108,15 @@ pub async fn assign_case(
                     co.push(id);
                 }
             }
-            super::db::assign(&state.db, case_id, &user, version, lead, &co, now).await
+            change!(c, case_id, |tx| super::db::assign(
+                &mut tx,
+                case_id,
+                &c.user,
+                version,
+                lead,
+                &co,
+                c.ts()
+            ))
         }
         .await,
     )
@@ -123,9 +126,15 @@ pub async fn assign_case(
 pub async fn add_co_bureau(case_id: i64, bureau_id: String) -> Result<(), AppError> {
     with_status(
         async {
-            let (user, state, now) = caller().await?;
+            let c = Caller::signed_in().await?;
             let bureau = super::parse_id("bureau_id", &bureau_id, "請選擇協辦機關。")?;
-            super::db::add_co_bureau(&state.db, case_id, &user, bureau, now).await
+            change!(c, case_id, |tx| super::db::add_co_bureau(
+                &mut tx,
+                case_id,
+                &c.user,
+                bureau,
+                c.ts()
+            ))
         }
         .await,
     )
@@ -135,9 +144,16 @@ pub async fn add_co_bureau(case_id: i64, bureau_id: String) -> Result<(), AppErr
 pub async fn reassign_part(case_id: i64, part_id: i64, bureau_id: String) -> Result<(), AppError> {
     with_status(
         async {
-            let (user, state, now) = caller().await?;
+            let c = Caller::signed_in().await?;
             let bureau = super::parse_id("bureau_id", &bureau_id, "請選擇改分的局處。")?;
-            super::db::reassign(&state.db, case_id, &user, part_id, bureau, now).await
+            change!(c, case_id, |tx| super::db::reassign(
+                &mut tx,
+                case_id,
+                &c.user,
+                part_id,
+                bureau,
+                c.ts()
+            ))
         }
         .await,
     )
@@ -147,8 +163,13 @@ pub async fn reassign_part(case_id: i64, part_id: i64, bureau_id: String) -> Res
 pub async fn accept_part(case_id: i64) -> Result<(), AppError> {
     with_status(
         async {
-            let (user, state, now) = caller().await?;
-            super::db::accept(&state.db, case_id, &user, now).await
+            let c = Caller::signed_in().await?;
+            change!(c, case_id, |tx| super::db::accept(
+                &mut tx,
+                case_id,
+                &c.user,
+                c.ts()
+            ))
         }
         .await,
     )
@@ -162,9 +183,15 @@ pub async fn reject_part(
 ) -> Result<(), AppError> {
     with_status(
         async {
-            let (user, state, now) = caller().await?;
+            let c = Caller::signed_in().await?;
             let rejection = super::Rejection::parse(&reason, &suggested_bureau_id)?;
-            super::db::reject(&state.db, case_id, &user, &rejection, now).await
+            change!(c, case_id, |tx| super::db::reject(
+                &mut tx,
+                case_id,
+                &c.user,
+                &rejection,
+                c.ts()
+            ))
         }
         .await,
     )
@@ -174,9 +201,15 @@ pub async fn reject_part(
 pub async fn write_sub_answer(case_id: i64, body: String) -> Result<(), AppError> {
     with_status(
         async {
-            let (user, state, now) = caller().await?;
+            let c = Caller::signed_in().await?;
             let body = super::answer_text("body", &body, "協辦意見")?;
-            super::db::write_sub_answer(&state.db, case_id, &user, &body, now).await
+            change!(c, case_id, |tx| super::db::write_sub_answer(
+                &mut tx,
+                case_id,
+                &c.user,
+                &body,
+                c.ts()
+            ))
         }
         .await,
     )
@@ -192,19 +225,18 @@ pub async fn save_reply(
 ) -> Result<i64, AppError> {
     with_status(
         async {
-            let (user, state, now) = caller().await?;
+            let c = Caller::signed_in().await?;
             let text = super::answer_text("reply", &reply, "答復內容")
                 .map_err(|e| e.with_input(vec![("reply".into(), reply.clone())]))?;
-            super::db::save_reply(
-                &state.db,
+            change!(c, case_id, |tx| super::db::save_reply(
+                &mut tx,
                 case_id,
-                &user,
+                &c.user,
                 &text,
                 cannot_provide.is_some(),
                 reply_version,
-                now,
-            )
-            .await
+                c.ts(),
+            ))
         }
         .await,
     )
@@ -222,8 +254,8 @@ pub async fn take_step(
     with_status(
         async {
             use super::workflow::Action;
-            let (user, state, now) = caller().await?;
-            let action = Action::from_name(&step)
+            let c = Caller::signed_in().await?;
+            let action = Action::from_code(&step)
                 .filter(|a| Action::STATUS_STEPS.contains(a))
                 .ok_or(AppError::BadRequest)?;
             let comment = match action {
@@ -239,7 +271,13 @@ pub async fn take_step(
                 comment: comment.as_deref(),
                 keep_tracking: keep_tracking.is_some(),
             };
-            super::db::transition(&state.db, case_id, &user, &request, now).await
+            change!(c, case_id, |tx| super::db::transition(
+                &mut tx,
+                case_id,
+                &c.user,
+                &request,
+                c.ts()
+            ))
         }
         .await,
     )
@@ -253,10 +291,16 @@ pub async fn override_due(
 ) -> Result<(), AppError> {
     with_status(
         async {
-            let (user, state, now) = caller().await?;
+            let c = Caller::signed_in().await?;
             let due = super::DueOverride::parse(&due_on, &due_reason)?
                 .ok_or_else(|| AppError::validation("due_on", "請輸入新的期限。"))?;
-            super::db::override_due(&state.db, case_id, &user, &due, now).await
+            change!(c, case_id, |tx| super::db::override_due(
+                &mut tx,
+                case_id,
+                &c.user,
+                &due,
+                c.ts()
+            ))
         }
         .await,
     )
@@ -266,10 +310,16 @@ pub async fn override_due(
 pub async fn postpone(case_id: i64, due_on: String, due_reason: String) -> Result<(), AppError> {
     with_status(
         async {
-            let (user, state, now) = caller().await?;
+            let c = Caller::signed_in().await?;
             let due = super::DueOverride::parse(&due_on, &due_reason)?
                 .ok_or_else(|| AppError::validation("due_on", "請輸入展延後的期限。"))?;
-            super::db::postpone(&state.db, case_id, &user, &due, now).await
+            change!(c, case_id, |tx| super::db::postpone(
+                &mut tx,
+                case_id,
+                &c.user,
+                &due,
+                c.ts()
+            ))
         }
         .await,
     )

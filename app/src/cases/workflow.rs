@@ -2,7 +2,7 @@
 //! which step may follow which status, and who may take it. The server asks these before
 //! every change; the pages ask them to decide which buttons to show.
 
-use super::{CaseKind, CaseStatus, PartRole, PartState};
+use super::{events::EventAction, CaseKind, CaseStatus, PartRole, PartState};
 use crate::{auth::Role, error::AppError};
 use serde::{Deserialize, Serialize};
 
@@ -113,13 +113,60 @@ impl Action {
         Action::Release,
     ];
 
-    /// The action's stable name, as stored in the timeline and sent by forms.
-    pub fn name(self) -> String {
-        format!("{self:?}")
+    /// The step's stable code, as forms send it. Written out rather than derived from the
+    /// variant's name, so a rename in Rust never breaks a form or a link.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Assign => "assign",
+            Self::AddCoBureau => "add_co_bureau",
+            Self::Reassign => "reassign",
+            Self::OverrideDue => "override_due",
+            Self::AcceptLead => "accept_lead",
+            Self::RejectLead => "reject_lead",
+            Self::AcceptCo => "accept_co",
+            Self::RejectCo => "reject_co",
+            Self::WriteSubAnswer => "write_sub_answer",
+            Self::EditReply => "edit_reply",
+            Self::Deliver => "deliver",
+            Self::Postpone => "postpone",
+            Self::SubmitForSignOff => "submit",
+            Self::SignOff => "sign_off",
+            Self::SendBack => "send_back",
+            Self::PassToReview => "pass_to_review",
+            Self::ReturnFromCheck => "return_from_check",
+            Self::Approve => "approve",
+            Self::ReturnFromReview => "return_from_review",
+            Self::Release => "release",
+        }
     }
 
-    pub fn from_name(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|a| a.name() == name)
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.code() == code)
+    }
+
+    /// What the timeline records for the step: accepting and rejecting are one event each,
+    /// whichever part the bureau held (the part is in the event's data).
+    pub fn event(self) -> EventAction {
+        match self {
+            Self::Assign => EventAction::Assign,
+            Self::AddCoBureau => EventAction::AddCoBureau,
+            Self::Reassign => EventAction::Reassign,
+            Self::OverrideDue => EventAction::OverrideDue,
+            Self::AcceptLead | Self::AcceptCo => EventAction::Accept,
+            Self::RejectLead | Self::RejectCo => EventAction::Reject,
+            Self::WriteSubAnswer => EventAction::WriteSubAnswer,
+            Self::EditReply => EventAction::EditReply,
+            Self::Deliver => EventAction::Deliver,
+            Self::Postpone => EventAction::Postpone,
+            Self::SubmitForSignOff => EventAction::Submit,
+            Self::SignOff => EventAction::SignOff,
+            Self::SendBack => EventAction::SendBack,
+            Self::PassToReview => EventAction::PassToReview,
+            Self::ReturnFromCheck => EventAction::ReturnFromCheck,
+            Self::Approve => EventAction::Approve,
+            Self::ReturnFromReview => EventAction::ReturnFromReview,
+            Self::Release => EventAction::Release,
+        }
     }
 
     pub fn label(self) -> &'static str {

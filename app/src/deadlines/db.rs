@@ -1,8 +1,9 @@
 use super::{CalendarDay, Counting, DayKind, DeadlineRule, RuleKind, WorkCalendar};
+use crate::db::Db;
 use crate::db::{date, unexpected};
-use sqlx::{AnyPool, Row};
+use sqlx::{AnyConnection, Row};
 
-pub async fn rules(pool: &AnyPool) -> Result<Vec<DeadlineRule>, sqlx::Error> {
+pub async fn rules<'c>(pool: impl Db<'c>) -> Result<Vec<DeadlineRule>, sqlx::Error> {
     let rows = sqlx::query("SELECT rule, days, counting FROM deadline_rules")
         .fetch_all(pool)
         .await?;
@@ -22,7 +23,7 @@ pub async fn rules(pool: &AnyPool) -> Result<Vec<DeadlineRule>, sqlx::Error> {
     Ok(rules)
 }
 
-pub async fn rule(pool: &AnyPool, kind: RuleKind) -> Result<DeadlineRule, sqlx::Error> {
+pub async fn rule<'c>(pool: impl Db<'c>, kind: RuleKind) -> Result<DeadlineRule, sqlx::Error> {
     rules(pool)
         .await?
         .into_iter()
@@ -30,7 +31,7 @@ pub async fn rule(pool: &AnyPool, kind: RuleKind) -> Result<DeadlineRule, sqlx::
         .ok_or_else(|| unexpected("missing deadline rule"))
 }
 
-pub async fn save_rule(pool: &AnyPool, rule: &DeadlineRule) -> Result<(), sqlx::Error> {
+pub async fn save_rule(conn: &mut AnyConnection, rule: &DeadlineRule) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO deadline_rules (rule, days, counting) VALUES ($1, $2, $3) \
          ON CONFLICT (rule) DO UPDATE SET days = excluded.days, counting = excluded.counting",
@@ -38,12 +39,12 @@ pub async fn save_rule(pool: &AnyPool, rule: &DeadlineRule) -> Result<(), sqlx::
     .bind(rule.kind.as_str())
     .bind(i64::from(rule.days))
     .bind(rule.counting.as_str())
-    .execute(pool)
+    .execute(conn)
     .await?;
     Ok(())
 }
 
-pub async fn calendar_days(pool: &AnyPool) -> Result<Vec<CalendarDay>, sqlx::Error> {
+pub async fn calendar_days<'c>(pool: impl Db<'c>) -> Result<Vec<CalendarDay>, sqlx::Error> {
     let rows = sqlx::query("SELECT day, kind, name FROM calendar_days ORDER BY day")
         .fetch_all(pool)
         .await?;
@@ -58,7 +59,7 @@ pub async fn calendar_days(pool: &AnyPool) -> Result<Vec<CalendarDay>, sqlx::Err
         .collect()
 }
 
-pub async fn work_calendar(pool: &AnyPool) -> Result<WorkCalendar, sqlx::Error> {
+pub async fn work_calendar<'c>(pool: impl Db<'c>) -> Result<WorkCalendar, sqlx::Error> {
     Ok(WorkCalendar::new(
         calendar_days(pool)
             .await?
@@ -67,9 +68,12 @@ pub async fn work_calendar(pool: &AnyPool) -> Result<WorkCalendar, sqlx::Error> 
     ))
 }
 
-/// Adds or replaces days; an import of the same file twice changes nothing.
-pub async fn upsert_days(pool: &AnyPool, days: &[CalendarDay]) -> Result<(), sqlx::Error> {
-    let mut tx = pool.begin().await?;
+/// Adds or replaces days; an import of the same file twice changes nothing. All or none:
+/// the caller's transaction holds them.
+pub async fn upsert_days(
+    conn: &mut AnyConnection,
+    days: &[CalendarDay],
+) -> Result<(), sqlx::Error> {
     for day in days {
         sqlx::query(
             "INSERT INTO calendar_days (day, kind, name) VALUES ($1, $2, $3) \
@@ -78,16 +82,38 @@ pub async fn upsert_days(pool: &AnyPool, days: &[CalendarDay]) -> Result<(), sql
         .bind(day.day.to_string())
         .bind(day.kind.as_str())
         .bind(&day.name)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
     }
-    tx.commit().await
+    Ok(())
 }
 
-pub async fn remove_day(pool: &AnyPool, day: chrono::NaiveDate) -> Result<bool, sqlx::Error> {
+/// One day's exception, if there is one.
+pub async fn calendar_day(
+    conn: &mut AnyConnection,
+    day: chrono::NaiveDate,
+) -> Result<Option<CalendarDay>, sqlx::Error> {
+    let row = sqlx::query("SELECT day, kind, name FROM calendar_days WHERE day = $1")
+        .bind(day.to_string())
+        .fetch_optional(conn)
+        .await?;
+    row.map(|row| {
+        Ok(CalendarDay {
+            day: date(&row, "day")?,
+            kind: DayKind::parse(row.try_get("kind")?).ok_or_else(|| unexpected("day kind"))?,
+            name: row.try_get("name")?,
+        })
+    })
+    .transpose()
+}
+
+pub async fn remove_day(
+    conn: &mut AnyConnection,
+    day: chrono::NaiveDate,
+) -> Result<bool, sqlx::Error> {
     let done = sqlx::query("DELETE FROM calendar_days WHERE day = $1")
         .bind(day.to_string())
-        .execute(pool)
+        .execute(conn)
         .await?;
     Ok(done.rows_affected() > 0)
 }

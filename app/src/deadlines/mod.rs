@@ -7,7 +7,7 @@ pub mod server_fns;
 #[cfg(feature = "ssr")]
 pub mod db;
 
-use crate::error::AppError;
+use crate::{dates::parse_date, error::AppError};
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -207,23 +207,6 @@ impl WorkCalendar {
     }
 }
 
-/// Reads a date as users type it: `2024-03-15`, `113/03/15` or `113-3-15` (ROC year), or
-/// `20240315` (the government's open-data calendar).
-pub fn parse_date(raw: &str) -> Option<NaiveDate> {
-    let s = raw.trim();
-    if s.len() == 8 && s.chars().all(|c| c.is_ascii_digit()) {
-        return NaiveDate::parse_from_str(s, "%Y%m%d").ok();
-    }
-    let parts: Vec<&str> = s.split(['-', '/', '.']).collect();
-    let [y, m, d] = parts.as_slice() else {
-        return None;
-    };
-    let (y, m, d) = (y.parse::<i32>().ok()?, m.parse().ok()?, d.parse().ok()?);
-    // Three-digit (or smaller) years are ROC years: 113 is 2024.
-    let year = if y < 1000 { y + 1911 } else { y };
-    NaiveDate::from_ymd_opt(year, m, d)
-}
-
 /// A problem in one line of an imported calendar.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportProblem {
@@ -403,17 +386,6 @@ mod tests {
             rule(0, Counting::Working).due_date(d(2024, 3, 16), &WorkCalendar::default()),
             d(2024, 3, 16)
         );
-    }
-
-    #[test]
-    fn dates_are_read_in_western_and_roc_forms() {
-        assert_eq!(parse_date("2024-03-15"), Some(d(2024, 3, 15)));
-        assert_eq!(parse_date("113/03/15"), Some(d(2024, 3, 15)));
-        assert_eq!(parse_date(" 113-3-5 "), Some(d(2024, 3, 5)));
-        assert_eq!(parse_date("20240315"), Some(d(2024, 3, 15)));
-        assert_eq!(parse_date("113/02/30"), None);
-        assert_eq!(parse_date("tomorrow"), None);
-        assert_eq!(parse_date(""), None);
     }
 
     #[test]

@@ -2,6 +2,17 @@ use super::{CalendarDay, DeadlineRule};
 use crate::error::AppError;
 use leptos::prelude::*;
 
+#[cfg(feature = "ssr")]
+use crate::{
+    audit::{db::Entry, AuditAction},
+    caller::Caller,
+};
+
+#[cfg(feature = "ssr")]
+fn day_json(day: &CalendarDay) -> serde_json::Value {
+    serde_json::json!({ "day": day.day, "kind": day.kind.as_str(), "name": day.name })
+}
+
 /// The deadline rules and the calendar's exceptions, for the admin page.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DeadlineSettings {
@@ -13,11 +24,10 @@ pub struct DeadlineSettings {
 pub async fn load_deadline_settings() -> Result<DeadlineSettings, AppError> {
     crate::error::with_status(
         async {
-            crate::auth::session::require_role(&[crate::auth::Role::Admin]).await?;
-            let state = crate::state::app_state()?;
+            let c = Caller::admin().await?;
             Ok(DeadlineSettings {
-                rules: super::db::rules(&state.db).await?,
-                days: super::db::calendar_days(&state.db).await?,
+                rules: super::db::rules(c.db()).await?,
+                days: super::db::calendar_days(c.db()).await?,
             })
         }
         .await,
@@ -28,11 +38,16 @@ pub async fn load_deadline_settings() -> Result<DeadlineSettings, AppError> {
 pub async fn save_rule(rule: String, days: String, counting: String) -> Result<(), AppError> {
     crate::error::with_status(
         async {
-            let admin = crate::auth::session::require_role(&[crate::auth::Role::Admin]).await?;
+            let c = Caller::admin().await?;
             let rule = DeadlineRule::parse(&rule, &days, &counting)?;
-            let state = crate::state::app_state()?;
-            super::db::save_rule(&state.db, &rule).await?;
-            tracing::info!(admin = %admin.username, ?rule, "deadline rule changed");
+            let mut tx = c.begin().await?;
+            let before = super::db::rule(&mut *tx, rule.kind).await?;
+            super::db::save_rule(&mut tx, &rule).await?;
+            let json = |r: &DeadlineRule| serde_json::json!({ "days": r.days, "counting": r.counting.as_str() });
+            let entry = Entry::new(AuditAction::DeadlineRuleChanged, "deadline_rule", rule.kind.as_str())
+                .data(serde_json::json!({ "before": json(&before), "after": json(&rule) }));
+            c.audit(&mut tx, entry).await?;
+            tx.commit().await?;
             Ok(())
         }
         .await,
@@ -43,14 +58,21 @@ pub async fn save_rule(rule: String, days: String, counting: String) -> Result<(
 pub async fn add_calendar_day(day: String, kind: String, name: String) -> Result<(), AppError> {
     crate::error::with_status(
         async {
-            crate::auth::session::require_role(&[crate::auth::Role::Admin]).await?;
-            let day = super::parse_date(&day)
+            let c = Caller::admin().await?;
+            let day = crate::dates::parse_date(&day)
                 .ok_or_else(|| AppError::validation("day", "請輸入日期，例如 113/04/04。"))?;
             let kind = super::DayKind::parse(&kind)
                 .ok_or_else(|| AppError::validation("kind", "請選擇放假或補行上班。"))?;
             let name = name.trim().chars().take(40).collect();
-            let state = crate::state::app_state()?;
-            super::db::upsert_days(&state.db, &[CalendarDay { day, kind, name }]).await?;
+            let after = CalendarDay { day, kind, name };
+            let mut tx = c.begin().await?;
+            let before = super::db::calendar_day(&mut tx, day).await?;
+            super::db::upsert_days(&mut tx, std::slice::from_ref(&after)).await?;
+            let entry = Entry::new(AuditAction::CalendarDaySaved, "calendar_day", day).data(
+                serde_json::json!({ "before": before.as_ref().map(day_json), "after": day_json(&after) }),
+            );
+            c.audit(&mut tx, entry).await?;
+            tx.commit().await?;
             Ok(())
         }
         .await,
@@ -61,14 +83,18 @@ pub async fn add_calendar_day(day: String, kind: String, name: String) -> Result
 pub async fn remove_calendar_day(day: String) -> Result<(), AppError> {
     crate::error::with_status(
         async {
-            crate::auth::session::require_role(&[crate::auth::Role::Admin]).await?;
-            let day = super::parse_date(&day).ok_or(AppError::BadRequest)?;
-            let state = crate::state::app_state()?;
-            if super::db::remove_day(&state.db, day).await? {
-                Ok(())
-            } else {
-                Err(AppError::NotFound)
-            }
+            let c = Caller::admin().await?;
+            let day = crate::dates::parse_date(&day).ok_or(AppError::BadRequest)?;
+            let mut tx = c.begin().await?;
+            let before = super::db::calendar_day(&mut tx, day)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            super::db::remove_day(&mut tx, day).await?;
+            let entry = Entry::new(AuditAction::CalendarDayRemoved, "calendar_day", day)
+                .data(serde_json::json!({ "before": day_json(&before) }));
+            c.audit(&mut tx, entry).await?;
+            tx.commit().await?;
+            Ok(())
         }
         .await,
     )
@@ -79,7 +105,7 @@ pub async fn remove_calendar_day(day: String) -> Result<(), AppError> {
 pub async fn import_calendar(csv: String) -> Result<usize, AppError> {
     crate::error::with_status(
         async {
-            crate::auth::session::require_role(&[crate::auth::Role::Admin]).await?;
+            let c = Caller::admin().await?;
             if csv.len() > 200_000 {
                 return Err(AppError::validation("csv", "內容過長，請分次匯入。"));
             }
@@ -94,8 +120,17 @@ pub async fn import_calendar(csv: String) -> Result<usize, AppError> {
             if days.is_empty() {
                 return Err(AppError::validation("csv", "沒有可匯入的日期。"));
             }
-            let state = crate::state::app_state()?;
-            super::db::upsert_days(&state.db, &days).await?;
+            let mut tx = c.begin().await?;
+            super::db::upsert_days(&mut tx, &days).await?;
+            let entry = Entry::new(AuditAction::CalendarImported, "calendar_day", "").data(
+                serde_json::json!({
+                    "days": days.len(),
+                    "first": days.iter().map(|d| d.day).min(),
+                    "last": days.iter().map(|d| d.day).max(),
+                }),
+            );
+            c.audit(&mut tx, entry).await?;
+            tx.commit().await?;
             Ok(days.len())
         }
         .await,

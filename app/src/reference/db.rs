@@ -1,7 +1,7 @@
 use super::{session_title, Bureau, Choices, SessionKind};
 use crate::db::{date, flag, unexpected};
 use crate::error::AppError;
-use sqlx::{AnyPool, Row};
+use sqlx::{AnyConnection, AnyPool, Row};
 
 pub async fn active_bureaus(pool: &AnyPool) -> Result<Vec<Bureau>, sqlx::Error> {
     let rows = sqlx::query(
@@ -23,7 +23,10 @@ pub async fn active_bureaus(pool: &AnyPool) -> Result<Vec<Bureau>, sqlx::Error> 
     Ok(bureaus)
 }
 
-pub async fn bureau_id_by_code(pool: &AnyPool, code: &str) -> Result<Option<i64>, sqlx::Error> {
+pub async fn bureau_id_by_code<'c>(
+    pool: impl crate::db::Db<'c>,
+    code: &str,
+) -> Result<Option<i64>, sqlx::Error> {
     sqlx::query_scalar("SELECT id FROM bureaus WHERE code = $1")
         .bind(code)
         .fetch_optional(pool)
@@ -271,19 +274,22 @@ fn taken(err: sqlx::Error, constraint: &str, field: &str, message: &str) -> AppE
     }
 }
 
-pub async fn insert_term(pool: &AnyPool, t: &super::NewTerm) -> Result<i64, AppError> {
+pub async fn insert_term(conn: &mut AnyConnection, t: &super::NewTerm) -> Result<i64, AppError> {
     sqlx::query_scalar(
         "INSERT INTO council_terms (number, starts_on, ends_on) VALUES ($1, $2, $3) RETURNING id",
     )
     .bind(t.number)
     .bind(t.starts_on.to_string())
     .bind(t.ends_on.to_string())
-    .fetch_one(pool)
+    .fetch_one(&mut *conn)
     .await
     .map_err(|e| taken(e, "council_terms_number_key", "number", "已有這一屆。"))
 }
 
-pub async fn insert_session(pool: &AnyPool, s: &super::NewSession) -> Result<i64, AppError> {
+pub async fn insert_session(
+    conn: &mut AnyConnection,
+    s: &super::NewSession,
+) -> Result<i64, AppError> {
     sqlx::query_scalar(
         "INSERT INTO council_sessions (term_id, kind, number, starts_on, ends_on) \
          VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -293,7 +299,7 @@ pub async fn insert_session(pool: &AnyPool, s: &super::NewSession) -> Result<i64
     .bind(s.number)
     .bind(s.starts_on.to_string())
     .bind(s.ends_on.to_string())
-    .fetch_one(pool)
+    .fetch_one(&mut *conn)
     .await
     .map_err(|e| {
         taken(
@@ -305,7 +311,10 @@ pub async fn insert_session(pool: &AnyPool, s: &super::NewSession) -> Result<i64
     })
 }
 
-pub async fn insert_councilor(pool: &AnyPool, c: &super::CouncilorInput) -> Result<i64, AppError> {
+pub async fn insert_councilor(
+    conn: &mut AnyConnection,
+    c: &super::CouncilorInput,
+) -> Result<i64, AppError> {
     sqlx::query_scalar(
         "INSERT INTO councilors (term_id, name, party, caucus, district) VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
@@ -314,18 +323,21 @@ pub async fn insert_councilor(pool: &AnyPool, c: &super::CouncilorInput) -> Resu
     .bind(&c.party)
     .bind(&c.caucus)
     .bind(&c.district)
-    .fetch_one(pool)
+    .fetch_one(&mut *conn)
     .await
     .map_err(|e| taken(e, "councilors_term_name_key", "name", "這一屆已有同名議員。"))
 }
 
-pub async fn insert_bureau(pool: &AnyPool, b: &super::BureauInput) -> Result<i64, AppError> {
+pub async fn insert_bureau(
+    conn: &mut AnyConnection,
+    b: &super::BureauInput,
+) -> Result<i64, AppError> {
     // Two unique keys; SQLite does not say which one broke, so the code is checked first.
-    if bureau_id_by_code(pool, &b.code).await?.is_some() {
+    if bureau_id_by_code(&mut *conn, &b.code).await?.is_some() {
         return Err(AppError::validation("code", "此代碼已有機關使用。"));
     }
     let order: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(sort_order), 0) + 1 FROM bureaus")
-        .fetch_one(pool)
+        .fetch_one(&mut *conn)
         .await?;
     sqlx::query_scalar(
         "INSERT INTO bureaus (code, name, short_name, sort_order) VALUES ($1, $2, $3, $4) RETURNING id",
@@ -334,15 +346,15 @@ pub async fn insert_bureau(pool: &AnyPool, b: &super::BureauInput) -> Result<i64
     .bind(&b.name)
     .bind(&b.short_name)
     .bind(order)
-    .fetch_one(pool)
+    .fetch_one(&mut *conn)
     .await
     .map_err(|e| taken(e, "bureaus_name_key", "name", "已有同名的機關。"))
 }
 
-pub async fn insert_sitting_type(pool: &AnyPool, name: &str) -> Result<i64, AppError> {
+pub async fn insert_sitting_type(conn: &mut AnyConnection, name: &str) -> Result<i64, AppError> {
     let next: i64 =
         sqlx::query_scalar("SELECT COALESCE(MAX(sort_order), 0) + 1 FROM sitting_types")
-            .fetch_one(pool)
+            .fetch_one(&mut *conn)
             .await?;
     sqlx::query_scalar(
         "INSERT INTO sitting_types (code, name, sort_order) VALUES ($1, $2, $3) RETURNING id",
@@ -350,14 +362,14 @@ pub async fn insert_sitting_type(pool: &AnyPool, name: &str) -> Result<i64, AppE
     .bind(format!("custom_{next}"))
     .bind(name)
     .bind(next)
-    .fetch_one(pool)
+    .fetch_one(&mut *conn)
     .await
     .map_err(|e| taken(e, "sitting_types_name_key", "name", "已有同名的質詢類別。"))
 }
 
 /// Retires or restores a row; retired rows stay on old cases but leave the pickers.
 pub async fn set_active(
-    pool: &AnyPool,
+    conn: &mut AnyConnection,
     kind: super::Retirable,
     id: i64,
     active: bool,
@@ -368,7 +380,7 @@ pub async fn set_active(
     ))
     .bind(active)
     .bind(id)
-    .execute(pool)
+    .execute(&mut *conn)
     .await?;
     if done.rows_affected() == 1 {
         Ok(())
@@ -386,7 +398,7 @@ fn updated(done: sqlx::any::AnyQueryResult) -> Result<(), AppError> {
 }
 
 pub async fn update_session(
-    pool: &AnyPool,
+    conn: &mut AnyConnection,
     id: i64,
     s: &super::NewSession,
 ) -> Result<(), AppError> {
@@ -400,14 +412,14 @@ pub async fn update_session(
     .bind(s.starts_on.to_string())
     .bind(s.ends_on.to_string())
     .bind(id)
-    .execute(pool)
+    .execute(&mut *conn)
     .await
     .map_err(|e| taken(e, "council_sessions_term_kind_number_key", "number", "這一屆已有相同的會次。"))?;
     updated(done)
 }
 
 pub async fn update_councilor(
-    pool: &AnyPool,
+    conn: &mut AnyConnection,
     id: i64,
     c: &super::CouncilorInput,
 ) -> Result<(), AppError> {
@@ -420,18 +432,18 @@ pub async fn update_councilor(
     .bind(&c.caucus)
     .bind(&c.district)
     .bind(id)
-    .execute(pool)
+    .execute(&mut *conn)
     .await
     .map_err(|e| taken(e, "councilors_term_name_key", "name", "這一屆已有同名議員。"))?;
     updated(done)
 }
 
 pub async fn update_bureau(
-    pool: &AnyPool,
+    conn: &mut AnyConnection,
     id: i64,
     b: &super::BureauInput,
 ) -> Result<(), AppError> {
-    if bureau_id_by_code(pool, &b.code)
+    if bureau_id_by_code(&mut *conn, &b.code)
         .await?
         .is_some_and(|other| other != id)
     {
@@ -443,7 +455,7 @@ pub async fn update_bureau(
             .bind(&b.name)
             .bind(&b.short_name)
             .bind(id)
-            .execute(pool)
+            .execute(&mut *conn)
             .await
             .map_err(|e| taken(e, "bureaus_name_key", "name", "已有同名的機關。"))?;
     updated(done)

@@ -7,7 +7,7 @@ pub mod server_fns;
 #[cfg(feature = "ssr")]
 pub mod db;
 
-use crate::{deadlines::parse_date, error::AppError, input::required_text};
+use crate::{dates::parse_date, error::AppError, input::required_text};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 

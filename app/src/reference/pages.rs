@@ -10,7 +10,7 @@ use super::{
 use crate::{
     auth::{guard::RequireRole, Role},
     components::{form_result, ErrorPage, FieldError, FormError, FormResult},
-    roc::roc_date,
+    dates::roc_date,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;

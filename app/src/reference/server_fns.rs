@@ -28,15 +28,48 @@ pub async fn load_choices() -> Result<Choices, AppError> {
 }
 
 #[cfg(feature = "ssr")]
-async fn admin_pool() -> Result<sqlx::AnyPool, AppError> {
-    crate::auth::session::require_role(&[crate::auth::Role::Admin]).await?;
-    Ok(crate::state::app_state()?.db)
+use crate::{
+    audit::{
+        db::{snapshot, Entry},
+        AuditAction,
+    },
+    caller::Caller,
+    db::Tx,
+};
+
+/// Audits a change of reference data with the row as it is now, and as it was.
+#[cfg(feature = "ssr")]
+async fn log(
+    c: &Caller,
+    tx: &mut Tx,
+    action: AuditAction,
+    (kind, table): (&'static str, &'static str),
+    id: i64,
+    before: Option<serde_json::Value>,
+) -> Result<(), AppError> {
+    let after = snapshot(tx, table, id).await?;
+    let data = match before {
+        Some(before) => serde_json::json!({ "before": before, "after": after }),
+        None => serde_json::json!({ "after": after }),
+    };
+    c.audit(tx, Entry::new(action, kind, id).data(data)).await
 }
+
+#[cfg(feature = "ssr")]
+const TERM: (&str, &str) = ("term", "council_terms");
+#[cfg(feature = "ssr")]
+const SESSION: (&str, &str) = ("session", "council_sessions");
+#[cfg(feature = "ssr")]
+const COUNCILOR: (&str, &str) = ("councilor", "councilors");
+#[cfg(feature = "ssr")]
+const BUREAU: (&str, &str) = ("bureau", "bureaus");
+#[cfg(feature = "ssr")]
+const SITTING_TYPE: (&str, &str) = ("sitting_type", "sitting_types");
 
 #[server(prefix = "/api", endpoint = "admin/reference")]
 pub async fn load_reference() -> Result<super::ReferenceData, AppError> {
     crate::error::with_status(
-        async { Ok(super::db::reference_data(&admin_pool().await?).await?) }.await,
+        async { Ok(super::db::reference_data(Caller::admin().await?.db()).await?) }.await,
     )
 }
 
@@ -44,9 +77,13 @@ pub async fn load_reference() -> Result<super::ReferenceData, AppError> {
 pub async fn add_term(number: String, starts_on: String, ends_on: String) -> Result<i64, AppError> {
     crate::error::with_status(
         async {
-            let pool = admin_pool().await?;
+            let c = Caller::admin().await?;
             let term = super::NewTerm::parse(&number, &starts_on, &ends_on)?;
-            super::db::insert_term(&pool, &term).await
+            let mut tx = c.begin().await?;
+            let id = super::db::insert_term(&mut tx, &term).await?;
+            log(&c, &mut tx, AuditAction::ReferenceCreated, TERM, id, None).await?;
+            tx.commit().await?;
+            Ok(id)
         }
         .await,
     )
@@ -62,9 +99,21 @@ pub async fn add_session(
 ) -> Result<i64, AppError> {
     crate::error::with_status(
         async {
-            let pool = admin_pool().await?;
+            let c = Caller::admin().await?;
             let session = super::NewSession::parse(&term_id, &kind, &number, &starts_on, &ends_on)?;
-            super::db::insert_session(&pool, &session).await
+            let mut tx = c.begin().await?;
+            let id = super::db::insert_session(&mut tx, &session).await?;
+            log(
+                &c,
+                &mut tx,
+                AuditAction::ReferenceCreated,
+                SESSION,
+                id,
+                None,
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(id)
         }
         .await,
     )
@@ -80,10 +129,22 @@ pub async fn add_councilor(
 ) -> Result<i64, AppError> {
     crate::error::with_status(
         async {
-            let pool = admin_pool().await?;
+            let c = Caller::admin().await?;
             let councilor =
                 super::CouncilorInput::parse(&term_id, &name, &party, &caucus, &district)?;
-            super::db::insert_councilor(&pool, &councilor).await
+            let mut tx = c.begin().await?;
+            let id = super::db::insert_councilor(&mut tx, &councilor).await?;
+            log(
+                &c,
+                &mut tx,
+                AuditAction::ReferenceCreated,
+                COUNCILOR,
+                id,
+                None,
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(id)
         }
         .await,
     )
@@ -93,9 +154,13 @@ pub async fn add_councilor(
 pub async fn add_bureau(code: String, name: String, short_name: String) -> Result<i64, AppError> {
     crate::error::with_status(
         async {
-            let pool = admin_pool().await?;
+            let c = Caller::admin().await?;
             let bureau = super::BureauInput::parse(&code, &name, &short_name)?;
-            super::db::insert_bureau(&pool, &bureau).await
+            let mut tx = c.begin().await?;
+            let id = super::db::insert_bureau(&mut tx, &bureau).await?;
+            log(&c, &mut tx, AuditAction::ReferenceCreated, BUREAU, id, None).await?;
+            tx.commit().await?;
+            Ok(id)
         }
         .await,
     )
@@ -105,9 +170,21 @@ pub async fn add_bureau(code: String, name: String, short_name: String) -> Resul
 pub async fn add_sitting_type(name: String) -> Result<i64, AppError> {
     crate::error::with_status(
         async {
-            let pool = admin_pool().await?;
+            let c = Caller::admin().await?;
             let name = crate::input::required_text("name", &name, "質詢類別名稱", 20)?;
-            super::db::insert_sitting_type(&pool, &name).await
+            let mut tx = c.begin().await?;
+            let id = super::db::insert_sitting_type(&mut tx, &name).await?;
+            log(
+                &c,
+                &mut tx,
+                AuditAction::ReferenceCreated,
+                SITTING_TYPE,
+                id,
+                None,
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(id)
         }
         .await,
     )
@@ -122,9 +199,25 @@ pub async fn set_active(
 ) -> Result<(), AppError> {
     crate::error::with_status(
         async {
-            let pool = admin_pool().await?;
+            let c = Caller::admin().await?;
             let kind = super::Retirable::parse(&kind).ok_or(AppError::BadRequest)?;
-            super::db::set_active(&pool, kind, id, !active.is_empty()).await
+            let target = match kind {
+                super::Retirable::Bureau => BUREAU,
+                super::Retirable::Councilor => COUNCILOR,
+                super::Retirable::SittingType => SITTING_TYPE,
+            };
+            let active = !active.is_empty();
+            let action = if active {
+                AuditAction::ReferenceRestored
+            } else {
+                AuditAction::ReferenceRetired
+            };
+            let mut tx = c.begin().await?;
+            let before = snapshot(&mut tx, target.1, id).await?;
+            super::db::set_active(&mut tx, kind, id, active).await?;
+            log(&c, &mut tx, action, target, id, Some(before)).await?;
+            tx.commit().await?;
+            Ok(())
         }
         .await,
     )
@@ -141,9 +234,22 @@ pub async fn update_session(
 ) -> Result<(), AppError> {
     crate::error::with_status(
         async {
-            let pool = admin_pool().await?;
+            let c = Caller::admin().await?;
             let session = super::NewSession::parse(&term_id, &kind, &number, &starts_on, &ends_on)?;
-            super::db::update_session(&pool, id, &session).await
+            let mut tx = c.begin().await?;
+            let before = snapshot(&mut tx, SESSION.1, id).await?;
+            super::db::update_session(&mut tx, id, &session).await?;
+            log(
+                &c,
+                &mut tx,
+                AuditAction::ReferenceUpdated,
+                SESSION,
+                id,
+                Some(before),
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(())
         }
         .await,
     )
@@ -160,10 +266,23 @@ pub async fn update_councilor(
 ) -> Result<(), AppError> {
     crate::error::with_status(
         async {
-            let pool = admin_pool().await?;
+            let c = Caller::admin().await?;
             let councilor =
                 super::CouncilorInput::parse(&term_id, &name, &party, &caucus, &district)?;
-            super::db::update_councilor(&pool, id, &councilor).await
+            let mut tx = c.begin().await?;
+            let before = snapshot(&mut tx, COUNCILOR.1, id).await?;
+            super::db::update_councilor(&mut tx, id, &councilor).await?;
+            log(
+                &c,
+                &mut tx,
+                AuditAction::ReferenceUpdated,
+                COUNCILOR,
+                id,
+                Some(before),
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(())
         }
         .await,
     )
@@ -178,9 +297,22 @@ pub async fn update_bureau(
 ) -> Result<(), AppError> {
     crate::error::with_status(
         async {
-            let pool = admin_pool().await?;
+            let c = Caller::admin().await?;
             let bureau = super::BureauInput::parse(&code, &name, &short_name)?;
-            super::db::update_bureau(&pool, id, &bureau).await
+            let mut tx = c.begin().await?;
+            let before = snapshot(&mut tx, BUREAU.1, id).await?;
+            super::db::update_bureau(&mut tx, id, &bureau).await?;
+            log(
+                &c,
+                &mut tx,
+                AuditAction::ReferenceUpdated,
+                BUREAU,
+                id,
+                Some(before),
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(())
         }
         .await,
     )

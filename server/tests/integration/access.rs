@@ -111,49 +111,49 @@ fn table() -> Vec<Row> {
         ),
         (
             "cases/step",
-            vec![("step", "SubmitForSignOff")],
+            vec![("step", "submit")],
             Stage::InProgress,
             vec![LeadLiaison],
         ),
         (
             "cases/step",
-            vec![("step", "SignOff")],
+            vec![("step", "sign_off")],
             Stage::AwaitingSignOff,
             vec![LeadApprover],
         ),
         (
             "cases/step",
-            vec![("step", "SendBack"), ("comment", "請修正")],
+            vec![("step", "send_back"), ("comment", "請修正")],
             Stage::AwaitingSignOff,
             vec![LeadApprover],
         ),
         (
             "cases/step",
-            vec![("step", "PassToReview")],
+            vec![("step", "pass_to_review")],
             Stage::SignedOff,
             vec![Secretariat],
         ),
         (
             "cases/step",
-            vec![("step", "ReturnFromCheck"), ("comment", "請補充")],
+            vec![("step", "return_from_check"), ("comment", "請補充")],
             Stage::SignedOff,
             vec![Secretariat],
         ),
         (
             "cases/step",
-            vec![("step", "Approve")],
+            vec![("step", "approve")],
             Stage::InReview,
             vec![Reviewer],
         ),
         (
             "cases/step",
-            vec![("step", "ReturnFromReview"), ("comment", "請補充")],
+            vec![("step", "return_from_review"), ("comment", "請補充")],
             Stage::InReview,
             vec![Reviewer],
         ),
         (
             "cases/step",
-            vec![("step", "Release")],
+            vec![("step", "release")],
             Stage::Tracking,
             vec![Reviewer],
         ),
@@ -219,9 +219,9 @@ async fn case_at(app: &TestApp, cast: &Cast, stage: Stage) -> i64 {
         return id;
     }
     let steps: &[(Who, &str)] = &[
-        (Who::LeadLiaison, "SubmitForSignOff"),
-        (Who::LeadApprover, "SignOff"),
-        (Who::Secretariat, "PassToReview"),
+        (Who::LeadLiaison, "submit"),
+        (Who::LeadApprover, "sign_off"),
+        (Who::Secretariat, "pass_to_review"),
     ];
     let upto = match stage {
         Stage::AwaitingSignOff => 1,
@@ -243,7 +243,7 @@ async fn case_at(app: &TestApp, cast: &Cast, stage: Stage) -> i64 {
             &[
                 ("case_id", id.to_string()),
                 ("version", version.to_string()),
-                ("step", "Approve".into()),
+                ("step", "approve".into()),
                 ("keep_tracking", "on".into()),
             ],
         )

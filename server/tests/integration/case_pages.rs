@@ -67,7 +67,7 @@ async fn unknown_ids_wrong_states_and_garbage_get_clear_answers_never_a_crash() 
         assert_eq!(res.status(), StatusCode::NOT_FOUND, "{endpoint}");
     }
     // A step out of turn: signing off a case nobody has answered.
-    let res = app.step(&sec, id, "PassToReview", "").await;
+    let res = app.step(&sec, id, "pass_to_review", "").await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
     assert!(res.text().await.unwrap().contains("待分派"));
     // Unknown step names and undecodable ids.
@@ -104,7 +104,7 @@ async fn unknown_ids_wrong_states_and_garbage_get_clear_answers_never_a_crash() 
     app.assign(&sec, id, "UDD", &[]).await;
     app.ok(&udd, "cases/accept", &[("case_id", id.to_string())])
         .await;
-    let res = app.step(&udd, id, "SubmitForSignOff", "").await;
+    let res = app.step(&udd, id, "submit", "").await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
     assert!(res.text().await.unwrap().contains("請先撰寫"));
     // A return without a comment names the comment field.

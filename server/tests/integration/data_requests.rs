@@ -147,10 +147,13 @@ async fn a_data_request_is_delivered_in_two_batches_with_a_postponement_between_
     let postponed = case
         .timeline
         .iter()
-        .find(|e| e.action == "Postpone")
+        .find(|e| e.action == "postpone")
         .unwrap();
-    assert_eq!(postponed.before.as_deref(), Some("113/04/09"));
-    assert_eq!(postponed.after.as_deref(), Some("113/04/16"));
+    let moved = postponed.data.due.as_ref().unwrap();
+    assert_eq!(
+        (moved.from.to_string(), moved.to.to_string()),
+        ("2024-04-09".into(), "2024-04-16".into())
+    );
 
     assert_eq!(
         app.save_reply(&dot, id, case.reply_version, "資料分兩批提供如附件。")
@@ -159,19 +162,19 @@ async fn a_data_request_is_delivered_in_two_batches_with_a_postponement_between_
         StatusCode::OK
     );
     assert_eq!(
-        app.step(&dot, id, "SubmitForSignOff", "").await.status(),
+        app.step(&dot, id, "submit", "").await.status(),
         StatusCode::OK
     );
     assert_eq!(
-        app.step(&dot_boss, id, "SignOff", "").await.status(),
+        app.step(&dot_boss, id, "sign_off", "").await.status(),
         StatusCode::OK
     );
     assert_eq!(
-        app.step(&sec, id, "PassToReview", "").await.status(),
+        app.step(&sec, id, "pass_to_review", "").await.status(),
         StatusCode::OK
     );
     assert_eq!(
-        app.step(&reviewer, id, "Approve", "").await.status(),
+        app.step(&reviewer, id, "approve", "").await.status(),
         StatusCode::OK
     );
     assert_eq!(app.case(&sec, id).await.status, CaseStatus::Closed);

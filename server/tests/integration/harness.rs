@@ -86,18 +86,25 @@ impl TestApp {
         let state = AppState {
             db,
             clock: clock.clone(),
-            lockout: LockoutPolicy::default(),
         };
         server::seed::seed_reference_data(&state).await.unwrap();
         let web = WebSettings {
             cookie_secure,
             session_hours: 12,
+            lockout: LockoutPolicy::default(),
         };
         let options = LeptosOptions::builder().output_name("fuhuitong").build();
         let app = router(state.clone(), &web, options);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        tokio::spawn(async move {
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await
+            .unwrap()
+        });
         Self { addr, clock, state }
     }
 
@@ -126,7 +133,8 @@ impl TestApp {
         };
         let user = NewUser::parse(username, username, role, &bureau_id, PASSWORD.into()).unwrap();
         let hash = hash_password(&user.password).await.unwrap();
-        insert_user(&self.state.db, &user, &hash, 0).await.unwrap();
+        let mut conn = self.state.db.acquire().await.unwrap();
+        insert_user(&mut conn, &user, &hash, 0).await.unwrap();
     }
 
     /// Gets a page as a browser navigation does (`Accept: text/html`), which is what makes

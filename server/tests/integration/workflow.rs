@@ -1,7 +1,7 @@
 //! The journeys of shared/docs/domain.md, "How a question travels", over HTTP.
 
 use crate::harness::TestApp;
-use app::cases::{CaseStatus, PartRole, PartState};
+use app::cases::{events::Change, CaseStatus, PartRole, PartState};
 use reqwest::StatusCode;
 
 #[tokio::test]
@@ -109,19 +109,19 @@ async fn a_question_travels_from_recording_through_a_rejection_and_a_return_to_a
 
     // Submitted, signed off, checked by the secretariat, returned by the reviewer.
     assert_eq!(
-        app.step(&udd, id, "SubmitForSignOff", "").await.status(),
+        app.step(&udd, id, "submit", "").await.status(),
         StatusCode::OK
     );
     assert_eq!(
-        app.step(&udd_boss, id, "SignOff", "").await.status(),
+        app.step(&udd_boss, id, "sign_off", "").await.status(),
         StatusCode::OK
     );
     assert_eq!(
-        app.step(&sec, id, "PassToReview", "").await.status(),
+        app.step(&sec, id, "pass_to_review", "").await.status(),
         StatusCode::OK
     );
     assert_eq!(
-        app.step(&reviewer, id, "ReturnFromReview", "請補充各基地期程。")
+        app.step(&reviewer, id, "return_from_review", "請補充各基地期程。")
             .await
             .status(),
         StatusCode::OK
@@ -141,15 +141,15 @@ async fn a_question_travels_from_recording_through_a_rejection_and_a_return_to_a
         .await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(
-        app.step(&udd, id, "SubmitForSignOff", "").await.status(),
+        app.step(&udd, id, "submit", "").await.status(),
         StatusCode::OK
     );
     assert_eq!(
-        app.step(&udd_boss, id, "SignOff", "").await.status(),
+        app.step(&udd_boss, id, "sign_off", "").await.status(),
         StatusCode::OK
     );
     assert_eq!(
-        app.step(&sec, id, "PassToReview", "").await.status(),
+        app.step(&sec, id, "pass_to_review", "").await.status(),
         StatusCode::OK
     );
     let version = app.case(&reviewer, id).await.version;
@@ -159,7 +159,7 @@ async fn a_question_travels_from_recording_through_a_rejection_and_a_return_to_a
         &[
             ("case_id", id.to_string()),
             ("version", version.to_string()),
-            ("step", "Approve".into()),
+            ("step", "approve".into()),
             ("keep_tracking", "on".into()),
         ],
     )
@@ -193,41 +193,44 @@ async fn a_question_travels_from_recording_through_a_rejection_and_a_return_to_a
     assert_eq!(
         actions,
         vec![
-            "Record",
-            "Assign",
-            "RejectCo",
-            "Reassign",
-            "AcceptCo",
-            "WriteSubAnswer",
-            "AcceptLead",
-            "EditReply",
-            "SubmitForSignOff",
-            "SignOff",
-            "PassToReview",
-            "ReturnFromReview",
-            "EditReply",
-            "SubmitForSignOff",
-            "SignOff",
-            "PassToReview",
-            "Approve",
+            "record",
+            "assign",
+            "reject",
+            "reassign",
+            "accept",
+            "write_sub_answer",
+            "accept",
+            "edit_reply",
+            "submit",
+            "sign_off",
+            "pass_to_review",
+            "return_from_review",
+            "edit_reply",
+            "submit",
+            "sign_off",
+            "pass_to_review",
+            "approve",
         ]
     );
     let returned = case
         .timeline
         .iter()
-        .find(|e| e.action == "ReturnFromReview")
+        .find(|e| e.action == "return_from_review")
         .unwrap();
-    assert_eq!(returned.actor, "lo.rev");
-    assert_eq!(returned.detail, "請補充各基地期程。");
-    assert_eq!(returned.before.as_deref(), Some("待副秘書長審查"));
-    assert_eq!(returned.after.as_deref(), Some("退回修正"));
+    // Stored as data: the actor, the comment and the status codes, not sentences.
+    assert_eq!(returned.actor_name.as_deref(), Some("lo.rev"));
+    assert_eq!(returned.data.comment.as_deref(), Some("請補充各基地期程。"));
+    assert_eq!(
+        returned.data.status,
+        Some(Change::new(CaseStatus::InReview, CaseStatus::Returned))
+    );
     let edit = case
         .timeline
         .iter()
-        .find(|e| e.action == "EditReply")
+        .find(|e| e.action == "edit_reply")
         .unwrap();
     assert_eq!(
-        edit.before.as_deref(),
+        edit.data.text.as_ref().map(|t| t.from.as_str()),
         Some("預計 113 年底前完工 1,200 戶。")
     );
 }

@@ -1,0 +1,217 @@
+//! The case page's data, cut to what the viewer may see and do.
+
+use super::{actor, kind, my_part, status};
+use crate::{
+    auth::CurrentUser,
+    cases::{
+        events::{ActorKind, EventData, TimelineEvent},
+        is_overdue,
+        workflow::Action,
+        Attachment, CaseDetail, Delivery, Part, PartRole, PartState, Priority, SubAnswer,
+    },
+    db::{date, flag, unexpected},
+    error::AppError,
+};
+use chrono::NaiveDate;
+use sqlx::{AnyPool, Row};
+
+/// The case page's data for `user`, or `NotFound` if they may not see it.
+pub async fn detail(
+    pool: &AnyPool,
+    case_id: i64,
+    user: &CurrentUser,
+    today: NaiveDate,
+) -> Result<CaseDetail, AppError> {
+    let part = my_part(pool, case_id, user.bureau_id).await?;
+    let me = actor(user);
+    if !me.may_view(part) {
+        return Err(AppError::NotFound);
+    }
+    let row = sqlx::query(
+        "SELECT c.*, t.number AS term_number, s.kind AS session_kind, s.number AS session_number, \
+           st.name AS sitting_name, u.display_name AS reply_by \
+         FROM cases c JOIN council_sessions s ON s.id = c.session_id \
+         JOIN council_terms t ON t.id = s.term_id \
+         LEFT JOIN sitting_types st ON st.id = c.sitting_type_id \
+         LEFT JOIN users u ON u.id = c.reply_updated_by WHERE c.id = $1",
+    )
+    .bind(case_id)
+    .fetch_optional(pool)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let kind = kind(&row)?;
+    let status = status(&row)?;
+    let due_on = date(&row, "due_on")?;
+    let session_kind = crate::reference::SessionKind::parse(row.try_get("session_kind")?)
+        .ok_or_else(|| unexpected("session kind"))?;
+    let sitting = match row.try_get::<Option<String>, _>("sitting_name")? {
+        Some(name) => Some((name, date(&row, "sitting_date")?)),
+        None => None,
+    };
+    let councilors: Vec<String> = sqlx::query_scalar(
+        "SELECT co.name FROM case_councilors cc JOIN councilors co ON co.id = cc.councilor_id \
+         WHERE cc.case_id = $1 ORDER BY cc.position",
+    )
+    .bind(case_id)
+    .fetch_all(pool)
+    .await?;
+    let parts = sqlx::query(
+        "SELECT a.id, a.bureau_id, b.name AS bureau, a.role, a.state, a.reject_reason, \
+           sb.name AS suggested FROM assignments a JOIN bureaus b ON b.id = a.bureau_id \
+         LEFT JOIN bureaus sb ON sb.id = a.suggested_bureau_id \
+         WHERE a.case_id = $1 \
+         ORDER BY a.role DESC, CASE WHEN a.state IN ('pending', 'accepted') THEN 0 ELSE 1 END, a.id",
+    )
+    .bind(case_id)
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(Part {
+            id: r.try_get("id")?,
+            bureau_id: r.try_get("bureau_id")?,
+            bureau: r.try_get("bureau")?,
+            role: PartRole::parse(r.try_get("role")?).ok_or_else(|| unexpected("role"))?,
+            state: PartState::parse(r.try_get("state")?).ok_or_else(|| unexpected("state"))?,
+            reject_reason: r.try_get("reject_reason")?,
+            suggested_bureau: r.try_get("suggested")?,
+        })
+    })
+    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let sub_answers = sqlx::query(
+        "SELECT b.name AS bureau, s.body, u.display_name, s.updated_at FROM sub_answers s \
+         JOIN bureaus b ON b.id = s.bureau_id JOIN users u ON u.id = s.updated_by \
+         WHERE s.case_id = $1 ORDER BY b.sort_order",
+    )
+    .bind(case_id)
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(SubAnswer {
+            bureau: r.try_get("bureau")?,
+            body: r.try_get("body")?,
+            updated_by: r.try_get("display_name")?,
+            updated_at: r.try_get("updated_at")?,
+        })
+    })
+    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let mut deliveries = sqlx::query(
+        "SELECT d.id, d.batch, d.note, u.display_name, d.delivered_at FROM deliveries d \
+         JOIN users u ON u.id = d.delivered_by WHERE d.case_id = $1 ORDER BY d.batch",
+    )
+    .bind(case_id)
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok((
+            r.try_get::<i64, _>("id")?,
+            Delivery {
+                batch: r.try_get("batch")?,
+                note: r.try_get("note")?,
+                delivered_by: r.try_get("display_name")?,
+                delivered_at: r.try_get("delivered_at")?,
+                files: Vec::new(),
+            },
+        ))
+    })
+    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let files: Vec<(i64, i64, String, i64)> = sqlx::query_as(
+        "SELECT a.delivery_id, a.id, a.file_name, a.size_bytes FROM attachments a \
+         JOIN deliveries d ON d.id = a.delivery_id WHERE d.case_id = $1 ORDER BY a.id",
+    )
+    .bind(case_id)
+    .fetch_all(pool)
+    .await?;
+    for (delivery_id, id, file_name, size_bytes) in files {
+        if let Some((_, d)) = deliveries.iter_mut().find(|(i, _)| *i == delivery_id) {
+            d.files.push(Attachment {
+                id,
+                file_name,
+                size_bytes,
+            });
+        }
+    }
+    let timeline = sqlx::query(
+        "SELECT e.at, e.actor_kind, u.display_name, e.action, e.data FROM case_events e \
+         LEFT JOIN users u ON e.actor_kind = 'user' AND u.id = e.actor_id \
+         WHERE e.case_id = $1 ORDER BY e.id DESC",
+    )
+    .bind(case_id)
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(|r| {
+        let data: String = r.try_get("data")?;
+        Ok(TimelineEvent {
+            at: r.try_get("at")?,
+            actor_kind: ActorKind::parse(r.try_get("actor_kind")?)
+                .ok_or_else(|| unexpected("actor kind"))?,
+            actor_name: r.try_get("display_name")?,
+            action: r.try_get("action")?,
+            data: serde_json::from_str::<EventData>(&data).map_err(|_| unexpected("event data"))?,
+        })
+    })
+    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    // The bureaus the events name, as they are called today.
+    let mut ids: Vec<i64> = timeline.iter().flat_map(|e| e.data.bureau_ids()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let bureau_names: Vec<(i64, String)> = if ids.is_empty() {
+        Vec::new()
+    } else {
+        let list = ids
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
+        sqlx::query_as(&format!(
+            "SELECT id, name FROM bureaus WHERE id IN ({list})"
+        ))
+        .fetch_all(pool)
+        .await?
+    };
+    let actions = Action::ALL
+        .into_iter()
+        .filter(|a| me.may(*a, part) && a.next(kind, status, false).is_ok())
+        .collect();
+    let reply_by: Option<String> = row.try_get("reply_by")?;
+    let reply_at: Option<i64> = row.try_get("reply_updated_at")?;
+    Ok(CaseDetail {
+        id: case_id,
+        kind,
+        session: crate::reference::session_title(
+            row.try_get("term_number")?,
+            row.try_get("session_number")?,
+            session_kind,
+        ),
+        number: row.try_get("number")?,
+        topic: row.try_get("topic")?,
+        body: row.try_get("body")?,
+        councilors,
+        sitting,
+        received_at: row.try_get("received_at")?,
+        priority: row
+            .try_get::<Option<String>, _>("priority")?
+            .and_then(|p| Priority::parse(&p)),
+        within_three_days: flag(&row, "within_three_days")?,
+        due_on,
+        due_override_reason: row.try_get("due_override_reason")?,
+        overdue: is_overdue(status, due_on, today),
+        status,
+        tracking: flag(&row, "tracking")?,
+        reply: row.try_get("reply")?,
+        cannot_provide: flag(&row, "cannot_provide")?,
+        reply_version: row.try_get("reply_version")?,
+        reply_updated: reply_by.zip(reply_at),
+        review_comment: row.try_get("review_comment")?,
+        version: row.try_get("version")?,
+        parts,
+        sub_answers,
+        deliveries: deliveries.into_iter().map(|(_, d)| d).collect(),
+        timeline,
+        bureau_names,
+        actions,
+    })
+}

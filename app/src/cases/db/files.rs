@@ -1,0 +1,116 @@
+//! Data deliveries with their files, and downloads that check who is asking.
+
+use super::{
+    actor, my_part,
+    steps::{delivery_count, Step},
+};
+use crate::{
+    auth::CurrentUser,
+    cases::{events::EventData, workflow::Action},
+    db::{is_unique_violation, Tx},
+    error::AppError,
+};
+use sqlx::{AnyPool, Row};
+
+/// A file about to be stored with a delivery.
+pub struct NewFile {
+    pub file_name: String,
+    pub content_type: String,
+    pub data: Vec<u8>,
+}
+
+/// Records a batch of data with its files; returns the batch number.
+pub async fn deliver(
+    tx: &mut Tx,
+    case_id: i64,
+    user: &CurrentUser,
+    note: &str,
+    files: Vec<NewFile>,
+    now: i64,
+) -> Result<i64, AppError> {
+    let step = Step::open(tx, case_id, user, Action::Deliver, None, false).await?;
+    let batch = delivery_count(tx, case_id).await? + 1;
+    let delivery: i64 = sqlx::query_scalar(
+        "INSERT INTO deliveries (case_id, batch, note, delivered_by, delivered_at) \
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(case_id)
+    .bind(batch)
+    .bind(note)
+    .bind(user.id)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(|e| {
+        if is_unique_violation(&e, "deliveries_case_batch_key") {
+            AppError::Conflict("另一批資料剛好同時送出，請重新整理頁面後再試。".into())
+        } else {
+            e.into()
+        }
+    })?;
+    let mut names = Vec::new();
+    for file in files {
+        use sha2::Digest;
+        let digest = sha2::Sha256::digest(&file.data);
+        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        sqlx::query(
+            "INSERT INTO attachments (delivery_id, file_name, content_type, size_bytes, sha256, \
+               data, uploaded_by, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(delivery)
+        .bind(&file.file_name)
+        .bind(&file.content_type)
+        .bind(file.data.len() as i64)
+        .bind(hex)
+        .bind(file.data)
+        .bind(user.id)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+        names.push(file.file_name);
+    }
+    let data = EventData {
+        batch: Some(batch),
+        comment: Some(note.to_owned()),
+        files: names,
+        ..Default::default()
+    };
+    step.finish(tx, user, now, data).await?;
+    Ok(batch)
+}
+
+/// A stored file, for download.
+pub struct StoredFile {
+    pub case_id: i64,
+    pub file_name: String,
+    pub content_type: String,
+    pub data: Vec<u8>,
+}
+
+/// A file, if the user may see the case it belongs to. Anyone else is told it does not
+/// exist.
+pub async fn attachment(
+    pool: &AnyPool,
+    attachment_id: i64,
+    user: &CurrentUser,
+) -> Result<StoredFile, AppError> {
+    let row = sqlx::query(
+        "SELECT d.case_id, a.file_name, a.content_type, a.data FROM attachments a \
+         JOIN deliveries d ON d.id = a.delivery_id WHERE a.id = $1",
+    )
+    .bind(attachment_id)
+    .fetch_optional(pool)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let case_id: i64 = row.try_get("case_id")?;
+    let part = my_part(pool, case_id, user.bureau_id).await?;
+    if !actor(user).may_view(part) {
+        return Err(AppError::NotFound);
+    }
+    Ok(StoredFile {
+        case_id,
+        file_name: row.try_get("file_name")?,
+        content_type: row.try_get("content_type")?,
+        data: row.try_get("data")?,
+    })
+}

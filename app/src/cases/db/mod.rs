@@ -1,0 +1,128 @@
+//! Storage of cases, split by job: `record` (new cases), `steps` (the workflow), `files`
+//! (deliveries and downloads), `lists` (the case list and start-page queues), `detail`
+//! (the case page), `events` (the timeline), `notify` (the outbox) and `reminders` (the
+//! time-based job). Changes take a transaction the caller owns ([`Tx`]), so several steps
+//! on several cases commit together or not at all; each step re-checks the workflow rules
+//! against the row it is about to change and leaves an event.
+
+mod detail;
+mod events;
+mod files;
+mod lists;
+mod notify;
+mod record;
+mod reminders;
+mod steps;
+
+pub use detail::detail;
+pub use events::{append_event, EventActor};
+pub use files::{attachment, deliver, NewFile, StoredFile};
+pub use lists::{list, queues};
+pub use record::{computed_due, record_data_request, record_question};
+pub use reminders::{run_due_reminders, REMINDER_JOB};
+pub use steps::{
+    accept, add_co_bureau, assign, override_due, postpone, reassign, reject, save_reply,
+    transition, write_sub_answer, StepRequest,
+};
+
+use super::{
+    workflow::{Actor, MyPart},
+    CaseKind, CaseStatus, PartRole, PartState, OWING,
+};
+use crate::{
+    auth::CurrentUser,
+    db::{date, flag, unexpected, Tx},
+};
+use chrono::NaiveDate;
+use sqlx::{any::AnyRow, Any, Row};
+
+/// `'unassigned', 'assigned', …`: the statuses in which an answer is still owed, for SQL.
+fn owing_sql() -> String {
+    sql_list(OWING)
+}
+
+fn sql_list(statuses: &[CaseStatus]) -> String {
+    statuses
+        .iter()
+        .map(|s| format!("'{}'", s.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn status(row: &AnyRow) -> Result<CaseStatus, sqlx::Error> {
+    CaseStatus::parse(row.try_get("status")?).ok_or_else(|| unexpected("status"))
+}
+
+fn kind(row: &AnyRow) -> Result<CaseKind, sqlx::Error> {
+    CaseKind::parse(row.try_get("kind")?).ok_or_else(|| unexpected("kind"))
+}
+
+pub fn actor(user: &CurrentUser) -> Actor {
+    Actor {
+        role: user.role,
+        bureau_id: user.bureau_id,
+    }
+}
+
+/// What the rules need to know about a case.
+#[derive(Debug, Clone)]
+pub struct CaseCore {
+    pub id: i64,
+    pub kind: CaseKind,
+    pub status: CaseStatus,
+    pub version: i64,
+    pub due_on: NaiveDate,
+    pub reply: String,
+    pub reply_version: i64,
+    pub cannot_provide: bool,
+}
+
+async fn core(tx: &mut Tx, case_id: i64) -> Result<Option<CaseCore>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT id, kind, status, version, due_on, reply, reply_version, cannot_provide \
+         FROM cases WHERE id = $1",
+    )
+    .bind(case_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    row.map(|row| {
+        Ok(CaseCore {
+            id: row.try_get("id")?,
+            kind: kind(&row)?,
+            status: status(&row)?,
+            version: row.try_get("version")?,
+            due_on: date(&row, "due_on")?,
+            reply: row.try_get("reply")?,
+            reply_version: row.try_get("reply_version")?,
+            cannot_provide: flag(&row, "cannot_provide")?,
+        })
+    })
+    .transpose()
+}
+
+/// The open part `bureau_id` holds in the case, if any.
+async fn my_part(
+    executor: impl sqlx::Executor<'_, Database = Any>,
+    case_id: i64,
+    bureau_id: Option<i64>,
+) -> Result<Option<MyPart>, sqlx::Error> {
+    let Some(bureau_id) = bureau_id else {
+        return Ok(None);
+    };
+    let row = sqlx::query(
+        "SELECT role, state FROM assignments \
+         WHERE case_id = $1 AND bureau_id = $2 AND state IN ('pending', 'accepted')",
+    )
+    .bind(case_id)
+    .bind(bureau_id)
+    .fetch_optional(executor)
+    .await?;
+    row.map(|row| {
+        Ok(MyPart {
+            role: PartRole::parse(row.try_get("role")?).ok_or_else(|| unexpected("part role"))?,
+            state: PartState::parse(row.try_get("state")?)
+                .ok_or_else(|| unexpected("part state"))?,
+        })
+    })
+    .transpose()
+}

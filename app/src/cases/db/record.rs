@@ -1,0 +1,210 @@
+//! Recording new cases: questions and data requests, with their due dates.
+
+use super::events::{append_event, EventActor};
+use crate::{
+    auth::CurrentUser,
+    cases::{
+        events::{EventAction, EventData},
+        DueOverride, NewDataRequest, NewQuestion,
+    },
+    db::{is_unique_violation, Tx},
+    deadlines::{self, RuleKind},
+    error::AppError,
+};
+use chrono::NaiveDate;
+use sqlx::AnyConnection;
+
+/// The due date the rules give. Questions count from the sitting, data requests from
+/// the day they were received (Taipei time).
+pub async fn computed_due(
+    conn: &mut AnyConnection,
+    rule: RuleKind,
+    start: NaiveDate,
+) -> Result<NaiveDate, sqlx::Error> {
+    let rule = deadlines::db::rule(&mut *conn, rule).await?;
+    let calendar = deadlines::db::work_calendar(&mut *conn).await?;
+    Ok(rule.due_date(start, &calendar))
+}
+
+fn reference_error(err: sqlx::Error, number_field: &str) -> AppError {
+    match &err {
+        e if is_unique_violation(e, "cases_session_kind_number_key") => {
+            AppError::validation(number_field, "本會期已有相同編號的案件，請確認編號。")
+        }
+        sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
+            AppError::validation("session_id", "所選的會期、議員或類別已不存在，請重新選擇。")
+        }
+        _ => err.into(),
+    }
+}
+
+async fn link_councilors(tx: &mut Tx, case_id: i64, ids: &[i64]) -> Result<(), AppError> {
+    for (position, councilor) in ids.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO case_councilors (case_id, councilor_id, position) VALUES ($1, $2, $3)",
+        )
+        .bind(case_id)
+        .bind(councilor)
+        .bind(position as i64)
+        .execute(&mut **tx)
+        .await
+        .map_err(|e| match &e {
+            sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
+                AppError::validation("councilor_ids", "找不到所選的議員，請重新選擇。")
+            }
+            _ => e.into(),
+        })?;
+    }
+    Ok(())
+}
+
+async fn check_reference(
+    tx: &mut Tx,
+    sql: &str,
+    id: i64,
+    field: &str,
+    message: &str,
+) -> Result<(), AppError> {
+    let found: Option<i64> = sqlx::query_scalar(sql)
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    found
+        .map(|_| ())
+        .ok_or_else(|| AppError::validation(field, message))
+}
+
+pub async fn record_question(
+    tx: &mut Tx,
+    q: &NewQuestion,
+    user: &CurrentUser,
+    now: i64,
+) -> Result<i64, AppError> {
+    check_reference(
+        tx,
+        "SELECT id FROM council_sessions WHERE id = $1",
+        q.session_id,
+        "session_id",
+        "找不到所選的會期。",
+    )
+    .await?;
+    check_reference(
+        tx,
+        "SELECT id FROM sitting_types WHERE id = $1",
+        q.sitting_type_id,
+        "sitting_type_id",
+        "找不到所選的質詢類別。",
+    )
+    .await?;
+    let (due_on, reason) = match &q.due {
+        Some(DueOverride { due_on, reason }) => (*due_on, Some(reason.clone())),
+        None => (
+            computed_due(tx, RuleKind::QuestionReply, q.sitting_date).await?,
+            None,
+        ),
+    };
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO cases (kind, session_id, number, topic, body, sitting_type_id, sitting_date, \
+           due_on, due_override_reason, status, created_by, created_at, updated_at) \
+         VALUES ('question', $1, $2, $3, $4, $5, $6, $7, $8, 'unassigned', $9, $10, $10) RETURNING id",
+    )
+    .bind(q.session_id)
+    .bind(q.number)
+    .bind(&q.topic)
+    .bind(&q.body)
+    .bind(q.sitting_type_id)
+    .bind(q.sitting_date.to_string())
+    .bind(due_on.to_string())
+    .bind(reason.clone())
+    .bind(user.id)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(|e| reference_error(e, "number"))?;
+    link_councilors(tx, id, &q.councilor_ids).await?;
+    let data = EventData {
+        due_on: Some(due_on),
+        due_reason: reason,
+        ..Default::default()
+    };
+    append_event(
+        tx,
+        id,
+        now,
+        EventActor::user(user),
+        EventAction::Record,
+        &data,
+    )
+    .await?;
+    Ok(id)
+}
+
+pub async fn record_data_request(
+    tx: &mut Tx,
+    r: &NewDataRequest,
+    user: &CurrentUser,
+    now: i64,
+) -> Result<i64, AppError> {
+    check_reference(
+        tx,
+        "SELECT id FROM council_sessions WHERE id = $1",
+        r.session_id,
+        "session_id",
+        "找不到所選的會期。",
+    )
+    .await?;
+    let received = crate::dates::taipei_date(r.received_at).ok_or(AppError::BadRequest)?;
+    let (due_on, reason) = match &r.due {
+        Some(DueOverride { due_on, reason }) => (*due_on, Some(reason.clone())),
+        None => (computed_due(tx, r.priority.rule(), received).await?, None),
+    };
+    // Data requests are numbered in the order they arrive within the session.
+    let number: i64 = sqlx::query_scalar(
+        "SELECT COALESCE(MAX(number), 0) + 1 FROM cases WHERE session_id = $1 AND kind = 'data_request'",
+    )
+    .bind(r.session_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO cases (kind, session_id, number, topic, body, received_at, priority, \
+           within_three_days, due_on, due_override_reason, status, created_by, created_at, updated_at) \
+         VALUES ('data_request', $1, $2, $3, $4, $5, $6, $7, $8, $9, 'unassigned', $10, $11, $11) RETURNING id",
+    )
+    .bind(r.session_id)
+    .bind(number)
+    .bind(&r.topic)
+    .bind(&r.body)
+    .bind(r.received_at)
+    .bind(r.priority.as_str())
+    .bind(r.within_three_days)
+    .bind(due_on.to_string())
+    .bind(reason.clone())
+    .bind(user.id)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(|e| reference_error(e, "session_id"))?;
+    link_councilors(tx, id, &[r.councilor_id])
+        .await
+        .map_err(|e| match e {
+            AppError::Validation { message, .. } => AppError::validation("councilor_id", message),
+            other => other,
+        })?;
+    let data = EventData {
+        due_on: Some(due_on),
+        due_reason: reason,
+        priority: Some(r.priority),
+        within_three_days: r.within_three_days,
+        ..Default::default()
+    };
+    append_event(
+        tx,
+        id,
+        now,
+        EventActor::user(user),
+        EventAction::Record,
+        &data,
+    )
+    .await?;
+    Ok(id)
+}

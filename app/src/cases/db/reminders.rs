@@ -1,0 +1,88 @@
+//! The daily reminders: "due tomorrow" and "overdue" notices to whoever still owes an
+//! answer. Every app server runs the job now and then; a run claims its day in `job_runs`
+//! inside the transaction that writes the notices, so exactly one server's run of the day
+//! lands. (A second server's claim waits on the first one's row lock in PostgreSQL, then
+//! finds it taken; if the first rolls back, the second's claim succeeds and it runs.)
+
+use super::{
+    notify::{notify, Notice},
+    owing_sql,
+};
+use crate::{
+    cases::notify::{Audience, NotificationKind},
+    dates::taipei_date,
+};
+use sqlx::{AnyPool, Row};
+
+pub const REMINDER_JOB: &str = "due_reminders";
+
+/// Runs the reminders of the Taipei day of `now`, unless that day's run already happened.
+/// Returns the notices written, or `None` when another run had the day.
+pub async fn run_due_reminders(pool: &AnyPool, now: i64) -> Result<Option<u64>, sqlx::Error> {
+    let Some(today) = taipei_date(now) else {
+        return Ok(None);
+    };
+    let mut tx = pool.begin().await?;
+    let claimed = sqlx::query(
+        "INSERT INTO job_runs (job, run_key, started_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (job, run_key) DO NOTHING",
+    )
+    .bind(REMINDER_JOB)
+    .bind(today.to_string())
+    .bind(now)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1;
+    if !claimed {
+        return Ok(None);
+    }
+    let tomorrow = today.succ_opt().unwrap_or(today);
+    // Cases due tomorrow, and cases overdue (each told once per due date, so a postponed
+    // case that runs late again is told again).
+    let cases = sqlx::query(&format!(
+        "SELECT id, due_on FROM cases WHERE status IN ({}) AND (due_on = $1 OR due_on < $2) \
+         ORDER BY id",
+        owing_sql()
+    ))
+    .bind(tomorrow.to_string())
+    .bind(today.to_string())
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut written = 0;
+    for case in &cases {
+        let case_id: i64 = case.try_get("id")?;
+        let due_on: String = case.try_get("due_on")?;
+        let kind = if due_on == tomorrow.to_string() {
+            NotificationKind::DueTomorrow
+        } else {
+            NotificationKind::Overdue
+        };
+        // Whoever still owes: the bureaus with an open part, or the secretariat while the
+        // case waits to be assigned.
+        let bureaus: Vec<i64> = sqlx::query_scalar(
+            "SELECT bureau_id FROM assignments WHERE case_id = $1 \
+             AND state IN ('pending', 'accepted') ORDER BY bureau_id",
+        )
+        .bind(case_id)
+        .fetch_all(&mut *tx)
+        .await?;
+        let audience: Vec<Audience> = if bureaus.is_empty() {
+            vec![Audience::Secretariat]
+        } else {
+            bureaus.into_iter().map(Audience::Bureau).collect()
+        };
+        let key = format!("{}:{case_id}:{due_on}", kind.as_str());
+        let notice = Notice {
+            kind,
+            case_id,
+            event_id: None,
+            at: now,
+            except: None,
+            dedupe_key: Some(&key),
+        };
+        written += notify(&mut tx, &notice, &audience).await?;
+    }
+    tx.commit().await?;
+    Ok(Some(written))
+}

@@ -1,0 +1,25 @@
+//! Who hears of what happens to a case. A step writes its notifications into the outbox
+//! (`notifications`) in the same transaction as the step; the reminder job writes the
+//! time-based ones. Users read them in the app (`crate::notifications`); e-mail will read
+//! the same rows.
+
+use serde::{Deserialize, Serialize};
+
+text_enum!(NotificationKind {
+    Assigned = "assigned" / "新分派案件",
+    Rejected = "rejected" / "局處退回分派",
+    Returned = "returned" / "答復遭退回",
+    Approved = "approved" / "答復審查通過",
+    DueTomorrow = "due_tomorrow" / "明日到期",
+    Overdue = "overdue" / "已逾期",
+});
+
+/// A group of people who hear of something.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// Everyone of a bureau (liaisons and approvers).
+    Bureau(i64),
+    /// The liaisons of a bureau.
+    Liaisons(i64),
+    Secretariat,
+}
