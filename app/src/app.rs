@@ -1,14 +1,16 @@
 use crate::{
-    admin::pages::UsersPage,
+    admin::{audit_page::AuditPage, pages::UsersPage},
     auth::{guard::Auth, pages::LoginPage},
     cases::{
         case_page::CasePage,
         pages::{CaseListPage, NewDataRequestPage, NewQuestionPage},
     },
-    components::{NotFound, TopBar},
+    components::NotFound,
     deadlines::pages::DeadlinesPage,
     home::HomePage,
+    notifications::pages::NotificationsPage,
     reference::pages::ReferencePage,
+    top_bar::TopBar,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -60,6 +62,8 @@ fn AppRoutes() -> impl IntoView {
                 <Route path=path!("/admin/users") view=UsersPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/deadlines") view=DeadlinesPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/reference") view=ReferencePage ssr=SsrMode::Async />
+                <Route path=path!("/admin/audit") view=AuditPage ssr=SsrMode::Async />
+                <Route path=path!("/notifications") view=NotificationsPage ssr=SsrMode::Async />
                 <Route path=path!("/cases") view=CaseListPage ssr=SsrMode::Async />
                 <Route path=path!("/cases/new/question") view=NewQuestionPage ssr=SsrMode::Async />
                 <Route path=path!("/cases/new/data-request") view=NewDataRequestPage ssr=SsrMode::Async />

@@ -1,9 +1,7 @@
-//! Pieces every page uses: the top bar, the error view and the 404 page.
+//! Pieces every page uses: the error view, the 404 page and form messages. (The top bar,
+//! which needs to know who is signed in, is in `top_bar`; this module knows no feature.)
 
-use crate::{
-    auth::{guard::use_auth, Role},
-    error::AppError,
-};
+use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -45,52 +43,6 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
 #[component]
 pub fn NotFound() -> impl IntoView {
     view! { <ErrorPage error=AppError::NotFound /> }
-}
-
-/// The top bar: product name, the links the user's role may use, who is signed in, logout.
-#[component]
-pub fn TopBar() -> impl IntoView {
-    let auth = use_auth();
-    let logout = auth.logout;
-    view! {
-        <header class="topbar">
-            <A href="/" attr:class="brand">
-                "府會通"
-            </A>
-            <Transition fallback=|| ()>
-                {move || Suspend::new(async move {
-                    auth.user.await.ok().flatten().map(|user| {
-                        let is_admin = user.role == Role::Admin;
-                        let who = match &user.bureau_name {
-                            Some(bureau) => format!("{}（{}）", user.display_name, bureau),
-                            None => user.display_name.clone(),
-                        };
-                        view! {
-                            <nav aria-label="主選單">
-                                <A href="/">"我的工作"</A>
-                                <A href="/cases">"案件列表"</A>
-                                {is_admin
-                                    .then(|| {
-                                        view! {
-                                            <A href="/admin/users">"使用者管理"</A>
-                                            <A href="/admin/reference">"基本資料"</A>
-                                            <A href="/admin/deadlines">"期限與行事曆"</A>
-                                        }
-                                    })}
-                            </nav>
-                            <div class="whoami">
-                                <span class="user-name">{who}</span>
-                                <span class="role-badge">{user.role.label()}</span>
-                                <ActionForm action=logout attr:class="inline-form">
-                                    <button type="submit" class="link-button">"登出"</button>
-                                </ActionForm>
-                            </div>
-                        }
-                    })
-                })}
-            </Transition>
-        </header>
-    }
 }
 
 /// The error of a form's last submission, as a signal the form's parts read.

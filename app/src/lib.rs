@@ -41,7 +41,9 @@ pub mod home;
 pub mod i18n;
 pub mod input;
 pub mod islands;
+pub mod notifications;
 pub mod reference;
+pub mod top_bar;
 
 #[cfg(feature = "ssr")]
 pub mod caller;

@@ -162,35 +162,6 @@ pub async fn seed_demo_users(state: &AppState) -> Result<Vec<DemoAccount>, AppEr
     Ok(accounts)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::collections::HashSet;
-
-    #[test]
-    fn bureau_codes_and_names_are_unique() {
-        let codes: HashSet<_> = BUREAUS.iter().map(|b| b.0).collect();
-        let names: HashSet<_> = BUREAUS.iter().map(|b| b.1).collect();
-        assert_eq!(codes.len(), 29);
-        assert_eq!(names.len(), 29);
-    }
-
-    #[test]
-    fn there_is_a_demo_user_for_every_role() {
-        let roles: HashSet<_> = DEMO_USERS.iter().map(|u| u.2).collect();
-        for role in app::auth::Role::ALL {
-            assert!(roles.contains(role.as_str()), "{role}");
-        }
-    }
-
-    #[test]
-    fn demo_passwords_are_long_and_fresh() {
-        let a = random_password();
-        assert_eq!(a.len(), 16);
-        assert_ne!(a, random_password());
-    }
-}
-
 /// Creates an account from a maintenance task, with its audit row (by the system).
 pub async fn create_user(
     state: &AppState,
@@ -221,4 +192,33 @@ pub async fn create_user(
     .await?;
     tx.commit().await?;
     Ok(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn bureau_codes_and_names_are_unique() {
+        let codes: HashSet<_> = BUREAUS.iter().map(|b| b.0).collect();
+        let names: HashSet<_> = BUREAUS.iter().map(|b| b.1).collect();
+        assert_eq!(codes.len(), 29);
+        assert_eq!(names.len(), 29);
+    }
+
+    #[test]
+    fn there_is_a_demo_user_for_every_role() {
+        let roles: HashSet<_> = DEMO_USERS.iter().map(|u| u.2).collect();
+        for role in app::auth::Role::ALL {
+            assert!(roles.contains(role.as_str()), "{role}");
+        }
+    }
+
+    #[test]
+    fn demo_passwords_are_long_and_fresh() {
+        let a = random_password();
+        assert_eq!(a.len(), 16);
+        assert_ne!(a, random_password());
+    }
 }

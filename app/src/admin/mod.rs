@@ -1,5 +1,6 @@
 //! Administration: user accounts.
 
+pub mod audit_page;
 pub mod pages;
 pub mod server_fns;
 

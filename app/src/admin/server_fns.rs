@@ -98,3 +98,17 @@ pub async fn reset_password(user_id: i64, password: String) -> Result<(), AppErr
         .await,
     )
 }
+
+/// A page of the audit log.
+#[server(prefix = "/api", endpoint = "admin/audit")]
+pub async fn load_audit(
+    #[server(default)] filter: crate::audit::AuditFilter,
+) -> Result<crate::audit::AuditPage, AppError> {
+    crate::error::with_status(
+        async {
+            let c = Caller::admin().await?;
+            Ok(crate::audit::db::list(c.db(), &filter).await?)
+        }
+        .await,
+    )
+}

@@ -49,20 +49,15 @@ where
     V: IntoView + 'static,
 {
     let auth = use_auth();
-    let children = std::sync::Arc::new(children);
-    view! {
-        <Suspense fallback=|| view! { <p class="loading">"載入中…"</p> }>
-            {move || {
-                let children = children.clone();
-                Suspend::new(async move {
-                    match auth.user.await {
-                        Ok(Some(user)) if roles.contains(&user.role) => children(user).into_any(),
-                        Ok(Some(_)) => view! { <ErrorPage error=AppError::Forbidden /> }.into_any(),
-                        Ok(None) => view! { <Redirect path="/login" /> }.into_any(),
-                        Err(error) => view! { <ErrorPage error /> }.into_any(),
-                    }
-                })
-            }}
-        </Suspense>
-    }
+    // One `Suspend`, not a closure returning one: a closure is tracked and runs again when
+    // the user resource settles, which would build the page (and fetch its data) twice.
+    let page = Suspend::new(async move {
+        match auth.user.await {
+            Ok(Some(user)) if roles.contains(&user.role) => children(user).into_any(),
+            Ok(Some(_)) => view! { <ErrorPage error=AppError::Forbidden /> }.into_any(),
+            Ok(None) => view! { <Redirect path="/login" /> }.into_any(),
+            Err(error) => view! { <ErrorPage error /> }.into_any(),
+        }
+    });
+    view! { <Suspense fallback=|| view! { <p class="loading">"載入中…"</p> }>{page}</Suspense> }
 }

@@ -4,11 +4,13 @@
 
 mod access;
 mod accounts;
+mod audit;
 mod auth;
 mod case_pages;
 mod cli;
 mod data_requests;
 mod harness;
+mod migration;
 mod pages;
 mod reference;
 mod security;

@@ -1,0 +1,71 @@
+//! The top bar: product name, the links the user's role may use, the inbox with its unread
+//! count, who is signed in, logout.
+
+use crate::{
+    auth::{guard::use_auth, Role},
+    notifications::server_fns::unread_notifications,
+};
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+#[component]
+pub fn TopBar() -> impl IntoView {
+    let auth = use_auth();
+    let logout = auth.logout;
+    let unread = Resource::new(
+        move || (auth.login.version().get(), auth.logout.version().get()),
+        |_| unread_notifications(),
+    );
+    view! {
+        <header class="topbar">
+            <A href="/" attr:class="brand">
+                "府會通"
+            </A>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    auth.user.await.ok().flatten().map(|user| {
+                        let is_admin = user.role == Role::Admin;
+                        let who = match &user.bureau_name {
+                            Some(bureau) => format!("{}（{}）", user.display_name, bureau),
+                            None => user.display_name.clone(),
+                        };
+                        view! {
+                            <nav aria-label="主選單">
+                                <A href="/">"我的工作"</A>
+                                <A href="/cases">"案件列表"</A>
+                                {is_admin
+                                    .then(|| {
+                                        view! {
+                                            <A href="/admin/users">"使用者管理"</A>
+                                            <A href="/admin/reference">"基本資料"</A>
+                                            <A href="/admin/deadlines">"期限與行事曆"</A>
+                                            <A href="/admin/audit">"稽核紀錄"</A>
+                                        }
+                                    })}
+                            </nav>
+                            <div class="whoami">
+                                <Transition fallback=|| ()>
+                                    {move || Suspend::new(async move {
+                                        let n = unread.await.unwrap_or(0);
+                                        let label = if n > 0 { format!("通知，{n} 則未讀") } else { "通知".to_owned() };
+                                        view! {
+                                            <A href="/notifications" attr:class="inbox-link" attr:aria-label=label>
+                                                "通知"
+                                                {(n > 0).then(|| view! { <span class="count" aria-hidden="true">{n}</span> })}
+                                            </A>
+                                        }
+                                    })}
+                                </Transition>
+                                <span class="user-name">{who}</span>
+                                <span class="role-badge">{user.role.label()}</span>
+                                <ActionForm action=logout attr:class="inline-form">
+                                    <button type="submit" class="link-button">"登出"</button>
+                                </ActionForm>
+                            </div>
+                        }
+                    })
+                })}
+            </Transition>
+        </header>
+    }
+}
