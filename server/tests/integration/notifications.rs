@@ -1,0 +1,215 @@
+//! The outbox: steps tell exactly the people concerned, in the step's transaction; the
+//! daily reminders run once per day however many servers try; users read their inbox.
+
+use crate::harness::{fresh_database_url, TestApp};
+use app::cases::db::run_due_reminders;
+use reqwest::StatusCode;
+
+/// `(username, kind)` of every notice, oldest first.
+async fn notices(app: &TestApp) -> Vec<(String, String)> {
+    sqlx::query_as(
+        "SELECT u.username, n.kind FROM notifications n JOIN users u ON u.id = n.user_id \
+         ORDER BY COALESCE(n.event_id, 1000000000), n.case_id, u.username",
+    )
+    .fetch_all(&app.state.db)
+    .await
+    .unwrap()
+}
+
+fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(u, k)| (u.to_string(), k.to_string()))
+        .collect()
+}
+
+#[tokio::test]
+async fn each_step_tells_exactly_the_people_concerned_and_never_another_bureau() {
+    let app = TestApp::spawn().await;
+    let sec = app.signed_in("chen.sec", "secretariat", None).await;
+    app.create_user("wang.sec", "secretariat", None).await;
+    let udd = app.signed_in("ho.udd", "bureau_liaison", Some("UDD")).await;
+    let boss = app
+        .signed_in("chiu.udd", "bureau_approver", Some("UDD"))
+        .await;
+    let dla = app
+        .signed_in("lin.dla", "bureau_liaison", Some("DLA"))
+        .await;
+    app.create_user("chiang.dot", "bureau_liaison", Some("DOT"))
+        .await;
+    let rev = app.signed_in("lo.rev", "reviewer", None).await;
+
+    let id = app.record_question(&sec, 1, "社會住宅").await;
+    app.assign(&sec, id, "UDD", &["DLA"]).await;
+    app.ok(
+        &dla,
+        "cases/reject",
+        &[("case_id", id.to_string()), ("reason", "非本局業務".into())],
+    )
+    .await;
+    app.ok(&udd, "cases/accept", &[("case_id", id.to_string())])
+        .await;
+    app.save_reply(&udd, id, 0, "預計年底完工。").await;
+    app.step(&udd, id, "submit", "").await;
+    app.step(&boss, id, "send_back", "請補充數據").await;
+    app.step(&udd, id, "submit", "").await;
+    app.step(&boss, id, "sign_off", "").await;
+    app.step(&sec, id, "pass_to_review", "").await;
+    app.step(&rev, id, "return_from_review", "請補充期程").await;
+    app.step(&udd, id, "submit", "").await;
+    app.step(&boss, id, "sign_off", "").await;
+    app.step(&sec, id, "pass_to_review", "").await;
+    let res = app.step(&rev, id, "approve", "").await;
+    assert!(res.status().is_success());
+
+    assert_eq!(
+        notices(&app).await,
+        pairs(&[
+            // Assigned: the lead bureau's people and the co-bureau's.
+            ("chiu.udd", "assigned"),
+            ("ho.udd", "assigned"),
+            ("lin.dla", "assigned"),
+            // The co-bureau declined: the secretariat hears, not the one who declined.
+            ("chen.sec", "rejected"),
+            ("wang.sec", "rejected"),
+            // The approver sent the draft back: the liaison hears.
+            ("ho.udd", "returned"),
+            // The reviewer returned it: the lead bureau hears.
+            ("chiu.udd", "returned"),
+            ("ho.udd", "returned"),
+            ("chiu.udd", "approved"),
+            ("ho.udd", "approved"),
+        ])
+    );
+}
+
+#[tokio::test]
+async fn users_see_their_unread_count_read_their_inbox_and_mark_it_read() {
+    let app = TestApp::spawn().await;
+    let sec = app.signed_in("chen.sec", "secretariat", None).await;
+    let udd = app.signed_in("ho.udd", "bureau_liaison", Some("UDD")).await;
+    let dot = app
+        .signed_in("chiang.dot", "bureau_liaison", Some("DOT"))
+        .await;
+    for n in 1..=2 {
+        let id = app.record_question(&sec, n, &format!("議題{n}")).await;
+        app.assign(&sec, id, "UDD", &[]).await;
+    }
+    let home = app.page(&udd, "/").await.text().await.unwrap();
+    assert!(home.contains("通知，2 則未讀"), "top bar count");
+    let home = app.page(&dot, "/").await.text().await.unwrap();
+    assert!(!home.contains("則未讀") && home.contains("href=\"/notifications\""));
+
+    let inbox = app.page(&udd, "/notifications").await;
+    assert_eq!(inbox.status(), StatusCode::OK);
+    let html = inbox.text().await.unwrap();
+    assert!(html.contains("新分派案件：質詢 第 2 號") && html.contains("議題1"));
+    assert!(html.contains("未讀 2 則"));
+    assert!(app
+        .page(&dot, "/notifications")
+        .await
+        .text()
+        .await
+        .unwrap()
+        .contains("目前沒有通知"));
+
+    // Another user's notice cannot be marked by guessing its id.
+    let first: i64 = sqlx::query_scalar("SELECT MIN(id) FROM notifications")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    let changed = app
+        .ok(&dot, "notifications/read", &[("id", first.to_string())])
+        .await;
+    assert_eq!(changed, "0");
+    let changed = app
+        .ok(&udd, "notifications/read", &[("id", first.to_string())])
+        .await;
+    assert_eq!(changed, "1");
+    let home = app.page(&udd, "/").await.text().await.unwrap();
+    assert!(home.contains("通知，1 則未讀"));
+    assert_eq!(app.ok(&udd, "notifications/read", &[]).await, "1");
+    let home = app.page(&udd, "/").await.text().await.unwrap();
+    assert!(!home.contains("則未讀"));
+    assert_eq!(
+        app.call(&app.client(), "notifications", &[]).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn due_reminders_run_once_a_day_however_many_servers_try() {
+    let url = fresh_database_url().await;
+    let app = TestApp::spawn_on(&url).await;
+    let sec = app.signed_in("chen.sec", "secretariat", None).await;
+    app.create_user("ho.udd", "bureau_liaison", Some("UDD"))
+        .await;
+    app.create_user("chiu.udd", "bureau_approver", Some("UDD"))
+        .await;
+    app.create_user("chiang.dot", "bureau_liaison", Some("DOT"))
+        .await;
+    // Both asked at the sitting of 113/03/15, so due 113/03/22; one is never assigned.
+    let assigned = app.record_question(&sec, 1, "已分派").await;
+    app.assign(&sec, assigned, "UDD", &[]).await;
+    let waiting = app.record_question(&sec, 2, "未分派").await;
+    let before = notices(&app).await.len();
+    let reminders = |app: &TestApp| {
+        let db = app.state.db.clone();
+        let now = app.state.now().timestamp();
+        async move { run_due_reminders(&db, now).await.unwrap() }
+    };
+
+    // 113/03/21: due tomorrow.
+    app.advance(6 * 24 * 60);
+    assert_eq!(reminders(&app).await, Some(3));
+    assert_eq!(reminders(&app).await, None, "the day's run is done");
+    assert_eq!(
+        notices(&app).await[before..],
+        pairs(&[
+            ("chiu.udd", "due_tomorrow"),
+            ("ho.udd", "due_tomorrow"),
+            ("chen.sec", "due_tomorrow"),
+        ])
+    );
+
+    // 113/03/23: overdue. Two servers (two pools) try at the same moment; one runs.
+    app.advance(2 * 24 * 60);
+    let other_server = app::db::connect(&url).await.unwrap();
+    let now = app.state.now().timestamp();
+    let (a, b) = tokio::join!(
+        run_due_reminders(&other_server, now),
+        run_due_reminders(&app.state.db, now)
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(
+        [a, b].iter().filter(|r| r.is_some()).count(),
+        1,
+        "exactly one run: {a:?} {b:?}"
+    );
+    assert_eq!(a.or(b), Some(3));
+    // Still overdue the next day, but nobody is told twice.
+    app.advance(24 * 60);
+    assert_eq!(reminders(&app).await, Some(0));
+    let runs: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM job_runs")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(runs, 3);
+    let dot: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM notifications n JOIN users u ON u.id = n.user_id \
+         WHERE u.username = 'chiang.dot'",
+    )
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    assert_eq!(dot, 0, "another bureau hears nothing");
+    let about_waiting: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE case_id = $1")
+            .bind(waiting)
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
+    assert_eq!(
+        about_waiting, 2,
+        "the secretariat: due tomorrow, then overdue"
+    );
+}
