@@ -84,11 +84,10 @@ pub async fn connect(url: &str) -> Result<AnyPool, DbSetupError> {
     Ok(pool)
 }
 
-/// Brings the schema up to date, then chains the case events migration 0003 converted (SQL
-/// cannot hash on SQLite, so that part of the migration is Rust).
+/// Brings the schema up to date. (Migration 0003 has a part in Rust, which SQL cannot do on
+/// SQLite: `chain::seal_unchained`, run right after this by whoever opens the database.)
 pub async fn migrate(pool: &AnyPool, url: &str) -> Result<(), DbSetupError> {
     migrations(url)?.run(pool).await?;
-    crate::chain::seal_unchained(pool).await?;
     Ok(())
 }
 

@@ -44,6 +44,7 @@ pub mod islands;
 pub mod notifications;
 pub mod reference;
 pub mod top_bar;
+pub mod url;
 
 #[cfg(feature = "ssr")]
 pub mod caller;

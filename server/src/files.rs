@@ -10,10 +10,10 @@ use app::{
     cases::{
         batch::{check_batch, megabytes, MAX_BATCH_BYTES, MAX_FILES, MAX_FILE_BYTES},
         db::{attachment, deliver, NewFile},
-        percent_encode,
     },
     error::AppError,
     state::{AppState, ClientAddr},
+    url::percent_encode,
 };
 use axum::{
     extract::{multipart::MultipartRejection, DefaultBodyLimit, Multipart, Path},

@@ -39,10 +39,12 @@ pub struct WebSettings {
     pub lockout: LockoutPolicy,
 }
 
-/// Opens the database named by the URL, creating and migrating it as needed.
+/// Opens the database named by the URL, creating and migrating it as needed, and chains
+/// the case events an older version left unchained (migration 0003's part in Rust).
 pub async fn open_database(url: &str) -> Result<AnyPool, app::db::DbSetupError> {
     let pool = app::db::connect(url).await?;
     app::db::migrate(&pool, url).await?;
+    app::chain::seal_unchained(&pool).await?;
     Ok(pool)
 }
 

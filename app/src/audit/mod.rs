@@ -140,10 +140,7 @@ impl AuditFilter {
             parts.push(format!("action={}", a.as_str()));
         }
         if !self.actor.is_empty() {
-            parts.push(format!(
-                "actor={}",
-                crate::cases::percent_encode(&self.actor)
-            ));
+            parts.push(format!("actor={}", crate::url::percent_encode(&self.actor)));
         }
         if let Some(d) = self.from {
             parts.push(format!("from={d}"));

@@ -479,18 +479,6 @@ impl CaseDetail {
     }
 }
 
-/// Percent-encodes text for a URL query value or an RFC 5987 header parameter.
-pub fn percent_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 /// `質詢 第 12 號` / `索資 第 3 號`
 pub fn case_label(kind: CaseKind, number: i64) -> String {
     format!("{} 第 {number} 號", kind.label())
@@ -603,11 +591,6 @@ mod tests {
         assert_eq!(f.bureau, Some(7));
         assert_eq!(f.page, 1);
         assert!(f.overdue);
-    }
-
-    #[test]
-    fn non_ascii_text_is_percent_encoded() {
-        assert_eq!(percent_encode("資料 1.csv"), "%E8%B3%87%E6%96%99%201.csv");
     }
 
     #[test]

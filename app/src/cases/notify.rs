@@ -1,6 +1,6 @@
 //! Who hears of what happens to a case. A step writes its notifications into the outbox
 //! (`notifications`) in the same transaction as the step; the reminder job writes the
-//! time-based ones. Users read them in the app (`crate::notifications`); e-mail will read
+//! time-based ones. Users read them in their inbox (the `notifications` feature); e-mail will read
 //! the same rows.
 
 use serde::{Deserialize, Serialize};

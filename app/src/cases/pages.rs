@@ -90,7 +90,8 @@ pub fn CaseListPage() -> impl IntoView {
 
 fn page_href(filter: &CaseFilter, page: u32) -> String {
     let mut parts = Vec::new();
-    let mut push = |k: &str, v: String| parts.push(format!("{k}={}", super::percent_encode(&v)));
+    let mut push =
+        |k: &str, v: String| parts.push(format!("{k}={}", crate::url::percent_encode(&v)));
     if let Some(v) = filter.session {
         push("session", v.to_string());
     }

@@ -7,9 +7,8 @@ use leptos::prelude::*;
 pub async fn list_bureaus() -> Result<Vec<Bureau>, AppError> {
     crate::error::with_status(
         async {
-            crate::auth::session::require_user().await?;
-            let state = crate::state::app_state()?;
-            Ok(super::db::active_bureaus(&state.db).await?)
+            let c = Caller::signed_in().await?;
+            Ok(super::db::active_bureaus(c.db()).await?)
         }
         .await,
     )
@@ -19,9 +18,8 @@ pub async fn list_bureaus() -> Result<Vec<Bureau>, AppError> {
 pub async fn load_choices() -> Result<Choices, AppError> {
     crate::error::with_status(
         async {
-            crate::auth::session::require_user().await?;
-            let state = crate::state::app_state()?;
-            Ok(super::db::choices(&state.db).await?)
+            let c = Caller::signed_in().await?;
+            Ok(super::db::choices(c.db()).await?)
         }
         .await,
     )

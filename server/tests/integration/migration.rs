@@ -36,8 +36,7 @@ fn timeline(html: &str) -> Vec<String> {
             let mut texts = Vec::new();
             let mut text = String::new();
             let mut in_tag = false;
-            let mut chars = item.chars().peekable();
-            while let Some(c) = chars.next() {
+            for c in item.chars() {
                 match c {
                     '<' => {
                         in_tag = true;

@@ -1,29 +1,30 @@
-//! Storage of cases, split by job: `record` (new cases), `steps` (the workflow), `files`
-//! (deliveries and downloads), `lists` (the case list and start-page queues), `detail`
-//! (the case page), `events` (the timeline), `notify` (the outbox) and `reminders` (the
-//! time-based job). Changes take a transaction the caller owns ([`Tx`]), so several steps
+//! Storage of cases, split by job: `record` (new cases); `steps`, `parts` and `answers`
+//! (the workflow); `files` (deliveries and downloads); `lists` (the case list and start-page
+//! queues); `detail` (the case page); `events` (the timeline); `notify` (the outbox) and
+//! `reminders` (the time-based job). Changes take a transaction the caller owns ([`Tx`]), so several steps
 //! on several cases commit together or not at all; each step re-checks the workflow rules
 //! against the row it is about to change and leaves an event.
 
+mod answers;
 mod detail;
 mod events;
 mod files;
 mod lists;
 mod notify;
+mod parts;
 mod record;
 mod reminders;
 mod steps;
 
+pub use answers::{save_reply, write_sub_answer};
 pub use detail::detail;
 pub use events::{append_event, EventActor};
 pub use files::{attachment, deliver, NewFile, StoredFile};
 pub use lists::{list, queues};
+pub use parts::{accept, add_co_bureau, assign, reassign, reject};
 pub use record::{computed_due, record_data_request, record_question};
 pub use reminders::{run_due_reminders, REMINDER_JOB};
-pub use steps::{
-    accept, add_co_bureau, assign, override_due, postpone, reassign, reject, save_reply,
-    transition, write_sub_answer, StepRequest,
-};
+pub use steps::{override_due, postpone, transition, StepRequest};
 
 use super::{
     workflow::{Actor, MyPart},
