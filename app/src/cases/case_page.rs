@@ -591,7 +591,7 @@ fn Steps(case: CaseDetail, bureaus: Vec<(i64, String)>, forms: Forms) -> impl In
                         <ActionForm action=forms.step attr:class="stacked-form step-form" attr:aria-label="審查通過">
                             <input type="hidden" name="case_id" value=id />
                             <input type="hidden" name="version" value=version />
-                            <input type="hidden" name="step" value="Approve" />
+                            <input type="hidden" name="step" value=Action::Approve.code() />
                             <label class="check">
                                 <input type="checkbox" name="keep_tracking" />
                                 "繼續列管"

@@ -442,3 +442,58 @@ async fn a_case_page_ships_its_islands_but_no_resource_data() {
         "the page's data is rendered, not serialised for hydration"
     );
 }
+
+/// Every step form on the page posts a code the server knows (no spelling of a Rust name).
+#[tokio::test]
+async fn every_step_button_on_the_case_page_posts_a_known_step_code() {
+    let app = TestApp::spawn().await;
+    let sec = app.signed_in("chen.sec", "secretariat", None).await;
+    let udd = app.signed_in("ho.udd", "bureau_liaison", Some("UDD")).await;
+    let boss = app
+        .signed_in("chiu.udd", "bureau_approver", Some("UDD"))
+        .await;
+    let rev = app.signed_in("lo.rev", "reviewer", None).await;
+    let id = app.record_question(&sec, 1, "社會住宅").await;
+    app.assign(&sec, id, "UDD", &[]).await;
+    app.ok(&udd, "cases/accept", &[("case_id", id.to_string())])
+        .await;
+    app.save_reply(&udd, id, 0, "預計年底完工。").await;
+    let mut seen = Vec::new();
+    for (client, step) in [
+        (&udd, "submit"),
+        (&boss, "sign_off"),
+        (&sec, "pass_to_review"),
+        (&rev, "approve"),
+    ] {
+        let html = app
+            .page(client, &format!("/cases/{id}"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        for value in html.split("name=\"step\" value=\"").skip(1) {
+            let code = &value[..value.find('"').unwrap()];
+            assert!(
+                app::cases::workflow::Action::from_code(code).is_some(),
+                "unknown step code {code}"
+            );
+            seen.push(code.to_owned());
+        }
+        let res = app.step(client, id, step, "").await;
+        assert!(res.status().is_success(), "{step}");
+    }
+    for code in [
+        "submit",
+        "sign_off",
+        "send_back",
+        "pass_to_review",
+        "return_from_check",
+        "approve",
+        "return_from_review",
+    ] {
+        assert!(
+            seen.iter().any(|s| s == code),
+            "no button for {code}: {seen:?}"
+        );
+    }
+}
