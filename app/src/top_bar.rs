@@ -23,6 +23,14 @@ pub fn TopBar() -> impl IntoView {
             </A>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
+                    // Awaited here with the user, not in a nested Transition: a nested one
+                    // may not have settled when the page is sent.
+                    let unread = unread.await.unwrap_or(0);
+                    let inbox_label = if unread > 0 {
+                        format!("通知，{unread} 則未讀")
+                    } else {
+                        "通知".to_owned()
+                    };
                     auth.user.await.ok().flatten().map(|user| {
                         let is_admin = user.role == Role::Admin;
                         let who = match &user.bureau_name {
@@ -44,18 +52,10 @@ pub fn TopBar() -> impl IntoView {
                                     })}
                             </nav>
                             <div class="whoami">
-                                <Transition fallback=|| ()>
-                                    {move || Suspend::new(async move {
-                                        let n = unread.await.unwrap_or(0);
-                                        let label = if n > 0 { format!("通知，{n} 則未讀") } else { "通知".to_owned() };
-                                        view! {
-                                            <A href="/notifications" attr:class="inbox-link" attr:aria-label=label>
-                                                "通知"
-                                                {(n > 0).then(|| view! { <span class="count" aria-hidden="true">{n}</span> })}
-                                            </A>
-                                        }
-                                    })}
-                                </Transition>
+                                <A href="/notifications" attr:class="inbox-link" attr:aria-label=inbox_label>
+                                    "通知"
+                                    {(unread > 0).then(|| view! { <span class="count" aria-hidden="true">{unread}</span> })}
+                                </A>
                                 <span class="user-name">{who}</span>
                                 <span class="role-badge">{user.role.label()}</span>
                                 <ActionForm action=logout attr:class="inline-form">
