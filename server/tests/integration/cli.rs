@@ -39,6 +39,7 @@ fn help_explains_every_subcommand_and_the_environment() {
         "migrate",
         "create-user",
         "seed-demo",
+        "audit",
         "DATABASE_URL",
         "COOKIE_SECURE",
     ] {
