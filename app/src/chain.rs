@@ -127,25 +127,59 @@ pub struct Link {
 /// Takes the next place in `chain` for a row with `values` (in [`Chain::columns`] order).
 /// The caller inserts the row with the link inside the same transaction.
 pub async fn append(tx: &mut Tx, chain: Chain, values: &[Value]) -> Result<Link, sqlx::Error> {
-    let row = sqlx::query(
-        "UPDATE chain_heads SET seq = seq + 1 WHERE chain = $1 RETURNING seq, last_hash",
-    )
-    .bind(chain.table())
-    .fetch_one(&mut **tx)
-    .await?;
-    let seq: i64 = row.try_get("seq")?;
-    let prev_hash: String = row.try_get("last_hash")?;
-    let hash = link_hash(&prev_hash, &content(seq, values));
-    sqlx::query("UPDATE chain_heads SET last_hash = $1 WHERE chain = $2")
-        .bind(&hash)
+    let mut appender = Appender::lock(tx, chain).await?;
+    let link = appender.link(values);
+    appender.finish(tx).await?;
+    Ok(link)
+}
+
+/// Appends many rows in one go (bulk loads): the head is locked once, the links are
+/// computed here, and the head is moved once at the end.
+#[derive(Debug)]
+pub struct Appender {
+    chain: Chain,
+    seq: i64,
+    last_hash: String,
+}
+
+impl Appender {
+    /// Takes the chain's head row for the rest of the transaction.
+    pub async fn lock(tx: &mut Tx, chain: Chain) -> Result<Self, sqlx::Error> {
+        let row = sqlx::query(
+            "UPDATE chain_heads SET seq = seq WHERE chain = $1 RETURNING seq, last_hash",
+        )
         .bind(chain.table())
-        .execute(&mut **tx)
+        .fetch_one(&mut **tx)
         .await?;
-    Ok(Link {
-        seq,
-        prev_hash,
-        hash,
-    })
+        Ok(Self {
+            chain,
+            seq: row.try_get("seq")?,
+            last_hash: row.try_get("last_hash")?,
+        })
+    }
+
+    /// The next row's place.
+    pub fn link(&mut self, values: &[Value]) -> Link {
+        self.seq += 1;
+        let hash = link_hash(&self.last_hash, &content(self.seq, values));
+        let prev_hash = std::mem::replace(&mut self.last_hash, hash.clone());
+        Link {
+            seq: self.seq,
+            prev_hash,
+            hash,
+        }
+    }
+
+    /// Moves the head to the last row linked.
+    pub async fn finish(self, tx: &mut Tx) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE chain_heads SET seq = $1, last_hash = $2 WHERE chain = $3")
+            .bind(self.seq)
+            .bind(&self.last_hash)
+            .bind(self.chain.table())
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
+    }
 }
 
 fn values(chain: Chain, row: &AnyRow) -> Result<Vec<Value>, sqlx::Error> {

@@ -132,6 +132,26 @@ fn migrations(url: &str) -> Result<&'static Migrator, DbSetupError> {
     )
 }
 
+/// After a bulk load that chose the ids itself, moves PostgreSQL's identity sequences past
+/// them so later inserts do not collide; SQLite takes the next id from the table itself.
+pub async fn resync_ids(
+    conn: &mut sqlx::AnyConnection,
+    tables: &[&'static str],
+) -> Result<(), sqlx::Error> {
+    if conn.backend_name() != "PostgreSQL" {
+        return Ok(());
+    }
+    for table in tables {
+        sqlx::query(&format!(
+            "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \
+               (SELECT COALESCE(MAX(id), 1) FROM {table}))"
+        ))
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
 /// Reads a flag column: PostgreSQL returns a boolean, SQLite an integer 0/1.
 pub fn flag(row: &AnyRow, column: &str) -> Result<bool, sqlx::Error> {
     row.try_get::<bool, _>(column)

@@ -58,7 +58,12 @@ pub enum Command {
     /// Load the reference data of the seed report (29 bureaus, the 14th council's 3rd
     /// session, fictional councilors) and one demo user per role. Prints each new demo
     /// password once. Safe to run again.
-    SeedDemo,
+    SeedDemo {
+        /// Also generate this many cases over the 11th–14th councils' sessions, with their
+        /// parts, answers, files and timelines (for trying the app at scale; once only).
+        #[arg(long)]
+        cases: Option<usize>,
+    },
     /// Check the tamper evidence of the case timeline and the audit log.
     Audit {
         #[command(subcommand)]
@@ -118,7 +123,7 @@ pub async fn run(cli: Cli, config: Config) -> Result<(), Box<dyn std::error::Err
                 .map_err(|e| format!("{e}"))?;
             println!("已建立使用者 {} ({})。", user.username.as_str(), user.role);
         }
-        Command::SeedDemo => {
+        Command::SeedDemo { cases } => {
             seed::seed_reference_data(&state).await?;
             println!("已載入參考資料：29 個局處、第14屆第3次定期大會、示範議員。");
             println!("示範帳號（密碼只顯示這一次）：");
@@ -142,6 +147,16 @@ pub async fn run(cli: Cli, config: Config) -> Result<(), Box<dyn std::error::Err
                 crate::demo_cases::DemoCases::AlreadyThere => {
                     println!("示範案件已存在，未重複載入。")
                 }
+            }
+            if let Some(count) = cases {
+                let started = std::time::Instant::now();
+                let (questions, requests) = crate::generate::generate(&state, count)
+                    .await
+                    .map_err(|e| format!("{e}"))?;
+                println!(
+                    "已產生案件：質詢 {questions} 題、索資 {requests} 件（第11至14屆），費時 {:.1} 秒。",
+                    started.elapsed().as_secs_f64()
+                );
             }
         }
     }

@@ -7,6 +7,7 @@ pub mod config;
 pub mod csrf;
 pub mod demo_cases;
 pub mod files;
+pub mod generate;
 pub mod seed;
 
 use app::{

@@ -14,6 +14,7 @@ mod harness;
 mod migration;
 mod notifications;
 mod pages;
+mod plans;
 mod reference;
 mod security;
 mod workflow;

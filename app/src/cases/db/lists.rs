@@ -73,15 +73,28 @@ async fn rows(
     Ok(rows)
 }
 
-const OPEN_PART: &str = "EXISTS (SELECT 1 FROM assignments a WHERE a.case_id = c.id \
-    AND a.bureau_id = ? AND a.state IN ('pending', 'accepted'))";
+/// A query a page runs, with its arguments: public so that the plan guard (a test) can
+/// EXPLAIN exactly what the app runs.
+#[derive(Debug, Clone)]
+pub struct Statement {
+    pub sql: String,
+    pub args: Vec<Arg>,
+}
 
-pub async fn list(
-    pool: &AnyPool,
+/// Cases the bureau holds an open part in. Written as `IN (subquery)` rather than a
+/// correlated `EXISTS`, so the planner starts from the assignments index instead of
+/// probing for every case.
+const OPEN_PART: &str = "c.id IN (SELECT a.case_id FROM assignments a \
+    WHERE a.bureau_id = ? AND a.state IN ('pending', 'accepted'))";
+
+/// Newest number first; the id breaks ties between sessions, so pages never shift.
+const LIST_ORDER: &str = "ORDER BY c.kind DESC, c.number DESC, c.id DESC";
+
+fn list_where(
     filter: &CaseFilter,
     user: &CurrentUser,
     today: NaiveDate,
-) -> Result<CasePage, AppError> {
+) -> Result<Where, AppError> {
     let mut w = Where::new();
     if user.role.belongs_to_bureau() {
         w.push(
@@ -97,7 +110,7 @@ pub async fn list(
     }
     if let Some(councilor) = filter.councilor {
         w.push(
-            "EXISTS (SELECT 1 FROM case_councilors cc WHERE cc.case_id = c.id AND cc.councilor_id = ?)",
+            "c.id IN (SELECT cc.case_id FROM case_councilors cc WHERE cc.councilor_id = ?)",
             Some(Arg::Int(councilor)),
         );
     }
@@ -122,44 +135,70 @@ pub async fn list(
             Some(Where::contains(&filter.q)),
         );
     }
-    let total: i64 = bind_all(
-        sqlx::query(&format!("SELECT COUNT(*) AS n FROM cases c {}", w.sql())),
-        &w.args,
-    )
-    .fetch_one(pool)
-    .await?
-    .try_get("n")?;
+    Ok(w)
+}
+
+/// The case list's two queries: how many match, and the page asked for (`page` from 1).
+pub fn list_statements(
+    filter: &CaseFilter,
+    user: &CurrentUser,
+    today: NaiveDate,
+    page: u32,
+) -> Result<(Statement, Statement), AppError> {
+    let w = list_where(filter, user, today)?;
     let size = CaseFilter::PAGE_SIZE;
-    let pages = (total as u32).div_ceil(size).max(1);
+    let count = Statement {
+        sql: format!("SELECT COUNT(*) AS n FROM cases c {}", w.sql()),
+        args: w.args.clone(),
+    };
+    let rows = Statement {
+        sql: format!(
+            "SELECT {ROW_COLUMNS} FROM cases c {} {LIST_ORDER} LIMIT {size} OFFSET {}",
+            w.sql(),
+            (page.max(1) - 1) * size
+        ),
+        args: w.args,
+    };
+    Ok((count, rows))
+}
+
+pub async fn list(
+    pool: &AnyPool,
+    filter: &CaseFilter,
+    user: &CurrentUser,
+    today: NaiveDate,
+) -> Result<CasePage, AppError> {
+    let (count, _) = list_statements(filter, user, today, 1)?;
+    let total: i64 = bind_all(sqlx::query(&count.sql), &count.args)
+        .fetch_one(pool)
+        .await?
+        .try_get("n")?;
+    let pages = (total as u32).div_ceil(CaseFilter::PAGE_SIZE).max(1);
     let page = filter.page.clamp(1, pages);
-    let sql = format!(
-        "SELECT {ROW_COLUMNS} FROM cases c {} ORDER BY c.kind DESC, c.number DESC LIMIT {size} OFFSET {}",
-        w.sql(),
-        (page - 1) * size
-    );
+    let (_, rows_sql) = list_statements(filter, user, today, page)?;
     Ok(CasePage {
-        rows: rows(pool, &sql, &w.args, today).await?,
+        rows: rows(pool, &rows_sql.sql, &rows_sql.args, today).await?,
         total,
         page,
         pages,
     })
 }
 
-fn queue(title: &str, empty: &str, rows: Vec<CaseRow>) -> Queue {
-    Queue {
-        title: title.into(),
-        empty: empty.into(),
-        rows,
-    }
+/// One queue of a start page, before it is run.
+pub struct QueueQuery {
+    pub title: &'static str,
+    pub empty: &'static str,
+    pub statement: Statement,
 }
 
-/// The lists each role works through, most urgent first: overdue cases sort first because
+/// The queues of `user`'s start page, most urgent first: overdue cases sort first because
 /// they have the earliest due dates.
-pub async fn queues(
-    pool: &AnyPool,
-    user: &CurrentUser,
-    today: NaiveDate,
-) -> Result<Vec<Queue>, AppError> {
+pub fn queue_statements(user: &CurrentUser) -> Result<Vec<QueueQuery>, AppError> {
+    let q = |title, empty, sql: String, args: Vec<Arg>| QueueQuery {
+        title,
+        empty,
+        statement: Statement { sql, args },
+    };
     let by_status = |statuses: &[CaseStatus]| {
         format!(
             "SELECT {ROW_COLUMNS} FROM cases c WHERE c.status IN ({}) ORDER BY c.due_on, c.id LIMIT 50",
@@ -174,80 +213,90 @@ pub async fn queues(
             OPEN_PART.replace('?', "$1")
         )
     };
+    // Cases with a rejected part, found from the assignments' state index.
+    let rejected = "SELECT a.case_id FROM assignments a WHERE a.state = 'rejected'";
     Ok(match user.role {
         Role::Secretariat => vec![
-            queue(
+            q(
                 "遭退回待改分案件",
                 "目前沒有局處退回的案件。",
-                rows(
-                    pool,
-                    &format!(
-                        "SELECT {ROW_COLUMNS} FROM cases c WHERE EXISTS (SELECT 1 FROM assignments a \
-                         WHERE a.case_id = c.id AND a.state = 'rejected') ORDER BY c.due_on, c.id LIMIT 50"
-                    ),
-                    &[],
-                    today,
-                )
-                .await?,
+                format!(
+                    "SELECT {ROW_COLUMNS} FROM cases c WHERE c.id IN ({rejected}) \
+                     ORDER BY c.due_on, c.id LIMIT 50"
+                ),
+                Vec::new(),
             ),
-            queue(
+            q(
                 "待分派案件",
                 "目前沒有待分派的質詢或索資案件。",
-                rows(
-                    pool,
-                    &format!(
-                        "SELECT {ROW_COLUMNS} FROM cases c WHERE c.status = 'unassigned' AND NOT EXISTS \
-                         (SELECT 1 FROM assignments a WHERE a.case_id = c.id AND a.state = 'rejected') \
-                         ORDER BY c.due_on, c.id LIMIT 50"
-                    ),
-                    &[],
-                    today,
-                )
-                .await?,
+                format!(
+                    "SELECT {ROW_COLUMNS} FROM cases c WHERE c.status = 'unassigned' \
+                     AND c.id NOT IN ({rejected}) ORDER BY c.due_on, c.id LIMIT 50"
+                ),
+                Vec::new(),
             ),
-            queue(
+            q(
                 "待檢核答復",
                 "目前沒有局處送來的答復。",
-                rows(pool, &by_status(&[CaseStatus::SignedOff]), &[], today).await?,
+                by_status(&[CaseStatus::SignedOff]),
+                Vec::new(),
             ),
         ],
         Role::BureauLiaison | Role::BureauApprover => {
-            let bureau = [Arg::Int(user.bureau_id.ok_or(AppError::Forbidden)?)];
+            let bureau = vec![Arg::Int(user.bureau_id.ok_or(AppError::Forbidden)?)];
             let mut lists = Vec::new();
             if user.role == Role::BureauApprover {
-                lists.push(queue(
+                lists.push(q(
                     "待核定答復",
                     "目前沒有待您核定的答復或資料。",
-                    rows(
-                        pool,
-                        &bureau_sql(&[CaseStatus::AwaitingSignOff], "AND EXISTS (SELECT 1 FROM assignments l WHERE l.case_id = c.id AND l.bureau_id = $1 AND l.role = 'lead' AND l.state = 'accepted')"),
-                        &bureau,
-                        today,
-                    )
-                    .await?,
+                    bureau_sql(
+                        &[CaseStatus::AwaitingSignOff],
+                        "AND c.id IN (SELECT l.case_id FROM assignments l WHERE l.bureau_id = $1 \
+                         AND l.role = 'lead' AND l.state = 'accepted')",
+                    ),
+                    bureau.clone(),
                 ));
             }
             // What the bureau still owes; cases with the secretariat or the reviewer are
             // in the case list.
-            lists.push(queue(
+            lists.push(q(
                 "本局待辦案件",
                 "目前沒有指派給本局的案件。",
-                rows(pool, &bureau_sql(OWING, ""), &bureau, today).await?,
+                bureau_sql(OWING, ""),
+                bureau,
             ));
             lists
         }
         Role::Reviewer => vec![
-            queue(
+            q(
                 "待審查答復",
                 "目前沒有待審查的書面答復。",
-                rows(pool, &by_status(&[CaseStatus::InReview]), &[], today).await?,
+                by_status(&[CaseStatus::InReview]),
+                Vec::new(),
             ),
-            queue(
+            q(
                 "列管案件",
                 "目前沒有列管中的案件。",
-                rows(pool, &by_status(&[CaseStatus::Tracking]), &[], today).await?,
+                by_status(&[CaseStatus::Tracking]),
+                Vec::new(),
             ),
         ],
         Role::Admin => Vec::new(),
     })
+}
+
+pub async fn queues(
+    pool: &AnyPool,
+    user: &CurrentUser,
+    today: NaiveDate,
+) -> Result<Vec<Queue>, AppError> {
+    let mut queues = Vec::new();
+    for query in queue_statements(user)? {
+        queues.push(Queue {
+            title: query.title.into(),
+            empty: query.empty.into(),
+            rows: rows(pool, &query.statement.sql, &query.statement.args, today).await?,
+        });
+    }
+    Ok(queues)
 }

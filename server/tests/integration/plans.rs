@@ -1,0 +1,196 @@
+//! The plan guard: every query of the case list (each filter) and of every role's start
+//! page is EXPLAINed over generated data, and a large table read without an index fails the
+//! test. Not a timer: it fails the same way on a fast machine and a slow one.
+
+use crate::harness::{fresh_database_url, TestApp};
+use app::{
+    auth::{db::active_user, CurrentUser},
+    cases::{
+        db::{list_statements, queue_statements, Statement},
+        CaseFilter, CaseKind, CaseStatus,
+    },
+    db::filter::bind_all,
+};
+use sqlx::{AnyPool, Row};
+
+/// Tables that grow with the cases; reading one without an index is what the guard forbids.
+const LARGE: [&str; 5] = [
+    "cases",
+    "assignments",
+    "case_councilors",
+    "case_events",
+    "sub_answers",
+];
+
+/// The aliases the queries give the large tables.
+const LARGE_ALIASES: [&str; 5] = ["c", "a", "l", "cc", "e"];
+
+/// What is wrong with the plan of `statement`, if anything.
+async fn problem(pool: &AnyPool, postgres: bool, statement: &Statement) -> Option<String> {
+    let mut tx = pool.begin().await.unwrap();
+    let lines: Vec<String> = if postgres {
+        // With sequential scans priced out, one still chosen means no index could serve.
+        sqlx::query("SET LOCAL enable_seqscan = off")
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        bind_all(
+            sqlx::query(&format!("EXPLAIN {}", statement.sql)),
+            &statement.args,
+        )
+        .fetch_all(&mut *tx)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get::<String, _>(0))
+        .collect()
+    } else {
+        bind_all(
+            sqlx::query(&format!("EXPLAIN QUERY PLAN {}", statement.sql)),
+            &statement.args,
+        )
+        .fetch_all(&mut *tx)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get::<String, _>("detail"))
+        .collect()
+    };
+    let bad = lines.iter().find(|line| {
+        if postgres {
+            LARGE
+                .iter()
+                .any(|t| line.contains(&format!("Seq Scan on {t}")))
+        } else {
+            // `SCAN c` reads every row; `SCAN c USING … INDEX` walks an index in order.
+            let line = line.trim();
+            LARGE_ALIASES
+                .iter()
+                .chain(LARGE.iter())
+                .any(|t| line == format!("SCAN {t}"))
+        }
+    })?;
+    Some(format!(
+        "{bad}\n  in: {}\n  plan:\n    {}",
+        statement.sql,
+        lines.join("\n    ")
+    ))
+}
+
+async fn user(app: &TestApp, username: &str) -> CurrentUser {
+    let id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
+        .bind(username)
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    active_user(&app.state.db, id).await.unwrap().unwrap()
+}
+
+#[tokio::test]
+async fn no_list_or_queue_query_reads_a_large_table_without_an_index() {
+    let url = fresh_database_url().await;
+    let postgres = url.starts_with("postgres");
+    let app = TestApp::spawn_on(&url).await;
+    app.create_user("chen.sec", "secretariat", None).await;
+    app.create_user("ho.udd", "bureau_liaison", Some("UDD"))
+        .await;
+    app.create_user("chiu.udd", "bureau_approver", Some("UDD"))
+        .await;
+    app.create_user("lo.rev", "reviewer", None).await;
+    server::generate::generate(&app.state, 1_500).await.unwrap();
+
+    let today = chrono::NaiveDate::from_ymd_opt(2024, 3, 15).unwrap();
+    let (session, councilor): (i64, i64) = sqlx::query_as(
+        "SELECT session_id, councilor_id FROM cases JOIN case_councilors ON case_id = id LIMIT 1",
+    )
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    let filters = [
+        CaseFilter::default(),
+        CaseFilter {
+            session: Some(session),
+            ..Default::default()
+        },
+        CaseFilter {
+            kind: Some(CaseKind::DataRequest),
+            ..Default::default()
+        },
+        CaseFilter {
+            councilor: Some(councilor),
+            ..Default::default()
+        },
+        CaseFilter {
+            bureau: Some(app.bureau("DOT").await),
+            ..Default::default()
+        },
+        CaseFilter {
+            status: Some(CaseStatus::InReview),
+            ..Default::default()
+        },
+        CaseFilter {
+            overdue: true,
+            ..Default::default()
+        },
+        CaseFilter {
+            tracking: true,
+            ..Default::default()
+        },
+    ];
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for name in ["chen.sec", "ho.udd", "chiu.udd", "lo.rev"] {
+        let who = user(&app, name).await;
+        for filter in &filters {
+            let (count, rows) = list_statements(filter, &who, today, 3).unwrap();
+            for statement in [count, rows] {
+                checked += 1;
+                problems.extend(problem(&app.state.db, postgres, &statement).await);
+            }
+        }
+        for queue in queue_statements(&who).unwrap() {
+            checked += 1;
+            problems.extend(problem(&app.state.db, postgres, &queue.statement).await);
+        }
+    }
+    assert!(checked >= 70, "checked {checked} queries");
+    assert!(
+        problems.is_empty(),
+        "{} of {checked} queries read a large table without an index:\n{}",
+        problems.len(),
+        problems.join("\n\n")
+    );
+}
+
+#[tokio::test]
+async fn generated_cases_have_timelines_that_end_in_their_status_and_an_unbroken_chain() {
+    let app = TestApp::spawn().await;
+    app.create_user("chen.sec", "secretariat", None).await;
+    let (questions, requests) = server::generate::generate(&app.state, 400).await.unwrap();
+    assert_eq!(questions + requests, 400);
+    assert!(questions > requests && requests > 0);
+    let reports = app::chain::verify(&app.state.db).await.unwrap();
+    assert!(reports.iter().all(|r| r.broken.is_none()), "{reports:?}");
+    // The last status change of every case's timeline is the case's status.
+    let rows: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT c.id, c.status, e.data FROM cases c JOIN case_events e ON e.case_id = c.id \
+         ORDER BY c.id, e.seq",
+    )
+    .fetch_all(&app.state.db)
+    .await
+    .unwrap();
+    let mut last: std::collections::BTreeMap<i64, (String, String)> = Default::default();
+    for (id, status, data) in rows {
+        let data: app::cases::events::EventData = serde_json::from_str(&data).unwrap();
+        let entry = last.entry(id).or_insert((status, "unassigned".into()));
+        if let Some(change) = data.status {
+            entry.1 = change.to.as_str().into();
+        }
+    }
+    assert_eq!(last.len(), 400, "every case has a timeline");
+    for (id, (status, from_timeline)) in last {
+        assert_eq!(status, from_timeline, "case {id}");
+    }
+    // A second run refuses rather than doubling the data.
+    assert!(server::generate::generate(&app.state, 10).await.is_err());
+}
