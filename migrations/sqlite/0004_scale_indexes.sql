@@ -9,3 +9,5 @@ CREATE INDEX assignments_case_idx ON assignments (case_id, state);
 CREATE INDEX assignments_state_idx ON assignments (state, case_id);
 -- The case list's order: newest number first, the id breaking ties between sessions.
 CREATE INDEX cases_kind_number_idx ON cases (kind, number, id);
+-- A status filter (tracked cases, say) pages through its cases in the list's order.
+CREATE INDEX cases_status_kind_number_idx ON cases (status, kind, number, id);

@@ -81,24 +81,36 @@ pub struct Statement {
     pub args: Vec<Arg>,
 }
 
-/// Cases the bureau holds an open part in. Written as `IN (subquery)` rather than a
-/// correlated `EXISTS`, so the planner starts from the assignments index instead of
-/// probing for every case.
+/// Cases the bureau holds an open part in, for counting and for queues: `IN (subquery)`
+/// starts from the bureau's assignments instead of probing for every case.
 const OPEN_PART: &str = "c.id IN (SELECT a.case_id FROM assignments a \
     WHERE a.bureau_id = ? AND a.state IN ('pending', 'accepted'))";
+
+/// The same, for a page of the list: walking the list's order and probing the open-part
+/// index stops after a page of matches (0.2 ms for a bureau holding a sixth of 20,000
+/// cases, against 7 ms to gather and sort all its cases first).
+const OPEN_PART_IN_ORDER: &str = "EXISTS (SELECT 1 FROM assignments a WHERE a.case_id = c.id \
+    AND a.bureau_id = ? AND a.state IN ('pending', 'accepted'))";
 
 /// Newest number first; the id breaks ties between sessions, so pages never shift.
 const LIST_ORDER: &str = "ORDER BY c.kind DESC, c.number DESC, c.id DESC";
 
+/// The list's filters. `in_order` is for the page of rows (see [`OPEN_PART_IN_ORDER`]).
 fn list_where(
     filter: &CaseFilter,
     user: &CurrentUser,
     today: NaiveDate,
+    in_order: bool,
 ) -> Result<Where, AppError> {
+    let open_part = if in_order {
+        OPEN_PART_IN_ORDER
+    } else {
+        OPEN_PART
+    };
     let mut w = Where::new();
     if user.role.belongs_to_bureau() {
         w.push(
-            OPEN_PART,
+            open_part,
             Some(Arg::Int(user.bureau_id.ok_or(AppError::Forbidden)?)),
         );
     }
@@ -115,7 +127,7 @@ fn list_where(
         );
     }
     if let Some(bureau) = filter.bureau {
-        w.push(OPEN_PART, Some(Arg::Int(bureau)));
+        w.push(open_part, Some(Arg::Int(bureau)));
     }
     if let Some(status) = filter.status {
         w.push("c.status = ?", Some(Arg::Text(status.as_str().into())));
@@ -145,19 +157,20 @@ pub fn list_statements(
     today: NaiveDate,
     page: u32,
 ) -> Result<(Statement, Statement), AppError> {
-    let w = list_where(filter, user, today)?;
+    let counted = list_where(filter, user, today, false)?;
+    let ordered = list_where(filter, user, today, true)?;
     let size = CaseFilter::PAGE_SIZE;
     let count = Statement {
-        sql: format!("SELECT COUNT(*) AS n FROM cases c {}", w.sql()),
-        args: w.args.clone(),
+        sql: format!("SELECT COUNT(*) AS n FROM cases c {}", counted.sql()),
+        args: counted.args,
     };
     let rows = Statement {
         sql: format!(
             "SELECT {ROW_COLUMNS} FROM cases c {} {LIST_ORDER} LIMIT {size} OFFSET {}",
-            w.sql(),
+            ordered.sql(),
             (page.max(1) - 1) * size
         ),
-        args: w.args,
+        args: ordered.args,
     };
     Ok((count, rows))
 }
