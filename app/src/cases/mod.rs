@@ -389,9 +389,29 @@ impl CaseFilter {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CasePage {
     pub rows: Vec<CaseRow>,
+    /// How many match, counted up to [`CasePage::COUNT_CAP`]; more shows as "more than".
     pub total: i64,
     pub page: u32,
     pub pages: u32,
+}
+
+impl CasePage {
+    /// Counting stops here: an exact count of hundreds of thousands of cases costs more than
+    /// the page itself, and nobody pages that far; they filter.
+    pub const COUNT_CAP: i64 = 10_000;
+
+    /// `共 123 件` or `超過 10,000 件`.
+    pub fn count_label(&self) -> String {
+        if self.total > Self::COUNT_CAP {
+            format!(
+                "超過 {},{:03} 件",
+                Self::COUNT_CAP / 1000,
+                Self::COUNT_CAP % 1000
+            )
+        } else {
+            format!("共 {} 件", self.total)
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -591,6 +611,19 @@ mod tests {
         assert_eq!(f.bureau, Some(7));
         assert_eq!(f.page, 1);
         assert!(f.overdue);
+    }
+
+    #[test]
+    fn counts_past_the_cap_read_as_more_than() {
+        let page = |total| CasePage {
+            rows: Vec::new(),
+            total,
+            page: 1,
+            pages: 1,
+        };
+        assert_eq!(page(123).count_label(), "共 123 件");
+        assert_eq!(page(10_000).count_label(), "共 10000 件");
+        assert_eq!(page(10_001).count_label(), "超過 10,000 件");
     }
 
     #[test]

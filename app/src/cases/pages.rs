@@ -159,7 +159,7 @@ fn CaseList(is_bureau: bool, can_record: bool) -> impl IntoView {
                         let next = (page.page < page.pages).then(|| page_href(&f, page.page + 1));
                         view! {
                             <p class="result-count" role="status">
-                                {format!("共 {} 件，第 {} / {} 頁", page.total, page.page, page.pages)}
+                                {format!("{}，第 {} / {} 頁", page.count_label(), page.page, page.pages)}
                             </p>
                             {if page.rows.is_empty() {
                                 view! { <p class="empty">"沒有符合條件的案件。"</p> }.into_any()

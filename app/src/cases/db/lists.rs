@@ -160,8 +160,13 @@ pub fn list_statements(
     let counted = list_where(filter, user, today, false)?;
     let ordered = list_where(filter, user, today, true)?;
     let size = CaseFilter::PAGE_SIZE;
+    // Counted up to one past the cap (see `CasePage::COUNT_CAP`).
     let count = Statement {
-        sql: format!("SELECT COUNT(*) AS n FROM cases c {}", counted.sql()),
+        sql: format!(
+            "SELECT COUNT(*) AS n FROM (SELECT 1 FROM cases c {} LIMIT {}) capped",
+            counted.sql(),
+            CasePage::COUNT_CAP + 1
+        ),
         args: counted.args,
     };
     let rows = Statement {
@@ -218,12 +223,15 @@ pub fn queue_statements(user: &CurrentUser) -> Result<Vec<QueueQuery>, AppError>
             sql_list(statuses)
         )
     };
+    // The statuses narrow the cases to the few still open; each is then checked against
+    // the bureau's open-part index (gathering a bureau's parts first would collect every
+    // case it ever had).
     let bureau_sql = |statuses: &[CaseStatus], extra: &str| {
         format!(
             "SELECT {ROW_COLUMNS} FROM cases c WHERE c.status IN ({}) AND {} {extra} \
              ORDER BY c.due_on, c.id LIMIT 100",
             sql_list(statuses),
-            OPEN_PART.replace('?', "$1")
+            OPEN_PART_IN_ORDER.replace('?', "$1")
         )
     };
     // Cases with a rejected part, found from the assignments' state index.
@@ -264,8 +272,8 @@ pub fn queue_statements(user: &CurrentUser) -> Result<Vec<QueueQuery>, AppError>
                     "目前沒有待您核定的答復或資料。",
                     bureau_sql(
                         &[CaseStatus::AwaitingSignOff],
-                        "AND c.id IN (SELECT l.case_id FROM assignments l WHERE l.bureau_id = $1 \
-                         AND l.role = 'lead' AND l.state = 'accepted')",
+                        "AND EXISTS (SELECT 1 FROM assignments l WHERE l.case_id = c.id \
+                         AND l.bureau_id = $1 AND l.role = 'lead' AND l.state = 'accepted')",
                     ),
                     bureau.clone(),
                 ));
