@@ -12,10 +12,6 @@ use leptos_router::components::A;
 pub fn TopBar() -> impl IntoView {
     let auth = use_auth();
     let logout = auth.logout;
-    let unread = Resource::new(
-        move || (auth.login.version().get(), auth.logout.version().get()),
-        |_| unread_notifications(),
-    );
     view! {
         <header class="topbar">
             <A href="/" attr:class="brand">
@@ -23,15 +19,20 @@ pub fn TopBar() -> impl IntoView {
             </A>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
-                    // Awaited here with the user, not in a nested Transition: a nested one
-                    // may not have settled when the page is sent.
-                    let unread = unread.await.unwrap_or(0);
+                    let user = auth.user.await.ok().flatten();
+                    // Asked here, after the user, rather than as a resource of its own: pages
+                    // render on the server only, and a second resource racing the first one
+                    // could leave a response waiting.
+                    let unread = match user {
+                        Some(_) => unread_notifications().await.unwrap_or(0),
+                        None => 0,
+                    };
                     let inbox_label = if unread > 0 {
                         format!("通知，{unread} 則未讀")
                     } else {
                         "通知".to_owned()
                     };
-                    auth.user.await.ok().flatten().map(|user| {
+                    user.map(|user| {
                         let is_admin = user.role == Role::Admin;
                         let who = match &user.bureau_name {
                             Some(bureau) => format!("{}（{}）", user.display_name, bureau),
