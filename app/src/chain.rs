@@ -210,16 +210,25 @@ fn column_list(chain: Chain) -> String {
 /// every row is chained. Returns how many rows it chained.
 pub async fn seal_unchained(pool: &AnyPool) -> Result<u64, sqlx::Error> {
     let chain = Chain::CaseEvents;
+    let unchained = format!("FROM {} WHERE seq IS NULL", chain.table());
+    let any: Option<i64> = sqlx::query_scalar(&format!("SELECT id {unchained} LIMIT 1"))
+        .fetch_optional(pool)
+        .await?;
+    if any.is_none() {
+        return Ok(0);
+    }
+    // Read the rows only once the head is ours: a second server starting at the same time
+    // then finds them chained already.
     let mut tx = pool.begin().await?;
+    let mut appender = Appender::lock(&mut tx, chain).await?;
     let rows = sqlx::query(&format!(
-        "SELECT id, {} FROM {} WHERE seq IS NULL ORDER BY id",
-        column_list(chain),
-        chain.table()
+        "SELECT id, {} {unchained} ORDER BY id",
+        column_list(chain)
     ))
     .fetch_all(&mut *tx)
     .await?;
     for row in &rows {
-        let link = append(&mut tx, chain, &values(chain, row)?).await?;
+        let link = appender.link(&values(chain, row)?);
         sqlx::query("UPDATE case_events SET seq = $1, prev_hash = $2, hash = $3 WHERE id = $4")
             .bind(link.seq)
             .bind(&link.prev_hash)
@@ -228,6 +237,7 @@ pub async fn seal_unchained(pool: &AnyPool) -> Result<u64, sqlx::Error> {
             .execute(&mut *tx)
             .await?;
     }
+    appender.finish(&mut tx).await?;
     tx.commit().await?;
     Ok(rows.len() as u64)
 }

@@ -183,6 +183,20 @@ pub async fn reassign(
     Ok(())
 }
 
+/// The caller's bureau and the part it holds (lead when it holds none: the workflow rules
+/// then refuse the step with the right message).
+async fn held_part(
+    tx: &mut Tx,
+    case_id: i64,
+    user: &CurrentUser,
+) -> Result<(i64, PartRole), AppError> {
+    let bureau = user.bureau_id.ok_or(AppError::Forbidden)?;
+    let role = my_part(&mut **tx, case_id, Some(bureau))
+        .await?
+        .map_or(PartRole::Lead, |p| p.role);
+    Ok((bureau, role))
+}
+
 /// A bureau accepts its part, lead or co.
 pub async fn accept(
     tx: &mut Tx,
@@ -190,10 +204,7 @@ pub async fn accept(
     user: &CurrentUser,
     now: i64,
 ) -> Result<(), AppError> {
-    let bureau = user.bureau_id.ok_or(AppError::Forbidden)?;
-    let role = my_part(&mut **tx, case_id, Some(bureau))
-        .await?
-        .map_or(PartRole::Lead, |p| p.role);
+    let (bureau, role) = held_part(tx, case_id, user).await?;
     let action = match role {
         PartRole::Co => Action::AcceptCo,
         PartRole::Lead => Action::AcceptLead,
@@ -230,10 +241,7 @@ pub async fn reject(
     rejection: &Rejection,
     now: i64,
 ) -> Result<(), AppError> {
-    let bureau = user.bureau_id.ok_or(AppError::Forbidden)?;
-    let role = my_part(&mut **tx, case_id, Some(bureau))
-        .await?
-        .map_or(PartRole::Lead, |p| p.role);
+    let (bureau, role) = held_part(tx, case_id, user).await?;
     let action = match role {
         PartRole::Co => Action::RejectCo,
         PartRole::Lead => Action::RejectLead,

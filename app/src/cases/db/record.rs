@@ -26,6 +26,19 @@ pub async fn computed_due(
     Ok(rule.due_date(start, &calendar))
 }
 
+/// The due date typed over the rule's (with its reason), or the rule's.
+async fn due(
+    tx: &mut Tx,
+    typed: &Option<DueOverride>,
+    rule: RuleKind,
+    start: NaiveDate,
+) -> Result<(NaiveDate, Option<String>), sqlx::Error> {
+    Ok(match typed {
+        Some(DueOverride { due_on, reason }) => (*due_on, Some(reason.clone())),
+        None => (computed_due(tx, rule, start).await?, None),
+    })
+}
+
 fn reference_error(err: sqlx::Error, number_field: &str) -> AppError {
     match &err {
         e if is_unique_violation(e, "cases_session_kind_number_key") => {
@@ -96,13 +109,7 @@ pub async fn record_question(
         "找不到所選的質詢類別。",
     )
     .await?;
-    let (due_on, reason) = match &q.due {
-        Some(DueOverride { due_on, reason }) => (*due_on, Some(reason.clone())),
-        None => (
-            computed_due(tx, RuleKind::QuestionReply, q.sitting_date).await?,
-            None,
-        ),
-    };
+    let (due_on, reason) = due(tx, &q.due, RuleKind::QuestionReply, q.sitting_date).await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO cases (kind, session_id, number, topic, body, sitting_type_id, sitting_date, \
            due_on, due_override_reason, status, created_by, created_at, updated_at) \
@@ -154,10 +161,7 @@ pub async fn record_data_request(
     )
     .await?;
     let received = crate::dates::taipei_date(r.received_at).ok_or(AppError::BadRequest)?;
-    let (due_on, reason) = match &r.due {
-        Some(DueOverride { due_on, reason }) => (*due_on, Some(reason.clone())),
-        None => (computed_due(tx, r.priority.rule(), received).await?, None),
-    };
+    let (due_on, reason) = due(tx, &r.due, r.priority.rule(), received).await?;
     // Data requests are numbered in the order they arrive within the session.
     let number: i64 = sqlx::query_scalar(
         "SELECT COALESCE(MAX(number), 0) + 1 FROM cases WHERE session_id = $1 AND kind = 'data_request'",
