@@ -9,7 +9,7 @@
 use app::{
     cases::{
         events::{ActorKind, Change, EventAction, EventData},
-        CaseKind, CaseStatus, Priority,
+        search, CaseKind, CaseStatus, Priority,
     },
     chain::{Appender, Chain, Value},
     db::{resync_ids, Tx},
@@ -349,7 +349,7 @@ pub async fn generate(state: &AppState, count: usize) -> Result<(usize, usize), 
     let mut chain = Appender::lock(&mut tx, Chain::CaseEvents).await?;
     let (mut cases, mut councilor_rows, mut parts, mut subs, mut events) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    let (mut deliveries, mut files) = (Vec::new(), Vec::new());
+    let (mut deliveries, mut files, mut docs) = (Vec::new(), Vec::new(), Vec::new());
     let (mut questions, mut requests) = (0, 0);
     let per_session = count.div_ceil(sessions.len().max(1));
     let mut made = 0;
@@ -585,6 +585,11 @@ pub async fn generate(state: &AppState, count: usize) -> Result<(usize, usize), 
                     V::I(Some(at)),
                 ]);
             }
+            docs.push(vec![
+                V::I(Some(id)),
+                V::T(Some(search::doc(&topic, &body, &reply))),
+                V::I(Some(search::DOC_VERSION)),
+            ]);
             cases.push(vec![
                 V::I(Some(id)),
                 V::T(Some(kind.as_str().into())),
@@ -639,6 +644,7 @@ pub async fn generate(state: &AppState, count: usize) -> Result<(usize, usize), 
         cases,
     )
     .await?;
+    insert(&mut tx, "case_search", &["rowid", "doc", "version"], docs).await?;
     insert(
         &mut tx,
         "case_councilors",

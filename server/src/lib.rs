@@ -46,6 +46,12 @@ pub async fn open_database(url: &str) -> Result<AnyPool, app::db::DbSetupError> 
     let pool = app::db::connect(url).await?;
     app::db::migrate(&pool, url).await?;
     app::chain::seal_unchained(&pool).await?;
+    // Documents missing from the search index (cases from before migration 0005) or folded
+    // by older rules; nothing to do on most starts.
+    let built = app::cases::db::reindex_stale(&pool).await?;
+    if built > 0 {
+        tracing::info!(built, "search index: documents (re)built");
+    }
     Ok(pool)
 }
 

@@ -6,6 +6,7 @@ pub mod case_page;
 pub mod events;
 pub mod notify;
 pub mod pages;
+pub mod search;
 pub mod server_fns;
 pub mod upload;
 pub mod workflow;
@@ -332,6 +333,51 @@ pub struct CaseRow {
     pub due_on: NaiveDate,
     pub overdue: bool,
     pub tracking: bool,
+    /// What a keyword search found in this case, when the list was searched.
+    pub hit: Option<search::Hit>,
+}
+
+/// A row's place in the list's order (kind, number, id, all descending): the page after a
+/// row starts below it, so cases recorded meanwhile do not shift the pages being read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListKey {
+    pub kind: CaseKind,
+    pub number: i64,
+    pub id: i64,
+}
+
+impl ListKey {
+    pub fn of(row: &CaseRow) -> Self {
+        Self {
+            kind: row.kind,
+            number: row.number,
+            id: row.id,
+        }
+    }
+
+    /// `question.12.345`, as it appears in the URL.
+    pub fn code(&self) -> String {
+        format!("{}.{}.{}", self.kind.as_str(), self.number, self.id)
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        let mut parts = code.trim().split('.');
+        let key = Self {
+            kind: CaseKind::parse(parts.next()?)?,
+            number: parts.next()?.parse().ok()?,
+            id: parts.next()?.parse().ok()?,
+        };
+        parts.next().is_none().then_some(key)
+    }
+}
+
+/// Which way a page is read from a key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PageFrom {
+    /// The rows after the key (the next page).
+    After(ListKey),
+    /// The rows before it (the previous page).
+    Before(ListKey),
 }
 
 /// The filters of the case list, as they appear in its URL.
@@ -355,6 +401,9 @@ pub struct CaseFilter {
     pub q: String,
     #[serde(default)]
     pub page: u32,
+    /// Set by the pager's links; without it the page is found by its number.
+    #[serde(default)]
+    pub from: Option<PageFrom>,
 }
 
 impl CaseFilter {
@@ -382,6 +431,14 @@ impl CaseFilter {
                 .and_then(|v| v.parse::<u32>().ok())
                 .unwrap_or(1)
                 .clamp(1, 10_000),
+            from: get("after")
+                .and_then(|k| ListKey::parse(&k))
+                .map(PageFrom::After)
+                .or_else(|| {
+                    get("before")
+                        .and_then(|k| ListKey::parse(&k))
+                        .map(PageFrom::Before)
+                }),
         }
     }
 }
@@ -393,6 +450,10 @@ pub struct CasePage {
     pub total: i64,
     pub page: u32,
     pub pages: u32,
+    /// The key of the first row when there are rows before this page.
+    pub before: Option<ListKey>,
+    /// The key of the last row when there are rows after this page.
+    pub after: Option<ListKey>,
 }
 
 impl CasePage {
@@ -611,6 +672,23 @@ mod tests {
         assert_eq!(f.bureau, Some(7));
         assert_eq!(f.page, 1);
         assert!(f.overdue);
+        assert_eq!(f.from, None);
+    }
+
+    #[test]
+    fn a_pager_key_reads_back_from_its_code_and_a_broken_one_is_dropped() {
+        let key = ListKey {
+            kind: CaseKind::DataRequest,
+            number: 12,
+            id: 345,
+        };
+        assert_eq!(key.code(), "data_request.12.345");
+        assert_eq!(ListKey::parse(&key.code()), Some(key));
+        for broken in ["", "question.1", "question.1.2.3", "memo.1.2", "question.x.2"] {
+            assert_eq!(ListKey::parse(broken), None, "{broken}");
+        }
+        let f = CaseFilter::from_query(|k| (k == "before").then(|| key.code()));
+        assert_eq!(f.from, Some(PageFrom::Before(key)));
     }
 
     #[test]
@@ -620,6 +698,8 @@ mod tests {
             total,
             page: 1,
             pages: 1,
+            before: None,
+            after: None,
         };
         assert_eq!(page(123).count_label(), "共 123 件");
         assert_eq!(page(10_000).count_label(), "共 10000 件");

@@ -24,14 +24,25 @@ impl Where {
 
     /// Adds a clause; each `?` in it is replaced by the next `$n`, bound to `arg`.
     pub fn push(&mut self, clause: &str, arg: Option<Arg>) {
-        match arg {
-            Some(arg) => {
-                self.args.push(arg);
-                self.clauses
-                    .push(clause.replace('?', &format!("${}", self.args.len())));
+        self.push_all(clause, arg.into_iter().collect());
+    }
+
+    /// Adds a clause with several `?`, bound in order to `args`.
+    pub fn push_all(&mut self, clause: &str, args: Vec<Arg>) {
+        let mut sql = String::with_capacity(clause.len() + 4 * args.len());
+        let mut args = args.into_iter();
+        for c in clause.chars() {
+            match c {
+                '?' => {
+                    self.args
+                        .push(args.next().expect("as many arguments as placeholders"));
+                    sql.push_str(&format!("${}", self.args.len()));
+                }
+                c => sql.push(c),
             }
-            None => self.clauses.push(clause.to_owned()),
         }
+        debug_assert!(args.next().is_none(), "as many placeholders as arguments");
+        self.clauses.push(sql);
     }
 
     /// `WHERE a AND b …`, or nothing when no filter was added.
@@ -86,5 +97,8 @@ mod tests {
             "WHERE a = $1 AND b IS NULL AND c LIKE $2 ESCAPE '\\'"
         );
         assert_eq!(w.args[1], Arg::Text("%50\\%\\_x%".into()));
+        w.push_all("(k, n) < (?, ?)", vec![Arg::Int(7), Arg::Int(8)]);
+        assert!(w.sql().ends_with(" AND (k, n) < ($3, $4)"));
+        assert_eq!(w.args.len(), 4);
     }
 }

@@ -94,6 +94,7 @@ pub async fn save_reply(
             "答復剛被其他人儲存，您的內容尚未儲存。請重新整理頁面對照後再送出。".into(),
         ));
     }
+    super::search::store(tx, case_id).await?;
     let data = EventData {
         text: Some(Change::new(step.case.reply.clone(), text.to_owned())),
         cannot_provide,

@@ -1,9 +1,12 @@
 //! The case list with its filters, and the queues on each role's start page.
 
-use super::{kind, owing_sql, sql_list, status};
+use super::{kind, owing_sql, search::Search, sql_list, status};
 use crate::{
     auth::{CurrentUser, Role},
-    cases::{is_overdue, CaseFilter, CasePage, CaseRow, CaseStatus, Priority, Queue, OWING},
+    cases::{
+        is_overdue, CaseFilter, CasePage, CaseRow, CaseStatus, ListKey, PageFrom, Priority,
+        Queue, OWING,
+    },
     db::{
         date,
         filter::{bind_all, Arg, Where},
@@ -45,6 +48,7 @@ async fn rows(
             due_on,
             overdue: is_overdue(status, due_on, today),
             tracking: flag(row, "tracking")?,
+            hit: None,
         });
     }
     // Councilor names in one more query rather than a backend-specific string aggregate.
@@ -94,10 +98,13 @@ const OPEN_PART_IN_ORDER: &str = "EXISTS (SELECT 1 FROM assignments a WHERE a.ca
 
 /// Newest number first; the id breaks ties between sessions, so pages never shift.
 const LIST_ORDER: &str = "ORDER BY c.kind DESC, c.number DESC, c.id DESC";
+/// The same order read backwards, for the page before a key.
+const LIST_ORDER_BACKWARDS: &str = "ORDER BY c.kind, c.number, c.id";
 
 /// The list's filters. `in_order` is for the page of rows (see [`OPEN_PART_IN_ORDER`]).
 fn list_where(
     filter: &CaseFilter,
+    search: &Search,
     user: &CurrentUser,
     today: NaiveDate,
     in_order: bool,
@@ -141,25 +148,43 @@ fn list_where(
     if filter.tracking {
         w.push("c.status = 'tracking'", None);
     }
-    if !filter.q.is_empty() {
-        w.push(
-            "c.topic LIKE ? ESCAPE '\\'",
-            Some(Where::contains(&filter.q)),
-        );
+    for (clause, arg) in search.clauses() {
+        w.push(&clause, Some(arg));
     }
     Ok(w)
 }
 
-/// The case list's two queries: how many match, and the page asked for (`page` from 1).
+/// The case list's two queries: how many match, and the page asked for, from the key in
+/// `filter.from` or else by its number (`page`, from 1). The page query reads one row more
+/// than a page, to tell whether another page follows.
 pub fn list_statements(
     filter: &CaseFilter,
+    search: &Search,
     user: &CurrentUser,
     today: NaiveDate,
     page: u32,
 ) -> Result<(Statement, Statement), AppError> {
-    let counted = list_where(filter, user, today, false)?;
-    let ordered = list_where(filter, user, today, true)?;
+    let counted = list_where(filter, search, user, today, false)?;
+    let mut ordered = list_where(filter, search, user, today, true)?;
     let size = CaseFilter::PAGE_SIZE;
+    let key = |k: &ListKey| {
+        vec![
+            Arg::Text(k.kind.as_str().into()),
+            Arg::Int(k.number),
+            Arg::Int(k.id),
+        ]
+    };
+    let (order, offset) = match &filter.from {
+        None => (LIST_ORDER, (page.max(1) - 1) * size),
+        Some(PageFrom::After(k)) => {
+            ordered.push_all("(c.kind, c.number, c.id) < (?, ?, ?)", key(k));
+            (LIST_ORDER, 0)
+        }
+        Some(PageFrom::Before(k)) => {
+            ordered.push_all("(c.kind, c.number, c.id) > (?, ?, ?)", key(k));
+            (LIST_ORDER_BACKWARDS, 0)
+        }
+    };
     // Counted up to one past the cap (see `CasePage::COUNT_CAP`).
     let count = Statement {
         sql: format!(
@@ -171,9 +196,9 @@ pub fn list_statements(
     };
     let rows = Statement {
         sql: format!(
-            "SELECT {ROW_COLUMNS} FROM cases c {} {LIST_ORDER} LIMIT {size} OFFSET {}",
+            "SELECT {ROW_COLUMNS} FROM cases c {} {order} LIMIT {} OFFSET {offset}",
             ordered.sql(),
-            (page.max(1) - 1) * size
+            size + 1
         ),
         args: ordered.args,
     };
@@ -186,16 +211,35 @@ pub async fn list(
     user: &CurrentUser,
     today: NaiveDate,
 ) -> Result<CasePage, AppError> {
-    let (count, _) = list_statements(filter, user, today, 1)?;
+    let search = Search::prepare(pool, &filter.q).await?;
+    let (count, _) = list_statements(filter, &search, user, today, 1)?;
     let total: i64 = bind_all(sqlx::query(&count.sql), &count.args)
         .fetch_one(pool)
         .await?
         .try_get("n")?;
     let pages = (total as u32).div_ceil(CaseFilter::PAGE_SIZE).max(1);
-    let page = filter.page.clamp(1, pages);
-    let (_, rows_sql) = list_statements(filter, user, today, page)?;
+    let mut page = filter.page.clamp(1, pages);
+    let (_, rows_sql) = list_statements(filter, &search, user, today, page)?;
+    let mut rows = rows(pool, &rows_sql.sql, &rows_sql.args, today).await?;
+    let more = rows.len() > CaseFilter::PAGE_SIZE as usize;
+    rows.truncate(CaseFilter::PAGE_SIZE as usize);
+    let (has_before, has_after) = match filter.from {
+        None => (page > 1, more),
+        Some(PageFrom::After(_)) => (true, more),
+        Some(PageFrom::Before(_)) => {
+            rows.reverse();
+            if !more {
+                // Read back to the top: whatever the link said, this is the first page.
+                page = 1;
+            }
+            (more, true)
+        }
+    };
+    super::search::hits(pool, &mut rows, &search.terms).await?;
     Ok(CasePage {
-        rows: rows(pool, &rows_sql.sql, &rows_sql.args, today).await?,
+        before: has_before.then(|| rows.first().map(ListKey::of)).flatten(),
+        after: has_after.then(|| rows.last().map(ListKey::of)).flatten(),
+        rows,
         total,
         page,
         pages,

@@ -1,9 +1,10 @@
 //! Storage of cases, split by job: `record` (new cases); `steps`, `parts` and `answers`
 //! (the workflow); `files` (deliveries and downloads); `lists` (the case list and start-page
-//! queues); `detail` (the case page); `events` (the timeline); `notify` (the outbox) and
-//! `reminders` (the time-based job). Changes take a transaction the caller owns ([`Tx`]), so several steps
-//! on several cases commit together or not at all; each step re-checks the workflow rules
-//! against the row it is about to change and leaves an event.
+//! queues); `search` (the keyword index and similar questions); `detail` (the case page);
+//! `events` (the timeline); `notify` (the outbox) and `reminders` (the time-based job).
+//! Changes take a transaction the caller owns ([`Tx`]), so several steps on several cases
+//! commit together or not at all; each step re-checks the workflow rules against the row it
+//! is about to change and leaves an event.
 
 mod answers;
 mod detail;
@@ -14,6 +15,7 @@ mod notify;
 mod parts;
 mod record;
 mod reminders;
+mod search;
 mod steps;
 
 pub use answers::{save_reply, write_sub_answer};
@@ -24,6 +26,7 @@ pub use lists::{list, list_statements, queue_statements, queues, QueueQuery, Sta
 pub use parts::{accept, add_co_bureau, assign, reassign, reject};
 pub use record::{computed_due, record_data_request, record_question};
 pub use reminders::{run_due_reminders, REMINDER_JOB};
+pub use search::{reindex_stale, similar, Probe, Search, SimilarCase, SIMILAR_SHOWN};
 pub use steps::{override_due, postpone, transition, StepRequest};
 
 use super::{

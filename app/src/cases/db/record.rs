@@ -129,6 +129,7 @@ pub async fn record_question(
     .await
     .map_err(|e| reference_error(e, "number"))?;
     link_councilors(tx, id, &q.councilor_ids).await?;
+    super::search::store(tx, id).await?;
     let data = EventData {
         due_on: Some(due_on),
         due_reason: reason,
@@ -194,6 +195,7 @@ pub async fn record_data_request(
             AppError::Validation { message, .. } => AppError::validation("councilor_id", message),
             other => other,
         })?;
+    super::search::store(tx, id).await?;
     let data = EventData {
         due_on: Some(due_on),
         due_reason: reason,

@@ -1,0 +1,318 @@
+//! The search index (`case_search`, migration 0005) and the lookups on it: the list's
+//! keyword filter, the marks on its results, and similar questions. The SQL is the same on
+//! both backends: SQLite's FTS5 table and PostgreSQL's table both key a case's document by
+//! `rowid`, and both answer `doc LIKE '%term%'` from a trigram index.
+
+use super::{kind, status};
+use crate::{
+    auth::CurrentUser,
+    cases::{
+        search::{self, Shared, Terms},
+        CaseKind, CaseStatus,
+    },
+    db::filter::{bind_all, Arg},
+    error::AppError,
+};
+use serde::{Deserialize, Serialize};
+use sqlx::{AnyConnection, AnyPool, Row};
+
+/// Writes the document of one case from its row; called wherever topic, question text or
+/// reply change, in the same transaction.
+pub async fn store(conn: &mut AnyConnection, case_id: i64) -> Result<(), sqlx::Error> {
+    let row = sqlx::query("SELECT topic, body, reply FROM cases WHERE id = $1")
+        .bind(case_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let doc = search::doc(
+        row.try_get("topic")?,
+        row.try_get("body")?,
+        row.try_get("reply")?,
+    );
+    put(conn, case_id, &doc).await
+}
+
+/// Replaces a document (FTS5 has no upsert).
+pub async fn put(conn: &mut AnyConnection, case_id: i64, doc: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM case_search WHERE rowid = $1")
+        .bind(case_id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("INSERT INTO case_search (rowid, doc, version) VALUES ($1, $2, $3)")
+        .bind(case_id)
+        .bind(doc)
+        .bind(search::DOC_VERSION)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Builds the documents that are missing or were folded by another version of the rules;
+/// run when the server opens the database. Returns how many were written.
+pub async fn reindex_stale(pool: &AnyPool) -> Result<u64, sqlx::Error> {
+    let stale: Vec<i64> = sqlx::query_scalar(
+        "SELECT c.id FROM cases c WHERE c.id NOT IN \
+           (SELECT s.rowid FROM case_search s WHERE s.version = $1) ORDER BY c.id",
+    )
+    .bind(search::DOC_VERSION)
+    .fetch_all(pool)
+    .await?;
+    for batch in stale.chunks(500) {
+        let mut tx = pool.begin().await?;
+        for id in batch {
+            store(&mut tx, *id).await?;
+        }
+        tx.commit().await?;
+    }
+    Ok(stale.len() as u64)
+}
+
+/// A keyword search ready to be turned into SQL: the terms, and for each term the
+/// councilors whose names contain it (a term matches a case through its document or one of
+/// its councilors).
+#[derive(Debug, Clone, Default)]
+pub struct Search {
+    pub terms: Terms,
+    councilors: Vec<Vec<i64>>,
+}
+
+impl Search {
+    /// Reads the councilors (a few hundred names) to match the terms against them here,
+    /// folded the same way as documents.
+    pub async fn prepare(pool: &AnyPool, q: &str) -> Result<Self, sqlx::Error> {
+        let terms = Terms::parse(q);
+        if terms.is_empty() {
+            return Ok(Self::default());
+        }
+        let names: Vec<(i64, String)> = sqlx::query_as("SELECT id, name FROM councilors")
+            .fetch_all(pool)
+            .await?;
+        let councilors = terms
+            .iter()
+            .map(|term| {
+                names
+                    .iter()
+                    .filter(|(_, name)| search::fold_str(name).contains(term))
+                    .map(|(id, _)| *id)
+                    .collect()
+            })
+            .collect();
+        Ok(Self { terms, councilors })
+    }
+
+    /// One `(clause, argument)` per term, with `?` for the argument as `Where` expects.
+    /// A term of one or two characters is compared as `(doc || '') LIKE`: an expression,
+    /// not the column, so that FTS5 does not take the constraint (its trigram index has
+    /// nothing for it and SQLite 3.40 then answers *no rows*) and the documents are read.
+    pub fn clauses(&self) -> Vec<(String, Arg)> {
+        self.terms
+            .iter()
+            .zip(&self.councilors)
+            .map(|(term, councilors)| {
+                let doc = if search::is_indexed(term) {
+                    "s.doc"
+                } else {
+                    "(s.doc || '')"
+                };
+                let by_name = if councilors.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        " UNION SELECT cc.case_id FROM case_councilors cc WHERE cc.councilor_id IN ({})",
+                        councilors
+                            .iter()
+                            .map(i64::to_string)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                };
+                (
+                    format!("c.id IN (SELECT s.rowid FROM case_search s WHERE {doc} LIKE ?{by_name})"),
+                    Arg::Text(search::like_pattern(term)),
+                )
+            })
+            .collect()
+    }
+}
+
+/// The marks for a page of results: what matched, where, cut to an excerpt.
+pub async fn hits(
+    pool: &AnyPool,
+    rows: &mut [crate::cases::CaseRow],
+    terms: &Terms,
+) -> Result<(), sqlx::Error> {
+    if rows.is_empty() || terms.is_empty() {
+        return Ok(());
+    }
+    let ids = id_list(rows.iter().map(|r| r.id));
+    let texts: Vec<(i64, String, String)> = sqlx::query_as(&format!(
+        "SELECT id, body, reply FROM cases WHERE id IN ({ids})"
+    ))
+    .fetch_all(pool)
+    .await?;
+    for row in rows {
+        if let Some((_, body, reply)) = texts.iter().find(|(id, _, _)| *id == row.id) {
+            row.hit = Some(search::hit(
+                &row.topic,
+                &row.councilors,
+                body,
+                reply,
+                terms,
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn id_list(ids: impl Iterator<Item = i64>) -> String {
+    ids.map(|id| id.to_string()).collect::<Vec<_>>().join(", ")
+}
+
+/// What a similar question is looked for by: the topic being recorded or shown, its
+/// councilors, its lead bureau, and the case itself to leave out.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Probe {
+    pub topic: String,
+    pub councilor_ids: Vec<i64>,
+    pub bureau_id: Option<i64>,
+    pub exclude: Option<i64>,
+}
+
+/// An earlier case that looks like the one at hand, with the start of its reply for reuse.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SimilarCase {
+    pub id: i64,
+    pub kind: CaseKind,
+    pub number: i64,
+    pub topic: Vec<search::Seg>,
+    pub councilors: String,
+    pub lead_bureau: Option<String>,
+    pub status: CaseStatus,
+    pub reply: String,
+}
+
+/// How many matches of each piece of the topic are weighed, newest first.
+const PER_SHINGLE: i64 = 200;
+/// How many cases are shown.
+pub const SIMILAR_SHOWN: usize = 5;
+
+/// Earlier cases alike to `probe` that `user` may see (a bureau, only cases it holds a part
+/// in), most alike first.
+pub async fn similar(
+    pool: &AnyPool,
+    user: &CurrentUser,
+    probe: &Probe,
+) -> Result<Vec<SimilarCase>, AppError> {
+    let shingles = search::shingles(&probe.topic);
+    if shingles.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Each piece's newest matches, counted per case: how many pieces a case shares.
+    let mut args = Vec::new();
+    let visible = if user.role.belongs_to_bureau() {
+        args.push(Arg::Int(user.bureau_id.ok_or(AppError::Forbidden)?));
+        " AND s.rowid IN (SELECT a.case_id FROM assignments a WHERE a.bureau_id = $1 \
+           AND a.state IN ('pending', 'accepted'))"
+    } else {
+        ""
+    };
+    let exclude = probe
+        .exclude
+        .map(|id| format!(" AND s.rowid <> {id}"))
+        .unwrap_or_default();
+    let parts: Vec<String> = shingles
+        .iter()
+        .map(|shingle| {
+            args.push(Arg::Text(search::like_pattern(shingle)));
+            let doc = if search::is_indexed(shingle) {
+                "s.doc"
+            } else {
+                "(s.doc || '')"
+            };
+            format!(
+                "SELECT id FROM (SELECT s.rowid AS id FROM case_search s WHERE {doc} LIKE ${}{visible}{exclude} \
+                 ORDER BY s.rowid DESC LIMIT {PER_SHINGLE}) p{}",
+                args.len(),
+                args.len()
+            )
+        })
+        .collect();
+    let sql = format!(
+        "SELECT id, COUNT(*) AS n FROM ({}) m GROUP BY id ORDER BY n DESC, id DESC LIMIT 50",
+        parts.join(" UNION ALL ")
+    );
+    let counted: Vec<(i64, i64)> = bind_all(sqlx::query(&sql), &args)
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get("id")?, r.try_get("n")?)))
+        .collect::<Result<_, sqlx::Error>>()?;
+    if counted.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids = id_list(counted.iter().map(|(id, _)| *id));
+    let rows = sqlx::query(&format!(
+        "SELECT c.id, c.kind, c.number, c.topic, c.status, c.reply, \
+           (SELECT b.short_name FROM assignments a JOIN bureaus b ON b.id = a.bureau_id \
+             WHERE a.case_id = c.id AND a.role = 'lead' AND a.state IN ('pending', 'accepted')) AS lead_bureau, \
+           (SELECT a.bureau_id FROM assignments a \
+             WHERE a.case_id = c.id AND a.role = 'lead' AND a.state IN ('pending', 'accepted')) AS lead_id \
+         FROM cases c WHERE c.id IN ({ids})"
+    ))
+    .fetch_all(pool)
+    .await?;
+    let names: Vec<(i64, i64, String)> = sqlx::query_as(&format!(
+        "SELECT cc.case_id, co.id, co.name FROM case_councilors cc \
+         JOIN councilors co ON co.id = cc.councilor_id \
+         WHERE cc.case_id IN ({ids}) ORDER BY cc.case_id, cc.position"
+    ))
+    .fetch_all(pool)
+    .await?;
+    let terms = Terms::parse(&shingles.join(" "));
+    let mut scored = Vec::new();
+    for row in &rows {
+        let id: i64 = row.try_get("id")?;
+        let shared = counted
+            .iter()
+            .find(|(c, _)| *c == id)
+            .map_or(0, |(_, n)| *n as usize);
+        let councilors: Vec<&(i64, i64, String)> =
+            names.iter().filter(|(case, _, _)| *case == id).collect();
+        let lead_id: Option<i64> = row.try_get("lead_id")?;
+        let Some(score) = search::similarity(Shared {
+            shingles: shared,
+            shingles_of: shingles.len(),
+            same_councilor: councilors
+                .iter()
+                .any(|(_, co, _)| probe.councilor_ids.contains(co)),
+            same_bureau: probe.bureau_id.is_some() && lead_id == probe.bureau_id,
+        }) else {
+            continue;
+        };
+        let topic: String = row.try_get("topic")?;
+        let reply: String = row.try_get("reply")?;
+        scored.push((
+            score,
+            SimilarCase {
+                id,
+                kind: kind(row)?,
+                number: row.try_get("number")?,
+                topic: search::highlight(&topic, &terms),
+                councilors: councilors
+                    .iter()
+                    .map(|(_, _, n)| n.as_str())
+                    .collect::<Vec<_>>()
+                    .join("、"),
+                lead_bureau: row.try_get("lead_bureau")?,
+                status: status(row)?,
+                reply: reply.chars().take(120).collect(),
+            },
+        ));
+    }
+    // Most alike first; the newer of two equally alike.
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.id.cmp(&a.1.id)));
+    Ok(scored
+        .into_iter()
+        .take(SIMILAR_SHOWN)
+        .map(|(_, c)| c)
+        .collect())
+}

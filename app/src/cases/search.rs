@@ -1,0 +1,398 @@
+//! Keyword search and similar questions: the rules, in plain Rust so that both backends
+//! answer alike. Text is *folded* here (Latin case, full-width forms, 臺/台) before it is
+//! stored in the search index and before it is looked up, so the database only ever does
+//! an exact substring match; SQLite and PostgreSQL cannot disagree about case or width.
+
+use serde::{Deserialize, Serialize};
+
+/// Bumped when [`fold`] or [`doc`] changes: documents of another version are rebuilt when
+/// the server starts (`cases::db::reindex_stale`).
+pub const DOC_VERSION: i64 = 1;
+
+/// At most this many terms are used; more are ignored (the box holds 50 characters).
+pub const MAX_TERMS: usize = 5;
+
+/// Terms shorter than this cannot use a trigram index (SQLite FTS5 `trigram`,
+/// PostgreSQL `pg_trgm`) and are matched by reading the documents instead.
+pub const INDEXED_TERM_CHARS: usize = 3;
+
+/// One character as it is compared. One character in, one out, so positions in the
+/// folded text are positions in the original (highlighting relies on it).
+pub fn fold(c: char) -> char {
+    let c = match c {
+        // Full-width Latin letters, digits and signs (ＡＢＣ１２３) as typed by CJK input.
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        // Both forms of tai are in everyday use (臺北市 / 台北市).
+        '臺' => '台',
+        _ => c,
+    };
+    let c = {
+        let mut lower = c.to_lowercase();
+        match (lower.next(), lower.next()) {
+            (Some(l), None) => l,
+            _ => c,
+        }
+    };
+    // LIKE's own characters never reach the database as themselves, so patterns need no
+    // escaping: the document and the term are folded alike.
+    match c {
+        '%' => '％',
+        '_' => '＿',
+        '\\' => '＼',
+        c => c,
+    }
+}
+
+pub fn fold_str(text: &str) -> String {
+    text.chars().map(fold).collect()
+}
+
+/// The indexed document of a case: topic, question text and reply, a line break between
+/// them so that no term matches across two fields. Councilor names are matched against
+/// the councilors table instead, so renaming a councilor needs no reindexing.
+pub fn doc(topic: &str, body: &str, reply: &str) -> String {
+    let mut doc = String::with_capacity(topic.len() + body.len() + reply.len() + 2);
+    for (i, part) in [topic, body, reply].into_iter().enumerate() {
+        if i > 0 {
+            doc.push('\n');
+        }
+        doc.extend(part.chars().map(|c| if c == '\n' { ' ' } else { fold(c) }));
+    }
+    doc
+}
+
+/// The search box's text as terms: split at spaces (full-width too), folded, repeats
+/// dropped. Every term must match (in the document or a councilor's name).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Terms(Vec<String>);
+
+impl Terms {
+    pub fn parse(q: &str) -> Self {
+        let mut terms: Vec<String> = Vec::new();
+        for term in fold_str(q).split_whitespace() {
+            if terms.len() == MAX_TERMS {
+                break;
+            }
+            if !terms.iter().any(|t| t == term) {
+                terms.push(term.to_owned());
+            }
+        }
+        Self(terms)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(String::as_str)
+    }
+}
+
+/// Whether `term` can be looked up in a trigram index.
+pub fn is_indexed(term: &str) -> bool {
+    term.chars().count() >= INDEXED_TERM_CHARS
+}
+
+/// The `LIKE` pattern of a folded term (folding already removed `%`, `_` and `\`).
+pub fn like_pattern(term: &str) -> String {
+    format!("%{term}%")
+}
+
+/// A piece of text, highlighted or not.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Seg {
+    pub text: String,
+    pub hit: bool,
+}
+
+/// Which text an excerpt comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Field {
+    Body,
+    Reply,
+}
+
+impl Field {
+    pub fn label(self) -> &'static str {
+        match self {
+            Field::Body => "內容",
+            Field::Reply => "答復",
+        }
+    }
+}
+
+/// Where the terms were found in one case, for the result list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hit {
+    pub topic: Vec<Seg>,
+    pub councilors: Vec<Seg>,
+    pub excerpt: Option<(Field, Vec<Seg>)>,
+}
+
+/// Character ranges of every match of any term in `text`, merged and in order.
+fn matches(text: &[char], terms: &Terms) -> Vec<(usize, usize)> {
+    let folded: Vec<char> = text.iter().map(|c| fold(*c)).collect();
+    let mut found = Vec::new();
+    for term in terms.iter() {
+        let term: Vec<char> = term.chars().collect();
+        if term.is_empty() || term.len() > folded.len() {
+            continue;
+        }
+        for start in 0..=folded.len() - term.len() {
+            if folded[start..start + term.len()] == term[..] {
+                found.push((start, start + term.len()));
+            }
+        }
+    }
+    found.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::new();
+    for (s, e) in found {
+        match merged.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => merged.push((s, e)),
+        }
+    }
+    merged
+}
+
+fn segments(text: &[char], from: usize, to: usize, ranges: &[(usize, usize)]) -> Vec<Seg> {
+    let mut segs = Vec::new();
+    let mut at = from;
+    let mut push = |chars: &[char], hit: bool| {
+        if !chars.is_empty() {
+            segs.push(Seg {
+                text: chars.iter().collect(),
+                hit,
+            });
+        }
+    };
+    for &(s, e) in ranges {
+        let (s, e) = (s.max(from), e.min(to));
+        if s >= e {
+            continue;
+        }
+        push(&text[at..s], false);
+        push(&text[s..e], true);
+        at = e;
+    }
+    push(&text[at..to], false);
+    segs
+}
+
+/// `text` with every match of the terms marked.
+pub fn highlight(text: &str, terms: &Terms) -> Vec<Seg> {
+    let chars: Vec<char> = text.chars().collect();
+    let ranges = matches(&chars, terms);
+    segments(&chars, 0, chars.len(), &ranges)
+}
+
+/// About `width` characters of `text` around its first match, marked, with an ellipsis
+/// where it was cut; `None` if no term occurs in it.
+pub fn excerpt(text: &str, terms: &Terms, width: usize) -> Option<Vec<Seg>> {
+    let chars: Vec<char> = text.chars().map(|c| if c == '\n' { ' ' } else { c }).collect();
+    let ranges = matches(&chars, terms);
+    let &(first, _) = ranges.first()?;
+    // A little before the match for context, the rest after it.
+    let from = first.saturating_sub(width / 4);
+    let to = (from + width).min(chars.len());
+    let from = to.saturating_sub(width).min(from);
+    let mut segs = segments(&chars, from, to, &ranges);
+    if from > 0 {
+        segs.insert(
+            0,
+            Seg {
+                text: "…".into(),
+                hit: false,
+            },
+        );
+    }
+    if to < chars.len() {
+        segs.push(Seg {
+            text: "…".into(),
+            hit: false,
+        });
+    }
+    Some(segs)
+}
+
+/// The search result's marks for one case: the excerpt comes from the question text, or
+/// from the reply when only the reply matches.
+pub fn hit(topic: &str, councilors: &str, body: &str, reply: &str, terms: &Terms) -> Hit {
+    const WIDTH: usize = 80;
+    Hit {
+        topic: highlight(topic, terms),
+        councilors: highlight(councilors, terms),
+        excerpt: excerpt(body, terms, WIDTH)
+            .map(|s| (Field::Body, s))
+            .or_else(|| excerpt(reply, terms, WIDTH).map(|s| (Field::Reply, s))),
+    }
+}
+
+/// The terms a similar question would share with `topic`: its overlapping three-character
+/// pieces (Chinese has no spaces to split words at; a trigram is the index's unit too),
+/// or the whole topic when it is shorter. Pieces with spaces or punctuation are skipped.
+pub fn shingles(topic: &str) -> Vec<String> {
+    const MAX: usize = 12;
+    let chars: Vec<char> = fold_str(topic).chars().collect();
+    let wordy = |c: &char| c.is_alphanumeric();
+    let mut out: Vec<String> = Vec::new();
+    if chars.len() < INDEXED_TERM_CHARS {
+        let t: String = chars.iter().filter(|c| wordy(c)).collect();
+        if !t.is_empty() {
+            out.push(t);
+        }
+        return out;
+    }
+    for w in chars.windows(INDEXED_TERM_CHARS) {
+        if w.iter().all(wordy) {
+            let s: String = w.iter().collect();
+            if !out.contains(&s) {
+                out.push(s);
+            }
+        }
+        if out.len() == MAX {
+            break;
+        }
+    }
+    out
+}
+
+/// What a candidate shares with the question being looked at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shared {
+    /// How many of the question's shingles occur in the candidate.
+    pub shingles: usize,
+    pub shingles_of: usize,
+    pub same_councilor: bool,
+    pub same_bureau: bool,
+}
+
+/// How alike a candidate is, or `None` if it is not alike enough to show: at least a third
+/// of the topic's pieces (and two of them) in common, or one piece and the same councilor.
+/// The councilor and the bureau then lift it in the order.
+pub fn similarity(s: Shared) -> Option<u32> {
+    let enough = s.shingles >= 2 && s.shingles * 3 >= s.shingles_of
+        || s.shingles >= 1 && (s.same_councilor || s.shingles_of <= 1);
+    enough.then(|| {
+        let base = (s.shingles * 100 / s.shingles_of.max(1)) as u32;
+        base + if s.same_councilor { 60 } else { 0 } + if s.same_bureau { 30 } else { 0 }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn marked(segs: &[Seg]) -> String {
+        segs.iter()
+            .map(|s| {
+                if s.hit {
+                    format!("[{}]", s.text)
+                } else {
+                    s.text.clone()
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn folding_ignores_latin_case_width_and_the_two_forms_of_tai() {
+        assert_eq!(fold_str("ＭＲＴ Road 臺北"), "mrt road 台北");
+        assert_eq!(fold_str("YouBike２.０"), "youbike2.0");
+        assert_eq!(fold_str("50%_\\"), "50％＿＼");
+        // One character in, one out, even where lowercasing would give two.
+        assert_eq!(fold('İ'), 'İ');
+        assert_eq!(fold_str("社會住宅").chars().count(), 4);
+    }
+
+    #[test]
+    fn terms_split_at_any_space_drop_repeats_and_stop_at_five() {
+        assert_eq!(
+            Terms::parse(" 社宅　停車  社宅 MRT "),
+            Terms(vec!["社宅".into(), "停車".into(), "mrt".into()])
+        );
+        assert!(Terms::parse("  ").is_empty());
+        assert_eq!(Terms::parse("a b c d e f g").iter().count(), MAX_TERMS);
+    }
+
+    #[test]
+    fn only_terms_of_three_characters_or_more_use_the_index() {
+        assert!(!is_indexed("社"));
+        assert!(!is_indexed("社宅"));
+        assert!(is_indexed("停車場"));
+        assert!(is_indexed("mrt"));
+        assert_eq!(like_pattern("社宅"), "%社宅%");
+    }
+
+    #[test]
+    fn the_document_folds_each_field_and_keeps_them_on_their_own_lines() {
+        assert_eq!(doc("臺北ＭＲＴ", "第一行\n第二行", ""), "台北mrt\n第一行 第二行\n");
+    }
+
+    #[test]
+    fn highlighting_marks_every_match_case_insensitively_and_merges_overlaps() {
+        let terms = Terms::parse("mrt 臺北 北市");
+        assert_eq!(
+            marked(&highlight("台北市的MRT與Mrt", &terms)),
+            "[台北市]的[MRT]與[Mrt]"
+        );
+        assert_eq!(marked(&highlight("沒有", &terms)), "沒有");
+    }
+
+    #[test]
+    fn an_excerpt_is_cut_around_the_first_match_with_ellipses() {
+        let text = format!("{}社會住宅{}", "甲".repeat(100), "乙".repeat(100));
+        let segs = excerpt(&text, &Terms::parse("社會住宅"), 20).unwrap();
+        assert_eq!(
+            marked(&segs),
+            format!("…{}[社會住宅]{}…", "甲".repeat(5), "乙".repeat(11))
+        );
+        let short = excerpt("就在開頭社宅", &Terms::parse("社宅"), 80).unwrap();
+        assert_eq!(marked(&short), "就在開頭[社宅]");
+        assert_eq!(excerpt("無關", &Terms::parse("社宅"), 80), None);
+    }
+
+    #[test]
+    fn a_hit_takes_its_excerpt_from_the_reply_only_when_the_question_text_lacks_the_terms() {
+        let terms = Terms::parse("停車");
+        let h = hit("議題", "王大明", "問停車場", "答停車", &terms);
+        assert_eq!(h.excerpt.as_ref().unwrap().0, Field::Body);
+        let h = hit("議題", "王大明", "問別的", "答停車", &terms);
+        assert_eq!(h.excerpt.as_ref().unwrap().0, Field::Reply);
+        let h = hit("議題", "王大明", "", "", &Terms::parse("大明"));
+        assert_eq!(marked(&h.councilors), "王[大明]");
+        assert_eq!(h.excerpt, None);
+    }
+
+    #[test]
+    fn shingles_are_the_topics_distinct_three_character_pieces() {
+        assert_eq!(
+            shingles("社會住宅，社會"),
+            vec!["社會住", "會住宅"]
+        );
+        assert_eq!(shingles("社宅"), vec!["社宅"]);
+        assert!(shingles("，").is_empty());
+        assert_eq!(shingles(&"一二三四五六七八九十".repeat(3)).len(), 10);
+    }
+
+    #[test]
+    fn similar_means_a_third_of_the_topic_in_common_or_one_piece_and_the_same_councilor() {
+        let s = |shingles, same_councilor| Shared {
+            shingles,
+            shingles_of: 9,
+            same_councilor,
+            same_bureau: false,
+        };
+        assert_eq!(similarity(s(2, false)), None);
+        assert_eq!(similarity(s(3, false)), Some(33));
+        assert_eq!(similarity(s(1, true)), Some(11 + 60));
+        assert_eq!(similarity(s(0, true)), None);
+        let bureau = Shared {
+            same_bureau: true,
+            ..s(9, false)
+        };
+        assert_eq!(similarity(bureau), Some(130));
+    }
+}

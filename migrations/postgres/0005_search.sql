@@ -1,0 +1,15 @@
+-- Keyword search (issue 9): one document per case, topic, question text and reply folded
+-- by `app::cases::search::doc` (Latin case, full width, 臺/台), with a pg_trgm GIN index
+-- that answers `LIKE '%term%'` for terms of three characters or more; shorter terms read
+-- the documents. The key column is called `rowid` so that the same SQL serves SQLite's
+-- FTS5 table (migrations/sqlite/0005_search.sql), whose key can only be its rowid.
+-- pg_trgm ships with PostgreSQL and is a trusted extension (13+): the database owner may
+-- create it without superuser rights.
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+
+CREATE TABLE case_search (
+    rowid    BIGINT  PRIMARY KEY REFERENCES cases (id),
+    doc      TEXT    NOT NULL,
+    version  INTEGER NOT NULL
+);
+CREATE INDEX case_search_doc_trgm_idx ON case_search USING gin (doc gin_trgm_ops);
