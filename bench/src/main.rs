@@ -284,9 +284,26 @@ async fn main() {
         .await
         .unwrap()
         .unwrap();
+    // The row above page 200, for the pager's link by key.
+    let (kind, number, id): (String, i64, i64) = sqlx::query_as(
+        "SELECT kind, number, id FROM cases ORDER BY kind DESC, number DESC, id DESC          LIMIT 1 OFFSET 4974",
+    )
+    .fetch_one(&state.db)
+    .await
+    .unwrap();
+    let councilor_name: String = sqlx::query_scalar("SELECT name FROM councilors WHERE id = $1")
+        .bind(councilor)
+        .fetch_one(&state.db)
+        .await
+        .unwrap();
+    let keyword = |q: &str| format!("/cases?q={}", app::url::percent_encode(q));
     let lists = [
         ("Case list, no filter", "/cases".to_owned()),
         ("Case list, page 200", "/cases?page=200".to_owned()),
+        (
+            "Case list, page 200 by key",
+            format!("/cases?after={kind}.{number}.{id}&page=200"),
+        ),
         ("Case list, session", format!("/cases?session={session}")),
         ("Case list, kind", "/cases?kind=data_request".to_owned()),
         (
@@ -297,9 +314,13 @@ async fn main() {
         ("Case list, status", "/cases?status=in_review".to_owned()),
         ("Case list, overdue", "/cases?overdue=1".to_owned()),
         ("Case list, tracking", "/cases?tracking=1".to_owned()),
+        ("Case list, keyword 社會住宅", keyword("社會住宅")),
+        ("Case list, keyword 停車場 捷運", keyword("停車場 捷運")),
+        ("Case list, keyword of two characters 社宅", keyword("社宅")),
+        ("Case list, keyword of one character 橋", keyword("橋")),
         (
-            "Case list, keyword 社會住宅",
-            format!("/cases?q={}", app::url::percent_encode("社會住宅")),
+            "Case list, keyword councilor name",
+            keyword(&councilor_name),
         ),
     ];
     let mut results = Vec::new();
@@ -328,7 +349,36 @@ async fn main() {
         )
         .await,
     );
+    results.push(
+        run(
+            "Case list, keyword 社會住宅, bureau liaison",
+            "bench-udd",
+            vec![url(&keyword("社會住宅"))],
+        )
+        .await,
+    );
     results.push(run("Case page (50 cases)", "bench-sec", sample).await);
+    let topics: Vec<String> =
+        sqlx::query_scalar("SELECT topic FROM cases ORDER BY id DESC LIMIT 20")
+            .fetch_all(&state.db)
+            .await
+            .unwrap();
+    results.push(
+        run(
+            "Recording form, similar questions (20 topics)",
+            "bench-sec",
+            topics
+                .iter()
+                .map(|t| {
+                    url(&format!(
+                        "/cases/new/question?form%5Btopic%5D={}&form%5Bcouncilor_ids%5D%5B%5D={councilor}",
+                        app::url::percent_encode(t)
+                    ))
+                })
+                .collect(),
+        )
+        .await,
+    );
     results.push(
         run(
             "Notifications, bureau liaison",

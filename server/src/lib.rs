@@ -51,12 +51,24 @@ pub async fn open_database(url: &str) -> Result<AnyPool, app::db::DbSetupError> 
     let built = app::cases::db::reindex_stale(&pool).await?;
     if built > 0 {
         tracing::info!(built, "search index: documents (re)built");
+        // The planner should know the index is no longer empty.
+        let _ = sqlx::query("ANALYZE").execute(&pool).await;
     }
     Ok(pool)
 }
 
+/// The app's routes, walked once per process. Walking them sets a process-wide flag in
+/// leptos_server that leaves any resource first polled meanwhile pending forever
+/// (leptos-rs/leptos#4773): a second router built while the first serves (the test suite
+/// builds one per test) would hang a response now and then.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 pub fn router(state: AppState, web: &WebSettings, leptos_options: LeptosOptions) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let context = {
         let state = state.clone();
         let lockout = web.lockout;

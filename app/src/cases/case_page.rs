@@ -3,6 +3,7 @@
 
 use super::{
     events::render,
+    pages::SimilarCases,
     server_fns::{
         load_case, AcceptPart, AddCoBureau, AssignCase, OverrideDue, Postpone, ReassignPart,
         RejectPart, SaveReply, TakeStep, WriteSubAnswer,
@@ -192,6 +193,7 @@ fn CaseBody(case: CaseDetail, bureaus: Vec<(i64, String)>, forms: Forms) -> impl
             </div>
             <aside class="case-side">
                 <Steps case=case.clone() bureaus=bureaus.clone() forms />
+                <SimilarCases cases=case.similar.clone() heading="相似案件" />
                 <Timeline case=case.clone() />
             </aside>
         </div>

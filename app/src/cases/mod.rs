@@ -552,6 +552,8 @@ pub struct CaseDetail {
     pub bureau_names: Vec<(i64, String)>,
     /// The steps the viewer may take now.
     pub actions: Vec<Action>,
+    /// Earlier cases that look alike, that the viewer may see.
+    pub similar: Vec<search::SimilarCase>,
 }
 
 impl CaseDetail {
@@ -684,7 +686,13 @@ mod tests {
         };
         assert_eq!(key.code(), "data_request.12.345");
         assert_eq!(ListKey::parse(&key.code()), Some(key));
-        for broken in ["", "question.1", "question.1.2.3", "memo.1.2", "question.x.2"] {
+        for broken in [
+            "",
+            "question.1",
+            "question.1.2.3",
+            "memo.1.2",
+            "question.x.2",
+        ] {
             assert_eq!(ListKey::parse(broken), None, "{broken}");
         }
         let f = CaseFilter::from_query(|k| (k == "before").then(|| key.code()));

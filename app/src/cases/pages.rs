@@ -1,8 +1,9 @@
 //! The case list, the start-page queues and the recording forms.
 
 use super::{
-    server_fns::{list_cases, RecordDataRequest, RecordQuestion},
-    CaseFilter, CaseKind, CaseRow, CaseStatus, Priority, LONG_TEXT_MAX_CHARS,
+    search::{Seg, SimilarCase},
+    server_fns::{list_cases, similar_to_draft, RecordDataRequest, RecordQuestion},
+    CaseFilter, CaseKind, CaseRow, CaseStatus, ListKey, Priority, LONG_TEXT_MAX_CHARS,
 };
 use crate::{
     auth::{guard::RequireRole, Role},
@@ -13,7 +14,7 @@ use crate::{
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::{components::A, hooks::use_query_map};
+use leptos_router::{components::A, hooks::use_query_map, params::ParamsMap};
 
 const INTERNAL: &[Role] = &[
     Role::Secretariat,
@@ -22,6 +23,62 @@ const INTERNAL: &[Role] = &[
     Role::Reviewer,
     Role::Admin,
 ];
+
+/// Text with the parts a search matched marked.
+pub fn marked(segs: Vec<Seg>) -> impl IntoView {
+    segs.into_iter()
+        .map(|s| {
+            if s.hit {
+                view! { <mark>{s.text}</mark> }.into_any()
+            } else {
+                s.text.into_any()
+            }
+        })
+        .collect_view()
+}
+
+/// Earlier cases that look like the one at hand, with the start of their replies.
+#[component]
+pub fn SimilarCases(cases: Vec<SimilarCase>, heading: &'static str) -> impl IntoView {
+    view! {
+        <section class="panel similar" aria-labelledby="similar-cases">
+            <h2 id="similar-cases">{heading}</h2>
+            {if cases.is_empty() {
+                view! { <p class="empty">"沒有找到相似的案件。"</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="similar-list">
+                        {cases
+                            .into_iter()
+                            .map(|c| {
+                                let label = super::case_label(c.kind, c.number);
+                                view! {
+                                    <li>
+                                        <a href=format!("/cases/{}", c.id)>
+                                            <span class="case-no">{label}</span>
+                                            {marked(c.topic)}
+                                        </a>
+                                        <span class="muted">
+                                            {format!(
+                                                " {}・{}・{}",
+                                                c.councilors,
+                                                c.lead_bureau.unwrap_or_else(|| "未分派".into()),
+                                                c.status.label(),
+                                            )}
+                                        </span>
+                                        {(!c.reply.is_empty())
+                                            .then(|| view! { <p class="excerpt"><span class="muted">"答復："</span>{c.reply}</p> })}
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                }
+                    .into_any()
+            }}
+        </section>
+    }
+}
 
 /// A table of cases, as the list, the inbox and the start page show them.
 #[component]
@@ -45,16 +102,33 @@ pub fn CaseTable(rows: Vec<CaseRow>, #[prop(optional)] caption: Option<String>) 
                     .map(|row| {
                         let label = super::case_label(row.kind, row.number);
                         let href = format!("/cases/{}", row.id);
+                        let (topic, councilors, excerpt) = match row.hit {
+                            Some(hit) => (
+                                marked(hit.topic).into_any(),
+                                marked(hit.councilors).into_any(),
+                                hit.excerpt,
+                            ),
+                            None => (row.topic.into_any(), row.councilors.into_any(), None),
+                        };
                         view! {
                             <tr class:overdue=row.overdue>
                                 <td class="nowrap">{label}</td>
                                 <td>
-                                    <A href=href>{row.topic}</A>
+                                    <A href=href>{topic}</A>
                                     {row.priority.filter(|p| *p != Priority::Ordinary).map(|p| view! { <span class="tag tag-urgent">{p.label()}</span> })}
                                     {row.within_three_days.then(|| view! { <span class="tag tag-urgent">"三日內"</span> })}
                                     {row.tracking.then(|| view! { <span class="tag">"列管"</span> })}
+                                    {excerpt
+                                        .map(|(field, segs)| {
+                                            view! {
+                                                <p class="excerpt">
+                                                    <span class="muted">{format!("{}：", field.label())}</span>
+                                                    {marked(segs)}
+                                                </p>
+                                            }
+                                        })}
                                 </td>
-                                <td>{row.councilors}</td>
+                                <td>{councilors}</td>
                                 <td>{row.lead_bureau.unwrap_or_else(|| "—".into())}</td>
                                 <td>
                                     <span class=format!("status status-{}", row.status.as_str())>{row.status.label()}</span>
@@ -88,7 +162,9 @@ pub fn CaseListPage() -> impl IntoView {
     }
 }
 
-fn page_href(filter: &CaseFilter, page: u32) -> String {
+/// A page of the list with the same filters: by number, or from a row's key (`after` for
+/// the next page, `before` for the previous one).
+fn page_href(filter: &CaseFilter, page: u32, from: Option<(&str, ListKey)>) -> String {
     let mut parts = Vec::new();
     let mut push =
         |k: &str, v: String| parts.push(format!("{k}={}", crate::url::percent_encode(&v)));
@@ -115,6 +191,9 @@ fn page_href(filter: &CaseFilter, page: u32) -> String {
     }
     if !filter.q.is_empty() {
         push("q", filter.q.clone());
+    }
+    if let Some((dir, key)) = from {
+        push(dir, key.code());
     }
     push("page", page.to_string());
     format!("/cases?{}", parts.join("&"))
@@ -155,8 +234,11 @@ fn CaseList(is_bureau: bool, can_record: bool) -> impl IntoView {
                 match cases.await {
                     Ok(page) => {
                         let f = filter.get_untracked();
-                        let prev = (page.page > 1).then(|| page_href(&f, page.page - 1));
-                        let next = (page.page < page.pages).then(|| page_href(&f, page.page + 1));
+                        let first = (page.page > 2).then(|| page_href(&f, 1, None));
+                        let prev = page
+                            .before
+                            .map(|k| page_href(&f, page.page.saturating_sub(1).max(1), Some(("before", k))));
+                        let next = page.after.map(|k| page_href(&f, page.page + 1, Some(("after", k))));
                         view! {
                             <p class="result-count" role="status">
                                 {format!("{}，第 {} / {} 頁", page.count_label(), page.page, page.pages)}
@@ -167,6 +249,7 @@ fn CaseList(is_bureau: bool, can_record: bool) -> impl IntoView {
                                 view! { <CaseTable rows=page.rows /> }.into_any()
                             }}
                             <nav class="pager" aria-label="分頁">
+                                {first.map(|href| view! { <A href=href>"第一頁"</A> })}
                                 {prev.map(|href| view! { <A href=href>"上一頁"</A> })}
                                 {next.map(|href| view! { <A href=href>"下一頁"</A> })}
                             </nav>
@@ -285,10 +368,35 @@ fn kept(error: FormResult, name: &'static str) -> String {
         .unwrap_or_default()
 }
 
+/// What was typed into the question form before 找相似案件 sent it back to this page (as
+/// a plain GET, so that it works without JavaScript): `form[name]` in the query string.
+#[derive(Clone, Default)]
+struct Draft(ParamsMap);
+
+impl Draft {
+    fn value(&self, name: &str) -> String {
+        self.0.get(&format!("form[{name}]")).unwrap_or_default()
+    }
+
+    fn values(&self, name: &str) -> Vec<String> {
+        self.0
+            .get_all(&format!("form[{name}][]"))
+            .unwrap_or_default()
+    }
+
+    /// A refused save's value, or else the draft's.
+    fn or_kept(&self, error: FormResult, name: &'static str) -> String {
+        match kept(error, name) {
+            v if v.is_empty() => self.value(name),
+            v => v,
+        }
+    }
+}
+
 /// The question's or request's text, as typed before the last refusal; typed text that came
 /// back is not saved yet.
-fn body_editor(id: &'static str, rows: u32, error: FormResult) -> impl IntoView {
-    let text = kept(error, "body");
+fn body_editor(id: &'static str, rows: u32, error: FormResult, draft: &Draft) -> impl IntoView {
+    let text = draft.or_kept(error, "body");
     let unsaved = !text.is_empty();
     view! {
         <TextEditor
@@ -315,14 +423,43 @@ fn NewQuestion() -> impl IntoView {
     let record = ServerAction::<RecordQuestion>::new();
     let error = form_result(record.value());
     let options = Resource::new(|| (), |_| load_choices());
+    let query = use_query_map();
+    let draft = Draft(query.get_untracked());
+    // Looked up only when the officer asked (找相似案件) and typed a topic.
+    let asked = {
+        let d = draft.clone();
+        let topic = d.value("topic");
+        let ids: Vec<i64> = d
+            .values("councilor_ids")
+            .iter()
+            .filter_map(|v| v.parse().ok())
+            .collect();
+        (!topic.trim().is_empty()).then_some((topic, ids))
+    };
+    let similar = Resource::new(
+        move || asked.clone(),
+        |asked| async move {
+            match asked {
+                Some((topic, ids)) => similar_to_draft(topic, ids).await.map(Some),
+                None => Ok(None),
+            }
+        },
+    );
     view! {
         <h1>"登錄質詢"</h1>
         <Transition fallback=|| view! { <p class="loading">"載入中…"</p> }>
-            {move || Suspend::new(async move {
+            {move || {
+                let draft = draft.clone();
+                Suspend::new(async move {
+                // One Suspend awaits both, one after the other (see `top_bar`).
                 let c = options.await.unwrap_or_default();
-                let councilors_kept = error.get_untracked().map(|e| e.input("councilor_ids")).unwrap_or_default();
+                let similar = similar.await;
+                let councilors_kept = match error.get_untracked().map(|e| e.input("councilor_ids")).unwrap_or_default() {
+                    kept if kept.is_empty() => draft.values("councilor_ids"),
+                    kept => kept,
+                };
                 let first_session = c.sessions.first().map(|s| s.0.to_string()).into_iter().collect::<Vec<_>>();
-                let session_kept = match kept(error, "session_id") { s if s.is_empty() => first_session, s => vec![s] };
+                let session_kept = match draft.or_kept(error, "session_id") { s if s.is_empty() => first_session, s => vec![s] };
                 view! {
                     <ActionForm action=record attr:class="grid-form wide" attr:aria-label="登錄質詢">
                         <FormError error />
@@ -333,18 +470,18 @@ fn NewQuestion() -> impl IntoView {
                         </div>
                         <label for="q-number">"質詢編號"</label>
                         <div>
-                            <input id="q-number" name="form[number]" inputmode="numeric" value=kept(error, "number") required />
+                            <input id="q-number" name="form[number]" inputmode="numeric" value=draft.or_kept(error, "number") required />
                             <p class="field-hint">"同一會期內不得重複。"</p>
                             <FieldError error field="number" />
                         </div>
                         <label for="q-sitting-type">"質詢類別"</label>
                         <div>
-                            {select_field("q-sitting-type", "form[sitting_type_id]", c.sitting_types, vec![kept(error, "sitting_type_id")], "請選擇")}
+                            {select_field("q-sitting-type", "form[sitting_type_id]", c.sitting_types, vec![draft.or_kept(error, "sitting_type_id")], "請選擇")}
                             <FieldError error field="sitting_type_id" />
                         </div>
                         <label for="q-sitting-date">"質詢日期"</label>
                         <div>
-                            <input id="q-sitting-date" name="form[sitting_date]" placeholder="113/03/15" value=kept(error, "sitting_date") required />
+                            <input id="q-sitting-date" name="form[sitting_date]" placeholder="113/03/15" value=draft.or_kept(error, "sitting_date") required />
                             <p class="field-hint">"民國年／月／日，或西元 2024-03-15。"</p>
                             <FieldError error field="sitting_date" />
                         </div>
@@ -364,22 +501,26 @@ fn NewQuestion() -> impl IntoView {
                         </div>
                         <label for="q-topic">"質詢議題"</label>
                         <div>
-                            <input id="q-topic" name="form[topic]" value=kept(error, "topic") required />
+                            <input id="q-topic" name="form[topic]" value=draft.or_kept(error, "topic") required />
+                            <button type="submit" class="secondary" formaction="/cases/new/question" formmethod="get" formnovalidate=true>
+                                "找相似案件"
+                            </button>
+                            <p class="field-hint">"依議題與議員找出過去相似的質詢與答復，避免重複、便於參考。"</p>
                             <FieldError error field="topic" />
                         </div>
                         <label for="q-body">"質詢內容"</label>
                         <div>
-                            {body_editor("q-body", 8, error)}
+                            {body_editor("q-body", 8, error, &draft)}
                             <FieldError error field="body" />
                         </div>
                         <label for="q-due">"自訂期限"</label>
                         <div>
-                            <input id="q-due" name="form[due_on]" placeholder="留空則依規則計算" value=kept(error, "due_on") />
+                            <input id="q-due" name="form[due_on]" placeholder="留空則依規則計算" value=draft.or_kept(error, "due_on") />
                             <FieldError error field="due_on" />
                         </div>
                         <label for="q-due-reason">"自訂理由"</label>
                         <div>
-                            <input id="q-due-reason" name="form[due_reason]" value=kept(error, "due_reason") />
+                            <input id="q-due-reason" name="form[due_reason]" value=draft.or_kept(error, "due_reason") />
                             <FieldError error field="due_reason" />
                         </div>
                         <div></div>
@@ -387,8 +528,13 @@ fn NewQuestion() -> impl IntoView {
                             <button type="submit">"登錄"</button>
                         </div>
                     </ActionForm>
+                    {match similar {
+                        Ok(Some(cases)) => view! { <SimilarCases cases heading="相似的過去案件" /> }.into_any(),
+                        Ok(None) => ().into_any(),
+                        Err(error) => view! { <ErrorPage error /> }.into_any(),
+                    }}
                 }
-            })}
+            })}}
         </Transition>
     }
 }
@@ -435,7 +581,7 @@ fn NewDataRequest() -> impl IntoView {
                         </div>
                         <label for="d-body">"索取資料項目"</label>
                         <div>
-                            {body_editor("d-body", 6, error)}
+                            {body_editor("d-body", 6, error, &Draft::default())}
                             <FieldError error field="body" />
                         </div>
                         <label for="d-received">"收件時間"</label>

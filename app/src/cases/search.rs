@@ -3,6 +3,7 @@
 //! stored in the search index and before it is looked up, so the database only ever does
 //! an exact substring match; SQLite and PostgreSQL cannot disagree about case or width.
 
+use super::{CaseKind, CaseStatus};
 use serde::{Deserialize, Serialize};
 
 /// Bumped when [`fold`] or [`doc`] changes: documents of another version are rebuilt when
@@ -79,6 +80,11 @@ impl Terms {
             }
         }
         Self(terms)
+    }
+
+    /// Shingles of a topic (already folded), all of them, to mark a similar case's topic.
+    pub fn of_shingles(shingles: &[String]) -> Self {
+        Self(shingles.to_vec())
     }
 
     pub fn is_empty(&self) -> bool {
@@ -191,7 +197,10 @@ pub fn highlight(text: &str, terms: &Terms) -> Vec<Seg> {
 /// About `width` characters of `text` around its first match, marked, with an ellipsis
 /// where it was cut; `None` if no term occurs in it.
 pub fn excerpt(text: &str, terms: &Terms, width: usize) -> Option<Vec<Seg>> {
-    let chars: Vec<char> = text.chars().map(|c| if c == '\n' { ' ' } else { c }).collect();
+    let chars: Vec<char> = text
+        .chars()
+        .map(|c| if c == '\n' { ' ' } else { c })
+        .collect();
     let ranges = matches(&chars, terms);
     let &(first, _) = ranges.first()?;
     // A little before the match for context, the rest after it.
@@ -228,6 +237,52 @@ pub fn hit(topic: &str, councilors: &str, body: &str, reply: &str, terms: &Terms
             .map(|s| (Field::Body, s))
             .or_else(|| excerpt(reply, terms, WIDTH).map(|s| (Field::Reply, s))),
     }
+}
+
+/// What a similar question is looked for by: the topic being recorded or shown, its
+/// councilors, its lead bureau, and the case itself to leave out.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Probe {
+    pub topic: String,
+    pub councilor_ids: Vec<i64>,
+    pub bureau_id: Option<i64>,
+    pub exclude: Option<i64>,
+}
+
+impl Probe {
+    /// A question not yet recorded: what has been typed, cut to sensible sizes.
+    pub fn draft(topic: &str, councilor_ids: Vec<i64>) -> Self {
+        Self {
+            topic: topic.trim().chars().take(200).collect(),
+            councilor_ids: councilor_ids.into_iter().take(20).collect(),
+            bureau_id: None,
+            exclude: None,
+        }
+    }
+}
+
+/// The start of a reply, for a list: up to `max` characters, an ellipsis where cut.
+pub fn opening(text: &str, max: usize) -> String {
+    let mut chars = text.chars();
+    let head: String = chars.by_ref().take(max).collect();
+    if chars.next().is_some() {
+        format!("{head}…")
+    } else {
+        head
+    }
+}
+
+/// An earlier case that looks like the one at hand, with the start of its reply for reuse.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SimilarCase {
+    pub id: i64,
+    pub kind: CaseKind,
+    pub number: i64,
+    pub topic: Vec<Seg>,
+    pub councilors: String,
+    pub lead_bureau: Option<String>,
+    pub status: CaseStatus,
+    pub reply: String,
 }
 
 /// The terms a similar question would share with `topic`: its overlapping three-character
@@ -328,7 +383,10 @@ mod tests {
 
     #[test]
     fn the_document_folds_each_field_and_keeps_them_on_their_own_lines() {
-        assert_eq!(doc("臺北ＭＲＴ", "第一行\n第二行", ""), "台北mrt\n第一行 第二行\n");
+        assert_eq!(
+            doc("臺北ＭＲＴ", "第一行\n第二行", ""),
+            "台北mrt\n第一行 第二行\n"
+        );
     }
 
     #[test]
@@ -367,11 +425,14 @@ mod tests {
     }
 
     #[test]
+    fn an_opening_is_cut_with_an_ellipsis_only_when_there_is_more() {
+        assert_eq!(opening("短答復", 5), "短答復");
+        assert_eq!(opening("一二三四五六", 5), "一二三四五…");
+    }
+
+    #[test]
     fn shingles_are_the_topics_distinct_three_character_pieces() {
-        assert_eq!(
-            shingles("社會住宅，社會"),
-            vec!["社會住", "會住宅"]
-        );
+        assert_eq!(shingles("社會住宅，社會"), vec!["社會住", "會住宅"]);
         assert_eq!(shingles("社宅"), vec!["社宅"]);
         assert!(shingles("，").is_empty());
         assert_eq!(shingles(&"一二三四五六七八九十".repeat(3)).len(), 10);

@@ -1,7 +1,9 @@
 //! The case workflow over HTTP. Each fn: who is calling, parse the input, one call into
 //! `db`, which re-checks the workflow rules inside its transaction.
 
-use super::{CaseDetail, CaseFilter, CasePage, DataRequestForm, QuestionForm, Queue};
+use super::{
+    search::SimilarCase, CaseDetail, CaseFilter, CasePage, DataRequestForm, QuestionForm, Queue,
+};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -53,6 +55,22 @@ pub async fn load_case(id: i64) -> Result<CaseDetail, AppError> {
             let c = Caller::signed_in().await?;
             let result = super::db::detail(c.db(), id, &c.user, c.today()).await;
             c.refusals(id, result).await
+        }
+        .await,
+    )
+}
+
+/// Earlier cases alike to a question being recorded (its topic and councilors so far).
+#[server(prefix = "/api", endpoint = "cases/similar")]
+pub async fn similar_to_draft(
+    topic: String,
+    #[server(default)] councilor_ids: Vec<i64>,
+) -> Result<Vec<SimilarCase>, AppError> {
+    with_status(
+        async {
+            let c = Caller::with_role(&[Role::Secretariat]).await?;
+            let probe = super::search::Probe::draft(&topic, councilor_ids);
+            super::db::similar(c.db(), &c.user, &probe).await
         }
         .await,
     )

@@ -46,12 +46,24 @@ pub async fn fresh_database_url() -> String {
                 .expect("URL with a database name");
             format!("{base}/{name}")
         }
-        _ => {
-            let dir = std::env::temp_dir().join("fht-tests");
-            std::fs::create_dir_all(&dir).unwrap();
-            format!("sqlite://{}", dir.join(format!("{name}.db")).display())
-        }
+        _ => sqlite_url(&name),
     }
+}
+
+/// A new SQLite file, whichever backend the suite runs on (to compare the two).
+pub fn fresh_sqlite_url() -> String {
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    sqlite_url(&format!(
+        "fht_test_{}_{}_{n}",
+        std::process::id(),
+        rand_suffix()
+    ))
+}
+
+fn sqlite_url(name: &str) -> String {
+    let dir = std::env::temp_dir().join("fht-tests");
+    std::fs::create_dir_all(&dir).unwrap();
+    format!("sqlite://{}", dir.join(format!("{name}.db")).display())
 }
 
 fn rand_suffix() -> u32 {

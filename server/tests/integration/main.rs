@@ -16,5 +16,6 @@ mod notifications;
 mod pages;
 mod plans;
 mod reference;
+mod search;
 mod security;
 mod workflow;

@@ -80,11 +80,15 @@ async fn problem(
             // A virtual table (the FTS5 search index) scanned with no constraint after
             // `INDEX 0:` reads every document.
             let line = line.trim();
-            LARGE_ALIASES.iter().chain(LARGE.iter()).filter(allowed).any(|t| {
-                line == format!("SCAN {t}")
-                    || line.starts_with(&format!("SCAN {t} VIRTUAL TABLE INDEX"))
-                        && line.ends_with(':')
-            })
+            LARGE_ALIASES
+                .iter()
+                .chain(LARGE.iter())
+                .filter(allowed)
+                .any(|t| {
+                    line == format!("SCAN {t}")
+                        || line.starts_with(&format!("SCAN {t} VIRTUAL TABLE INDEX"))
+                            && line.ends_with(':')
+                })
         }
     })?;
     Some(format!(

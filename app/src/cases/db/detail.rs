@@ -6,6 +6,7 @@ use crate::{
     cases::{
         events::{ActorKind, EventData, TimelineEvent},
         is_overdue,
+        search::Probe,
         workflow::Action,
         Attachment, CaseDetail, Delivery, Part, PartRole, PartState, Priority, SubAnswer,
     },
@@ -176,6 +177,25 @@ pub async fn detail(
         .into_iter()
         .filter(|a| me.may(*a, part) && a.next(kind, status, false).is_ok())
         .collect();
+    let councilor_ids: Vec<i64> =
+        sqlx::query_scalar("SELECT councilor_id FROM case_councilors WHERE case_id = $1")
+            .bind(case_id)
+            .fetch_all(pool)
+            .await?;
+    let topic: String = row.try_get("topic")?;
+    let probe = Probe {
+        topic: topic.clone(),
+        councilor_ids,
+        bureau_id: parts
+            .iter()
+            .find(|p| {
+                p.role == PartRole::Lead
+                    && matches!(p.state, PartState::Pending | PartState::Accepted)
+            })
+            .map(|p| p.bureau_id),
+        exclude: Some(case_id),
+    };
+    let similar = super::similar(pool, user, &probe).await?;
     let reply_by: Option<String> = row.try_get("reply_by")?;
     let reply_at: Option<i64> = row.try_get("reply_updated_at")?;
     Ok(CaseDetail {
@@ -187,7 +207,7 @@ pub async fn detail(
             session_kind,
         ),
         number: row.try_get("number")?,
-        topic: row.try_get("topic")?,
+        topic,
         body: row.try_get("body")?,
         councilors,
         sitting,
@@ -213,5 +233,6 @@ pub async fn detail(
         timeline,
         bureau_names,
         actions,
+        similar,
     })
 }

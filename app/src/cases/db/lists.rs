@@ -4,8 +4,8 @@ use super::{kind, owing_sql, search::Search, sql_list, status};
 use crate::{
     auth::{CurrentUser, Role},
     cases::{
-        is_overdue, CaseFilter, CasePage, CaseRow, CaseStatus, ListKey, PageFrom, Priority,
-        Queue, OWING,
+        is_overdue, CaseFilter, CasePage, CaseRow, CaseStatus, ListKey, PageFrom, Priority, Queue,
+        OWING,
     },
     db::{
         date,

@@ -6,14 +6,10 @@
 use super::{kind, status};
 use crate::{
     auth::CurrentUser,
-    cases::{
-        search::{self, Shared, Terms},
-        CaseKind, CaseStatus,
-    },
+    cases::search::{self, Probe, Shared, SimilarCase, Terms},
     db::filter::{bind_all, Arg},
     error::AppError,
 };
-use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, AnyPool, Row};
 
 /// Writes the document of one case from its row; called wherever topic, question text or
@@ -151,13 +147,7 @@ pub async fn hits(
     .await?;
     for row in rows {
         if let Some((_, body, reply)) = texts.iter().find(|(id, _, _)| *id == row.id) {
-            row.hit = Some(search::hit(
-                &row.topic,
-                &row.councilors,
-                body,
-                reply,
-                terms,
-            ));
+            row.hit = Some(search::hit(&row.topic, &row.councilors, body, reply, terms));
         }
     }
     Ok(())
@@ -165,29 +155,6 @@ pub async fn hits(
 
 fn id_list(ids: impl Iterator<Item = i64>) -> String {
     ids.map(|id| id.to_string()).collect::<Vec<_>>().join(", ")
-}
-
-/// What a similar question is looked for by: the topic being recorded or shown, its
-/// councilors, its lead bureau, and the case itself to leave out.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Probe {
-    pub topic: String,
-    pub councilor_ids: Vec<i64>,
-    pub bureau_id: Option<i64>,
-    pub exclude: Option<i64>,
-}
-
-/// An earlier case that looks like the one at hand, with the start of its reply for reuse.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SimilarCase {
-    pub id: i64,
-    pub kind: CaseKind,
-    pub number: i64,
-    pub topic: Vec<search::Seg>,
-    pub councilors: String,
-    pub lead_bureau: Option<String>,
-    pub status: CaseStatus,
-    pub reply: String,
 }
 
 /// How many matches of each piece of the topic are weighed, newest first.
@@ -267,7 +234,7 @@ pub async fn similar(
     ))
     .fetch_all(pool)
     .await?;
-    let terms = Terms::parse(&shingles.join(" "));
+    let terms = Terms::of_shingles(&shingles);
     let mut scored = Vec::new();
     for row in &rows {
         let id: i64 = row.try_get("id")?;
@@ -304,7 +271,7 @@ pub async fn similar(
                     .join("、"),
                 lead_bureau: row.try_get("lead_bureau")?,
                 status: status(row)?,
-                reply: reply.chars().take(120).collect(),
+                reply: search::opening(&reply, 120),
             },
         ));
     }
