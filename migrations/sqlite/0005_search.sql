@@ -1,8 +1,8 @@
 -- Keyword search (issue 9): one document per case, topic, question text and reply folded
 -- by `app::cases::search::doc` (Latin case, full width, 臺/台), in an FTS5 table with the
--- trigram tokenizer. A `LIKE '%term%'` on `doc` of three characters or more is answered
--- from the trigram index; shorter terms read the documents (the tokenizer cannot index
--- them). The rowid is the case's id. Rows are written by the app (`cases::db::search`),
+-- trigram tokenizer, which answers `doc LIKE '%…%'` when three characters or more stand
+-- between the wildcards. A term of one or two characters is found through the words the
+-- document lists for it (` 社 `, ` 社宅`; see `search::doc`). The rowid is the case's id. Rows are written by the app (`cases::db::search`),
 -- not by triggers, because the folding is Rust; the server rebuilds any document whose
 -- `version` is not the current `search::DOC_VERSION` when it starts.
 -- Kept in step with migrations/postgres/0005_search.sql, which names the same columns.

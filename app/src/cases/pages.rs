@@ -427,9 +427,8 @@ fn NewQuestion() -> impl IntoView {
     let draft = Draft(query.get_untracked());
     // Looked up only when the officer asked (找相似案件) and typed a topic.
     let asked = {
-        let d = draft.clone();
-        let topic = d.value("topic");
-        let ids: Vec<i64> = d
+        let topic = draft.value("topic");
+        let ids: Vec<i64> = draft
             .values("councilor_ids")
             .iter()
             .filter_map(|v| v.parse().ok())
@@ -451,7 +450,7 @@ fn NewQuestion() -> impl IntoView {
             {move || {
                 let draft = draft.clone();
                 Suspend::new(async move {
-                // One Suspend awaits both, one after the other (see `top_bar`).
+                // The form and the list come together: the list sits under the form.
                 let c = options.await.unwrap_or_default();
                 let similar = similar.await;
                 let councilors_kept = match error.get_untracked().map(|e| e.input("councilor_ids")).unwrap_or_default() {

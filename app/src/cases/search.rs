@@ -2,6 +2,11 @@
 //! answer alike. Text is *folded* here (Latin case, full-width forms, 臺/台) before it is
 //! stored in the search index and before it is looked up, so the database only ever does
 //! an exact substring match; SQLite and PostgreSQL cannot disagree about case or width.
+//!
+//! Both backends index a document by its three-character pieces (trigrams), which cannot
+//! find a term of one or two characters, and Chinese has many (社宅, 停車, 橋). So the
+//! document also lists each character and each pair of characters once, as words between
+//! spaces: ` 社 ` and ` 社宅` are three characters long and the trigram index finds them.
 
 use super::{CaseKind, CaseStatus};
 use serde::{Deserialize, Serialize};
@@ -13,9 +18,9 @@ pub const DOC_VERSION: i64 = 1;
 /// At most this many terms are used; more are ignored (the box holds 50 characters).
 pub const MAX_TERMS: usize = 5;
 
-/// Terms shorter than this cannot use a trigram index (SQLite FTS5 `trigram`,
-/// PostgreSQL `pg_trgm`) and are matched by reading the documents instead.
-pub const INDEXED_TERM_CHARS: usize = 3;
+/// Terms this long or longer are looked up as they are; shorter ones as the words that
+/// [`doc`] lists for them (see [`like_pattern`]).
+pub const TRIGRAM: usize = 3;
 
 /// One character as it is compared. One character in, one out, so positions in the
 /// folded text are positions in the original (highlighting relies on it).
@@ -49,17 +54,52 @@ pub fn fold_str(text: &str) -> String {
     text.chars().map(fold).collect()
 }
 
-/// The indexed document of a case: topic, question text and reply, a line break between
-/// them so that no term matches across two fields. Councilor names are matched against
-/// the councilors table instead, so renaming a councilor needs no reindexing.
+/// The indexed document of a case: topic, question text and reply folded, a line break
+/// after each so that no term matches across two fields; then a line of every character and
+/// a line of every pair of characters that occur in them (without spaces), each once, each
+/// after a space. Councilor names are matched against the councilors table instead, so
+/// renaming a councilor needs no reindexing.
 pub fn doc(topic: &str, body: &str, reply: &str) -> String {
-    let mut doc = String::with_capacity(topic.len() + body.len() + reply.len() + 2);
-    for (i, part) in [topic, body, reply].into_iter().enumerate() {
-        if i > 0 {
-            doc.push('\n');
-        }
-        doc.extend(part.chars().map(|c| if c == '\n' { ' ' } else { fold(c) }));
+    let fields: Vec<Vec<char>> = [topic, body, reply]
+        .iter()
+        .map(|f| f.chars().map(fold).collect())
+        .collect();
+    let mut singles: Vec<char> = Vec::new();
+    let mut pairs: Vec<[char; 2]> = Vec::new();
+    for field in &fields {
+        singles.extend(field.iter().filter(|c| !c.is_whitespace()));
+        pairs.extend(
+            field
+                .windows(2)
+                .filter(|w| !w[0].is_whitespace() && !w[1].is_whitespace())
+                .map(|w| [w[0], w[1]]),
+        );
     }
+    singles.sort_unstable();
+    singles.dedup();
+    pairs.sort_unstable();
+    pairs.dedup();
+    let text: usize = fields.iter().map(Vec::len).sum();
+    let mut doc = String::with_capacity(4 * (text + 2 * singles.len() + 3 * pairs.len() + 8));
+    for field in &fields {
+        doc.extend(
+            field
+                .iter()
+                .map(|c| if c.is_whitespace() { ' ' } else { *c }),
+        );
+        doc.push('\n');
+    }
+    for c in singles {
+        doc.push(' ');
+        doc.push(c);
+    }
+    doc.push_str(" \n");
+    for [a, b] in pairs {
+        doc.push(' ');
+        doc.push(a);
+        doc.push(b);
+    }
+    doc.push_str(" \n");
     doc
 }
 
@@ -96,14 +136,16 @@ impl Terms {
     }
 }
 
-/// Whether `term` can be looked up in a trigram index.
-pub fn is_indexed(term: &str) -> bool {
-    term.chars().count() >= INDEXED_TERM_CHARS
-}
-
-/// The `LIKE` pattern of a folded term (folding already removed `%`, `_` and `\`).
+/// The `LIKE` pattern of a folded term (folding already removed `%`, `_` and `\`), three
+/// characters or more between the wildcards so that a trigram index can serve it: the term
+/// itself, or the word [`doc`] lists for a pair (` 社宅`) or a single character (` 社 `).
 pub fn like_pattern(term: &str) -> String {
-    format!("%{term}%")
+    match term.chars().count() {
+        0 => "%".into(),
+        1 => format!("% {term} %"),
+        2 => format!("% {term}%"),
+        _ => format!("%{term}%"),
+    }
 }
 
 /// A piece of text, highlighted or not.
@@ -293,14 +335,14 @@ pub fn shingles(topic: &str) -> Vec<String> {
     let chars: Vec<char> = fold_str(topic).chars().collect();
     let wordy = |c: &char| c.is_alphanumeric();
     let mut out: Vec<String> = Vec::new();
-    if chars.len() < INDEXED_TERM_CHARS {
+    if chars.len() < TRIGRAM {
         let t: String = chars.iter().filter(|c| wordy(c)).collect();
         if !t.is_empty() {
             out.push(t);
         }
         return out;
     }
-    for w in chars.windows(INDEXED_TERM_CHARS) {
+    for w in chars.windows(TRIGRAM) {
         if w.iter().all(wordy) {
             let s: String = w.iter().collect();
             if !out.contains(&s) {
@@ -372,21 +414,50 @@ mod tests {
         assert_eq!(Terms::parse("a b c d e f g").iter().count(), MAX_TERMS);
     }
 
-    #[test]
-    fn only_terms_of_three_characters_or_more_use_the_index() {
-        assert!(!is_indexed("社"));
-        assert!(!is_indexed("社宅"));
-        assert!(is_indexed("停車場"));
-        assert!(is_indexed("mrt"));
-        assert_eq!(like_pattern("社宅"), "%社宅%");
+    /// What a pattern of the kind `like_pattern` writes (`%` at both ends only) matches.
+    fn like(doc: &str, pattern: &str) -> bool {
+        doc.contains(pattern.trim_matches('%'))
     }
 
     #[test]
-    fn the_document_folds_each_field_and_keeps_them_on_their_own_lines() {
+    fn every_pattern_has_three_characters_for_the_trigram_index() {
+        assert_eq!(like_pattern("社"), "% 社 %");
+        assert_eq!(like_pattern("社宅"), "% 社宅%");
+        assert_eq!(like_pattern("停車場"), "%停車場%");
+        for term in ["社", "社宅", "mrt", "停車場"] {
+            assert!(like_pattern(term).trim_matches('%').chars().count() >= TRIGRAM);
+        }
+    }
+
+    #[test]
+    fn the_document_folds_each_field_onto_its_own_line_then_lists_characters_and_pairs() {
         assert_eq!(
-            doc("臺北ＭＲＴ", "第一行\n第二行", ""),
-            "台北mrt\n第一行 第二行\n"
+            doc("臺北ＭＲＴ", "第一\n行", ""),
+            "台北mrt\n第一 行\n\n m r t 一 北 台 第 行 \n mr rt 北m 台北 第一 \n"
         );
+    }
+
+    #[test]
+    fn a_pattern_matches_the_document_exactly_when_a_field_contains_the_term() {
+        let d = doc("社會住宅", "停車場 MRT", "明年完成");
+        for (term, found) in [
+            ("社", true),
+            ("宅", true),
+            ("會住", true),
+            ("社宅", false),
+            ("車場", true),
+            ("場m", false),
+            ("mrt", true),
+            ("rt", true),
+            ("t", true),
+            ("宅停", false),
+            ("成", true),
+            ("住宅停", false),
+            ("年完成", true),
+            ("無", false),
+        ] {
+            assert_eq!(like(&d, &like_pattern(term)), found, "{term}");
+        }
     }
 
     #[test]

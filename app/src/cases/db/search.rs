@@ -96,19 +96,11 @@ impl Search {
     }
 
     /// One `(clause, argument)` per term, with `?` for the argument as `Where` expects.
-    /// A term of one or two characters is compared as `(doc || '') LIKE`: an expression,
-    /// not the column, so that FTS5 does not take the constraint (its trigram index has
-    /// nothing for it and SQLite 3.40 then answers *no rows*) and the documents are read.
     pub fn clauses(&self) -> Vec<(String, Arg)> {
         self.terms
             .iter()
             .zip(&self.councilors)
             .map(|(term, councilors)| {
-                let doc = if search::is_indexed(term) {
-                    "s.doc"
-                } else {
-                    "(s.doc || '')"
-                };
                 let by_name = if councilors.is_empty() {
                     String::new()
                 } else {
@@ -122,7 +114,7 @@ impl Search {
                     )
                 };
                 (
-                    format!("c.id IN (SELECT s.rowid FROM case_search s WHERE {doc} LIKE ?{by_name})"),
+                    format!("c.id IN (SELECT s.rowid FROM case_search s WHERE s.doc LIKE ?{by_name})"),
                     Arg::Text(search::like_pattern(term)),
                 )
             })
@@ -190,13 +182,8 @@ pub async fn similar(
         .iter()
         .map(|shingle| {
             args.push(Arg::Text(search::like_pattern(shingle)));
-            let doc = if search::is_indexed(shingle) {
-                "s.doc"
-            } else {
-                "(s.doc || '')"
-            };
             format!(
-                "SELECT id FROM (SELECT s.rowid AS id FROM case_search s WHERE {doc} LIKE ${}{visible}{exclude} \
+                "SELECT id FROM (SELECT s.rowid AS id FROM case_search s WHERE s.doc LIKE ${}{visible}{exclude} \
                  ORDER BY s.rowid DESC LIMIT {PER_SHINGLE}) p{}",
                 args.len(),
                 args.len()
