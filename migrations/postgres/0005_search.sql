@@ -2,8 +2,9 @@
 -- by `app::cases::search::doc` (Latin case, full width, 臺/台), with a pg_trgm GIN index
 -- that answers `doc LIKE '%…%'` (terms of one or two characters through the words the
 -- document lists for them: ` 社 `, ` 社宅`). pg_trgm indexes Chinese only where the
--- database's character type is a UTF-8 locale (C.UTF-8, zh_TW.UTF-8), not plain C. The key column is called `rowid` so that the same SQL serves SQLite's
--- FTS5 table (migrations/sqlite/0005_search.sql), whose key can only be its rowid.
+-- database's character type is a UTF-8 locale (C.UTF-8, zh_TW.UTF-8), not plain C.
+-- The key column is called `rowid` so that the same SQL serves SQLite's FTS5 table
+-- (migrations/sqlite/0005_search.sql), whose key can only be its rowid.
 -- pg_trgm ships with PostgreSQL and is a trusted extension (13+): the database owner may
 -- create it without superuser rights.
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
