@@ -29,6 +29,37 @@ pub enum Backend {
 }
 
 impl Backend {
+    pub fn of_pool(pool: &AnyPool) -> Option<Self> {
+        Self::of_url(pool.connect_options().database_url.as_str())
+    }
+
+    /// The condition that the search document `s.doc` (of `case_search s`, migration 0005)
+    /// contains `needle`, three characters or more, with its argument. SQLite's FTS5
+    /// answers a phrase `MATCH` from the trigram index alone, while its `LIKE` re-reads
+    /// every document the index offers (100 ms instead of 0.8 ms for a character found in
+    /// 18,000 of 20,000 cases); PostgreSQL's pg_trgm serves `LIKE`, and has no `MATCH`.
+    /// Both match the folded text exactly, so both find the same cases.
+    pub fn doc_contains(self, needle: &str) -> (&'static str, filter::Arg) {
+        match self {
+            Self::Sqlite => (
+                "s.case_search MATCH ?",
+                filter::Arg::Text(format!("\"{}\"", needle.replace('"', "\"\""))),
+            ),
+            Self::Postgres => ("s.doc LIKE ?", filter::Arg::Text(format!("%{needle}%"))),
+        }
+    }
+
+    /// The same for the folded topic alone (`s.topic`), which similar questions compare.
+    pub fn topic_contains(self, needle: &str) -> (&'static str, filter::Arg) {
+        match self {
+            Self::Sqlite => (
+                "s.case_search MATCH ?",
+                filter::Arg::Text(format!("topic : \"{}\"", needle.replace('"', "\"\""))),
+            ),
+            Self::Postgres => ("s.topic LIKE ?", filter::Arg::Text(format!("%{needle}%"))),
+        }
+    }
+
     pub fn of_url(url: &str) -> Option<Self> {
         if url.starts_with("sqlite:") {
             Some(Self::Sqlite)
@@ -184,6 +215,25 @@ pub fn is_unique_violation(err: &sqlx::Error, constraint: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_search_needle_is_a_quoted_phrase_on_sqlite_and_a_like_pattern_on_postgresql() {
+        assert_eq!(
+            Backend::Sqlite.doc_contains(" 社宅"),
+            (
+                "s.case_search MATCH ?",
+                filter::Arg::Text("\" 社宅\"".into())
+            )
+        );
+        assert_eq!(
+            Backend::Sqlite.doc_contains("a\"b").1,
+            filter::Arg::Text("\"a\"\"b\"".into())
+        );
+        assert_eq!(
+            Backend::Postgres.doc_contains("社會住宅"),
+            ("s.doc LIKE ?", filter::Arg::Text("%社會住宅%".into()))
+        );
+    }
 
     #[test]
     fn the_backend_follows_the_url_scheme() {

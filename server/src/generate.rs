@@ -588,6 +588,7 @@ pub async fn generate(state: &AppState, count: usize) -> Result<(usize, usize), 
             docs.push(vec![
                 V::I(Some(id)),
                 V::T(Some(search::doc(&topic, &body, &reply))),
+                V::T(Some(search::fold_str(&topic))),
                 V::I(Some(search::DOC_VERSION)),
             ]);
             cases.push(vec![
@@ -644,7 +645,13 @@ pub async fn generate(state: &AppState, count: usize) -> Result<(usize, usize), 
         cases,
     )
     .await?;
-    insert(&mut tx, "case_search", &["rowid", "doc", "version"], docs).await?;
+    insert(
+        &mut tx,
+        "case_search",
+        &["rowid", "doc", "topic", "version"],
+        docs,
+    )
+    .await?;
     insert(
         &mut tx,
         "case_councilors",

@@ -7,7 +7,10 @@ use super::{kind, status};
 use crate::{
     auth::CurrentUser,
     cases::search::{self, Probe, Shared, SimilarCase, Terms},
-    db::filter::{bind_all, Arg},
+    db::{
+        filter::{bind_all, Arg},
+        Backend,
+    },
     error::AppError,
 };
 use sqlx::{AnyConnection, AnyPool, Row};
@@ -24,18 +27,25 @@ pub async fn store(conn: &mut AnyConnection, case_id: i64) -> Result<(), sqlx::E
         row.try_get("body")?,
         row.try_get("reply")?,
     );
-    put(conn, case_id, &doc).await
+    let topic = search::fold_str(row.try_get("topic")?);
+    put(conn, case_id, &doc, &topic).await
 }
 
 /// Replaces a document (FTS5 has no upsert).
-pub async fn put(conn: &mut AnyConnection, case_id: i64, doc: &str) -> Result<(), sqlx::Error> {
+pub async fn put(
+    conn: &mut AnyConnection,
+    case_id: i64,
+    doc: &str,
+    topic: &str,
+) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM case_search WHERE rowid = $1")
         .bind(case_id)
         .execute(&mut *conn)
         .await?;
-    sqlx::query("INSERT INTO case_search (rowid, doc, version) VALUES ($1, $2, $3)")
+    sqlx::query("INSERT INTO case_search (rowid, doc, topic, version) VALUES ($1, $2, $3, $4)")
         .bind(case_id)
         .bind(doc)
+        .bind(topic)
         .bind(search::DOC_VERSION)
         .execute(&mut *conn)
         .await?;
@@ -69,6 +79,7 @@ pub async fn reindex_stale(pool: &AnyPool) -> Result<u64, sqlx::Error> {
 pub struct Search {
     pub terms: Terms,
     councilors: Vec<Vec<i64>>,
+    backend: Option<Backend>,
 }
 
 impl Search {
@@ -79,6 +90,7 @@ impl Search {
         if terms.is_empty() {
             return Ok(Self::default());
         }
+        let backend = Backend::of_pool(pool);
         let names: Vec<(i64, String)> = sqlx::query_as("SELECT id, name FROM councilors")
             .fetch_all(pool)
             .await?;
@@ -92,15 +104,21 @@ impl Search {
                     .collect()
             })
             .collect();
-        Ok(Self { terms, councilors })
+        Ok(Self {
+            terms,
+            councilors,
+            backend,
+        })
     }
 
     /// One `(clause, argument)` per term, with `?` for the argument as `Where` expects.
     pub fn clauses(&self) -> Vec<(String, Arg)> {
+        let backend = self.backend.unwrap_or(Backend::Sqlite);
         self.terms
             .iter()
             .zip(&self.councilors)
             .map(|(term, councilors)| {
+                let (contains, arg) = backend.doc_contains(&search::needle(term));
                 let by_name = if councilors.is_empty() {
                     String::new()
                 } else {
@@ -114,8 +132,8 @@ impl Search {
                     )
                 };
                 (
-                    format!("c.id IN (SELECT s.rowid FROM case_search s WHERE s.doc LIKE ?{by_name})"),
-                    Arg::Text(search::like_pattern(term)),
+                    format!("c.id IN (SELECT s.rowid FROM case_search s WHERE {contains}{by_name})"),
+                    arg,
                 )
             })
             .collect()
@@ -178,21 +196,34 @@ pub async fn similar(
         .exclude
         .map(|id| format!(" AND s.rowid <> {id}"))
         .unwrap_or_default();
-    let parts: Vec<String> = shingles
-        .iter()
-        .map(|shingle| {
-            args.push(Arg::Text(search::like_pattern(shingle)));
-            format!(
-                "SELECT id FROM (SELECT s.rowid AS id FROM case_search s WHERE s.doc LIKE ${}{visible}{exclude} \
-                 ORDER BY s.rowid DESC LIMIT {PER_SHINGLE}) p{}",
-                args.len(),
-                args.len()
-            )
-        })
-        .collect();
+    let backend = Backend::of_pool(pool).unwrap_or(Backend::Sqlite);
+    // Per piece: its matches as a set of their own (`MATERIALIZED`), found through the
+    // index and then sorted, newest first. Walking the whole table newest first until
+    // enough match would read all of it for a rare piece.
+    let mut sets = Vec::new();
+    let mut newest = Vec::new();
+    for shingle in &shingles {
+        // Topics are compared; a topic too short for pieces, through its document.
+        let (contains, arg) = if shingle.chars().count() >= search::TRIGRAM {
+            backend.topic_contains(shingle)
+        } else {
+            backend.doc_contains(&search::needle(shingle))
+        };
+        args.push(arg);
+        let n = args.len();
+        let contains = contains.replace('?', &format!("${n}"));
+        sets.push(format!(
+            "f{n} AS MATERIALIZED (SELECT s.rowid AS id FROM case_search s \
+             WHERE {contains}{visible}{exclude})"
+        ));
+        newest.push(format!(
+            "SELECT id FROM (SELECT id FROM f{n} ORDER BY id DESC LIMIT {PER_SHINGLE}) p{n}"
+        ));
+    }
     let sql = format!(
-        "SELECT id, COUNT(*) AS n FROM ({}) m GROUP BY id ORDER BY n DESC, id DESC LIMIT 50",
-        parts.join(" UNION ALL ")
+        "WITH {} SELECT id, COUNT(*) AS n FROM ({}) m GROUP BY id ORDER BY n DESC, id DESC LIMIT 50",
+        sets.join(", "),
+        newest.join(" UNION ALL ")
     );
     let counted: Vec<(i64, i64)> = bind_all(sqlx::query(&sql), &args)
         .fetch_all(pool)
