@@ -49,12 +49,13 @@ impl Backend {
         }
     }
 
-    /// The same for the folded topic alone (`s.topic`), which similar questions compare.
+    /// The same for the folded topic alone (`case_topics s`), which similar questions
+    /// compare.
     pub fn topic_contains(self, needle: &str) -> (&'static str, filter::Arg) {
         match self {
             Self::Sqlite => (
-                "s.case_search MATCH ?",
-                filter::Arg::Text(format!("topic : \"{}\"", needle.replace('"', "\"\""))),
+                "s.case_topics MATCH ?",
+                filter::Arg::Text(format!("\"{}\"", needle.replace('"', "\"\""))),
             ),
             Self::Postgres => ("s.topic LIKE ?", filter::Arg::Text(format!("%{needle}%"))),
         }

@@ -349,7 +349,8 @@ pub async fn generate(state: &AppState, count: usize) -> Result<(usize, usize), 
     let mut chain = Appender::lock(&mut tx, Chain::CaseEvents).await?;
     let (mut cases, mut councilor_rows, mut parts, mut subs, mut events) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    let (mut deliveries, mut files, mut docs) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut deliveries, mut files) = (Vec::new(), Vec::new());
+    let (mut docs, mut topics) = (Vec::new(), Vec::new());
     let (mut questions, mut requests) = (0, 0);
     let per_session = count.div_ceil(sessions.len().max(1));
     let mut made = 0;
@@ -588,9 +589,9 @@ pub async fn generate(state: &AppState, count: usize) -> Result<(usize, usize), 
             docs.push(vec![
                 V::I(Some(id)),
                 V::T(Some(search::doc(&topic, &body, &reply))),
-                V::T(Some(search::fold_str(&topic))),
                 V::I(Some(search::DOC_VERSION)),
             ]);
+            topics.push(vec![V::I(Some(id)), V::T(Some(search::fold_str(&topic)))]);
             cases.push(vec![
                 V::I(Some(id)),
                 V::T(Some(kind.as_str().into())),
@@ -645,13 +646,8 @@ pub async fn generate(state: &AppState, count: usize) -> Result<(usize, usize), 
         cases,
     )
     .await?;
-    insert(
-        &mut tx,
-        "case_search",
-        &["rowid", "doc", "topic", "version"],
-        docs,
-    )
-    .await?;
+    insert(&mut tx, "case_search", &["rowid", "doc", "version"], docs).await?;
+    insert(&mut tx, "case_topics", &["rowid", "topic"], topics).await?;
     insert(
         &mut tx,
         "case_councilors",

@@ -31,7 +31,7 @@ pub async fn store(conn: &mut AnyConnection, case_id: i64) -> Result<(), sqlx::E
     put(conn, case_id, &doc, &topic).await
 }
 
-/// Replaces a document (FTS5 has no upsert).
+/// Replaces a document and its topic (FTS5 has no upsert).
 pub async fn put(
     conn: &mut AnyConnection,
     case_id: i64,
@@ -42,11 +42,19 @@ pub async fn put(
         .bind(case_id)
         .execute(&mut *conn)
         .await?;
-    sqlx::query("INSERT INTO case_search (rowid, doc, topic, version) VALUES ($1, $2, $3, $4)")
+    sqlx::query("INSERT INTO case_search (rowid, doc, version) VALUES ($1, $2, $3)")
         .bind(case_id)
         .bind(doc)
-        .bind(topic)
         .bind(search::DOC_VERSION)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM case_topics WHERE rowid = $1")
+        .bind(case_id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("INSERT INTO case_topics (rowid, topic) VALUES ($1, $2)")
+        .bind(case_id)
+        .bind(topic)
         .execute(&mut *conn)
         .await?;
     Ok(())
@@ -204,16 +212,19 @@ pub async fn similar(
     let mut newest = Vec::new();
     for shingle in &shingles {
         // Topics are compared; a topic too short for pieces, through its document.
-        let (contains, arg) = if shingle.chars().count() >= search::TRIGRAM {
-            backend.topic_contains(shingle)
+        let (table, (contains, arg)) = if shingle.chars().count() >= search::TRIGRAM {
+            ("case_topics", backend.topic_contains(shingle))
         } else {
-            backend.doc_contains(&search::needle(shingle))
+            (
+                "case_search",
+                backend.doc_contains(&search::needle(shingle)),
+            )
         };
         args.push(arg);
         let n = args.len();
         let contains = contains.replace('?', &format!("${n}"));
         sets.push(format!(
-            "f{n} AS MATERIALIZED (SELECT s.rowid AS id FROM case_search s \
+            "f{n} AS MATERIALIZED (SELECT s.rowid AS id FROM {table} s \
              WHERE {contains}{visible}{exclude})"
         ));
         newest.push(format!(
