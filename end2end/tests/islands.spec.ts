@@ -96,8 +96,12 @@ test('a double click on 登錄 records the question once', async ({ page }) => {
   const posts = countPosts(page, '/api/cases/record-question');
   const release = await holdPosts(page, '/api/cases/record-question');
   const buttons = await watchButtons(page, '登錄質詢');
-  await form.getByRole('button', { name: '登錄' }).dblclick();
-  await expect.poll(() => buttons.at(-1)).toEqual([{ text: '處理中…', disabled: true }]);
+  await form.getByRole('button', { name: '登錄', exact: true }).dblclick();
+  // The form's other button (找相似案件) waits too.
+  await expect.poll(() => buttons.at(-1)).toEqual([
+    { text: '找相似案件', disabled: true },
+    { text: '處理中…', disabled: true },
+  ]);
   release();
   await expect(page.getByRole('heading', { level: 1 })).toContainText(topic);
   expect(posts).toHaveLength(1);
