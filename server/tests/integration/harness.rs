@@ -224,6 +224,19 @@ impl TestApp {
         }
     }
 
+    /// A user as the server fns see them once signed in.
+    pub async fn current_user(&self, username: &str) -> app::auth::CurrentUser {
+        let id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
+            .bind(username)
+            .fetch_one(&self.state.db)
+            .await
+            .unwrap();
+        app::auth::db::active_user(&self.state.db, id)
+            .await
+            .unwrap()
+            .unwrap()
+    }
+
     pub async fn bureau(&self, code: &str) -> i64 {
         bureau_id_by_code(&self.state.db, code)
             .await

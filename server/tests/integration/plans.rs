@@ -4,7 +4,6 @@
 
 use crate::harness::{fresh_database_url, TestApp};
 use app::{
-    auth::{db::active_user, CurrentUser},
     cases::{
         db::{list_statements, queue_statements, Search, Statement},
         CaseFilter, CaseKind, CaseStatus, ListKey, PageFrom,
@@ -79,15 +78,6 @@ async fn problem(pool: &AnyPool, postgres: bool, statement: &Statement) -> Optio
         statement.sql,
         lines.join("\n    ")
     ))
-}
-
-async fn user(app: &TestApp, username: &str) -> CurrentUser {
-    let id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
-        .bind(username)
-        .fetch_one(&app.state.db)
-        .await
-        .unwrap();
-    active_user(&app.state.db, id).await.unwrap().unwrap()
 }
 
 #[tokio::test]
@@ -196,7 +186,7 @@ async fn no_list_or_queue_query_reads_a_large_table_without_an_index() {
     let mut problems = Vec::new();
     let mut checked = 0;
     for name in ["chen.sec", "ho.udd", "chiu.udd", "lo.rev"] {
-        let who = user(&app, name).await;
+        let who = app.current_user(name).await;
         for filter in &filters {
             let search = Search::prepare(&app.state.db, &filter.q).await.unwrap();
             let (count, rows) = list_statements(filter, &search, &who, today, 3).unwrap();

@@ -4,7 +4,7 @@
 
 use crate::harness::{fresh_database_url, fresh_sqlite_url, TestApp};
 use app::{
-    auth::{db::active_user, CurrentUser},
+    auth::CurrentUser,
     cases::{
         db::list,
         search::{self, Terms},
@@ -13,15 +13,6 @@ use app::{
 };
 use reqwest::Client;
 use std::collections::BTreeMap;
-
-async fn user(app: &TestApp, username: &str) -> CurrentUser {
-    let id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
-        .bind(username)
-        .fetch_one(&app.state.db)
-        .await
-        .unwrap();
-    active_user(&app.state.db, id).await.unwrap().unwrap()
-}
 
 fn today() -> chrono::NaiveDate {
     chrono::NaiveDate::from_ymd_opt(2024, 3, 15).unwrap()
@@ -278,8 +269,8 @@ async fn search_results_are_what_the_rules_say_on_generated_data_for_every_term(
     app.create_user("ho.udd", "bureau_liaison", Some("UDD"))
         .await;
     server::generate::generate(&app.state, 800).await.unwrap();
-    let sec = user(&app, "chen.sec").await;
-    let udd = user(&app, "ho.udd").await;
+    let sec = app.current_user("chen.sec").await;
+    let udd = app.current_user("ho.udd").await;
     let mut nonempty = 0;
     for q in generated_terms(&app).await {
         let terms = Terms::parse(&q);
@@ -313,7 +304,7 @@ async fn sqlite_and_postgresql_find_the_same_cases_for_the_same_data() {
         server::generate::generate(&app.state, 600).await.unwrap();
         for q in generated_terms(app).await {
             for name in ["chen.sec", "ho.udd"] {
-                let who = user(app, name).await;
+                let who = app.current_user(name).await;
                 let (total, rows) = searched(app, &who, &q).await;
                 // Ids are the generator's own, so kind and number say which case it is.
                 let rows = rows.into_iter().map(|(k, n, _)| (k, n)).collect();
@@ -433,7 +424,7 @@ async fn pages_read_by_key_stay_the_same_while_cases_are_added() {
     for n in 1..=60 {
         record(&app, &sec_client, n, &format!("議題{n}"), "請說明。", 0).await;
     }
-    let sec = user(&app, "chen.sec").await;
+    let sec = app.current_user("chen.sec").await;
     let read = |filter: CaseFilter| {
         let app = &app;
         let sec = &sec;
