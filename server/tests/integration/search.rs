@@ -485,3 +485,29 @@ async fn pages_read_by_key_stay_the_same_while_cases_are_added() {
     assert!(html.contains("第 2 / 3 頁"), "{html}");
     assert!(html.contains("/cases?before=question."));
 }
+
+#[tokio::test]
+async fn documents_missing_from_the_index_are_rebuilt_when_the_server_opens_the_database() {
+    let url = fresh_database_url().await;
+    let app = TestApp::spawn_on(&url).await;
+    let sec = app.signed_in("chen.sec", "secretariat", None).await;
+    record(&app, &sec, 1, "舊資料的社會住宅", "請說明。", 0).await;
+    // As after migration 0005 on a database that already had cases.
+    for table in ["case_search", "case_topics"] {
+        sqlx::query(&format!("DELETE FROM {table}"))
+            .execute(&app.state.db)
+            .await
+            .unwrap();
+    }
+    let html = list_html(&app, &sec, &q("社會住宅")).await;
+    assert!(html.contains("沒有符合條件的案件"));
+
+    let reopened = server::open_database(&url).await.unwrap();
+    let docs: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM case_search")
+        .fetch_one(&reopened)
+        .await
+        .unwrap();
+    assert_eq!(docs, 1);
+    let html = list_html(&app, &sec, &q("社會住宅")).await;
+    assert!(html.contains("<mark>社會住宅</mark>"), "{html}");
+}
