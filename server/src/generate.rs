@@ -163,45 +163,30 @@ struct Session {
     councilors: Vec<i64>,
 }
 
-/// The path a case has taken to its status, as timeline steps.
-fn path(status: CaseStatus) -> &'static [EventAction] {
+/// The path a case has taken to its status, as timeline steps: a prefix of the usual
+/// road to review, then a return or an approval.
+fn path(status: CaseStatus) -> Vec<EventAction> {
     use EventAction::*;
-    match status {
-        CaseStatus::Unassigned => &[Record],
-        CaseStatus::Assigned => &[Record, Assign],
-        CaseStatus::InProgress => &[Record, Assign, Accept],
-        CaseStatus::AwaitingSignOff => &[Record, Assign, Accept, EditReply, Submit],
-        CaseStatus::SignedOff => &[Record, Assign, Accept, EditReply, Submit, SignOff],
-        CaseStatus::InReview => &[
-            Record,
-            Assign,
-            Accept,
-            EditReply,
-            Submit,
-            SignOff,
-            PassToReview,
-        ],
-        CaseStatus::Returned => &[
-            Record,
-            Assign,
-            Accept,
-            EditReply,
-            Submit,
-            SignOff,
-            PassToReview,
-            ReturnFromReview,
-        ],
-        CaseStatus::Closed | CaseStatus::Tracking => &[
-            Record,
-            Assign,
-            Accept,
-            EditReply,
-            Submit,
-            SignOff,
-            PassToReview,
-            Approve,
-        ],
-    }
+    const ROAD: [EventAction; 7] = [
+        Record,
+        Assign,
+        Accept,
+        EditReply,
+        Submit,
+        SignOff,
+        PassToReview,
+    ];
+    let (steps, last) = match status {
+        CaseStatus::Unassigned => (1, None),
+        CaseStatus::Assigned => (2, None),
+        CaseStatus::InProgress => (3, None),
+        CaseStatus::AwaitingSignOff => (5, None),
+        CaseStatus::SignedOff => (6, None),
+        CaseStatus::InReview => (7, None),
+        CaseStatus::Returned => (7, Some(ReturnFromReview)),
+        CaseStatus::Closed | CaseStatus::Tracking => (7, Some(Approve)),
+    };
+    ROAD[..steps].iter().copied().chain(last).collect()
 }
 
 fn status_after(action: EventAction, tracking: bool) -> Option<CaseStatus> {
@@ -467,7 +452,7 @@ pub async fn generate(state: &AppState, count: usize) -> Result<(usize, usize), 
                     V::T(Some(link.hash)),
                 ]);
             };
-            for action in steps {
+            for action in &steps {
                 at += rng.gen_range(1_800..30_000);
                 let mut data = EventData::default();
                 let actor = match action {
