@@ -6,7 +6,7 @@
 //! machines. Prints a Markdown section (see `scripts/bench`, which writes
 //! docs/benchmarks.md).
 //!
-//! `bench --database-url URL --cases N [--requests R] [--concurrency C]`
+//! `bench --database-url URL --cases N [--requests R] [--concurrency C] [--only NAME]`
 
 use app::{
     admin::{db::insert_user, NewUser},
@@ -33,6 +33,8 @@ struct Args {
     cases: usize,
     requests: usize,
     concurrency: usize,
+    /// Measure only the pages whose name contains this (for profiling one page).
+    only: String,
 }
 
 fn args() -> Args {
@@ -41,6 +43,7 @@ fn args() -> Args {
         cases: 20_000,
         requests: 300,
         concurrency: 4,
+        only: String::new(),
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -50,6 +53,7 @@ fn args() -> Args {
             "--cases" => a.cases = value.parse().expect("--cases N"),
             "--requests" => a.requests = value.parse().expect("--requests N"),
             "--concurrency" => a.concurrency = value.parse().expect("--concurrency N"),
+            "--only" => a.only = value,
             other => panic!("unknown flag {other}"),
         }
     }
@@ -225,6 +229,13 @@ fn machine() -> String {
 #[tokio::main]
 async fn main() {
     let args = args();
+    // Warnings (a slow statement, a dropped connection) are part of what a run shows.
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
     let db = server::open_database(&args.database_url).await.unwrap();
     let state = AppState {
         db,
@@ -338,10 +349,17 @@ async fn main() {
         ),
     ];
     let mut results = Vec::new();
+    let only = args.only.clone();
     let run = |name: &str, who: &str, urls: Vec<String>| {
         let client = clients[who].clone();
         let name = name.to_owned();
-        async move { measure(&name, &client, urls, args.requests, args.concurrency).await }
+        let skip = !name.contains(&only);
+        async move {
+            if skip {
+                return None;
+            }
+            Some(measure(&name, &client, urls, args.requests, args.concurrency).await)
+        }
     };
     for (name, who) in [
         ("Start page, secretariat", "bench-sec"),
@@ -350,12 +368,12 @@ async fn main() {
         ("Start page, reviewer", "bench-rev"),
         ("Start page, admin", "bench-admin"),
     ] {
-        results.push(run(name, who, vec![url("/")]).await);
+        results.extend(run(name, who, vec![url("/")]).await);
     }
     for (name, path) in &lists {
-        results.push(run(name, "bench-sec", vec![url(path)]).await);
+        results.extend(run(name, "bench-sec", vec![url(path)]).await);
     }
-    results.push(
+    results.extend(
         run(
             "Case list, bureau liaison",
             "bench-udd",
@@ -363,7 +381,7 @@ async fn main() {
         )
         .await,
     );
-    results.push(
+    results.extend(
         run(
             "Case list, keyword 社會住宅, bureau liaison",
             "bench-udd",
@@ -371,13 +389,13 @@ async fn main() {
         )
         .await,
     );
-    results.push(run("Case page (50 cases)", "bench-sec", sample).await);
+    results.extend(run("Case page (50 cases)", "bench-sec", sample).await);
     let topics: Vec<String> =
         sqlx::query_scalar("SELECT topic FROM cases ORDER BY id DESC LIMIT 20")
             .fetch_all(&state.db)
             .await
             .unwrap();
-    results.push(
+    results.extend(
         run(
             "Recording form, similar questions (20 topics)",
             "bench-sec",
@@ -393,7 +411,7 @@ async fn main() {
         )
         .await,
     );
-    results.push(
+    results.extend(
         run(
             "Notifications, bureau liaison",
             "bench-udd",

@@ -75,6 +75,7 @@ pub fn router(state: AppState, web: &WebSettings, leptos_options: LeptosOptions)
         move || {
             provide_context(state.clone());
             provide_context(lockout);
+            provide_context(app::auth::session::RequestUser::default());
         }
     };
     let sessions = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))

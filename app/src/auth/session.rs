@@ -120,6 +120,7 @@ pub async fn session() -> Result<Session, AppError> {
 
 /// Starts a signed-in session under a new id, so an id planted before login is worthless.
 pub async fn sign_in(session: &Session, user_id: i64) -> Result<(), AppError> {
+    forget_request_user();
     session
         .cycle_id()
         .await
@@ -131,17 +132,50 @@ pub async fn sign_in(session: &Session, user_id: i64) -> Result<(), AppError> {
 }
 
 pub async fn sign_out(session: &Session) -> Result<(), AppError> {
+    forget_request_user();
     session
         .flush()
         .await
         .map_err(|e| AppError::internal("session flush", e))
 }
 
+/// Who a request is from, once looked up: a page asks in its top bar, its role guard and
+/// each server fn it calls (three lookups a page before). Provided fresh per request by the
+/// router; signing in or out forgets it.
+#[derive(Clone, Default)]
+pub struct RequestUser(std::sync::Arc<std::sync::Mutex<Option<Option<CurrentUser>>>>);
+
+impl RequestUser {
+    fn get(&self) -> Option<Option<CurrentUser>> {
+        self.0.lock().ok().and_then(|known| known.clone())
+    }
+
+    fn set(&self, user: Option<Option<CurrentUser>>) {
+        if let Ok(mut known) = self.0.lock() {
+            *known = user;
+        }
+    }
+}
+
+fn forget_request_user() {
+    if let Some(memo) = leptos::prelude::use_context::<RequestUser>() {
+        memo.set(None);
+    }
+}
+
 /// The signed-in, still active user, if any.
 pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
+    let memo = leptos::prelude::use_context::<RequestUser>();
+    if let Some(known) = memo.as_ref().and_then(RequestUser::get) {
+        return Ok(known);
+    }
     let session = session().await?;
     let state = app_state()?;
-    user_in(&session, &state.db).await
+    let user = user_in(&session, &state.db).await?;
+    if let Some(memo) = memo {
+        memo.set(Some(user.clone()));
+    }
+    Ok(user)
 }
 
 /// The active user a session belongs to, for handlers outside the Leptos context.
