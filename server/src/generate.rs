@@ -335,7 +335,7 @@ pub async fn generate(state: &AppState, count: usize) -> Result<(usize, usize), 
     let (mut cases, mut councilor_rows, mut parts, mut subs, mut events) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let (mut deliveries, mut files) = (Vec::new(), Vec::new());
-    let (mut docs, mut topics) = (Vec::new(), Vec::new());
+    let (mut docs, mut pieces) = (Vec::new(), Vec::new());
     let (mut questions, mut requests) = (0, 0);
     let per_session = count.div_ceil(sessions.len().max(1));
     let mut made = 0;
@@ -576,7 +576,9 @@ pub async fn generate(state: &AppState, count: usize) -> Result<(usize, usize), 
                 V::T(Some(search::doc(&topic, &body, &reply))),
                 V::I(Some(search::DOC_VERSION)),
             ]);
-            topics.push(vec![V::I(Some(id)), V::T(Some(search::fold_str(&topic)))]);
+            for piece in search::pieces(&topic) {
+                pieces.push(vec![V::T(Some(piece)), V::I(Some(id))]);
+            }
             cases.push(vec![
                 V::I(Some(id)),
                 V::T(Some(kind.as_str().into())),
@@ -632,7 +634,7 @@ pub async fn generate(state: &AppState, count: usize) -> Result<(usize, usize), 
     )
     .await?;
     insert(&mut tx, "case_search", &["rowid", "doc", "version"], docs).await?;
-    insert(&mut tx, "case_topics", &["rowid", "topic"], topics).await?;
+    insert(&mut tx, "topic_pieces", &["piece", "case_id"], pieces).await?;
     insert(
         &mut tx,
         "case_councilors",

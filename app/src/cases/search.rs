@@ -11,9 +11,10 @@
 use super::{CaseKind, CaseStatus};
 use serde::{Deserialize, Serialize};
 
-/// Bumped when [`fold`] or [`doc`] changes: documents of another version are rebuilt when
-/// the server starts (`cases::db::reindex_stale`).
-pub const DOC_VERSION: i64 = 1;
+/// Bumped when [`fold`], [`doc`] or [`pieces`] changes, or what is stored with them:
+/// documents of another version are rebuilt when the server starts
+/// (`cases::db::reindex_stale`). 2: topic pieces (migration 0006).
+pub const DOC_VERSION: i64 = 2;
 
 /// At most this many terms are used; more are ignored (the box holds 50 characters).
 pub const MAX_TERMS: usize = 5;
@@ -326,32 +327,34 @@ pub struct SimilarCase {
     pub reply: String,
 }
 
-/// The terms a similar question would share with `topic`: its overlapping three-character
-/// pieces (Chinese has no spaces to split words at; a trigram is the index's unit too),
-/// or the whole topic when it is shorter. Pieces with spaces or punctuation are skipped.
-pub fn shingles(topic: &str) -> Vec<String> {
-    const MAX: usize = 12;
+/// A topic's distinct three-character pieces, as stored for similar questions (Chinese
+/// has no spaces to split words at; a trigram is the search index's unit too). Pieces with
+/// spaces or punctuation are skipped; a topic shorter than a piece has none.
+pub fn pieces(topic: &str) -> Vec<String> {
     let chars: Vec<char> = fold_str(topic).chars().collect();
-    let wordy = |c: &char| c.is_alphanumeric();
     let mut out: Vec<String> = Vec::new();
-    if chars.len() < TRIGRAM {
-        let t: String = chars.iter().filter(|c| wordy(c)).collect();
-        if !t.is_empty() {
-            out.push(t);
-        }
-        return out;
-    }
     for w in chars.windows(TRIGRAM) {
-        if w.iter().all(wordy) {
+        if w.iter().all(|c| c.is_alphanumeric()) {
             let s: String = w.iter().collect();
             if !out.contains(&s) {
                 out.push(s);
             }
         }
-        if out.len() == MAX {
-            break;
-        }
     }
+    out
+}
+
+/// The terms a similar question would share with `topic`: its first twelve [`pieces`],
+/// or the whole topic when it is shorter than a piece.
+pub fn shingles(topic: &str) -> Vec<String> {
+    const MAX: usize = 12;
+    let chars: Vec<char> = fold_str(topic).chars().collect();
+    if chars.len() < TRIGRAM {
+        let t: String = chars.iter().filter(|c| c.is_alphanumeric()).collect();
+        return if t.is_empty() { Vec::new() } else { vec![t] };
+    }
+    let mut out = pieces(topic);
+    out.truncate(MAX);
     out
 }
 
@@ -493,6 +496,15 @@ mod tests {
     fn an_opening_is_cut_with_an_ellipsis_only_when_there_is_more() {
         assert_eq!(opening("短答復", 5), "短答復");
         assert_eq!(opening("一二三四五六", 5), "一二三四五…");
+    }
+
+    #[test]
+    fn pieces_are_every_distinct_three_character_run_without_spaces_or_punctuation() {
+        assert_eq!(pieces("社會住宅，社會住宅"), vec!["社會住", "會住宅"]);
+        assert_eq!(pieces("ＭＲＴ 站"), vec!["mrt"]);
+        assert!(pieces("社宅").is_empty());
+        assert_eq!(pieces(&"一二三四五六七八九十".repeat(3)).len(), 10);
+        assert_eq!(pieces("臺北市").first().map(String::as_str), Some("台北市"));
     }
 
     #[test]

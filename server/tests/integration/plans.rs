@@ -1,29 +1,31 @@
-//! The plan guard: every query of the case list (each filter) and of every role's start
-//! page is EXPLAINed over generated data, and a large table read without an index fails the
+//! The plan guard: every query of the case list (each filter), of every role's start page
+//! and of similar questions is EXPLAINed over generated data, and a large table read without an index fails the
 //! test. Not a timer: it fails the same way on a fast machine and a slow one.
 
 use crate::harness::{fresh_database_url, TestApp};
 use app::{
     cases::{
-        db::{list_statements, queue_statements, Search, Statement},
+        db::{list_statements, queue_statements, similar_statement, Search, Statement},
+        search::{shingles, Probe},
         CaseFilter, CaseKind, CaseStatus, ListKey, PageFrom,
     },
-    db::filter::bind_all,
+    db::{filter::bind_all, Backend},
 };
 use sqlx::{AnyPool, Row};
 
 /// Tables that grow with the cases; reading one without an index is what the guard forbids.
-const LARGE: [&str; 6] = [
+const LARGE: [&str; 7] = [
     "cases",
     "assignments",
     "case_councilors",
     "case_events",
     "sub_answers",
     "case_search",
+    "topic_pieces",
 ];
 
 /// The aliases the queries give the large tables.
-const LARGE_ALIASES: [&str; 6] = ["c", "a", "l", "cc", "e", "s"];
+const LARGE_ALIASES: [&str; 7] = ["c", "a", "l", "cc", "e", "s", "p"];
 
 /// What is wrong with the plan of `statement`, if anything.
 async fn problem(pool: &AnyPool, postgres: bool, statement: &Statement) -> Option<String> {
@@ -199,8 +201,25 @@ async fn no_list_or_queue_query_reads_a_large_table_without_an_index() {
             checked += 1;
             problems.extend(problem(&app.state.db, postgres, &queue.statement).await);
         }
+        // Similar questions: a topic's pieces, and a topic too short for pieces.
+        let backend = if postgres {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        };
+        for (topic, exclude) in [("社會住宅興建進度與停車場", Some(7)), ("社宅", None)]
+        {
+            let probe = Probe {
+                topic: topic.into(),
+                exclude,
+                ..Default::default()
+            };
+            let statement = similar_statement(backend, &who, &probe, &shingles(topic)).unwrap();
+            checked += 1;
+            problems.extend(problem(&app.state.db, postgres, &statement).await);
+        }
     }
-    assert!(checked >= 120, "checked {checked} queries");
+    assert!(checked >= 128, "checked {checked} queries");
     assert!(
         problems.is_empty(),
         "{} of {checked} queries read a large table without an index:\n{}",

@@ -493,7 +493,7 @@ async fn documents_missing_from_the_index_are_rebuilt_when_the_server_opens_the_
     let sec = app.signed_in("chen.sec", "secretariat", None).await;
     record(&app, &sec, 1, "舊資料的社會住宅", "請說明。", 0).await;
     // As after migration 0005 on a database that already had cases.
-    for table in ["case_search", "case_topics"] {
+    for table in ["case_search", "topic_pieces"] {
         sqlx::query(&format!("DELETE FROM {table}"))
             .execute(&app.state.db)
             .await

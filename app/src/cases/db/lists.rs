@@ -96,6 +96,16 @@ const OPEN_PART: &str = "c.id IN (SELECT a.case_id FROM assignments a \
 const OPEN_PART_IN_ORDER: &str = "EXISTS (SELECT 1 FROM assignments a WHERE a.case_id = c.id \
     AND a.bureau_id = ? AND a.state IN ('pending', 'accepted'))";
 
+/// A councilor's cases.
+const COUNCILOR_CASES: &str =
+    "c.id IN (SELECT cc.case_id FROM case_councilors cc WHERE cc.councilor_id = ?)";
+
+/// The same, for a page of the list: gathered first, then sorted. A councilor asks a few
+/// thousand questions at most, and PostgreSQL otherwise walks the whole list in order
+/// probing each case (400,000 cases: 3.5 ms against 8–15 ms; the CTE is what stops it).
+const COUNCILOR_CASES_FIRST: &str = "c.id IN (WITH m AS MATERIALIZED \
+    (SELECT cc.case_id FROM case_councilors cc WHERE cc.councilor_id = ?) SELECT case_id FROM m)";
+
 /// Newest number first; the id breaks ties between sessions, so pages never shift.
 const LIST_ORDER: &str = "ORDER BY c.kind DESC, c.number DESC, c.id DESC";
 /// The same order read backwards, for the page before a key.
@@ -129,7 +139,11 @@ fn list_where(
     }
     if let Some(councilor) = filter.councilor {
         w.push(
-            "c.id IN (SELECT cc.case_id FROM case_councilors cc WHERE cc.councilor_id = ?)",
+            if in_order {
+                COUNCILOR_CASES_FIRST
+            } else {
+                COUNCILOR_CASES
+            },
             Some(Arg::Int(councilor)),
         );
     }
@@ -152,6 +166,15 @@ fn list_where(
         w.push(&clause, Some(arg));
     }
     Ok(w)
+}
+
+/// Where counting a list stops (see [`CasePage::SEARCH_COUNT_CAP`]).
+fn count_cap(search: &Search) -> i64 {
+    if search.terms.is_empty() {
+        CasePage::COUNT_CAP
+    } else {
+        CasePage::SEARCH_COUNT_CAP
+    }
 }
 
 /// The case list's two queries: how many match, and the page asked for, from the key in
@@ -185,12 +208,12 @@ pub fn list_statements(
             (LIST_ORDER_BACKWARDS, 0)
         }
     };
-    // Counted up to one past the cap (see `CasePage::COUNT_CAP`).
+    // Counted up to one past the cap.
     let count = Statement {
         sql: format!(
             "SELECT COUNT(*) AS n FROM (SELECT 1 FROM cases c {} LIMIT {}) capped",
             counted.sql(),
-            CasePage::COUNT_CAP + 1
+            count_cap(search) + 1
         ),
         args: counted.args,
     };
@@ -241,6 +264,7 @@ pub async fn list(
         after: has_after.then(|| rows.last().map(ListKey::of)).flatten(),
         rows,
         total,
+        cap: count_cap(&search),
         page,
         pages,
     })
@@ -268,14 +292,18 @@ pub fn queue_statements(user: &CurrentUser) -> Result<Vec<QueueQuery>, AppError>
         )
     };
     // The statuses narrow the cases to the few still open; each is then checked against
-    // the bureau's open-part index (gathering a bureau's parts first would collect every
-    // case it ever had).
+    // the bureau's open-part index. Gathering a bureau's parts first would collect every
+    // case it ever had, and PostgreSQL chose just that (a hash of all 33,000 parts of a
+    // bureau: 52 ms at 400,000 cases). An `OFFSET` in the subquery keeps it from turning
+    // the check into a join: a probe per open case (9 ms), bounded by the open cases, not
+    // by the bureau's history. (SQLite needs the `LIMIT` before an `OFFSET`.)
     let bureau_sql = |statuses: &[CaseStatus], extra: &str| {
         format!(
-            "SELECT {ROW_COLUMNS} FROM cases c WHERE c.status IN ({}) AND {} {extra} \
+            "SELECT {ROW_COLUMNS} FROM cases c WHERE c.status IN ({}) \
+             AND EXISTS (SELECT 1 FROM assignments a WHERE a.case_id = c.id \
+             AND a.bureau_id = $1 AND a.state IN ('pending', 'accepted') LIMIT 1 OFFSET 0) {extra} \
              ORDER BY c.due_on, c.id LIMIT 100",
             sql_list(statuses),
-            OPEN_PART_IN_ORDER.replace('?', "$1")
         )
     };
     // Cases with a rejected part, found from the assignments' state index.
@@ -317,7 +345,8 @@ pub fn queue_statements(user: &CurrentUser) -> Result<Vec<QueueQuery>, AppError>
                     bureau_sql(
                         &[CaseStatus::AwaitingSignOff],
                         "AND EXISTS (SELECT 1 FROM assignments l WHERE l.case_id = c.id \
-                         AND l.bureau_id = $1 AND l.role = 'lead' AND l.state = 'accepted')",
+                         AND l.bureau_id = $1 AND l.role = 'lead' AND l.state = 'accepted' \
+                         LIMIT 1 OFFSET 0)",
                     ),
                     bureau.clone(),
                 ));

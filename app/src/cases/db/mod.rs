@@ -26,7 +26,7 @@ pub use lists::{list, list_statements, queue_statements, queues, QueueQuery, Sta
 pub use parts::{accept, add_co_bureau, assign, reassign, reject};
 pub use record::{computed_due, record_data_request, record_question};
 pub use reminders::{run_due_reminders, REMINDER_JOB};
-pub use search::{reindex_stale, similar, Search, SIMILAR_SHOWN};
+pub use search::{reindex_stale, similar, similar_statement, Search, SIMILAR_SHOWN};
 pub use steps::{override_due, postpone, transition, StepRequest};
 
 use super::{

@@ -1,10 +1,10 @@
-//! The search index (`case_search` and `case_topics`, migration 0005) and the lookups on
-//! it: the list's keyword filter, the marks on its results, and similar questions. Both
+//! The search index (`case_search`, migration 0005; `topic_pieces`, 0006) and the lookups
+//! on it: the list's keyword filter, the marks on its results, and similar questions. Both
 //! backends key a case's document by `rowid`, so the SQL is shared but for the one
 //! condition "contains", which `Backend::doc_contains` writes (a phrase MATCH on SQLite's
-//! FTS5 tables, a LIKE on PostgreSQL's trigram indexes).
+//! FTS5 table, a LIKE on PostgreSQL's trigram index). Topic pieces are a plain table.
 
-use super::{kind, status};
+use super::{kind, lists::Statement, status};
 use crate::{
     auth::CurrentUser,
     cases::search::{self, Probe, Shared, SimilarCase, Terms},
@@ -28,16 +28,16 @@ pub async fn store(conn: &mut AnyConnection, case_id: i64) -> Result<(), sqlx::E
         row.try_get("body")?,
         row.try_get("reply")?,
     );
-    let topic = search::fold_str(row.try_get("topic")?);
-    put(conn, case_id, &doc, &topic).await
+    let pieces = search::pieces(row.try_get("topic")?);
+    put(conn, case_id, &doc, &pieces).await
 }
 
-/// Replaces a document and its topic (FTS5 has no upsert).
+/// Replaces a document and its topic's pieces (FTS5 has no upsert).
 async fn put(
     conn: &mut AnyConnection,
     case_id: i64,
     doc: &str,
-    topic: &str,
+    pieces: &[String],
 ) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM case_search WHERE rowid = $1")
         .bind(case_id)
@@ -49,15 +49,23 @@ async fn put(
         .bind(search::DOC_VERSION)
         .execute(&mut *conn)
         .await?;
-    sqlx::query("DELETE FROM case_topics WHERE rowid = $1")
+    sqlx::query("DELETE FROM topic_pieces WHERE case_id = $1")
         .bind(case_id)
         .execute(&mut *conn)
         .await?;
-    sqlx::query("INSERT INTO case_topics (rowid, topic) VALUES ($1, $2)")
-        .bind(case_id)
-        .bind(topic)
-        .execute(&mut *conn)
-        .await?;
+    if !pieces.is_empty() {
+        // One statement for the topic's dozen or so pieces.
+        let values = (0..pieces.len())
+            .map(|i| format!("(${}, $1)", i + 2))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!("INSERT INTO topic_pieces (piece, case_id) VALUES {values}");
+        let mut insert = sqlx::query(&sql).bind(case_id);
+        for piece in pieces {
+            insert = insert.bind(piece.as_str());
+        }
+        insert.execute(&mut *conn).await?;
+    }
     Ok(())
 }
 
@@ -184,6 +192,83 @@ const PER_SHINGLE: i64 = 200;
 /// How many cases are shown.
 pub const SIMILAR_SHOWN: usize = 5;
 
+/// The query counting, per earlier case, how many of `shingles` its topic shares: each
+/// piece's newest [`PER_SHINGLE`] cases that `user` may see (a bureau, only cases it holds
+/// a part in). Public so that the plan guard (a test) can EXPLAIN it.
+pub fn similar_statement(
+    backend: Backend,
+    user: &CurrentUser,
+    probe: &Probe,
+    shingles: &[String],
+) -> Result<Statement, AppError> {
+    let mut args = Vec::new();
+    let bureau = if user.role.belongs_to_bureau() {
+        args.push(Arg::Int(user.bureau_id.ok_or(AppError::Forbidden)?));
+        Some(args.len())
+    } else {
+        None
+    };
+    // A probe per case walked, so the walk stops after enough of the bureau's own (the
+    // `OFFSET` keeps PostgreSQL from hashing all the bureau's parts instead; see
+    // `lists::queue_statements`).
+    let visible = |id: &str| match bureau {
+        Some(n) => format!(
+            " AND EXISTS (SELECT 1 FROM assignments a WHERE a.case_id = {id} \
+               AND a.bureau_id = ${n} AND a.state IN ('pending', 'accepted') LIMIT 1 OFFSET 0)"
+        ),
+        None => String::new(),
+    };
+    let exclude = |id: &str| {
+        probe
+            .exclude
+            .map(|case| format!(" AND {id} <> {case}"))
+            .unwrap_or_default()
+    };
+    let mut sets = Vec::new();
+    let mut newest = Vec::new();
+    for shingle in shingles {
+        if shingle.chars().count() >= search::TRIGRAM {
+            // A piece is a range of the primary key, read newest first.
+            args.push(Arg::Text(shingle.clone()));
+            let n = args.len();
+            newest.push(format!(
+                "SELECT id FROM (SELECT p.case_id AS id FROM topic_pieces p \
+                 WHERE p.piece = ${n}{}{} ORDER BY p.case_id DESC LIMIT {PER_SHINGLE}) p{n}",
+                exclude("p.case_id"),
+                visible("p.case_id"),
+            ));
+        } else {
+            // A topic too short for pieces is looked for in the documents: its matches as
+            // a set of their own (`MATERIALIZED`), found through the index, then sorted.
+            let (contains, arg) = backend.doc_contains(&search::needle(shingle));
+            args.push(arg);
+            let n = args.len();
+            let contains = contains.replace('?', &format!("${n}"));
+            sets.push(format!(
+                "f{n} AS MATERIALIZED (SELECT s.rowid AS id FROM case_search s \
+                 WHERE {contains}{}{})",
+                exclude("s.rowid"),
+                visible("s.rowid"),
+            ));
+            newest.push(format!(
+                "SELECT id FROM (SELECT id FROM f{n} ORDER BY id DESC LIMIT {PER_SHINGLE}) p{n}"
+            ));
+        }
+    }
+    let with = if sets.is_empty() {
+        String::new()
+    } else {
+        format!("WITH {} ", sets.join(", "))
+    };
+    Ok(Statement {
+        sql: format!(
+            "{with}SELECT id, COUNT(*) AS n FROM ({}) m GROUP BY id ORDER BY n DESC, id DESC LIMIT 50",
+            newest.join(" UNION ALL ")
+        ),
+        args,
+    })
+}
+
 /// Earlier cases alike to `probe` that `user` may see (a bureau, only cases it holds a part
 /// in), most alike first.
 pub async fn similar(
@@ -195,51 +280,8 @@ pub async fn similar(
     if shingles.is_empty() {
         return Ok(Vec::new());
     }
-    // Each piece's newest matches, counted per case: how many pieces a case shares.
-    let mut args = Vec::new();
-    let visible = if user.role.belongs_to_bureau() {
-        args.push(Arg::Int(user.bureau_id.ok_or(AppError::Forbidden)?));
-        " AND s.rowid IN (SELECT a.case_id FROM assignments a WHERE a.bureau_id = $1 \
-           AND a.state IN ('pending', 'accepted'))"
-    } else {
-        ""
-    };
-    let exclude = probe
-        .exclude
-        .map(|id| format!(" AND s.rowid <> {id}"))
-        .unwrap_or_default();
     let backend = Backend::of_pool(pool).unwrap_or(Backend::Sqlite);
-    // Per piece: its matches as a set of their own (`MATERIALIZED`), found through the
-    // index and then sorted, newest first. Walking the whole table newest first until
-    // enough match would read all of it for a rare piece.
-    let mut sets = Vec::new();
-    let mut newest = Vec::new();
-    for shingle in &shingles {
-        // Topics are compared; a topic too short for pieces, through its document.
-        let (table, (contains, arg)) = if shingle.chars().count() >= search::TRIGRAM {
-            ("case_topics", backend.topic_contains(shingle))
-        } else {
-            (
-                "case_search",
-                backend.doc_contains(&search::needle(shingle)),
-            )
-        };
-        args.push(arg);
-        let n = args.len();
-        let contains = contains.replace('?', &format!("${n}"));
-        sets.push(format!(
-            "f{n} AS MATERIALIZED (SELECT s.rowid AS id FROM {table} s \
-             WHERE {contains}{visible}{exclude})"
-        ));
-        newest.push(format!(
-            "SELECT id FROM (SELECT id FROM f{n} ORDER BY id DESC LIMIT {PER_SHINGLE}) p{n}"
-        ));
-    }
-    let sql = format!(
-        "WITH {} SELECT id, COUNT(*) AS n FROM ({}) m GROUP BY id ORDER BY n DESC, id DESC LIMIT 50",
-        sets.join(", "),
-        newest.join(" UNION ALL ")
-    );
+    let Statement { sql, args } = similar_statement(backend, user, probe, &shingles)?;
     let counted: Vec<(i64, i64)> = bind_all(sqlx::query(&sql), &args)
         .fetch_all(pool)
         .await?
