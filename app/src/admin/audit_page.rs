@@ -81,7 +81,7 @@ fn AuditLog() -> impl IntoView {
             }
         }}
         <Transition fallback=|| view! { <p class="loading">"載入中…"</p> }>
-            {move || Suspend::new(async move {
+            {Suspend::new(async move {
                 match log.await {
                     Ok(page) => {
                         let f = filter.get_untracked();

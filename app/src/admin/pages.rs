@@ -52,7 +52,7 @@ fn UsersAdmin() -> impl IntoView {
         <section class="panel">
             <h2>"使用者"</h2>
             <Transition fallback=|| view! { <p class="loading">"載入中…"</p> }>
-                {move || Suspend::new(async move {
+                {Suspend::new(async move {
                     match users.await {
                         Ok(users) => {
                             let bureaus = bureaus.await.unwrap_or_default();
@@ -93,7 +93,7 @@ fn UsersAdmin() -> impl IntoView {
                     <select id="new-bureau" name="bureau_id">
                         <option value="">"（非局處人員）"</option>
                         <Transition fallback=|| ()>
-                            {move || Suspend::new(async move {
+                            {Suspend::new(async move {
                                 bureaus
                                     .await
                                     .unwrap_or_default()

@@ -100,7 +100,7 @@ fn CaseView() -> impl IntoView {
     let bureaus = Resource::new(|| (), |_| load_choices());
     view! {
         <Transition fallback=|| view! { <p class="loading">"載入中…"</p> }>
-            {move || Suspend::new(async move {
+            {Suspend::new(async move {
                 match case.await {
                     Ok(case) => {
                         let bureaus = bureaus.await.map(|c| c.bureaus).unwrap_or_default();

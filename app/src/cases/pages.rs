@@ -223,14 +223,14 @@ fn CaseList(is_bureau: bool, can_record: bool) -> impl IntoView {
                 })}
         </div>
         <Transition fallback=|| view! { <p class="loading">"載入中…"</p> }>
-            {move || Suspend::new(async move {
+            {Suspend::new(async move {
                 let choices = options.await.unwrap_or_default();
                 let f = filter.get_untracked();
                 view! { <FilterForm choices f is_bureau /> }
             })}
         </Transition>
         <Transition fallback=|| view! { <p class="loading">"載入中…"</p> }>
-            {move || Suspend::new(async move {
+            {Suspend::new(async move {
                 match cases.await {
                     Ok(page) => {
                         let f = filter.get_untracked();
@@ -554,7 +554,7 @@ fn NewDataRequest() -> impl IntoView {
     view! {
         <h1>"登錄索資"</h1>
         <Transition fallback=|| view! { <p class="loading">"載入中…"</p> }>
-            {move || Suspend::new(async move {
+            {Suspend::new(async move {
                 let c = options.await.unwrap_or_default();
                 let first_session = c.sessions.first().map(|s| s.0.to_string()).into_iter().collect::<Vec<_>>();
                 let session_kept = match kept(error, "session_id") { s if s.is_empty() => first_session, s => vec![s] };

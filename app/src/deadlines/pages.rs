@@ -50,7 +50,7 @@ fn Deadlines() -> impl IntoView {
     view! {
         <h1>"期限規則與行事曆"</h1>
         <Transition fallback=|| view! { <p class="loading">"載入中…"</p> }>
-            {move || Suspend::new(async move {
+            {Suspend::new(async move {
                 match settings.await {
                     Err(error) => view! { <ErrorPage error /> }.into_any(),
                     Ok(s) => view! {

@@ -28,7 +28,7 @@ fn InboxView() -> impl IntoView {
         <h1>"通知"</h1>
         <FormError error />
         <Transition fallback=|| view! { <p class="loading">"載入中…"</p> }>
-            {move || Suspend::new(async move {
+            {Suspend::new(async move {
                 match inbox.await {
                     Ok(inbox) if inbox.items.is_empty() => {
                         view! { <p class="empty">"目前沒有通知。"</p> }.into_any()

@@ -67,7 +67,7 @@ fn Reference() -> impl IntoView {
         <h1>"基本資料"</h1>
         <p class="hint">"停用的局處、議員與質詢類別保留在既有案件上，但不再出現在新案件的選單。"</p>
         <Transition fallback=|| view! { <p class="loading">"載入中…"</p> }>
-            {move || Suspend::new(async move {
+            {Suspend::new(async move {
                 match data.await {
                     Ok(data) => view! { <Sections data forms /> }.into_any(),
                     Err(error) => view! { <ErrorPage error /> }.into_any(),
