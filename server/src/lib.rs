@@ -72,9 +72,11 @@ pub fn router(state: AppState, web: &WebSettings, leptos_options: LeptosOptions)
     let context = {
         let state = state.clone();
         let lockout = web.lockout;
+        let choices = app::reference::cache::ChoicesCache::default();
         move || {
             provide_context(state.clone());
             provide_context(lockout);
+            provide_context(choices.clone());
             provide_context(app::auth::session::RequestUser::default());
         }
     };

@@ -5,6 +5,8 @@ pub mod pages;
 pub mod server_fns;
 
 #[cfg(feature = "ssr")]
+pub mod cache;
+#[cfg(feature = "ssr")]
 pub mod db;
 
 use crate::{dates::parse_date, error::AppError, input::required_text};

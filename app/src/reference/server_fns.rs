@@ -19,7 +19,10 @@ pub async fn load_choices() -> Result<Choices, AppError> {
     crate::error::with_status(
         async {
             let c = Caller::signed_in().await?;
-            Ok(super::db::choices(c.db()).await?)
+            Ok(match use_context::<super::cache::ChoicesCache>() {
+                Some(cache) => cache.get(c.db()).await?,
+                None => super::db::choices(c.db()).await?,
+            })
         }
         .await,
     )
@@ -81,6 +84,7 @@ pub async fn add_term(number: String, starts_on: String, ends_on: String) -> Res
             let id = super::db::insert_term(&mut tx, &term).await?;
             log(&c, &mut tx, AuditAction::ReferenceCreated, TERM, id, None).await?;
             tx.commit().await?;
+            super::cache::forget_choices();
             Ok(id)
         }
         .await,
@@ -111,6 +115,7 @@ pub async fn add_session(
             )
             .await?;
             tx.commit().await?;
+            super::cache::forget_choices();
             Ok(id)
         }
         .await,
@@ -142,6 +147,7 @@ pub async fn add_councilor(
             )
             .await?;
             tx.commit().await?;
+            super::cache::forget_choices();
             Ok(id)
         }
         .await,
@@ -158,6 +164,7 @@ pub async fn add_bureau(code: String, name: String, short_name: String) -> Resul
             let id = super::db::insert_bureau(&mut tx, &bureau).await?;
             log(&c, &mut tx, AuditAction::ReferenceCreated, BUREAU, id, None).await?;
             tx.commit().await?;
+            super::cache::forget_choices();
             Ok(id)
         }
         .await,
@@ -182,6 +189,7 @@ pub async fn add_sitting_type(name: String) -> Result<i64, AppError> {
             )
             .await?;
             tx.commit().await?;
+            super::cache::forget_choices();
             Ok(id)
         }
         .await,
@@ -215,6 +223,7 @@ pub async fn set_active(
             super::db::set_active(&mut tx, kind, id, active).await?;
             log(&c, &mut tx, action, target, id, Some(before)).await?;
             tx.commit().await?;
+            super::cache::forget_choices();
             Ok(())
         }
         .await,
@@ -247,6 +256,7 @@ pub async fn update_session(
             )
             .await?;
             tx.commit().await?;
+            super::cache::forget_choices();
             Ok(())
         }
         .await,
@@ -280,6 +290,7 @@ pub async fn update_councilor(
             )
             .await?;
             tx.commit().await?;
+            super::cache::forget_choices();
             Ok(())
         }
         .await,
@@ -310,6 +321,7 @@ pub async fn update_bureau(
             )
             .await?;
             tx.commit().await?;
+            super::cache::forget_choices();
             Ok(())
         }
         .await,

@@ -13,6 +13,10 @@ async fn an_admin_adds_a_session_a_councilor_and_a_bureau_and_they_appear_in_the
         .fetch_one(&app.state.db)
         .await
         .unwrap();
+    // Read once before the changes: the server keeps the lists, and must let them go.
+    let before: app::reference::Choices =
+        app.call(&sec, "choices", &[]).await.json().await.unwrap();
+    assert!(!before.councilors.iter().any(|c| c.1 == "周示範"));
 
     app.ok(
         &admin,
@@ -107,6 +111,9 @@ async fn a_retired_councilor_leaves_the_pickers_but_stays_on_old_cases() {
     let sec = app.signed_in("chen.sec", "secretariat", None).await;
     let id = app.record_question(&sec, 1, "舊案").await;
     let r = app.reference().await;
+    let before: app::reference::Choices =
+        app.call(&sec, "choices", &[]).await.json().await.unwrap();
+    assert!(before.councilors.iter().any(|c| c.0 == r.councilors[0]));
     app.ok(
         &admin,
         "admin/reference/active",
