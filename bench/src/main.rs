@@ -229,10 +229,12 @@ fn machine() -> String {
 #[tokio::main]
 async fn main() {
     let args = args();
-    // Warnings (a slow statement, a dropped connection) are part of what a run shows.
+    // Warnings (a dropped connection, a notice) are part of what a run shows; the slow
+    // bulk inserts of the generator are not.
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "warn,sqlx::query=error".into()),
         )
         .with_writer(std::io::stderr)
         .init();

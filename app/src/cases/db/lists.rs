@@ -217,12 +217,25 @@ pub fn list_statements(
         ),
         args: counted.args,
     };
-    let rows = Statement {
-        sql: format!(
-            "SELECT {ROW_COLUMNS} FROM cases c {} {order} LIMIT {} OFFSET {offset}",
+    let sql = if offset == 0 {
+        format!(
+            "SELECT {ROW_COLUMNS} FROM cases c {} {order} LIMIT {}",
             ordered.sql(),
             size + 1
-        ),
+        )
+    } else {
+        // A page by number: the skipped rows are only counted, not read. PostgreSQL
+        // computes the select list (the lead bureau's subquery) for every row it skips
+        // (page 200 of 400,000 cases: 114 ms p95 before).
+        format!(
+            "SELECT {ROW_COLUMNS} FROM cases c WHERE c.id IN \
+             (SELECT c.id FROM cases c {} {order} LIMIT {} OFFSET {offset}) {order}",
+            ordered.sql(),
+            size + 1
+        )
+    };
+    let rows = Statement {
+        sql,
         args: ordered.args,
     };
     Ok((count, rows))
