@@ -278,7 +278,9 @@ async fn search_results_are_what_the_rules_say_on_generated_data_for_every_term(
             let want = expected(&app, &terms, bureau).await;
             let (total, got) = searched(&app, who, &q).await;
             assert_eq!(got, want, "{q:?} as {}", who.username);
-            assert_eq!(total, want.len() as i64, "{q:?}");
+            // Counted up to one past the cap; the rows, read page by page, are all there.
+            let counted = (want.len() as i64).min(app::cases::CasePage::SEARCH_COUNT_CAP + 1);
+            assert_eq!(total, counted, "{q:?}");
             nonempty += usize::from(!want.is_empty());
         }
     }
