@@ -64,34 +64,26 @@ pub async fn record_login(pool: &AnyPool, user_id: i64, at: i64) -> Result<(), s
     Ok(())
 }
 
-/// Until when (Unix seconds) attempts under this name are refused, if they are.
-pub async fn locked_until(pool: &AnyPool, username: &str) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query_scalar::<_, Option<i64>>(
-        "SELECT locked_until FROM login_throttle WHERE username = $1",
-    )
-    .bind(username)
-    .fetch_optional(pool)
-    .await
-    .map(Option::flatten)
-}
-
-/// Counts one failure in a single statement, so that parallel attempts cannot undercount,
-/// and returns the failures within the window. Failures before `stale_before` start the
-/// count afresh.
-pub async fn record_failure(
+/// Counts one attempt under this name in a single statement, before its password is
+/// checked, so that parallel attempts cannot undercount; returns the attempts within the
+/// window (this one included) and the lock, if any. Attempts before `stale_before` start
+/// the count afresh; attempts under a lock are not counted, so a lock ends when it says.
+pub async fn claim_attempt(
     pool: &AnyPool,
     username: &str,
     now: i64,
     stale_before: i64,
-) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
+) -> Result<(i64, Option<i64>), sqlx::Error> {
+    sqlx::query_as(
         "INSERT INTO login_throttle (username, failures, last_failure_at, locked_until) \
          VALUES ($1, 1, $2, NULL) \
          ON CONFLICT (username) DO UPDATE SET \
-           failures = CASE WHEN login_throttle.last_failure_at < $3 THEN 1 \
+           failures = CASE WHEN login_throttle.locked_until > $2 THEN login_throttle.failures \
+                           WHEN login_throttle.last_failure_at < $3 THEN 1 \
                            ELSE login_throttle.failures + 1 END, \
-           last_failure_at = $2 \
-         RETURNING failures",
+           last_failure_at = CASE WHEN login_throttle.locked_until > $2 \
+                                  THEN login_throttle.last_failure_at ELSE $2 END \
+         RETURNING failures, locked_until",
     )
     .bind(username)
     .bind(now)

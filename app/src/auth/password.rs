@@ -1,5 +1,7 @@
-//! argon2id with the crate's default parameters. Hashing is CPU-heavy, so it runs on the
-//! blocking pool and never stalls the async workers.
+//! argon2id with the crate's default parameters. Hashing is CPU-heavy (and takes 19 MiB
+//! each), so it runs on the blocking pool, never stalls the async workers, and no more
+//! hashes run at once than there are cores: a flood of logins waits its turn instead of
+//! taking every blocking thread and the memory with it.
 
 use super::NewPassword;
 use crate::error::AppError;
@@ -8,6 +10,17 @@ use argon2::{
     Argon2,
 };
 use std::sync::OnceLock;
+use tokio::sync::{Semaphore, SemaphorePermit};
+
+/// One permit per core for hashing and verifying.
+async fn hashing_turn() -> Result<SemaphorePermit<'static>, AppError> {
+    static TURNS: OnceLock<Semaphore> = OnceLock::new();
+    TURNS
+        .get_or_init(|| Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())))
+        .acquire()
+        .await
+        .map_err(|e| AppError::internal("hashing turn", e))
+}
 
 /// A PHC-format argon2 hash. Deliberately neither `Serialize` nor `Display`.
 #[derive(Clone)]
@@ -39,6 +52,7 @@ fn hash_blocking(password: &str) -> Result<String, argon2::password_hash::Error>
 
 pub async fn hash_password(password: &NewPassword) -> Result<PasswordHash, AppError> {
     let password = password.expose().to_owned();
+    let _turn = hashing_turn().await?;
     tokio::task::spawn_blocking(move || hash_blocking(&password))
         .await
         .map_err(|e| AppError::internal("hash task", e))?
@@ -52,6 +66,7 @@ pub async fn verify_password(
     password: String,
     stored: Option<PasswordHash>,
 ) -> Result<bool, AppError> {
+    let _turn = hashing_turn().await?;
     tokio::task::spawn_blocking(move || {
         static DUMMY: OnceLock<String> = OnceLock::new();
         let known = stored.is_some();

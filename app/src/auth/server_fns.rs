@@ -27,7 +27,7 @@ mod imp {
     };
     use crate::auth::{
         db,
-        lockout::LockoutPolicy,
+        lockout::{Attempt, LockoutPolicy},
         password::verify_password,
         session::{current_user, session, sign_in, sign_out},
         Username,
@@ -57,15 +57,25 @@ mod imp {
         let name = Username::normalize_attempt(&username);
         let now = state.now();
 
-        if let Some(until) = db::locked_until(&state.db, &name).await? {
-            let until = DateTime::from_timestamp(until, 0).unwrap_or(now);
-            if let Some(minutes) = LockoutPolicy::minutes_left(until, now) {
+        let policy = policy()?;
+        let (attempts, locked_until) = db::claim_attempt(
+            &state.db,
+            &name,
+            now.timestamp(),
+            policy.stale_before(now).timestamp(),
+        )
+        .await?;
+        let locked_until = locked_until.and_then(|t| DateTime::from_timestamp(t, 0));
+        let attempts = u32::try_from(attempts).unwrap_or(u32::MAX);
+        let lock_if_wrong = match policy.decide(attempts, locked_until, now) {
+            Attempt::Locked { minutes } => {
                 let entry = Entry::new(AuditAction::LoginFailed, "", "")
                     .data(serde_json::json!({ "reason": "locked" }));
                 audit(&state, Actor::anonymous(&name), entry).await?;
                 return Err(AppError::LockedOut { minutes });
             }
-        }
+            Attempt::Verify { lock_if_wrong } => lock_if_wrong,
+        };
 
         let candidate = db::login_candidate(&state.db, &name).await?;
         let (user_id, hash) = match candidate {
@@ -85,26 +95,18 @@ mod imp {
             return Ok(());
         }
 
-        let policy = policy()?;
-        let failures = db::record_failure(
-            &state.db,
-            &name,
-            now.timestamp(),
-            policy.stale_before(now).timestamp(),
-        )
-        .await?;
-        if policy.should_lock(u32::try_from(failures).unwrap_or(u32::MAX)) {
+        if lock_if_wrong {
             db::lock(&state.db, &name, policy.locked_until(now).timestamp()).await?;
             tracing::warn!(username = %name, "login locked after repeated failures");
             let entry = Entry::new(AuditAction::LoginLocked, "", "")
-                .data(serde_json::json!({ "failures": failures }));
+                .data(serde_json::json!({ "failures": attempts }));
             audit(&state, Actor::anonymous(&name), entry).await?;
             return Err(AppError::LockedOut {
                 minutes: policy.lock_for.num_minutes().max(1),
             });
         }
         let entry = Entry::new(AuditAction::LoginFailed, "", "")
-            .data(serde_json::json!({ "reason": "wrong_password", "failures": failures }));
+            .data(serde_json::json!({ "reason": "wrong_password", "failures": attempts }));
         audit(&state, Actor::anonymous(&name), entry).await?;
         Err(AppError::InvalidCredentials)
     }

@@ -94,6 +94,47 @@ async fn five_wrong_passwords_lock_the_account_for_fifteen_minutes() {
 }
 
 #[tokio::test]
+async fn forty_parallel_wrong_guesses_get_at_most_five_password_checks() {
+    let app = TestApp::spawn().await;
+    app.create_user("chen.sec", "secretariat", None).await;
+    let mut guesses = tokio::task::JoinSet::new();
+    for i in 0..40 {
+        let (client, url) = (app.client(), app.url("/api/login"));
+        guesses.spawn(async move {
+            let guess = format!("guess {i}");
+            let form = [("username", "chen.sec"), ("password", guess.as_str())];
+            client.post(url).form(&form).send().await.unwrap().status()
+        });
+    }
+    let answers = guesses.join_all().await;
+    let refused = answers
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    let wrong = answers
+        .iter()
+        .filter(|s| **s == StatusCode::UNAUTHORIZED)
+        .count();
+    assert_eq!(refused + wrong, 40, "{answers:?}");
+    // Every checked password leaves a wrong-password or a lock row; refusals say "locked".
+    let checked: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'login_locked' \
+         OR (action = 'login_failed' AND data LIKE '%wrong_password%')",
+    )
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    assert!((1..=5).contains(&checked), "{checked} passwords checked");
+    assert!(
+        wrong <= 4 && refused >= 36,
+        "{wrong} wrong, {refused} refused"
+    );
+    // The lock holds against the right password too.
+    let right = app.login(&app.client(), "chen.sec", PASSWORD).await;
+    assert_eq!(right.status(), StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
 async fn unknown_usernames_lock_just_like_real_ones() {
     let app = TestApp::spawn().await;
     for _ in 0..5 {
