@@ -17,6 +17,9 @@ pub enum AppError {
     InvalidCredentials,
     #[error("登入失敗次數過多，帳號已暫時鎖定，請於 {minutes} 分鐘後再試。")]
     LockedOut { minutes: i64 },
+    /// Too many login attempts from one network address, whatever the usernames.
+    #[error("這個網路位址嘗試登入的次數過多，請於 {seconds} 秒後再試。")]
+    TooManyAttempts { seconds: u64 },
     /// A field's value is not acceptable. `input` echoes what was typed, for a form that
     /// was posted without JavaScript and must come back filled in.
     #[error("{message}")]
@@ -95,7 +98,7 @@ impl AppError {
             Self::NotFound => 404,
             Self::Conflict(_) | Self::EditConflict { .. } => 409,
             Self::Validation { .. } => 422,
-            Self::LockedOut { .. } => 429,
+            Self::LockedOut { .. } | Self::TooManyAttempts { .. } => 429,
             Self::BadRequest => 400,
             Self::Network => 503,
             Self::Internal => 500,

@@ -17,7 +17,8 @@ pub struct Config {
     pub cookie_secure: bool,
     /// `SESSION_HOURS`: a session ends this long after it was last changed. Default 12.
     pub session_hours: i64,
-    /// `LOGIN_MAX_FAILURES` (default 5) and `LOGIN_LOCKOUT_MINUTES` (default 15).
+    /// `LOGIN_MAX_FAILURES` (default 5), `LOGIN_LOCKOUT_MINUTES` (default 15) and
+    /// `LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE` (default 30, for each app server).
     pub lockout: LockoutPolicy,
 }
 
@@ -56,6 +57,7 @@ impl Config {
         })?;
         let max_failures = number(&get, "LOGIN_MAX_FAILURES", 5)?;
         let lockout_minutes = number(&get, "LOGIN_LOCKOUT_MINUTES", 15)?;
+        let per_address_per_minute = number(&get, "LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE", 30)?;
         Ok(Self {
             database_url,
             data_dir,
@@ -65,6 +67,7 @@ impl Config {
             lockout: LockoutPolicy {
                 max_failures,
                 lock_for: Duration::minutes(lockout_minutes.into()),
+                per_address_per_minute,
             },
         })
     }
@@ -158,9 +161,15 @@ mod tests {
 
     #[test]
     fn lockout_rules_are_configurable() {
-        let c = config(&[("LOGIN_MAX_FAILURES", "3"), ("LOGIN_LOCKOUT_MINUTES", "30")]).unwrap();
+        let c = config(&[
+            ("LOGIN_MAX_FAILURES", "3"),
+            ("LOGIN_LOCKOUT_MINUTES", "30"),
+            ("LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE", "100"),
+        ])
+        .unwrap();
         assert_eq!(c.lockout.max_failures, 3);
         assert_eq!(c.lockout.lock_for, Duration::minutes(30));
+        assert_eq!(c.lockout.per_address_per_minute, 100);
     }
 
     #[test]

@@ -73,9 +73,12 @@ pub fn router(state: AppState, web: &WebSettings, leptos_options: LeptosOptions)
         let state = state.clone();
         let lockout = web.lockout;
         let choices = app::reference::cache::ChoicesCache::default();
+        let addresses = app::auth::lockout::AddressLimiter::new(&lockout);
+        spawn_address_purge(addresses.clone());
         move || {
             provide_context(state.clone());
             provide_context(lockout);
+            provide_context(addresses.clone());
             provide_context(choices.clone());
             provide_context(app::auth::session::RequestUser::default());
         }
@@ -110,6 +113,20 @@ pub fn router(state: AppState, web: &WebSettings, leptos_options: LeptosOptions)
         .layer(middleware::from_fn(csrf::refuse_cross_site))
         .layer(middleware::from_fn(client_addr))
         .with_state(leptos_options)
+}
+
+/// Forgets quiet addresses now and then, so the login limiter's memory stays small. Only
+/// inside a Tokio runtime (a router built outside one, e.g. to list routes, has none).
+fn spawn_address_purge(addresses: app::auth::lockout::AddressLimiter) {
+    if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+        runtime.spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(60));
+            loop {
+                tick.tick().await;
+                addresses.purge();
+            }
+        });
+    }
 }
 
 /// Notes where the request came from (the TCP peer), for the audit log. Serve the router

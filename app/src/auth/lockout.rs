@@ -1,6 +1,8 @@
 //! Login throttling: after `max_failures` wrong passwords within `lock_for`, the username is
 //! locked for `lock_for`. Counted per submitted username whether or not the account exists,
-//! so the lock message reveals nothing about which accounts exist.
+//! so the lock message reveals nothing about which accounts exist. On top of that, each app
+//! server refuses (429) a network address that tries more than `per_address_per_minute`
+//! logins a minute, whatever the names ([`AddressLimiter`]).
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -8,6 +10,8 @@ use chrono::{DateTime, Duration, Utc};
 pub struct LockoutPolicy {
     pub max_failures: u32,
     pub lock_for: Duration,
+    /// Generous: an office's staff may all reach the app through one address.
+    pub per_address_per_minute: u32,
 }
 
 impl Default for LockoutPolicy {
@@ -15,7 +19,41 @@ impl Default for LockoutPolicy {
         Self {
             max_failures: 5,
             lock_for: Duration::minutes(15),
+            per_address_per_minute: 30,
         }
+    }
+}
+
+/// Login attempts per network address, kept by each app server (the `governor` crate: a
+/// token bucket per key, refilled evenly over the minute).
+#[cfg(feature = "ssr")]
+#[derive(Clone)]
+pub struct AddressLimiter(std::sync::Arc<governor::DefaultKeyedRateLimiter<String>>);
+
+#[cfg(feature = "ssr")]
+impl AddressLimiter {
+    pub fn new(policy: &LockoutPolicy) -> Self {
+        let per_minute = std::num::NonZeroU32::new(policy.per_address_per_minute.max(1))
+            .unwrap_or(std::num::NonZeroU32::MIN);
+        Self(std::sync::Arc::new(governor::RateLimiter::keyed(
+            governor::Quota::per_minute(per_minute),
+        )))
+    }
+
+    /// `Err(seconds to wait)` when `address` has used up its attempts.
+    pub fn check(&self, address: &str) -> Result<(), u64> {
+        use governor::clock::{Clock, DefaultClock};
+        self.0.check_key(&address.to_owned()).map_err(|not_until| {
+            not_until
+                .wait_time_from(DefaultClock::default().now())
+                .as_secs()
+                .max(1)
+        })
+    }
+
+    /// Forgets addresses whose buckets are full again (run now and then).
+    pub fn purge(&self) {
+        self.0.retain_recent();
     }
 }
 
@@ -147,6 +185,7 @@ mod tests {
         let policy = LockoutPolicy {
             max_failures: 3,
             lock_for: Duration::minutes(10),
+            ..Default::default()
         };
         assert_eq!(policy.stale_before(t(30)), t(20));
     }

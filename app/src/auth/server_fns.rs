@@ -27,7 +27,7 @@ mod imp {
     };
     use crate::auth::{
         db,
-        lockout::{Attempt, LockoutPolicy},
+        lockout::{AddressLimiter, Attempt, LockoutPolicy},
         password::verify_password,
         session::{current_user, session, sign_in, sign_out},
         Username,
@@ -57,6 +57,13 @@ mod imp {
         let name = Username::normalize_attempt(&username);
         let now = state.now();
 
+        if let Some(addresses) = leptos::prelude::use_context::<AddressLimiter>() {
+            if let Err(seconds) = addresses.check(&client_addr()) {
+                // Logged, not audited: a flood would otherwise write a row per request.
+                tracing::warn!(address = %client_addr(), "login attempts over the address limit");
+                return Err(AppError::TooManyAttempts { seconds });
+            }
+        }
         let policy = policy()?;
         let (attempts, locked_until) = db::claim_attempt(
             &state.db,

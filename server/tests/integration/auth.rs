@@ -135,6 +135,32 @@ async fn forty_parallel_wrong_guesses_get_at_most_five_password_checks() {
 }
 
 #[tokio::test]
+async fn one_address_trying_many_usernames_is_told_to_wait() {
+    let app = TestApp::spawn_with_lockout(app::auth::lockout::LockoutPolicy {
+        per_address_per_minute: 3,
+        ..Default::default()
+    })
+    .await;
+    app.create_user("chen.sec", "secretariat", None).await;
+    for name in ["a.user", "b.user", "c.user"] {
+        let res = app.login(&app.client(), name, "guess").await;
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "{name}");
+    }
+    // A fourth name, even with the right password: the address has had its turns.
+    let res = app.login(&app.client(), "chen.sec", PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    let body = res.text().await.unwrap();
+    assert!(body.contains("TooManyAttempts"), "{body}");
+    // The username itself was never tried, so it is not locked.
+    let failures: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM login_throttle WHERE username = 'chen.sec'")
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
+    assert_eq!(failures, 0);
+}
+
+#[tokio::test]
 async fn unknown_usernames_lock_just_like_real_ones() {
     let app = TestApp::spawn().await;
     for _ in 0..5 {

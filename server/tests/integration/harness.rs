@@ -85,7 +85,16 @@ impl TestApp {
         Self::start(url, false).await
     }
 
+    /// A fresh app with other login rules.
+    pub async fn spawn_with_lockout(lockout: LockoutPolicy) -> Self {
+        Self::start_with(&fresh_database_url().await, false, lockout).await
+    }
+
     async fn start(url: &str, cookie_secure: bool) -> Self {
+        Self::start_with(url, cookie_secure, LockoutPolicy::default()).await
+    }
+
+    async fn start_with(url: &str, cookie_secure: bool, lockout: LockoutPolicy) -> Self {
         // Server logs show up under a failing test only.
         let _ = tracing_subscriber::fmt()
             .with_test_writer()
@@ -103,7 +112,7 @@ impl TestApp {
         let web = WebSettings {
             cookie_secure,
             session_hours: 12,
-            lockout: LockoutPolicy::default(),
+            lockout,
         };
         let options = LeptosOptions::builder().output_name("fuhuitong").build();
         let app = router(state.clone(), &web, options);
