@@ -305,6 +305,9 @@ impl Rejection {
 /// editor counts against it.
 pub const LONG_TEXT_MAX_CHARS: usize = 20_000;
 
+/// Co-bureaus one assignment may name; a longer list is refused before it is read.
+pub const MAX_CO_BUREAUS: usize = 20;
+
 /// Reply text, sub-answers and notes share one limit.
 pub fn answer_text(field: &str, raw: &str, what: &str) -> Result<String, AppError> {
     required_text(field, raw, what, LONG_TEXT_MAX_CHARS)
@@ -425,7 +428,7 @@ impl CaseFilter {
                 .unwrap_or_default()
                 .trim()
                 .chars()
-                .take(50)
+                .take(search::MAX_QUERY_CHARS)
                 .collect(),
             page: get("page")
                 .and_then(|v| v.parse::<u32>().ok())

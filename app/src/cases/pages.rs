@@ -323,7 +323,12 @@ fn FilterForm(choices: Choices, f: CaseFilter, is_bureau: bool) -> impl IntoView
             </label>
             <label>
                 "關鍵字"
-                <input name="q" type="search" value=f.q.clone() />
+                <input
+                    name="q"
+                    type="search"
+                    maxlength=crate::cases::search::MAX_QUERY_CHARS.to_string()
+                    value=f.q.clone()
+                />
             </label>
             <label class="check">
                 <input type="checkbox" name="overdue" value="1" checked=f.overdue />

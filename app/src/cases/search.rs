@@ -16,8 +16,12 @@ use serde::{Deserialize, Serialize};
 /// (`cases::db::reindex_stale`). 2: topic pieces (migration 0006).
 pub const DOC_VERSION: i64 = 2;
 
-/// At most this many terms are used; more are ignored (the box holds 50 characters).
+/// At most this many terms are used; more are ignored.
 pub const MAX_TERMS: usize = 5;
+
+/// What the keyword box holds; a longer keyword is refused (400) before any search, so a
+/// crafted one cannot reach the database (a 60,000-character one once answered 500).
+pub const MAX_QUERY_CHARS: usize = 50;
 
 /// Terms this long or longer are looked up as they are; shorter ones as the words that
 /// [`doc`] lists for them (see [`needle`]).

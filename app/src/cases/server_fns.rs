@@ -117,7 +117,12 @@ pub async fn assign_case(
 ) -> Result<(), AppError> {
     with_status(
         async {
-            let c = Caller::signed_in().await?;
+            // Who first, then how much: a reviewer's 75,000 ids once held a core for 35 s
+            // before the refusal came.
+            let c = Caller::with_role(&[Role::Secretariat]).await?;
+            if co_bureau_ids.len() > super::MAX_CO_BUREAUS {
+                return Err(AppError::BadRequest);
+            }
             let lead = super::parse_id("lead_bureau_id", &lead_bureau_id, "請選擇主辦機關。")?;
             let mut co = Vec::new();
             for raw in co_bureau_ids.iter().filter(|v| !v.trim().is_empty()) {

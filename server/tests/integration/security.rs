@@ -97,3 +97,55 @@ async fn a_page_that_hits_a_database_failure_shows_a_plain_chinese_message() {
         assert!(!body.contains(leak), "the page leaks `{leak}`");
     }
 }
+
+/// Work a request may cause is bounded: who is asking is checked before a long list is
+/// read, and a list or keyword longer than any form sends is refused. (The time bound is a
+/// guard against the 35 s once seen, not a speed claim.)
+#[tokio::test]
+async fn oversized_co_bureau_lists_and_keywords_are_refused_quickly() {
+    let app = TestApp::spawn().await;
+    let sec = app.signed_in("chen.sec", "secretariat", None).await;
+    let rev = app.signed_in("lo.rev", "reviewer", None).await;
+    let id = app.record_question(&sec, 1, "社會住宅").await;
+    let mut form = vec![
+        ("case_id", id.to_string()),
+        ("version", "1".to_string()),
+        ("lead_bureau_id", app.bureau("UDD").await.to_string()),
+    ];
+    form.extend((0..75_000).map(|i| ("co_bureau_ids[]", (1_000 + i).to_string())));
+    for (who, want) in [
+        (&rev, StatusCode::FORBIDDEN),
+        (&sec, StatusCode::BAD_REQUEST),
+    ] {
+        let started = std::time::Instant::now();
+        let res = app.call(who, "cases/assign", &form).await;
+        assert_eq!(res.status(), want);
+        assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());
+    }
+    // Nothing was assigned.
+    let status: String = sqlx::query_scalar("SELECT status FROM cases WHERE id = $1")
+        .bind(id)
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(status, "unassigned");
+
+    let long = "社".repeat(60_000);
+    let res = app.call(&sec, "cases/list", &[("filter[q]", long)]).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    // The page itself keeps what its box holds of a hand-made address.
+    let res = app
+        .page(&sec, &format!("/cases?q={}", "橋".repeat(51)))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res
+        .text()
+        .await
+        .unwrap()
+        .contains(&format!("value=\"{}\"", "橋".repeat(50))));
+    // At the limit it searches as usual.
+    let res = app
+        .call(&sec, "cases/list", &[("filter[q]", "社".repeat(50))])
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+}

@@ -247,6 +247,9 @@ pub async fn list(
     user: &CurrentUser,
     today: NaiveDate,
 ) -> Result<CasePage, AppError> {
+    if filter.q.chars().count() > crate::cases::search::MAX_QUERY_CHARS {
+        return Err(AppError::BadRequest);
+    }
     let search = Search::prepare(pool, &filter.q).await?;
     let (count, _) = list_statements(filter, &search, user, today, 1)?;
     let total: i64 = bind_all(sqlx::query(&count.sql), &count.args)
