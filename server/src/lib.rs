@@ -27,6 +27,11 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use sqlx::AnyPool;
 use std::net::SocketAddr;
 use std::time::Duration;
+use tower_http::{
+    compression::CompressionLayer,
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    trace::TraceLayer,
+};
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 
 /// The name of the session cookie.
@@ -99,6 +104,10 @@ pub fn router(state: AppState, web: &WebSettings, leptos_options: LeptosOptions)
             "/favicon.ico",
             get(|| async { Redirect::permanent("/favicon.svg") }),
         )
+        // For the load balancer and the service manager: the process answers; the database
+        // does too.
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz).layer(Extension(state.db.clone())))
         .merge(files::routes())
         .merge(audit_export::routes())
         .leptos_routes_with_context(&leptos_options, routes, context.clone(), {
@@ -112,7 +121,43 @@ pub fn router(state: AppState, web: &WebSettings, leptos_options: LeptosOptions)
         .layer(sessions)
         .layer(middleware::from_fn(csrf::refuse_cross_site))
         .layer(middleware::from_fn(client_addr))
+        .layer(CompressionLayer::new())
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(leptos_options)
+}
+
+/// Every log line a request causes carries its id (also sent back as `x-request-id`, so a
+/// user's report can be matched to the log), its method and its path.
+fn request_span(request: &Request) -> tracing::Span {
+    let id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    tracing::info_span!(
+        "request",
+        id = %id,
+        method = %request.method(),
+        path = %request.uri().path()
+    )
+}
+
+/// 200 when the database answers within two seconds, else 503.
+async fn readyz(Extension(db): Extension<AnyPool>) -> (http::StatusCode, &'static str) {
+    let ping = sqlx::query("SELECT 1").execute(&db);
+    match tokio::time::timeout(Duration::from_secs(2), ping).await {
+        Ok(Ok(_)) => (http::StatusCode::OK, "ready"),
+        Ok(Err(e)) => {
+            tracing::warn!("readiness check: {e}");
+            (
+                http::StatusCode::SERVICE_UNAVAILABLE,
+                "database unavailable",
+            )
+        }
+        Err(_) => (http::StatusCode::SERVICE_UNAVAILABLE, "database too slow"),
+    }
 }
 
 /// Forgets quiet addresses now and then, so the login limiter's memory stays small. Only

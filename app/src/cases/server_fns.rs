@@ -118,11 +118,17 @@ pub async fn assign_case(
     with_status(
         async {
             // Who first, then how much: a reviewer's 75,000 ids once held a core for 35 s
-            // before the refusal came.
-            let c = Caller::with_role(&[Role::Secretariat]).await?;
-            if co_bureau_ids.len() > super::MAX_CO_BUREAUS {
-                return Err(AppError::BadRequest);
-            }
+            // before the refusal came. Only the secretariat assigns; anyone else gets the
+            // case's usual answer (403, or 404 to a bureau without a part) unread.
+            let c = Caller::signed_in().await?;
+            let co_bureau_ids: &[String] = if c.user.role == Role::Secretariat {
+                if co_bureau_ids.len() > super::MAX_CO_BUREAUS {
+                    return Err(AppError::BadRequest);
+                }
+                &co_bureau_ids
+            } else {
+                &[]
+            };
             let lead = super::parse_id("lead_bureau_id", &lead_bureau_id, "請選擇主辦機關。")?;
             let mut co = Vec::new();
             for raw in co_bureau_ids.iter().filter(|v| !v.trim().is_empty()) {

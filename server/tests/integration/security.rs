@@ -149,3 +149,44 @@ async fn oversized_co_bureau_lists_and_keywords_are_refused_quickly() {
         .await;
     assert_eq!(res.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn health_and_readiness_answer_without_signing_in() {
+    let app = TestApp::spawn().await;
+    let client = app.client();
+    let health = client.get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(health.status(), StatusCode::OK);
+    let ready = client.get(app.url("/readyz")).send().await.unwrap();
+    assert_eq!(ready.status(), StatusCode::OK);
+    // With the database gone, the process still lives but is not ready.
+    app.state.db.close().await;
+    let ready = client.get(app.url("/readyz")).send().await.unwrap();
+    assert_eq!(ready.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let health = client.get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(health.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn pages_are_compressed_when_asked_and_carry_a_request_id() {
+    let app = TestApp::spawn().await;
+    let res = app
+        .client()
+        .get(app.url("/login"))
+        .header(header::ACCEPT_ENCODING, "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()[header::CONTENT_ENCODING], "gzip");
+    let id = res.headers()["x-request-id"].to_str().unwrap().to_owned();
+    assert_eq!(id.len(), 36, "{id}");
+    // A caller's own id is kept, so a proxy's id follows the request through.
+    let res = app
+        .client()
+        .get(app.url("/healthz"))
+        .header("x-request-id", "proxy-42")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["x-request-id"], "proxy-42");
+}
