@@ -20,6 +20,8 @@ use leptos_router::{
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    set_page_policy();
     view! {
         <!DOCTYPE html>
         <html lang="zh-Hant-TW">
@@ -84,5 +86,42 @@ fn Layout() -> impl IntoView {
         <main>
             <Outlet />
         </main>
+    }
+}
+
+/// What a page may load: its own files, the scripts carrying this response's nonce (the
+/// islands' loader) and their wasm; no frames around it, no plug-ins, forms only to itself.
+pub fn page_policy(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; \
+         base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// Sends [`page_policy`] with the nonce Leptos put on this page's inline scripts.
+#[cfg(feature = "ssr")]
+fn set_page_policy() {
+    let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) else {
+        return;
+    };
+    if let Ok(value) = http::HeaderValue::from_str(&page_policy(&nonce)) {
+        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_page_runs_only_scripts_with_its_nonce_and_cannot_be_framed() {
+        let policy = page_policy("abc123");
+        assert!(policy.contains("script-src 'self' 'nonce-abc123' 'wasm-unsafe-eval'"));
+        assert!(policy.contains("frame-ancestors 'none'"));
+        assert!(!policy.contains("unsafe-inline"));
     }
 }

@@ -22,6 +22,7 @@ use axum::{
     routing::get,
     Extension, Router,
 };
+use http::{header, HeaderValue};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use sqlx::AnyPool;
@@ -30,6 +31,7 @@ use std::time::Duration;
 use tower_http::{
     compression::CompressionLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    set_header::SetResponseHeaderLayer,
     trace::TraceLayer,
 };
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
@@ -121,11 +123,51 @@ pub fn router(state: AppState, web: &WebSettings, leptos_options: LeptosOptions)
         .layer(sessions)
         .layer(middleware::from_fn(csrf::refuse_cross_site))
         .layer(middleware::from_fn(client_addr))
+        .layer(middleware::from_fn(no_store))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            // Only over HTTPS (COOKIE_SECURE); a year, this host only.
+            web.cookie_secure
+                .then(|| HeaderValue::from_static("max-age=31536000")),
+        ))
         .layer(CompressionLayer::new())
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(leptos_options)
+}
+
+/// Pages and answers hold case contents: no cache keeps them (`private, no-store`), unless
+/// the response chose otherwise. The app's own static files (`/pkg/…`, the icon) may be.
+async fn no_store(request: Request, next: Next) -> Response {
+    let cacheable = {
+        let path = request.uri().path();
+        path.starts_with("/pkg/") || path == "/favicon.svg"
+    };
+    let mut response = next.run(request).await;
+    if !cacheable && !response.headers().contains_key(header::CACHE_CONTROL) {
+        response.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-store"),
+        );
+    }
+    response
 }
 
 /// Every log line a request causes carries its id (also sent back as `x-request-id`, so a

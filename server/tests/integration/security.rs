@@ -190,3 +190,55 @@ async fn pages_are_compressed_when_asked_and_carry_a_request_id() {
         .unwrap();
     assert_eq!(res.headers()["x-request-id"], "proxy-42");
 }
+
+#[tokio::test]
+async fn every_kind_of_response_carries_the_security_headers() {
+    let app = TestApp::spawn().await;
+    let sec = app.signed_in("chen.sec", "secretariat", None).await;
+    let page = app.page(&sec, "/cases").await;
+    let login = app.client().get(app.url("/login")).send().await.unwrap();
+    let api = app.call(&sec, "cases/list", &[]).await;
+    let missing = app.page(&sec, "/no-such-page").await;
+    for (what, res) in [
+        ("page", &page),
+        ("login", &login),
+        ("api", &api),
+        ("404", &missing),
+    ] {
+        let h = res.headers();
+        assert_eq!(h[header::X_CONTENT_TYPE_OPTIONS], "nosniff", "{what}");
+        assert_eq!(h[header::X_FRAME_OPTIONS], "DENY", "{what}");
+        assert_eq!(h[header::REFERRER_POLICY], "same-origin", "{what}");
+        assert_eq!(h[header::CACHE_CONTROL], "private, no-store", "{what}");
+        let csp = h[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+        assert!(csp.contains("frame-ancestors 'none'"), "{what}: {csp}");
+        assert!(!csp.contains("unsafe-inline"), "{what}: {csp}");
+        // Only over HTTPS.
+        assert!(h.get(header::STRICT_TRANSPORT_SECURITY).is_none(), "{what}");
+    }
+    // A page's policy names the nonce its inline loader carries, and no other.
+    let csp = page.headers()[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let html = page.text().await.unwrap();
+    let nonce = html
+        .split("nonce=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("an inline script with a nonce");
+    assert!(csp.contains(&format!("'nonce-{nonce}'")), "{csp}");
+    assert!(html.matches("<script").count() == html.matches(&format!("nonce=\"{nonce}\"")).count());
+
+    let https = TestApp::spawn_with(true).await;
+    let res = https
+        .client()
+        .get(https.url("/login"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.headers()[header::STRICT_TRANSPORT_SECURITY],
+        "max-age=31536000"
+    );
+}
