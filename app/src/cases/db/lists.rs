@@ -1,6 +1,6 @@
 //! The case list with its filters, and the queues on each role's start page.
 
-use super::{kind, owing_sql, search::Search, sql_list, status};
+use super::{kind, open_part_probe, owing_sql, search::Search, sql_list, status};
 use crate::{
     auth::{CurrentUser, Role},
     cases::{
@@ -307,19 +307,14 @@ pub fn queue_statements(user: &CurrentUser) -> Result<Vec<QueueQuery>, AppError>
             sql_list(statuses)
         )
     };
-    // The statuses narrow the cases to the few still open; each is then checked against
-    // the bureau's open-part index. Gathering a bureau's parts first would collect every
-    // case it ever had, and PostgreSQL chose just that (a hash of all 33,000 parts of a
-    // bureau: 52 ms at 400,000 cases). An `OFFSET` in the subquery keeps it from turning
-    // the check into a join: a probe per open case (9 ms), bounded by the open cases, not
-    // by the bureau's history. (SQLite needs the `LIMIT` before an `OFFSET`.)
+    // The statuses narrow the cases to the few still open; each is then probed for the
+    // bureau's part, so the work is bounded by the open cases, not the bureau's history.
     let bureau_sql = |statuses: &[CaseStatus], extra: &str| {
         format!(
-            "SELECT {ROW_COLUMNS} FROM cases c WHERE c.status IN ({}) \
-             AND EXISTS (SELECT 1 FROM assignments a WHERE a.case_id = c.id \
-             AND a.bureau_id = $1 AND a.state IN ('pending', 'accepted') LIMIT 1 OFFSET 0) {extra} \
+            "SELECT {ROW_COLUMNS} FROM cases c WHERE c.status IN ({}) AND {} {extra} \
              ORDER BY c.due_on, c.id LIMIT 100",
             sql_list(statuses),
+            open_part_probe("c.id", 1),
         )
     };
     // Cases with a rejected part, found from the assignments' state index.

@@ -41,6 +41,20 @@ use chrono::NaiveDate;
 use sqlx::{any::AnyRow, Any, Row};
 
 /// `'unassigned', 'assigned', …`: the statuses in which an answer is still owed, for SQL.
+/// The condition that the bureau `$bureau_param` holds an open part in the case whose id
+/// is `case_id`, checked by one probe of the open-part index per case. Gathering the
+/// bureau's parts instead would collect every case it ever had, and PostgreSQL chose just
+/// that (a hash of all 33,000 parts of a bureau: 52 ms at 400,000 cases, against 9 ms of
+/// probes for a start page). The `OFFSET` keeps it from turning the check into a join;
+/// SQLite wants the `LIMIT` before it.
+fn open_part_probe(case_id: &str, bureau_param: usize) -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM assignments a WHERE a.case_id = {case_id} \
+         AND a.bureau_id = ${bureau_param} AND a.state IN ('pending', 'accepted') \
+         LIMIT 1 OFFSET 0)"
+    )
+}
+
 fn owing_sql() -> String {
     sql_list(OWING)
 }

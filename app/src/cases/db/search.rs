@@ -208,14 +208,9 @@ pub fn similar_statement(
     } else {
         None
     };
-    // A probe per case walked, so the walk stops after enough of the bureau's own (the
-    // `OFFSET` keeps PostgreSQL from hashing all the bureau's parts instead; see
-    // `lists::queue_statements`).
+    // A probe per case walked, so the walk stops after enough of the bureau's own.
     let visible = |id: &str| match bureau {
-        Some(n) => format!(
-            " AND EXISTS (SELECT 1 FROM assignments a WHERE a.case_id = {id} \
-               AND a.bureau_id = ${n} AND a.state IN ('pending', 'accepted') LIMIT 1 OFFSET 0)"
-        ),
+        Some(n) => format!(" AND {}", super::open_part_probe(id, n)),
         None => String::new(),
     };
     let exclude = |id: &str| {
