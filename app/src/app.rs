@@ -1,6 +1,9 @@
 use crate::{
     admin::{audit_page::AuditPage, pages::UsersPage},
-    auth::{guard::Auth, pages::LoginPage},
+    auth::{
+        guard::Auth,
+        pages::{ChangePasswordPage, LoginPage},
+    },
     cases::{
         case_page::CasePage,
         pages::{CaseListPage, NewDataRequestPage, NewQuestionPage},
@@ -43,6 +46,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    #[cfg(feature = "ssr")]
+    crate::error::provide_flashed_action_error();
     view! {
         <Stylesheet id="leptos" href="/pkg/fuhuitong.css" />
         <Title text="府會通" />
@@ -61,6 +66,7 @@ fn AppRoutes() -> impl IntoView {
             <ParentRoute path=path!("") view=Layout>
                 <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                 <Route path=path!("/login") view=LoginPage />
+                <Route path=path!("/account/password") view=ChangePasswordPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/users") view=UsersPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/deadlines") view=DeadlinesPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/reference") view=ReferencePage ssr=SsrMode::Async />

@@ -15,6 +15,9 @@ pub enum AppError {
     Forbidden,
     #[error("帳號或密碼錯誤。")]
     InvalidCredentials,
+    /// An admin set this account's password; the user must choose their own first.
+    #[error("請先設定您自己的密碼。")]
+    PasswordChangeRequired,
     #[error("登入失敗次數過多，帳號已暫時鎖定，請於 {minutes} 分鐘後再試。")]
     LockedOut { minutes: i64 },
     /// Too many login attempts from one network address, whatever the usernames.
@@ -94,7 +97,7 @@ impl AppError {
     pub fn status_code(&self) -> u16 {
         match self {
             Self::Unauthenticated | Self::InvalidCredentials => 401,
-            Self::Forbidden => 403,
+            Self::Forbidden | Self::PasswordChangeRequired => 403,
             Self::NotFound => 404,
             Self::Conflict(_) | Self::EditConflict { .. } => 409,
             Self::Validation { .. } => 422,
@@ -110,6 +113,45 @@ impl AppError {
     pub fn internal(context: &str, err: impl std::fmt::Display) -> Self {
         tracing::error!("{context}: {err}");
         Self::Internal
+    }
+}
+
+/// A form's refusal on its way back to the page the form was on. It travels in the
+/// session, never in the URL: a message read from a URL could be anyone's words inside
+/// our page, and a refused form's texts (a question, a reply) do not belong in addresses
+/// that land in logs and histories. The server takes it out of the session when the
+/// browser asks for `to` and puts it into that request's extensions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FlashedError {
+    /// The page (path and query) the error is for.
+    pub to: String,
+    /// The form it answers: a server fn's path, or a name of the server's own.
+    pub form: String,
+    pub error: AppError,
+}
+
+/// The flashed error of `form` in this request, if any.
+#[cfg(feature = "ssr")]
+pub fn flashed_error(form: &str) -> Option<AppError> {
+    let parts = leptos::prelude::use_context::<http::request::Parts>()?;
+    let flashed = parts.extensions.get::<FlashedError>()?;
+    (flashed.form == form).then(|| flashed.error.clone())
+}
+
+/// Hands this request's flashed server-fn error to the `ServerAction` of that server fn,
+/// as Leptos would from the URL.
+#[cfg(feature = "ssr")]
+pub fn provide_flashed_action_error() {
+    use base64::{engine::general_purpose::URL_SAFE, Engine};
+    let Some(parts) = leptos::prelude::use_context::<http::request::Parts>() else {
+        return;
+    };
+    if let Some(flashed) = parts.extensions.get::<FlashedError>() {
+        let encoded = URL_SAFE.encode(flashed.error.ser());
+        leptos::prelude::provide_context(leptos::server::ServerActionError::new(
+            &flashed.form,
+            &encoded,
+        ));
     }
 }
 

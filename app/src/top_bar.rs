@@ -61,7 +61,7 @@ pub fn TopBar() -> impl IntoView {
                                     "通知"
                                     {(unread > 0).then(|| view! { <span class="count" aria-hidden="true">{unread}</span> })}
                                 </A>
-                                <span class="user-name">{who}</span>
+                                <A href="/account/password" attr:class="user-name" attr:title="變更密碼">{who}</A>
                                 <span class="role-badge">{user.role.label()}</span>
                                 <ActionForm action=logout attr:class="inline-form">
                                     <button type="submit" class="link-button">"登出"</button>

@@ -39,7 +39,7 @@ async fn audit_csv(
         Ok(None) => return Redirect::to("/login").into_response(),
         Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     };
-    if user.role != Role::Admin {
+    if user.role != Role::Admin || user.must_change_password {
         return (StatusCode::FORBIDDEN, "您沒有權限執行此操作。").into_response();
     }
     let filter = AuditFilter::from_query(|k| query.get(k).cloned());

@@ -19,7 +19,8 @@ Environment (a .env file in the working directory is read too):
   DATA_DIR               folder for the embedded database          [default: data]
   LISTEN_ADDR            address to serve on         [default: LEPTOS_SITE_ADDR or 127.0.0.1:3000]
   COOKIE_SECURE          mark the session cookie Secure (HTTPS)    [default: false]
-  SESSION_HOURS          hours a session lasts after its last change [default: 12]
+  SESSION_HOURS          hours a session lasts at most (1–24)      [default: 12]
+  SESSION_IDLE_MINUTES   minutes without a request that end it      [default: 30]
   LOGIN_MAX_FAILURES     failed logins before a lock                [default: 5]
   LOGIN_LOCKOUT_MINUTES  how long a lock lasts                      [default: 15]
   LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE  logins from one address    [default: 30]
@@ -259,10 +260,10 @@ async fn serve(state: AppState, config: &Config) -> Result<(), Box<dyn std::erro
     leptos_options.site_addr = config.listen_addr;
     let web = WebSettings {
         cookie_secure: config.cookie_secure,
-        session_hours: config.session_hours,
+        sessions: config.sessions,
         lockout: config.lockout,
     };
-    spawn_housekeeping(state.clone(), config.lockout);
+    spawn_housekeeping(state.clone(), &web);
     let app = router(state, &web, leptos_options);
     let listener = tokio::net::TcpListener::bind(config.listen_addr).await?;
     tracing::info!("府會通 listening on http://{}", config.listen_addr);

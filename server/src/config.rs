@@ -1,7 +1,10 @@
 //! Configuration from environment variables, each with a documented default
 //! (see `.env.example`). Parsing is pure so it is tested without touching the process env.
 
-use app::auth::lockout::LockoutPolicy;
+use app::auth::{
+    lockout::LockoutPolicy,
+    session_rules::{SessionPolicy, MAX_SESSION_HOURS},
+};
 use chrono::Duration;
 use std::{net::SocketAddr, path::PathBuf};
 
@@ -15,8 +18,10 @@ pub struct Config {
     pub listen_addr: SocketAddr,
     /// `COOKIE_SECURE`: mark the session cookie `Secure` (serve over HTTPS). Default `false`.
     pub cookie_secure: bool,
-    /// `SESSION_HOURS`: a session ends this long after it was last changed. Default 12.
-    pub session_hours: i64,
+    /// `SESSION_HOURS`: a session ends this long after sign-in at the latest (default 12,
+    /// at most 24); `SESSION_IDLE_MINUTES`: or this long after its last request (default
+    /// 30, no longer than the session).
+    pub sessions: SessionPolicy,
     /// `LOGIN_MAX_FAILURES` (default 5), `LOGIN_LOCKOUT_MINUTES` (default 15) and
     /// `LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE` (default 30, for each app server).
     pub lockout: LockoutPolicy,
@@ -58,12 +63,31 @@ impl Config {
         let max_failures = number(&get, "LOGIN_MAX_FAILURES", 5)?;
         let lockout_minutes = number(&get, "LOGIN_LOCKOUT_MINUTES", 15)?;
         let per_address_per_minute = number(&get, "LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE", 30)?;
+        let session_hours = number(&get, "SESSION_HOURS", 12)?;
+        if session_hours > MAX_SESSION_HOURS {
+            return Err(ConfigError {
+                name: "SESSION_HOURS",
+                value: session_hours.to_string(),
+                problem: "a session may last at most 24 hours",
+            });
+        }
+        let idle_minutes = number(&get, "SESSION_IDLE_MINUTES", 30)?;
+        if idle_minutes > session_hours * 60 {
+            return Err(ConfigError {
+                name: "SESSION_IDLE_MINUTES",
+                value: idle_minutes.to_string(),
+                problem: "must not be longer than SESSION_HOURS",
+            });
+        }
         Ok(Self {
             database_url,
             data_dir,
             listen_addr,
             cookie_secure: boolean(&get, "COOKIE_SECURE", false)?,
-            session_hours: number(&get, "SESSION_HOURS", 12)?.into(),
+            sessions: SessionPolicy {
+                idle: Duration::minutes(idle_minutes.into()),
+                absolute: Duration::hours(session_hours.into()),
+            },
             lockout: LockoutPolicy {
                 max_failures,
                 lock_for: Duration::minutes(lockout_minutes.into()),
@@ -127,7 +151,7 @@ mod tests {
         assert_eq!(c.database_url, "sqlite://data/app.db");
         assert_eq!(c.listen_addr, "127.0.0.1:3000".parse().unwrap());
         assert!(!c.cookie_secure);
-        assert_eq!(c.session_hours, 12);
+        assert_eq!(c.sessions, SessionPolicy::default());
         assert_eq!(c.lockout, LockoutPolicy::default());
     }
 
@@ -185,6 +209,23 @@ mod tests {
         assert_eq!(
             config(&[("LISTEN_ADDR", "localhost")]).unwrap_err().name,
             "LISTEN_ADDR"
+        );
+    }
+
+    #[test]
+    fn sessions_are_capped_at_a_day_and_idle_within_them() {
+        let c = config(&[("SESSION_HOURS", "8"), ("SESSION_IDLE_MINUTES", "15")]).unwrap();
+        assert_eq!(c.sessions.absolute, Duration::hours(8));
+        assert_eq!(c.sessions.idle, Duration::minutes(15));
+        assert_eq!(
+            config(&[("SESSION_HOURS", "25")]).unwrap_err().name,
+            "SESSION_HOURS"
+        );
+        assert_eq!(
+            config(&[("SESSION_HOURS", "1"), ("SESSION_IDLE_MINUTES", "61")])
+                .unwrap_err()
+                .name,
+            "SESSION_IDLE_MINUTES"
         );
     }
 

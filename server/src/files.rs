@@ -7,6 +7,7 @@ use app::{
         AuditAction,
     },
     auth::{session::user_in, CurrentUser},
+    cases::case_page::DELIVERY_FORM,
     cases::{
         batch::{check_batch, megabytes, MAX_BATCH_BYTES, MAX_FILES, MAX_FILE_BYTES},
         db::{attachment, deliver, NewFile},
@@ -61,18 +62,23 @@ fn wants_html(headers: &HeaderMap) -> bool {
         .is_some_and(|v| v.contains("text/html"))
 }
 
-/// Browsers go back to the case page, with the message if there is one; other clients get
-/// the status and the error as JSON.
-fn answer(case_id: i64, html: bool, result: Result<i64, AppError>) -> Response {
+/// Browsers go back to the case page, the message (if any) kept for it in the session;
+/// other clients get the status and the error as JSON.
+async fn answer(
+    session: &Session,
+    case_id: i64,
+    html: bool,
+    result: Result<i64, AppError>,
+) -> Response {
+    let page = format!("/cases/{case_id}");
     match (result, html) {
-        (Ok(_), true) => Redirect::to(&format!("/cases/{case_id}#deliveries")).into_response(),
+        (Ok(_), true) => Redirect::to(&format!("{page}#deliveries")).into_response(),
         (Ok(batch), false) => Json(batch).into_response(),
         (Err(AppError::Unauthenticated), true) => Redirect::to("/login").into_response(),
-        (Err(err), true) => Redirect::to(&format!(
-            "/cases/{case_id}?delivery_error={}#deliveries",
-            percent_encode(&err.to_string())
-        ))
-        .into_response(),
+        (Err(err), true) => {
+            crate::flash::flash(session, &page, DELIVERY_FORM, err).await;
+            Redirect::to(&format!("{page}#deliveries")).into_response()
+        }
         (Err(err), false) => {
             let status = StatusCode::from_u16(err.status_code())
                 .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
@@ -98,9 +104,11 @@ pub fn safe_file_name(raw: &str) -> String {
 }
 
 async fn caller(session: &Session, state: &AppState) -> Result<CurrentUser, AppError> {
-    user_in(session, &state.db)
-        .await?
-        .ok_or(AppError::Unauthenticated)
+    match user_in(session, &state.db).await? {
+        None => Err(AppError::Unauthenticated),
+        Some(user) if user.must_change_password => Err(AppError::PasswordChangeRequired),
+        Some(user) => Ok(user),
+    }
 }
 
 async fn upload(
@@ -130,7 +138,7 @@ async fn upload(
         Ok(batch)
     }
     .await;
-    answer(case_id, html, result)
+    answer(&session, case_id, html, result).await
 }
 
 fn too_big() -> AppError {

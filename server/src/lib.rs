@@ -7,12 +7,16 @@ pub mod config;
 pub mod csrf;
 pub mod demo_cases;
 pub mod files;
+pub mod flash;
 pub mod generate;
 pub mod seed;
 
 use app::{
     app::{shell, App},
-    auth::{db::purge_stale_failures, lockout::LockoutPolicy, session::DbSessionStore},
+    auth::{
+        db::purge_stale_failures, lockout::LockoutPolicy, session::DbSessionStore,
+        session_rules::SessionPolicy,
+    },
     state::{AppState, ClientAddr},
 };
 use axum::{
@@ -43,7 +47,7 @@ pub const SESSION_COOKIE: &str = "fht_session";
 #[derive(Debug, Clone)]
 pub struct WebSettings {
     pub cookie_secure: bool,
-    pub session_hours: i64,
+    pub sessions: SessionPolicy,
     pub lockout: LockoutPolicy,
 }
 
@@ -90,14 +94,14 @@ pub fn router(state: AppState, web: &WebSettings, leptos_options: LeptosOptions)
             provide_context(app::auth::session::RequestUser::default());
         }
     };
-    let sessions = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
+    // The cookie ends with the browser; the store ends the session itself after the idle
+    // or the absolute limit, by the app's clock.
+    let sessions = SessionManagerLayer::new(DbSessionStore::new(&state, web.sessions))
         .with_name(SESSION_COOKIE)
         .with_http_only(true)
         .with_same_site(SameSite::Strict)
         .with_secure(web.cookie_secure)
-        .with_expiry(Expiry::OnInactivity(time::Duration::hours(
-            web.session_hours,
-        )));
+        .with_expiry(Expiry::OnSessionEnd);
 
     Router::new()
         // Browsers ask for /favicon.ico on responses that are not our pages (a file's error
@@ -120,6 +124,7 @@ pub fn router(state: AppState, web: &WebSettings, leptos_options: LeptosOptions)
             context, shell,
         ))
         .layer(Extension(state))
+        .layer(middleware::from_fn(flash::carry_form_errors))
         .layer(sessions)
         .layer(middleware::from_fn(csrf::refuse_cross_site))
         .layer(middleware::from_fn(client_addr))
@@ -231,9 +236,10 @@ async fn client_addr(mut request: Request, next: Next) -> Response {
 /// Deletes expired sessions and stale login failures now and then, and sends the day's
 /// due-date reminders. Every app server may run it: the deletes are idempotent, and the
 /// reminders claim their day so that one server's run lands.
-pub fn spawn_housekeeping(state: AppState, lockout: LockoutPolicy) {
+pub fn spawn_housekeeping(state: AppState, web: &WebSettings) {
+    let (lockout, sessions) = (web.lockout, web.sessions);
     tokio::spawn(async move {
-        let store = DbSessionStore::new(state.db.clone());
+        let store = DbSessionStore::new(&state, sessions);
         let mut tick = tokio::time::interval(Duration::from_secs(600));
         loop {
             tick.tick().await;
@@ -243,7 +249,7 @@ pub fn spawn_housekeeping(state: AppState, lockout: LockoutPolicy) {
                 Ok(None) => {}
                 Err(e) => tracing::warn!("due-date reminders failed: {e}"),
             }
-            if let Err(e) = store.delete_expired(now.timestamp()).await {
+            if let Err(e) = store.delete_expired().await {
                 tracing::warn!("session cleanup failed: {e}");
             }
             let stale = lockout.stale_before(now).timestamp();

@@ -108,3 +108,40 @@ pub async fn set_password(
             .await?;
     username.ok_or(AppError::NotFound)
 }
+
+/// Makes a user choose their own password at their next request (a new account, a reset
+/// password) and ends their sessions; returns how many ended.
+pub async fn require_new_password(conn: &mut AnyConnection, user_id: i64) -> Result<u64, AppError> {
+    sqlx::query("UPDATE users SET must_change_password = $1 WHERE id = $2")
+        .bind(true)
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(crate::auth::db::end_sessions(conn, user_id).await?)
+}
+
+/// Deactivates or reactivates an account; a deactivated one's sessions end at once.
+/// Returns the username and whether the account was active before.
+pub async fn set_active(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    active: bool,
+) -> Result<(String, bool, u64), AppError> {
+    let row = sqlx::query("SELECT username, active FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (username, before): (String, bool) = (row.try_get("username")?, flag(&row, "active")?);
+    sqlx::query("UPDATE users SET active = $1 WHERE id = $2")
+        .bind(active)
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
+    let ended = if active {
+        0
+    } else {
+        crate::auth::db::end_sessions(conn, user_id).await?
+    };
+    Ok((username, before, ended))
+}

@@ -1,4 +1,4 @@
-use super::server_fns::{list_users, ChangeUserBureau, CreateUser, ResetPassword};
+use super::server_fns::{list_users, ChangeUserBureau, CreateUser, ResetPassword, SetUserActive};
 use crate::{
     auth::{guard::RequireRole, Role},
     components::ErrorPage,
@@ -21,8 +21,14 @@ fn UsersAdmin() -> impl IntoView {
     let create = ServerAction::<CreateUser>::new();
     let move_bureau = ServerAction::<ChangeUserBureau>::new();
     let reset = ServerAction::<ResetPassword>::new();
+    let activate = ServerAction::<SetUserActive>::new();
     let users = Resource::new(
-        move || create.version().get() + move_bureau.version().get(),
+        move || {
+            create.version().get()
+                + move_bureau.version().get()
+                + reset.version().get()
+                + activate.version().get()
+        },
         |_| list_users(),
     );
     let bureaus = Resource::new(|| (), |_| list_bureaus());
@@ -56,7 +62,7 @@ fn UsersAdmin() -> impl IntoView {
                     match users.await {
                         Ok(users) => {
                             let bureaus = bureaus.await.unwrap_or_default();
-                            view! { <UserTable users bureaus move_bureau reset /> }.into_any()
+                            view! { <UserTable users bureaus move_bureau reset activate /> }.into_any()
                         }
                         Err(error) => view! { <ErrorPage error /> }.into_any(),
                     }
@@ -113,10 +119,10 @@ fn UsersAdmin() -> impl IntoView {
                         name="password"
                         type="password"
                         autocomplete="new-password"
-                        minlength="10"
+                        minlength="12"
                         required
                     />
-                    <p class="field-hint">"至少 10 個字元；請以安全管道交給使用者。"</p>
+                    <p class="field-hint">"12 至 128 個字元；請以安全管道交給使用者，對方第一次登入時須改設自己的密碼。"</p>
                     {field_error("password")}
                 </div>
                 <div></div>
@@ -136,14 +142,18 @@ fn UserTable(
     bureaus: Vec<crate::reference::Bureau>,
     move_bureau: ServerAction<ChangeUserBureau>,
     reset: ServerAction<ResetPassword>,
+    activate: ServerAction<SetUserActive>,
 ) -> impl IntoView {
     let error = crate::components::form_result(move_bureau.value());
     let reset_error = crate::components::form_result(reset.value());
+    let active_error = crate::components::form_result(activate.value());
     view! {
         <crate::components::FormError error />
         <crate::components::FieldError error field="bureau_id" />
         <crate::components::FormError error=reset_error />
         <crate::components::FieldError error=reset_error field="password" />
+        <crate::components::FormError error=active_error />
+        <crate::components::FieldError error=active_error field="active" />
         {move || {
             matches!(reset.value().get(), Some(Ok(())))
                 .then(|| view! { <p class="form-ok" role="status">"已重設密碼。"</p> })
@@ -164,6 +174,11 @@ fn UserTable(
                 {users
                     .into_iter()
                     .map(|u| {
+                        let toggle_label = format!(
+                            "{}{}",
+                            if u.active { "停用" } else { "重新啟用" },
+                            u.username,
+                        );
                         view! {
                             <tr>
                                 <td>{u.username.clone()}</td>
@@ -189,7 +204,20 @@ fn UserTable(
                                         view! { "—" }.into_any()
                                     }}
                                 </td>
-                                <td>{if u.active { "啟用" } else { "停用" }}</td>
+                                <td>
+                                    {if u.active { "啟用" } else { "停用" }}
+                                    <ActionForm action=activate attr:class="inline-row">
+                                        <input type="hidden" name="user_id" value=u.id />
+                                        <input type="hidden" name="active" value=(!u.active).to_string() />
+                                        <button
+                                            type="submit"
+                                            class="secondary"
+                                            aria-label=toggle_label
+                                        >
+                                            {if u.active { "停用" } else { "重新啟用" }}
+                                        </button>
+                                    </ActionForm>
+                                </td>
                                 <td>{u.last_login_at.map(roc_datetime).unwrap_or_else(|| "從未登入".into())}</td>
                                 <td>
                                     <ActionForm action=reset attr:class="inline-row">
@@ -198,7 +226,7 @@ fn UserTable(
                                             type="password"
                                             name="password"
                                             autocomplete="new-password"
-                                            minlength="10"
+                                            minlength="12"
                                             required
                                             aria-label=format!("{}的新密碼", u.username)
                                         />

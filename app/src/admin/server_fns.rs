@@ -36,6 +36,8 @@ pub async fn create_user(
             let hash = hash_password(&user.password).await?;
             let mut tx = c.begin().await?;
             let id = super::db::insert_user(&mut tx, &user, &hash, c.ts()).await?;
+            // The admin chose this password; the user chooses their own at first login.
+            super::db::require_new_password(&mut tx, id).await?;
             let after = serde_json::json!({
                 "username": user.username.as_str(),
                 "display_name": user.display_name,
@@ -77,8 +79,9 @@ pub async fn change_user_bureau(user_id: i64, bureau_id: String) -> Result<(), A
     )
 }
 
-/// Sets a new password for a user who forgot theirs (the admin tells them in person). The
-/// audit row records who reset whose password, never the password.
+/// Sets a new password for a user who forgot theirs (the admin tells them in person); they
+/// must choose their own at their next login, and their sessions end now. The audit row
+/// records who reset whose password, never the password.
 #[server(prefix = "/api", endpoint = "admin/users/password")]
 pub async fn reset_password(user_id: i64, password: String) -> Result<(), AppError> {
     crate::error::with_status(
@@ -89,9 +92,44 @@ pub async fn reset_password(user_id: i64, password: String) -> Result<(), AppErr
             let hash = hash_password(&password).await?;
             let mut tx = c.begin().await?;
             let username = super::db::set_password(&mut tx, user_id, &hash).await?;
+            let ended = super::db::require_new_password(&mut tx, user_id).await?;
             let entry = Entry::new(AuditAction::PasswordChanged, "user", user_id)
-                .data(serde_json::json!({ "username": username }));
+                .data(serde_json::json!({ "username": username, "sessions_ended": ended }));
             c.audit(&mut tx, entry).await?;
+            tx.commit().await?;
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Deactivates (停用) or reactivates (啟用) an account. A deactivated account cannot sign
+/// in and its open sessions end at once; its cases and history stay. An admin cannot
+/// deactivate themselves, so an admin is always left.
+#[server(prefix = "/api", endpoint = "admin/users/active")]
+pub async fn set_user_active(user_id: i64, active: bool) -> Result<(), AppError> {
+    crate::error::with_status(
+        async {
+            let c = Caller::admin().await?;
+            if user_id == c.user.id && !active {
+                return Err(AppError::validation("active", "不能停用自己的帳號。"));
+            }
+            let mut tx = c.begin().await?;
+            let (username, before, ended) = super::db::set_active(&mut tx, user_id, active).await?;
+            if before != active {
+                let action = if active {
+                    AuditAction::UserReactivated
+                } else {
+                    AuditAction::UserDeactivated
+                };
+                let entry = Entry::new(action, "user", user_id).data(serde_json::json!({
+                    "username": username,
+                    "before": { "active": before },
+                    "after": { "active": active },
+                    "sessions_ended": ended,
+                }));
+                c.audit(&mut tx, entry).await?;
+            }
             tx.commit().await?;
             Ok(())
         }

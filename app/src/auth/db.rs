@@ -2,10 +2,11 @@
 
 use super::{password::PasswordHash, CurrentUser, Role};
 use crate::db::flag;
-use sqlx::{any::AnyRow, AnyPool, Row};
+use sqlx::{any::AnyRow, AnyConnection, AnyPool, Row};
 
 const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.role, u.bureau_id, \
-     b.name AS bureau_name, u.active FROM users u LEFT JOIN bureaus b ON b.id = u.bureau_id";
+     b.name AS bureau_name, u.active, u.must_change_password \
+     FROM users u LEFT JOIN bureaus b ON b.id = u.bureau_id";
 
 /// Reads the `role` column; a value the code does not know is a decode error.
 pub(crate) fn role(row: &AnyRow) -> Result<Role, sqlx::Error> {
@@ -22,6 +23,7 @@ fn current_user_from_row(row: &AnyRow) -> Result<CurrentUser, sqlx::Error> {
         role: role(row)?,
         bureau_id: row.try_get("bureau_id")?,
         bureau_name: row.try_get("bureau_name")?,
+        must_change_password: flag(row, "must_change_password")?,
     })
 }
 
@@ -53,6 +55,52 @@ pub async fn login_candidate(
         ))),
         _ => Ok(None),
     }
+}
+
+/// The password hash of an active user, for checking their current password.
+pub async fn password_of(
+    pool: &AnyPool,
+    user_id: i64,
+) -> Result<Option<PasswordHash>, sqlx::Error> {
+    let row = sqlx::query("SELECT password_hash, active FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(pool)
+        .await?;
+    match row {
+        Some(row) if flag(&row, "active")? => Ok(Some(PasswordHash::from_stored(
+            row.try_get("password_hash")?,
+        ))),
+        _ => Ok(None),
+    }
+}
+
+/// Stores a password the user chose themselves: no longer one they must change.
+pub async fn set_own_password(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    hash: &PasswordHash,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE users SET password_hash = $1, must_change_password = $2, \
+         password_changed_at = $3 WHERE id = $4",
+    )
+    .bind(hash.as_stored())
+    .bind(false)
+    .bind(now)
+    .bind(user_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Ends every session of a user (deactivated, password reset or changed).
+pub async fn end_sessions(conn: &mut AnyConnection, user_id: i64) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected())
 }
 
 pub async fn record_login(pool: &AnyPool, user_id: i64, at: i64) -> Result<(), sqlx::Error> {

@@ -53,6 +53,9 @@ where
     // the user resource settles, which would build the page (and fetch its data) twice.
     let page = Suspend::new(async move {
         match auth.user.await {
+            Ok(Some(user)) if user.must_change_password => {
+                view! { <Redirect path="/account/password" /> }.into_any()
+            }
             Ok(Some(user)) if roles.contains(&user.role) => children(user).into_any(),
             Ok(Some(_)) => view! { <ErrorPage error=AppError::Forbidden /> }.into_any(),
             Ok(None) => view! { <Redirect path="/login" /> }.into_any(),

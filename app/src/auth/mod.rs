@@ -5,6 +5,7 @@ pub mod lockout;
 pub mod pages;
 pub mod role;
 pub mod server_fns;
+pub mod session_rules;
 
 #[cfg(feature = "ssr")]
 pub mod db;
@@ -26,6 +27,10 @@ pub struct CurrentUser {
     pub role: Role,
     pub bureau_id: Option<i64>,
     pub bureau_name: Option<String>,
+    /// Set by an admin (a new account, a reset password): until the user chooses their
+    /// own password, that is all they may do.
+    #[serde(default)]
+    pub must_change_password: bool,
 }
 
 /// A login name: 3–32 characters of lowercase letters, digits, `.`, `_` and `-`.
@@ -65,7 +70,7 @@ impl Username {
 pub struct NewPassword(String);
 
 impl NewPassword {
-    pub const MIN_CHARS: usize = 10;
+    pub const MIN_CHARS: usize = 12;
     pub const MAX_CHARS: usize = 128;
 
     pub fn parse(raw: String) -> Result<Self, AppError> {
@@ -82,12 +87,34 @@ impl NewPassword {
                 format!("密碼最多 {} 個字元。", Self::MAX_CHARS),
             ));
         }
+        #[cfg(feature = "ssr")]
+        if is_common(&raw) {
+            return Err(AppError::validation(
+                "password",
+                "這個密碼太常見，容易被猜中，請換一個。",
+            ));
+        }
         Ok(Self(raw))
     }
 
     pub fn expose(&self) -> &str {
         &self.0
     }
+}
+
+/// Whether a password is on the list shipped with the app (`common_passwords.txt`),
+/// compared lowercased and trimmed. Server only: the list stays out of the browser.
+#[cfg(feature = "ssr")]
+fn is_common(password: &str) -> bool {
+    use std::{collections::HashSet, sync::OnceLock};
+    static COMMON: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    let common = COMMON.get_or_init(|| {
+        include_str!("common_passwords.txt")
+            .lines()
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect()
+    });
+    common.contains(password.trim().to_lowercase().as_str())
 }
 
 impl std::fmt::Debug for NewPassword {
@@ -117,7 +144,33 @@ mod tests {
     fn short_passwords_are_refused_with_a_message_on_the_password_field() {
         let err = NewPassword::parse("short".into()).unwrap_err();
         assert!(err.field_message("password").is_some());
-        assert!(NewPassword::parse("long enough pw".into()).is_ok());
+        assert!(NewPassword::parse("long enough pass".into()).is_ok());
+    }
+
+    #[test]
+    fn passwords_from_twelve_to_128_characters_are_accepted() {
+        assert!(NewPassword::parse("eleven char".into()).is_err());
+        assert!(NewPassword::parse("府會通密碼十二個字元長度".into()).is_ok());
+        assert!(NewPassword::parse("x".repeat(128)).is_ok());
+        assert!(NewPassword::parse("x".repeat(129)).is_err());
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn common_passwords_are_refused_whatever_their_case() {
+        for common in [
+            "1qaz2wsx3edc",
+            "QWERTY123456",
+            "Taipei101Taipei",
+            "password1234",
+        ] {
+            let err = NewPassword::parse(common.into()).unwrap_err();
+            assert!(
+                err.field_message("password").unwrap().contains("常見"),
+                "{common}"
+            );
+        }
+        assert!(NewPassword::parse("議會質詢 追蹤 2024 春".into()).is_ok());
     }
 
     #[test]

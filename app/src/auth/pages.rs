@@ -1,6 +1,8 @@
-use super::guard::use_auth;
+use super::{guard::use_auth, server_fns::ChangePassword};
+use crate::components::{form_result, FieldError, FormError};
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::{components::Redirect, hooks::use_query_map};
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
@@ -41,5 +43,79 @@ pub fn LoginPage() -> impl IntoView {
                 <p class="hint">"忘記密碼或帳號遭鎖定，請洽系統管理者。"</p>
             </div>
         </section>
+    }
+}
+
+/// `/account/password`: any signed-in user changes their own password here; one whose
+/// password an admin set is sent here and may do nothing else until they have.
+#[component]
+pub fn ChangePasswordPage() -> impl IntoView {
+    let auth = use_auth();
+    let change = ServerAction::<ChangePassword>::new();
+    let error = form_result(change.value());
+    // A fixed flag, never text from the URL: the message is ours.
+    let changed = move || use_query_map().get().get("changed").as_deref() == Some("1");
+    let page = Suspend::new(async move {
+        match auth.user.await {
+            Ok(Some(user)) => view! {
+                <section class="panel narrow">
+                    <h1>"變更密碼"</h1>
+                    {user
+                        .must_change_password
+                        .then(|| {
+                            view! {
+                                <p class="notice" role="status">
+                                    "您的密碼是系統管理者設定的。請先設定只有您知道的新密碼，才能繼續使用府會通。"
+                                </p>
+                            }
+                        })}
+                    {move || changed().then(|| view! { <p class="form-ok" role="status">"密碼已變更。其他裝置上的登入已結束。"</p> })}
+                    <ActionForm action=change attr:class="stacked-form" attr:aria-label="變更密碼">
+                        <FormError error />
+                        <label for="current-password">"目前的密碼"</label>
+                        <input
+                            id="current-password"
+                            name="current"
+                            type="password"
+                            autocomplete="current-password"
+                            required
+                        />
+                        <FieldError error field="current" />
+                        <label for="new-password">"新密碼"</label>
+                        <input
+                            id="new-password"
+                            name="new"
+                            type="password"
+                            autocomplete="new-password"
+                            minlength="12"
+                            maxlength="128"
+                            required
+                            aria-describedby="new-password-hint"
+                        />
+                        <p class="field-hint" id="new-password-hint">
+                            "12 至 128 個字元，可用中文與空格；太常見的密碼不能使用。"
+                        </p>
+                        <FieldError error field="new" />
+                        <label for="confirm-password">"再輸入一次新密碼"</label>
+                        <input
+                            id="confirm-password"
+                            name="confirm"
+                            type="password"
+                            autocomplete="new-password"
+                            required
+                        />
+                        <FieldError error field="confirm" />
+                        <button type="submit">"變更密碼"</button>
+                    </ActionForm>
+                </section>
+            }
+            .into_any(),
+            Ok(None) => view! { <Redirect path="/login" /> }.into_any(),
+            Err(error) => view! { <crate::components::ErrorPage error /> }.into_any(),
+        }
+    });
+    view! {
+        <Title text="變更密碼｜府會通" />
+        <Suspense fallback=|| view! { <p class="loading">"載入中…"</p> }>{page}</Suspense>
     }
 }

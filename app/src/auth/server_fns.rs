@@ -14,6 +14,18 @@ pub async fn logout() -> Result<(), AppError> {
     crate::error::with_status(imp::logout().await)
 }
 
+/// Changes the caller's own password: the current one proves it is them (and is counted
+/// like a login attempt, so a left-open session cannot be used to guess it). Their other
+/// sessions end; this one continues under a new id.
+#[server(prefix = "/api", endpoint = "account/password")]
+pub async fn change_password(
+    current: String,
+    new: String,
+    confirm: String,
+) -> Result<(), AppError> {
+    crate::error::with_status(imp::change_password(current, new, confirm).await)
+}
+
 #[server(prefix = "/api", endpoint = "whoami")]
 pub async fn whoami() -> Result<Option<CurrentUser>, AppError> {
     crate::error::with_status(super::session::current_user().await)
@@ -22,15 +34,15 @@ pub async fn whoami() -> Result<Option<CurrentUser>, AppError> {
 #[cfg(feature = "ssr")]
 mod imp {
     use crate::audit::{
-        db::{record_alone, Actor, Entry},
+        db::{record, record_alone, Actor, Entry},
         AuditAction,
     };
     use crate::auth::{
         db,
         lockout::{AddressLimiter, Attempt, LockoutPolicy},
-        password::verify_password,
+        password::{hash_password, verify_password},
         session::{current_user, session, sign_in, sign_out},
-        Username,
+        NewPassword, Username,
     };
     use crate::{
         error::AppError,
@@ -98,7 +110,10 @@ mod imp {
             db::record_login(&state.db, user_id, now.timestamp()).await?;
             let entry = Entry::new(AuditAction::Login, "user", user_id);
             audit(&state, Actor::user(user_id, &name), entry).await?;
-            leptos_axum::redirect("/");
+            let must_change = db::active_user(&state.db, user_id)
+                .await?
+                .is_some_and(|u| u.must_change_password);
+            leptos_axum::redirect(if must_change { PASSWORD_PAGE } else { "/" });
             return Ok(());
         }
 
@@ -116,6 +131,85 @@ mod imp {
             .data(serde_json::json!({ "reason": "wrong_password", "failures": attempts }));
         audit(&state, Actor::anonymous(&name), entry).await?;
         Err(AppError::InvalidCredentials)
+    }
+
+    /// Where a user chooses their own password.
+    const PASSWORD_PAGE: &str = "/account/password";
+
+    pub async fn change_password(
+        current: String,
+        new: String,
+        confirm: String,
+    ) -> Result<(), AppError> {
+        let state = app_state()?;
+        let user = current_user().await?.ok_or(AppError::Unauthenticated)?;
+        let now = state.now();
+        let policy = policy()?;
+        let (attempts, locked_until) = db::claim_attempt(
+            &state.db,
+            &user.username,
+            now.timestamp(),
+            policy.stale_before(now).timestamp(),
+        )
+        .await?;
+        let locked_until = locked_until.and_then(|t| DateTime::from_timestamp(t, 0));
+        let attempts = u32::try_from(attempts).unwrap_or(u32::MAX);
+        let lock_if_wrong = match policy.decide(attempts, locked_until, now) {
+            Attempt::Locked { minutes } => return Err(AppError::LockedOut { minutes }),
+            Attempt::Verify { lock_if_wrong } => lock_if_wrong,
+        };
+        let stored = db::password_of(&state.db, user.id).await?;
+        let current_ok =
+            current.len() <= MAX_PASSWORD_BYTES && verify_password(current.clone(), stored).await?;
+        if !current_ok {
+            let actor = Actor::user(user.id, &user.username);
+            let entry = Entry::new(AuditAction::LoginFailed, "user", user.id).data(
+                serde_json::json!({ "reason": "wrong_current_password", "failures": attempts }),
+            );
+            audit(&state, actor, entry).await?;
+            if lock_if_wrong {
+                db::lock(
+                    &state.db,
+                    &user.username,
+                    policy.locked_until(now).timestamp(),
+                )
+                .await?;
+                return Err(AppError::LockedOut {
+                    minutes: policy.lock_for.num_minutes().max(1),
+                });
+            }
+            return Err(AppError::validation("current", "目前的密碼不正確。"));
+        }
+        db::clear_failures(&state.db, &user.username).await?;
+        if new != confirm {
+            return Err(AppError::validation("confirm", "兩次輸入的新密碼不一致。"));
+        }
+        if new == current {
+            return Err(AppError::validation("new", "新密碼不可與目前的密碼相同。"));
+        }
+        let new = NewPassword::parse(new).map_err(|e| match e {
+            AppError::Validation { message, .. } => AppError::validation("new", message),
+            other => other,
+        })?;
+        let hash = hash_password(&new).await?;
+        let mut tx = state.db.begin().await?;
+        db::set_own_password(&mut tx, user.id, &hash, now.timestamp()).await?;
+        let ended = db::end_sessions(&mut tx, user.id).await?;
+        let entry = Entry::new(AuditAction::OwnPasswordChanged, "user", user.id)
+            .data(serde_json::json!({ "sessions_ended": ended }));
+        record(
+            &mut tx,
+            now.timestamp(),
+            &Actor::user(user.id, &user.username),
+            &client_addr(),
+            &entry,
+        )
+        .await?;
+        tx.commit().await?;
+        // This browser carries on under a new session id.
+        sign_in(&session().await?, user.id).await?;
+        leptos_axum::redirect("/account/password?changed=1");
+        Ok(())
     }
 
     pub async fn logout() -> Result<(), AppError> {

@@ -1,10 +1,17 @@
 //! Server-side sessions in the database (any app server can serve any request), and the
 //! helpers server fns use to learn who is calling.
 
-use super::{CurrentUser, Role};
-use crate::{error::AppError, state::app_state};
+use super::{
+    session_rules::{Freshness, SessionPolicy},
+    CurrentUser, Role,
+};
+use crate::{
+    error::AppError,
+    state::{app_state, AppState, Clock},
+};
 use async_trait::async_trait;
 use sqlx::AnyPool;
+use std::sync::Arc;
 use tower_sessions::{
     session::{Id, Record},
     session_store, Session, SessionStore,
@@ -12,23 +19,22 @@ use tower_sessions::{
 
 const USER_ID_KEY: &str = "user_id";
 
+/// Sessions in the `sessions` table, keyed by a hash of the cookie's id and judged by the
+/// app's clock (a test's clock in the tests) against the [`SessionPolicy`].
 #[derive(Debug, Clone)]
 pub struct DbSessionStore {
     pool: AnyPool,
+    clock: Arc<dyn Clock>,
+    policy: SessionPolicy,
 }
 
-impl DbSessionStore {
-    pub fn new(pool: AnyPool) -> Self {
-        Self { pool }
-    }
-
-    pub async fn delete_expired(&self, now: i64) -> Result<u64, sqlx::Error> {
-        let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
-            .bind(now)
-            .execute(&self.pool)
-            .await?;
-        Ok(done.rows_affected())
-    }
+/// What the table keeps of a cookie's id: a SHA-256, so the table opens no session.
+fn id_hash(id: &Id) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(id.to_string().as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 fn backend(err: impl std::fmt::Display) -> session_store::Error {
@@ -36,19 +42,54 @@ fn backend(err: impl std::fmt::Display) -> session_store::Error {
 }
 
 impl DbSessionStore {
-    /// Runs an insert taking `(id, data, expires_at)`; returns the rows it wrote.
-    async fn write(&self, sql: &str, record: &Record) -> session_store::Result<u64> {
-        let data = serde_json::to_string(&record.data)
-            .map_err(|e| session_store::Error::Encode(e.to_string()))?;
-        let done = sqlx::query(sql)
-            .bind(record.id.to_string())
-            .bind(data)
-            .bind(record.expiry_date.unix_timestamp())
+    pub fn new(state: &AppState, policy: SessionPolicy) -> Self {
+        Self {
+            pool: state.db.clone(),
+            clock: state.clock.clone(),
+            policy,
+        }
+    }
+
+    fn now(&self) -> i64 {
+        self.clock.now().timestamp()
+    }
+
+    /// Deletes sessions past either limit.
+    pub async fn delete_expired(&self) -> Result<u64, sqlx::Error> {
+        let now = self.now();
+        let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2")
+            .bind(now)
+            .bind(self.policy.idle_before(now))
             .execute(&self.pool)
-            .await
-            .map_err(backend)?;
+            .await?;
         Ok(done.rows_affected())
     }
+
+    /// Inserts a new session; false when its id is taken.
+    async fn insert(&self, record: &Record) -> session_store::Result<bool> {
+        let now = self.now();
+        let done = sqlx::query(
+            "INSERT INTO sessions (id_hash, user_id, data, created_at, last_seen_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $4, $5) ON CONFLICT (id_hash) DO NOTHING",
+        )
+        .bind(id_hash(&record.id))
+        .bind(user_of(record))
+        .bind(encode(record)?)
+        .bind(now)
+        .bind(self.policy.expires_at(now))
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(done.rows_affected() == 1)
+    }
+}
+
+fn encode(record: &Record) -> session_store::Result<String> {
+    serde_json::to_string(&record.data).map_err(|e| session_store::Error::Encode(e.to_string()))
+}
+
+fn user_of(record: &Record) -> Option<i64> {
+    record.data.get(USER_ID_KEY).and_then(|v| v.as_i64())
 }
 
 #[async_trait]
@@ -56,55 +97,73 @@ impl SessionStore for DbSessionStore {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
         // A fresh random id collides with an existing one only by astronomical bad luck;
         // if it does, draw again rather than take over someone's session.
-        loop {
-            let inserted = self
-                .write(
-                    "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) \
-                     ON CONFLICT (id) DO NOTHING",
-                    record,
-                )
-                .await?;
-            if inserted == 1 {
-                return Ok(());
-            }
+        while !self.insert(record).await? {
             record.id = Id::default();
         }
+        Ok(())
     }
 
+    /// Writes the data of a session that exists; one that does not (it expired or was
+    /// ended meanwhile) is created afresh, with the limits counting from now.
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        self.write(
-            "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
-            record,
+        let done = sqlx::query(
+            "UPDATE sessions SET data = $1, user_id = $2, last_seen_at = $3 WHERE id_hash = $4",
         )
-        .await?;
+        .bind(encode(record)?)
+        .bind(user_of(record))
+        .bind(self.now())
+        .bind(id_hash(&record.id))
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        if done.rows_affected() == 0 {
+            self.insert(record).await?;
+        }
         Ok(())
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        let row: Option<(String, i64)> = sqlx::query_as(
-            "SELECT data, expires_at FROM sessions WHERE id = $1 AND expires_at > $2",
+        let hash = id_hash(id);
+        let row: Option<(String, i64, i64)> = sqlx::query_as(
+            "SELECT data, created_at, last_seen_at FROM sessions WHERE id_hash = $1",
         )
-        .bind(id.to_string())
-        .bind(time::OffsetDateTime::now_utc().unix_timestamp())
+        .bind(&hash)
         .fetch_optional(&self.pool)
         .await
         .map_err(backend)?;
-        row.map(|(data, expires_at)| {
-            Ok(Record {
-                id: *id,
-                data: serde_json::from_str(&data)
-                    .map_err(|e| session_store::Error::Decode(e.to_string()))?,
-                expiry_date: time::OffsetDateTime::from_unix_timestamp(expires_at)
-                    .map_err(|e| session_store::Error::Decode(e.to_string()))?,
-            })
-        })
-        .transpose()
+        let Some((data, created_at, last_seen_at)) = row else {
+            return Ok(None);
+        };
+        let now = self.now();
+        match self.policy.judge(created_at, last_seen_at, now) {
+            Freshness::Expired => {
+                self.delete(id).await?;
+                return Ok(None);
+            }
+            Freshness::Touch => {
+                sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
+                    .bind(now)
+                    .bind(&hash)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(backend)?;
+            }
+            Freshness::Fresh => {}
+        }
+        let expiry_date =
+            time::OffsetDateTime::from_unix_timestamp(self.policy.expires_at(created_at))
+                .map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        Ok(Some(Record {
+            id: *id,
+            data: serde_json::from_str(&data)
+                .map_err(|e| session_store::Error::Decode(e.to_string()))?,
+            expiry_date,
+        }))
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
-        sqlx::query("DELETE FROM sessions WHERE id = $1")
-            .bind(id.to_string())
+        sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+            .bind(id_hash(id))
             .execute(&self.pool)
             .await
             .map_err(backend)?;
@@ -190,8 +249,14 @@ pub async fn user_in(session: &Session, pool: &AnyPool) -> Result<Option<Current
     Ok(super::db::active_user(pool, user_id).await?)
 }
 
+/// The signed-in user, who may work: one who must first choose their own password may
+/// only do that (`PasswordChangeRequired`).
 pub async fn require_user() -> Result<CurrentUser, AppError> {
-    current_user().await?.ok_or(AppError::Unauthenticated)
+    let user = current_user().await?.ok_or(AppError::Unauthenticated)?;
+    if user.must_change_password {
+        return Err(AppError::PasswordChangeRequired);
+    }
+    Ok(user)
 }
 
 pub async fn require_role(allowed: &[Role]) -> Result<CurrentUser, AppError> {

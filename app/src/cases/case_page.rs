@@ -23,7 +23,7 @@ use crate::{
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn CasePage() -> impl IntoView {
@@ -123,16 +123,23 @@ fn bureau_options(bureaus: &[(i64, String)], placeholder: &'static str) -> impl 
     }
 }
 
+/// The name a refused delivery upload is flashed under.
+pub const DELIVERY_FORM: &str = "deliveries";
+
 #[component]
 fn CaseBody(case: CaseDetail, bureaus: Vec<(i64, String)>, forms: Forms) -> impl IntoView {
     let label = super::case_label(case.kind, case.number);
     let title = format!("{label}｜{}｜府會通", case.topic);
-    let query = use_query_map();
+    // The upload is a plain form post to the server's own handler; a refusal comes back
+    // in the session (see the server's `flash`).
+    #[cfg(feature = "ssr")]
+    let flashed = crate::error::flashed_error(DELIVERY_FORM);
+    #[cfg(not(feature = "ssr"))]
+    let flashed: Option<crate::error::AppError> = None;
     let delivery_error = move || {
-        query
-            .get()
-            .get("delivery_error")
-            .map(|m| view! { <p class="form-error" role="alert">{m}</p> })
+        flashed
+            .clone()
+            .map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })
     };
     let meta = match case.kind {
         CaseKind::Question => {

@@ -114,12 +114,12 @@ async fn seed_demo_then_create_user_from_stdin_gives_an_account_that_logs_in() {
             "--bureau",
             "dot",
         ],
-        "交通局 聯絡員 密碼\n",
+        "交通局 聯絡員 專用密碼\n",
     );
     assert!(created.status.success(), "{}", text(&created.stderr));
 
     let res = app
-        .login(&app.client(), "kuo.dot", "交通局 聯絡員 密碼")
+        .login(&app.client(), "kuo.dot", "交通局 聯絡員 專用密碼")
         .await;
     assert_eq!(res.status(), reqwest::StatusCode::OK);
 }

@@ -280,10 +280,24 @@ async fn an_oversized_file_is_refused_and_nothing_of_the_batch_is_stored() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let to = crate::harness::location(&res).unwrap();
+    assert_eq!(to, format!("/cases/{id}#deliveries"));
+    let page = app
+        .page(&dot, &format!("/cases/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(
-        to.starts_with(&format!("/cases/{id}?delivery_error=")),
-        "{to}"
+        page.contains("請輸入本批說明"),
+        "the message is on the case page"
     );
+    let again = app
+        .page(&dot, &format!("/cases/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!again.contains("請輸入本批說明"), "and only once");
 }
 
 #[tokio::test]

@@ -111,7 +111,7 @@ impl TestApp {
         server::seed::seed_reference_data(&state).await.unwrap();
         let web = WebSettings {
             cookie_secure,
-            session_hours: 12,
+            sessions: app::auth::session_rules::SessionPolicy::default(),
             lockout,
         };
         let options = LeptosOptions::builder().output_name("fuhuitong").build();

@@ -18,4 +18,5 @@ mod plans;
 mod reference;
 mod search;
 mod security;
+mod sessions;
 mod workflow;

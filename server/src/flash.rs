@@ -1,0 +1,152 @@
+//! Refused forms come back to their page with the error in the session, not the URL.
+//!
+//! Posted without JavaScript, a server fn that fails answers with a redirect to the form's
+//! page carrying the error in `__err` (Leptos' progressive enhancement), and Leptos shows
+//! whatever a page's URL carries there. A crafted link could thus put anyone's words inside
+//! our login page ("請至 https://evil.example 登入"), and a refused question's text would
+//! sit in an address bar, a history and a proxy log. This layer moves the error of such a
+//! redirect into the session, keyed to the page it is for, and hands it back to that page
+//! when the browser asks for it; an `__err` in a request's URL is never ours and is
+//! dropped with a redirect to the same page without it.
+
+use app::error::{AppError, FlashedError};
+use axum::{
+    extract::Request,
+    http::{header, HeaderValue, Method},
+    middleware::Next,
+    response::{IntoResponse, Redirect, Response},
+};
+use leptos::server_fn::error::ServerFnUrlError;
+use tower_sessions::Session;
+
+const FLASH_KEY: &str = "flash";
+const ERROR_PARAMS: [&str; 2] = ["__err", "__path"];
+
+/// Puts a refused form's error into the session, for the page at `to` (path and query).
+pub async fn flash(session: &Session, to: &str, form: &str, error: AppError) {
+    let flashed = FlashedError {
+        to: to.to_owned(),
+        form: form.to_owned(),
+        error,
+    };
+    if let Err(e) = session.insert(FLASH_KEY, flashed).await {
+        tracing::warn!("form error not kept: {e}");
+    }
+}
+
+pub async fn carry_form_errors(session: Session, mut request: Request, next: Next) -> Response {
+    if request.method() == Method::GET {
+        let uri = request.uri();
+        if let Some(clean) = without_error_params(uri.path(), uri.query()) {
+            return Redirect::to(&clean).into_response();
+        }
+        let here = uri
+            .path_and_query()
+            .map_or_else(|| uri.path().to_owned(), |pq| pq.as_str().to_owned());
+        // Only the page the error is for takes it, not the stylesheet or the icon the
+        // browser asks for meanwhile.
+        if let Ok(Some(flashed)) = session.get::<FlashedError>(FLASH_KEY).await {
+            if flashed.to == here {
+                let _ = session.remove::<FlashedError>(FLASH_KEY).await;
+                request.extensions_mut().insert(flashed);
+            }
+        }
+    }
+    let mut response = next.run(request).await;
+    let moved = response
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(error_in_location);
+    if let Some((location, to, form, error)) = moved {
+        flash(&session, &to, &form, error).await;
+        if let Ok(value) = HeaderValue::from_str(&location) {
+            response.headers_mut().insert(header::LOCATION, value);
+        }
+    }
+    response
+}
+
+/// The same page without `__err` and `__path`, when its query has either.
+fn without_error_params(path: &str, query: Option<&str>) -> Option<String> {
+    let query = query?;
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    if !pairs
+        .iter()
+        .any(|(k, _)| ERROR_PARAMS.contains(&k.as_str()))
+    {
+        return None;
+    }
+    let kept: Vec<_> = pairs
+        .into_iter()
+        .filter(|(k, _)| !ERROR_PARAMS.contains(&k.as_str()))
+        .collect();
+    if kept.is_empty() {
+        return Some(path.to_owned());
+    }
+    let query = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(kept)
+        .finish();
+    Some(format!("{path}?{query}"))
+}
+
+/// From a redirect that carries a server fn's error: the location without it, the page
+/// (path and query) it is for, the server fn's path and the error.
+fn error_in_location(location: &str) -> Option<(String, String, String, AppError)> {
+    // Locations are absolute (the form's Referer) or a path; a base makes both parse.
+    let base = url::Url::parse("http://localhost/").ok()?;
+    let url = base.join(location).ok()?;
+    let param = |name: &str| {
+        url.query_pairs()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.into_owned())
+    };
+    let (err, form) = (param("__err")?, param("__path")?);
+    let error = ServerFnUrlError::<AppError>::decode_err(&err);
+    let path = url.path().to_owned();
+    let to = without_error_params(&path, url.query()).unwrap_or(path);
+    let clean = if location.starts_with('/') {
+        to.clone()
+    } else {
+        format!("{}{}", url.origin().ascii_serialization(), to)
+    };
+    Some((clean, to, form, error))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_params_are_dropped_and_the_rest_of_the_query_kept() {
+        assert_eq!(
+            without_error_params("/login", Some("__err=abc&__path=%2Fapi%2Flogin")),
+            Some("/login".into())
+        );
+        assert_eq!(
+            without_error_params("/cases", Some("kind=question&__err=x")),
+            Some("/cases?kind=question".into())
+        );
+        assert_eq!(without_error_params("/cases", Some("kind=question")), None);
+        assert_eq!(without_error_params("/cases", None), None);
+    }
+
+    #[test]
+    fn a_server_fns_error_redirect_is_split_into_a_clean_location_and_the_error() {
+        let url = ServerFnUrlError::new("/api/login", AppError::InvalidCredentials)
+            .to_url("http://gov.example/login?next=1")
+            .unwrap();
+        let (location, to, form, error) = error_in_location(url.as_str()).unwrap();
+        assert_eq!(location, "http://gov.example/login?next=1");
+        assert_eq!(to, "/login?next=1");
+        assert_eq!(form, "/api/login");
+        assert_eq!(error, AppError::InvalidCredentials);
+    }
+
+    #[test]
+    fn a_location_without_an_error_is_left_alone() {
+        assert!(error_in_location("/cases/5#deliveries").is_none());
+    }
+}
