@@ -64,7 +64,7 @@ impl Caller {
     }
 
     pub async fn begin(&self) -> Result<Tx, AppError> {
-        Ok(self.state.db.begin().await?)
+        Ok(crate::db::begin(&self.state.db).await?)
     }
 
     pub fn actor(&self) -> Actor {

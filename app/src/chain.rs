@@ -219,7 +219,7 @@ pub async fn seal_unchained(pool: &AnyPool) -> Result<u64, sqlx::Error> {
     }
     // Read the rows only once the head is ours: a second server starting at the same time
     // then finds them chained already.
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::db::begin(pool).await?;
     let mut appender = Appender::lock(&mut tx, chain).await?;
     let rows = sqlx::query(&format!(
         "SELECT id, {} {unchained} ORDER BY id",

@@ -24,3 +24,13 @@ CREATE TABLE sessions (
 CREATE INDEX sessions_expires_at_idx ON sessions (expires_at);
 CREATE INDEX sessions_last_seen_at_idx ON sessions (last_seen_at);
 CREATE INDEX sessions_user_idx ON sessions (user_id);
+
+-- Data requests are numbered MAX + 1 within their session. Two recorded at the same moment
+-- read the same maximum; this row, written first by each, makes the second wait until the
+-- first has committed, so it reads the new maximum. `taken` counts the numbers handed out.
+CREATE TABLE case_number_locks (
+    session_id  INTEGER NOT NULL REFERENCES council_sessions (id),
+    kind        TEXT    NOT NULL,
+    taken       INTEGER NOT NULL,
+    PRIMARY KEY (session_id, kind)
+);

@@ -645,7 +645,7 @@ pub async fn seed_demo_cases(state: &AppState) -> Result<DemoCases, AppError> {
         let recorded_at =
             app::dates::parse_taipei_datetime(&format!("{day} 18:00")).unwrap_or_default();
         // Each case's story commits whole, as the steps would one by one.
-        let mut tx = pool.begin().await?;
+        let mut tx = app::db::begin(pool).await?;
         let id =
             cases::record_question(&mut tx, &form.parse()?, &cast.secretariat, recorded_at).await?;
         let co = if i % 3 == 0 { co } else { &[] };
@@ -681,7 +681,7 @@ pub async fn seed_demo_cases(state: &AppState) -> Result<DemoCases, AppError> {
             due_reason: String::new(),
         };
         let request = form.parse()?;
-        let mut tx = pool.begin().await?;
+        let mut tx = app::db::begin(pool).await?;
         let id = cases::record_data_request(
             &mut tx,
             &request,

@@ -10,7 +10,7 @@ use app::{
     cases::case_page::DELIVERY_FORM,
     cases::{
         batch::{check_batch, megabytes, MAX_BATCH_BYTES, MAX_FILES, MAX_FILE_BYTES},
-        db::{attachment, deliver, NewFile},
+        db::{attachment, deliver, may_deliver, NewFile},
     },
     error::AppError,
     state::{AppState, ClientAddr},
@@ -87,12 +87,18 @@ async fn answer(
     }
 }
 
-/// Keeps the last path segment of a browser-sent name, without control characters.
+/// Keeps the last path segment of a browser-sent name, without control or format
+/// characters: a right-to-left override (U+202E) before `fdp.exe` shows `invoice` + that
+/// as `invoiceexe.pdf`.
 pub fn safe_file_name(raw: &str) -> String {
     let base = raw.rsplit(['/', '\\']).next().unwrap_or_default();
     let clean: String = base
         .chars()
-        .filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>' | ':' | '*' | '?' | '|'))
+        .filter(|c| {
+            !c.is_control()
+                && !is_format_char(*c)
+                && !matches!(c, '"' | '<' | '>' | ':' | '*' | '?' | '|')
+        })
         .take(200)
         .collect();
     let clean = clean.trim().trim_start_matches('.').to_owned();
@@ -101,6 +107,36 @@ pub fn safe_file_name(raw: &str) -> String {
     } else {
         clean
     }
+}
+
+/// Unicode's format characters (category Cf): bidirectional controls, zero-width
+/// characters, the byte-order mark, the soft hyphen and their kin. Written out rather than
+/// taken from a Unicode-tables crate, for a list this short and this stable.
+fn is_format_char(c: char) -> bool {
+    matches!(
+        c as u32,
+        0x00AD
+            | 0x0600..=0x0605
+            | 0x061C
+            | 0x06DD
+            | 0x070F
+            | 0x0890..=0x0891
+            | 0x08E2
+            | 0x180E
+            | 0x200B..=0x200F
+            | 0x202A..=0x202E
+            | 0x2060..=0x2064
+            | 0x2066..=0x206F
+            | 0xFEFF
+            | 0xFFF9..=0xFFFB
+            | 0x110BD
+            | 0x110CD
+            | 0x13430..=0x1343F
+            | 0x1BCA0..=0x1BCA3
+            | 0x1D173..=0x1D17A
+            | 0xE0001
+            | 0xE0020..=0xE007F
+    )
 }
 
 async fn caller(session: &Session, state: &AppState) -> Result<CurrentUser, AppError> {
@@ -121,10 +157,12 @@ async fn upload(
     let html = wants_html(&headers);
     let result = async {
         let user = caller(&session, &state).await?;
+        // Who may deliver here is settled before a byte of the body is read.
+        may_deliver(&state.db, case_id, &user).await?;
         let mut multipart = multipart.map_err(|_| AppError::BadRequest)?;
         let (note, files) = read_form(&mut multipart).await?;
         let note = app::cases::comment_text("note", &note, "本批說明")?;
-        let mut tx = state.db.begin().await?;
+        let mut tx = app::db::begin(&state.db).await?;
         let batch = deliver(
             &mut tx,
             case_id,
@@ -183,6 +221,15 @@ async fn read_form(multipart: &mut Multipart) -> Result<(String, Vec<NewFile>), 
                 // A file input left empty still sends a part with no name and no bytes.
                 if name.is_empty() && data.is_empty() {
                     continue;
+                }
+                if data.is_empty() {
+                    return Err(AppError::validation(
+                        "files",
+                        format!(
+                            "「{}」是空的檔案（0 位元組），本批資料未儲存。",
+                            safe_file_name(&name)
+                        ),
+                    ));
                 }
                 if files.len() == MAX_FILES {
                     return Err(AppError::validation(
@@ -292,5 +339,13 @@ mod tests {
         assert_eq!(safe_file_name("a\u{0}b\r\n.csv"), "ab.csv");
         assert_eq!(safe_file_name("..."), "附件");
         assert_eq!(safe_file_name(""), "附件");
+    }
+
+    #[test]
+    fn file_names_lose_bidi_and_other_format_characters() {
+        assert_eq!(safe_file_name("invoice\u{202E}fdp.exe"), "invoicefdp.exe");
+        assert_eq!(safe_file_name("\u{2067}報告\u{2069}.pdf"), "報告.pdf");
+        assert_eq!(safe_file_name("a\u{200B}b\u{FEFF}c\u{00AD}.csv"), "abc.csv");
+        assert_eq!(safe_file_name("\u{202E}\u{200F}"), "附件");
     }
 }

@@ -324,7 +324,7 @@ pub async fn generate(state: &AppState, count: usize) -> Result<(usize, usize), 
         .fetch_all(pool)
         .await?;
 
-    let mut tx = pool.begin().await?;
+    let mut tx = app::db::begin(pool).await?;
     let mut next_case: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM cases")
         .fetch_one(&mut *tx)
         .await?;

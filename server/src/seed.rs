@@ -172,7 +172,7 @@ pub async fn create_user(
         db::{record, Actor, Entry},
         AuditAction,
     };
-    let mut tx = state.db.begin().await?;
+    let mut tx = app::db::begin(&state.db).await?;
     let id = app::admin::db::insert_user(&mut tx, user, hash, state.now().timestamp()).await?;
     let after = serde_json::json!({
         "username": user.username.as_str(),

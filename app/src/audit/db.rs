@@ -129,7 +129,7 @@ pub async fn record_alone(
     client_addr: &str,
     entry: &Entry,
 ) -> Result<(), sqlx::Error> {
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::db::begin(pool).await?;
     record(&mut tx, at, actor, client_addr, entry).await?;
     tx.commit().await
 }

@@ -192,7 +192,7 @@ mod imp {
             other => other,
         })?;
         let hash = hash_password(&new).await?;
-        let mut tx = state.db.begin().await?;
+        let mut tx = crate::db::begin(&state.db).await?;
         db::set_own_password(&mut tx, user.id, &hash, now.timestamp()).await?;
         let ended = db::end_sessions(&mut tx, user.id).await?;
         let entry = Entry::new(AuditAction::OwnPasswordChanged, "user", user.id)

@@ -317,3 +317,114 @@ async fn files_each_within_the_limit_are_refused_when_the_batch_is_too_heavy() {
     assert!(res.text().await.unwrap().contains("每批 50 MB 的上限"));
     assert!(app.case(&dot, id).await.deliveries.is_empty());
 }
+
+#[tokio::test]
+async fn data_requests_recorded_at_the_same_moment_get_distinct_numbers() {
+    let app = TestApp::spawn().await;
+    let sec = app.signed_in("chen.sec", "secretariat", None).await;
+    let r = app.reference().await;
+    let mut recordings = tokio::task::JoinSet::new();
+    for i in 0..12 {
+        let (client, url) = (sec.clone(), app.url("/api/cases/record-data-request"));
+        let form = [
+            ("form[session_id]", r.session.to_string()),
+            ("form[councilor_id]", r.councilors[2].to_string()),
+            ("form[topic]", format!("停車場收入明細 {i}")),
+            ("form[body]", "請提供各公有停車場收入。".into()),
+            ("form[received_at]", "113/03/15 09:00".into()),
+            ("form[priority]", "ordinary".into()),
+        ];
+        recordings.spawn(async move {
+            let res = client.post(url).form(&form).send().await.unwrap();
+            (res.status(), res.text().await.unwrap())
+        });
+    }
+    let answers = recordings.join_all().await;
+    for (status, body) in &answers {
+        assert_eq!(*status, StatusCode::OK, "{body}");
+    }
+    let ids = answers;
+    let mut numbers: Vec<i64> =
+        sqlx::query_scalar("SELECT number FROM cases WHERE kind = 'data_request' ORDER BY number")
+            .fetch_all(&app.state.db)
+            .await
+            .unwrap();
+    numbers.dedup();
+    assert_eq!(ids.len(), 12);
+    assert_eq!(numbers, (1..=12).collect::<Vec<i64>>());
+}
+
+/// Sends the head of a 50 MB upload and a few bytes of it, then nothing more; returns the
+/// status line the server answers with, if it answers within five seconds.
+async fn stalled_upload(app: &TestApp, cookie: &str, case: i64) -> Option<String> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    let head = format!(
+        "POST /cases/{case}/deliveries HTTP/1.1\r\nHost: {}\r\nCookie: {cookie}\r\n\
+         Accept: application/json\r\nContent-Type: multipart/form-data; boundary=XYZ\r\n\
+         Content-Length: 50000000\r\n\r\n--XYZ\r\nContent-Disposition: form-data; \
+         name=\"files\"; filename=\"a.csv\"\r\n\r\nxxxx",
+        app.addr
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = vec![0u8; 1024];
+    let n = tokio::time::timeout(std::time::Duration::from_secs(5), stream.read(&mut answer))
+        .await
+        .ok()?
+        .ok()?;
+    let text = String::from_utf8_lossy(&answer[..n]).to_string();
+    text.lines().next().map(str::to_owned)
+}
+
+#[tokio::test]
+async fn an_upload_by_someone_who_may_not_deliver_is_refused_before_its_body_is_read() {
+    let app = TestApp::spawn().await;
+    let (_dot, id) = accepted_at_dot(&app).await;
+    app.create_user("wu.udd", "bureau_liaison", Some("UDD"))
+        .await;
+    let login = app
+        .login(&app.client(), "wu.udd", crate::harness::PASSWORD)
+        .await;
+    let cookie = crate::harness::set_cookie(&login).unwrap();
+    let cookie = cookie.split(';').next().unwrap();
+
+    let answer = stalled_upload(&app, cookie, id).await;
+    let status = answer.expect("an answer while the body is still owed");
+    assert!(
+        status.contains(" 403 ") || status.contains(" 404 "),
+        "{status}"
+    );
+}
+
+#[tokio::test]
+async fn an_empty_file_is_refused_and_format_characters_leave_file_names() {
+    let app = TestApp::spawn().await;
+    let (dot, id) = accepted_at_dot(&app).await;
+    let res = deliver(
+        &app,
+        &dot,
+        id,
+        "第一批",
+        vec![("ok.csv", b"a,b".to_vec()), ("empty.csv", Vec::new())],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let err: app::error::AppError = res.json().await.unwrap();
+    assert!(
+        err.field_message("files").unwrap().contains("empty.csv"),
+        "{err:?}"
+    );
+    assert!(app.case(&dot, id).await.deliveries.is_empty());
+
+    let res = deliver(
+        &app,
+        &dot,
+        id,
+        "第一批",
+        vec![("invoice\u{202E}vsc.exe", b"a,b".to_vec())],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let case = app.case(&dot, id).await;
+    assert_eq!(case.deliveries[0].files[0].file_name, "invoicevsc.exe");
+}

@@ -19,6 +19,16 @@ pub struct NewFile {
     pub data: Vec<u8>,
 }
 
+/// Whether `user` may deliver a batch on the case now, asked before an upload's body is
+/// read: a refused upload costs the server nothing but its headers. `deliver` asks again.
+pub async fn may_deliver(pool: &AnyPool, case_id: i64, user: &CurrentUser) -> Result<(), AppError> {
+    // A plain (deferred) transaction: it only reads, and is rolled back.
+    let mut tx = pool.begin().await?;
+    Step::open(&mut tx, case_id, user, Action::Deliver, None, false).await?;
+    tx.rollback().await?;
+    Ok(())
+}
+
 /// Records a batch of data with its files; returns the batch number.
 pub async fn deliver(
     tx: &mut Tx,

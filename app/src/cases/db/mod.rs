@@ -21,7 +21,7 @@ mod steps;
 pub use answers::{save_reply, write_sub_answer};
 pub use detail::detail;
 pub use events::{append_event, EventActor};
-pub use files::{attachment, deliver, NewFile, StoredFile};
+pub use files::{attachment, deliver, may_deliver, NewFile, StoredFile};
 pub use lists::{list, list_statements, queue_statements, queues, QueueQuery, Statement};
 pub use parts::{accept, add_co_bureau, assign, reassign, reject};
 pub use record::{computed_due, record_data_request, record_question};

@@ -163,7 +163,16 @@ pub async fn record_data_request(
     .await?;
     let received = crate::dates::taipei_date(r.received_at).ok_or(AppError::BadRequest)?;
     let (due_on, reason) = due(tx, &r.due, r.priority.rule(), received).await?;
-    // Data requests are numbered in the order they arrive within the session.
+    // Data requests are numbered in the order they arrive within the session. The lock row
+    // is written before the maximum is read: a second recording waits for the first to
+    // commit and then reads its number (PostgreSQL; SQLite writers queue at BEGIN anyway).
+    sqlx::query(
+        "INSERT INTO case_number_locks (session_id, kind, taken) VALUES ($1, 'data_request', 1) \
+         ON CONFLICT (session_id, kind) DO UPDATE SET taken = case_number_locks.taken + 1",
+    )
+    .bind(r.session_id)
+    .execute(&mut **tx)
+    .await?;
     let number: i64 = sqlx::query_scalar(
         "SELECT COALESCE(MAX(number), 0) + 1 FROM cases WHERE session_id = $1 AND kind = 'data_request'",
     )

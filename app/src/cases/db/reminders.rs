@@ -22,7 +22,7 @@ pub async fn run_due_reminders(pool: &AnyPool, now: i64) -> Result<Option<u64>, 
     let Some(today) = taipei_date(now) else {
         return Ok(None);
     };
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::db::begin(pool).await?;
     let claimed = sqlx::query(
         "INSERT INTO job_runs (job, run_key, started_at) VALUES ($1, $2, $3) \
          ON CONFLICT (job, run_key) DO NOTHING",

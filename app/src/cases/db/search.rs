@@ -83,7 +83,7 @@ pub async fn reindex_stale(pool: &AnyPool) -> Result<u64, sqlx::Error> {
     .fetch_all(pool)
     .await?;
     for batch in stale.chunks(500) {
-        let mut tx = pool.begin().await?;
+        let mut tx = crate::db::begin(pool).await?;
         for id in batch {
             store(&mut tx, *id).await?;
         }
