@@ -4,9 +4,9 @@ use std::{
     process::{Command, Output, Stdio},
 };
 
-const BIN: &str = env!("CARGO_BIN_EXE_fuhuitong");
+pub const BIN: &str = env!("CARGO_BIN_EXE_fuhuitong");
 
-fn run(database_url: &str, args: &[&str], stdin: &str) -> Output {
+pub fn run(database_url: &str, args: &[&str], stdin: &str) -> Output {
     let mut child = Command::new(BIN)
         .args(args)
         .env("DATABASE_URL", database_url)
@@ -25,7 +25,7 @@ fn run(database_url: &str, args: &[&str], stdin: &str) -> Output {
     child.wait_with_output().unwrap()
 }
 
-fn text(bytes: &[u8]) -> String {
+pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
@@ -146,59 +146,6 @@ async fn create_user_refuses_a_bureau_role_without_a_bureau_and_says_why() {
     );
 }
 
-/// SIGTERM (what systemd and container runtimes send): the server stops accepting and
-/// leaves with success well within ten seconds.
-#[tokio::test]
-async fn serve_stops_cleanly_on_sigterm() {
-    let dir = std::env::temp_dir().join(format!("fht-term-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let port = {
-        let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        probe.local_addr().unwrap().port()
-    };
-    let mut child = Command::new(BIN)
-        .arg("serve")
-        .env("DATA_DIR", &dir)
-        .env_remove("DATABASE_URL")
-        .env("LISTEN_ADDR", format!("127.0.0.1:{port}"))
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let url = format!("http://127.0.0.1:{port}/healthz");
-    let mut up = false;
-    for _ in 0..100 {
-        if reqwest::get(&url)
-            .await
-            .is_ok_and(|r| r.status().is_success())
-        {
-            up = true;
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    assert!(up, "the server did not come up");
-    let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    let mut exited = None;
-    for _ in 0..120 {
-        if let Some(status) = child.try_wait().unwrap() {
-            exited = Some(status);
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    let _ = child.kill();
-    let status = exited.expect("still running 12 s after SIGTERM");
-    assert!(status.success(), "{status:?}");
-    let _ = std::fs::remove_dir_all(&dir);
-}
-
-/// A backup taken while the app serves and writes opens as a database with the same rows.
 #[tokio::test]
 async fn a_backup_taken_while_serving_restores_with_identical_rows() {
     let url = crate::harness::fresh_sqlite_url();

@@ -15,6 +15,7 @@ mod migration;
 mod notifications;
 mod pages;
 mod plans;
+mod process;
 mod reference;
 mod search;
 mod security;
