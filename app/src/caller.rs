@@ -78,7 +78,7 @@ impl Caller {
     }
 
     /// Passes `result` through; when it refuses access to the case (403 or 404), the
-    /// refusal is audited first.
+    /// refusal is audited first, and so is an admin's reading of it.
     pub async fn refusals<T>(
         &self,
         case_id: i64,
@@ -87,6 +87,19 @@ impl Caller {
         if let Err(err @ (AppError::Forbidden | AppError::NotFound)) = &result {
             let entry = Entry::new(audit::AuditAction::AccessRefused, "case", case_id)
                 .data(serde_json::json!({ "status": err.status_code() }));
+            audit::db::record_alone(
+                self.db(),
+                self.ts(),
+                &self.actor(),
+                &self.client_addr,
+                &entry,
+            )
+            .await?;
+        }
+        // Admins may read a case, to help the users who work it, but never act on it; each
+        // case they open is in the audit log (SECURITY.md, "Admins and case contents").
+        if result.is_ok() && self.user.role == Role::Admin {
+            let entry = Entry::new(audit::AuditAction::CaseViewedByAdmin, "case", case_id);
             audit::db::record_alone(
                 self.db(),
                 self.ts(),

@@ -256,7 +256,7 @@ async fn main() {
 
     let web = server::WebSettings {
         cookie_secure: false,
-        session_hours: 12,
+        sessions: app::auth::session_rules::SessionPolicy::default(),
         lockout: LockoutPolicy::default(),
     };
     let options = LeptosOptions::builder().output_name("fuhuitong").build();

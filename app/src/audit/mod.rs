@@ -32,6 +32,7 @@ text_enum!(AuditAction {
     CalendarImported = "calendar_imported" / "匯入行事曆",
     FileDownloaded = "file_downloaded" / "下載附件",
     AccessRefused = "access_refused" / "拒絕存取案件",
+    CaseViewedByAdmin = "case_viewed_by_admin" / "系統管理者檢視案件",
     AuditExported = "audit_exported" / "匯出稽核紀錄",
 });
 

@@ -12,11 +12,16 @@ use argon2::{
 use std::sync::OnceLock;
 use tokio::sync::{Semaphore, SemaphorePermit};
 
+/// As many hashes at once as there are cores.
+fn turns() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
+}
+
 /// One permit per core for hashing and verifying.
 async fn hashing_turn() -> Result<SemaphorePermit<'static>, AppError> {
     static TURNS: OnceLock<Semaphore> = OnceLock::new();
     TURNS
-        .get_or_init(|| Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())))
+        .get_or_init(|| Semaphore::new(turns()))
         .acquire()
         .await
         .map_err(|e| AppError::internal("hashing turn", e))
@@ -93,7 +98,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_hash_verifies_its_own_password_and_no_other() {
-        let pw = NewPassword::parse("秘書處 2024 密碼".into()).unwrap();
+        let pw = NewPassword::parse("秘書處 2024 專用密碼".into()).unwrap();
         let hash = hash_password(&pw).await.unwrap();
         assert!(hash.as_stored().starts_with("$argon2id$"));
         assert!(verify_password(pw.expose().into(), Some(hash.clone()))
@@ -101,6 +106,24 @@ mod tests {
             .unwrap());
         assert!(!verify_password("wrong password".into(), Some(hash))
             .await
+            .unwrap());
+    }
+
+    #[tokio::test]
+    async fn no_more_hashes_run_at_once_than_there_are_cores() {
+        // Every turn taken: a verification waits, however long, until one is given back.
+        let mut taken = Vec::new();
+        for _ in 0..turns() {
+            taken.push(hashing_turn().await.unwrap());
+        }
+        let waiting = tokio::spawn(verify_password("any password at all".into(), None));
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        assert!(!waiting.is_finished(), "verified without a turn");
+        taken.pop();
+        let done = tokio::time::timeout(std::time::Duration::from_secs(10), waiting).await;
+        assert!(!done
+            .expect("verified once a turn was free")
+            .unwrap()
             .unwrap());
     }
 

@@ -440,3 +440,20 @@ async fn audit_rows_younger_than_six_months_cannot_be_deleted() {
         .await
         .unwrap();
 }
+
+#[tokio::test]
+async fn an_admin_may_read_a_case_and_each_reading_is_audited() {
+    let app = crate::harness::TestApp::spawn().await;
+    let sec = app.signed_in("chen.sec", "secretariat", None).await;
+    let admin = app.signed_in("root.admin", "admin", None).await;
+    let id = app.record_question(&sec, 7, "公園綠地維護").await;
+    app.case(&sec, id).await;
+    assert_eq!(app.case(&admin, id).await.topic, "公園綠地維護");
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT actor_name, target_id FROM audit_log WHERE action = 'case_viewed_by_admin'",
+    )
+    .fetch_all(&app.state.db)
+    .await
+    .unwrap();
+    assert_eq!(rows, vec![("root.admin".to_owned(), id.to_string())]);
+}

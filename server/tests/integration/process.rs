@@ -17,6 +17,10 @@ struct Served {
 
 impl Served {
     async fn start(dir: &Path) -> Self {
+        Self::start_with(dir, &[("RUST_LOG", "warn")], Stdio::null()).await
+    }
+
+    async fn start_with(dir: &Path, env: &[(&str, &str)], log: Stdio) -> Self {
         let port = {
             let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
             probe.local_addr().unwrap().port()
@@ -25,9 +29,10 @@ impl Served {
             .arg("serve")
             .env("DATA_DIR", dir)
             .env_remove("DATABASE_URL")
+            .env_remove("LOG_FORMAT")
             .env("LISTEN_ADDR", format!("127.0.0.1:{port}"))
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
+            .envs(env.iter().copied())
+            .stdout(log)
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
@@ -250,4 +255,42 @@ async fn after_sigkill_every_acknowledged_case_is_there_and_the_database_is_inta
     assert!(numbers.is_empty(), "numbers given twice: {numbers:?}");
     db.close().await;
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `LOG_FORMAT=json`: every line is one JSON object, and a request's lines carry its id.
+#[tokio::test]
+async fn json_logs_carry_the_request_id_on_every_line_of_a_request() {
+    let dir = data_dir("json");
+    let log = std::fs::File::create(dir.join("log.jsonl")).unwrap();
+    let mut served = Served::start_with(
+        &dir,
+        &[
+            ("LOG_FORMAT", "json"),
+            ("RUST_LOG", "info,tower_http=debug"),
+        ],
+        Stdio::from(log),
+    )
+    .await;
+    let res = reqwest::Client::new()
+        .get(served.url("/login"))
+        .header("x-request-id", "req-test-4711")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["x-request-id"], "req-test-4711");
+    served.signal("TERM");
+    assert!(served.exit_within(12).await.is_some());
+
+    let lines = std::fs::read_to_string(dir.join("log.jsonl")).unwrap();
+    let mut of_the_request = 0;
+    for line in lines.lines() {
+        let value: serde_json::Value =
+            serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
+        let path = value["span"]["path"].as_str();
+        if path == Some("/login") {
+            assert_eq!(value["span"]["id"], "req-test-4711", "{line}");
+            of_the_request += 1;
+        }
+    }
+    assert!(of_the_request >= 2, "request and response lines: {lines}");
 }
