@@ -26,5 +26,7 @@ e2e-udd-boss bureau_approver UDD
 e2e-dot bureau_liaison DOT
 e2e-pwd bureau_liaison PWD
 e2e-rev reviewer
+e2e-pw secretariat
+e2e-pw-nojs secretariat
 USERS
 exec "$bin" serve

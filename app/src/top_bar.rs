@@ -61,8 +61,9 @@ pub fn TopBar() -> impl IntoView {
                                     "通知"
                                     {(unread > 0).then(|| view! { <span class="count" aria-hidden="true">{unread}</span> })}
                                 </A>
-                                <A href="/account/password" attr:class="user-name" attr:title="變更密碼">{who}</A>
+                                <span class="user-name">{who}</span>
                                 <span class="role-badge">{user.role.label()}</span>
+                                <A href="/account/password" attr:class="account-link">"變更密碼"</A>
                                 <ActionForm action=logout attr:class="inline-form">
                                     <button type="submit" class="link-button">"登出"</button>
                                 </ActionForm>

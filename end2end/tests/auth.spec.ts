@@ -56,15 +56,57 @@ test('an admin creates a bureau user, who then logs in', async ({ page, browser 
   await form.getByLabel('姓名').fill('交通局 江聯絡');
   await form.getByLabel('角色').selectOption({ label: '局處府會聯絡員' });
   await form.getByLabel('所屬局處').selectOption({ label: '交通局' });
-  await form.getByLabel('初始密碼').fill('交通局 初始密碼 01');
+  await form.getByLabel('初始密碼').fill('交通局 初始密碼 001');
   await form.getByRole('button', { name: '建立帳號' }).click();
 
   await expect(page.getByRole('cell', { name: newUser, exact: true })).toBeVisible();
 
+  // At first login the new user must choose their own password before anything else.
   const context = await browser.newContext({ javaScriptEnabled: info.project.name !== 'no-js' });
   const other = await context.newPage();
-  await logIn(other, newUser, '交通局 初始密碼 01');
+  await logIn(other, newUser, '交通局 初始密碼 001');
+  await expect(other).toHaveURL(/\/account\/password$/);
+  await expect(other.getByRole('status')).toContainText('請先設定只有您知道的新密碼');
+  await other.goto('/cases');
+  await expect(other).toHaveURL(/\/account\/password$/);
+
+  const change = other.getByRole('form', { name: '變更密碼' });
+  await change.getByLabel('目前的密碼').fill('交通局 初始密碼 001');
+  await change.getByLabel('新密碼', { exact: true }).fill('江聯絡 自己選的 新密碼');
+  await change.getByLabel('再輸入一次新密碼').fill('江聯絡 自己選的 新密碼');
+  await change.getByRole('button', { name: '變更密碼' }).click();
+  await expect(other.getByText('密碼已變更。')).toBeVisible();
+
+  await other.goto('/');
   await expect(other.getByRole('heading', { name: '本局待辦案件' })).toBeVisible();
   await expect(other.getByText('交通局').first()).toBeVisible();
   await context.close();
+});
+
+test('a user changes their own password, which needs the current one', async ({ page }, info) => {
+  const me = user('e2e-pw', info.project.name);
+  await logIn(page, me);
+  await expect(page.getByRole('heading', { name: '我的工作' })).toBeVisible();
+  await page.getByRole('link', { name: '變更密碼' }).click();
+  await expect(page.getByRole('heading', { name: '變更密碼' })).toBeVisible();
+
+  const form = page.getByRole('form', { name: '變更密碼' });
+  await form.getByLabel('目前的密碼').fill('not my password');
+  await form.getByLabel('新密碼', { exact: true }).fill('秘書處 我的 新密碼 2024');
+  await form.getByLabel('再輸入一次新密碼').fill('秘書處 我的 新密碼 2024');
+  await form.getByRole('button', { name: '變更密碼' }).click();
+  await expect(page.getByText('目前的密碼不正確。')).toBeVisible();
+  await expect(page).toHaveURL(/\/account\/password$/);
+
+  await form.getByLabel('目前的密碼').fill(PASSWORD);
+  await form.getByLabel('新密碼', { exact: true }).fill('秘書處 我的 新密碼 2024');
+  await form.getByLabel('再輸入一次新密碼').fill('秘書處 我的 新密碼 2024');
+  await form.getByRole('button', { name: '變更密碼' }).click();
+  await expect(page.getByText('密碼已變更。')).toBeVisible();
+
+  await page.getByRole('button', { name: '登出' }).click();
+  await logIn(page, me, PASSWORD);
+  await expect(page.getByRole('alert')).toHaveText('帳號或密碼錯誤。');
+  await logIn(page, me, '秘書處 我的 新密碼 2024');
+  await expect(page.getByRole('heading', { name: '我的工作' })).toBeVisible();
 });
