@@ -258,6 +258,7 @@ async fn main() {
         cookie_secure: false,
         sessions: app::auth::session_rules::SessionPolicy::default(),
         lockout: LockoutPolicy::default(),
+        trusted_proxies: Vec::new(),
     };
     let options = LeptosOptions::builder().output_name("fuhuitong").build();
     let app = serve(server::router(state.clone(), &web, options)).await;

@@ -24,6 +24,7 @@ Environment (a .env file in the working directory is read too):
   LOGIN_MAX_FAILURES     failed logins before a lock                [default: 5]
   LOGIN_LOCKOUT_MINUTES  how long a lock lasts                      [default: 15]
   LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE  logins from one address    [default: 30]
+  TRUSTED_PROXIES        reverse proxies whose X-Forwarded-For is believed (IPs, comma-separated)
   RUST_LOG               log filter                                 [default: info]
   LOG_FORMAT             `json` for one JSON object a line          [default: text]";
 
@@ -262,6 +263,7 @@ async fn serve(state: AppState, config: &Config) -> Result<(), Box<dyn std::erro
         cookie_secure: config.cookie_secure,
         sessions: config.sessions,
         lockout: config.lockout,
+        trusted_proxies: config.trusted_proxies.clone(),
     };
     spawn_housekeeping(state.clone(), &web);
     let app = router(state, &web, leptos_options);

@@ -25,6 +25,9 @@ pub struct Config {
     /// `LOGIN_MAX_FAILURES` (default 5), `LOGIN_LOCKOUT_MINUTES` (default 15) and
     /// `LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE` (default 30, for each app server).
     pub lockout: LockoutPolicy,
+    /// `TRUSTED_PROXIES`: addresses of the reverse proxies in front of the app, whose
+    /// `X-Forwarded-For` names the client. Default: none (the TCP peer is the client).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
@@ -79,7 +82,23 @@ impl Config {
                 problem: "must not be longer than SESSION_HOURS",
             });
         }
+        let trusted_proxies = match get("TRUSTED_PROXIES") {
+            None => Vec::new(),
+            Some(list) => list
+                .split(',')
+                .map(str::trim)
+                .filter(|a| !a.is_empty())
+                .map(|a| {
+                    a.parse().map_err(|_| ConfigError {
+                        name: "TRUSTED_PROXIES",
+                        value: list.clone(),
+                        problem: "expected IP addresses separated by commas",
+                    })
+                })
+                .collect::<Result<_, _>>()?,
+        };
         Ok(Self {
+            trusted_proxies,
             database_url,
             data_dir,
             listen_addr,
@@ -226,6 +245,19 @@ mod tests {
                 .unwrap_err()
                 .name,
             "SESSION_IDLE_MINUTES"
+        );
+    }
+
+    #[test]
+    fn trusted_proxies_are_a_list_of_addresses() {
+        assert!(config(&[]).unwrap().trusted_proxies.is_empty());
+        let c = config(&[("TRUSTED_PROXIES", "10.0.0.2, ::1")]).unwrap();
+        assert_eq!(c.trusted_proxies.len(), 2);
+        assert_eq!(
+            config(&[("TRUSTED_PROXIES", "proxy.local")])
+                .unwrap_err()
+                .name,
+            "TRUSTED_PROXIES"
         );
     }
 

@@ -55,6 +55,16 @@ pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
         .route("/files/{id}", get(download))
 }
 
+/// Whether a request is a delivery upload (`POST /cases/{id}/deliveries`), which has a
+/// body limit of its own.
+pub fn is_upload(method: &http::Method, path: &str) -> bool {
+    method == http::Method::POST
+        && path
+            .strip_prefix("/cases/")
+            .and_then(|rest| rest.strip_suffix("/deliveries"))
+            .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
+}
+
 fn wants_html(headers: &HeaderMap) -> bool {
     headers
         .get(header::ACCEPT)
@@ -339,6 +349,15 @@ mod tests {
         assert_eq!(safe_file_name("a\u{0}b\r\n.csv"), "ab.csv");
         assert_eq!(safe_file_name("..."), "附件");
         assert_eq!(safe_file_name(""), "附件");
+    }
+
+    #[test]
+    fn only_a_delivery_post_counts_as_an_upload() {
+        assert!(is_upload(&http::Method::POST, "/cases/12/deliveries"));
+        assert!(!is_upload(&http::Method::GET, "/cases/12/deliveries"));
+        assert!(!is_upload(&http::Method::POST, "/cases//deliveries"));
+        assert!(!is_upload(&http::Method::POST, "/api/cases/deliveries"));
+        assert!(!is_upload(&http::Method::POST, "/cases/1/../x/deliveries"));
     }
 
     #[test]

@@ -22,7 +22,7 @@ use app::{
 use axum::{
     extract::{ConnectInfo, Request},
     middleware::{self, Next},
-    response::{Redirect, Response},
+    response::{IntoResponse, Redirect, Response},
     routing::get,
     Extension, Router,
 };
@@ -30,7 +30,7 @@ use http::{header, HeaderValue};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use sqlx::AnyPool;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 use tower_http::{
     compression::CompressionLayer,
@@ -49,6 +49,8 @@ pub struct WebSettings {
     pub cookie_secure: bool,
     pub sessions: SessionPolicy,
     pub lockout: LockoutPolicy,
+    /// Reverse proxies whose `X-Forwarded-For` says who the client is (`TRUSTED_PROXIES`).
+    pub trusted_proxies: Vec<IpAddr>,
 }
 
 /// Opens the database named by the URL, creating and migrating it as needed, and chains
@@ -127,7 +129,11 @@ pub fn router(state: AppState, web: &WebSettings, leptos_options: LeptosOptions)
         .layer(middleware::from_fn(flash::carry_form_errors))
         .layer(sessions)
         .layer(middleware::from_fn(csrf::refuse_cross_site))
-        .layer(middleware::from_fn(client_addr))
+        .layer(middleware::from_fn(limit_form_bodies))
+        .layer(middleware::from_fn_with_state(
+            std::sync::Arc::new(web.trusted_proxies.clone()),
+            client_addr,
+        ))
         .layer(middleware::from_fn(no_store))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
@@ -156,6 +162,34 @@ pub fn router(state: AppState, web: &WebSettings, leptos_options: LeptosOptions)
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(leptos_options)
+}
+
+/// The most any request but a delivery upload may send: the longest form (a reply of
+/// 20,000 characters with its sub-answers, percent-encoded) is well under it.
+pub const MAX_FORM_BYTES: usize = 2 * 1024 * 1024;
+
+/// Server fns read their whole body before looking at it, with no limit of their own; a
+/// body announced over [`MAX_FORM_BYTES`] is refused unread (413), and one that grows past
+/// it while arriving is cut off there. Uploads have their own, larger limit (`files`).
+async fn limit_form_bodies(request: Request, next: Next) -> Response {
+    if files::is_upload(request.method(), request.uri().path()) {
+        return next.run(request).await;
+    }
+    let announced = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if announced.is_some_and(|n| n > MAX_FORM_BYTES as u64) {
+        return (
+            http::StatusCode::PAYLOAD_TOO_LARGE,
+            "送出的資料過大，請縮短內容後再試。",
+        )
+            .into_response();
+    }
+    let (parts, body) = request.into_parts();
+    let body = axum::body::Body::new(http_body_util::Limited::new(body, MAX_FORM_BYTES));
+    next.run(Request::from_parts(parts, body)).await
 }
 
 /// Pages and answers hold case contents: no cache keeps them (`private, no-store`), unless
@@ -221,16 +255,104 @@ fn spawn_address_purge(addresses: app::auth::lockout::AddressLimiter) {
     }
 }
 
-/// Notes where the request came from (the TCP peer), for the audit log. Serve the router
-/// with `into_make_service_with_connect_info::<SocketAddr>()` for the peer to be known.
-async fn client_addr(mut request: Request, next: Next) -> Response {
+/// Notes where the request came from, for the audit log and the login limit: the TCP
+/// peer, or behind a trusted reverse proxy the address it forwarded. Serve the router with
+/// `into_make_service_with_connect_info::<SocketAddr>()` for the peer to be known.
+async fn client_addr(
+    axum::extract::State(trusted): axum::extract::State<std::sync::Arc<Vec<IpAddr>>>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let addr = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(peer)| peer.ip().to_string())
+        .map(|ConnectInfo(peer)| {
+            let forwarded = request
+                .headers()
+                .get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .collect::<Vec<_>>()
+                .join(",");
+            client_address(peer.ip(), &forwarded, &trusted).to_string()
+        })
         .unwrap_or_default();
     request.extensions_mut().insert(ClientAddr(addr));
     next.run(request).await
+}
+
+/// The client's address. A peer that is not a trusted proxy is the client, whatever it
+/// claims. From a trusted proxy, `X-Forwarded-For` is read from the right (each proxy
+/// appends the address it saw) and the first address that is not a trusted proxy is the
+/// client; the entries left of it are the client's own say and are not believed.
+pub fn client_address(peer: IpAddr, forwarded_for: &str, trusted: &[IpAddr]) -> IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let mut client = peer;
+    for hop in forwarded_for.rsplit(',').map(str::trim) {
+        match hop.parse::<IpAddr>() {
+            Ok(addr) => {
+                client = addr;
+                if !trusted.contains(&addr) {
+                    break;
+                }
+            }
+            Err(_) => break,
+        }
+    }
+    client
+}
+
+#[cfg(test)]
+mod tests {
+    use super::client_address;
+    use std::net::IpAddr;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn without_a_trusted_proxy_the_peer_is_the_client_whatever_it_claims() {
+        assert_eq!(
+            client_address(ip("198.51.100.9"), "203.0.113.7", &[]),
+            ip("198.51.100.9")
+        );
+    }
+
+    #[test]
+    fn behind_a_trusted_proxy_the_address_it_saw_is_the_client() {
+        let proxy = [ip("10.0.0.2")];
+        assert_eq!(
+            client_address(ip("10.0.0.2"), "203.0.113.7", &proxy),
+            ip("203.0.113.7")
+        );
+        // What the client put in the header itself (left of what the proxy saw) is ignored.
+        assert_eq!(
+            client_address(ip("10.0.0.2"), "1.2.3.4, 203.0.113.7", &proxy),
+            ip("203.0.113.7")
+        );
+    }
+
+    #[test]
+    fn a_chain_of_trusted_proxies_is_walked_back_to_the_client() {
+        let proxies = [ip("10.0.0.2"), ip("10.0.0.3")];
+        assert_eq!(
+            client_address(ip("10.0.0.2"), "203.0.113.7, 10.0.0.3", &proxies),
+            ip("203.0.113.7")
+        );
+    }
+
+    #[test]
+    fn a_garbled_header_leaves_the_last_good_address() {
+        let proxy = [ip("10.0.0.2")];
+        assert_eq!(client_address(ip("10.0.0.2"), "", &proxy), ip("10.0.0.2"));
+        assert_eq!(
+            client_address(ip("10.0.0.2"), "nonsense", &proxy),
+            ip("10.0.0.2")
+        );
+    }
 }
 
 /// Deletes expired sessions and stale login failures now and then, and sends the day's

@@ -71,6 +71,15 @@ fn rand_suffix() -> u32 {
     RandomState::new().hash_one(std::time::SystemTime::now()) as u32
 }
 
+fn web_settings(cookie_secure: bool) -> WebSettings {
+    WebSettings {
+        cookie_secure,
+        sessions: app::auth::session_rules::SessionPolicy::default(),
+        lockout: LockoutPolicy::default(),
+        trusted_proxies: Vec::new(),
+    }
+}
+
 impl TestApp {
     pub async fn spawn() -> Self {
         Self::spawn_with(false).await
@@ -87,14 +96,27 @@ impl TestApp {
 
     /// A fresh app with other login rules.
     pub async fn spawn_with_lockout(lockout: LockoutPolicy) -> Self {
-        Self::start_with(&fresh_database_url().await, false, lockout).await
+        let web = WebSettings {
+            lockout,
+            ..web_settings(false)
+        };
+        Self::start_with(&fresh_database_url().await, web).await
+    }
+
+    /// A fresh app that trusts the test's own address as its reverse proxy.
+    pub async fn spawn_behind_proxy() -> Self {
+        let web = WebSettings {
+            trusted_proxies: vec!["127.0.0.1".parse().unwrap()],
+            ..web_settings(false)
+        };
+        Self::start_with(&fresh_database_url().await, web).await
     }
 
     async fn start(url: &str, cookie_secure: bool) -> Self {
-        Self::start_with(url, cookie_secure, LockoutPolicy::default()).await
+        Self::start_with(url, web_settings(cookie_secure)).await
     }
 
-    async fn start_with(url: &str, cookie_secure: bool, lockout: LockoutPolicy) -> Self {
+    async fn start_with(url: &str, web: WebSettings) -> Self {
         // Server logs show up under a failing test only.
         let _ = tracing_subscriber::fmt()
             .with_test_writer()
@@ -109,11 +131,6 @@ impl TestApp {
             clock: clock.clone(),
         };
         server::seed::seed_reference_data(&state).await.unwrap();
-        let web = WebSettings {
-            cookie_secure,
-            sessions: app::auth::session_rules::SessionPolicy::default(),
-            lockout,
-        };
         let options = LeptosOptions::builder().output_name("fuhuitong").build();
         let app = router(state.clone(), &web, options);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -242,3 +242,47 @@ async fn every_kind_of_response_carries_the_security_headers() {
         "max-age=31536000"
     );
 }
+
+async fn audited_address(app: &crate::harness::TestApp) -> String {
+    let client = app.client();
+    client
+        .post(app.url("/api/login"))
+        .header("x-forwarded-for", "203.0.113.7")
+        .form(&[("username", "nobody"), ("password", "a wrong password")])
+        .send()
+        .await
+        .unwrap();
+    sqlx::query_scalar("SELECT client_addr FROM audit_log WHERE action = 'login_failed'")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_forwarded_address_is_believed_only_from_a_trusted_proxy() {
+    let direct = crate::harness::TestApp::spawn().await;
+    assert_eq!(audited_address(&direct).await, "127.0.0.1");
+    let proxied = crate::harness::TestApp::spawn_behind_proxy().await;
+    assert_eq!(audited_address(&proxied).await, "203.0.113.7");
+}
+
+#[tokio::test]
+async fn a_body_over_two_megabytes_is_refused_unread_by_every_server_fn() {
+    let app = TestApp::spawn().await;
+    let big = "x".repeat(server::MAX_FORM_BYTES + 1);
+    let res = app
+        .client()
+        .post(app.url("/api/login"))
+        .form(&[("username", "nobody"), ("password", big.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(res.text().await.unwrap().contains("送出的資料過大"));
+    // Nothing was counted against the name: the body was never read.
+    let attempts: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_throttle")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(attempts, 0);
+}
