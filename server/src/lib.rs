@@ -304,6 +304,33 @@ pub fn client_address(peer: IpAddr, forwarded_for: &str, trusted: &[IpAddr]) -> 
     client
 }
 
+/// Deletes expired sessions and stale login failures now and then, and sends the day's
+/// due-date reminders. Every app server may run it: the deletes are idempotent, and the
+/// reminders claim their day so that one server's run lands.
+pub fn spawn_housekeeping(state: AppState, web: &WebSettings) {
+    let (lockout, sessions) = (web.lockout, web.sessions);
+    tokio::spawn(async move {
+        let store = DbSessionStore::new(&state, sessions);
+        let mut tick = tokio::time::interval(Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            let now = state.now();
+            match app::cases::db::run_due_reminders(&state.db, now.timestamp()).await {
+                Ok(Some(n)) => tracing::info!(notices = n, "due-date reminders sent"),
+                Ok(None) => {}
+                Err(e) => tracing::warn!("due-date reminders failed: {e}"),
+            }
+            if let Err(e) = store.delete_expired().await {
+                tracing::warn!("session cleanup failed: {e}");
+            }
+            let stale = lockout.stale_before(now).timestamp();
+            if let Err(e) = purge_stale_failures(&state.db, now.timestamp(), stale).await {
+                tracing::warn!("login throttle cleanup failed: {e}");
+            }
+        }
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::client_address;
@@ -353,31 +380,4 @@ mod tests {
             ip("10.0.0.2")
         );
     }
-}
-
-/// Deletes expired sessions and stale login failures now and then, and sends the day's
-/// due-date reminders. Every app server may run it: the deletes are idempotent, and the
-/// reminders claim their day so that one server's run lands.
-pub fn spawn_housekeeping(state: AppState, web: &WebSettings) {
-    let (lockout, sessions) = (web.lockout, web.sessions);
-    tokio::spawn(async move {
-        let store = DbSessionStore::new(&state, sessions);
-        let mut tick = tokio::time::interval(Duration::from_secs(600));
-        loop {
-            tick.tick().await;
-            let now = state.now();
-            match app::cases::db::run_due_reminders(&state.db, now.timestamp()).await {
-                Ok(Some(n)) => tracing::info!(notices = n, "due-date reminders sent"),
-                Ok(None) => {}
-                Err(e) => tracing::warn!("due-date reminders failed: {e}"),
-            }
-            if let Err(e) = store.delete_expired().await {
-                tracing::warn!("session cleanup failed: {e}");
-            }
-            let stale = lockout.stale_before(now).timestamp();
-            if let Err(e) = purge_stale_failures(&state.db, now.timestamp(), stale).await {
-                tracing::warn!("login throttle cleanup failed: {e}");
-            }
-        }
-    });
 }
