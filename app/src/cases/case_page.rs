@@ -6,11 +6,11 @@ use super::{
     pages::SimilarCases,
     server_fns::{
         load_case, AcceptPart, AddCoBureau, AssignCase, OverrideDue, Postpone, ReassignPart,
-        RejectPart, SaveReply, TakeStep, WriteSubAnswer,
+        RejectPart, ReportProgress, SaveReply, TakeStep, WriteSubAnswer,
     },
     upload::DeliveryForm,
     workflow::Action,
-    CaseDetail, CaseKind, PartRole, PartState, LONG_TEXT_MAX_CHARS,
+    CaseDetail, CaseKind, CaseStatus, PartRole, PartState, LONG_TEXT_MAX_CHARS,
 };
 use crate::{
     auth::{guard::RequireRole, Role},
@@ -47,6 +47,7 @@ struct Forms {
     step: ServerAction<TakeStep>,
     due: ServerAction<OverrideDue>,
     postpone: ServerAction<Postpone>,
+    progress: ServerAction<ReportProgress>,
 }
 
 impl Forms {
@@ -62,6 +63,7 @@ impl Forms {
             step: ServerAction::new(),
             due: ServerAction::new(),
             postpone: ServerAction::new(),
+            progress: ServerAction::new(),
         }
     }
 
@@ -76,6 +78,7 @@ impl Forms {
             + self.step.version().get()
             + self.due.version().get()
             + self.postpone.version().get()
+            + self.progress.version().get()
     }
 }
 
@@ -197,6 +200,8 @@ fn CaseBody(case: CaseDetail, bureaus: Vec<(i64, String)>, forms: Forms) -> impl
                 <Reply case=case.clone() forms />
                 {(case.kind == CaseKind::DataRequest)
                     .then(|| view! { <Deliveries case=case.clone() error=delivery_error /> })}
+                {(case.status == CaseStatus::Tracking || !case.progress.is_empty())
+                    .then(|| view! { <Progress case=case.clone() forms /> })}
             </div>
             <aside class="case-side">
                 <Steps case=case.clone() bureaus=bureaus.clone() forms />
@@ -649,6 +654,76 @@ fn Steps(case: CaseDetail, bureaus: Vec<(i64, String)>, forms: Forms) -> impl In
         </section>
     }
     .into_any()
+}
+
+/// 辦理進度: the bureaus' reports while the case is tracked, those the next follow-up
+/// meeting will read marked; the form for a bureau that may report.
+#[component]
+fn Progress(case: CaseDetail, forms: Forms) -> impl IntoView {
+    let error = form_result(forms.progress.value());
+    let id = case.id;
+    let check = case.next_check_on.map(|on| {
+        view! { <p class="muted">{format!("追蹤會議訂下次檢視日：{}", roc_date(on))}</p> }
+    });
+    let escalated = case
+        .escalated
+        .then(|| view! { <p><span class="tag tag-overdue">"已提報上級"</span></p> });
+    view! {
+        <section class="panel" aria-labelledby="case-progress">
+            <h2 id="case-progress">"辦理進度"</h2>
+            {escalated}
+            {check}
+            {if case.progress.is_empty() {
+                view! { <p class="empty">"尚無進度報告。"</p> }.into_any()
+            } else {
+                view! {
+                    <ol class="progress-list">
+                        {case
+                            .progress
+                            .iter()
+                            .map(|p| {
+                                let expected = p
+                                    .expected_on
+                                    .map(|on| format!("預計 {} 完成", roc_date(on)));
+                                view! {
+                                    <li>
+                                        <p class="progress-meta">
+                                            <strong>{p.bureau.clone()}</strong>
+                                            " "
+                                            {p.reported_by.clone()}
+                                            "・"
+                                            {roc_datetime(p.reported_at)}
+                                            {p.since_last_meeting.then(|| view! { <span class="tag tag-new">"上次會議後"</span> })}
+                                        </p>
+                                        <div class="prose">{p.body.clone()}</div>
+                                        {expected.map(|e| view! { <p class="muted">{e}</p> })}
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ol>
+                }
+                    .into_any()
+            }}
+            {case
+                .can_report_progress
+                .then(|| {
+                    view! {
+                        <ActionForm action=forms.progress attr:class="stacked-form" attr:aria-label="提報辦理進度">
+                            <input type="hidden" name="case_id" value=id />
+                            <label for="progress-body">"本次辦理進度"</label>
+                            <textarea id="progress-body" name="form[body]" rows="4" maxlength="2000" required></textarea>
+                            <FieldError error field="body" />
+                            <label for="progress-expected">"預計完成日期（選填）"</label>
+                            <input id="progress-expected" name="form[expected_on]" placeholder="113/05/31" />
+                            <FieldError error field="expected_on" />
+                            <FormError error />
+                            <button type="submit">"提報進度"</button>
+                        </ActionForm>
+                    }
+                })}
+        </section>
+    }
 }
 
 #[component]

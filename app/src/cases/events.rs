@@ -28,6 +28,10 @@ text_enum!(EventAction {
     Approve = "approve" / "審查通過",
     ReturnFromReview = "return_from_review" / "退回局處修正",
     Release = "release" / "解除列管",
+    ReportProgress = "report_progress" / "提報辦理進度",
+    KeepTracking = "keep_tracking" / "繼續列管",
+    ReassignLead = "reassign_lead" / "改由他機關主辦",
+    Escalate = "escalate" / "提報上級",
 });
 
 impl EventAction {
@@ -51,6 +55,10 @@ impl EventAction {
             Self::ReturnFromCheck | Self::ReturnFromReview => "Returned to the bureau",
             Self::Approve => "Approved",
             Self::Release => "Released from tracking",
+            Self::ReportProgress => "Progress reported",
+            Self::KeepTracking => "Kept under tracking",
+            Self::ReassignLead => "Lead bureau changed",
+            Self::Escalate => "Escalated",
         };
         lang.pick(self.label(), en)
     }
@@ -126,6 +134,15 @@ pub struct EventData {
     pub batch: Option<i64>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub files: Vec<String>,
+    /// The date a bureau expects to be done (a progress report).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected_on: Option<NaiveDate>,
+    /// The date a follow-up meeting set to look at the case again.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_check_on: Option<NaiveDate>,
+    /// The follow-up meeting that decided this.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meeting_id: Option<i64>,
     /// The sentence an event written before events were data carried (migration 0003).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -281,6 +298,24 @@ pub fn render(event: &TimelineEvent, bureau: &dyn Fn(i64) -> String, lang: Lang)
             }
         }),
         Some(EventAction::OverrideDue | EventAction::Postpone) => d.reason.clone(),
+        Some(EventAction::ReportProgress) => d.comment.clone().map(|text| match d.expected_on {
+            Some(on) if zh => format!("{text}（預計 {} 完成）", roc_date(on)),
+            Some(on) => format!("{text} (expected done {on})"),
+            None => text,
+        }),
+        Some(EventAction::KeepTracking) => d.next_check_on.map(|on| {
+            let remark = d.comment.clone().unwrap_or_default();
+            if zh {
+                format!("下次檢視 {}；{remark}", roc_date(on))
+            } else {
+                format!("Next check {on}; {remark}")
+            }
+        }),
+        Some(EventAction::ReassignLead) => d.moved.as_ref().map(|m| {
+            let (from, to) = (bureau(m.from), bureau(m.to));
+            let remark = d.comment.clone().unwrap_or_default();
+            lang.pick("主辦改分：", "Lead moved: ").to_owned() + &format!("{from} → {to}；{remark}")
+        }),
         Some(EventAction::Approve) => match d.keep_tracking {
             Some(true) => Some(lang.pick("繼續列管", "Kept under tracking").to_owned()),
             Some(false) => Some(lang.pick("不列管，結案", "Not tracked; closed").to_owned()),

@@ -533,6 +533,42 @@ pub struct Delivery {
     pub files: Vec<Attachment>,
 }
 
+/// A bureau's dated progress report on a tracked case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProgressReport {
+    pub bureau: String,
+    pub body: String,
+    pub expected_on: Option<NaiveDate>,
+    pub reported_by: String,
+    pub reported_at: i64,
+    /// Posted after the last follow-up meeting was held: what the next meeting will read.
+    pub since_last_meeting: bool,
+}
+
+/// A progress report as typed: the text and, optionally, when the bureau expects to be done
+/// (ROC or ISO date).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProgressForm {
+    pub body: String,
+    #[serde(default)]
+    pub expected_on: String,
+}
+
+impl ProgressForm {
+    pub fn parse(&self) -> Result<(String, Option<NaiveDate>), AppError> {
+        let body = required_text("body", &self.body, "辦理進度", 2_000)?;
+        let expected = self.expected_on.trim();
+        let expected_on = if expected.is_empty() {
+            None
+        } else {
+            Some(crate::dates::parse_date(expected).ok_or_else(|| {
+                AppError::validation("expected_on", "預計完成日期格式有誤，請輸入如 113/05/31。")
+            })?)
+        };
+        Ok((body, expected_on))
+    }
+}
+
 /// A named list on someone's start page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Queue {
@@ -577,6 +613,16 @@ pub struct CaseDetail {
     pub actions: Vec<Action>,
     /// Earlier cases that look alike, that the viewer may see.
     pub similar: Vec<search::SimilarCase>,
+    /// Progress reports, newest first.
+    #[serde(default)]
+    pub progress: Vec<ProgressReport>,
+    #[serde(default)]
+    pub can_report_progress: bool,
+    /// What the last follow-up meeting set: when to look again, and whether it escalated.
+    #[serde(default)]
+    pub next_check_on: Option<NaiveDate>,
+    #[serde(default)]
+    pub escalated: bool,
 }
 
 impl CaseDetail {
@@ -606,6 +652,29 @@ mod tests {
             due_on: String::new(),
             due_reason: String::new(),
         }
+    }
+
+    #[test]
+    fn a_progress_report_needs_text_and_takes_an_roc_date() {
+        let form = |body: &str, on: &str| ProgressForm {
+            body: body.into(),
+            expected_on: on.into(),
+        };
+        assert_eq!(
+            form(" 已完成設計 ", "113/05/31").parse().unwrap(),
+            ("已完成設計".into(), NaiveDate::from_ymd_opt(2024, 5, 31))
+        );
+        assert_eq!(form("已發包", "").parse().unwrap().1, None);
+        assert!(form("  ", "")
+            .parse()
+            .unwrap_err()
+            .field_message("body")
+            .is_some());
+        assert!(form("x", "明年")
+            .parse()
+            .unwrap_err()
+            .field_message("expected_on")
+            .is_some());
     }
 
     #[test]

@@ -12,6 +12,7 @@ text_enum!(NotificationKind {
     Approved = "approved" / "答復審查通過",
     DueTomorrow = "due_tomorrow" / "明日到期",
     Overdue = "overdue" / "已逾期",
+    MeetingDecision = "meeting_decision" / "追蹤會議決議",
 });
 
 /// A group of people who hear of something.

@@ -353,3 +353,27 @@ pub async fn postpone(case_id: i64, due_on: String, due_reason: String) -> Resul
         .await,
     )
 }
+
+/// A bureau's progress report on a tracked case (辦理進度).
+#[server(prefix = "/api", endpoint = "cases/progress")]
+pub async fn report_progress(
+    case_id: i64,
+    #[server(default)] form: super::ProgressForm,
+) -> Result<(), AppError> {
+    with_status(
+        async {
+            let c = Caller::with_role(&[Role::BureauLiaison, Role::BureauApprover]).await?;
+            let (body, expected_on) = form.parse()?;
+            change!(c, case_id, |tx| super::db::report_progress(
+                &mut tx,
+                case_id,
+                &c.user,
+                &body,
+                expected_on,
+                c.ts()
+            ))
+            .map(|_| ())
+        }
+        .await,
+    )
+}

@@ -296,6 +296,14 @@ impl Actor {
         }
     }
 
+    /// Whether the caller may post a progress report (辦理進度) on a case: a bureau user whose
+    /// bureau has accepted a part in it (lead or co), while it is under tracking.
+    pub fn may_report_progress(&self, part: Option<MyPart>, status: CaseStatus) -> bool {
+        self.role.belongs_to_bureau()
+            && status == CaseStatus::Tracking
+            && part.is_some_and(|p| p.state == PartState::Accepted)
+    }
+
     /// Whether the caller is the party of `action`. Says nothing of the case's status.
     pub fn may(&self, action: Action, part: Option<MyPart>) -> bool {
         let lead = |state| {
@@ -473,6 +481,30 @@ mod tests {
         role: PartRole::Co,
         state: PartState::Accepted,
     });
+
+    #[test]
+    fn progress_is_reported_by_a_bureau_with_an_accepted_part_while_tracked() {
+        let accepted = |role| {
+            Some(MyPart {
+                role,
+                state: PartState::Accepted,
+            })
+        };
+        for role in [Role::BureauLiaison, Role::BureauApprover] {
+            let me = actor(role);
+            assert!(me.may_report_progress(accepted(PartRole::Lead), CaseStatus::Tracking));
+            assert!(me.may_report_progress(accepted(PartRole::Co), CaseStatus::Tracking));
+            assert!(!me.may_report_progress(LEAD_PENDING, CaseStatus::Tracking));
+            assert!(!me.may_report_progress(None, CaseStatus::Tracking));
+            assert!(!me.may_report_progress(accepted(PartRole::Lead), CaseStatus::InProgress));
+            assert!(!me.may_report_progress(accepted(PartRole::Lead), CaseStatus::Closed));
+        }
+        for role in [Role::Secretariat, Role::Reviewer, Role::Admin] {
+            assert!(
+                !actor(role).may_report_progress(accepted(PartRole::Lead), CaseStatus::Tracking)
+            );
+        }
+    }
 
     #[test]
     fn each_step_belongs_to_one_party() {

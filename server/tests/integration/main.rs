@@ -11,6 +11,7 @@ mod cli;
 mod data_requests;
 mod events;
 mod harness;
+mod meetings;
 mod migration;
 mod notifications;
 mod pages;

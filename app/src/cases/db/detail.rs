@@ -196,6 +196,7 @@ pub async fn detail(
         exclude: Some(case_id),
     };
     let similar = super::similar(pool, user, &probe).await?;
+    let progress = super::progress::reports(pool, case_id).await?;
     let reply_by: Option<String> = row.try_get("reply_by")?;
     let reply_at: Option<i64> = row.try_get("reply_updated_at")?;
     Ok(CaseDetail {
@@ -234,5 +235,11 @@ pub async fn detail(
         bureau_names,
         actions,
         similar,
+        progress,
+        can_report_progress: me.may_report_progress(part, status),
+        next_check_on: row
+            .try_get::<Option<String>, _>("next_check_on")?
+            .and_then(|d| d.parse().ok()),
+        escalated: flag(&row, "escalated")?,
     })
 }

@@ -368,6 +368,19 @@ pub fn queue_statements(user: &CurrentUser) -> Result<Vec<QueueQuery>, AppError>
                 "本局待辦案件",
                 "目前沒有指派給本局的案件。",
                 bureau_sql(OWING, ""),
+                bureau.clone(),
+            ));
+            // Before the next follow-up meeting: the bureau's tracked cases it has not
+            // reported on since the last meeting was held.
+            lists.push(q(
+                "列管案件待提報進度",
+                "本局列管案件都已提報上次追蹤會議後的進度。",
+                bureau_sql(
+                    &[CaseStatus::Tracking],
+                    "AND NOT EXISTS (SELECT 1 FROM progress_reports p WHERE p.case_id = c.id \
+                     AND p.bureau_id = $1 AND p.reported_at > COALESCE((SELECT MAX(m.confirmed_at) \
+                     FROM meetings m WHERE m.status = 'held'), 0))",
+                ),
                 bureau,
             ));
             lists

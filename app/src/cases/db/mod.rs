@@ -1,6 +1,6 @@
 //! Storage of cases, split by job: `record` (new cases); `steps`, `parts` and `answers`
 //! (the workflow); `files` (deliveries and downloads); `lists` (the case list and start-page
-//! queues); `search` (the keyword index and similar questions); `detail` (the case page);
+//! queues); `progress` (bureaus' progress reports on tracked cases); `search` (the keyword index and similar questions); `detail` (the case page);
 //! `events` (the timeline); `notify` (the outbox) and `reminders` (the time-based job).
 //! Changes take a transaction the caller owns ([`Tx`]), so several steps on several cases
 //! commit together or not at all; each step re-checks the workflow rules against the row it
@@ -13,6 +13,7 @@ mod files;
 mod lists;
 mod notify;
 mod parts;
+mod progress;
 mod record;
 mod reminders;
 mod search;
@@ -24,6 +25,7 @@ pub use events::{append_event, EventActor};
 pub use files::{attachment, deliver, may_deliver, NewFile, StoredFile};
 pub use lists::{list, list_statements, queue_statements, queues, QueueQuery, Statement};
 pub use parts::{accept, add_co_bureau, assign, reassign, reject};
+pub use progress::{last_meeting_at, report_progress};
 pub use record::{computed_due, record_data_request, record_question};
 pub use reminders::{run_due_reminders, REMINDER_JOB};
 pub use search::{reindex_stale, similar, similar_statement, Search, SIMILAR_SHOWN};

@@ -1,0 +1,105 @@
+//! Bureaus' progress reports (辦理進度) on tracked cases, read by the follow-up meeting.
+
+use super::{
+    actor, core,
+    events::{append_event, EventActor},
+    my_part,
+};
+use crate::{
+    auth::CurrentUser,
+    cases::{
+        events::{EventAction, EventData},
+        ProgressReport,
+    },
+    db::Tx,
+    error::AppError,
+};
+use chrono::NaiveDate;
+use sqlx::{AnyPool, Row};
+
+/// Posts a report for the caller's bureau; returns its id.
+pub async fn report_progress(
+    tx: &mut Tx,
+    case_id: i64,
+    user: &CurrentUser,
+    body: &str,
+    expected_on: Option<NaiveDate>,
+    now: i64,
+) -> Result<i64, AppError> {
+    let case = core(tx, case_id).await?.ok_or(AppError::NotFound)?;
+    let part = my_part(&mut **tx, case_id, user.bureau_id).await?;
+    let me = actor(user);
+    if !me.may_view(part) {
+        return Err(AppError::NotFound);
+    }
+    let (true, Some(bureau_id)) = (me.may_report_progress(part, case.status), user.bureau_id)
+    else {
+        return Err(AppError::Conflict(
+            "只有已接受分派的局處，能在案件列管期間提報辦理進度。".into(),
+        ));
+    };
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO progress_reports (case_id, bureau_id, body, expected_on, reported_by, reported_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(case_id)
+    .bind(bureau_id)
+    .bind(body)
+    .bind(expected_on.map(|d| d.to_string()))
+    .bind(user.id)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?;
+    let data = EventData {
+        bureau_id: Some(bureau_id),
+        comment: Some(body.to_owned()),
+        expected_on,
+        ..Default::default()
+    };
+    append_event(
+        tx,
+        case_id,
+        now,
+        EventActor::user(user),
+        EventAction::ReportProgress,
+        &data,
+    )
+    .await?;
+    Ok(id)
+}
+
+/// When the last follow-up meeting was confirmed, if one was.
+pub async fn last_meeting_at(pool: &AnyPool) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT MAX(confirmed_at) FROM meetings WHERE status = 'held'")
+        .fetch_one(pool)
+        .await
+}
+
+/// A case's reports, newest first.
+pub async fn reports(pool: &AnyPool, case_id: i64) -> Result<Vec<ProgressReport>, sqlx::Error> {
+    let since = last_meeting_at(pool).await?;
+    let rows = sqlx::query(
+        "SELECT b.name AS bureau, p.body, p.expected_on, u.display_name, p.reported_at \
+         FROM progress_reports p JOIN bureaus b ON b.id = p.bureau_id \
+         JOIN users u ON u.id = p.reported_by \
+         WHERE p.case_id = $1 ORDER BY p.reported_at DESC, p.id DESC",
+    )
+    .bind(case_id)
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let reported_at: i64 = row.try_get("reported_at")?;
+            Ok(ProgressReport {
+                bureau: row.try_get("bureau")?,
+                body: row.try_get("body")?,
+                expected_on: row
+                    .try_get::<Option<String>, _>("expected_on")?
+                    .and_then(|d| d.parse().ok()),
+                reported_by: row.try_get("display_name")?,
+                reported_at,
+                since_last_meeting: since.is_none_or(|s| reported_at > s),
+            })
+        })
+        .collect()
+}
