@@ -11,6 +11,7 @@ use crate::{
     components::NotFound,
     deadlines::pages::DeadlinesPage,
     home::HomePage,
+    meetings::pages::{MeetingPage, MeetingsPage},
     notifications::pages::NotificationsPage,
     reference::pages::ReferencePage,
     top_bar::TopBar,
@@ -72,6 +73,8 @@ fn AppRoutes() -> impl IntoView {
                 <Route path=path!("/admin/reference") view=ReferencePage ssr=SsrMode::Async />
                 <Route path=path!("/admin/audit") view=AuditPage ssr=SsrMode::Async />
                 <Route path=path!("/notifications") view=NotificationsPage ssr=SsrMode::Async />
+                <Route path=path!("/meetings") view=MeetingsPage ssr=SsrMode::Async />
+                <Route path=path!("/meetings/:id") view=MeetingPage ssr=SsrMode::Async />
                 <Route path=path!("/cases") view=CaseListPage ssr=SsrMode::Async />
                 <Route path=path!("/cases/new/question") view=NewQuestionPage ssr=SsrMode::Async />
                 <Route path=path!("/cases/new/data-request") view=NewDataRequestPage ssr=SsrMode::Async />

@@ -41,6 +41,7 @@ pub mod home;
 pub mod i18n;
 pub mod input;
 pub mod islands;
+pub mod meetings;
 pub mod notifications;
 pub mod reference;
 pub mod top_bar;

@@ -46,6 +46,8 @@ pub fn TopBar() -> impl IntoView {
                             <nav aria-label="主選單">
                                 <A href="/">"我的工作"</A>
                                 <A href="/cases">"案件列表"</A>
+                                {matches!(user.role, Role::Secretariat | Role::Reviewer | Role::Admin)
+                                    .then(|| view! { <A href="/meetings">"追蹤會議"</A> })}
                                 {is_admin
                                     .then(|| {
                                         view! {

@@ -33,6 +33,9 @@ text_enum!(AuditAction {
     FileDownloaded = "file_downloaded" / "下載附件",
     AccessRefused = "access_refused" / "拒絕存取案件",
     CaseViewedByAdmin = "case_viewed_by_admin" / "系統管理者檢視案件",
+    MeetingScheduled = "meeting_scheduled" / "排定追蹤會議",
+    MeetingDecisionRecorded = "meeting_decision_recorded" / "記錄追蹤會議決議",
+    MeetingConfirmed = "meeting_confirmed" / "確認追蹤會議決議",
     AuditExported = "audit_exported" / "匯出稽核紀錄",
 });
 

@@ -156,3 +156,510 @@ async fn progress_is_only_for_cases_under_tracking() {
     let res = report(&app, &cast.dot, id, "處理中", "").await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
 }
+
+async fn schedule(app: &TestApp, who: &Client, on: &str) -> reqwest::Response {
+    app.call(
+        who,
+        "meetings/schedule",
+        &[
+            ("form[held_on]", on.to_owned()),
+            ("form[starts_at]", "14:30".to_owned()),
+            ("form[place]", "市政大樓 11 樓第 2 會議室".to_owned()),
+            (
+                "form[attendees]",
+                "副秘書長 王大明\n研考會 林組長\n都市發展局 何聯絡".to_owned(),
+            ),
+        ],
+    )
+    .await
+}
+
+async fn meeting(app: &TestApp, who: &Client, id: i64) -> app::meetings::Meeting {
+    let res = app
+        .call(who, "meetings/detail", &[("id", id.to_string())])
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    res.json().await.unwrap()
+}
+
+async fn decide(
+    app: &TestApp,
+    who: &Client,
+    meeting: i64,
+    case: i64,
+    decision: &str,
+    extra: (&str, &str),
+    remark: &str,
+) -> reqwest::Response {
+    let mut form = vec![
+        ("meeting_id", meeting.to_string()),
+        ("case_id", case.to_string()),
+        ("form[decision]", decision.to_owned()),
+        ("form[remark]", remark.to_owned()),
+    ];
+    if !extra.0.is_empty() {
+        form.push((extra.0, extra.1.to_owned()));
+    }
+    app.call(who, "meetings/decide", &form).await
+}
+
+/// Each bureau of the agenda with its cases: (id, overdue, no progress).
+type AgendaShape = Vec<(String, Vec<(i64, bool, bool)>)>;
+
+fn agenda_ids(m: &app::meetings::Meeting) -> AgendaShape {
+    m.agenda
+        .iter()
+        .map(|g| {
+            (
+                g.bureau.clone(),
+                g.items
+                    .iter()
+                    .map(|i| (i.case.id, i.overdue, i.no_progress))
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
+async fn notices(app: &TestApp, username: &str) -> Vec<i64> {
+    sqlx::query_scalar(
+        "SELECT n.case_id FROM notifications n JOIN users u ON u.id = n.user_id \
+         WHERE u.username = $1 AND n.kind = 'meeting_decision' ORDER BY n.case_id",
+    )
+    .bind(username)
+    .fetch_all(&app.state.db)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn two_meeting_cycles_from_agenda_to_minutes() {
+    let app = TestApp::spawn().await;
+    let cast = Cast::new(&app).await;
+    let a = tracked(&app, &cast, 11, "信義區人行道改善", "UDD").await;
+    let b = tracked(&app, &cast, 12, "社會住宅招租進度", "UDD").await;
+    let c = tracked(&app, &cast, 13, "公車專用道延伸", "DOT").await;
+    report(&app, &cast.udd, a, "已完成驗收。", "").await;
+
+    // The secretariat schedules the first meeting on the suggested day.
+    let overview: app::meetings::server_fns::MeetingsOverview = app
+        .call(&cast.sec, "meetings/list", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        overview.suggested_on,
+        chrono::NaiveDate::from_ymd_opt(2024, 3, 29).unwrap()
+    );
+    let res = schedule(&app, &cast.sec, "113/03/29").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let first: i64 = res.json().await.unwrap();
+
+    // The agenda: by bureau, the case without progress before the one with.
+    let m = meeting(&app, &cast.rev, first).await;
+    assert_eq!(
+        m.attendees,
+        vec!["副秘書長 王大明", "研考會 林組長", "都市發展局 何聯絡"]
+    );
+    assert_eq!(
+        agenda_ids(&m),
+        vec![
+            (
+                "都市發展局".to_owned(),
+                vec![(b, false, true), (a, false, false)]
+            ),
+            ("交通局".to_owned(), vec![(c, false, true)]),
+        ]
+    );
+
+    // The reviewer decides each case; nothing happens to the cases yet.
+    for (case, decision, extra, remark) in [
+        (a, "release", ("", ""), "已完工，解除列管"),
+        (
+            b,
+            "keep",
+            ("form[next_check_on]", "113/04/12"),
+            "請於下次會議報告招租結果",
+        ),
+        (
+            c,
+            "reassign",
+            ("form[bureau_id]", &app.bureau("UDD").await.to_string()),
+            "涉及都市計畫，改由都發局主辦",
+        ),
+    ] {
+        let res = decide(
+            &app,
+            &cast.rev,
+            first,
+            case,
+            decision,
+            (extra.0, extra.1),
+            remark,
+        )
+        .await;
+        assert_eq!(
+            res.status(),
+            StatusCode::OK,
+            "{}",
+            res.text().await.unwrap()
+        );
+    }
+    assert_eq!(app.case(&cast.rev, a).await.status, CaseStatus::Tracking);
+    let page = app
+        .page(&cast.rev, &format!("/meetings/{first}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("改由都市發展局主辦，繼續列管"),
+        "recorded decisions show"
+    );
+
+    app.advance(5);
+    app.ok(
+        &cast.rev,
+        "meetings/confirm",
+        &[("meeting_id", first.to_string())],
+    )
+    .await;
+
+    let case_a = app.case(&cast.rev, a).await;
+    assert_eq!(case_a.status, CaseStatus::Closed);
+    assert_eq!(case_a.timeline[0].action, "release");
+    let case_b = app.case(&cast.rev, b).await;
+    assert_eq!(case_b.status, CaseStatus::Tracking);
+    assert_eq!(
+        case_b.next_check_on,
+        chrono::NaiveDate::from_ymd_opt(2024, 4, 12)
+    );
+    assert_eq!(case_b.timeline[0].action, "keep_tracking");
+    let case_c = app.case(&cast.udd, c).await;
+    assert_eq!(case_c.timeline[0].action, "reassign_lead");
+    let leads: Vec<(String, String)> = case_c
+        .parts
+        .iter()
+        .map(|p| (p.bureau.clone(), format!("{:?}/{:?}", p.role, p.state)))
+        .collect();
+    assert!(
+        leads.contains(&("都市發展局".into(), "Lead/Accepted".into())),
+        "{leads:?}"
+    );
+    assert!(
+        leads.contains(&("交通局".into(), "Lead/Reassigned".into())),
+        "{leads:?}"
+    );
+    assert_eq!(
+        app.call(&cast.dot, "cases/detail", &[("id", c.to_string())])
+            .await
+            .status(),
+        StatusCode::NOT_FOUND,
+        "交通局 no longer holds the case"
+    );
+    // Each bureau heard of its cases.
+    assert_eq!(notices(&app, "ho.udd").await, vec![a, b, c]);
+    assert_eq!(notices(&app, "chiang.dot").await, vec![c]);
+
+    // Held: the minutes, read-only.
+    let m = meeting(&app, &cast.sec, first).await;
+    assert_eq!(m.status, app::meetings::MeetingStatus::Held);
+    let minutes = m.minutes.unwrap();
+    assert_eq!(minutes.confirmed_by, "lo.rev");
+    assert_eq!(minutes.released().len(), 1);
+    assert_eq!(minutes.released()[0].1.case_id, a);
+    let again = decide(&app, &cast.rev, first, b, "release", ("", ""), "改主意").await;
+    assert_eq!(again.status(), StatusCode::CONFLICT);
+    let twice = app
+        .call(
+            &cast.rev,
+            "meetings/confirm",
+            &[("meeting_id", first.to_string())],
+        )
+        .await;
+    assert_eq!(twice.status(), StatusCode::CONFLICT);
+
+    // Before the next meeting 都發局's start page lists what still lacks a report.
+    app.advance(5);
+    let home = app.page(&cast.udd, "/").await.text().await.unwrap();
+    assert!(home.contains("社會住宅招租進度") && home.contains("公車專用道延伸"));
+    report(&app, &cast.udd, b, "已完成招租公告。", "113/04/30").await;
+
+    // The second cycle: two weeks on; the case reported since shows progress.
+    let overview: app::meetings::server_fns::MeetingsOverview = app
+        .call(&cast.sec, "meetings/list", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        overview.suggested_on,
+        chrono::NaiveDate::from_ymd_opt(2024, 4, 12).unwrap()
+    );
+    assert_eq!(
+        overview.last_attendees.len(),
+        3,
+        "the last list to start from"
+    );
+    let second: i64 = schedule(&app, &cast.sec, "113/04/12")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let m = meeting(&app, &cast.rev, second).await;
+    assert_eq!(
+        agenda_ids(&m),
+        vec![(
+            "都市發展局".to_owned(),
+            vec![(c, false, true), (b, false, false)]
+        )]
+    );
+    decide(
+        &app,
+        &cast.rev,
+        second,
+        b,
+        "escalate",
+        ("", ""),
+        "招租率偏低，提報秘書長",
+    )
+    .await;
+    decide(
+        &app,
+        &cast.rev,
+        second,
+        c,
+        "release",
+        ("", ""),
+        "已納入都市計畫通盤檢討",
+    )
+    .await;
+    app.advance(5);
+    app.ok(
+        &cast.rev,
+        "meetings/confirm",
+        &[("meeting_id", second.to_string())],
+    )
+    .await;
+    assert!(app.case(&cast.rev, b).await.escalated);
+    assert_eq!(app.case(&cast.rev, c).await.status, CaseStatus::Closed);
+    let list: app::meetings::server_fns::MeetingsOverview = app
+        .call(&cast.sec, "meetings/list", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let held: Vec<(i64, i64, i64)> = list
+        .meetings
+        .iter()
+        .map(|m| (m.id, m.decisions, m.released))
+        .collect();
+    assert_eq!(held, vec![(second, 2, 1), (first, 3, 1)]);
+}
+
+#[tokio::test]
+async fn a_meeting_is_confirmed_only_when_every_case_has_a_decision() {
+    let app = TestApp::spawn().await;
+    let cast = Cast::new(&app).await;
+    let a = tracked(&app, &cast, 21, "路燈汰換", "UDD").await;
+    let _b = tracked(&app, &cast, 22, "號誌時制調整", "DOT").await;
+    let id: i64 = schedule(&app, &cast.sec, "113/03/29")
+        .await
+        .json()
+        .await
+        .unwrap();
+    decide(&app, &cast.rev, id, a, "release", ("", ""), "已完成").await;
+    let res = app
+        .call(
+            &cast.rev,
+            "meetings/confirm",
+            &[("meeting_id", id.to_string())],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let err: app::error::AppError = res.json().await.unwrap();
+    assert!(err.to_string().contains("尚有 1 案未作成決議"), "{err}");
+    assert_eq!(app.case(&cast.rev, a).await.status, CaseStatus::Tracking);
+}
+
+#[tokio::test]
+async fn a_decision_batch_that_fails_half_way_changes_nothing() {
+    let app = TestApp::spawn().await;
+    let cast = Cast::new(&app).await;
+    let a = tracked(&app, &cast, 31, "人行道拓寬", "UDD").await;
+    let b = tracked(&app, &cast, 32, "停車格調整", "DOT").await;
+    let id: i64 = schedule(&app, &cast.sec, "113/03/29")
+        .await
+        .json()
+        .await
+        .unwrap();
+    decide(&app, &cast.rev, id, a, "release", ("", ""), "已完成").await;
+    decide(
+        &app,
+        &cast.rev,
+        id,
+        b,
+        "keep",
+        ("form[next_check_on]", "113/04/12"),
+        "持續追蹤",
+    )
+    .await;
+    // 都市發展局 comes first in the city's order: its case is applied before the one that fails.
+    let order: Vec<i64> = meeting(&app, &cast.rev, id)
+        .await
+        .agenda
+        .iter()
+        .flat_map(|g| g.items.iter().map(|i| i.case.id))
+        .collect();
+    assert_eq!(order, vec![a, b]);
+    let events_before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM case_events")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+
+    // The second case's update fails inside the database, after the first was applied.
+    let fault = match app::db::Backend::of_pool(&app.state.db) {
+        Some(app::db::Backend::Postgres) => vec![
+            "CREATE FUNCTION fail_case() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'injected'; END $$ LANGUAGE plpgsql".to_owned(),
+            format!("CREATE TRIGGER fail_case BEFORE UPDATE ON cases FOR EACH ROW WHEN (NEW.id = {b}) EXECUTE FUNCTION fail_case()"),
+        ],
+        _ => vec![format!(
+            "CREATE TRIGGER fail_case BEFORE UPDATE ON cases WHEN NEW.id = {b} BEGIN SELECT RAISE(ABORT, 'injected'); END"
+        )],
+    };
+    for sql in &fault {
+        sqlx::query(sql).execute(&app.state.db).await.unwrap();
+    }
+    let res = app
+        .call(
+            &cast.rev,
+            "meetings/confirm",
+            &[("meeting_id", id.to_string())],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+
+    assert_eq!(
+        app.case(&cast.rev, a).await.status,
+        CaseStatus::Tracking,
+        "the first case is untouched"
+    );
+    let events_after: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM case_events")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(events_after, events_before);
+    assert!(notices(&app, "ho.udd").await.is_empty());
+    assert_eq!(
+        meeting(&app, &cast.rev, id).await.status,
+        app::meetings::MeetingStatus::Scheduled
+    );
+
+    // The fault gone, the same batch goes through.
+    let drop = match app::db::Backend::of_pool(&app.state.db) {
+        Some(app::db::Backend::Postgres) => "DROP TRIGGER fail_case ON cases",
+        _ => "DROP TRIGGER fail_case",
+    };
+    sqlx::query(drop).execute(&app.state.db).await.unwrap();
+    app.ok(
+        &cast.rev,
+        "meetings/confirm",
+        &[("meeting_id", id.to_string())],
+    )
+    .await;
+    assert_eq!(app.case(&cast.rev, a).await.status, CaseStatus::Closed);
+}
+
+#[tokio::test]
+async fn a_case_that_left_tracking_after_its_decision_stops_the_whole_meeting() {
+    let app = TestApp::spawn().await;
+    let cast = Cast::new(&app).await;
+    let a = tracked(&app, &cast, 41, "公園改善", "UDD").await;
+    let b = tracked(&app, &cast, 42, "路口改善", "UDD").await;
+    let id: i64 = schedule(&app, &cast.sec, "113/03/29")
+        .await
+        .json()
+        .await
+        .unwrap();
+    decide(
+        &app,
+        &cast.rev,
+        id,
+        a,
+        "keep",
+        ("form[next_check_on]", "113/04/12"),
+        "持續",
+    )
+    .await;
+    decide(
+        &app,
+        &cast.rev,
+        id,
+        b,
+        "keep",
+        ("form[next_check_on]", "113/04/12"),
+        "持續",
+    )
+    .await;
+    // Released on its own page meanwhile.
+    assert_eq!(
+        app.step(&cast.rev, b, "release", "").await.status(),
+        StatusCode::OK
+    );
+    let res = app
+        .call(
+            &cast.rev,
+            "meetings/confirm",
+            &[("meeting_id", id.to_string())],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let err: app::error::AppError = res.json().await.unwrap();
+    assert!(err.to_string().contains("質詢 第 42 號"), "{err}");
+    assert_eq!(app.case(&cast.rev, a).await.next_check_on, None);
+}
+
+#[tokio::test]
+async fn only_the_secretariat_schedules_and_only_the_reviewer_decides() {
+    let app = TestApp::spawn().await;
+    let cast = Cast::new(&app).await;
+    let a = tracked(&app, &cast, 51, "自行車道", "UDD").await;
+    for who in [&cast.rev, &cast.udd] {
+        assert_eq!(
+            schedule(&app, who, "113/03/29").await.status(),
+            StatusCode::FORBIDDEN
+        );
+    }
+    let id: i64 = schedule(&app, &cast.sec, "113/03/29")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        schedule(&app, &cast.sec, "113/04/12").await.status(),
+        StatusCode::CONFLICT,
+        "one scheduled meeting at a time"
+    );
+    for who in [&cast.sec, &cast.udd, &cast.udd_boss] {
+        let res = decide(&app, who, id, a, "release", ("", ""), "x").await;
+        assert_eq!(res.status(), StatusCode::FORBIDDEN);
+        let res = app
+            .call(who, "meetings/confirm", &[("meeting_id", id.to_string())])
+            .await;
+        assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    }
+    assert_eq!(
+        app.page(&cast.udd, "/meetings").await.status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.call(&cast.udd, "meetings/detail", &[("id", id.to_string())])
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    // A keep without a date is refused on its field.
+    let res = decide(&app, &cast.rev, id, a, "keep", ("", ""), "持續").await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}

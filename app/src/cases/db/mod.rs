@@ -24,6 +24,7 @@ pub use detail::detail;
 pub use events::{append_event, EventActor};
 pub use files::{attachment, deliver, may_deliver, NewFile, StoredFile};
 pub use lists::{list, list_statements, queue_statements, queues, QueueQuery, Statement};
+pub use notify::{notify, Notice};
 pub use parts::{accept, add_co_bureau, assign, reassign, reject};
 pub use progress::{last_meeting_at, report_progress};
 pub use record::{computed_due, record_data_request, record_question};

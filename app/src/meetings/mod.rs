@@ -1,0 +1,685 @@
+//! The biweekly follow-up meeting (追蹤會議) chaired by the deputy secretary-general: the
+//! secretariat schedules it, the app builds its agenda from the cases under tracking, the
+//! reviewer decides on each case, and confirming the meeting applies the decisions and
+//! freezes the minutes. The rules here are pure; `db` stores and applies them.
+
+#[cfg(feature = "ssr")]
+pub mod db;
+pub mod pages;
+pub mod server_fns;
+
+use crate::{
+    cases::{case_label, CaseKind},
+    dates::parse_date,
+    deadlines::WorkCalendar,
+    error::AppError,
+    input::required_text,
+};
+use chrono::{Duration, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+text_enum!(MeetingStatus {
+    Scheduled = "scheduled" / "已排定",
+    Held = "held" / "已召開",
+});
+
+text_enum!(DecisionKind {
+    Keep = "keep" / "繼續列管",
+    Release = "release" / "解除列管",
+    Reassign = "reassign" / "改由他機關主辦",
+    Escalate = "escalate" / "提報上級",
+});
+
+/// Meetings are held every two weeks.
+pub const CYCLE_DAYS: i64 = 14;
+
+/// The date to suggest for the next meeting: two weeks after the last one held (or after
+/// today, when there was none or that day has passed), moved to a working day.
+pub fn suggest_next_date(
+    last_held: Option<NaiveDate>,
+    today: NaiveDate,
+    calendar: &WorkCalendar,
+) -> NaiveDate {
+    let after_last = last_held.map(|d| d + Duration::days(CYCLE_DAYS));
+    let day = match after_last {
+        Some(d) if d > today => d,
+        _ => today + Duration::days(CYCLE_DAYS),
+    };
+    calendar.next_working_day_from(day)
+}
+
+/// A meeting as the secretariat schedules it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScheduleForm {
+    pub held_on: String,
+    #[serde(default)]
+    pub starts_at: String,
+    #[serde(default)]
+    pub place: String,
+    /// One attendee a line, e.g. `副秘書長 王大明`.
+    #[serde(default)]
+    pub attendees: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewMeeting {
+    pub held_on: NaiveDate,
+    pub starts_at: String,
+    pub place: String,
+    pub attendees: Vec<String>,
+}
+
+impl ScheduleForm {
+    pub fn parse(&self, today: NaiveDate) -> Result<NewMeeting, AppError> {
+        let held_on = parse_date(&self.held_on)
+            .ok_or_else(|| AppError::validation("held_on", "請輸入會議日期，例如 113/03/29。"))?;
+        if held_on < today {
+            return Err(AppError::validation("held_on", "會議日期不能早於今天。"));
+        }
+        let starts_at = self.starts_at.trim().to_owned();
+        let valid_time =
+            starts_at.is_empty() || chrono::NaiveTime::parse_from_str(&starts_at, "%H:%M").is_ok();
+        if !valid_time {
+            return Err(AppError::validation("starts_at", "時間請輸入如 14:30。"));
+        }
+        let place = self.place.trim().chars().take(100).collect();
+        let attendees: Vec<String> = self
+            .attendees
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(|l| l.chars().take(60).collect())
+            .collect();
+        if attendees.is_empty() {
+            return Err(AppError::validation(
+                "attendees",
+                "請列出出席人員，每行一位。",
+            ));
+        }
+        if attendees.len() > 60 {
+            return Err(AppError::validation("attendees", "出席人員最多 60 位。"));
+        }
+        Ok(NewMeeting {
+            held_on,
+            starts_at,
+            place,
+            attendees,
+        })
+    }
+}
+
+/// The reviewer's decision on one case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Decision {
+    pub kind: DecisionKind,
+    /// When to look at the case again (繼續列管).
+    pub next_check_on: Option<NaiveDate>,
+    /// The bureau to lead from now on (改由他機關主辦).
+    pub bureau_id: Option<i64>,
+    pub remark: String,
+}
+
+/// A decision as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecisionForm {
+    pub decision: String,
+    #[serde(default)]
+    pub next_check_on: String,
+    #[serde(default)]
+    pub bureau_id: String,
+    #[serde(default)]
+    pub remark: String,
+}
+
+impl DecisionForm {
+    /// Checks the decision for a meeting held on `meeting_on`, on a case led by
+    /// `lead_bureau_id`.
+    pub fn parse(&self, meeting_on: NaiveDate, lead_bureau_id: i64) -> Result<Decision, AppError> {
+        let kind = DecisionKind::parse(&self.decision)
+            .ok_or_else(|| AppError::validation("decision", "請選擇決議。"))?;
+        let remark = required_text("remark", &self.remark, "決議說明", 500)?;
+        let next_check_on = match kind {
+            DecisionKind::Keep => {
+                let on = parse_date(&self.next_check_on).ok_or_else(|| {
+                    AppError::validation("next_check_on", "繼續列管請輸入下次檢視日期。")
+                })?;
+                if on <= meeting_on {
+                    return Err(AppError::validation(
+                        "next_check_on",
+                        "下次檢視日期須在會議日之後。",
+                    ));
+                }
+                Some(on)
+            }
+            _ => None,
+        };
+        let bureau_id = match kind {
+            DecisionKind::Reassign => {
+                let id = self
+                    .bureau_id
+                    .trim()
+                    .parse::<i64>()
+                    .map_err(|_| AppError::validation("bureau_id", "請選擇改由主辦的機關。"))?;
+                if id == lead_bureau_id {
+                    return Err(AppError::validation(
+                        "bureau_id",
+                        "請選擇目前主辦機關以外的機關。",
+                    ));
+                }
+                Some(id)
+            }
+            _ => None,
+        };
+        Ok(Decision {
+            kind,
+            next_check_on,
+            bureau_id,
+            remark,
+        })
+    }
+}
+
+/// A case under tracking, as the agenda needs it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrackedCase {
+    pub id: i64,
+    pub kind: CaseKind,
+    pub number: i64,
+    pub topic: String,
+    pub lead_bureau_id: i64,
+    pub lead_bureau: String,
+    /// The bureau's place in the city's order (the agenda follows it).
+    pub bureau_order: i64,
+    pub due_on: NaiveDate,
+    /// The newest progress report: when, what, and the date it expected to be done.
+    pub last_report_at: Option<i64>,
+    pub last_report: Option<String>,
+    pub expected_on: Option<NaiveDate>,
+    /// What the last meeting set.
+    pub next_check_on: Option<NaiveDate>,
+    pub escalated: bool,
+}
+
+impl TrackedCase {
+    pub fn label(&self) -> String {
+        case_label(self.kind, self.number)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgendaItem {
+    pub case: TrackedCase,
+    /// No progress report since the last meeting was held.
+    pub no_progress: bool,
+    /// The bureau's own expected date has passed by the meeting day, or the check date the
+    /// last meeting set has, with nothing reported since.
+    pub overdue: bool,
+    pub decision: Option<Decision>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgendaGroup {
+    pub bureau_id: i64,
+    pub bureau: String,
+    pub items: Vec<AgendaItem>,
+}
+
+/// The agenda of a meeting held on `meeting_on`: every tracked case, grouped by its lead
+/// bureau in the city's order; within a bureau the overdue cases first, then those without
+/// progress since the last meeting (confirmed at `since`), then the escalated, then by due
+/// date and number.
+pub fn build_agenda(
+    cases: Vec<TrackedCase>,
+    since: Option<i64>,
+    meeting_on: NaiveDate,
+    decisions: &[(i64, Decision)],
+) -> Vec<AgendaGroup> {
+    let mut items: Vec<AgendaItem> = cases
+        .into_iter()
+        .map(|case| {
+            let no_progress = match (case.last_report_at, since) {
+                (None, _) => true,
+                (Some(at), Some(since)) => at <= since,
+                (Some(_), None) => false,
+            };
+            let overdue = case.expected_on.is_some_and(|d| d < meeting_on)
+                || (no_progress && case.next_check_on.is_some_and(|d| d <= meeting_on));
+            let decision = decisions
+                .iter()
+                .find(|(id, _)| *id == case.id)
+                .map(|(_, d)| d.clone());
+            AgendaItem {
+                case,
+                no_progress,
+                overdue,
+                decision,
+            }
+        })
+        .collect();
+    items.sort_by(|a, b| {
+        (a.case.bureau_order, a.case.lead_bureau_id)
+            .cmp(&(b.case.bureau_order, b.case.lead_bureau_id))
+            .then(b.overdue.cmp(&a.overdue))
+            .then(b.no_progress.cmp(&a.no_progress))
+            .then(b.case.escalated.cmp(&a.case.escalated))
+            .then(a.case.due_on.cmp(&b.case.due_on))
+            .then(a.case.kind.as_str().cmp(b.case.kind.as_str()))
+            .then(a.case.number.cmp(&b.case.number))
+    });
+    let mut groups: Vec<AgendaGroup> = Vec::new();
+    for item in items {
+        match groups.last_mut() {
+            Some(g) if g.bureau_id == item.case.lead_bureau_id => g.items.push(item),
+            _ => groups.push(AgendaGroup {
+                bureau_id: item.case.lead_bureau_id,
+                bureau: item.case.lead_bureau.clone(),
+                items: vec![item],
+            }),
+        }
+    }
+    groups
+}
+
+/// How many agenda items still lack a decision.
+pub fn undecided(agenda: &[AgendaGroup]) -> usize {
+    agenda
+        .iter()
+        .flat_map(|g| &g.items)
+        .filter(|i| i.decision.is_none())
+        .count()
+}
+
+/// A meeting as listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeetingSummary {
+    pub id: i64,
+    pub held_on: NaiveDate,
+    pub status: MeetingStatus,
+    /// Decisions recorded (scheduled) or taken (held).
+    pub decisions: i64,
+    pub released: i64,
+}
+
+/// A meeting with everything its page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Meeting {
+    pub id: i64,
+    pub held_on: NaiveDate,
+    pub starts_at: String,
+    pub place: String,
+    pub status: MeetingStatus,
+    pub attendees: Vec<String>,
+    /// While scheduled: the agenda as of now, with the decisions recorded so far.
+    pub agenda: Vec<AgendaGroup>,
+    /// Once held: the minutes as confirmed.
+    pub minutes: Option<Minutes>,
+    /// The bureaus a case may be handed to (id, name).
+    pub bureaus: Vec<(i64, String)>,
+}
+
+/// The minutes, frozen when the meeting is confirmed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Minutes {
+    pub held_on: NaiveDate,
+    pub starts_at: String,
+    pub place: String,
+    pub attendees: Vec<String>,
+    /// Who confirmed the decisions (the chair's office).
+    pub confirmed_by: String,
+    pub confirmed_at: i64,
+    pub groups: Vec<MinutesGroup>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MinutesGroup {
+    pub bureau: String,
+    pub items: Vec<MinutesItem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MinutesItem {
+    pub case_id: i64,
+    pub label: String,
+    pub topic: String,
+    pub decision: DecisionKind,
+    pub next_check_on: Option<NaiveDate>,
+    pub new_bureau: Option<String>,
+    pub remark: String,
+}
+
+impl Minutes {
+    /// The cases the meeting released (解除列管), in agenda order.
+    pub fn released(&self) -> Vec<(&str, &MinutesItem)> {
+        self.groups
+            .iter()
+            .flat_map(|g| g.items.iter().map(move |i| (g.bureau.as_str(), i)))
+            .filter(|(_, i)| i.decision == DecisionKind::Release)
+            .collect()
+    }
+
+    /// How many cases got each decision.
+    pub fn count(&self, kind: DecisionKind) -> usize {
+        self.groups
+            .iter()
+            .flat_map(|g| &g.items)
+            .filter(|i| i.decision == kind)
+            .count()
+    }
+}
+
+/// What a decision says, in a sentence.
+pub fn decision_sentence(
+    kind: DecisionKind,
+    next_check_on: Option<NaiveDate>,
+    new_bureau: Option<&str>,
+) -> String {
+    use crate::dates::roc_date;
+    match (kind, next_check_on, new_bureau) {
+        (DecisionKind::Keep, Some(on), _) => format!("繼續列管，{} 再檢視", roc_date(on)),
+        (DecisionKind::Reassign, _, Some(b)) => format!("改由{b}主辦，繼續列管"),
+        (kind, _, _) => kind.label().to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    /// 2024-03-15 08:00 Taipei, as seconds.
+    const MAR_15: i64 = 1_710_460_800;
+
+    fn case(id: i64, bureau: (i64, &str, i64), due: NaiveDate) -> TrackedCase {
+        TrackedCase {
+            id,
+            kind: CaseKind::Question,
+            number: id,
+            topic: format!("議題 {id}"),
+            lead_bureau_id: bureau.0,
+            lead_bureau: bureau.1.into(),
+            bureau_order: bureau.2,
+            due_on: due,
+            last_report_at: None,
+            last_report: None,
+            expected_on: None,
+            next_check_on: None,
+            escalated: false,
+        }
+    }
+
+    const UDD: (i64, &str, i64) = (1, "都市發展局", 1);
+    const DOT: (i64, &str, i64) = (2, "交通局", 2);
+
+    #[test]
+    fn the_next_meeting_is_two_weeks_on_and_on_a_working_day() {
+        let cal = WorkCalendar::default();
+        // Friday 2024-03-15 + 14 = Friday 03-29.
+        assert_eq!(
+            suggest_next_date(Some(day(2024, 3, 15)), day(2024, 3, 18), &cal),
+            day(2024, 3, 29)
+        );
+        // Saturday + 14 is a Saturday: Monday after.
+        assert_eq!(
+            suggest_next_date(Some(day(2024, 3, 16)), day(2024, 3, 18), &cal),
+            day(2024, 4, 1)
+        );
+        // No meeting yet, or the last one long ago: two weeks from today.
+        assert_eq!(
+            suggest_next_date(None, day(2024, 3, 18), &cal),
+            day(2024, 4, 1)
+        );
+        assert_eq!(
+            suggest_next_date(Some(day(2023, 1, 2)), day(2024, 3, 18), &cal),
+            day(2024, 4, 1)
+        );
+        // A holiday (兒童節 and 清明 2024) moves it on.
+        let cal = WorkCalendar::new([
+            (day(2024, 4, 4), crate::deadlines::DayKind::Holiday),
+            (day(2024, 4, 5), crate::deadlines::DayKind::Holiday),
+        ]);
+        assert_eq!(
+            suggest_next_date(Some(day(2024, 3, 21)), day(2024, 3, 22), &cal),
+            day(2024, 4, 8)
+        );
+    }
+
+    #[test]
+    fn the_agenda_groups_by_bureau_in_the_citys_order() {
+        let cases = vec![
+            case(1, DOT, day(2024, 3, 1)),
+            case(2, UDD, day(2024, 3, 9)),
+            case(3, UDD, day(2024, 3, 2)),
+        ];
+        let agenda = build_agenda(cases, None, day(2024, 3, 29), &[]);
+        let shape: Vec<(&str, Vec<i64>)> = agenda
+            .iter()
+            .map(|g| {
+                (
+                    g.bureau.as_str(),
+                    g.items.iter().map(|i| i.case.id).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(shape, vec![("都市發展局", vec![3, 2]), ("交通局", vec![1])]);
+    }
+
+    #[test]
+    fn overdue_then_no_progress_cases_come_first_in_their_bureau_and_are_marked() {
+        let since = Some(MAR_15);
+        let mut reported = case(1, UDD, day(2024, 3, 1));
+        reported.last_report_at = Some(MAR_15 + 3600);
+        let silent = case(2, UDD, day(2024, 3, 5));
+        let mut stale = case(3, UDD, day(2024, 3, 9));
+        stale.last_report_at = Some(MAR_15 - 3600); // before the last meeting
+        let mut late = case(4, UDD, day(2024, 3, 20));
+        late.last_report_at = Some(MAR_15 + 7200);
+        late.expected_on = Some(day(2024, 3, 22)); // passed by the meeting day
+        let agenda = build_agenda(
+            vec![reported, silent, stale, late],
+            since,
+            day(2024, 3, 29),
+            &[],
+        );
+        let marks: Vec<(i64, bool, bool)> = agenda[0]
+            .items
+            .iter()
+            .map(|i| (i.case.id, i.overdue, i.no_progress))
+            .collect();
+        assert_eq!(
+            marks,
+            vec![
+                (4, true, false),
+                (2, false, true),
+                (3, false, true),
+                (1, false, false)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_check_date_passed_without_a_report_is_overdue() {
+        let mut kept = case(1, UDD, day(2024, 3, 1));
+        kept.next_check_on = Some(day(2024, 3, 29));
+        let agenda = build_agenda(vec![kept.clone()], Some(MAR_15), day(2024, 3, 29), &[]);
+        assert!(agenda[0].items[0].overdue);
+        kept.last_report_at = Some(MAR_15 + 60);
+        let agenda = build_agenda(vec![kept], Some(MAR_15), day(2024, 3, 29), &[]);
+        assert!(!agenda[0].items[0].overdue, "reported since: not overdue");
+    }
+
+    #[test]
+    fn before_any_meeting_a_case_with_a_report_has_progress() {
+        let mut c = case(1, UDD, day(2024, 3, 1));
+        c.last_report_at = Some(MAR_15);
+        let agenda = build_agenda(vec![c], None, day(2024, 3, 29), &[]);
+        assert!(!agenda[0].items[0].no_progress);
+    }
+
+    #[test]
+    fn recorded_decisions_sit_on_their_items_and_the_rest_are_counted() {
+        let decision = Decision {
+            kind: DecisionKind::Release,
+            next_check_on: None,
+            bureau_id: None,
+            remark: "已完工".into(),
+        };
+        let agenda = build_agenda(
+            vec![case(1, UDD, day(2024, 3, 1)), case(2, DOT, day(2024, 3, 1))],
+            None,
+            day(2024, 3, 29),
+            &[(2, decision.clone())],
+        );
+        assert_eq!(agenda[1].items[0].decision, Some(decision));
+        assert_eq!(undecided(&agenda), 1);
+    }
+
+    fn form(decision: &str, next: &str, bureau: &str, remark: &str) -> DecisionForm {
+        DecisionForm {
+            decision: decision.into(),
+            next_check_on: next.into(),
+            bureau_id: bureau.into(),
+            remark: remark.into(),
+        }
+    }
+
+    #[test]
+    fn each_decision_asks_for_what_it_needs() {
+        let on = day(2024, 3, 29);
+        let keep = form("keep", "113/04/12", "", "請於下次會議報告發包結果")
+            .parse(on, 1)
+            .unwrap();
+        assert_eq!(keep.next_check_on, Some(day(2024, 4, 12)));
+        let err = form("keep", "", "", "x").parse(on, 1).unwrap_err();
+        assert!(err.field_message("next_check_on").is_some());
+        let err = form("keep", "113/03/29", "", "x").parse(on, 1).unwrap_err();
+        assert!(
+            err.field_message("next_check_on").is_some(),
+            "not the meeting day itself"
+        );
+
+        let moved = form("reassign", "", "2", "交通局權責")
+            .parse(on, 1)
+            .unwrap();
+        assert_eq!(moved.bureau_id, Some(2));
+        assert!(form("reassign", "", "1", "x")
+            .parse(on, 1)
+            .unwrap_err()
+            .field_message("bureau_id")
+            .is_some());
+        assert!(form("reassign", "", "", "x")
+            .parse(on, 1)
+            .unwrap_err()
+            .field_message("bureau_id")
+            .is_some());
+
+        let release = form("release", "113/04/12", "2", "已完成")
+            .parse(on, 1)
+            .unwrap();
+        assert_eq!(
+            (release.next_check_on, release.bureau_id),
+            (None, None),
+            "extras ignored"
+        );
+        assert!(form("escalate", "", "", "  ")
+            .parse(on, 1)
+            .unwrap_err()
+            .field_message("remark")
+            .is_some());
+        assert!(form("adjourn", "", "", "x")
+            .parse(on, 1)
+            .unwrap_err()
+            .field_message("decision")
+            .is_some());
+    }
+
+    #[test]
+    fn a_meeting_needs_a_date_from_today_on_and_its_attendees() {
+        let today = day(2024, 3, 18);
+        let ok = ScheduleForm {
+            held_on: "113/03/29".into(),
+            starts_at: "14:30".into(),
+            place: " 市政大樓 11 樓第 2 會議室 ".into(),
+            attendees: "副秘書長 王大明\n\n 研考會 林組長 \n".into(),
+        }
+        .parse(today)
+        .unwrap();
+        assert_eq!(ok.held_on, day(2024, 3, 29));
+        assert_eq!(ok.place, "市政大樓 11 樓第 2 會議室");
+        assert_eq!(ok.attendees, vec!["副秘書長 王大明", "研考會 林組長"]);
+        let past = ScheduleForm {
+            held_on: "113/03/01".into(),
+            attendees: "x".into(),
+            ..Default::default()
+        };
+        assert!(past
+            .parse(today)
+            .unwrap_err()
+            .field_message("held_on")
+            .is_some());
+        let nobody = ScheduleForm {
+            held_on: "113/03/29".into(),
+            ..Default::default()
+        };
+        assert!(nobody
+            .parse(today)
+            .unwrap_err()
+            .field_message("attendees")
+            .is_some());
+        let bad_time = ScheduleForm {
+            held_on: "113/03/29".into(),
+            starts_at: "下午".into(),
+            attendees: "x".into(),
+            ..Default::default()
+        };
+        assert!(bad_time
+            .parse(today)
+            .unwrap_err()
+            .field_message("starts_at")
+            .is_some());
+    }
+
+    #[test]
+    fn the_minutes_list_released_cases_and_count_decisions() {
+        let item = |id, decision| MinutesItem {
+            case_id: id,
+            label: format!("質詢 第 {id} 號"),
+            topic: "t".into(),
+            decision,
+            next_check_on: None,
+            new_bureau: None,
+            remark: "r".into(),
+        };
+        let minutes = Minutes {
+            held_on: day(2024, 3, 29),
+            starts_at: String::new(),
+            place: String::new(),
+            attendees: vec![],
+            confirmed_by: "副秘書長".into(),
+            confirmed_at: MAR_15,
+            groups: vec![
+                MinutesGroup {
+                    bureau: "都市發展局".into(),
+                    items: vec![item(1, DecisionKind::Release), item(2, DecisionKind::Keep)],
+                },
+                MinutesGroup {
+                    bureau: "交通局".into(),
+                    items: vec![item(3, DecisionKind::Release)],
+                },
+            ],
+        };
+        let released: Vec<(&str, i64)> = minutes
+            .released()
+            .iter()
+            .map(|(b, i)| (*b, i.case_id))
+            .collect();
+        assert_eq!(released, vec![("都市發展局", 1), ("交通局", 3)]);
+        assert_eq!(minutes.count(DecisionKind::Keep), 1);
+        assert_eq!(
+            decision_sentence(DecisionKind::Keep, Some(day(2024, 4, 12)), None),
+            "繼續列管，113/04/12 再檢視"
+        );
+    }
+}
