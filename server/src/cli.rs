@@ -81,6 +81,31 @@ pub enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Write a follow-up meeting's agenda or minutes as an ODT file.
+    Export {
+        #[command(subcommand)]
+        document: ExportCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// The agenda of a scheduled meeting (every tracked case by lead bureau).
+    Agenda {
+        /// The meeting's number (as in /meetings/ID).
+        #[arg(long)]
+        meeting: i64,
+        /// The file to write (.odt); an existing one is replaced.
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+    /// The minutes of a held meeting, as confirmed.
+    Minutes {
+        #[arg(long)]
+        meeting: i64,
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -111,6 +136,24 @@ pub async fn run(cli: Cli, config: Config) -> Result<(), Box<dyn std::error::Err
         Command::Audit {
             command: AuditCommand::Verify,
         } => verify(&state).await?,
+        Command::Export { document } => {
+            let (id, out, file) = match document {
+                ExportCommand::Agenda { meeting, out } => (meeting, out, "agenda.odt"),
+                ExportCommand::Minutes { meeting, out } => (meeting, out, "minutes.odt"),
+            };
+            let meeting = app::meetings::db::meeting(&state.db, id)
+                .await
+                .map_err(|e| match e {
+                    app::error::AppError::NotFound => {
+                        format!("找不到第 {id} 次會議 (no meeting {id})")
+                    }
+                    other => other.to_string(),
+                })?;
+            let (doc, _) =
+                crate::meeting_docs::document(&meeting, file).map_err(|e| e.to_string())?;
+            std::fs::write(&out, doc.to_odt()?)?;
+            println!("已寫入 {} (written).", out.display());
+        }
         Command::CreateUser {
             username,
             role,

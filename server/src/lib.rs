@@ -9,6 +9,8 @@ pub mod demo_cases;
 pub mod files;
 pub mod flash;
 pub mod generate;
+pub mod meeting_docs;
+pub mod odt;
 pub mod seed;
 
 use app::{
@@ -118,6 +120,7 @@ pub fn router(state: AppState, web: &WebSettings, leptos_options: LeptosOptions)
         .route("/readyz", get(readyz).layer(Extension(state.db.clone())))
         .merge(files::routes())
         .merge(audit_export::routes())
+        .merge(meeting_docs::routes())
         .leptos_routes_with_context(&leptos_options, routes, context.clone(), {
             let options = leptos_options.clone();
             move || shell(options.clone())

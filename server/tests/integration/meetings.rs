@@ -157,6 +157,15 @@ async fn progress_is_only_for_cases_under_tracking() {
     assert_eq!(res.status(), StatusCode::CONFLICT);
 }
 
+/// Downloads an ODT file, checks it is a valid package and returns its content.xml.
+async fn odt(app: &TestApp, who: &Client, path: &str) -> String {
+    let res = app.page(who, path).await;
+    assert_eq!(res.status(), StatusCode::OK, "{path}");
+    assert_eq!(res.headers()["content-type"], server::odt::MEDIA_TYPE);
+    let bytes = res.bytes().await.unwrap();
+    server::odt::check::package(&bytes).unwrap()
+}
+
 async fn schedule(app: &TestApp, who: &Client, on: &str) -> reqwest::Response {
     app.call(
         who,
@@ -273,6 +282,25 @@ async fn two_meeting_cycles_from_agenda_to_minutes() {
         ]
     );
 
+    // The agenda as a file, before the meeting.
+    let content = odt(&app, &cast.sec, &format!("/meetings/{first}/agenda.odt")).await;
+    for text in [
+        "都市發展局（2 案）",
+        "交通局（1 案）",
+        "質詢 第 12 號",
+        "社會住宅招租進度",
+        "未提報進度",
+        "已完成驗收。",
+    ] {
+        assert!(content.contains(text), "{text} in the agenda");
+    }
+    assert_eq!(
+        app.page(&cast.udd, &format!("/meetings/{first}/agenda.odt"))
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+
     // The reviewer decides each case; nothing happens to the cases yet.
     for (case, decision, extra, remark) in [
         (a, "release", ("", ""), "已完工，解除列管"),
@@ -369,6 +397,26 @@ async fn two_meeting_cycles_from_agenda_to_minutes() {
     assert_eq!(minutes.confirmed_by, "lo.rev");
     assert_eq!(minutes.released().len(), 1);
     assert_eq!(minutes.released()[0].1.case_id, a);
+    let content = odt(&app, &cast.rev, &format!("/meetings/{first}/minutes.odt")).await;
+    for text in [
+        "追蹤會議紀錄",
+        "已完工，解除列管",
+        "請於下次會議報告招租結果",
+        "繼續列管，113/04/12 再檢視",
+        "改由都市發展局主辦，繼續列管",
+        "涉及都市計畫，改由都發局主辦",
+        "解除列管案件",
+        "副秘書長 王大明",
+    ] {
+        assert!(content.contains(text), "{text} in the minutes");
+    }
+    assert_eq!(
+        app.page(&cast.rev, &format!("/meetings/{first}/agenda.odt"))
+            .await
+            .status(),
+        StatusCode::CONFLICT,
+        "held: the agenda became the minutes"
+    );
     let again = decide(&app, &cast.rev, first, b, "release", ("", ""), "改主意").await;
     assert_eq!(again.status(), StatusCode::CONFLICT);
     let twice = app
@@ -662,4 +710,83 @@ async fn only_the_secretariat_schedules_and_only_the_reviewer_decides() {
     // A keep without a date is refused on its field.
     let res = decide(&app, &cast.rev, id, a, "keep", ("", ""), "持續").await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn the_command_line_writes_the_agenda_and_the_minutes() {
+    let url = crate::harness::fresh_database_url().await;
+    let app = TestApp::spawn_on(&url).await;
+    let cast = Cast::new(&app).await;
+    let a = tracked(&app, &cast, 61, "河濱公園照明", "UDD").await;
+    let id: i64 = schedule(&app, &cast.sec, "113/03/29")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let dir = std::env::temp_dir().join(format!("fht-export-{}-{id}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let agenda = dir.join("agenda.odt");
+    let out = crate::cli::run(
+        &url,
+        &[
+            "export",
+            "agenda",
+            "--meeting",
+            &id.to_string(),
+            "--out",
+            agenda.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert!(out.status.success(), "{}", crate::cli::text(&out.stderr));
+    let content = server::odt::check::package(&std::fs::read(&agenda).unwrap()).unwrap();
+    assert!(content.contains("河濱公園照明"));
+
+    // Minutes exist once the meeting is confirmed.
+    let minutes = dir.join("minutes.odt");
+    let args = [
+        "export",
+        "minutes",
+        "--meeting",
+        &id.to_string(),
+        "--out",
+        minutes.to_str().unwrap(),
+    ];
+    let early = crate::cli::run(&url, &args, "");
+    assert!(!early.status.success());
+    assert!(crate::cli::text(&early.stderr).contains("尚未確認"));
+    decide(
+        &app,
+        &cast.rev,
+        id,
+        a,
+        "release",
+        ("", ""),
+        "照明已全面更新",
+    )
+    .await;
+    app.ok(
+        &cast.rev,
+        "meetings/confirm",
+        &[("meeting_id", id.to_string())],
+    )
+    .await;
+    let out = crate::cli::run(&url, &args, "");
+    assert!(out.status.success(), "{}", crate::cli::text(&out.stderr));
+    let content = server::odt::check::package(&std::fs::read(&minutes).unwrap()).unwrap();
+    assert!(content.contains("照明已全面更新"));
+    let missing = crate::cli::run(
+        &url,
+        &[
+            "export",
+            "minutes",
+            "--meeting",
+            "999",
+            "--out",
+            "/tmp/x.odt",
+        ],
+        "",
+    );
+    assert!(crate::cli::text(&missing.stderr).contains("找不到第 999 次會議"));
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -1,0 +1,219 @@
+//! The follow-up meeting's agenda (before it) and minutes (after it) as ODT files: from the
+//! meeting page and from the command line (`fuhuitong export agenda|minutes`).
+
+use crate::odt::Document;
+use app::{
+    auth::{session::user_in, Role},
+    dates::{roc_date, roc_datetime},
+    error::AppError,
+    meetings::{decision_sentence, DecisionKind, Meeting, MeetingStatus},
+    state::AppState,
+    url::percent_encode,
+};
+use axum::{
+    extract::Path,
+    http::{header, HeaderValue, StatusCode},
+    response::{IntoResponse, Redirect, Response},
+    routing::get,
+    Extension, Router,
+};
+use tower_sessions::Session;
+
+pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
+    Router::new().route("/meetings/{id}/{file}", get(download))
+}
+
+fn facts(m: &Meeting) -> Vec<String> {
+    let when = if m.starts_at.is_empty() {
+        roc_date(m.held_on)
+    } else {
+        format!("{} {}", roc_date(m.held_on), m.starts_at)
+    };
+    let place = if m.place.is_empty() { "—" } else { &m.place };
+    vec![
+        format!("時間：{when}"),
+        format!("地點：{place}"),
+        format!("出席：{}", m.attendees.join("、")),
+    ]
+}
+
+/// The agenda of a scheduled meeting: every tracked case by lead bureau, marked.
+pub fn agenda_document(m: &Meeting) -> Result<Document, AppError> {
+    if m.status != MeetingStatus::Scheduled {
+        return Err(AppError::Conflict(
+            "這次會議已召開，議程已成為會議紀錄；請下載會議紀錄。".into(),
+        ));
+    }
+    let items: Vec<_> = m.agenda.iter().flat_map(|g| &g.items).collect();
+    let overdue = items.iter().filter(|i| i.overdue).count();
+    let silent = items.iter().filter(|i| i.no_progress).count();
+    let mut doc = Document::new(format!("{} 追蹤會議議程", roc_date(m.held_on))).heading(
+        1,
+        format!("臺北市政府 {} 追蹤會議議程", roc_date(m.held_on)),
+    );
+    for line in facts(m) {
+        doc = doc.paragraph(line);
+    }
+    doc = doc.paragraph(format!(
+        "列管案件共 {} 案；逾期 {overdue} 案，上次會議後未提報進度 {silent} 案。各機關內逾期與未提報進度的案件排在前面。",
+        items.len()
+    ));
+    for group in &m.agenda {
+        let rows = group
+            .items
+            .iter()
+            .map(|i| {
+                let mut marks = Vec::new();
+                if i.overdue {
+                    marks.push("逾期");
+                }
+                if i.no_progress {
+                    marks.push("未提報進度");
+                }
+                if i.case.escalated {
+                    marks.push("已提報上級");
+                }
+                let latest = match (&i.case.last_report, i.case.last_report_at) {
+                    (Some(text), Some(at)) => {
+                        let expected = i
+                            .case
+                            .expected_on
+                            .map(|on| format!("\n預計 {} 完成", roc_date(on)))
+                            .unwrap_or_default();
+                        format!("{}：{text}{expected}", roc_datetime(at))
+                    }
+                    _ => "尚無進度報告".to_owned(),
+                };
+                vec![
+                    i.case.label(),
+                    i.case.topic.clone(),
+                    latest,
+                    marks.join("、"),
+                ]
+            })
+            .collect();
+        doc = doc
+            .heading(2, format!("{}（{} 案）", group.bureau, group.items.len()))
+            .table(&["案件", "議題", "最新進度", "註記"], rows);
+    }
+    if m.agenda.is_empty() {
+        doc = doc.paragraph("目前沒有列管中的案件。");
+    }
+    Ok(doc)
+}
+
+/// The minutes of a held meeting, as confirmed.
+pub fn minutes_document(m: &Meeting) -> Result<Document, AppError> {
+    let minutes = m
+        .minutes
+        .as_ref()
+        .ok_or_else(|| AppError::Conflict("這次會議的決議尚未確認，還沒有會議紀錄。".into()))?;
+    let counts = [
+        DecisionKind::Keep,
+        DecisionKind::Release,
+        DecisionKind::Reassign,
+        DecisionKind::Escalate,
+    ]
+    .map(|k| format!("{} {} 案", k.label(), minutes.count(k)))
+    .join("、");
+    let mut doc = Document::new(format!("{} 追蹤會議紀錄", roc_date(m.held_on))).heading(
+        1,
+        format!("臺北市政府 {} 追蹤會議紀錄", roc_date(m.held_on)),
+    );
+    for line in facts(m) {
+        doc = doc.paragraph(line);
+    }
+    doc = doc
+        .paragraph(format!(
+            "決議確認：{}，{}",
+            minutes.confirmed_by,
+            roc_datetime(minutes.confirmed_at)
+        ))
+        .paragraph(format!("決議：{counts}。"))
+        .heading(2, "各機關決議");
+    for group in &minutes.groups {
+        let rows = group
+            .items
+            .iter()
+            .map(|i| {
+                vec![
+                    i.label.clone(),
+                    i.topic.clone(),
+                    decision_sentence(i.decision, i.next_check_on, i.new_bureau.as_deref()),
+                    i.remark.clone(),
+                ]
+            })
+            .collect();
+        doc = doc
+            .heading(3, group.bureau.clone())
+            .table(&["案件", "議題", "決議", "說明"], rows);
+    }
+    doc = doc.heading(2, "解除列管案件");
+    let released = minutes.released();
+    if released.is_empty() {
+        doc = doc.paragraph("本次會議未解除列管任何案件。");
+    } else {
+        let rows = released
+            .into_iter()
+            .map(|(bureau, i)| vec![i.label.clone(), i.topic.clone(), bureau.to_owned()])
+            .collect();
+        doc = doc.table(&["案件", "議題", "主辦機關"], rows);
+    }
+    Ok(doc)
+}
+
+/// Which document of a meeting, by its file name.
+pub fn document(m: &Meeting, file: &str) -> Result<(Document, String), AppError> {
+    let day = roc_date(m.held_on).replace('/', "");
+    match file {
+        "agenda.odt" => Ok((agenda_document(m)?, format!("追蹤會議議程_{day}.odt"))),
+        "minutes.odt" => Ok((minutes_document(m)?, format!("追蹤會議紀錄_{day}.odt"))),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+async fn download(
+    Extension(state): Extension<AppState>,
+    session: Session,
+    Path((id, file)): Path<(i64, String)>,
+) -> Response {
+    let user = match user_in(&session, &state.db).await {
+        Ok(Some(user)) => user,
+        Ok(None) => return Redirect::to("/login").into_response(),
+        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    };
+    let readers = [Role::Secretariat, Role::Reviewer, Role::Admin];
+    if !readers.contains(&user.role) || user.must_change_password {
+        return (StatusCode::FORBIDDEN, "您沒有權限執行此操作。").into_response();
+    }
+    let result = async {
+        let meeting = app::meetings::db::meeting(&state.db, id).await?;
+        let (doc, name) = document(&meeting, &file)?;
+        let bytes = doc.to_odt().map_err(|e| AppError::internal("odt", e))?;
+        Ok::<_, AppError>((bytes, name))
+    }
+    .await;
+    match result {
+        Ok((bytes, name)) => {
+            let mut response = bytes.into_response();
+            let h = response.headers_mut();
+            h.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(crate::odt::MEDIA_TYPE),
+            );
+            let disposition = format!(
+                "attachment; filename=\"meeting-{id}.odt\"; filename*=UTF-8''{}",
+                percent_encode(&name)
+            );
+            if let Ok(value) = HeaderValue::from_str(&disposition) {
+                h.insert(header::CONTENT_DISPOSITION, value);
+            }
+            response
+        }
+        Err(err) => {
+            let status = StatusCode::from_u16(err.status_code())
+                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            (status, err.to_string()).into_response()
+        }
+    }
+}
