@@ -180,7 +180,8 @@ pub async fn run(cli: Cli, config: Config) -> Result<(), Box<dyn std::error::Err
             println!("已建立使用者 {} ({})。", user.username.as_str(), user.role);
         }
         Command::SeedDemo { cases } => {
-            seed::seed_reference_data(&state).await?;
+            let shift = demo_shift(&state).await?;
+            seed::seed_reference_data_moved(&state, shift).await?;
             println!("已載入參考資料：29 個局處、第14屆第3次定期大會、示範議員。");
             println!("示範帳號（密碼只顯示這一次）：");
             for account in seed::seed_demo_users(&state).await? {
@@ -193,7 +194,7 @@ pub async fn run(cli: Cli, config: Config) -> Result<(), Box<dyn std::error::Err
                     }
                 }
             }
-            match crate::demo_cases::seed_demo_cases(&state).await? {
+            match crate::demo_cases::seed_demo_cases(&state, shift).await? {
                 crate::demo_cases::DemoCases::Created {
                     questions,
                     data_requests,
@@ -217,6 +218,26 @@ pub async fn run(cli: Cli, config: Config) -> Result<(), Box<dyn std::error::Err
         }
     }
     Ok(())
+}
+
+/// How far to move the demo's dates: to the days around today on a first run; as far as
+/// the first run did when the demo session already has its cases (their dates stay).
+async fn demo_shift(state: &AppState) -> Result<chrono::Duration, Box<dyn std::error::Error>> {
+    let existing: Option<String> = sqlx::query_scalar(
+        "SELECT s.starts_on FROM council_sessions s JOIN council_terms t ON t.id = s.term_id \
+         WHERE t.number = 14 AND s.kind = 'regular' AND s.number = 3 \
+         AND EXISTS (SELECT 1 FROM cases c WHERE c.session_id = s.id)",
+    )
+    .fetch_optional(&state.db)
+    .await?;
+    Ok(
+        match existing.and_then(|d| d.parse::<chrono::NaiveDate>().ok()) {
+            Some(start) => start - chrono::NaiveDate::from_ymd_opt(2024, 3, 5).unwrap_or_default(),
+            None => crate::demo_cases::demo_shift(
+                app::dates::taipei_date(state.now().timestamp()).unwrap_or_default(),
+            ),
+        },
+    )
 }
 
 async fn verify(state: &AppState) -> Result<(), Box<dyn std::error::Error>> {

@@ -13,6 +13,8 @@ use app::{
     state::AppState,
 };
 
+use chrono::{Duration, NaiveDate};
+
 /// (lead bureau, co-bureaus, topic, question)
 const QUESTIONS: [(&str, &[&str], &str, &str); 24] = [
     (
@@ -576,8 +578,26 @@ pub enum DemoCases {
     AlreadyThere,
 }
 
-/// Loads the demo session's cases once; a second run leaves them alone.
-pub async fn seed_demo_cases(state: &AppState) -> Result<DemoCases, AppError> {
+/// The day the demo's story is told as of: two days after its last sitting. `seed-demo`
+/// moves every demo date by the days between this and the day it runs, so that a fresh
+/// install shows a current session (cases due soon, a few overdue, a meeting coming up)
+/// rather than one two years gone.
+pub const DEMO_TODAY: (i32, u32, u32) = (2024, 4, 18);
+
+/// How far `seed-demo` moves the demo's dates when run on `today`.
+pub fn demo_shift(today: NaiveDate) -> Duration {
+    let (y, m, d) = DEMO_TODAY;
+    NaiveDate::from_ymd_opt(y, m, d).map_or(Duration::zero(), |anchor| today - anchor)
+}
+
+/// A demo date moved by `shift`.
+fn moved(iso: &str, shift: Duration) -> NaiveDate {
+    iso.parse::<NaiveDate>().unwrap_or_default() + shift
+}
+
+/// Loads the demo session's cases once, their dates moved by `shift`; a second run leaves
+/// them alone.
+pub async fn seed_demo_cases(state: &AppState, shift: Duration) -> Result<DemoCases, AppError> {
     let pool = &state.db;
     let session: i64 = sqlx::query_scalar(
         "SELECT s.id FROM council_sessions s JOIN council_terms t ON t.id = s.term_id \
@@ -609,18 +629,23 @@ pub async fn seed_demo_cases(state: &AppState) -> Result<DemoCases, AppError> {
     };
     // Sittings of the session: the policy report, a special report, then general and
     // department interpellation days (dates illustrative, within the session).
+    // The answered and tracked cases come from the first sittings (before the first
+    // follow-up meeting on 03-29); the open ones mostly from the last days, so that as of
+    // DEMO_TODAY a few are overdue and most are due soon.
     let days = [
         ("policy_report", "2024-03-12"),
         ("special_report", "2024-03-19"),
         ("general", "2024-03-26"),
-        ("general", "2024-03-28"),
-        ("department", "2024-04-09"),
+        ("general", "2024-04-11"),
+        ("department", "2024-04-15"),
         ("department", "2024-04-16"),
     ];
     let questions = 60;
     for i in 0..questions {
         let (lead, co, topic, body) = QUESTIONS[i % QUESTIONS.len()];
         let (kind, day) = days[i * days.len() / questions];
+        let day = moved(day, shift).to_string();
+        let day = day.as_str();
         let first = councilors[i % councilors.len()];
         let mut ids = vec![first.to_string()];
         if i % 7 == 3 {
@@ -665,9 +690,10 @@ pub async fn seed_demo_cases(state: &AppState) -> Result<DemoCases, AppError> {
     let data_requests = 20;
     for i in 0..data_requests {
         let (lead, topic, body) = DATA_REQUESTS[i % DATA_REQUESTS.len()];
-        let day = 4 + (i * 40 / data_requests) as i64;
-        let received = chrono::NaiveDate::from_ymd_opt(2024, 3, 1).unwrap_or_default()
-            + chrono::Duration::days(day);
+        // The first five (answered, one tracked) arrive in March; the open ones over the
+        // last two weeks.
+        let day = if i < 5 { 2 * i } else { 21 + (i - 5) * 7 / 15 } as i64;
+        let received = moved("2024-03-20", shift) + Duration::days(day);
         let priority = ["ordinary", "ordinary", "urgent", "ordinary", "most_urgent"][i % 5];
         let form = DataRequestForm {
             session_id: session.to_string(),
@@ -702,10 +728,128 @@ pub async fn seed_demo_cases(state: &AppState) -> Result<DemoCases, AppError> {
         .await?;
         tx.commit().await?;
     }
+    seed_demo_meetings(state, &cast, shift).await?;
     Ok(DemoCases::Created {
         questions,
         data_requests,
     })
+}
+
+/// Taipei wall-clock time on a demo day, as stored.
+fn at(day: NaiveDate, time: &str) -> i64 {
+    app::dates::parse_taipei_datetime(&format!("{day} {time}")).unwrap_or_default()
+}
+
+/// The follow-up meetings of the demo: two held (progress reported before each, decisions
+/// taken and confirmed through the same code the app uses) and the next one scheduled, so a
+/// newcomer sees the whole cycle.
+async fn seed_demo_meetings(
+    state: &AppState,
+    cast: &Cast,
+    shift: Duration,
+) -> Result<(), AppError> {
+    use app::meetings::{db as meetings, DecisionForm, NewMeeting};
+    let pool = &state.db;
+    let attendees = vec![
+        "副秘書長 陳志明（主席）".to_owned(),
+        "秘書處府會聯絡科 林科長".to_owned(),
+        "研考會管考組 王組長".to_owned(),
+        "各主辦機關府會聯絡員".to_owned(),
+    ];
+    let liaison_of = |bureau: i64| {
+        cast.bureaus
+            .iter()
+            .find(|b| b.1 == bureau)
+            .map(|b| b.2.clone())
+    };
+    let reports = [
+        "已召開跨局處協調會，細部計畫修正中。",
+        "已完成現地會勘，預計下月提出改善方案。",
+        "預算已納入年度計畫，辦理招標作業中。",
+        "持續與議員辦公室溝通，相關資料已補送。",
+    ];
+    let rounds = [("2024-03-29", "2024-03-27"), ("2024-04-12", "2024-04-10")];
+    for (round, (held, reported)) in rounds.iter().enumerate() {
+        let held_on = moved(held, shift);
+        let tracked = meetings::tracked_cases(pool).await?;
+        // Most bureaus report before the meeting; every third case has nothing new.
+        let mut tx = app::db::begin(pool).await?;
+        for (i, case) in tracked.iter().enumerate() {
+            if (i + round) % 3 == 2 {
+                continue;
+            }
+            if let Some(liaison) = liaison_of(case.lead_bureau_id) {
+                let expected = (i % 2 == 0).then(|| held_on + Duration::days(30));
+                cases::report_progress(
+                    &mut tx,
+                    case.id,
+                    &liaison,
+                    reports[(i + round) % reports.len()],
+                    expected,
+                    at(moved(reported, shift), "16:00"),
+                )
+                .await?;
+            }
+        }
+        let meeting = NewMeeting {
+            held_on,
+            starts_at: "14:30".into(),
+            place: "市政大樓 11 樓第 2 會議室".into(),
+            attendees: attendees.clone(),
+        };
+        let scheduled_at = at(held_on - Duration::days(7), "10:00");
+        let id = meetings::schedule(&mut tx, &meeting, &cast.secretariat, scheduled_at).await?;
+        let next = (held_on + Duration::days(14)).to_string();
+        for (i, case) in tracked.iter().enumerate() {
+            let form = match (round, i) {
+                (_, 0) | (1, 1) => DecisionForm {
+                    decision: "release".into(),
+                    remark: "已完成改善，解除列管。".into(),
+                    ..Default::default()
+                },
+                (0, 1) => DecisionForm {
+                    decision: "escalate".into(),
+                    remark: "涉及跨局處預算，提報秘書長協調。".into(),
+                    ..Default::default()
+                },
+                _ => DecisionForm {
+                    decision: "keep".into(),
+                    next_check_on: next.clone(),
+                    remark: "請於下次會議報告辦理進度。".into(),
+                    ..Default::default()
+                },
+            };
+            meetings::record_decision(
+                &mut tx,
+                id,
+                case.id,
+                &form,
+                &cast.reviewer,
+                at(held_on, "15:00"),
+            )
+            .await?;
+        }
+        meetings::confirm(&mut tx, id, &cast.reviewer, at(held_on, "16:30")).await?;
+        tx.commit().await?;
+    }
+    // The next meeting, two weeks on: scheduled, its agenda live.
+    let held_on = moved("2024-04-26", shift);
+    let mut tx = app::db::begin(pool).await?;
+    let meeting = NewMeeting {
+        held_on,
+        starts_at: "14:30".into(),
+        place: "市政大樓 11 樓第 2 會議室".into(),
+        attendees,
+    };
+    meetings::schedule(
+        &mut tx,
+        &meeting,
+        &cast.secretariat,
+        at(moved("2024-04-15", shift), "10:00"),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -105,19 +105,31 @@ fn random_password() -> String {
 }
 
 pub async fn seed_reference_data(state: &AppState) -> Result<(), AppError> {
+    seed_reference_data_moved(state, chrono::Duration::zero()).await
+}
+
+/// The reference data with the demo session's dates moved by `shift` (see
+/// `demo_cases::DEMO_TODAY`); the term and everything else as the seed has them.
+pub async fn seed_reference_data_moved(
+    state: &AppState,
+    shift: chrono::Duration,
+) -> Result<(), AppError> {
+    let day =
+        |iso: &str| (iso.parse::<chrono::NaiveDate>().unwrap_or_default() + shift).to_string();
     for (order, (code, name, short)) in BUREAUS.iter().enumerate() {
         upsert_bureau(&state.db, code, name, short, order as i64 + 1).await?;
     }
     // The 14th council took office on 2022-12-25 for four years. The session dates are
-    // illustrative: the report says only that it sat in March 2024.
+    // illustrative: the report says only that it sat in March 2024 (`seed-demo` moves them
+    // to the days around its run).
     let term = upsert_term(&state.db, 14, "2022-12-25", "2026-12-24").await?;
     upsert_session(
         &state.db,
         term,
         SessionKind::Regular,
         3,
-        "2024-03-05",
-        "2024-06-03",
+        &day("2024-03-05"),
+        &day("2024-06-03"),
     )
     .await?;
     for (name, party, district) in COUNCILORS {

@@ -73,6 +73,59 @@ async fn seed_demo_then_create_user_from_stdin_gives_an_account_that_logs_in() {
         assert!(printed.contains(name), "{printed}");
     }
 
+    // The demo's dates sit around today: a current session, cases due soon, a few overdue,
+    // two meetings held and the next one scheduled.
+    {
+        let db = app::db::connect(&url).await.unwrap();
+        let today = chrono::Utc::now().date_naive().to_string();
+        let (starts, ends): (String, String) = sqlx::query_as(
+            "SELECT starts_on, ends_on FROM council_sessions WHERE number = 3 AND kind = 'regular'",
+        )
+        .fetch_one(&db)
+        .await
+        .unwrap();
+        assert!(
+            starts < today && today < ends,
+            "{starts}..{ends} around {today}"
+        );
+        let open = "status NOT IN ('closed', 'tracking')";
+        let soon: i64 = sqlx::query_scalar(&format!(
+            "SELECT COUNT(*) FROM cases WHERE {open} AND due_on >= $1"
+        ))
+        .bind(&today)
+        .fetch_one(&db)
+        .await
+        .unwrap();
+        let overdue: i64 = sqlx::query_scalar(&format!(
+            "SELECT COUNT(*) FROM cases WHERE {open} AND due_on < $1"
+        ))
+        .bind(&today)
+        .fetch_one(&db)
+        .await
+        .unwrap();
+        assert!(
+            soon > 0 && overdue > 0,
+            "{soon} due from today, {overdue} overdue"
+        );
+        let meetings: Vec<(String, String)> =
+            sqlx::query_as("SELECT status, held_on FROM meetings ORDER BY held_on")
+                .fetch_all(&db)
+                .await
+                .unwrap();
+        let statuses: Vec<&str> = meetings.iter().map(|m| m.0.as_str()).collect();
+        assert_eq!(statuses, ["held", "held", "scheduled"]);
+        assert!(
+            meetings[1].1 < today && today < meetings[2].1,
+            "{meetings:?}"
+        );
+        let decided: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM meeting_decisions")
+            .fetch_one(&db)
+            .await
+            .unwrap();
+        assert_eq!(decided, 8 + 7);
+        db.close().await;
+    }
+
     // A living session: 60 questions and 20 data requests in every state of the workflow.
     let app = TestApp::spawn_on(&url).await;
     let counts: Vec<(String, i64)> =
