@@ -226,7 +226,7 @@ fn AgendaView(
             {m
                 .agenda
                 .into_iter()
-                .map(|group| view! { <AgendaGroupView group id reviewer decide bureaus=bureaus.clone() /> })
+                .map(|group| view! { <AgendaGroupView group id reviewer decide bureaus=bureaus.clone() /> }.into_any())
                 .collect_view()}
         </section>
         {reviewer.then(|| view! {
@@ -245,7 +245,7 @@ fn AgendaView(
                     <button type="submit">"確認決議並產生會議紀錄"</button>
                 </ActionForm>
             </section>
-        })}
+        }.into_any())}
     }
 }
 
@@ -311,11 +311,12 @@ fn AgendaGroupView(
                                     {recorded.clone().map(|r| view! { <p class="decision">{r}</p> })}
                                     {reviewer.then(|| view! {
                                         <DecisionFormView id case_id label=form_case.clone() decide bureaus=bureaus.clone() has=recorded.is_some() />
-                                    })}
+                                    }.into_any())}
                                     {(!reviewer && recorded.is_none()).then(|| view! { <span class="muted">"尚未決議"</span> })}
                                 </td>
                             </tr>
                         }
+                        .into_any()
                     })
                     .collect_view()}
             </tbody>
@@ -420,10 +421,10 @@ fn MinutesView(id: i64, minutes: Minutes) -> impl IntoView {
                                     <td>{decision_sentence(i.decision, i.next_check_on, i.new_bureau.as_deref())}</td>
                                     <td>{i.remark}</td>
                                 </tr>
-                            }).collect_view()}
+                            }.into_any()).collect_view()}
                         </tbody>
                     </table>
-                })
+                }.into_any())
                 .collect_view()}
             <h3>"解除列管案件"</h3>
             {if released.is_empty() {
