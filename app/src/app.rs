@@ -14,6 +14,7 @@ use crate::{
     meetings::pages::{MeetingPage, MeetingsPage},
     notifications::pages::NotificationsPage,
     reference::pages::ReferencePage,
+    reports::pages::ReportsPage,
     top_bar::TopBar,
 };
 use leptos::prelude::*;
@@ -75,6 +76,7 @@ fn AppRoutes() -> impl IntoView {
                 <Route path=path!("/notifications") view=NotificationsPage ssr=SsrMode::Async />
                 <Route path=path!("/meetings") view=MeetingsPage ssr=SsrMode::Async />
                 <Route path=path!("/meetings/:id") view=MeetingPage ssr=SsrMode::Async />
+                <Route path=path!("/reports") view=ReportsPage ssr=SsrMode::Async />
                 <Route path=path!("/cases") view=CaseListPage ssr=SsrMode::Async />
                 <Route path=path!("/cases/new/question") view=NewQuestionPage ssr=SsrMode::Async />
                 <Route path=path!("/cases/new/data-request") view=NewDataRequestPage ssr=SsrMode::Async />

@@ -44,6 +44,7 @@ pub mod islands;
 pub mod meetings;
 pub mod notifications;
 pub mod reference;
+pub mod reports;
 pub mod top_bar;
 pub mod url;
 

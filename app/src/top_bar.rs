@@ -47,7 +47,7 @@ pub fn TopBar() -> impl IntoView {
                                 <A href="/">"我的工作"</A>
                                 <A href="/cases">"案件列表"</A>
                                 {matches!(user.role, Role::Secretariat | Role::Reviewer | Role::Admin)
-                                    .then(|| view! { <A href="/meetings">"追蹤會議"</A> })}
+                                    .then(|| view! { <A href="/meetings">"追蹤會議"</A><A href="/reports">"統計報表"</A> })}
                                 {is_admin
                                     .then(|| {
                                         view! {

@@ -11,6 +11,7 @@ pub mod flash;
 pub mod generate;
 pub mod meeting_docs;
 pub mod odt;
+pub mod report_files;
 pub mod seed;
 
 use app::{
@@ -121,6 +122,7 @@ pub fn router(state: AppState, web: &WebSettings, leptos_options: LeptosOptions)
         .merge(files::routes())
         .merge(audit_export::routes())
         .merge(meeting_docs::routes())
+        .merge(report_files::routes())
         .leptos_routes_with_context(&leptos_options, routes, context.clone(), {
             let options = leptos_options.clone();
             move || shell(options.clone())

@@ -18,6 +18,7 @@ mod pages;
 mod plans;
 mod process;
 mod reference;
+mod reports;
 mod search;
 mod security;
 mod sessions;

@@ -1,0 +1,552 @@
+//! The figures the secretariat reports to the council and watches day to day: report
+//! tables like the seed's (questions per session and sitting type, data requests received
+//! and delivered on time or late, a per-bureau breakdown) and a dashboard (open and overdue
+//! cases, on-time rates, days to reply, returns, meetings, a monthly trend). One set of
+//! facts per case comes from the database; every figure is computed here, in plain Rust,
+//! and tested on a fixed data set.
+
+pub mod chart;
+#[cfg(feature = "ssr")]
+pub mod db;
+pub mod pages;
+pub mod server_fns;
+
+use crate::{cases::CaseKind, cases::CaseStatus, dates::parse_date};
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+/// A date range, both ends included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Range {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+impl Range {
+    /// The half-year containing `today` (the seed reports by half-year: 112 年下半年).
+    pub fn half_year_of(today: NaiveDate) -> Self {
+        let (from, to) = if today.month() <= 6 {
+            ((today.year(), 1, 1), (today.year(), 6, 30))
+        } else {
+            ((today.year(), 7, 1), (today.year(), 12, 31))
+        };
+        let day = |(y, m, d): (i32, u32, u32)| NaiveDate::from_ymd_opt(y, m, d).unwrap_or(today);
+        Self {
+            from: day(from),
+            to: day(to),
+        }
+    }
+
+    /// From `from` and `to` as typed (ROC or ISO), the half-year of `today` for what is
+    /// missing or unreadable; the ends swapped if given backwards; at most ten years.
+    pub fn parse(from: Option<&str>, to: Option<&str>, today: NaiveDate) -> Self {
+        let default = Self::half_year_of(today);
+        let from = from.and_then(parse_date).unwrap_or(default.from);
+        let to = to.and_then(parse_date).unwrap_or(default.to);
+        let (from, to) = if from <= to { (from, to) } else { (to, from) };
+        let to = to.min(from + chrono::Duration::days(3653));
+        Self { from, to }
+    }
+
+    pub fn contains(&self, day: NaiveDate) -> bool {
+        self.from <= day && day <= self.to
+    }
+
+    /// `113/01/01–113/06/30`
+    pub fn label(&self) -> String {
+        use crate::dates::roc_date;
+        format!("{}–{}", roc_date(self.from), roc_date(self.to))
+    }
+}
+
+/// One case as the figures need it. `start` is the sitting day (a question) or the day it
+/// was received (a data request); `replied_on` the day its reply was approved, or for a data
+/// request its first delivery.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseFact {
+    pub kind: CaseKind,
+    pub status: CaseStatus,
+    pub session: String,
+    /// The sitting type's name (questions only).
+    pub sitting_type: Option<String>,
+    /// The lead bureau (id, name, the city's order), if assigned.
+    pub bureau: Option<(i64, String, i64)>,
+    pub start: NaiveDate,
+    pub due_on: NaiveDate,
+    pub replied_on: Option<NaiveDate>,
+    /// Times the reply was returned to the bureau (by the secretariat or the reviewer).
+    pub returns: i64,
+}
+
+impl CaseFact {
+    fn open(&self) -> bool {
+        !matches!(self.status, CaseStatus::Closed | CaseStatus::Tracking)
+            && self.replied_on.is_none()
+    }
+
+    fn overdue(&self, today: NaiveDate) -> bool {
+        self.open() && self.due_on < today
+    }
+
+    fn on_time(&self) -> Option<bool> {
+        self.replied_on.map(|on| on <= self.due_on)
+    }
+
+    fn days_to_reply(&self) -> Option<i64> {
+        self.replied_on
+            .map(|on| (on - self.start).num_days().max(0))
+    }
+}
+
+/// Questions at one session's sittings of one type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SittingRow {
+    pub session: String,
+    pub sitting_type: String,
+    pub questions: i64,
+}
+
+/// Data requests received in the range and what became of them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliveryFigures {
+    pub received: i64,
+    pub on_time: i64,
+    pub late: i64,
+    pub pending: i64,
+}
+
+/// One bureau's line: the cases it leads that started in the range.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct BureauRow {
+    pub bureau: String,
+    pub questions: i64,
+    pub data_requests: i64,
+    pub replied: i64,
+    pub on_time: i64,
+    pub open: i64,
+    pub overdue: i64,
+    pub returns: i64,
+    /// Average days from the sitting (or receipt) to the reply, over the replied cases.
+    pub average_days: Option<f64>,
+    #[serde(skip)]
+    order: i64,
+}
+
+impl BureauRow {
+    /// The share of replied cases answered by their due date, in percent.
+    pub fn on_time_rate(&self) -> Option<f64> {
+        (self.replied > 0).then(|| 100.0 * self.on_time as f64 / self.replied as f64)
+    }
+}
+
+/// Cases that started and cases replied in one month.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MonthRow {
+    /// `113/03`
+    pub month: String,
+    pub recorded: i64,
+    pub replied: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub range: Range,
+    pub sittings: Vec<SittingRow>,
+    pub deliveries: DeliveryFigures,
+    pub bureaus: Vec<BureauRow>,
+    pub months: Vec<MonthRow>,
+    /// Open cases whatever their start, and how many of them are overdue.
+    pub open_now: i64,
+    pub overdue_now: i64,
+}
+
+/// The figures of `range` as of `today`, from every case's facts. Tables count the cases
+/// that started in the range; "open" and "overdue" in the bureau lines are those cases'
+/// states today.
+pub fn compute(facts: &[CaseFact], range: Range, today: NaiveDate) -> Report {
+    let in_range: Vec<&CaseFact> = facts.iter().filter(|f| range.contains(f.start)).collect();
+
+    let mut sittings: Vec<SittingRow> = Vec::new();
+    for f in in_range.iter().filter(|f| f.kind == CaseKind::Question) {
+        let sitting_type = f.sitting_type.clone().unwrap_or_default();
+        match sittings
+            .iter_mut()
+            .find(|r| r.session == f.session && r.sitting_type == sitting_type)
+        {
+            Some(row) => row.questions += 1,
+            None => sittings.push(SittingRow {
+                session: f.session.clone(),
+                sitting_type,
+                questions: 1,
+            }),
+        }
+    }
+
+    let mut deliveries = DeliveryFigures::default();
+    for f in in_range.iter().filter(|f| f.kind == CaseKind::DataRequest) {
+        deliveries.received += 1;
+        match f.on_time() {
+            Some(true) => deliveries.on_time += 1,
+            Some(false) => deliveries.late += 1,
+            None => deliveries.pending += 1,
+        }
+    }
+
+    let mut bureaus: Vec<BureauRow> = Vec::new();
+    let mut days: Vec<(String, i64, i64)> = Vec::new();
+    for f in &in_range {
+        let Some((_, name, order)) = &f.bureau else {
+            continue;
+        };
+        let row = match bureaus.iter_mut().position(|r| &r.bureau == name) {
+            Some(i) => &mut bureaus[i],
+            None => {
+                bureaus.push(BureauRow {
+                    bureau: name.clone(),
+                    order: *order,
+                    ..Default::default()
+                });
+                bureaus.last_mut().expect("just pushed")
+            }
+        };
+        match f.kind {
+            CaseKind::Question => row.questions += 1,
+            CaseKind::DataRequest => row.data_requests += 1,
+        }
+        if let Some(on_time) = f.on_time() {
+            row.replied += 1;
+            row.on_time += i64::from(on_time);
+        }
+        row.open += i64::from(f.open());
+        row.overdue += i64::from(f.overdue(today));
+        row.returns += f.returns;
+        if let Some(d) = f.days_to_reply() {
+            match days.iter_mut().find(|(b, _, _)| b == name) {
+                Some(entry) => {
+                    entry.1 += d;
+                    entry.2 += 1;
+                }
+                None => days.push((name.clone(), d, 1)),
+            }
+        }
+    }
+    for row in &mut bureaus {
+        row.average_days = days
+            .iter()
+            .find(|(b, _, _)| *b == row.bureau)
+            .map(|(_, total, n)| *total as f64 / *n as f64);
+    }
+    bureaus.sort_by(|a, b| a.order.cmp(&b.order).then(a.bureau.cmp(&b.bureau)));
+
+    let month_of = |d: NaiveDate| format!("{}/{:02}", d.year() - 1911, d.month());
+    let mut months: Vec<MonthRow> = Vec::new();
+    let mut cursor =
+        NaiveDate::from_ymd_opt(range.from.year(), range.from.month(), 1).unwrap_or(range.from);
+    while cursor <= range.to && months.len() < 120 {
+        months.push(MonthRow {
+            month: month_of(cursor),
+            recorded: 0,
+            replied: 0,
+        });
+        cursor = cursor
+            .checked_add_months(chrono::Months::new(1))
+            .unwrap_or(range.to + chrono::Duration::days(1));
+    }
+    for f in facts {
+        if range.contains(f.start) {
+            if let Some(m) = months.iter_mut().find(|m| m.month == month_of(f.start)) {
+                m.recorded += 1;
+            }
+        }
+        if let Some(on) = f.replied_on.filter(|on| range.contains(*on)) {
+            if let Some(m) = months.iter_mut().find(|m| m.month == month_of(on)) {
+                m.replied += 1;
+            }
+        }
+    }
+
+    Report {
+        range,
+        sittings,
+        deliveries,
+        bureaus,
+        months,
+        open_now: facts.iter().filter(|f| f.open()).count() as i64,
+        overdue_now: facts.iter().filter(|f| f.overdue(today)).count() as i64,
+    }
+}
+
+/// A table as the downloads write it: a title, the header and the rows, each cell a text
+/// or a number.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Table {
+    pub title: String,
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Cell {
+    Text(String),
+    Number(f64),
+}
+
+impl Cell {
+    pub fn text(&self) -> String {
+        match self {
+            Self::Text(t) => t.clone(),
+            Self::Number(n) if n.fract() == 0.0 => format!("{n:.0}"),
+            Self::Number(n) => format!("{n:.1}"),
+        }
+    }
+}
+
+impl Report {
+    /// The three report tables, as the page shows them and the files carry them.
+    pub fn tables(&self) -> Vec<Table> {
+        let n = |v: i64| Cell::Number(v as f64);
+        let t = |s: &str| Cell::Text(s.to_owned());
+        let mut sittings: Vec<Vec<Cell>> = self
+            .sittings
+            .iter()
+            .map(|r| vec![t(&r.session), t(&r.sitting_type), n(r.questions)])
+            .collect();
+        let total: i64 = self.sittings.iter().map(|r| r.questions).sum();
+        sittings.push(vec![t("合計"), t(""), n(total)]);
+        let d = &self.deliveries;
+        let bureaus = self
+            .bureaus
+            .iter()
+            .map(|b| {
+                vec![
+                    t(&b.bureau),
+                    n(b.questions),
+                    n(b.data_requests),
+                    n(b.replied),
+                    n(b.on_time),
+                    b.on_time_rate().map_or(t("—"), Cell::Number),
+                    b.average_days.map_or(t("—"), Cell::Number),
+                    n(b.open),
+                    n(b.overdue),
+                    n(b.returns),
+                ]
+            })
+            .collect();
+        let header = |cols: &[&str]| cols.iter().map(|c| (*c).to_owned()).collect();
+        vec![
+            Table {
+                title: format!("質詢議題統計（{}）", self.range.label()),
+                header: header(&["會期", "質詢類別", "質詢議題數"]),
+                rows: sittings,
+            },
+            Table {
+                title: format!("議員索取資料統計（{}）", self.range.label()),
+                header: header(&["收件數", "如期提供", "逾期提供", "尚未提供"]),
+                rows: vec![vec![n(d.received), n(d.on_time), n(d.late), n(d.pending)]],
+            },
+            Table {
+                title: format!("各機關辦理情形（{}）", self.range.label()),
+                header: header(&[
+                    "主辦機關",
+                    "質詢",
+                    "索資",
+                    "已答復",
+                    "如期答復",
+                    "如期率（%）",
+                    "平均答復日數",
+                    "未結",
+                    "逾期未結",
+                    "退回次數",
+                ]),
+                rows: bureaus,
+            },
+        ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2024, m, d).unwrap()
+    }
+
+    const UDD: (i64, &str, i64) = (1, "都市發展局", 1);
+    const DOT: (i64, &str, i64) = (2, "交通局", 2);
+
+    fn question(sitting: &str, on: NaiveDate, bureau: (i64, &str, i64)) -> CaseFact {
+        CaseFact {
+            kind: CaseKind::Question,
+            status: CaseStatus::InProgress,
+            session: "第14屆第3次定期大會".into(),
+            sitting_type: Some(sitting.into()),
+            bureau: Some((bureau.0, bureau.1.into(), bureau.2)),
+            start: on,
+            due_on: on + chrono::Duration::days(7),
+            replied_on: None,
+            returns: 0,
+        }
+    }
+
+    fn replied(mut f: CaseFact, on: NaiveDate) -> CaseFact {
+        f.replied_on = Some(on);
+        f.status = CaseStatus::Closed;
+        f
+    }
+
+    fn request(on: NaiveDate, due: NaiveDate, bureau: (i64, &str, i64)) -> CaseFact {
+        CaseFact {
+            kind: CaseKind::DataRequest,
+            sitting_type: None,
+            due_on: due,
+            ..question("", on, bureau)
+        }
+    }
+
+    /// Five questions, three data requests; by hand:
+    /// - sittings: 市政總質詢 3, 部門質詢 1 in March; one question in July is outside;
+    /// - data requests: 3 received; one on time, one late, one pending;
+    /// - 都市發展局: 3 questions, 1 request; replied 3 (2 on time); days 4, 10, 2 → 5.33;
+    ///   open 1, overdue 1 (due 03-19 < 03-29); returns 2;
+    /// - 交通局: 1 question, 2 requests; replied 1 (late); days 6; open 2; overdue 1.
+    fn facts() -> Vec<CaseFact> {
+        let mut returned = replied(question("市政總質詢", day(3, 5), UDD), day(3, 15));
+        returned.returns = 2;
+        vec![
+            replied(question("市政總質詢", day(3, 5), UDD), day(3, 9)),
+            returned,
+            question("市政總質詢", day(3, 12), UDD),
+            question("部門質詢", day(3, 26), DOT),
+            question("部門質詢", day(7, 2), DOT),
+            replied(request(day(3, 4), day(3, 12), UDD), day(3, 6)),
+            replied(request(day(3, 4), day(3, 8), DOT), day(3, 10)),
+            request(day(3, 20), day(3, 28), DOT),
+        ]
+    }
+
+    fn report() -> Report {
+        let range = Range {
+            from: day(1, 1),
+            to: day(6, 30),
+        };
+        compute(&facts(), range, day(3, 29))
+    }
+
+    #[test]
+    fn questions_are_counted_by_session_and_sitting_type_within_the_range() {
+        let report = report();
+        let rows: Vec<(&str, i64)> = report
+            .sittings
+            .iter()
+            .map(|r| (r.sitting_type.as_str(), r.questions))
+            .collect();
+        assert_eq!(rows, vec![("市政總質詢", 3), ("部門質詢", 1)]);
+    }
+
+    #[test]
+    fn data_requests_are_delivered_on_time_late_or_pending() {
+        assert_eq!(
+            report().deliveries,
+            DeliveryFigures {
+                received: 3,
+                on_time: 1,
+                late: 1,
+                pending: 1
+            }
+        );
+    }
+
+    #[test]
+    fn each_bureau_gets_its_rates_days_and_open_cases() {
+        let r = report();
+        let udd = &r.bureaus[0];
+        assert_eq!(udd.bureau, "都市發展局");
+        assert_eq!(
+            (
+                udd.questions,
+                udd.data_requests,
+                udd.replied,
+                udd.on_time,
+                udd.open,
+                udd.overdue,
+                udd.returns
+            ),
+            (3, 1, 3, 2, 1, 1, 2)
+        );
+        assert!((udd.average_days.unwrap() - 16.0 / 3.0).abs() < 1e-9);
+        assert!((udd.on_time_rate().unwrap() - 200.0 / 3.0).abs() < 1e-9);
+        let dot = &r.bureaus[1];
+        assert_eq!(
+            (
+                dot.questions,
+                dot.data_requests,
+                dot.replied,
+                dot.on_time,
+                dot.open,
+                dot.overdue
+            ),
+            (1, 2, 1, 0, 2, 1)
+        );
+        assert_eq!(dot.average_days, Some(6.0));
+        assert_eq!(dot.on_time_rate(), Some(0.0));
+    }
+
+    #[test]
+    fn the_trend_counts_cases_started_and_replied_per_month() {
+        let r = report();
+        let march = r.months.iter().find(|m| m.month == "113/03").unwrap();
+        assert_eq!((march.recorded, march.replied), (7, 4));
+        assert_eq!(r.months.len(), 6);
+        let july = compute(
+            &facts(),
+            Range {
+                from: day(7, 1),
+                to: day(7, 31),
+            },
+            day(7, 31),
+        );
+        assert_eq!(july.months[0].recorded, 1);
+    }
+
+    #[test]
+    fn open_and_overdue_today_count_every_case() {
+        let r = report();
+        assert_eq!((r.open_now, r.overdue_now), (4, 2));
+    }
+
+    #[test]
+    fn the_tables_carry_the_figures_with_a_total() {
+        let tables = report().tables();
+        assert_eq!(tables.len(), 3);
+        let last = tables[0].rows.last().unwrap();
+        assert_eq!(last[2], Cell::Number(4.0), "合計");
+        assert_eq!(
+            tables[1].rows[0].iter().map(Cell::text).collect::<Vec<_>>(),
+            ["3", "1", "1", "1"]
+        );
+        assert_eq!(tables[2].rows[1][5].text(), "0");
+        assert_eq!(tables[2].rows[0][6].text(), "5.3");
+    }
+
+    #[test]
+    fn a_range_defaults_to_the_half_year_and_is_put_in_order() {
+        let today = day(3, 29);
+        assert_eq!(
+            Range::parse(None, None, today),
+            Range {
+                from: day(1, 1),
+                to: day(6, 30)
+            }
+        );
+        assert_eq!(
+            Range::parse(Some("113/05/31"), Some("113/03/01"), today),
+            Range {
+                from: day(3, 1),
+                to: day(5, 31)
+            }
+        );
+        assert_eq!(Range::half_year_of(day(9, 1)).from, day(7, 1));
+        assert_eq!(Range::parse(Some("nonsense"), None, today).from, day(1, 1));
+    }
+}

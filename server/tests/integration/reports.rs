@@ -1,0 +1,130 @@
+//! The report tables and the dashboard over HTTP, and the tables as CSV and XLSX.
+
+use crate::{harness::TestApp, meetings::Cast};
+use app::reports::{server_fns::ReportView, Cell};
+use reqwest::StatusCode;
+
+async fn report(app: &TestApp, who: &reqwest::Client, from: &str, to: &str) -> ReportView {
+    let res = app
+        .call(
+            who,
+            "reports",
+            &[("from", from.to_owned()), ("to", to.to_owned())],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    res.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn the_figures_follow_the_cases_and_the_files_carry_the_same_values() {
+    let app = TestApp::spawn().await;
+    let cast = Cast::new(&app).await;
+    // One question answered and tracked at 都市發展局, one still open at 交通局.
+    let tracked = crate::meetings::tracked(&app, &cast, 1, "人行道改善", "UDD").await;
+    let open = app.record_question(&cast.sec, 2, "公車路網").await;
+    app.assign(&cast.sec, open, "DOT", &[]).await;
+
+    let v = report(&app, &cast.sec, "113/03/01", "113/03/31").await;
+    let r = &v.report;
+    assert_eq!(r.sittings.len(), 1);
+    assert_eq!(r.sittings[0].questions, 2);
+    let udd = r.bureaus.iter().find(|b| b.bureau == "都市發展局").unwrap();
+    assert_eq!(
+        (udd.questions, udd.replied, udd.on_time, udd.open),
+        (1, 1, 1, 0)
+    );
+    let dot = r.bureaus.iter().find(|b| b.bureau == "交通局").unwrap();
+    assert_eq!(
+        (dot.questions, dot.replied, dot.open, dot.overdue),
+        (1, 0, 1, 0)
+    );
+    assert_eq!(r.open_now, 1);
+    let march = r.months.iter().find(|m| m.month == "113/03").unwrap();
+    assert_eq!((march.recorded, march.replied), (2, 1));
+    // Another range holds nothing of them.
+    let empty = report(&app, &cast.sec, "113/07/01", "113/12/31").await;
+    assert!(empty.report.sittings.is_empty());
+    let _ = tracked;
+
+    // The page: every chart beside its table, readable without JavaScript.
+    let page = app
+        .page(&cast.rev, "/reports?from=113/03/01&to=113/03/31")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(page.matches("<svg").count(), 5, "five charts");
+    assert!(page.contains("各機關辦理情形（113/03/01–113/03/31）"));
+
+    // CSV: UTF-8 with a byte-order mark, the tables one after another.
+    let csv = app
+        .page(&cast.sec, "/reports/tables.csv?from=113/03/01&to=113/03/31")
+        .await;
+    assert_eq!(csv.status(), StatusCode::OK);
+    let bytes = csv.bytes().await.unwrap();
+    assert_eq!(&bytes[..3], b"\xEF\xBB\xBF");
+    let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+    assert!(
+        text.contains("質詢議題統計") && text.contains("都市發展局,1,0,1,1,100,"),
+        "{text}"
+    );
+
+    // XLSX: reopened, every sheet holds the table's values.
+    let xlsx = app
+        .page(
+            &cast.sec,
+            "/reports/tables.xlsx?from=113/03/01&to=113/03/31",
+        )
+        .await;
+    assert_eq!(xlsx.status(), StatusCode::OK);
+    let bytes = xlsx.bytes().await.unwrap().to_vec();
+    use calamine::{Data, Reader};
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let tables = r.tables();
+    let sheets = book.sheet_names().to_owned();
+    assert_eq!(sheets.len(), tables.len());
+    for (sheet, table) in sheets.iter().zip(&tables) {
+        let range = book.worksheet_range(sheet).unwrap();
+        assert_eq!(range.get((0, 0)), Some(&Data::String(table.title.clone())));
+        for (c, head) in table.header.iter().enumerate() {
+            assert_eq!(range.get((1, c)), Some(&Data::String(head.clone())));
+        }
+        for (r, row) in table.rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                let read = range.get((r + 2, c)).unwrap();
+                match cell {
+                    Cell::Text(t) if t.is_empty() => assert_eq!(read, &Data::Empty),
+                    Cell::Text(t) => assert_eq!(read, &Data::String(t.clone()), "{sheet} {r},{c}"),
+                    Cell::Number(n) => assert_eq!(read, &Data::Float(*n), "{sheet} {r},{c}"),
+                }
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_reports_are_for_the_secretariat_the_reviewer_and_the_admin() {
+    let app = TestApp::spawn().await;
+    let cast = Cast::new(&app).await;
+    assert_eq!(
+        app.call(&cast.udd, "reports", &[]).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.page(&cast.udd, "/reports").await.status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.page(&cast.dot, "/reports/tables.csv").await.status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.page(&cast.rev, "/reports").await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.page(&cast.sec, "/reports/tables.pdf").await.status(),
+        StatusCode::NOT_FOUND
+    );
+}
