@@ -668,11 +668,29 @@ fn Progress(case: CaseDetail, forms: Forms) -> impl IntoView {
     let escalated = case
         .escalated
         .then(|| view! { <p><span class="tag tag-overdue">"已提報上級"</span></p> });
+    // What the next meeting will see as new: reports and other steps since the last one.
+    let since = case.last_meeting_at.map(|at| {
+        let reports = case.progress.iter().filter(|p| p.reported_at > at).count();
+        let others = case
+            .timeline
+            .iter()
+            .filter(|e| e.at > at && e.action != "report_progress")
+            .count();
+        view! {
+            <p class="muted">
+                {format!(
+                    "自上次追蹤會議（{}）後：進度報告 {reports} 則，其他異動 {others} 項。",
+                    roc_datetime(at)
+                )}
+            </p>
+        }
+    });
     view! {
         <section class="panel" aria-labelledby="case-progress">
             <h2 id="case-progress">"辦理進度"</h2>
             {escalated}
             {check}
+            {since}
             {if case.progress.is_empty() {
                 view! { <p class="empty">"尚無進度報告。"</p> }.into_any()
             } else {

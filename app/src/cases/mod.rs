@@ -623,6 +623,9 @@ pub struct CaseDetail {
     pub next_check_on: Option<NaiveDate>,
     #[serde(default)]
     pub escalated: bool,
+    /// When the last follow-up meeting was confirmed: what changed since is marked.
+    #[serde(default)]
+    pub last_meeting_at: Option<i64>,
 }
 
 impl CaseDetail {

@@ -10,8 +10,8 @@ use crate::{
     auth::CurrentUser,
     cases::{
         db::{append_event, notify, EventActor, Notice},
-        events::{Change, EventAction, EventData},
-        notify::{Audience, NotificationKind},
+        events::{Change, EventData},
+        notify::NotificationKind,
         CaseKind, CaseStatus,
     },
     db::{date, flag, is_unique_violation, unexpected, Tx},
@@ -442,68 +442,41 @@ async fn apply(
             case.label()
         ))
     };
-    let sql = match decision.kind {
-        DecisionKind::Keep => {
-            "UPDATE cases SET next_check_on = $1, version = version + 1, updated_at = $2 \
-             WHERE id = $3 AND status = 'tracking'"
-        }
-        DecisionKind::Release => {
-            "UPDATE cases SET status = 'closed', tracking = $4, next_check_on = $1, \
-               escalated = $4, version = version + 1, updated_at = $2 \
-             WHERE id = $3 AND status = 'tracking'"
-        }
-        DecisionKind::Reassign => {
-            "UPDATE cases SET next_check_on = $1, version = version + 1, updated_at = $2 \
-             WHERE id = $3 AND status = 'tracking'"
-        }
-        DecisionKind::Escalate => {
-            "UPDATE cases SET escalated = $4, next_check_on = $1, version = version + 1, \
-               updated_at = $2 WHERE id = $3 AND status = 'tracking'"
-        }
-    };
-    let mut query = sqlx::query(sql)
-        .bind(decision.next_check_on.map(|d| d.to_string()))
-        .bind(now)
-        .bind(case.id);
-    match decision.kind {
-        // Released: no longer tracked, nothing left to check or escalate.
-        DecisionKind::Release => query = query.bind(false),
-        DecisionKind::Escalate => query = query.bind(true),
-        DecisionKind::Keep | DecisionKind::Reassign => {}
-    }
-    let done = query.execute(&mut **tx).await?;
+    let effect = decision.effect(case.lead_bureau_id);
+    // One statement for every decision: the status only for a release; the escalation mark
+    // kept (COALESCE) unless the decision sets it.
+    let done = sqlx::query(
+        "UPDATE cases SET status = CASE WHEN $1 THEN 'closed' ELSE status END, \
+           tracking = CASE WHEN $1 THEN $2 ELSE tracking END, \
+           next_check_on = $3, escalated = COALESCE($4, escalated), \
+           version = version + 1, updated_at = $5 \
+         WHERE id = $6 AND status = 'tracking'",
+    )
+    .bind(effect.closes)
+    .bind(false)
+    .bind(effect.next_check_on.map(|d| d.to_string()))
+    .bind(effect.escalated)
+    .bind(now)
+    .bind(case.id)
+    .execute(&mut **tx)
+    .await?;
     if done.rows_affected() != 1 {
         return Err(gone());
     }
     let mut data = EventData {
         comment: Some(decision.remark.clone()),
         meeting_id: Some(meeting_id),
+        next_check_on: effect.next_check_on,
         ..Default::default()
     };
-    let mut audience = vec![Audience::Bureau(case.lead_bureau_id)];
-    let action = match decision.kind {
-        DecisionKind::Keep => {
-            data.next_check_on = decision.next_check_on;
-            EventAction::KeepTracking
-        }
-        DecisionKind::Release => {
-            data.status = Some(Change::new(CaseStatus::Tracking, CaseStatus::Closed));
-            EventAction::Release
-        }
-        DecisionKind::Reassign => {
-            let to = decision
-                .bureau_id
-                .ok_or_else(|| AppError::internal("apply", "reassign without a bureau"))?;
-            move_lead(tx, case.id, case.lead_bureau_id, to, user, now).await?;
-            data.moved = Some(Change::new(case.lead_bureau_id, to));
-            audience.push(Audience::Bureau(to));
-            EventAction::ReassignLead
-        }
-        DecisionKind::Escalate => {
-            audience.push(Audience::Secretariat);
-            EventAction::Escalate
-        }
-    };
+    if effect.closes {
+        data.status = Some(Change::new(CaseStatus::Tracking, CaseStatus::Closed));
+    }
+    if let Some(to) = effect.new_lead {
+        move_lead(tx, case.id, case.lead_bureau_id, to, user, now).await?;
+        data.moved = Some(Change::new(case.lead_bureau_id, to));
+    }
+    let (action, audience) = (effect.action, effect.tell);
     let event = append_event(tx, case.id, now, EventActor::user(user), action, &data).await?;
     let notice = Notice {
         kind: NotificationKind::MeetingDecision,

@@ -280,6 +280,68 @@ pub fn build_agenda(
     groups
 }
 
+/// What a decision does to its case when the meeting is confirmed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Effect {
+    /// The timeline event it leaves.
+    pub action: crate::cases::events::EventAction,
+    /// Tracking ends and the case closes (解除列管).
+    pub closes: bool,
+    /// The check date the case carries afterwards (none but for 繼續列管).
+    pub next_check_on: Option<NaiveDate>,
+    /// The escalation mark afterwards: set by 提報上級, cleared by a release, else kept.
+    pub escalated: Option<bool>,
+    /// The bureau that leads from now on (改由他機關主辦).
+    pub new_lead: Option<i64>,
+    /// Who hears of it.
+    pub tell: Vec<crate::cases::notify::Audience>,
+}
+
+impl Decision {
+    /// The change to a case led by `lead_bureau_id`.
+    pub fn effect(&self, lead_bureau_id: i64) -> Effect {
+        use crate::cases::{events::EventAction, notify::Audience};
+        let lead = Audience::Bureau(lead_bureau_id);
+        match self.kind {
+            DecisionKind::Keep => Effect {
+                action: EventAction::KeepTracking,
+                closes: false,
+                next_check_on: self.next_check_on,
+                escalated: None,
+                new_lead: None,
+                tell: vec![lead],
+            },
+            DecisionKind::Release => Effect {
+                action: EventAction::Release,
+                closes: true,
+                next_check_on: None,
+                escalated: Some(false),
+                new_lead: None,
+                tell: vec![lead],
+            },
+            DecisionKind::Reassign => Effect {
+                action: EventAction::ReassignLead,
+                closes: false,
+                next_check_on: None,
+                escalated: None,
+                new_lead: self.bureau_id,
+                tell: [Some(lead), self.bureau_id.map(Audience::Bureau)]
+                    .into_iter()
+                    .flatten()
+                    .collect(),
+            },
+            DecisionKind::Escalate => Effect {
+                action: EventAction::Escalate,
+                closes: false,
+                next_check_on: None,
+                escalated: Some(true),
+                new_lead: None,
+                tell: vec![lead, Audience::Secretariat],
+            },
+        }
+    }
+}
+
 /// How many agenda items still lack a decision.
 pub fn undecided(agenda: &[AgendaGroup]) -> usize {
     agenda
@@ -593,6 +655,56 @@ mod tests {
             .unwrap_err()
             .field_message("decision")
             .is_some());
+    }
+
+    #[test]
+    fn each_decision_has_its_effect_on_the_case() {
+        use crate::cases::{events::EventAction, notify::Audience};
+        let decision = |kind, next, bureau| Decision {
+            kind,
+            next_check_on: next,
+            bureau_id: bureau,
+            remark: "r".into(),
+        };
+        let keep = decision(DecisionKind::Keep, Some(day(2024, 4, 12)), None).effect(1);
+        assert_eq!(
+            (
+                keep.action,
+                keep.closes,
+                keep.next_check_on,
+                keep.escalated,
+                keep.new_lead
+            ),
+            (
+                EventAction::KeepTracking,
+                false,
+                Some(day(2024, 4, 12)),
+                None,
+                None
+            )
+        );
+        assert_eq!(keep.tell, vec![Audience::Bureau(1)]);
+        let release = decision(DecisionKind::Release, None, None).effect(1);
+        assert_eq!(
+            (release.action, release.closes, release.escalated),
+            (EventAction::Release, true, Some(false))
+        );
+        let moved = decision(DecisionKind::Reassign, None, Some(2)).effect(1);
+        assert_eq!(
+            (moved.action, moved.new_lead),
+            (EventAction::ReassignLead, Some(2))
+        );
+        assert_eq!(
+            moved.tell,
+            vec![Audience::Bureau(1), Audience::Bureau(2)],
+            "both bureaus hear"
+        );
+        let up = decision(DecisionKind::Escalate, None, None).effect(1);
+        assert_eq!(
+            (up.action, up.escalated, up.closes),
+            (EventAction::Escalate, Some(true), false)
+        );
+        assert_eq!(up.tell, vec![Audience::Bureau(1), Audience::Secretariat]);
     }
 
     #[test]

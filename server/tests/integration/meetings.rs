@@ -433,6 +433,16 @@ async fn two_meeting_cycles_from_agenda_to_minutes() {
     let home = app.page(&cast.udd, "/").await.text().await.unwrap();
     assert!(home.contains("社會住宅招租進度") && home.contains("公車專用道延伸"));
     report(&app, &cast.udd, b, "已完成招租公告。", "113/04/30").await;
+    let page = app
+        .page(&cast.udd, &format!("/cases/{b}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("後：進度報告 1 則，其他異動 0 項。"),
+        "what changed since the meeting"
+    );
 
     // The second cycle: two weeks on; the case reported since shows progress.
     let overview: app::meetings::server_fns::MeetingsOverview = app

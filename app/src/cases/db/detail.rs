@@ -197,6 +197,7 @@ pub async fn detail(
     };
     let similar = super::similar(pool, user, &probe).await?;
     let progress = super::progress::reports(pool, case_id).await?;
+    let last_meeting_at = super::progress::last_meeting_at(pool).await?;
     let reply_by: Option<String> = row.try_get("reply_by")?;
     let reply_at: Option<i64> = row.try_get("reply_updated_at")?;
     Ok(CaseDetail {
@@ -241,5 +242,6 @@ pub async fn detail(
             .try_get::<Option<String>, _>("next_check_on")?
             .and_then(|d| d.parse().ok()),
         escalated: flag(&row, "escalated")?,
+        last_meeting_at,
     })
 }
