@@ -115,7 +115,8 @@ pub struct DeliveryFigures {
     pub pending: i64,
 }
 
-/// One bureau's line: the cases it leads that started in the range.
+/// One bureau's line: the cases it leads that started in the range, and (`open`,
+/// `overdue`) every case it leads that is still open today.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct BureauRow {
     pub bureau: String,
@@ -194,7 +195,13 @@ pub fn compute(facts: &[CaseFact], range: Range, today: NaiveDate) -> Report {
 
     let mut bureaus: Vec<BureauRow> = Vec::new();
     let mut days: Vec<(String, i64, i64)> = Vec::new();
-    for f in &in_range {
+    // A bureau's line counts the cases that started in the range, and every case it still
+    // has open today, whenever that started.
+    for f in facts {
+        let counted = range.contains(f.start);
+        if !counted && !f.open() {
+            continue;
+        }
         let Some((_, name, order)) = &f.bureau else {
             continue;
         };
@@ -209,6 +216,11 @@ pub fn compute(facts: &[CaseFact], range: Range, today: NaiveDate) -> Report {
                 bureaus.last_mut().expect("just pushed")
             }
         };
+        row.open += i64::from(f.open());
+        row.overdue += i64::from(f.overdue(today));
+        if !counted {
+            continue;
+        }
         match f.kind {
             CaseKind::Question => row.questions += 1,
             CaseKind::DataRequest => row.data_requests += 1,
@@ -217,8 +229,6 @@ pub fn compute(facts: &[CaseFact], range: Range, today: NaiveDate) -> Report {
             row.replied += 1;
             row.on_time += i64::from(on_time);
         }
-        row.open += i64::from(f.open());
-        row.overdue += i64::from(f.overdue(today));
         row.returns += f.returns;
         if let Some(d) = f.days_to_reply() {
             match days.iter_mut().find(|(b, _, _)| b == name) {
@@ -354,8 +364,8 @@ impl Report {
                     "如期答復",
                     "如期率（%）",
                     "平均答復日數",
-                    "未結",
-                    "逾期未結",
+                    "目前未結",
+                    "目前逾期",
                     "退回次數",
                 ]),
                 rows: bureaus,
@@ -409,7 +419,8 @@ mod tests {
     /// - data requests: 3 received; one on time, one late, one pending;
     /// - 都市發展局: 3 questions, 1 request; replied 3 (2 on time); days 4, 10, 2 → 5.33;
     ///   open 1, overdue 1 (due 03-19 < 03-29); returns 2;
-    /// - 交通局: 1 question, 2 requests; replied 1 (late); days 6; open 2; overdue 1.
+    /// - 交通局: 1 question, 2 requests; replied 1 (late); days 6; open 3 (the July question
+    ///   counts: it is open today), overdue 1.
     fn facts() -> Vec<CaseFact> {
         let mut returned = replied(question("市政總質詢", day(3, 5), UDD), day(3, 15));
         returned.returns = 2;
@@ -486,7 +497,7 @@ mod tests {
                 dot.open,
                 dot.overdue
             ),
-            (1, 2, 1, 0, 2, 1)
+            (1, 2, 1, 0, 3, 1)
         );
         assert_eq!(dot.average_days, Some(6.0));
         assert_eq!(dot.on_time_rate(), Some(0.0));

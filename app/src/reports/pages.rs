@@ -122,7 +122,7 @@ fn ReportBody(v: ReportView) -> impl IntoView {
 
     let open: Vec<&super::BureauRow> = bureaus.iter().filter(|b| b.open > 0).collect();
     let open_chart = bars(
-        "各機關未結與逾期案件",
+        "各機關目前未結與逾期案件",
         &names(&open),
         &[
             Series {
@@ -139,7 +139,7 @@ fn ReportBody(v: ReportView) -> impl IntoView {
         " 件",
     );
     let open_table = simple(
-        "各機關未結與逾期案件",
+        "各機關目前未結與逾期案件",
         &["主辦機關", "未結", "逾期"],
         open.iter()
             .map(|b| vec![b.bureau.clone(), b.open.to_string(), b.overdue.to_string()])
