@@ -20,7 +20,111 @@ use std::collections::HashMap;
 use tower_sessions::Session;
 
 pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
-    Router::new().route("/reports/{file}", get(download))
+    Router::new()
+        .route("/reports/{file}", get(download))
+        .route("/cases.csv", get(|e, s, q| case_list(e, s, q, "csv")))
+        .route("/cases.xlsx", get(|e, s, q| case_list(e, s, q, "xlsx")))
+}
+
+/// A case list as the offices keep it: the columns they use, dates in ROC form.
+pub fn case_table(rows: &[app::cases::db::ExportRow]) -> Table {
+    let t = |s: String| Cell::Text(s);
+    Table {
+        title: "案件清單".into(),
+        header: [
+            "案號",
+            "議員",
+            "議題",
+            "主辦機關",
+            "協辦機關",
+            "狀態",
+            "期限",
+            "答復日期",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+        rows: rows
+            .iter()
+            .map(|r| {
+                vec![
+                    t(app::cases::case_label(r.kind, r.number)),
+                    t(r.councilors.join("、")),
+                    t(r.topic.clone()),
+                    t(r.lead_bureau.clone().unwrap_or_default()),
+                    t(r.co_bureaus.join("、")),
+                    t(r.status.label().to_owned()),
+                    t(roc_date(r.due_on)),
+                    t(r.replied_on.map(roc_date).unwrap_or_default()),
+                ]
+            })
+            .collect(),
+    }
+}
+
+async fn case_list(
+    Extension(state): Extension<AppState>,
+    session: Session,
+    Query(query): Query<HashMap<String, String>>,
+    extension: &'static str,
+) -> Response {
+    let user = match user_in(&session, &state.db).await {
+        Ok(Some(user)) if !user.must_change_password => user,
+        Ok(Some(_)) => {
+            return (StatusCode::FORBIDDEN, "請先設定您自己的密碼。").into_response();
+        }
+        Ok(None) => return Redirect::to("/login").into_response(),
+        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    };
+    let filter = app::cases::CaseFilter::from_query(|k| query.get(k).cloned());
+    let today = app::dates::taipei_date(state.now().timestamp()).unwrap_or_default();
+    let rows = match app::cases::db::export(&state.db, &filter, &user, today).await {
+        Ok(rows) => rows,
+        Err(err) => {
+            let status = StatusCode::from_u16(err.status_code())
+                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            return (status, err.to_string()).into_response();
+        }
+    };
+    let table = [case_table(&rows)];
+    let name = format!("案件清單_{}.{extension}", roc_date(today).replace('/', ""));
+    file_response(&table, extension, &name)
+}
+
+/// The tables as a CSV or XLSX attachment named `name`.
+fn file_response(tables: &[Table], extension: &str, name: &str) -> Response {
+    let (media, bytes) = match extension {
+        "csv" => (
+            "text/csv; charset=utf-8",
+            to_csv(tables).map_err(|e| e.to_string()),
+        ),
+        _ => (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            to_xlsx(tables).map_err(|e| e.to_string()),
+        ),
+    };
+    match bytes {
+        Ok(bytes) => {
+            let mut response = bytes.into_response();
+            let h = response.headers_mut();
+            h.insert(header::CONTENT_TYPE, HeaderValue::from_static(media));
+            let disposition = format!(
+                "attachment; filename=\"export.{extension}\"; filename*=UTF-8''{}",
+                percent_encode(name)
+            );
+            if let Ok(value) = HeaderValue::from_str(&disposition) {
+                h.insert(header::CONTENT_DISPOSITION, value);
+            }
+            response
+        }
+        Err(e) => {
+            tracing::error!("export file: {e}");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "系統暫時無法處理您的要求，請稍後再試。",
+            )
+                .into_response()
+        }
+    }
 }
 
 /// The tables as CSV: each under a line with its title, a blank line between them.
@@ -98,12 +202,9 @@ async fn download(
     if !readers.contains(&user.role) || user.must_change_password {
         return (StatusCode::FORBIDDEN, "您沒有權限執行此操作。").into_response();
     }
-    let (media, extension) = match file.as_str() {
-        "tables.csv" => ("text/csv; charset=utf-8", "csv"),
-        "tables.xlsx" => (
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "xlsx",
-        ),
+    let extension = match file.as_str() {
+        "tables.csv" => "csv",
+        "tables.xlsx" => "xlsx",
         _ => return StatusCode::NOT_FOUND.into_response(),
     };
     let today = app::dates::taipei_date(state.now().timestamp()).unwrap_or_default();
@@ -123,36 +224,10 @@ async fn download(
                 .into_response();
         }
     };
-    let bytes = match extension {
-        "csv" => to_csv(&tables).map_err(|e| e.to_string()),
-        _ => to_xlsx(&tables).map_err(|e| e.to_string()),
-    };
-    match bytes {
-        Ok(bytes) => {
-            let name = format!(
-                "府會統計_{}-{}.{extension}",
-                roc_date(range.from).replace('/', ""),
-                roc_date(range.to).replace('/', "")
-            );
-            let mut response = bytes.into_response();
-            let h = response.headers_mut();
-            h.insert(header::CONTENT_TYPE, HeaderValue::from_static(media));
-            let disposition = format!(
-                "attachment; filename=\"report.{extension}\"; filename*=UTF-8''{}",
-                percent_encode(&name)
-            );
-            if let Ok(value) = HeaderValue::from_str(&disposition) {
-                h.insert(header::CONTENT_DISPOSITION, value);
-            }
-            response
-        }
-        Err(e) => {
-            tracing::error!("report file: {e}");
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "系統暫時無法處理您的要求，請稍後再試。",
-            )
-                .into_response()
-        }
-    }
+    let name = format!(
+        "府會統計_{}-{}.{extension}",
+        roc_date(range.from).replace('/', ""),
+        roc_date(range.to).replace('/', "")
+    );
+    file_response(&tables, extension, &name)
 }

@@ -533,6 +533,9 @@ pub struct Delivery {
     pub files: Vec<Attachment>,
 }
 
+/// The most cases a list download holds (`db::EXPORT_CAP`, shown on the page).
+pub const EXPORT_LIMIT: &str = "10,000";
+
 /// A bureau's dated progress report on a tracked case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProgressReport {

@@ -239,6 +239,7 @@ fn CaseList(is_bureau: bool, can_record: bool) -> impl IntoView {
                             .before
                             .map(|k| page_href(&f, page.page.saturating_sub(1).max(1), Some(("before", k))));
                         let next = page.after.map(|k| page_href(&f, page.page + 1, Some(("after", k))));
+                        let any = !page.rows.is_empty();
                         view! {
                             <p class="result-count" role="status">
                                 {format!("{}，第 {} / {} 頁", page.count_label(), page.page, page.pages)}
@@ -253,6 +254,19 @@ fn CaseList(is_bureau: bool, can_record: bool) -> impl IntoView {
                                 {prev.map(|href| view! { <A href=href>"上一頁"</A> })}
                                 {next.map(|href| view! { <A href=href>"下一頁"</A> })}
                             </nav>
+                            {any.then(|| {
+                                // The whole filtered list (not just this page), as files.
+                                let query = page_href(&f, 1, None).replacen("/cases?", "", 1);
+                                view! {
+                                    <p class="downloads no-print">
+                                        "下載此清單："
+                                        <a href=format!("/cases.csv?{query}") download>"CSV"</a>
+                                        "　"
+                                        <a href=format!("/cases.xlsx?{query}") download>"Excel（XLSX）"</a>
+                                        <span class="muted">{format!("（最多 {} 件）", crate::cases::EXPORT_LIMIT)}</span>
+                                    </p>
+                                }
+                            })}
                         }
                             .into_any()
                     }

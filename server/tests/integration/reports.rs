@@ -128,3 +128,73 @@ async fn the_reports_are_for_the_secretariat_the_reviewer_and_the_admin() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn a_filtered_case_list_downloads_as_csv_and_xlsx_with_the_offices_columns() {
+    let app = TestApp::spawn().await;
+    let cast = Cast::new(&app).await;
+    let a = app.record_question(&cast.sec, 7, "人行道平整").await;
+    app.assign(&cast.sec, a, "UDD", &["DOT"]).await;
+    let b = app.record_question(&cast.sec, 8, "公車路網").await;
+    app.assign(&cast.sec, b, "DOT", &[]).await;
+    let _unassigned = app.record_question(&cast.sec, 9, "路燈汰換").await;
+
+    // The secretariat's list of assigned cases: two rows, newest number first.
+    let csv = app.page(&cast.sec, "/cases.csv?status=assigned").await;
+    assert_eq!(csv.status(), StatusCode::OK);
+    let bytes = csv.bytes().await.unwrap();
+    assert_eq!(&bytes[..3], b"\xEF\xBB\xBF");
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(&bytes[3..]);
+    let rows: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect();
+    assert_eq!(rows[0], vec!["案件清單"]);
+    assert_eq!(
+        rows[1],
+        [
+            "案號",
+            "議員",
+            "議題",
+            "主辦機關",
+            "協辦機關",
+            "狀態",
+            "期限",
+            "答復日期"
+        ]
+    );
+    assert_eq!(rows.len(), 4);
+    assert_eq!(rows[2][0], "質詢 第 8 號");
+    assert_eq!(rows[3][2], "人行道平整");
+    assert_eq!(rows[3][3], "都市發展局");
+    assert_eq!(rows[3][4], "交通局");
+    assert_eq!(rows[3][5], "待局處接受");
+    assert!(
+        rows[3][6].starts_with("113/"),
+        "ROC due date: {}",
+        rows[3][6]
+    );
+
+    // A bureau's export holds only its own cases; the XLSX holds the same values.
+    let xlsx = app
+        .page(&cast.udd, "/cases.xlsx")
+        .await
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec();
+    use calamine::{Data, Reader};
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(xlsx)).unwrap();
+    let sheet = book.sheet_names()[0].clone();
+    let range = book.worksheet_range(&sheet).unwrap();
+    assert_eq!(range.height(), 3, "title, header and the one UDD case");
+    assert_eq!(range.get((2, 2)), Some(&Data::String("人行道平整".into())));
+    let signed_out = app.page(&app.client(), "/cases.csv").await;
+    assert_eq!(
+        crate::harness::location(&signed_out).as_deref(),
+        Some("/login")
+    );
+}

@@ -107,12 +107,12 @@ const COUNCILOR_CASES_FIRST: &str = "c.id IN (WITH m AS MATERIALIZED \
     (SELECT cc.case_id FROM case_councilors cc WHERE cc.councilor_id = ?) SELECT case_id FROM m)";
 
 /// Newest number first; the id breaks ties between sessions, so pages never shift.
-const LIST_ORDER: &str = "ORDER BY c.kind DESC, c.number DESC, c.id DESC";
+pub(super) const LIST_ORDER: &str = "ORDER BY c.kind DESC, c.number DESC, c.id DESC";
 /// The same order read backwards, for the page before a key.
 const LIST_ORDER_BACKWARDS: &str = "ORDER BY c.kind, c.number, c.id";
 
 /// The list's filters. `in_order` is for the page of rows (see [`OPEN_PART_IN_ORDER`]).
-fn list_where(
+pub(super) fn list_where(
     filter: &CaseFilter,
     search: &Search,
     user: &CurrentUser,

@@ -9,6 +9,7 @@
 mod answers;
 mod detail;
 mod events;
+mod export;
 mod files;
 mod lists;
 mod notify;
@@ -22,6 +23,7 @@ mod steps;
 pub use answers::{save_reply, write_sub_answer};
 pub use detail::detail;
 pub use events::{append_event, EventActor};
+pub use export::{export, ExportRow, EXPORT_CAP};
 pub use files::{attachment, deliver, may_deliver, NewFile, StoredFile};
 pub use lists::{list, list_statements, queue_statements, queues, QueueQuery, Statement};
 pub use notify::{notify, Notice};
