@@ -44,7 +44,15 @@ pub async fn carry_form_errors(session: Session, mut request: Request, next: Nex
             .path_and_query()
             .map_or_else(|| uri.path().to_owned(), |pq| pq.as_str().to_owned());
         // Only the page the error is for takes it, not the stylesheet or the icon the
-        // browser asks for meanwhile.
+        // browser asks for meanwhile (nor are their requests made to read the session).
+        let page = request
+            .headers()
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|a| a.contains("text/html"));
+        if !page {
+            return next.run(request).await;
+        }
         if let Ok(Some(flashed)) = session.get::<FlashedError>(FLASH_KEY).await {
             if flashed.to == here {
                 let _ = session.remove::<FlashedError>(FLASH_KEY).await;
