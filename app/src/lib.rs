@@ -47,6 +47,7 @@ pub mod reference;
 pub mod reports;
 pub mod top_bar;
 pub mod url;
+pub mod volume;
 
 #[cfg(feature = "ssr")]
 pub mod caller;

@@ -48,6 +48,8 @@ pub fn TopBar() -> impl IntoView {
                                 <A href="/cases">"案件列表"</A>
                                 {matches!(user.role, Role::Secretariat | Role::Reviewer | Role::Admin)
                                     .then(|| view! { <A href="/meetings">"追蹤會議"</A><A href="/reports">"統計報表"</A> })}
+                                {matches!(user.role, Role::Secretariat | Role::Reviewer)
+                                    .then(|| view! { <A href="/volume">"答復彙編"</A> })}
                                 {is_admin
                                     .then(|| {
                                         view! {

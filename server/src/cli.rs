@@ -106,6 +106,18 @@ pub enum ExportCommand {
         #[arg(long)]
         out: std::path::PathBuf,
     },
+    /// The written-reply volume (書面答復彙編) of a session, as ODT.
+    Volume {
+        /// The session's id (as in the volume page's address).
+        #[arg(long)]
+        session: i64,
+        /// Only the questions of this sitting type (its code, e.g. `general`).
+        #[arg(long)]
+        sitting_type: Option<String>,
+        /// The file to write (.odt); an existing one is replaced.
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -136,10 +148,51 @@ pub async fn run(cli: Cli, config: Config) -> Result<(), Box<dyn std::error::Err
         Command::Audit {
             command: AuditCommand::Verify,
         } => verify(&state).await?,
+        Command::Export {
+            document:
+                ExportCommand::Volume {
+                    session,
+                    sitting_type,
+                    out,
+                },
+        } => {
+            let sitting_type = match sitting_type {
+                None => None,
+                Some(code) => Some(
+                    sqlx::query_scalar::<_, i64>("SELECT id FROM sitting_types WHERE code = $1")
+                        .bind(code.trim().to_lowercase())
+                        .fetch_optional(&state.db)
+                        .await?
+                        .ok_or_else(|| format!("找不到質詢類別 {code} (no such sitting type)"))?,
+                ),
+            };
+            let filter = app::volume::VolumeFilter {
+                session,
+                sitting_type,
+                ..Default::default()
+            };
+            let today = app::dates::taipei_date(state.now().timestamp()).unwrap_or_default();
+            let volume = app::volume::db::volume(&state.db, &filter, today)
+                .await
+                .map_err(|e| match e {
+                    app::error::AppError::NotFound => {
+                        format!("找不到會期 {session} (no session {session})")
+                    }
+                    other => other.to_string(),
+                })?;
+            std::fs::write(&out, crate::volume_docs::document(&volume).to_odt()?)?;
+            println!(
+                "已寫入 {}：答復 {} 題，尚未完成 {} 題 (written).",
+                out.display(),
+                volume.entries.len(),
+                volume.outstanding.len()
+            );
+        }
         Command::Export { document } => {
             let (id, out, file) = match document {
                 ExportCommand::Agenda { meeting, out } => (meeting, out, "agenda.odt"),
                 ExportCommand::Minutes { meeting, out } => (meeting, out, "minutes.odt"),
+                ExportCommand::Volume { .. } => unreachable!("handled above"),
             };
             let meeting = app::meetings::db::meeting(&state.db, id)
                 .await

@@ -13,6 +13,7 @@ pub mod meeting_docs;
 pub mod odt;
 pub mod report_files;
 pub mod seed;
+pub mod volume_docs;
 
 use app::{
     app::{shell, App},
@@ -123,6 +124,7 @@ pub fn router(state: AppState, web: &WebSettings, leptos_options: LeptosOptions)
         .merge(audit_export::routes())
         .merge(meeting_docs::routes())
         .merge(report_files::routes())
+        .merge(volume_docs::routes())
         .leptos_routes_with_context(&leptos_options, routes, context.clone(), {
             let options = leptos_options.clone();
             move || shell(options.clone())

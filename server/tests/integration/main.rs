@@ -22,4 +22,5 @@ mod reports;
 mod search;
 mod security;
 mod sessions;
+mod volume;
 mod workflow;

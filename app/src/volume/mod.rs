@@ -1,0 +1,249 @@
+//! The written-reply volume (書面答復彙編): every approved written reply of a session (or
+//! part of it), in the order the council reads them (sitting, councilor, number), with the
+//! questions not yet approved listed at the end rather than silently left out. The rules
+//! are here; `db` reads the questions, the server writes the files.
+
+#[cfg(feature = "ssr")]
+pub mod db;
+pub mod pages;
+pub mod server_fns;
+
+use crate::dates::parse_date;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// Which questions go into a volume.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VolumeFilter {
+    pub session: i64,
+    pub sitting_type: Option<i64>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub bureau: Option<i64>,
+    pub councilor: Option<i64>,
+}
+
+impl VolumeFilter {
+    /// Reads the volume page's query string; `None` without a session. Unreadable optional
+    /// values are dropped, as the case list does.
+    pub fn from_query(get: impl Fn(&str) -> Option<String>) -> Option<Self> {
+        let num = |k: &str| get(k).and_then(|v| v.trim().parse::<i64>().ok());
+        let day = |k: &str| get(k).and_then(|v| parse_date(&v));
+        Some(Self {
+            session: num("session")?,
+            sitting_type: num("sitting_type"),
+            from: day("from"),
+            to: day("to"),
+            bureau: num("bureau"),
+            councilor: num("councilor"),
+        })
+    }
+
+    /// The query string that selects this volume again.
+    pub fn query(&self) -> String {
+        use crate::dates::roc_date;
+        let mut parts = vec![format!("session={}", self.session)];
+        let mut push =
+            |k: &str, v: String| parts.push(format!("{k}={}", crate::url::percent_encode(&v)));
+        if let Some(v) = self.sitting_type {
+            push("sitting_type", v.to_string());
+        }
+        if let Some(v) = self.from {
+            push("from", roc_date(v));
+        }
+        if let Some(v) = self.to {
+            push("to", roc_date(v));
+        }
+        if let Some(v) = self.bureau {
+            push("bureau", v.to_string());
+        }
+        if let Some(v) = self.councilor {
+            push("councilor", v.to_string());
+        }
+        parts.join("&")
+    }
+}
+
+/// One question as the volume prints it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    pub case_id: i64,
+    pub number: i64,
+    pub councilors: Vec<String>,
+    pub sitting_type: String,
+    /// The sitting type's place in the city's order (施政報告 before 市政總質詢 …).
+    pub sitting_order: i64,
+    pub sitting_date: NaiveDate,
+    pub topic: String,
+    pub body: String,
+    /// The approved reply; empty while outstanding.
+    pub reply: String,
+    /// The lead bureau first, then the co-bureaus.
+    pub bureaus: Vec<String>,
+    /// The reply has been approved by the reviewer.
+    pub approved: bool,
+}
+
+impl Entry {
+    /// `質詢 第 12 號`
+    pub fn label(&self) -> String {
+        crate::cases::case_label(crate::cases::CaseKind::Question, self.number)
+    }
+}
+
+/// A compiled volume: its title, the approved replies in order, the outstanding questions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Volume {
+    pub council: String,
+    pub session: String,
+    /// The sitting type, when the volume is narrowed to one.
+    pub sitting_type: Option<String>,
+    pub compiled_on: NaiveDate,
+    pub entries: Vec<Entry>,
+    pub outstanding: Vec<Entry>,
+}
+
+impl Volume {
+    /// `臺北市議會第14屆第3次定期大會 市政總質詢 書面答復彙編`
+    pub fn title(&self) -> String {
+        match &self.sitting_type {
+            Some(t) => format!("{}{} {t} 書面答復彙編", self.council, self.session),
+            None => format!("{}{} 書面答復彙編", self.council, self.session),
+        }
+    }
+}
+
+/// Orders the questions as the council reads them (by sitting day and type, then by the
+/// first councilor's name, then by number) and puts the unapproved ones at the end.
+pub fn compile(
+    council: &str,
+    session: &str,
+    sitting_type: Option<String>,
+    compiled_on: NaiveDate,
+    mut questions: Vec<Entry>,
+) -> Volume {
+    questions.sort_by(|a, b| {
+        (a.sitting_date, a.sitting_order)
+            .cmp(&(b.sitting_date, b.sitting_order))
+            .then_with(|| a.councilors.first().cmp(&b.councilors.first()))
+            .then(a.number.cmp(&b.number))
+    });
+    let (entries, outstanding) = questions.into_iter().partition(|q| q.approved);
+    Volume {
+        council: council.to_owned(),
+        session: session.to_owned(),
+        sitting_type,
+        compiled_on,
+        entries,
+        outstanding,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2024, m, d).unwrap()
+    }
+
+    fn q(number: i64, councilor: &str, sitting: (&str, i64, NaiveDate), approved: bool) -> Entry {
+        Entry {
+            case_id: number,
+            number,
+            councilors: vec![councilor.into()],
+            sitting_type: sitting.0.into(),
+            sitting_order: sitting.1,
+            sitting_date: sitting.2,
+            topic: format!("議題 {number}"),
+            body: "請說明。".into(),
+            reply: if approved {
+                "答復".into()
+            } else {
+                String::new()
+            },
+            bureaus: vec!["都市發展局".into()],
+            approved,
+        }
+    }
+
+    #[test]
+    fn replies_follow_the_sittings_then_the_councilors_then_the_numbers() {
+        let policy = ("施政報告", 1, day(3, 12));
+        let general = ("市政總質詢", 3, day(3, 26));
+        let volume = compile(
+            "臺北市議會",
+            "第14屆第3次定期大會",
+            None,
+            day(4, 30),
+            vec![
+                q(30, "王", general, true),
+                q(12, "林", policy, true),
+                q(31, "林", general, true),
+                q(11, "林", policy, true),
+                q(29, "王", general, true),
+            ],
+        );
+        let order: Vec<i64> = volume.entries.iter().map(|e| e.number).collect();
+        // Councilors by name in code-point order: 林 (U+6797) before 王 (U+738B).
+        assert_eq!(order, vec![11, 12, 31, 29, 30]);
+    }
+
+    #[test]
+    fn questions_not_yet_approved_are_listed_at_the_end_never_left_out() {
+        let general = ("市政總質詢", 3, day(3, 26));
+        let volume = compile(
+            "臺北市議會",
+            "第14屆第3次定期大會",
+            Some("市政總質詢".into()),
+            day(4, 30),
+            vec![
+                q(1, "林", general, false),
+                q(2, "林", general, true),
+                q(3, "王", general, false),
+            ],
+        );
+        assert_eq!(
+            volume.entries.iter().map(|e| e.number).collect::<Vec<_>>(),
+            vec![2]
+        );
+        assert_eq!(
+            volume
+                .outstanding
+                .iter()
+                .map(|e| e.number)
+                .collect::<Vec<_>>(),
+            vec![1, 3]
+        );
+        assert_eq!(
+            volume.title(),
+            "臺北市議會第14屆第3次定期大會 市政總質詢 書面答復彙編"
+        );
+    }
+
+    #[test]
+    fn the_filter_reads_its_query_and_writes_it_back() {
+        let query = [
+            ("session", "3"),
+            ("sitting_type", "2"),
+            ("from", "113/03/01"),
+            ("bureau", "x"),
+        ];
+        let get = |k: &str| {
+            query
+                .iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| (*v).to_owned())
+        };
+        let filter = VolumeFilter::from_query(get).unwrap();
+        assert_eq!(filter.session, 3);
+        assert_eq!(filter.sitting_type, Some(2));
+        assert_eq!(filter.from, Some(day(3, 1)));
+        assert_eq!(filter.bureau, None, "unreadable: dropped");
+        assert_eq!(
+            filter.query(),
+            "session=3&sitting_type=2&from=113%2F03%2F01"
+        );
+        assert!(VolumeFilter::from_query(|_| None).is_none());
+    }
+}
