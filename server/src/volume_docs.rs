@@ -4,9 +4,14 @@
 
 use crate::odt::Document;
 use app::{
+    audit::{
+        db::{record, Actor, Entry},
+        AuditAction,
+    },
     auth::{session::user_in, Role},
     dates::roc_date,
-    state::AppState,
+    error::AppError,
+    state::{AppState, ClientAddr},
     url::percent_encode,
     volume::{Volume, VolumeFilter},
 };
@@ -14,14 +19,151 @@ use axum::{
     extract::Query,
     http::{header, HeaderValue, StatusCode},
     response::{IntoResponse, Redirect, Response},
-    routing::get,
+    routing::{get, post},
     Extension, Router,
 };
 use std::collections::HashMap;
 use tower_sessions::Session;
 
 pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
-    Router::new().route("/volume.odt", get(download))
+    Router::new()
+        .route("/volume.odt", get(download))
+        .route("/volume/send", post(send))
+        .route("/volumes/{id}/file", get(sent_file))
+}
+
+use app::volume::SEND_FORM;
+
+/// Records that the volume the form describes was sent to the council on the day given:
+/// compiles it now, keeps that exact ODT file, and marks each reply in it as sent. A plain
+/// form post (browsers go back to the volume page); other clients get the id as JSON.
+async fn send(
+    Extension(state): Extension<AppState>,
+    Extension(ClientAddr(client)): Extension<ClientAddr>,
+    session: Session,
+    headers: axum::http::HeaderMap,
+    axum::Form(form): axum::Form<HashMap<String, String>>,
+) -> Response {
+    let html = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"));
+    let filter =
+        VolumeFilter::from_query(|k| form.get(k).cloned().filter(|v| !v.trim().is_empty()));
+    let page = filter.as_ref().map_or_else(
+        || "/volume".to_owned(),
+        |f| format!("/volume?{}", f.query()),
+    );
+    let result = async {
+        let user = user_in(&session, &state.db)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        if user.role != Role::Secretariat || user.must_change_password {
+            return Err(AppError::Forbidden);
+        }
+        let filter = filter
+            .clone()
+            .ok_or_else(|| AppError::validation("session", "請選擇會期。"))?;
+        let sent_on = form
+            .get("sent_on")
+            .and_then(|d| app::dates::parse_date(d))
+            .ok_or_else(|| {
+                AppError::validation("sent_on", "請輸入函送議會的日期，例如 113/05/10。")
+            })?;
+        let today = app::dates::taipei_date(state.now().timestamp()).unwrap_or_default();
+        if sent_on > today {
+            return Err(AppError::validation("sent_on", "函送日期不能晚於今天。"));
+        }
+        let volume = app::volume::db::volume(&state.db, &filter, today).await?;
+        let bytes = document(&volume)
+            .to_odt()
+            .map_err(|e| AppError::internal("odt", e))?;
+        let name = format!(
+            "{}_{}.odt",
+            volume.title(),
+            roc_date(sent_on).replace('/', "")
+        );
+        let now = state.now().timestamp();
+        let mut tx = app::db::begin(&state.db).await?;
+        let id = app::volume::db::record_sending(
+            &mut tx,
+            &filter,
+            &volume,
+            (&name, crate::odt::MEDIA_TYPE, &bytes),
+            sent_on,
+            &user,
+            now,
+        )
+        .await?;
+        let entry = Entry::new(AuditAction::VolumeSent, "volume", id).data(serde_json::json!({
+            "session_id": filter.session,
+            "sent_on": sent_on,
+            "replies": volume.entries.len(),
+        }));
+        record(
+            &mut tx,
+            now,
+            &Actor::user(user.id, &user.username),
+            &client,
+            &entry,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+    .await;
+    match (result, html) {
+        (Ok(_), true) => Redirect::to(&format!("{page}#sent")).into_response(),
+        (Ok(id), false) => axum::Json(id).into_response(),
+        (Err(AppError::Unauthenticated), true) => Redirect::to("/login").into_response(),
+        (Err(err), true) => {
+            crate::flash::flash(&session, &page, SEND_FORM, err).await;
+            Redirect::to(&page).into_response()
+        }
+        (Err(err), false) => {
+            let status = StatusCode::from_u16(err.status_code())
+                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            (status, axum::Json(err)).into_response()
+        }
+    }
+}
+
+/// The exact file that went to the council.
+async fn sent_file(
+    Extension(state): Extension<AppState>,
+    session: Session,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+) -> Response {
+    let user = match user_in(&session, &state.db).await {
+        Ok(Some(user)) => user,
+        Ok(None) => return Redirect::to("/login").into_response(),
+        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    };
+    if !matches!(user.role, Role::Secretariat | Role::Reviewer) || user.must_change_password {
+        return (StatusCode::FORBIDDEN, "您沒有權限執行此操作。").into_response();
+    }
+    match app::volume::db::sent_file(&state.db, id).await {
+        Ok(Some((name, content_type, data))) => {
+            let mut response = data.into_response();
+            let h = response.headers_mut();
+            if let Ok(value) = HeaderValue::from_str(&content_type) {
+                h.insert(header::CONTENT_TYPE, value);
+            }
+            let disposition = format!(
+                "attachment; filename=\"volume.odt\"; filename*=UTF-8''{}",
+                percent_encode(&name)
+            );
+            if let Ok(value) = HeaderValue::from_str(&disposition) {
+                h.insert(header::CONTENT_DISPOSITION, value);
+            }
+            response
+        }
+        Ok(None) => (StatusCode::NOT_FOUND, "找不到這份彙編。").into_response(),
+        Err(e) => {
+            tracing::error!("sent volume: {e}");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
 }
 
 /// The volume as a document. Headings carry the structure (the navigator lists every
@@ -102,8 +244,8 @@ async fn download(
         let volume = app::volume::db::volume(&state.db, &filter, today).await?;
         let bytes = document(&volume)
             .to_odt()
-            .map_err(|e| app::error::AppError::internal("odt", e))?;
-        Ok::<_, app::error::AppError>((bytes, volume.title()))
+            .map_err(|e| AppError::internal("odt", e))?;
+        Ok::<_, AppError>((bytes, volume.title()))
     }
     .await;
     match result {

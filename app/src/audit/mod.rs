@@ -36,6 +36,7 @@ text_enum!(AuditAction {
     MeetingScheduled = "meeting_scheduled" / "排定追蹤會議",
     MeetingDecisionRecorded = "meeting_decision_recorded" / "記錄追蹤會議決議",
     MeetingConfirmed = "meeting_confirmed" / "確認追蹤會議決議",
+    VolumeSent = "volume_sent" / "書面答復彙編函送議會",
     AuditExported = "audit_exported" / "匯出稽核紀錄",
 });
 

@@ -191,6 +191,10 @@ fn CaseBody(case: CaseDetail, bureaus: Vec<(i64, String)>, forms: Forms) -> impl
                             {roc_date(case.due_on)}
                             {case.due_override_reason.clone().map(|r| view! { <span class="muted">{format!("（調整：{r}）")}</span> })}
                         </dd>
+                        {case.sent_to_council_on.map(|on| view! {
+                            <dt>"函送議會"</dt>
+                            <dd>{format!("{}（書面答復彙編）", roc_date(on))}</dd>
+                        })}
                     </dl>
                     <h3>{match case.kind { CaseKind::Question => "質詢內容", CaseKind::DataRequest => "索取資料項目" }}</h3>
                     <div class="prose">{case.body.clone()}</div>

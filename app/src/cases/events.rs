@@ -32,6 +32,7 @@ text_enum!(EventAction {
     KeepTracking = "keep_tracking" / "繼續列管",
     ReassignLead = "reassign_lead" / "改由他機關主辦",
     Escalate = "escalate" / "提報上級",
+    SentToCouncil = "sent_to_council" / "書面答復函送議會",
 });
 
 impl EventAction {
@@ -59,6 +60,7 @@ impl EventAction {
             Self::KeepTracking => "Kept under tracking",
             Self::ReassignLead => "Lead bureau changed",
             Self::Escalate => "Escalated",
+            Self::SentToCouncil => "Written reply sent to the council",
         };
         lang.pick(self.label(), en)
     }
@@ -143,6 +145,9 @@ pub struct EventData {
     /// The follow-up meeting that decided this.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meeting_id: Option<i64>,
+    /// The day a written-reply volume carrying the reply was sent to the council.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sent_on: Option<NaiveDate>,
     /// The sentence an event written before events were data carried (migration 0003).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -315,6 +320,13 @@ pub fn render(event: &TimelineEvent, bureau: &dyn Fn(i64) -> String, lang: Lang)
             let (from, to) = (bureau(m.from), bureau(m.to));
             let remark = d.comment.clone().unwrap_or_default();
             lang.pick("主辦改分：", "Lead moved: ").to_owned() + &format!("{from} → {to}；{remark}")
+        }),
+        Some(EventAction::SentToCouncil) => d.sent_on.map(|on| {
+            if zh {
+                format!("隨書面答復彙編於 {} 函送議會", roc_date(on))
+            } else {
+                format!("Sent to the council with the written-reply volume on {on}")
+            }
         }),
         Some(EventAction::Approve) => match d.keep_tracking {
             Some(true) => Some(lang.pick("繼續列管", "Kept under tracking").to_owned()),

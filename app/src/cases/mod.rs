@@ -629,6 +629,9 @@ pub struct CaseDetail {
     /// When the last follow-up meeting was confirmed: what changed since is marked.
     #[serde(default)]
     pub last_meeting_at: Option<i64>,
+    /// The day the written reply went to the council in a volume (書面答復彙編).
+    #[serde(default)]
+    pub sent_to_council_on: Option<NaiveDate>,
 }
 
 impl CaseDetail {

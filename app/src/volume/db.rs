@@ -135,3 +135,108 @@ pub async fn volume(
     }
     Ok(compile("臺北市議會", &title, sitting_type, today, entries))
 }
+
+/// Keeps the exact file of a volume sent to the council on `sent_on`, and marks each of its
+/// replies as sent (an event on every case). Returns the volume's id.
+#[allow(clippy::too_many_arguments)]
+pub async fn record_sending(
+    tx: &mut crate::db::Tx,
+    filter: &VolumeFilter,
+    volume: &Volume,
+    file: (&str, &str, &[u8]),
+    sent_on: NaiveDate,
+    user: &crate::auth::CurrentUser,
+    now: i64,
+) -> Result<i64, AppError> {
+    use crate::cases::{
+        db::{append_event, EventActor},
+        events::{EventAction, EventData},
+    };
+    use sha2::Digest;
+    if volume.entries.is_empty() {
+        return Err(AppError::validation(
+            "sent_on",
+            "這份彙編沒有任何已審查通過的答復，無須函送。",
+        ));
+    }
+    let (name, content_type, data) = file;
+    let digest: String = sha2::Sha256::digest(data)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO volumes (session_id, title, filter, file_name, content_type, data, sha256, \
+           replies, outstanding, sent_on, recorded_by, recorded_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+    )
+    .bind(filter.session)
+    .bind(volume.title())
+    .bind(filter.query())
+    .bind(name)
+    .bind(content_type)
+    .bind(data.to_vec())
+    .bind(digest)
+    .bind(volume.entries.len() as i64)
+    .bind(volume.outstanding.len() as i64)
+    .bind(sent_on.to_string())
+    .bind(user.id)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?;
+    for entry in &volume.entries {
+        sqlx::query("INSERT INTO volume_cases (volume_id, case_id) VALUES ($1, $2)")
+            .bind(id)
+            .bind(entry.case_id)
+            .execute(&mut **tx)
+            .await?;
+        let data = EventData {
+            sent_on: Some(sent_on),
+            ..Default::default()
+        };
+        append_event(
+            tx,
+            entry.case_id,
+            now,
+            EventActor::user(user),
+            EventAction::SentToCouncil,
+            &data,
+        )
+        .await?;
+    }
+    Ok(id)
+}
+
+/// The volumes of a session sent so far, newest first.
+pub async fn sent(pool: &AnyPool, session: i64) -> Result<Vec<super::SentVolume>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT v.id, v.title, v.sent_on, v.replies, v.outstanding, u.display_name \
+         FROM volumes v JOIN users u ON u.id = v.recorded_by \
+         WHERE v.session_id = $1 ORDER BY v.sent_on DESC, v.id DESC",
+    )
+    .bind(session)
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(super::SentVolume {
+                id: row.try_get("id")?,
+                title: row.try_get("title")?,
+                sent_on: date(row, "sent_on")?,
+                replies: row.try_get("replies")?,
+                outstanding: row.try_get("outstanding")?,
+                recorded_by: row.try_get("display_name")?,
+            })
+        })
+        .collect()
+}
+
+/// The file of a sent volume: its name, type and bytes.
+pub async fn sent_file(
+    pool: &AnyPool,
+    id: i64,
+) -> Result<Option<(String, String, Vec<u8>)>, sqlx::Error> {
+    sqlx::query_as("SELECT file_name, content_type, data FROM volumes WHERE id = $1")
+        .bind(id)
+        .fetch_optional(pool)
+        .await
+}

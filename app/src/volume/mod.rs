@@ -113,6 +113,21 @@ impl Volume {
     }
 }
 
+/// The name a refused "record the sending" form is flashed under (the form posts to the
+/// server's own handler).
+pub const SEND_FORM: &str = "volume-send";
+
+/// A volume as it was sent to the council.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SentVolume {
+    pub id: i64,
+    pub title: String,
+    pub sent_on: NaiveDate,
+    pub replies: i64,
+    pub outstanding: i64,
+    pub recorded_by: String,
+}
+
 /// Orders the questions as the council reads them (by sitting day and type, then by the
 /// first councilor's name, then by number) and puts the unapproved ones at the end.
 pub fn compile(

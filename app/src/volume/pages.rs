@@ -1,7 +1,10 @@
 //! `/volume`: choose a session (and optionally a sitting type, dates, a bureau or a
 //! councilor), read the compiled volume as a print-ready page, download it as ODT.
 
-use super::{server_fns::load_volume, Entry, Volume, VolumeFilter};
+use super::{
+    server_fns::{load_volume, sent_volumes},
+    Entry, SentVolume, Volume, VolumeFilter,
+};
 use crate::{
     auth::{guard::RequireRole, Role},
     components::ErrorPage,
@@ -18,13 +21,13 @@ pub fn VolumePage() -> impl IntoView {
         <Title text="書面答復彙編｜府會通" />
         <RequireRole
             roles=&[Role::Secretariat, Role::Reviewer]
-            children=|_| view! { <VolumeView /> }
+            children=|user| view! { <VolumeView may_send=user.role == Role::Secretariat /> }
         />
     }
 }
 
 #[component]
-fn VolumeView() -> impl IntoView {
+fn VolumeView(may_send: bool) -> impl IntoView {
     let query = use_query_map();
     let filter = move || {
         let q = query.get();
@@ -33,7 +36,7 @@ fn VolumeView() -> impl IntoView {
     let data = Resource::new(filter, |filter| async move {
         let choices = load_choices().await?;
         let volume = match filter.clone() {
-            Some(f) => Some(load_volume(f).await?),
+            Some(f) => Some((sent_volumes(f.session).await?, load_volume(f).await?)),
             None => None,
         };
         Ok::<_, crate::error::AppError>((choices, filter, volume))
@@ -47,7 +50,11 @@ fn VolumeView() -> impl IntoView {
                     Ok((choices, filter, volume)) => view! {
                         <FilterForm choices filter=filter.clone() />
                         {match (filter, volume) {
-                            (Some(f), Some(v)) => view! { <VolumeBody v query=f.query() /> }.into_any(),
+                            (Some(f), Some((sent, v))) => view! {
+                                <Sending filter=f.clone() sent may_send />
+                                <VolumeBody v query=f.query() />
+                            }
+                                .into_any(),
                             _ => view! {
                                 <p class="empty">"請選擇會期，彙編該會期已審查通過的書面答復。"</p>
                             }
@@ -101,6 +108,72 @@ fn FilterForm(choices: Choices, filter: Option<VolumeFilter>) -> impl IntoView {
             <div></div>
             <div><button type="submit">"彙編"</button></div>
         </form>
+    }
+}
+
+/// The volumes already sent, and (for the secretariat) the form that records sending this
+/// one: a plain post to the server, which keeps the exact file.
+#[component]
+fn Sending(filter: VolumeFilter, sent: Vec<SentVolume>, may_send: bool) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let refused = crate::error::flashed_error(super::SEND_FORM);
+    #[cfg(not(feature = "ssr"))]
+    let refused: Option<crate::error::AppError> = None;
+    let hidden = [
+        ("session", Some(filter.session.to_string())),
+        ("sitting_type", filter.sitting_type.map(|v| v.to_string())),
+        ("from", filter.from.map(roc_date)),
+        ("to", filter.to.map(roc_date)),
+        ("bureau", filter.bureau.map(|v| v.to_string())),
+        ("councilor", filter.councilor.map(|v| v.to_string())),
+    ];
+    view! {
+        <section class="panel no-print" id="sent" aria-labelledby="sent-heading">
+            <h2 id="sent-heading">"函送議會"</h2>
+            {if sent.is_empty() {
+                view! { <p class="empty">"本會期尚未函送書面答復彙編。"</p> }.into_any()
+            } else {
+                view! {
+                    <table class="data-table">
+                        <thead>
+                            <tr>
+                                <th scope="col">"函送日期"</th>
+                                <th scope="col">"彙編"</th>
+                                <th scope="col" class="num">"答復題數"</th>
+                                <th scope="col" class="num">"尚未完成"</th>
+                                <th scope="col">"紀錄人"</th>
+                                <th scope="col">"檔案"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {sent.into_iter().map(|v| view! {
+                                <tr>
+                                    <td>{roc_date(v.sent_on)}</td>
+                                    <td>{v.title}</td>
+                                    <td class="num">{v.replies}</td>
+                                    <td class="num">{v.outstanding}</td>
+                                    <td>{v.recorded_by}</td>
+                                    <td><a href=format!("/volumes/{}/file", v.id) download>"函送之檔案（ODT）"</a></td>
+                                </tr>
+                            }.into_any()).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+            {may_send.then(|| view! {
+                <form method="post" action="/volume/send" class="inline-row" aria-label="記錄函送議會">
+                    {hidden
+                        .into_iter()
+                        .filter_map(|(k, v)| v.map(|v| view! { <input type="hidden" name=k value=v /> }))
+                        .collect_view()}
+                    {refused.map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })}
+                    <label for="sent-on">"函送日期"</label>
+                    <input id="sent-on" name="sent_on" placeholder="113/05/10" required />
+                    <button type="submit">"記錄函送議會"</button>
+                </form>
+                <p class="field-hint">"記錄後，本彙編的檔案原樣保存，其中各題顯示為已函送議會。"</p>
+            })}
+        </section>
     }
 }
 

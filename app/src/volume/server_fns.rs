@@ -15,3 +15,16 @@ pub async fn load_volume(#[server(default)] filter: VolumeFilter) -> Result<Volu
         .await,
     )
 }
+
+/// The volumes of a session already sent to the council.
+#[server(prefix = "/api", endpoint = "volume/sent")]
+pub async fn sent_volumes(session: i64) -> Result<Vec<super::SentVolume>, AppError> {
+    crate::error::with_status(
+        async {
+            use crate::{auth::Role, caller::Caller};
+            let c = Caller::with_role(&[Role::Secretariat, Role::Reviewer]).await?;
+            Ok(super::db::sent(c.db(), session).await?)
+        }
+        .await,
+    )
+}

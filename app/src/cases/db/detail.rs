@@ -198,6 +198,13 @@ pub async fn detail(
     let similar = super::similar(pool, user, &probe).await?;
     let progress = super::progress::reports(pool, case_id).await?;
     let last_meeting_at = super::progress::last_meeting_at(pool).await?;
+    let sent_to_council_on: Option<String> = sqlx::query_scalar(
+        "SELECT MIN(v.sent_on) FROM volume_cases vc JOIN volumes v ON v.id = vc.volume_id \
+         WHERE vc.case_id = $1",
+    )
+    .bind(case_id)
+    .fetch_one(pool)
+    .await?;
     let reply_by: Option<String> = row.try_get("reply_by")?;
     let reply_at: Option<i64> = row.try_get("reply_updated_at")?;
     Ok(CaseDetail {
@@ -243,5 +250,6 @@ pub async fn detail(
             .and_then(|d| d.parse().ok()),
         escalated: flag(&row, "escalated")?,
         last_meeting_at,
+        sent_to_council_on: sent_to_council_on.and_then(|d| d.parse().ok()),
     })
 }
