@@ -459,4 +459,88 @@ async fn main() {
         "\nCase list (no filter) against the bare handler: **{:.2}×** the throughput.\n",
         list / baseline.per_second
     );
+    if args.only.is_empty() || "volume".contains(&args.only) {
+        volume(&state).await;
+    }
+}
+
+/// The written-reply volume of the session with the most questions: compiled and written
+/// as ODT, beside a plain query of the same rows, ten times each.
+async fn volume(state: &AppState) {
+    let session: Option<i64> = sqlx::query_scalar(
+        "SELECT session_id FROM cases WHERE kind = 'question' GROUP BY session_id \
+         ORDER BY COUNT(*) DESC LIMIT 1",
+    )
+    .fetch_optional(&state.db)
+    .await
+    .unwrap();
+    let Some(session) = session else { return };
+    let runs = 10;
+    let time = |mut took: Vec<Duration>| {
+        took.sort();
+        (took[0], took[took.len() / 2], took[took.len() - 1])
+    };
+    let mut plain = Vec::new();
+    let mut questions = 0;
+    for _ in 0..runs {
+        let started = Instant::now();
+        let rows: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT topic, body, reply FROM cases WHERE session_id = $1 AND kind = 'question' \
+             ORDER BY sitting_date, number",
+        )
+        .bind(session)
+        .fetch_all(&state.db)
+        .await
+        .unwrap();
+        plain.push(started.elapsed());
+        questions = rows.len();
+    }
+    let filter = app::volume::VolumeFilter {
+        session,
+        ..Default::default()
+    };
+    let today = chrono::Utc::now().date_naive();
+    let mut odt = Vec::new();
+    let mut shape = (0, 0, 0, 0);
+    for _ in 0..runs {
+        let started = Instant::now();
+        let v = app::volume::db::volume(&state.db, &filter, today)
+            .await
+            .unwrap();
+        let bytes = server::volume_docs::document(&v).to_odt().unwrap();
+        odt.push(started.elapsed());
+        let chars: usize = v.entries.iter().map(|e| e.reply.chars().count()).sum();
+        shape = (
+            v.entries.len(),
+            v.outstanding.len(),
+            chars / v.entries.len().max(1),
+            bytes.len(),
+        );
+    }
+    let ms = |d: Duration| format!("{:.0}", d.as_secs_f64() * 1000.0);
+    let (p_min, p_med, p_max) = time(plain);
+    let (o_min, o_med, o_max) = time(odt);
+    println!("#### Written-reply volume\n");
+    println!(
+        "The session with the most questions: {questions} questions, {} approved replies \
+         (on average {} characters each), {} outstanding; the ODT is {} KB. {runs} runs each.\n",
+        shape.0,
+        shape.2,
+        shape.1,
+        shape.3 / 1024
+    );
+    println!("| | min ms | median ms | max ms |");
+    println!("|---|---:|---:|---:|");
+    println!(
+        "| Plain query of the same rows | {} | {} | {} |",
+        ms(p_min),
+        ms(p_med),
+        ms(p_max)
+    );
+    println!(
+        "| Volume compiled and written as ODT | {} | {} | {} |\n",
+        ms(o_min),
+        ms(o_med),
+        ms(o_max)
+    );
 }
