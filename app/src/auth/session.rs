@@ -103,10 +103,11 @@ impl SessionStore for DbSessionStore {
         Ok(())
     }
 
-    /// Writes the data of a session that exists; one that does not (it expired or was
-    /// ended meanwhile) is created afresh, with the limits counting from now.
+    /// Writes the data of a session that exists. One that does not was ended meanwhile
+    /// (expired, logged out, its account deactivated or its password reset): a request
+    /// still in flight must not bring it back, so nothing is written.
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        let done = sqlx::query(
+        sqlx::query(
             "UPDATE sessions SET data = $1, user_id = $2, last_seen_at = $3 WHERE id_hash = $4",
         )
         .bind(encode(record)?)
@@ -116,9 +117,6 @@ impl SessionStore for DbSessionStore {
         .execute(&self.pool)
         .await
         .map_err(backend)?;
-        if done.rows_affected() == 0 {
-            self.insert(record).await?;
-        }
         Ok(())
     }
 

@@ -92,3 +92,36 @@ async fn housekeeping_deletes_idle_and_old_sessions() {
     app.advance(31);
     assert_eq!(store.delete_expired().await.unwrap(), 1);
 }
+
+#[tokio::test]
+async fn a_request_still_in_flight_cannot_bring_back_an_ended_session() {
+    use tower_sessions::{
+        session::{Id, Record},
+        SessionStore,
+    };
+    let app = TestApp::spawn().await;
+    app.create_user("chen.sec", "secretariat", None).await;
+    let user = app.current_user("chen.sec").await;
+    let store = app::auth::session::DbSessionStore::new(
+        &app.state,
+        app::auth::session_rules::SessionPolicy::default(),
+    );
+    let mut record = Record {
+        id: Id::default(),
+        data: [("user_id".to_owned(), serde_json::json!(user.id))]
+            .into_iter()
+            .collect(),
+        expiry_date: time::OffsetDateTime::now_utc(),
+    };
+    store.create(&mut record).await.unwrap();
+    assert!(store.load(&record.id).await.unwrap().is_some());
+    // The account is deactivated (its sessions end) while a request of it is in flight;
+    // that request then saves its session.
+    let mut conn = app.state.db.acquire().await.unwrap();
+    app::auth::db::end_sessions(&mut conn, user.id)
+        .await
+        .unwrap();
+    drop(conn);
+    store.save(&record).await.unwrap();
+    assert!(store.load(&record.id).await.unwrap().is_none());
+}
