@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod csrf;
 pub mod demo_cases;
+pub mod download;
 pub mod files;
 pub mod flash;
 pub mod generate;

@@ -1,22 +1,15 @@
 //! The follow-up meeting's agenda (before it) and minutes (after it) as ODT files: from the
 //! meeting page and from the command line (`fuhuitong export agenda|minutes`).
 
-use crate::odt::Document;
+use crate::{download, odt::Document};
 use app::{
-    auth::{session::user_in, Role},
+    auth::Role,
     dates::{roc_date, roc_datetime},
     error::AppError,
     meetings::{decision_sentence, DecisionKind, Meeting, MeetingStatus},
     state::AppState,
-    url::percent_encode,
 };
-use axum::{
-    extract::Path,
-    http::{header, HeaderValue, StatusCode},
-    response::{IntoResponse, Redirect, Response},
-    routing::get,
-    Extension, Router,
-};
+use axum::{extract::Path, response::Response, routing::get, Extension, Router};
 use tower_sessions::Session;
 
 pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
@@ -177,14 +170,9 @@ async fn download(
     session: Session,
     Path((id, file)): Path<(i64, String)>,
 ) -> Response {
-    let user = match user_in(&session, &state.db).await {
-        Ok(Some(user)) => user,
-        Ok(None) => return Redirect::to("/login").into_response(),
-        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-    };
     let readers = [Role::Secretariat, Role::Reviewer, Role::Admin];
-    if !readers.contains(&user.role) || user.must_change_password {
-        return (StatusCode::FORBIDDEN, "您沒有權限執行此操作。").into_response();
+    if let Err(refused) = download::reader(&session, &state, &readers).await {
+        return refused;
     }
     let result = async {
         let meeting = app::meetings::db::meeting(&state.db, id).await?;
@@ -194,26 +182,12 @@ async fn download(
     }
     .await;
     match result {
-        Ok((bytes, name)) => {
-            let mut response = bytes.into_response();
-            let h = response.headers_mut();
-            h.insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static(crate::odt::MEDIA_TYPE),
-            );
-            let disposition = format!(
-                "attachment; filename=\"meeting-{id}.odt\"; filename*=UTF-8''{}",
-                percent_encode(&name)
-            );
-            if let Ok(value) = HeaderValue::from_str(&disposition) {
-                h.insert(header::CONTENT_DISPOSITION, value);
-            }
-            response
-        }
-        Err(err) => {
-            let status = StatusCode::from_u16(err.status_code())
-                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            (status, err.to_string()).into_response()
-        }
+        Ok((bytes, name)) => download::attachment(
+            bytes,
+            crate::odt::MEDIA_TYPE,
+            &format!("meeting-{id}.odt"),
+            &name,
+        ),
+        Err(err) => download::error(err),
     }
 }

@@ -2,17 +2,17 @@
 //! Chinese; the tables one after another, each under its title) and XLSX (a sheet a
 //! table, numbers as numbers).
 
+use crate::download;
 use app::{
-    auth::{session::user_in, Role},
+    auth::Role,
     dates::roc_date,
     reports::{compute, db::facts, Cell, Range, Table},
     state::AppState,
-    url::percent_encode,
 };
 use axum::{
     extract::{Path, Query},
-    http::{header, HeaderValue, StatusCode},
-    response::{IntoResponse, Redirect, Response},
+    http::StatusCode,
+    response::{IntoResponse, Response},
     routing::get,
     Extension, Router,
 };
@@ -67,23 +67,16 @@ async fn case_list(
     Query(query): Query<HashMap<String, String>>,
     extension: &'static str,
 ) -> Response {
-    let user = match user_in(&session, &state.db).await {
-        Ok(Some(user)) if !user.must_change_password => user,
-        Ok(Some(_)) => {
-            return (StatusCode::FORBIDDEN, "請先設定您自己的密碼。").into_response();
-        }
-        Ok(None) => return Redirect::to("/login").into_response(),
-        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    // Everyone may take the list they see; `export` keeps a bureau to its own cases.
+    let user = match download::reader(&session, &state, &Role::ALL).await {
+        Ok(user) => user,
+        Err(refused) => return refused,
     };
     let filter = app::cases::CaseFilter::from_query(|k| query.get(k).cloned());
     let today = app::dates::taipei_date(state.now().timestamp()).unwrap_or_default();
     let rows = match app::cases::db::export(&state.db, &filter, &user, today).await {
         Ok(rows) => rows,
-        Err(err) => {
-            let status = StatusCode::from_u16(err.status_code())
-                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            return (status, err.to_string()).into_response();
-        }
+        Err(err) => return download::error(err),
     };
     let table = [case_table(&rows)];
     let name = format!("案件清單_{}.{extension}", roc_date(today).replace('/', ""));
@@ -103,19 +96,7 @@ fn file_response(tables: &[Table], extension: &str, name: &str) -> Response {
         ),
     };
     match bytes {
-        Ok(bytes) => {
-            let mut response = bytes.into_response();
-            let h = response.headers_mut();
-            h.insert(header::CONTENT_TYPE, HeaderValue::from_static(media));
-            let disposition = format!(
-                "attachment; filename=\"export.{extension}\"; filename*=UTF-8''{}",
-                percent_encode(name)
-            );
-            if let Ok(value) = HeaderValue::from_str(&disposition) {
-                h.insert(header::CONTENT_DISPOSITION, value);
-            }
-            response
-        }
+        Ok(bytes) => download::attachment(bytes, media, &format!("export.{extension}"), name),
         Err(e) => {
             tracing::error!("export file: {e}");
             (
@@ -193,14 +174,9 @@ async fn download(
     Path(file): Path<String>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    let user = match user_in(&session, &state.db).await {
-        Ok(Some(user)) => user,
-        Ok(None) => return Redirect::to("/login").into_response(),
-        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-    };
     let readers = [Role::Secretariat, Role::Reviewer, Role::Admin];
-    if !readers.contains(&user.role) || user.must_change_password {
-        return (StatusCode::FORBIDDEN, "您沒有權限執行此操作。").into_response();
+    if let Err(refused) = download::reader(&session, &state, &readers).await {
+        return refused;
     }
     let extension = match file.as_str() {
         "tables.csv" => "csv",

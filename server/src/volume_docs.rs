@@ -2,7 +2,7 @@
 //! Same content as the page: cover, contents, each question with its reply, the
 //! outstanding questions at the end.
 
-use crate::odt::Document;
+use crate::{download, odt::Document};
 use app::{
     audit::{
         db::{record, Actor, Entry},
@@ -12,18 +12,20 @@ use app::{
     dates::roc_date,
     error::AppError,
     state::{AppState, ClientAddr},
-    url::percent_encode,
     volume::{Volume, VolumeFilter},
 };
 use axum::{
     extract::Query,
-    http::{header, HeaderValue, StatusCode},
+    http::{header, StatusCode},
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
     Extension, Router,
 };
 use std::collections::HashMap;
 use tower_sessions::Session;
+
+/// Who reads volumes: the secretariat, which compiles and sends them, and the reviewer.
+const READERS: &[Role] = &[Role::Secretariat, Role::Reviewer];
 
 pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
     Router::new()
@@ -134,29 +136,12 @@ async fn sent_file(
     session: Session,
     axum::extract::Path(id): axum::extract::Path<i64>,
 ) -> Response {
-    let user = match user_in(&session, &state.db).await {
-        Ok(Some(user)) => user,
-        Ok(None) => return Redirect::to("/login").into_response(),
-        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-    };
-    if !matches!(user.role, Role::Secretariat | Role::Reviewer) || user.must_change_password {
-        return (StatusCode::FORBIDDEN, "您沒有權限執行此操作。").into_response();
+    if let Err(refused) = download::reader(&session, &state, READERS).await {
+        return refused;
     }
     match app::volume::db::sent_file(&state.db, id).await {
         Ok(Some((name, content_type, data))) => {
-            let mut response = data.into_response();
-            let h = response.headers_mut();
-            if let Ok(value) = HeaderValue::from_str(&content_type) {
-                h.insert(header::CONTENT_TYPE, value);
-            }
-            let disposition = format!(
-                "attachment; filename=\"volume.odt\"; filename*=UTF-8''{}",
-                percent_encode(&name)
-            );
-            if let Ok(value) = HeaderValue::from_str(&disposition) {
-                h.insert(header::CONTENT_DISPOSITION, value);
-            }
-            response
+            download::attachment(data, &content_type, "volume.odt", &name)
         }
         Ok(None) => (StatusCode::NOT_FOUND, "找不到這份彙編。").into_response(),
         Err(e) => {
@@ -226,13 +211,8 @@ async fn download(
     session: Session,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    let user = match user_in(&session, &state.db).await {
-        Ok(Some(user)) => user,
-        Ok(None) => return Redirect::to("/login").into_response(),
-        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-    };
-    if !matches!(user.role, Role::Secretariat | Role::Reviewer) || user.must_change_password {
-        return (StatusCode::FORBIDDEN, "您沒有權限執行此操作。").into_response();
+    if let Err(refused) = download::reader(&session, &state, READERS).await {
+        return refused;
     }
     let Some(filter) =
         VolumeFilter::from_query(|k| query.get(k).cloned().filter(|v| !v.is_empty()))
@@ -249,26 +229,12 @@ async fn download(
     }
     .await;
     match result {
-        Ok((bytes, title)) => {
-            let mut response = bytes.into_response();
-            let h = response.headers_mut();
-            h.insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static(crate::odt::MEDIA_TYPE),
-            );
-            let disposition = format!(
-                "attachment; filename=\"volume.odt\"; filename*=UTF-8''{}",
-                percent_encode(&format!("{title}.odt"))
-            );
-            if let Ok(value) = HeaderValue::from_str(&disposition) {
-                h.insert(header::CONTENT_DISPOSITION, value);
-            }
-            response
-        }
-        Err(err) => {
-            let status = StatusCode::from_u16(err.status_code())
-                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            (status, err.to_string()).into_response()
-        }
+        Ok((bytes, title)) => download::attachment(
+            bytes,
+            crate::odt::MEDIA_TYPE,
+            "volume.odt",
+            &format!("{title}.odt"),
+        ),
+        Err(err) => download::error(err),
     }
 }

@@ -105,13 +105,8 @@ pub async fn volume(
             .map(|e| e.case_id.to_string())
             .collect::<Vec<_>>()
             .join(", ");
-        let councilors: Vec<(i64, String)> = sqlx::query_as(&format!(
-            "SELECT cc.case_id, co.name FROM case_councilors cc \
-             JOIN councilors co ON co.id = cc.councilor_id \
-             WHERE cc.case_id IN ({list}) ORDER BY cc.case_id, cc.position"
-        ))
-        .fetch_all(pool)
-        .await?;
+        let ids: Vec<i64> = chunk.iter().map(|e| e.case_id).collect();
+        let councilors = crate::cases::db::councilors_of(pool, &ids).await?;
         // The lead first; a reassigned or withdrawn part answered nothing.
         let bureaus: Vec<(i64, String)> = sqlx::query_as(&format!(
             "SELECT a.case_id, b.name FROM assignments a JOIN bureaus b ON b.id = a.bureau_id \

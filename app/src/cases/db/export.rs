@@ -87,13 +87,7 @@ pub async fn export(
             .map(i64::to_string)
             .collect::<Vec<_>>()
             .join(", ");
-        let councilors: Vec<(i64, String)> = sqlx::query_as(&format!(
-            "SELECT cc.case_id, co.name FROM case_councilors cc \
-             JOIN councilors co ON co.id = cc.councilor_id \
-             WHERE cc.case_id IN ({list}) ORDER BY cc.case_id, cc.position"
-        ))
-        .fetch_all(pool)
-        .await?;
+        let councilors = super::lists::councilors_of(pool, ids).await?;
         let parts: Vec<(i64, String, String)> = sqlx::query_as(&format!(
             "SELECT a.case_id, a.role, b.name FROM assignments a JOIN bureaus b ON b.id = a.bureau_id \
              WHERE a.case_id IN ({list}) AND a.state IN ('pending', 'accepted') \

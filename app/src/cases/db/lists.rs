@@ -51,20 +51,9 @@ async fn rows(
             hit: None,
         });
     }
-    // Councilor names in one more query rather than a backend-specific string aggregate.
     if !rows.is_empty() {
-        let ids = rows
-            .iter()
-            .map(|r| r.id.to_string())
-            .collect::<Vec<_>>()
-            .join(", ");
-        let names: Vec<(i64, String)> = sqlx::query_as(&format!(
-            "SELECT cc.case_id, co.name FROM case_councilors cc \
-             JOIN councilors co ON co.id = cc.councilor_id \
-             WHERE cc.case_id IN ({ids}) ORDER BY cc.case_id, cc.position"
-        ))
-        .fetch_all(pool)
-        .await?;
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let names = councilors_of(pool, &ids).await?;
         for row in &mut rows {
             row.councilors = names
                 .iter()
@@ -75,6 +64,27 @@ async fn rows(
         }
     }
     Ok(rows)
+}
+
+/// The councilors of each case, in their order on it: `(case id, name)`. One more query
+/// rather than a backend-specific string aggregate; `ids` are the few a page or an export
+/// holds (the caller chunks long lists).
+pub async fn councilors_of(pool: &AnyPool, ids: &[i64]) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = ids
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    sqlx::query_as(&format!(
+        "SELECT cc.case_id, co.name FROM case_councilors cc \
+         JOIN councilors co ON co.id = cc.councilor_id \
+         WHERE cc.case_id IN ({list}) ORDER BY cc.case_id, cc.position"
+    ))
+    .fetch_all(pool)
+    .await
 }
 
 /// A query a page runs, with its arguments: public so that the plan guard (a test) can
