@@ -16,7 +16,7 @@ use crate::{
     reference::pages::ReferencePage,
     reports::pages::ReportsPage,
     top_bar::TopBar,
-    volume::pages::VolumePage,
+    volume::pages::{VolumeJobPage, VolumePage},
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -79,6 +79,7 @@ fn AppRoutes() -> impl IntoView {
                 <Route path=path!("/meetings/:id") view=MeetingPage ssr=SsrMode::Async />
                 <Route path=path!("/reports") view=ReportsPage ssr=SsrMode::Async />
                 <Route path=path!("/volume") view=VolumePage ssr=SsrMode::Async />
+                <Route path=path!("/volume/jobs/:id") view=VolumeJobPage ssr=SsrMode::Async />
                 <Route path=path!("/cases") view=CaseListPage ssr=SsrMode::Async />
                 <Route path=path!("/cases/new/question") view=NewQuestionPage ssr=SsrMode::Async />
                 <Route path=path!("/cases/new/data-request") view=NewDataRequestPage ssr=SsrMode::Async />

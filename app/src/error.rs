@@ -50,6 +50,10 @@ pub enum AppError {
     Network,
     #[error("系統暫時無法處理您的要求，請稍後再試。")]
     Internal,
+    /// Something the server needs is missing (a font for PDF files): what to do about it,
+    /// in words an administrator can act on.
+    #[error("{0}")]
+    Unavailable(String),
 }
 
 impl AppError {
@@ -103,7 +107,7 @@ impl AppError {
             Self::Validation { .. } => 422,
             Self::LockedOut { .. } | Self::TooManyAttempts { .. } => 429,
             Self::BadRequest => 400,
-            Self::Network => 503,
+            Self::Network | Self::Unavailable(_) => 503,
             Self::Internal => 500,
         }
     }

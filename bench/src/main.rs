@@ -259,6 +259,7 @@ async fn main() {
         sessions: app::auth::session_rules::SessionPolicy::default(),
         lockout: LockoutPolicy::default(),
         trusted_proxies: Vec::new(),
+        pdf_fonts: Default::default(),
     };
     let options = LeptosOptions::builder().output_name("fuhuitong").build();
     let app = serve(server::router(state.clone(), &web, options)).await;

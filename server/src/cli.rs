@@ -106,7 +106,7 @@ pub enum ExportCommand {
         #[arg(long)]
         out: std::path::PathBuf,
     },
-    /// The written-reply volume (書面答復彙編) of a session, as ODT.
+    /// The written-reply volume (書面答復彙編) of a session, as ODT or PDF.
     Volume {
         /// The session's id (as in the volume page's address).
         #[arg(long)]
@@ -114,7 +114,10 @@ pub enum ExportCommand {
         /// Only the questions of this sitting type (its code, e.g. `general`).
         #[arg(long)]
         sitting_type: Option<String>,
-        /// The file to write (.odt); an existing one is replaced.
+        /// `odt` (OpenDocument text) or `pdf` (with embedded fonts; see PDF_FONT).
+        #[arg(long, default_value = "odt", value_parser = ["odt", "pdf"])]
+        format: String,
+        /// The file to write; an existing one is replaced.
         #[arg(long)]
         out: std::path::PathBuf,
     },
@@ -153,9 +156,12 @@ pub async fn run(cli: Cli, config: Config) -> Result<(), Box<dyn std::error::Err
                 ExportCommand::Volume {
                     session,
                     sitting_type,
+                    format,
                     out,
                 },
         } => {
+            let format =
+                app::volume::VolumeFormat::parse(&format).unwrap_or(app::volume::VolumeFormat::Odt);
             let sitting_type = match sitting_type {
                 None => None,
                 Some(code) => Some(
@@ -180,7 +186,10 @@ pub async fn run(cli: Cli, config: Config) -> Result<(), Box<dyn std::error::Err
                     }
                     other => other.to_string(),
                 })?;
-            std::fs::write(&out, crate::volume_docs::document(&volume).to_odt()?)?;
+            let bytes =
+                crate::volume_docs::render_now(&volume, format, &config.pdf_fonts, |_, _| {})
+                    .map_err(|e| e.to_string())?;
+            std::fs::write(&out, bytes)?;
             println!(
                 "已寫入 {}：答復 {} 題，尚未完成 {} 題 (written).",
                 out.display(),
@@ -381,6 +390,7 @@ async fn serve(state: AppState, config: &Config) -> Result<(), Box<dyn std::erro
         sessions: config.sessions,
         lockout: config.lockout,
         trusted_proxies: config.trusted_proxies.clone(),
+        pdf_fonts: config.pdf_fonts.clone(),
     };
     spawn_housekeeping(state.clone(), &web);
     let app = router(state, &web, leptos_options);

@@ -28,6 +28,10 @@ pub struct Config {
     /// `TRUSTED_PROXIES`: addresses of the reverse proxies in front of the app, whose
     /// `X-Forwarded-For` names the client. Default: none (the TCP peer is the client).
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// `PDF_FONT`, `PDF_FONT_BOLD`: the font files PDF documents are set in (a `.ttc`
+    /// collection, `.otf` or `.ttf` with Traditional Chinese). Default: Debian's
+    /// fonts-noto-cjk where it installs them.
+    pub pdf_fonts: crate::pdf::FontPaths,
 }
 
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
@@ -99,6 +103,10 @@ impl Config {
         };
         Ok(Self {
             trusted_proxies,
+            pdf_fonts: crate::pdf::FontPaths {
+                regular: get("PDF_FONT").map(PathBuf::from),
+                bold: get("PDF_FONT_BOLD").map(PathBuf::from),
+            },
             database_url,
             data_dir,
             listen_addr,

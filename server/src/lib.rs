@@ -6,12 +6,14 @@ pub mod cli;
 pub mod config;
 pub mod csrf;
 pub mod demo_cases;
+pub mod document;
 pub mod download;
 pub mod files;
 pub mod flash;
 pub mod generate;
 pub mod meeting_docs;
 pub mod odt;
+pub mod pdf;
 pub mod report_files;
 pub mod seed;
 pub mod volume_docs;
@@ -56,6 +58,8 @@ pub struct WebSettings {
     pub lockout: LockoutPolicy,
     /// Reverse proxies whose `X-Forwarded-For` says who the client is (`TRUSTED_PROXIES`).
     pub trusted_proxies: Vec<IpAddr>,
+    /// The fonts PDF documents are set in (`PDF_FONT`, `PDF_FONT_BOLD`).
+    pub pdf_fonts: pdf::FontPaths,
 }
 
 /// Opens the database named by the URL, creating and migrating it as needed, and chains
@@ -134,6 +138,7 @@ pub fn router(state: AppState, web: &WebSettings, leptos_options: LeptosOptions)
             context, shell,
         ))
         .layer(Extension(state))
+        .layer(Extension(web.pdf_fonts.clone()))
         .layer(middleware::from_fn(flash::carry_form_errors))
         .layer(sessions)
         .layer(middleware::from_fn(csrf::refuse_cross_site))
@@ -334,6 +339,12 @@ pub fn spawn_housekeeping(state: AppState, web: &WebSettings) {
             let stale = lockout.stale_before(now).timestamp();
             if let Err(e) = purge_stale_failures(&state.db, now.timestamp(), stale).await {
                 tracing::warn!("login throttle cleanup failed: {e}");
+            }
+            // Compiled volumes are kept a week to download again; those sent to the
+            // council are kept for good in `volumes`.
+            let week_ago = now.timestamp() - 7 * 24 * 3600;
+            if let Err(e) = app::volume::db::forget_jobs(&state.db, week_ago).await {
+                tracing::warn!("volume job cleanup failed: {e}");
             }
         }
     });

@@ -1,7 +1,7 @@
 //! The follow-up meeting's agenda (before it) and minutes (after it) as ODT files: from the
 //! meeting page and from the command line (`fuhuitong export agenda|minutes`).
 
-use crate::{download, odt::Document};
+use crate::{document::Document, download};
 use app::{
     auth::Role,
     dates::{roc_date, roc_datetime},

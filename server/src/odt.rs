@@ -1,60 +1,17 @@
 //! OpenDocument text (ODT, ISO/IEC 26300), the document standard of Taiwan's government:
-//! headings, paragraphs and tables, enough for an agenda or the minutes of a meeting, that
-//! open in LibreOffice (and Word) with real heading levels and real tables. Written by
+//! a `Document` written so that it opens in LibreOffice (and Word) with real heading
+//! levels, real tables, contents whose page numbers the word processor fills in and
+//! numbered pages. Written by
 //! hand over the `zip` crate: no ODF-writing crate is kept up well enough to rely on, and
 //! the subset needed is four small XML parts.
 
+use crate::document::{Block, Document};
 use std::io::{Cursor, Write};
 use zip::{write::SimpleFileOptions, CompressionMethod, ZipWriter};
 
 pub const MEDIA_TYPE: &str = "application/vnd.oasis.opendocument.text";
 
-/// A document: its title and its blocks in order.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Document {
-    pub title: String,
-    pub blocks: Vec<Block>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Block {
-    /// A heading of level 1 to 3.
-    Heading(u8, String),
-    Paragraph(String),
-    /// A table: its header row and its rows, every row as long as the header.
-    Table {
-        header: Vec<String>,
-        rows: Vec<Vec<String>>,
-    },
-}
-
 impl Document {
-    pub fn new(title: impl Into<String>) -> Self {
-        Self {
-            title: title.into(),
-            blocks: Vec::new(),
-        }
-    }
-
-    pub fn heading(mut self, level: u8, text: impl Into<String>) -> Self {
-        self.blocks
-            .push(Block::Heading(level.clamp(1, 3), text.into()));
-        self
-    }
-
-    pub fn paragraph(mut self, text: impl Into<String>) -> Self {
-        self.blocks.push(Block::Paragraph(text.into()));
-        self
-    }
-
-    pub fn table(mut self, header: &[&str], rows: Vec<Vec<String>>) -> Self {
-        self.blocks.push(Block::Table {
-            header: header.iter().map(|h| (*h).to_owned()).collect(),
-            rows,
-        });
-        self
-    }
-
     /// The ODT package.
     pub fn to_odt(&self) -> zip::result::ZipResult<Vec<u8>> {
         let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
@@ -81,17 +38,38 @@ impl Document {
     fn content_xml(&self) -> String {
         let mut body = String::new();
         let mut table_no = 0;
+        // A page break is the next block's style's variant that starts a new page (the way
+        // LibreOffice writes one), never an empty paragraph.
+        let mut break_before = false;
         for block in &self.blocks {
+            let style = |name: &str| {
+                if break_before {
+                    format!("Break_{name}")
+                } else {
+                    name.to_owned()
+                }
+            };
             match block {
-                Block::Heading(level, text) => body.push_str(&format!(
-                    r#"<text:h text:style-name="Heading_20_{level}" text:outline-level="{level}">{}</text:h>"#,
-                    escape(text)
-                )),
-                Block::Paragraph(text) => body.push_str(&paragraph("Text_20_body", text)),
+                Block::Heading {
+                    level,
+                    text,
+                    anchor,
+                } => {
+                    let mark = anchor.as_ref().map_or_else(String::new, |a| {
+                        format!(r#"<text:bookmark text:name="{}"/>"#, escape(a))
+                    });
+                    body.push_str(&format!(
+                        r#"<text:h text:style-name="{}" text:outline-level="{level}">{}{mark}</text:h>"#,
+                        style(&format!("Heading_20_{level}")),
+                        escape(text)
+                    ))
+                }
+                Block::Paragraph(text) => body.push_str(&paragraph(&style("Text_20_body"), text)),
                 Block::Table { header, rows } => {
                     table_no += 1;
                     body.push_str(&format!(
-                        r#"<table:table table:name="表{table_no}" table:style-name="Table"><table:table-column table:number-columns-repeated="{}"/>"#,
+                        r#"<table:table table:name="表{table_no}" table:style-name="{}"><table:table-column table:number-columns-repeated="{}"/>"#,
+                        style("Table"),
                         header.len().max(1)
                     ));
                     body.push_str("<table:table-header-rows>");
@@ -102,11 +80,46 @@ impl Document {
                     }
                     body.push_str("</table:table>");
                 }
+                Block::Contents(lines) => {
+                    // The page number is a reference field to the heading's bookmark:
+                    // LibreOffice fills it in as it lays the pages out.
+                    for (i, (text, anchor)) in lines.iter().enumerate() {
+                        let style = if i == 0 {
+                            style("Contents_20_1")
+                        } else {
+                            "Contents_20_1".to_owned()
+                        };
+                        body.push_str(&format!(
+                            r#"<text:p text:style-name="{style}">{}<text:tab/><text:bookmark-ref text:reference-format="page" text:ref-name="{}">?</text:bookmark-ref></text:p>"#,
+                            escape(text),
+                            escape(anchor)
+                        ));
+                    }
+                }
+                Block::PageBreak => {
+                    break_before = true;
+                    continue;
+                }
             }
+            break_before = false;
         }
+        let breaks: String = [
+            "Heading_20_1",
+            "Heading_20_2",
+            "Heading_20_3",
+            "Text_20_body",
+            "Contents_20_1",
+        ]
+        .iter()
+        .map(|name| {
+            format!(
+                r#"<style:style style:name="Break_{name}" style:family="paragraph" style:parent-style-name="{name}"><style:paragraph-properties fo:break-before="page"/></style:style>"#
+            )
+        })
+        .collect();
         format!(
             r#"<?xml version="1.0" encoding="UTF-8"?>
-<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" office:version="1.3"><office:automatic-styles><style:style style:name="Table" style:family="table"><style:table-properties style:width="17cm" table:align="margins"/></style:style><style:style style:name="Cell" style:family="table-cell"><style:table-cell-properties fo:padding="0.1cm" fo:border="0.5pt solid #000000"/></style:style></office:automatic-styles><office:body><office:text>{body}</office:text></office:body></office:document-content>"#
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" office:version="1.3"><office:automatic-styles><style:style style:name="Table" style:family="table"><style:table-properties style:width="17cm" table:align="margins"/></style:style><style:style style:name="Break_Table" style:family="table"><style:table-properties style:width="17cm" table:align="margins" fo:break-before="page"/></style:style><style:style style:name="Cell" style:family="table-cell"><style:table-cell-properties fo:padding="0.1cm" fo:border="0.5pt solid #000000"/></style:style>{breaks}</office:automatic-styles><office:body><office:text>{body}</office:text></office:body></office:document-content>"#
         )
     }
 
@@ -163,10 +176,10 @@ const MANIFEST_XML: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3"><manifest:file-entry manifest:full-path="/" manifest:version="1.3" manifest:media-type="application/vnd.oasis.opendocument.text"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/><manifest:file-entry manifest:full-path="styles.xml" manifest:media-type="text/xml"/><manifest:file-entry manifest:full-path="meta.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
 
 /// Named styles: the headings LibreOffice knows (so its navigator and outline see them),
-/// body text and table text, in a Traditional Chinese font (標楷體 as government documents
+/// body text, contents lines (dotted leader to the page number) and table text, in a Traditional Chinese font (標楷體 as government documents
 /// use it, falling back to Noto Sans CJK TC), A4 pages.
 const STYLES_XML: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
-<office:document-styles xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" office:version="1.3"><office:font-face-decls><style:font-face style:name="標楷體" svg:font-family="標楷體, DFKai-SB, &apos;Noto Serif CJK TC&apos;, &apos;Noto Sans CJK TC&apos;"/></office:font-face-decls><office:styles><style:default-style style:family="paragraph"><style:text-properties style:font-name="標楷體" style:font-name-asian="標楷體" fo:font-size="12pt" style:font-size-asian="12pt" fo:language="zh" fo:country="TW" style:language-asian="zh" style:country-asian="TW"/></style:default-style><style:style style:name="Standard" style:family="paragraph" style:class="text"/><style:style style:name="Text_20_body" style:display-name="Text body" style:family="paragraph" style:parent-style-name="Standard" style:class="text"><style:paragraph-properties fo:margin-top="0cm" fo:margin-bottom="0.2cm" fo:line-height="130%"/></style:style><style:style style:name="Heading" style:family="paragraph" style:parent-style-name="Standard" style:next-style-name="Text_20_body" style:class="text"><style:paragraph-properties fo:margin-top="0.42cm" fo:margin-bottom="0.21cm" fo:keep-with-next="always"/><style:text-properties fo:font-weight="bold" style:font-weight-asian="bold"/></style:style><style:style style:name="Heading_20_1" style:display-name="Heading 1" style:family="paragraph" style:parent-style-name="Heading" style:default-outline-level="1" style:class="text"><style:paragraph-properties fo:text-align="center"/><style:text-properties fo:font-size="18pt" style:font-size-asian="18pt"/></style:style><style:style style:name="Heading_20_2" style:display-name="Heading 2" style:family="paragraph" style:parent-style-name="Heading" style:default-outline-level="2" style:class="text"><style:text-properties fo:font-size="15pt" style:font-size-asian="15pt"/></style:style><style:style style:name="Heading_20_3" style:display-name="Heading 3" style:family="paragraph" style:parent-style-name="Heading" style:default-outline-level="3" style:class="text"><style:text-properties fo:font-size="13pt" style:font-size-asian="13pt"/></style:style><style:style style:name="Table_20_Contents" style:display-name="Table Contents" style:family="paragraph" style:parent-style-name="Standard" style:class="extra"/><style:style style:name="Table_20_Heading" style:display-name="Table Heading" style:family="paragraph" style:parent-style-name="Table_20_Contents" style:class="extra"><style:paragraph-properties fo:text-align="center"/><style:text-properties fo:font-weight="bold" style:font-weight-asian="bold"/></style:style></office:styles><office:automatic-styles><style:page-layout style:name="A4"><style:page-layout-properties fo:page-width="21cm" fo:page-height="29.7cm" fo:margin-top="2cm" fo:margin-bottom="2cm" fo:margin-left="2cm" fo:margin-right="2cm"/></style:page-layout></office:automatic-styles><office:master-styles><style:master-page style:name="Standard" style:page-layout-name="A4"/></office:master-styles></office:document-styles>"#;
+<office:document-styles xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" office:version="1.3"><office:font-face-decls><style:font-face style:name="標楷體" svg:font-family="標楷體, DFKai-SB, &apos;Noto Serif CJK TC&apos;, &apos;Noto Sans CJK TC&apos;"/></office:font-face-decls><office:styles><style:default-style style:family="paragraph"><style:text-properties style:font-name="標楷體" style:font-name-asian="標楷體" fo:font-size="12pt" style:font-size-asian="12pt" fo:language="zh" fo:country="TW" style:language-asian="zh" style:country-asian="TW"/></style:default-style><style:style style:name="Standard" style:family="paragraph" style:class="text"/><style:style style:name="Text_20_body" style:display-name="Text body" style:family="paragraph" style:parent-style-name="Standard" style:class="text"><style:paragraph-properties fo:margin-top="0cm" fo:margin-bottom="0.2cm" fo:line-height="130%"/></style:style><style:style style:name="Heading" style:family="paragraph" style:parent-style-name="Standard" style:next-style-name="Text_20_body" style:class="text"><style:paragraph-properties fo:margin-top="0.42cm" fo:margin-bottom="0.21cm" fo:keep-with-next="always"/><style:text-properties fo:font-weight="bold" style:font-weight-asian="bold"/></style:style><style:style style:name="Heading_20_1" style:display-name="Heading 1" style:family="paragraph" style:parent-style-name="Heading" style:default-outline-level="1" style:class="text"><style:paragraph-properties fo:text-align="center"/><style:text-properties fo:font-size="18pt" style:font-size-asian="18pt"/></style:style><style:style style:name="Heading_20_2" style:display-name="Heading 2" style:family="paragraph" style:parent-style-name="Heading" style:default-outline-level="2" style:class="text"><style:text-properties fo:font-size="15pt" style:font-size-asian="15pt"/></style:style><style:style style:name="Heading_20_3" style:display-name="Heading 3" style:family="paragraph" style:parent-style-name="Heading" style:default-outline-level="3" style:class="text"><style:text-properties fo:font-size="13pt" style:font-size-asian="13pt"/></style:style><style:style style:name="Contents_20_1" style:display-name="Contents 1" style:family="paragraph" style:parent-style-name="Standard" style:class="index"><style:paragraph-properties fo:margin-bottom="0.1cm"><style:tab-stops><style:tab-stop style:position="17cm" style:type="right" style:leader-style="dotted" style:leader-text="."/></style:tab-stops></style:paragraph-properties></style:style><style:style style:name="Footer" style:family="paragraph" style:parent-style-name="Standard" style:class="extra"><style:paragraph-properties fo:text-align="center"/><style:text-properties fo:font-size="10pt" style:font-size-asian="10pt"/></style:style><style:style style:name="Table_20_Contents" style:display-name="Table Contents" style:family="paragraph" style:parent-style-name="Standard" style:class="extra"/><style:style style:name="Table_20_Heading" style:display-name="Table Heading" style:family="paragraph" style:parent-style-name="Table_20_Contents" style:class="extra"><style:paragraph-properties fo:text-align="center"/><style:text-properties fo:font-weight="bold" style:font-weight-asian="bold"/></style:style></office:styles><office:automatic-styles><style:page-layout style:name="A4"><style:page-layout-properties fo:page-width="21cm" fo:page-height="29.7cm" fo:margin-top="2cm" fo:margin-bottom="2cm" fo:margin-left="2cm" fo:margin-right="2cm"/><style:footer-style><style:header-footer-properties fo:min-height="0.6cm" fo:margin-top="0.3cm"/></style:footer-style></style:page-layout></office:automatic-styles><office:master-styles><style:master-page style:name="Standard" style:page-layout-name="A4"><style:footer><text:p text:style-name="Footer"><text:page-number text:select-page="current">1</text:page-number></text:p></style:footer></style:master-page></office:master-styles></office:document-styles>"#;
 
 /// Checks an ODT package the way a reader would: what tests use to prove a file opens.
 pub mod check {

@@ -1,22 +1,24 @@
-//! The written-reply volume as ODT: from the volume page and `fuhuitong export volume`.
-//! Same content as the page: cover, contents, each question with its reply, the
-//! outstanding questions at the end.
+//! The written-reply volume as ODT and PDF: compiled in the background from the volume page
+//! (`/volume/compile`, progress at `/volume/jobs/:id`, the file kept), at once for other
+//! clients (`/volume.odt`, `/volume.pdf`), as sent to the council (`/volume/send`), and
+//! from `fuhuitong export volume`. Same content as the print page: cover, contents with page
+//! numbers, each question with its reply, the outstanding questions at the end.
 
-use crate::{download, odt::Document};
+use crate::{document::Document, download, pdf};
 use app::{
     audit::{
         db::{record, Actor, Entry},
         AuditAction,
     },
-    auth::{session::user_in, Role},
+    auth::{session::user_in, CurrentUser, Role},
     dates::roc_date,
     error::AppError,
     state::{AppState, ClientAddr},
-    volume::{Volume, VolumeFilter},
+    volume::{Volume, VolumeFilter, VolumeFormat, COMPILE_FORM, SEND_FORM},
 };
 use axum::{
-    extract::Query,
-    http::{header, StatusCode},
+    extract::{Path, Query},
+    http::{header, HeaderMap, StatusCode},
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
     Extension, Router,
@@ -29,40 +31,270 @@ const READERS: &[Role] = &[Role::Secretariat, Role::Reviewer];
 
 pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
     Router::new()
-        .route("/volume.odt", get(download))
+        .route("/volume.odt", get(now_odt))
+        .route("/volume.pdf", get(now_pdf))
+        .route("/volume/compile", post(compile))
+        .route("/volume/jobs/{id}/file", get(job_file))
         .route("/volume/send", post(send))
         .route("/volumes/{id}/file", get(sent_file))
 }
 
-use app::volume::SEND_FORM;
+/// The volume in `format`, written off the async threads so that a long PDF never holds up
+/// other requests. A missing font is said in words an administrator can act on.
+pub async fn render(
+    volume: Volume,
+    format: VolumeFormat,
+    fonts: pdf::FontPaths,
+    progress: impl FnMut(usize, usize) + Send + 'static,
+) -> Result<Vec<u8>, AppError> {
+    tokio::task::spawn_blocking(move || render_now(&volume, format, &fonts, progress))
+        .await
+        .map_err(|e| AppError::internal("volume render", e))?
+}
 
-/// Records that the volume the form describes was sent to the council on the day given:
-/// compiles it now, keeps that exact ODT file, and marks each reply in it as sent. A plain
-/// form post (browsers go back to the volume page); other clients get the id as JSON.
-async fn send(
-    Extension(state): Extension<AppState>,
-    Extension(ClientAddr(client)): Extension<ClientAddr>,
-    session: Session,
-    headers: axum::http::HeaderMap,
-    axum::Form(form): axum::Form<HashMap<String, String>>,
-) -> Response {
-    let html = headers
+/// `render` on the calling thread (the command line and the benchmark).
+pub fn render_now(
+    volume: &Volume,
+    format: VolumeFormat,
+    fonts: &pdf::FontPaths,
+    mut progress: impl FnMut(usize, usize),
+) -> Result<Vec<u8>, AppError> {
+    let doc = document(volume);
+    match format {
+        VolumeFormat::Odt => doc.to_odt().map_err(|e| AppError::internal("odt", e)),
+        VolumeFormat::Pdf => {
+            let fonts = pdf::Fonts::load(fonts).map_err(|e| match e {
+                pdf::PdfError::Write(e) => AppError::internal("pdf fonts", e),
+                missing => {
+                    tracing::error!("pdf fonts: {missing}");
+                    AppError::Unavailable(missing.to_string())
+                }
+            })?;
+            pdf::render(&doc, &fonts, &mut progress).map_err(|e| AppError::internal("pdf", e))
+        }
+    }
+}
+
+/// The file name a volume is downloaded under.
+pub fn file_name(volume: &Volume, format: VolumeFormat) -> String {
+    format!("{}.{}", volume.title(), format.extension())
+}
+
+fn wants_html(headers: &HeaderMap) -> bool {
+    headers
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("text/html"));
-    let filter =
-        VolumeFilter::from_query(|k| form.get(k).cloned().filter(|v| !v.trim().is_empty()));
-    let page = filter.as_ref().map_or_else(
+        .is_some_and(|v| v.contains("text/html"))
+}
+
+fn form_filter(form: &HashMap<String, String>) -> Option<VolumeFilter> {
+    VolumeFilter::from_query(|k| form.get(k).cloned().filter(|v| !v.trim().is_empty()))
+}
+
+fn volume_page(filter: Option<&VolumeFilter>) -> String {
+    filter.map_or_else(
         || "/volume".to_owned(),
         |f| format!("/volume?{}", f.query()),
-    );
-    let result = async {
-        let user = user_in(&session, &state.db)
-            .await?
-            .ok_or(AppError::Unauthenticated)?;
-        if user.role != Role::Secretariat || user.must_change_password {
-            return Err(AppError::Forbidden);
+    )
+}
+
+/// The signed-in user, if their role is one of `roles` and they may work.
+async fn user_with(
+    session: &Session,
+    state: &AppState,
+    roles: &[Role],
+) -> Result<CurrentUser, AppError> {
+    let user = user_in(session, &state.db)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    if !roles.contains(&user.role) || user.must_change_password {
+        return Err(AppError::Forbidden);
+    }
+    Ok(user)
+}
+
+/// A form's answer: browsers go on to `to` (or back to `back` with the error flashed);
+/// other clients get the id or the error as JSON.
+async fn answer(
+    result: Result<i64, AppError>,
+    html: bool,
+    session: &Session,
+    to: impl FnOnce(i64) -> String,
+    back: &str,
+    form: &str,
+) -> Response {
+    match (result, html) {
+        (Ok(id), true) => Redirect::to(&to(id)).into_response(),
+        (Ok(id), false) => axum::Json(id).into_response(),
+        (Err(AppError::Unauthenticated), true) => Redirect::to("/login").into_response(),
+        (Err(err), true) => {
+            crate::flash::flash(session, back, form, err).await;
+            Redirect::to(back).into_response()
         }
+        (Err(err), false) => {
+            let status = StatusCode::from_u16(err.status_code())
+                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            (status, axum::Json(err)).into_response()
+        }
+    }
+}
+
+/// Starts compiling the volume the form describes, in the format chosen, and goes to the
+/// job's page, which shows how far it has come and offers the file when done.
+async fn compile(
+    Extension(state): Extension<AppState>,
+    Extension(fonts): Extension<pdf::FontPaths>,
+    Extension(ClientAddr(client)): Extension<ClientAddr>,
+    session: Session,
+    headers: HeaderMap,
+    axum::Form(form): axum::Form<HashMap<String, String>>,
+) -> Response {
+    let filter = form_filter(&form);
+    let back = volume_page(filter.as_ref());
+    let result = async {
+        let user = user_with(&session, &state, READERS).await?;
+        let filter = filter
+            .clone()
+            .ok_or_else(|| AppError::validation("session", "請選擇會期。"))?;
+        let format = form
+            .get("format")
+            .and_then(|f| VolumeFormat::parse(f))
+            .ok_or_else(|| AppError::validation("format", "請選擇檔案格式。"))?;
+        // The session must exist before anything is stored or started.
+        let known: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM council_sessions WHERE id = $1")
+                .bind(filter.session)
+                .fetch_optional(&state.db)
+                .await?;
+        if known.is_none() {
+            return Err(AppError::NotFound);
+        }
+        let now = state.now().timestamp();
+        let id = app::volume::db::create_job(&state.db, &filter, format, user.id, now).await?;
+        let entry = Entry::new(AuditAction::VolumeCompiled, "volume_job", id)
+            .data(serde_json::json!({ "session_id": filter.session, "format": format.as_str() }));
+        let mut tx = app::db::begin(&state.db).await?;
+        record(
+            &mut tx,
+            now,
+            &Actor::user(user.id, &user.username),
+            &client,
+            &entry,
+        )
+        .await?;
+        tx.commit().await?;
+        tokio::spawn(run_job(state.clone(), fonts, id, filter, format));
+        Ok(id)
+    }
+    .await;
+    answer(
+        result,
+        wants_html(&headers),
+        &session,
+        |id| format!("/volume/jobs/{id}"),
+        &back,
+        COMPILE_FORM,
+    )
+    .await
+}
+
+/// Compiles a job's volume and keeps the file; its progress is written as it goes (at
+/// most twice a second), which also tells the job page that it is alive.
+pub async fn run_job(
+    state: AppState,
+    fonts: pdf::FontPaths,
+    id: i64,
+    filter: VolumeFilter,
+    format: VolumeFormat,
+) {
+    let db = state.db.clone();
+    let result = async {
+        let today = app::dates::taipei_date(state.now().timestamp()).unwrap_or_default();
+        let volume = app::volume::db::volume(&db, &filter, today).await?;
+        let name = file_name(&volume, format);
+        app::volume::db::job_progress(&db, id, 0, 1, state.now().timestamp()).await?;
+        let (tell, mut heard) = tokio::sync::watch::channel((0usize, 1usize));
+        let mut work = Box::pin(render(volume, format, fonts, move |done, total| {
+            tell.send_replace((done, total));
+        }));
+        let bytes = loop {
+            tokio::select! {
+                bytes = &mut work => break bytes?,
+                _ = tokio::time::sleep(std::time::Duration::from_millis(500)) => {
+                    if heard.has_changed().unwrap_or(false) {
+                        let (done, total) = *heard.borrow_and_update();
+                        app::volume::db::job_progress(
+                            &db, id, done as i64, total as i64, state.now().timestamp(),
+                        )
+                        .await?;
+                    }
+                }
+            }
+        };
+        app::volume::db::job_done(
+            &db,
+            id,
+            &name,
+            format.media_type(),
+            &bytes,
+            state.now().timestamp(),
+        )
+        .await?;
+        Ok::<_, AppError>(())
+    }
+    .await;
+    if let Err(err) = result {
+        // `AppError`'s words are for users; what went wrong inside was logged already.
+        if let Err(e) =
+            app::volume::db::job_failed(&db, id, &err.to_string(), state.now().timestamp()).await
+        {
+            tracing::error!("volume job {id}: {e}");
+        }
+    }
+}
+
+/// A finished job's file.
+async fn job_file(
+    Extension(state): Extension<AppState>,
+    session: Session,
+    Path(id): Path<i64>,
+) -> Response {
+    if let Err(refused) = download::reader(&session, &state, READERS).await {
+        return refused;
+    }
+    match app::volume::db::job_file(&state.db, id).await {
+        Ok(Some((name, content_type, data))) => {
+            let ascii = if content_type == pdf::MEDIA_TYPE {
+                "volume.pdf"
+            } else {
+                "volume.odt"
+            };
+            download::attachment(data, &content_type, ascii, &name)
+        }
+        Ok(None) => (
+            StatusCode::NOT_FOUND,
+            "找不到這個檔案，或檔案尚未產生完成。",
+        )
+            .into_response(),
+        Err(e) => download::error(e.into()),
+    }
+}
+
+/// Records that the volume the form describes was sent to the council on the day given:
+/// compiles it now in the format chosen (ODT unless PDF is asked for), keeps that exact
+/// file, and marks each reply in it as sent.
+async fn send(
+    Extension(state): Extension<AppState>,
+    Extension(fonts): Extension<pdf::FontPaths>,
+    Extension(ClientAddr(client)): Extension<ClientAddr>,
+    session: Session,
+    headers: HeaderMap,
+    axum::Form(form): axum::Form<HashMap<String, String>>,
+) -> Response {
+    let filter = form_filter(&form);
+    let page = volume_page(filter.as_ref());
+    let result = async {
+        let user = user_with(&session, &state, &[Role::Secretariat]).await?;
         let filter = filter
             .clone()
             .ok_or_else(|| AppError::validation("session", "請選擇會期。"))?;
@@ -72,18 +304,28 @@ async fn send(
             .ok_or_else(|| {
                 AppError::validation("sent_on", "請輸入函送議會的日期，例如 113/05/10。")
             })?;
+        let format = match form.get("format").map(String::as_str) {
+            None | Some("") => VolumeFormat::Odt,
+            Some(f) => VolumeFormat::parse(f)
+                .ok_or_else(|| AppError::validation("format", "請選擇檔案格式。"))?,
+        };
         let today = app::dates::taipei_date(state.now().timestamp()).unwrap_or_default();
         if sent_on > today {
             return Err(AppError::validation("sent_on", "函送日期不能晚於今天。"));
         }
         let volume = app::volume::db::volume(&state.db, &filter, today).await?;
-        let bytes = document(&volume)
-            .to_odt()
-            .map_err(|e| AppError::internal("odt", e))?;
+        if volume.entries.is_empty() {
+            return Err(AppError::validation(
+                "sent_on",
+                "這份彙編沒有任何已審查通過的答復，無須函送。",
+            ));
+        }
+        let bytes = render(volume.clone(), format, fonts, |_, _| {}).await?;
         let name = format!(
-            "{}_{}.odt",
+            "{}_{}.{}",
             volume.title(),
-            roc_date(sent_on).replace('/', "")
+            roc_date(sent_on).replace('/', ""),
+            format.extension()
         );
         let now = state.now().timestamp();
         let mut tx = app::db::begin(&state.db).await?;
@@ -91,7 +333,7 @@ async fn send(
             &mut tx,
             &filter,
             &volume,
-            (&name, crate::odt::MEDIA_TYPE, &bytes),
+            (&name, format.media_type(), &bytes),
             sent_on,
             &user,
             now,
@@ -101,6 +343,7 @@ async fn send(
             "session_id": filter.session,
             "sent_on": sent_on,
             "replies": volume.entries.len(),
+            "format": format.as_str(),
         }));
         record(
             &mut tx,
@@ -114,66 +357,126 @@ async fn send(
         Ok(id)
     }
     .await;
-    match (result, html) {
-        (Ok(_), true) => Redirect::to(&format!("{page}#sent")).into_response(),
-        (Ok(id), false) => axum::Json(id).into_response(),
-        (Err(AppError::Unauthenticated), true) => Redirect::to("/login").into_response(),
-        (Err(err), true) => {
-            crate::flash::flash(&session, &page, SEND_FORM, err).await;
-            Redirect::to(&page).into_response()
-        }
-        (Err(err), false) => {
-            let status = StatusCode::from_u16(err.status_code())
-                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            (status, axum::Json(err)).into_response()
-        }
-    }
+    answer(
+        result,
+        wants_html(&headers),
+        &session,
+        |_| format!("{page}#sent"),
+        &page,
+        SEND_FORM,
+    )
+    .await
 }
 
 /// The exact file that went to the council.
 async fn sent_file(
     Extension(state): Extension<AppState>,
     session: Session,
-    axum::extract::Path(id): axum::extract::Path<i64>,
+    Path(id): Path<i64>,
 ) -> Response {
     if let Err(refused) = download::reader(&session, &state, READERS).await {
         return refused;
     }
     match app::volume::db::sent_file(&state.db, id).await {
         Ok(Some((name, content_type, data))) => {
-            download::attachment(data, &content_type, "volume.odt", &name)
+            let ascii = if content_type == pdf::MEDIA_TYPE {
+                "volume.pdf"
+            } else {
+                "volume.odt"
+            };
+            download::attachment(data, &content_type, ascii, &name)
         }
         Ok(None) => (StatusCode::NOT_FOUND, "找不到這份彙編。").into_response(),
-        Err(e) => {
-            tracing::error!("sent volume: {e}");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
+        Err(e) => download::error(e.into()),
     }
 }
 
-/// The volume as a document. Headings carry the structure (the navigator lists every
-/// question); the contents list each question, LibreOffice's own index adds page numbers
-/// when updated.
+async fn now_odt(
+    state: Extension<AppState>,
+    fonts: Extension<pdf::FontPaths>,
+    session: Session,
+    query: Query<HashMap<String, String>>,
+) -> Response {
+    now(state, fonts, session, query, VolumeFormat::Odt).await
+}
+
+async fn now_pdf(
+    state: Extension<AppState>,
+    fonts: Extension<pdf::FontPaths>,
+    session: Session,
+    query: Query<HashMap<String, String>>,
+) -> Response {
+    now(state, fonts, session, query, VolumeFormat::Pdf).await
+}
+
+/// The volume as a file at once, for scripts and other clients (the page compiles in the
+/// background instead).
+async fn now(
+    Extension(state): Extension<AppState>,
+    Extension(fonts): Extension<pdf::FontPaths>,
+    session: Session,
+    Query(query): Query<HashMap<String, String>>,
+    format: VolumeFormat,
+) -> Response {
+    if let Err(refused) = download::reader(&session, &state, READERS).await {
+        return refused;
+    }
+    let Some(filter) = form_filter(&query) else {
+        return (StatusCode::BAD_REQUEST, "請選擇會期。").into_response();
+    };
+    let today = app::dates::taipei_date(state.now().timestamp()).unwrap_or_default();
+    let result = async {
+        let volume = app::volume::db::volume(&state.db, &filter, today).await?;
+        let name = file_name(&volume, format);
+        let bytes = render(volume, format, fonts, |_, _| {}).await?;
+        Ok::<_, AppError>((bytes, name))
+    }
+    .await;
+    match result {
+        Ok((bytes, name)) => download::attachment(
+            bytes,
+            format.media_type(),
+            &format!("volume.{}", format.extension()),
+            &name,
+        ),
+        Err(err) => download::error(err),
+    }
+}
+
+/// The volume as a document, the same for ODT and PDF: a cover, the contents on their own
+/// pages with each question's page number, then each question under its own heading (the
+/// navigator and the PDF's bookmarks list them), the outstanding questions last.
 pub fn document(v: &Volume) -> Document {
-    let mut doc = Document::new(v.title())
-        .heading(1, v.title())
-        .paragraph("臺北市政府")
-        .paragraph(format!("中華民國 {}", roc_date(v.compiled_on)))
-        .heading(2, "目錄");
-    for e in &v.entries {
-        doc = doc.paragraph(format!(
-            "{}　{}（{}）",
-            e.label(),
-            e.topic,
-            e.councilors.join("、")
-        ));
-    }
+    let anchor = |e: &app::volume::Entry| format!("q{}", e.case_id);
+    let mut contents: Vec<(String, String)> = v
+        .entries
+        .iter()
+        .map(|e| {
+            (
+                format!("{}　{}（{}）", e.label(), e.topic, e.councilors.join("、")),
+                anchor(e),
+            )
+        })
+        .collect();
     if !v.outstanding.is_empty() {
-        doc = doc.paragraph("尚未完成答復之質詢");
+        contents.push(("尚未完成答復之質詢".into(), OUTSTANDING.into()));
     }
+    let mut doc = Document::new(v.title())
+        .paragraph("臺北市政府")
+        .heading(1, v.title())
+        .paragraph(format!("中華民國 {}", roc_date(v.compiled_on)))
+        .paragraph(format!(
+            "已審查通過之書面答復 {} 題；尚未完成答復 {} 題。",
+            v.entries.len(),
+            v.outstanding.len()
+        ))
+        .page_break()
+        .heading(2, "目錄")
+        .contents(contents)
+        .page_break();
     for e in &v.entries {
         doc = doc
-            .heading(2, format!("{}　{}", e.label(), e.topic))
+            .heading_at(2, format!("{}　{}", e.label(), e.topic), anchor(e))
             .paragraph(format!("質詢議員：{}", e.councilors.join("、")))
             .paragraph(format!(
                 "質詢類別：{}（{}）",
@@ -200,41 +503,11 @@ pub fn document(v: &Volume) -> Document {
             })
             .collect();
         doc = doc
-            .heading(2, "尚未完成答復之質詢")
+            .page_break()
+            .heading_at(2, "尚未完成答復之質詢", OUTSTANDING.into())
             .table(&["編號", "議員", "質詢議題", "答復機關"], rows);
     }
     doc
 }
 
-async fn download(
-    Extension(state): Extension<AppState>,
-    session: Session,
-    Query(query): Query<HashMap<String, String>>,
-) -> Response {
-    if let Err(refused) = download::reader(&session, &state, READERS).await {
-        return refused;
-    }
-    let Some(filter) =
-        VolumeFilter::from_query(|k| query.get(k).cloned().filter(|v| !v.is_empty()))
-    else {
-        return (StatusCode::BAD_REQUEST, "請選擇會期。").into_response();
-    };
-    let today = app::dates::taipei_date(state.now().timestamp()).unwrap_or_default();
-    let result = async {
-        let volume = app::volume::db::volume(&state.db, &filter, today).await?;
-        let bytes = document(&volume)
-            .to_odt()
-            .map_err(|e| AppError::internal("odt", e))?;
-        Ok::<_, AppError>((bytes, volume.title()))
-    }
-    .await;
-    match result {
-        Ok((bytes, title)) => download::attachment(
-            bytes,
-            crate::odt::MEDIA_TYPE,
-            "volume.odt",
-            &format!("{title}.odt"),
-        ),
-        Err(err) => download::error(err),
-    }
-}
+const OUTSTANDING: &str = "outstanding";

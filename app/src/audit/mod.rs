@@ -37,6 +37,8 @@ text_enum!(AuditAction {
     MeetingDecisionRecorded = "meeting_decision_recorded" / "記錄追蹤會議決議",
     MeetingConfirmed = "meeting_confirmed" / "確認追蹤會議決議",
     VolumeSent = "volume_sent" / "書面答復彙編函送議會",
+    VolumeCompiled = "volume_compiled" / "產生書面答復彙編檔案",
+    QuestionsImported = "questions_imported" / "匯入質詢案",
     AuditExported = "audit_exported" / "匯出稽核紀錄",
 });
 

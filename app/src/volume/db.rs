@@ -204,7 +204,8 @@ pub async fn record_sending(
 /// The volumes of a session sent so far, newest first.
 pub async fn sent(pool: &AnyPool, session: i64) -> Result<Vec<super::SentVolume>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT v.id, v.title, v.sent_on, v.replies, v.outstanding, u.display_name \
+        "SELECT v.id, v.title, v.sent_on, v.replies, v.outstanding, v.content_type, \
+           u.display_name \
          FROM volumes v JOIN users u ON u.id = v.recorded_by \
          WHERE v.session_id = $1 ORDER BY v.sent_on DESC, v.id DESC",
     )
@@ -220,6 +221,11 @@ pub async fn sent(pool: &AnyPool, session: i64) -> Result<Vec<super::SentVolume>
                 replies: row.try_get("replies")?,
                 outstanding: row.try_get("outstanding")?,
                 recorded_by: row.try_get("display_name")?,
+                format: if row.try_get::<String, _>("content_type")? == "application/pdf" {
+                    "PDF".into()
+                } else {
+                    "ODT".into()
+                },
             })
         })
         .collect()
@@ -234,4 +240,153 @@ pub async fn sent_file(
         .bind(id)
         .fetch_optional(pool)
         .await
+}
+
+/// Starts a background compilation: stored as queued, with who asked.
+pub async fn create_job(
+    pool: &AnyPool,
+    filter: &VolumeFilter,
+    format: super::VolumeFormat,
+    user_id: i64,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO volume_jobs (requested_by, session_id, filter, format, state, \
+           created_at, updated_at) VALUES ($1, $2, $3, $4, 'queued', $5, $5) RETURNING id",
+    )
+    .bind(user_id)
+    .bind(filter.session)
+    .bind(filter.query())
+    .bind(format.as_str())
+    .bind(now)
+    .fetch_one(pool)
+    .await?;
+    Ok(id)
+}
+
+/// How far a job has come; also says it is still alive.
+pub async fn job_progress(
+    pool: &AnyPool,
+    id: i64,
+    done: i64,
+    total: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE volume_jobs SET state = 'running', done = $2, total = $3, updated_at = $4 \
+         WHERE id = $1 AND state IN ('queued', 'running')",
+    )
+    .bind(id)
+    .bind(done)
+    .bind(total)
+    .bind(now)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// Keeps the finished file.
+pub async fn job_done(
+    pool: &AnyPool,
+    id: i64,
+    file_name: &str,
+    content_type: &str,
+    data: &[u8],
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE volume_jobs SET state = 'done', done = total, file_name = $2, \
+           content_type = $3, data = $4, updated_at = $5 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(file_name)
+    .bind(content_type)
+    .bind(data.to_vec())
+    .bind(now)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// Records why a job failed, in words the user may read.
+pub async fn job_failed(
+    pool: &AnyPool,
+    id: i64,
+    message: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE volume_jobs SET state = 'failed', error = $2, updated_at = $3 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(message)
+    .bind(now)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+const JOB_COLUMNS: &str = "j.id, j.filter, j.format, j.state, j.done, j.total, j.file_name, \
+     j.error, j.created_at, j.updated_at, u.display_name \
+     FROM volume_jobs j JOIN users u ON u.id = j.requested_by";
+
+fn job_of(row: &sqlx::any::AnyRow, now: i64) -> Result<super::Job, sqlx::Error> {
+    use super::{JobState, VolumeFormat};
+    let state = JobState::parse(row.try_get("state")?).ok_or_else(|| unexpected("job state"))?;
+    Ok(super::Job {
+        id: row.try_get("id")?,
+        query: row.try_get("filter")?,
+        format: VolumeFormat::parse(row.try_get("format")?)
+            .ok_or_else(|| unexpected("job format"))?,
+        state: JobState::at(state, row.try_get("updated_at")?, now),
+        done: row.try_get("done")?,
+        total: row.try_get("total")?,
+        file_name: row.try_get("file_name")?,
+        error: row.try_get("error")?,
+        requested_by: row.try_get("display_name")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+/// One job as of `now`.
+pub async fn job(pool: &AnyPool, id: i64, now: i64) -> Result<Option<super::Job>, sqlx::Error> {
+    let row = sqlx::query(&format!("SELECT {JOB_COLUMNS} WHERE j.id = $1"))
+        .bind(id)
+        .fetch_optional(pool)
+        .await?;
+    row.map(|r| job_of(&r, now)).transpose()
+}
+
+/// The latest jobs of a session, newest first.
+pub async fn jobs(pool: &AnyPool, session: i64, now: i64) -> Result<Vec<super::Job>, sqlx::Error> {
+    let rows = sqlx::query(&format!(
+        "SELECT {JOB_COLUMNS} WHERE j.session_id = $1 ORDER BY j.id DESC LIMIT 10"
+    ))
+    .bind(session)
+    .fetch_all(pool)
+    .await?;
+    rows.iter().map(|r| job_of(r, now)).collect()
+}
+
+/// A finished job's file: its name, type and bytes.
+pub async fn job_file(
+    pool: &AnyPool,
+    id: i64,
+) -> Result<Option<(String, String, Vec<u8>)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT file_name, content_type, data FROM volume_jobs \
+         WHERE id = $1 AND state = 'done'",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await
+}
+
+/// Removes the files of jobs older than `before` (volumes sent keep theirs in `volumes`).
+pub async fn forget_jobs(pool: &AnyPool, before: i64) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query("DELETE FROM volume_jobs WHERE created_at < $1")
+        .bind(before)
+        .execute(pool)
+        .await?
+        .rows_affected())
 }

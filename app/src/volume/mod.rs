@@ -117,6 +117,83 @@ impl Volume {
 /// server's own handler).
 pub const SEND_FORM: &str = "volume-send";
 
+text_enum!(VolumeFormat {
+    Odt = "odt" / "ODT（OpenDocument 文字文件）",
+    Pdf = "pdf" / "PDF",
+});
+
+impl VolumeFormat {
+    pub fn extension(self) -> &'static str {
+        self.as_str()
+    }
+
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Self::Odt => "application/vnd.oasis.opendocument.text",
+            Self::Pdf => "application/pdf",
+        }
+    }
+}
+
+/// A job stored as queued or running that has not moved for this long was cut off (its
+/// server stopped): it is shown as interrupted and may be started again.
+pub const JOB_STALLED_AFTER_SECS: i64 = 120;
+
+text_enum!(JobState {
+    Queued = "queued" / "排隊中",
+    Running = "running" / "產生中",
+    Done = "done" / "已完成",
+    Failed = "failed" / "失敗",
+    Interrupted = "interrupted" / "已中斷",
+});
+
+impl JobState {
+    /// The state a stored job is in at `now`: a queued or running job whose last move was
+    /// more than `JOB_STALLED_AFTER_SECS` ago is interrupted.
+    pub fn at(stored: JobState, updated_at: i64, now: i64) -> JobState {
+        match stored {
+            JobState::Queued | JobState::Running if now - updated_at > JOB_STALLED_AFTER_SECS => {
+                JobState::Interrupted
+            }
+            s => s,
+        }
+    }
+
+    pub fn finished(self) -> bool {
+        matches!(self, Self::Done | Self::Failed | Self::Interrupted)
+    }
+}
+
+/// A volume compiled in the background, as its page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Job {
+    pub id: i64,
+    /// The volume page's query of the questions compiled.
+    pub query: String,
+    pub format: VolumeFormat,
+    pub state: JobState,
+    pub done: i64,
+    pub total: i64,
+    pub file_name: Option<String>,
+    pub error: Option<String>,
+    pub requested_by: String,
+    pub created_at: i64,
+}
+
+impl Job {
+    /// How far the job has come, 0 to 100.
+    pub fn percent(&self) -> i64 {
+        match self.state {
+            JobState::Done => 100,
+            _ if self.total > 0 => (self.done * 100 / self.total).clamp(0, 99),
+            _ => 0,
+        }
+    }
+}
+
+/// The name a refused "compile a file" form is flashed under.
+pub const COMPILE_FORM: &str = "volume-compile";
+
 /// A volume as it was sent to the council.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SentVolume {
@@ -126,6 +203,8 @@ pub struct SentVolume {
     pub replies: i64,
     pub outstanding: i64,
     pub recorded_by: String,
+    /// `ODT` or `PDF`: the kind of file sent.
+    pub format: String,
 }
 
 /// Orders the questions as the council reads them (by sitting day and type, then by the
@@ -234,6 +313,44 @@ mod tests {
             volume.title(),
             "臺北市議會第14屆第3次定期大會 市政總質詢 書面答復彙編"
         );
+    }
+
+    #[test]
+    fn a_job_that_stopped_moving_is_interrupted_and_a_finished_one_stays_finished() {
+        let at = |s, updated| JobState::at(s, updated, 1_000);
+        assert_eq!(at(JobState::Running, 990), JobState::Running);
+        assert_eq!(
+            at(JobState::Queued, 1_000 - JOB_STALLED_AFTER_SECS),
+            JobState::Queued
+        );
+        assert_eq!(
+            at(JobState::Running, 1_000 - JOB_STALLED_AFTER_SECS - 1),
+            JobState::Interrupted
+        );
+        assert_eq!(at(JobState::Queued, 0), JobState::Interrupted);
+        assert_eq!(at(JobState::Done, 0), JobState::Done);
+        assert_eq!(at(JobState::Failed, 0), JobState::Failed);
+        assert!(JobState::Interrupted.finished() && !JobState::Running.finished());
+    }
+
+    #[test]
+    fn progress_reaches_a_hundred_only_when_the_file_is_done() {
+        let job = |state, done, total| Job {
+            id: 1,
+            query: String::new(),
+            format: VolumeFormat::Pdf,
+            state,
+            done,
+            total,
+            file_name: None,
+            error: None,
+            requested_by: String::new(),
+            created_at: 0,
+        };
+        assert_eq!(job(JobState::Queued, 0, 0).percent(), 0);
+        assert_eq!(job(JobState::Running, 300, 600).percent(), 50);
+        assert_eq!(job(JobState::Running, 600, 600).percent(), 99);
+        assert_eq!(job(JobState::Done, 600, 600).percent(), 100);
     }
 
     #[test]

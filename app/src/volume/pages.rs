@@ -1,9 +1,10 @@
 //! `/volume`: choose a session (and optionally a sitting type, dates, a bureau or a
-//! councilor), read the compiled volume as a print-ready page, download it as ODT.
+//! councilor), read the compiled volume as a print-ready page, have it written as ODT or
+//! PDF in the background (`/volume/jobs/:id` shows how far it has come), record its sending.
 
 use super::{
-    server_fns::{load_volume, sent_volumes},
-    Entry, SentVolume, Volume, VolumeFilter,
+    server_fns::{load_volume, sent_volumes, volume_job, volume_jobs},
+    Entry, Job, JobState, SentVolume, Volume, VolumeFilter, VolumeFormat,
 };
 use crate::{
     auth::{guard::RequireRole, Role},
@@ -12,8 +13,8 @@ use crate::{
     reference::{server_fns::load_choices, Choices},
 };
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
+use leptos_meta::{Meta, Title};
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
 pub fn VolumePage() -> impl IntoView {
@@ -36,7 +37,11 @@ fn VolumeView(may_send: bool) -> impl IntoView {
     let data = Resource::new(filter, |filter| async move {
         let choices = load_choices().await?;
         let volume = match filter.clone() {
-            Some(f) => Some((sent_volumes(f.session).await?, load_volume(f).await?)),
+            Some(f) => Some((
+                sent_volumes(f.session).await?,
+                volume_jobs(f.session).await?,
+                load_volume(f).await?,
+            )),
             None => None,
         };
         Ok::<_, crate::error::AppError>((choices, filter, volume))
@@ -50,9 +55,10 @@ fn VolumeView(may_send: bool) -> impl IntoView {
                     Ok((choices, filter, volume)) => view! {
                         <FilterForm choices filter=filter.clone() />
                         {match (filter, volume) {
-                            (Some(f), Some((sent, v))) => view! {
+                            (Some(f), Some((sent, jobs, v))) => view! {
+                                <Files filter=f.clone() jobs />
                                 <Sending filter=f.clone() sent may_send />
-                                <VolumeBody v query=f.query() />
+                                <VolumeBody v />
                             }
                                 .into_any(),
                             _ => view! {
@@ -111,22 +117,104 @@ fn FilterForm(choices: Choices, filter: Option<VolumeFilter>) -> impl IntoView {
     }
 }
 
-/// The volumes already sent, and (for the secretariat) the form that records sending this
-/// one: a plain post to the server, which keeps the exact file.
-#[component]
-fn Sending(filter: VolumeFilter, sent: Vec<SentVolume>, may_send: bool) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    let refused = crate::error::flashed_error(super::SEND_FORM);
-    #[cfg(not(feature = "ssr"))]
-    let refused: Option<crate::error::AppError> = None;
-    let hidden = [
+/// The filter as hidden fields of a form that posts it to the server.
+fn hidden_filter(filter: &VolumeFilter) -> AnyView {
+    [
         ("session", Some(filter.session.to_string())),
         ("sitting_type", filter.sitting_type.map(|v| v.to_string())),
         ("from", filter.from.map(roc_date)),
         ("to", filter.to.map(roc_date)),
         ("bureau", filter.bureau.map(|v| v.to_string())),
         ("councilor", filter.councilor.map(|v| v.to_string())),
-    ];
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.map(|v| view! { <input type="hidden" name=k value=v /> }))
+    .collect_view()
+    .into_any()
+}
+
+/// A refused form's message, flashed back by the server.
+fn refusal(form: &'static str) -> Option<crate::error::AppError> {
+    #[cfg(feature = "ssr")]
+    return crate::error::flashed_error(form);
+    #[cfg(not(feature = "ssr"))]
+    {
+        let _ = form;
+        None
+    }
+}
+
+fn format_choice(name_prefix: &'static str) -> AnyView {
+    VolumeFormat::ALL
+        .iter()
+        .map(|f| {
+            let id = format!("{name_prefix}-{}", f.as_str());
+            let label_for = id.clone();
+            view! {
+                <label for=label_for class="choice">
+                    <input type="radio" id=id name="format" value=f.as_str() checked=*f == VolumeFormat::Odt />
+                    {f.label()}
+                </label>
+            }
+        })
+        .collect_view()
+        .into_any()
+}
+
+/// Writing the volume as a file: a plain post that starts the work in the background and
+/// leads to its progress; the files written lately, to download again.
+#[component]
+fn Files(filter: VolumeFilter, jobs: Vec<Job>) -> impl IntoView {
+    let refused = refusal(super::COMPILE_FORM);
+    view! {
+        <section class="panel no-print" aria-labelledby="files-heading">
+            <h2 id="files-heading">"產生檔案"</h2>
+            <form method="post" action="/volume/compile" class="inline-row" aria-label="產生彙編檔案">
+                {hidden_filter(&filter)}
+                {refused.map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })}
+                <fieldset class="inline-choices">
+                    <legend>"檔案格式"</legend>
+                    {format_choice("compile-format")}
+                </fieldset>
+                <button type="submit">"產生檔案"</button>
+            </form>
+            <p class="field-hint">"檔案在背景產生，完成後保留一週供下載。列印請使用瀏覽器的列印功能（已排版為 A4）。"</p>
+            {(!jobs.is_empty()).then(|| view! {
+                <table class="data-table">
+                    <caption>"最近產生的檔案"</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"產生時間"</th>
+                            <th scope="col">"格式"</th>
+                            <th scope="col">"狀態"</th>
+                            <th scope="col">"申請人"</th>
+                            <th scope="col">"檔案"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {jobs.into_iter().map(|j| view! {
+                            <tr>
+                                <td>{crate::dates::roc_datetime(j.created_at)}</td>
+                                <td>{j.format.as_str().to_uppercase()}</td>
+                                <td><a href=format!("/volume/jobs/{}", j.id)>{j.state.label()}</a></td>
+                                <td>{j.requested_by.clone()}</td>
+                                <td>{(j.state == JobState::Done).then(|| view! {
+                                    <a href=format!("/volume/jobs/{}/file", j.id) download>{j.file_name.clone().unwrap_or_default()}</a>
+                                })}</td>
+                            </tr>
+                        }.into_any()).collect_view()}
+                    </tbody>
+                </table>
+            })}
+        </section>
+    }
+}
+
+/// The volumes already sent, and (for the secretariat) the form that records sending this
+/// one: a plain post to the server, which keeps the exact file.
+#[component]
+fn Sending(filter: VolumeFilter, sent: Vec<SentVolume>, may_send: bool) -> impl IntoView {
+    let refused = refusal(super::SEND_FORM);
     view! {
         <section class="panel no-print" id="sent" aria-labelledby="sent-heading">
             <h2 id="sent-heading">"函送議會"</h2>
@@ -153,7 +241,7 @@ fn Sending(filter: VolumeFilter, sent: Vec<SentVolume>, may_send: bool) -> impl 
                                     <td class="num">{v.replies}</td>
                                     <td class="num">{v.outstanding}</td>
                                     <td>{v.recorded_by}</td>
-                                    <td><a href=format!("/volumes/{}/file", v.id) download>"函送之檔案（ODT）"</a></td>
+                                    <td><a href=format!("/volumes/{}/file", v.id) download>{format!("函送之檔案（{}）", v.format)}</a></td>
                                 </tr>
                             }.into_any()).collect_view()}
                         </tbody>
@@ -162,13 +250,14 @@ fn Sending(filter: VolumeFilter, sent: Vec<SentVolume>, may_send: bool) -> impl 
             }}
             {may_send.then(|| view! {
                 <form method="post" action="/volume/send" class="inline-row" aria-label="記錄函送議會">
-                    {hidden
-                        .into_iter()
-                        .filter_map(|(k, v)| v.map(|v| view! { <input type="hidden" name=k value=v /> }))
-                        .collect_view()}
+                    {hidden_filter(&filter)}
                     {refused.map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })}
                     <label for="sent-on">"函送日期"</label>
                     <input id="sent-on" name="sent_on" placeholder="113/05/10" required />
+                    <fieldset class="inline-choices">
+                        <legend>"函送檔案格式"</legend>
+                        {format_choice("send-format")}
+                    </fieldset>
                     <button type="submit">"記錄函送議會"</button>
                 </form>
                 <p class="field-hint">"記錄後，本彙編的檔案原樣保存，其中各題顯示為已函送議會。"</p>
@@ -182,16 +271,13 @@ fn anchor(e: &Entry) -> String {
 }
 
 #[component]
-fn VolumeBody(v: Volume, query: String) -> impl IntoView {
+fn VolumeBody(v: Volume) -> impl IntoView {
     let title = v.title();
     let count = v.entries.len();
     let outstanding = v.outstanding.len();
     view! {
         <p class="no-print downloads">
             {format!("已審查通過 {count} 題，尚未完成 {outstanding} 題。")}
-            "　"
-            <a href=format!("/volume.odt?{query}") download>"下載 ODT"</a>
-            "　列印請使用瀏覽器的列印功能（已排版為 A4）。"
         </p>
         <article class="volume">
             <header class="volume-cover">
@@ -259,6 +345,85 @@ fn EntryView(e: Entry) -> impl IntoView {
             <div class="prose">{e.body}</div>
             <h4>"答復內容"</h4>
             <div class="prose">{e.reply}</div>
+        </section>
+    }
+}
+
+/// `/volume/jobs/:id`: how far a file being written has come (the page reloads itself every
+/// two seconds until it is finished, with or without JavaScript), then the file.
+#[component]
+pub fn VolumeJobPage() -> impl IntoView {
+    view! {
+        <Title text="產生書面答復彙編檔案｜府會通" />
+        <RequireRole
+            roles=&[Role::Secretariat, Role::Reviewer]
+            children=|_| view! { <JobView /> }
+        />
+    }
+}
+
+#[component]
+fn JobView() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.get().get("id").and_then(|v| v.parse::<i64>().ok());
+    let job = Resource::new(id, |id| async move {
+        match id {
+            Some(id) => volume_job(id).await,
+            None => Err(crate::error::AppError::NotFound),
+        }
+    });
+    view! {
+        <h1>"產生書面答復彙編檔案"</h1>
+        <Suspense fallback=|| view! { <p class="loading">"載入中…"</p> }>
+            {Suspend::new(async move {
+                match job.await {
+                    Err(error) => view! { <ErrorPage error /> }.into_any(),
+                    Ok(j) => view! { <JobStatus j /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn JobStatus(j: Job) -> impl IntoView {
+    let back = format!("/volume?{}", j.query);
+    let percent = j.percent();
+    let filter = VolumeFilter::from_query(|k| {
+        crate::url::query_value(&j.query, k).filter(|v| !v.is_empty())
+    });
+    view! {
+        {(!j.state.finished()).then(|| view! { <Meta http_equiv="refresh" content="2" /> })}
+        <section class="panel" aria-labelledby="job-heading">
+            <h2 id="job-heading">{format!("{} 檔案", j.format.as_str().to_uppercase())}</h2>
+            <p role="status">{format!("{}：{percent}%", j.state.label())}</p>
+            <progress max="100" value=percent.to_string() aria-label="產生進度">{format!("{percent}%")}</progress>
+            {(j.total > 1 && !j.state.finished()).then(|| view! {
+                <p class="field-hint">{format!("已排版 {} / {} 段。這個頁面每兩秒更新一次；您也可以先離開，稍後在彙編頁面下載。", j.done, j.total)}</p>
+            })}
+            {match j.state {
+                JobState::Done => view! {
+                    <p>
+                        <a class="button" href=format!("/volume/jobs/{}/file", j.id) download>
+                            {format!("下載 {}", j.file_name.clone().unwrap_or_default())}
+                        </a>
+                    </p>
+                }.into_any(),
+                JobState::Failed | JobState::Interrupted => view! {
+                    <p class="form-error" role="alert">
+                        {j.error.clone().unwrap_or_else(|| "檔案產生到一半中斷了（伺服器可能已重新啟動），請重新產生。".into())}
+                    </p>
+                    {filter.map(|f| view! {
+                        <form method="post" action="/volume/compile" aria-label="重新產生">
+                            {hidden_filter(&f)}
+                            <input type="hidden" name="format" value=j.format.as_str() />
+                            <button type="submit">"重新產生"</button>
+                        </form>
+                    })}
+                }.into_any(),
+                _ => ().into_any(),
+            }}
+            <p><a href=back>"回到書面答復彙編"</a></p>
         </section>
     }
 }

@@ -77,6 +77,7 @@ fn web_settings(cookie_secure: bool) -> WebSettings {
         sessions: app::auth::session_rules::SessionPolicy::default(),
         lockout: LockoutPolicy::default(),
         trusted_proxies: Vec::new(),
+        pdf_fonts: Default::default(),
     }
 }
 
@@ -107,6 +108,15 @@ impl TestApp {
     pub async fn spawn_behind_proxy() -> Self {
         let web = WebSettings {
             trusted_proxies: vec!["127.0.0.1".parse().unwrap()],
+            ..web_settings(false)
+        };
+        Self::start_with(&fresh_database_url().await, web).await
+    }
+
+    /// A fresh app that sets PDF files in the fonts given.
+    pub async fn spawn_with_fonts(pdf_fonts: server::pdf::FontPaths) -> Self {
+        let web = WebSettings {
+            pdf_fonts,
             ..web_settings(false)
         };
         Self::start_with(&fresh_database_url().await, web).await

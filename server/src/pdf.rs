@@ -1,0 +1,809 @@
+//! A `Document` as PDF: A4 pages in a Traditional Chinese system font, embedded and
+//! subsetted (krilla keeps only the glyphs used and writes their Unicode, so the text can
+//! be selected and searched); lines broken where Unicode line breaking allows (UAX #14:
+//! between ideographs, never before 。，、」 nor after 「); contents with page numbers,
+//! numbered pages, and the headings as the reader's bookmarks.
+//!
+//! Text is laid out here, one glyph per character from the font's own map and widths: the
+//! city's texts are Chinese with Latin digits and words, which need no shaping, and a
+//! volume has tens of thousands of lines to measure.
+
+use crate::document::{Block, Document};
+use krilla::{
+    annotation::{Annotation, LinkAnnotation, Target},
+    destination::{Destination, XyzDestination},
+    geom::{PathBuilder, Point, Rect},
+    metadata::Metadata,
+    outline::{Outline, OutlineNode},
+    page::PageSettings,
+    paint::Stroke,
+    text::{Font, GlyphId, KrillaGlyph},
+};
+use skrifa::{
+    charmap::Charmap,
+    instance::{LocationRef, Size},
+    metrics::GlyphMetrics,
+    raw::FileRef,
+    raw::TableProvider,
+    string::StringId,
+    FontRef, MetadataProvider,
+};
+use std::{
+    collections::HashMap,
+    path::{Path, PathBuf},
+    sync::Arc,
+};
+
+pub const MEDIA_TYPE: &str = "application/pdf";
+
+/// Where the fonts are looked for when none is configured: Debian's `fonts-noto-cjk` (a
+/// serif for the text, as printed government documents are set, a bold sans for headings),
+/// then the same fonts where other systems put them.
+const REGULAR: &[&str] = &[
+    "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/noto-cjk/NotoSerifCJK-Regular.ttc",
+    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",
+];
+const BOLD: &[&str] = &[
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc",
+    "/usr/share/fonts/noto-cjk/NotoSansCJK-Bold.ttc",
+    "/usr/share/fonts/noto-cjk/NotoSerifCJK-Bold.ttc",
+    "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Bold.ttc",
+];
+
+/// The font files configured: `PDF_FONT` for the text, `PDF_FONT_BOLD` for headings
+/// (default: the text font). Unset, the usual system places are searched.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct FontPaths {
+    pub regular: Option<PathBuf>,
+    pub bold: Option<PathBuf>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PdfError {
+    #[error(
+        "找不到產生 PDF 所需的繁體中文字型：請安裝 fonts-noto-cjk，或以 PDF_FONT 指定字型檔。"
+    )]
+    NoFont,
+    #[error("字型檔 {0} 無法讀取，或其中沒有繁體中文字形。")]
+    BadFont(String),
+    #[error("PDF could not be written: {0}")]
+    Write(String),
+}
+
+/// A font file's face that has Traditional Chinese, read once for layout and embedding.
+#[derive(Clone)]
+struct Face {
+    data: Arc<Vec<u8>>,
+    index: u32,
+    font: Font,
+}
+
+impl Face {
+    fn load(path: &Path) -> Result<Self, PdfError> {
+        let bad = || PdfError::BadFont(path.display().to_string());
+        let data = Arc::new(std::fs::read(path).map_err(|_| bad())?);
+        let index = traditional_chinese_face(&data).ok_or_else(bad)?;
+        let font = Font::new(data.clone().into(), index).ok_or_else(bad)?;
+        Ok(Self { data, index, font })
+    }
+}
+
+/// The face of a font file or collection to use: the one named for Traditional Chinese
+/// (Noto's collections hold JP, KR, SC, TC and HK faces of the same design), else the
+/// first that has 臺.
+fn traditional_chinese_face(data: &[u8]) -> Option<u32> {
+    let file = FileRef::new(data).ok()?;
+    let faces: Vec<FontRef> = file.fonts().filter_map(Result::ok).collect();
+    let named = faces.iter().position(|f| {
+        f.localized_strings(StringId::FAMILY_NAME)
+            .any(|name| name.to_string().ends_with(" TC"))
+    });
+    named
+        .or_else(|| faces.iter().position(|f| f.charmap().map('臺').is_some()))
+        .map(|i| i as u32)
+}
+
+/// The regular and bold faces a PDF is set in.
+#[derive(Clone)]
+pub struct Fonts {
+    regular: Face,
+    bold: Face,
+}
+
+impl Fonts {
+    /// Loads the configured fonts, else the first found in the usual places.
+    pub fn load(paths: &FontPaths) -> Result<Self, PdfError> {
+        Self::load_from(paths, REGULAR, BOLD)
+    }
+
+    fn load_from(
+        paths: &FontPaths,
+        regular_places: &[&str],
+        bold_places: &[&str],
+    ) -> Result<Self, PdfError> {
+        let find = |configured: &Option<PathBuf>, places: &[&str]| -> Option<PathBuf> {
+            match configured {
+                Some(p) => Some(p.clone()),
+                None => places.iter().map(PathBuf::from).find(|p| p.is_file()),
+            }
+        };
+        let regular_path = find(&paths.regular, regular_places).ok_or(PdfError::NoFont)?;
+        if !regular_path.is_file() {
+            return Err(PdfError::BadFont(regular_path.display().to_string()));
+        }
+        let regular = Face::load(&regular_path)?;
+        let bold = match (&paths.bold, &paths.regular) {
+            (Some(p), _) => Face::load(p)?,
+            // A configured text font without a bold one sets the headings too.
+            (None, Some(_)) => regular.clone(),
+            (None, None) => match find(&None, bold_places) {
+                Some(p) => Face::load(&p)?,
+                None => regular.clone(),
+            },
+        };
+        Ok(Self { regular, bold })
+    }
+}
+
+// A4 in points, with 2.5 cm margins.
+const PAGE_W: f32 = 595.28;
+const PAGE_H: f32 = 841.89;
+const MARGIN: f32 = 71.0;
+const LEFT: f32 = MARGIN;
+const RIGHT: f32 = PAGE_W - MARGIN;
+const TOP: f32 = MARGIN;
+const BOTTOM: f32 = PAGE_H - MARGIN;
+const WIDTH: f32 = RIGHT - LEFT;
+
+/// How a kind of text is set: size, line height and the space around it (points).
+#[derive(Clone, Copy)]
+struct Style {
+    size: f32,
+    leading: f32,
+    before: f32,
+    after: f32,
+    bold: bool,
+    centered: bool,
+}
+
+const H1: Style = Style {
+    size: 20.0,
+    leading: 30.0,
+    before: 0.0,
+    after: 14.0,
+    bold: true,
+    centered: true,
+};
+const H2: Style = Style {
+    size: 14.0,
+    leading: 22.0,
+    before: 14.0,
+    after: 6.0,
+    bold: true,
+    centered: false,
+};
+const H3: Style = Style {
+    size: 12.0,
+    leading: 19.0,
+    before: 8.0,
+    after: 2.0,
+    bold: true,
+    centered: false,
+};
+const BODY: Style = Style {
+    size: 11.5,
+    leading: 19.0,
+    before: 0.0,
+    after: 6.0,
+    bold: false,
+    centered: false,
+};
+const CELL: Style = Style {
+    size: 10.0,
+    leading: 15.0,
+    before: 0.0,
+    after: 0.0,
+    bold: false,
+    centered: false,
+};
+const CELL_PAD: f32 = 4.0;
+/// The column on the right of a contents line that holds its page number.
+const PAGE_NUMBER_COLUMN: f32 = 36.0;
+
+/// Glyphs and widths of one face: the character map and advances, cached per character.
+struct Measure<'a> {
+    charmap: Charmap<'a>,
+    metrics: GlyphMetrics<'a>,
+    units_per_em: f32,
+    cache: HashMap<char, (u32, f32)>,
+}
+
+impl<'a> Measure<'a> {
+    fn new(face: &'a Face) -> Result<Self, PdfError> {
+        let font = FontRef::from_index(&face.data, face.index)
+            .map_err(|e| PdfError::Write(e.to_string()))?;
+        let units_per_em = f32::from(font.head().map(|h| h.units_per_em()).unwrap_or(1000));
+        Ok(Self {
+            charmap: font.charmap(),
+            metrics: font.glyph_metrics(Size::unscaled(), LocationRef::default()),
+            units_per_em,
+            cache: HashMap::new(),
+        })
+    }
+
+    /// The glyph of `c` and its advance in ems.
+    fn glyph(&mut self, c: char) -> (u32, f32) {
+        if let Some(g) = self.cache.get(&c) {
+            return *g;
+        }
+        let id = self.charmap.map(c).unwrap_or_default();
+        let advance = self.metrics.advance_width(id).unwrap_or(0.0) / self.units_per_em;
+        let g = (id.to_u32(), advance);
+        self.cache.insert(c, g);
+        g
+    }
+
+    fn width(&mut self, text: &str, size: f32) -> f32 {
+        text.chars().map(|c| self.glyph(c).1).sum::<f32>() * size
+    }
+}
+
+/// Breaks `text` into lines no wider than `width`, where Unicode line breaking allows; a
+/// piece wider than a line on its own (a long address, a run of digits) is cut where it
+/// must. Line breaks in the text are kept; spaces at the end of a line are dropped.
+fn break_lines(text: &str, width: f32, measure: &mut impl FnMut(&str) -> f32) -> Vec<String> {
+    use unicode_linebreak::{linebreaks, BreakOpportunity};
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    let mut line_width = 0.0;
+    let mut start = 0;
+    for (end, opportunity) in linebreaks(text) {
+        let piece = &text[start..end];
+        start = end;
+        let mandatory = opportunity == BreakOpportunity::Mandatory;
+        let piece = if mandatory {
+            piece.trim_end_matches(['\n', '\r', '\u{2028}', '\u{2029}', '\u{b}', '\u{c}'])
+        } else {
+            piece
+        };
+        let piece_width = measure(piece);
+        let visible_width = measure(piece.trim_end());
+        if !line.is_empty() && line_width + visible_width > width {
+            lines.push(line.trim_end().to_owned());
+            line.clear();
+            line_width = 0.0;
+        }
+        if visible_width > width {
+            // Too wide for any line: cut it character by character.
+            for c in piece.chars() {
+                let w = measure(c.encode_utf8(&mut [0; 4]));
+                if !line.is_empty() && line_width + w > width {
+                    lines.push(std::mem::take(&mut line));
+                    line_width = 0.0;
+                }
+                line.push(c);
+                line_width += w;
+            }
+        } else {
+            line.push_str(piece);
+            line_width += piece_width;
+        }
+        if mandatory {
+            lines.push(line.trim_end().to_owned());
+            line.clear();
+            line_width = 0.0;
+        }
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line.trim_end().to_owned());
+    }
+    // `linebreaks` ends every text with a mandatory break; it adds no empty line of its own.
+    lines
+}
+
+/// What a page holds, in points from its top left.
+#[derive(Debug, Clone, PartialEq)]
+enum Item {
+    /// A line of text; `y` is its baseline.
+    Text {
+        x: f32,
+        y: f32,
+        style: Style,
+        text: String,
+    },
+    Rule {
+        from: (f32, f32),
+        to: (f32, f32),
+    },
+    /// The page number of the heading `anchor`, right-aligned at `right`.
+    PageOf {
+        right: f32,
+        y: f32,
+        anchor: String,
+    },
+    /// A clickable area leading to the heading `anchor`.
+    Link {
+        rect: (f32, f32, f32, f32),
+        anchor: String,
+    },
+}
+
+impl PartialEq for Style {
+    fn eq(&self, other: &Self) -> bool {
+        self.size == other.size && self.bold == other.bold
+    }
+}
+
+impl std::fmt::Debug for Style {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}pt{}", self.size, if self.bold { " bold" } else { "" })
+    }
+}
+
+/// A heading's place: for the contents, the reader's bookmarks and links.
+struct Place {
+    page: usize,
+    y: f32,
+}
+
+struct Layout<'a> {
+    regular: Measure<'a>,
+    bold: Measure<'a>,
+    pages: Vec<Vec<Item>>,
+    y: f32,
+    anchors: HashMap<String, Place>,
+    outline: Vec<(u8, String, Place)>,
+}
+
+impl Layout<'_> {
+    fn lines(&mut self, text: &str, style: Style, width: f32) -> Vec<String> {
+        let m = if style.bold {
+            &mut self.bold
+        } else {
+            &mut self.regular
+        };
+        break_lines(text, width, &mut |s| m.width(s, style.size))
+    }
+
+    fn width(&mut self, text: &str, style: Style) -> f32 {
+        if style.bold {
+            self.bold.width(text, style.size)
+        } else {
+            self.regular.width(text, style.size)
+        }
+    }
+
+    fn new_page(&mut self) {
+        self.pages.push(Vec::new());
+        self.y = TOP;
+    }
+
+    /// Starts a new page unless `height` more fits on this one (or this one is empty).
+    fn room(&mut self, height: f32) {
+        if self.y + height > BOTTOM && self.y > TOP {
+            self.new_page();
+        }
+    }
+
+    fn push(&mut self, item: Item) {
+        self.pages.last_mut().expect("a page").push(item);
+    }
+
+    /// The baseline of a line set in `style` whose box starts at `top`.
+    fn baseline(top: f32, style: Style) -> f32 {
+        top + (style.leading - style.size) / 2.0 + style.size * 0.88
+    }
+
+    /// A paragraph or heading: lines, each moved to a new page when it does not fit; a
+    /// heading keeps its first two following lines with it.
+    /// Returns where its first line is.
+    fn text(&mut self, text: &str, style: Style, keep_with_next: bool) -> Place {
+        if self.y > TOP {
+            self.y += style.before;
+        }
+        let lines = self.lines(text, style, WIDTH);
+        let keep = if keep_with_next {
+            3.0 * BODY.leading
+        } else {
+            0.0
+        };
+        self.room(style.leading * lines.len().min(2) as f32 + keep);
+        let first = Place {
+            page: self.pages.len() - 1,
+            y: self.y,
+        };
+        for line in lines {
+            self.room(style.leading);
+            let x = if style.centered {
+                LEFT + (WIDTH - self.width(&line, style)) / 2.0
+            } else {
+                LEFT
+            };
+            let y = Self::baseline(self.y, style);
+            self.push(Item::Text {
+                x,
+                y,
+                style,
+                text: line,
+            });
+            self.y += style.leading;
+        }
+        self.y += style.after;
+        first
+    }
+
+    fn heading(&mut self, level: u8, text: &str, anchor: Option<&String>) {
+        let style = match level {
+            1 => H1,
+            2 => H2,
+            _ => H3,
+        };
+        let place = self.text(text, style, true);
+        let (page, y) = (place.page, place.y);
+        if let Some(anchor) = anchor {
+            self.anchors.insert(anchor.clone(), Place { page, y });
+        }
+        if level <= 2 {
+            self.outline
+                .push((level, text.to_owned(), Place { page, y }));
+        }
+    }
+
+    fn contents(&mut self, lines: &[(String, String)]) {
+        for (text, anchor) in lines {
+            let wrapped = self.lines(text, BODY, WIDTH - PAGE_NUMBER_COLUMN);
+            self.room(BODY.leading * wrapped.len().min(2) as f32);
+            let count = wrapped.len();
+            for (i, line) in wrapped.into_iter().enumerate() {
+                self.room(BODY.leading);
+                let y = Self::baseline(self.y, BODY);
+                self.push(Item::Text {
+                    x: LEFT,
+                    y,
+                    style: BODY,
+                    text: line,
+                });
+                if i + 1 == count {
+                    self.push(Item::PageOf {
+                        right: RIGHT,
+                        y,
+                        anchor: anchor.clone(),
+                    });
+                }
+                self.push(Item::Link {
+                    rect: (LEFT, self.y, RIGHT, self.y + BODY.leading),
+                    anchor: anchor.clone(),
+                });
+                self.y += BODY.leading;
+            }
+            self.y += 2.0;
+        }
+        self.y += BODY.after;
+    }
+
+    fn table(&mut self, header: &[String], rows: &[Vec<String>]) {
+        if header.is_empty() {
+            return;
+        }
+        // Columns as wide as their texts ask, each at least a tenth of the table.
+        let mut wants = vec![0.0f32; header.len()];
+        for cells in std::iter::once(header).chain(rows.iter().map(Vec::as_slice)) {
+            for (i, cell) in cells.iter().enumerate().take(header.len()) {
+                let w = self.width(cell, CELL).min(WIDTH);
+                wants[i] = wants[i].max(w);
+            }
+        }
+        let total: f32 = wants.iter().sum::<f32>().max(1.0);
+        let floor = WIDTH / 10.0;
+        let mut widths: Vec<f32> = wants
+            .iter()
+            .map(|w| (w / total * WIDTH).max(floor))
+            .collect();
+        let sum: f32 = widths.iter().sum();
+        widths.iter_mut().for_each(|w| *w *= WIDTH / sum);
+        let header_style = Style { bold: true, ..CELL };
+        self.y += BODY.before;
+        self.row(header, &widths, header_style);
+        for cells in rows {
+            let height = self.row_height(cells, &widths, CELL);
+            if self.y + height > BOTTOM {
+                self.new_page();
+                self.row(header, &widths, header_style);
+            }
+            self.row(cells, &widths, CELL);
+        }
+        self.y += BODY.after;
+    }
+
+    fn row_height(&mut self, cells: &[String], widths: &[f32], style: Style) -> f32 {
+        let most = cells
+            .iter()
+            .zip(widths)
+            .map(|(c, w)| self.lines(c, style, w - 2.0 * CELL_PAD).len())
+            .max()
+            .unwrap_or(1);
+        most as f32 * style.leading + 2.0 * CELL_PAD
+    }
+
+    fn row(&mut self, cells: &[String], widths: &[f32], style: Style) {
+        let height = self.row_height(cells, widths, style);
+        self.room(height);
+        let top = self.y;
+        let mut x = LEFT;
+        for (cell, w) in cells.iter().zip(widths) {
+            let lines = self.lines(cell, style, w - 2.0 * CELL_PAD);
+            for (i, line) in lines.into_iter().enumerate() {
+                let y = Self::baseline(top + CELL_PAD + i as f32 * style.leading, style);
+                self.push(Item::Text {
+                    x: x + CELL_PAD,
+                    y,
+                    style,
+                    text: line,
+                });
+            }
+            self.push(Item::Rule {
+                from: (x, top),
+                to: (x, top + height),
+            });
+            x += w;
+        }
+        self.push(Item::Rule {
+            from: (RIGHT, top),
+            to: (RIGHT, top + height),
+        });
+        self.push(Item::Rule {
+            from: (LEFT, top),
+            to: (RIGHT, top),
+        });
+        self.push(Item::Rule {
+            from: (LEFT, top + height),
+            to: (RIGHT, top + height),
+        });
+        self.y += height;
+    }
+}
+
+/// The document as a PDF file. `progress` hears each block laid out (of all blocks) so a
+/// long document can show how far it has come.
+pub fn render(
+    doc: &Document,
+    fonts: &Fonts,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Vec<u8>, PdfError> {
+    let mut layout = Layout {
+        regular: Measure::new(&fonts.regular)?,
+        bold: Measure::new(&fonts.bold)?,
+        pages: Vec::new(),
+        y: TOP,
+        anchors: HashMap::new(),
+        outline: Vec::new(),
+    };
+    layout.new_page();
+    let total = doc.blocks.len();
+    for (i, block) in doc.blocks.iter().enumerate() {
+        match block {
+            Block::Heading {
+                level,
+                text,
+                anchor,
+            } => layout.heading(*level, text, anchor.as_ref()),
+            Block::Paragraph(text) => {
+                layout.text(text, BODY, false);
+            }
+            Block::Table { header, rows } => layout.table(header, rows),
+            Block::Contents(lines) => layout.contents(lines),
+            Block::PageBreak => {
+                if layout.y > TOP {
+                    layout.new_page();
+                }
+            }
+        }
+        progress(i + 1, total);
+    }
+    write(doc, fonts, layout)
+}
+
+fn write(doc: &Document, fonts: &Fonts, mut layout: Layout) -> Result<Vec<u8>, PdfError> {
+    let mut pdf = krilla::Document::new();
+    let destination =
+        |place: &Place| XyzDestination::new(place.page, Point::from_xy(LEFT, place.y));
+    let pages = std::mem::take(&mut layout.pages);
+    for (index, items) in pages.into_iter().enumerate() {
+        let mut page = pdf.start_page_with(
+            PageSettings::from_wh(PAGE_W, PAGE_H).ok_or(PdfError::Write("page size".into()))?,
+        );
+        let mut links = Vec::new();
+        {
+            let mut surface = page.surface();
+            let draw = |surface: &mut krilla::surface::Surface,
+                        layout: &mut Layout,
+                        x: f32,
+                        y: f32,
+                        style: Style,
+                        text: &str| {
+                let (measure, face) = if style.bold {
+                    (&mut layout.bold, &fonts.bold)
+                } else {
+                    (&mut layout.regular, &fonts.regular)
+                };
+                let glyphs: Vec<KrillaGlyph> = text
+                    .char_indices()
+                    .map(|(at, c)| {
+                        let (id, advance) = measure.glyph(c);
+                        KrillaGlyph {
+                            glyph_id: GlyphId::new(id),
+                            text_range: at..at + c.len_utf8(),
+                            x_advance: advance,
+                            x_offset: 0.0,
+                            y_offset: 0.0,
+                            y_advance: 0.0,
+                            location: None,
+                        }
+                    })
+                    .collect();
+                surface.draw_glyphs(
+                    Point::from_xy(x, y),
+                    &glyphs,
+                    face.font.clone(),
+                    text,
+                    style.size,
+                    false,
+                );
+            };
+            for item in items {
+                match item {
+                    Item::Text { x, y, style, text } => {
+                        draw(&mut surface, &mut layout, x, y, style, &text)
+                    }
+                    Item::PageOf { right, y, anchor } => {
+                        let number = layout
+                            .anchors
+                            .get(&anchor)
+                            .map_or_else(|| "?".to_owned(), |p| (p.page + 1).to_string());
+                        let x = right - layout.width(&number, BODY);
+                        draw(&mut surface, &mut layout, x, y, BODY, &number);
+                    }
+                    Item::Rule { from, to } => {
+                        let mut path = PathBuilder::new();
+                        path.move_to(from.0, from.1);
+                        path.line_to(to.0, to.1);
+                        if let Some(path) = path.finish() {
+                            surface.set_stroke(Some(Stroke {
+                                width: 0.5,
+                                ..Stroke::default()
+                            }));
+                            surface.draw_path(&path);
+                            surface.set_stroke(None);
+                        }
+                    }
+                    Item::Link { rect, anchor } => links.push((rect, anchor)),
+                }
+            }
+            // Every page but the cover carries its number.
+            if index > 0 {
+                let number = format!("{}", index + 1);
+                let footer = Style { size: 10.0, ..BODY };
+                let x = (PAGE_W - layout.width(&number, footer)) / 2.0;
+                draw(&mut surface, &mut layout, x, PAGE_H - 40.0, footer, &number);
+            }
+            surface.finish();
+        }
+        for ((l, t, r, b), anchor) in links {
+            if let (Some(rect), Some(place)) =
+                (Rect::from_ltrb(l, t, r, b), layout.anchors.get(&anchor))
+            {
+                page.add_annotation(Annotation::new_link(
+                    LinkAnnotation::new(
+                        rect,
+                        Target::Destination(Destination::Xyz(destination(place))),
+                    ),
+                    None,
+                ));
+            }
+        }
+        page.finish();
+    }
+    let mut outline = Outline::new();
+    let mut current: Option<OutlineNode> = None;
+    for (level, text, place) in &layout.outline {
+        let node = OutlineNode::new(text.clone(), destination(place));
+        if *level == 1 {
+            if let Some(done) = current.take() {
+                outline.push_child(done);
+            }
+            current = Some(node.with_open(true));
+        } else if let Some(parent) = current.as_mut() {
+            parent.push_child(node);
+        } else {
+            outline.push_child(node);
+        }
+    }
+    if let Some(done) = current.take() {
+        outline.push_child(done);
+    }
+    pdf.set_outline(outline);
+    pdf.set_metadata(
+        Metadata::new()
+            .title(doc.title.clone())
+            .language("zh-TW".into())
+            .creator("府會通".into()),
+    );
+    pdf.finish().map_err(|e| PdfError::Write(format!("{e:?}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every character one unit wide: what the rules decide, without a font.
+    fn lines(text: &str, width: usize) -> Vec<String> {
+        break_lines(text, width as f32, &mut |s: &str| s.chars().count() as f32)
+    }
+
+    #[test]
+    fn without_a_font_the_message_says_what_to_install_and_what_to_set() {
+        let err = Fonts::load_from(&FontPaths::default(), &[], &[])
+            .err()
+            .expect("no font");
+        let said = err.to_string();
+        assert!(
+            said.contains("fonts-noto-cjk") && said.contains("PDF_FONT"),
+            "{said}"
+        );
+        let file = std::env::temp_dir().join(format!("fht-not-a-font-{}", std::process::id()));
+        std::fs::write(&file, b"not a font").unwrap();
+        let paths = FontPaths {
+            regular: Some(file.clone()),
+            bold: None,
+        };
+        let said = Fonts::load(&paths).err().expect("not a font").to_string();
+        assert!(said.contains(&file.display().to_string()), "{said}");
+        let _ = std::fs::remove_file(file);
+    }
+
+    #[test]
+    fn chinese_breaks_between_any_two_characters() {
+        assert_eq!(lines("臺北市政府答復", 3), vec!["臺北市", "政府答", "復"]);
+    }
+
+    #[test]
+    fn closing_punctuation_never_starts_a_line() {
+        // 「。」 may not begin a line: it goes with the character before it, which moves too.
+        assert_eq!(
+            lines("本府已辦理完竣。謝謝", 7),
+            vec!["本府已辦理完", "竣。謝謝"]
+        );
+        assert_eq!(lines("甲乙丙，丁", 3), vec!["甲乙", "丙，丁"]);
+    }
+
+    #[test]
+    fn opening_brackets_never_end_a_line() {
+        assert_eq!(lines("甲乙「丙丁」", 3), vec!["甲乙", "「丙", "丁」"]);
+    }
+
+    #[test]
+    fn latin_words_break_at_spaces_and_digits_stay_together() {
+        assert_eq!(
+            lines("共 12345 件 open data", 8),
+            vec!["共 12345", "件 open", "data"]
+        );
+    }
+
+    #[test]
+    fn a_piece_wider_than_a_line_is_cut() {
+        assert_eq!(
+            lines("https://example.tw/abc", 8),
+            vec!["https://", "example.", "tw/abc"]
+        );
+    }
+
+    #[test]
+    fn line_breaks_in_the_text_are_kept_and_empty_lines_too() {
+        assert_eq!(lines("一\n\n二", 10), vec!["一", "", "二"]);
+        assert_eq!(lines("", 10), vec![""]);
+    }
+}
