@@ -11,6 +11,7 @@ use crate::{
     components::NotFound,
     deadlines::pages::DeadlinesPage,
     home::HomePage,
+    import::pages::{ImportPage, ImportPreviewPage},
     meetings::pages::{MeetingPage, MeetingsPage},
     notifications::pages::NotificationsPage,
     reference::pages::ReferencePage,
@@ -83,6 +84,8 @@ fn AppRoutes() -> impl IntoView {
                 <Route path=path!("/cases") view=CaseListPage ssr=SsrMode::Async />
                 <Route path=path!("/cases/new/question") view=NewQuestionPage ssr=SsrMode::Async />
                 <Route path=path!("/cases/new/data-request") view=NewDataRequestPage ssr=SsrMode::Async />
+                <Route path=path!("/cases/import") view=ImportPage ssr=SsrMode::Async />
+                <Route path=path!("/cases/import/:id") view=ImportPreviewPage ssr=SsrMode::Async />
                 <Route path=path!("/cases/:id") view=CasePage ssr=SsrMode::Async />
             </ParentRoute>
         </Routes>

@@ -39,6 +39,7 @@ pub mod deadlines;
 pub mod error;
 pub mod home;
 pub mod i18n;
+pub mod import;
 pub mod input;
 pub mod islands;
 pub mod meetings;

@@ -81,6 +81,13 @@ pub enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Import questions from the council's list (CSV or XLSX, titles in the first row):
+    /// every row is checked first; all are imported in one transaction, or, if any row has
+    /// a problem, none.
+    Import {
+        #[command(subcommand)]
+        what: ImportCommand,
+    },
     /// Write a follow-up meeting's agenda or minutes as an ODT file.
     Export {
         #[command(subcommand)]
@@ -124,6 +131,25 @@ pub enum ExportCommand {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Questions (質詢) of a session.
+    Questions {
+        /// The list: .csv (UTF-8 or Big5) or .xlsx (its first sheet).
+        file: std::path::PathBuf,
+        /// The session's id (as in the volume page's address).
+        #[arg(long)]
+        session: i64,
+        /// Check every row and report; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// The secretariat account the questions are recorded by. Default: the only
+        /// active secretariat account, if there is just one.
+        #[arg(long)]
+        by: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum AuditCommand {
     /// Walk the hash chains from their first row. Exits 0 when both are intact; otherwise
     /// names the first broken row and exits 1.
@@ -151,6 +177,15 @@ pub async fn run(cli: Cli, config: Config) -> Result<(), Box<dyn std::error::Err
         Command::Audit {
             command: AuditCommand::Verify,
         } => verify(&state).await?,
+        Command::Import {
+            what:
+                ImportCommand::Questions {
+                    file,
+                    session,
+                    dry_run,
+                    by,
+                },
+        } => import_questions(&state, &file, session, dry_run, by.as_deref()).await?,
         Command::Export {
             document:
                 ExportCommand::Volume {
@@ -380,6 +415,111 @@ async fn backup(state: &AppState, out: &std::path::Path) -> Result<(), Box<dyn s
         std::fs::metadata(out)?.len()
     );
     Ok(())
+}
+
+/// `import questions`: checks every row of the file, prints the problems, and (unless a
+/// dry run) imports all rows in one transaction when none has a problem.
+async fn import_questions(
+    state: &AppState,
+    file: &std::path::Path,
+    session: i64,
+    dry_run: bool,
+    by: Option<&str>,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let bytes = std::fs::read(file)?;
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let (header, rows) =
+        crate::import_files::read_table(&name, &bytes).map_err(|e| e.to_string())?;
+    let known: Option<i64> = sqlx::query_scalar("SELECT id FROM council_sessions WHERE id = $1")
+        .bind(session)
+        .fetch_optional(&state.db)
+        .await?;
+    if known.is_none() {
+        return Err(format!("找不到會期 {session} (no session {session})").into());
+    }
+    let mapping = app::import::Mapping::guess(&header);
+    let known = app::import::db::known(&state.db, session).await?;
+    let checked = app::import::check(&rows, &mapping, &known);
+    for (row, _) in checked.iter().filter(|(r, _)| !r.valid()) {
+        println!("第 {} 列：{}", row.line, row.problems.join("；"));
+    }
+    let valid = checked.iter().filter(|(r, _)| r.valid()).count();
+    println!(
+        "共 {} 列：可匯入 {valid} 列，有問題 {} 列 (rows: {}, valid: {valid}).",
+        rows.len(),
+        rows.len() - valid,
+        rows.len()
+    );
+    if valid < rows.len() {
+        return Err("有問題的列，未匯入任何一題 (nothing imported).".into());
+    }
+    if dry_run {
+        println!("試算模式，未寫入資料 (dry run: nothing written).");
+        return Ok(());
+    }
+    let user = import_user(state, by).await?;
+    let now = state.now().timestamp();
+    let id = app::import::db::store(&state.db, user.id, session, &name, &header, &rows, now)
+        .await
+        .map_err(|e| e.to_string())?;
+    let lines = checked.iter().map(|(r, _)| r.line).collect();
+    let questions = app::import::chosen(checked, &lines).map_err(|_| "rows changed")?;
+    let mut tx = app::db::begin(&state.db).await?;
+    let ids = app::import::db::import(&mut tx, id, &questions, &user, now)
+        .await
+        .map_err(|e| e.to_string())?;
+    let entry = app::audit::db::Entry::new(
+        app::audit::AuditAction::QuestionsImported,
+        "question_import",
+        id,
+    )
+    .data(serde_json::json!({ "session_id": session, "file_name": name, "questions": ids.len() }));
+    app::audit::db::record(
+        &mut tx,
+        now,
+        &app::audit::db::Actor::user(user.id, &user.username),
+        "cli",
+        &entry,
+    )
+    .await?;
+    tx.commit().await?;
+    println!("已匯入 {} 題質詢 (imported).", ids.len());
+    Ok(())
+}
+
+/// The secretariat account an import is recorded by.
+async fn import_user(
+    state: &AppState,
+    by: Option<&str>,
+) -> Result<app::auth::CurrentUser, Box<dyn std::error::Error>> {
+    let ids: Vec<i64> =
+        match by {
+            Some(name) => sqlx::query_scalar(
+                "SELECT id FROM users WHERE username = $1 AND role = 'secretariat' AND active = 1",
+            )
+            .bind(name.trim())
+            .fetch_all(&state.db)
+            .await?,
+            None => {
+                sqlx::query_scalar(
+                    "SELECT id FROM users WHERE role = 'secretariat' AND active = 1 ORDER BY id",
+                )
+                .fetch_all(&state.db)
+                .await?
+            }
+        };
+    match (ids.as_slice(), by) {
+        ([id], _) => Ok(app::auth::db::active_user(&state.db, *id)
+            .await?
+            .ok_or("account not active")?),
+        ([], Some(name)) => {
+            Err(format!("找不到啟用中的秘書處帳號 {name} (no active secretariat account)").into())
+        }
+        _ => Err("請以 --by 指定秘書處帳號 (choose the account with --by USERNAME).".into()),
+    }
 }
 
 async fn serve(state: AppState, config: &Config) -> Result<(), Box<dyn std::error::Error>> {

@@ -11,6 +11,7 @@ pub mod download;
 pub mod files;
 pub mod flash;
 pub mod generate;
+pub mod import_files;
 pub mod meeting_docs;
 pub mod odt;
 pub mod pdf;
@@ -130,6 +131,7 @@ pub fn router(state: AppState, web: &WebSettings, leptos_options: LeptosOptions)
         .merge(meeting_docs::routes())
         .merge(report_files::routes())
         .merge(volume_docs::routes())
+        .merge(import_files::routes())
         .leptos_routes_with_context(&leptos_options, routes, context.clone(), {
             let options = leptos_options.clone();
             move || shell(options.clone())

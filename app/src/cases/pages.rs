@@ -218,6 +218,7 @@ fn CaseList(is_bureau: bool, can_record: bool) -> impl IntoView {
                         <div class="page-actions">
                             <A href="/cases/new/question">"登錄質詢"</A>
                             <A href="/cases/new/data-request">"登錄索資"</A>
+                            <A href="/cases/import">"匯入質詢"</A>
                         </div>
                     }
                 })}

@@ -11,6 +11,7 @@ mod cli;
 mod data_requests;
 mod events;
 mod harness;
+mod import;
 mod meetings;
 mod migration;
 mod notifications;

@@ -1,0 +1,186 @@
+//! Uploaded lists and what they are checked against; the import itself.
+
+use super::{Known, Mapping, Preview};
+use crate::{
+    auth::CurrentUser,
+    cases::NewQuestion,
+    db::Tx,
+    error::AppError,
+    reference::{session_title, SessionKind},
+};
+use sqlx::{AnyPool, Row};
+
+/// Keeps an uploaded list's rows for its preview.
+pub async fn store(
+    pool: &AnyPool,
+    user_id: i64,
+    session_id: i64,
+    file_name: &str,
+    header: &[String],
+    rows: &[Vec<String>],
+    now: i64,
+) -> Result<i64, AppError> {
+    let known: Option<i64> = sqlx::query_scalar("SELECT id FROM council_sessions WHERE id = $1")
+        .bind(session_id)
+        .fetch_optional(pool)
+        .await?;
+    if known.is_none() {
+        return Err(AppError::validation("session", "找不到所選的會期。"));
+    }
+    let header = serde_json::to_string(header).map_err(|e| AppError::internal("import", e))?;
+    let rows = serde_json::to_string(rows).map_err(|e| AppError::internal("import", e))?;
+    Ok(sqlx::query_scalar(
+        "INSERT INTO question_imports (requested_by, session_id, file_name, header, data_rows, \
+           created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(user_id)
+    .bind(session_id)
+    .bind(file_name)
+    .bind(header)
+    .bind(rows)
+    .bind(now)
+    .fetch_one(pool)
+    .await?)
+}
+
+/// An uploaded list: its session, file name, title row, rows, and how many were imported.
+pub struct Upload {
+    pub session_id: i64,
+    pub file_name: String,
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    pub imported: Option<i64>,
+}
+
+pub async fn upload(pool: &AnyPool, id: i64) -> Result<Upload, AppError> {
+    let row = sqlx::query(
+        "SELECT session_id, file_name, header, data_rows, imported FROM question_imports \
+         WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let parse = |column: &str| -> Result<String, sqlx::Error> { row.try_get(column) };
+    Ok(Upload {
+        session_id: row.try_get("session_id")?,
+        file_name: row.try_get("file_name")?,
+        header: serde_json::from_str(&parse("header")?)
+            .map_err(|e| AppError::internal("import header", e))?,
+        rows: serde_json::from_str(&parse("data_rows")?)
+            .map_err(|e| AppError::internal("import rows", e))?,
+        imported: row.try_get("imported")?,
+    })
+}
+
+/// What rows of `session` are checked against: its term's councilors, the sitting types,
+/// the numbers already taken.
+pub async fn known(pool: &AnyPool, session_id: i64) -> Result<Known, sqlx::Error> {
+    let councilors = sqlx::query(
+        "SELECT c.id, c.name FROM councilors c \
+         JOIN council_sessions s ON s.term_id = c.term_id WHERE s.id = $1",
+    )
+    .bind(session_id)
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get("name")?, r.try_get("id")?)))
+    .collect::<Result<_, sqlx::Error>>()?;
+    let mut sitting_types = std::collections::HashMap::new();
+    for r in sqlx::query("SELECT id, code, name FROM sitting_types")
+        .fetch_all(pool)
+        .await?
+    {
+        let id: i64 = r.try_get("id")?;
+        sitting_types.insert(r.try_get("name")?, id);
+        sitting_types.insert(r.try_get("code")?, id);
+    }
+    let taken = sqlx::query_scalar::<_, i64>(
+        "SELECT number FROM cases WHERE session_id = $1 AND kind = 'question'",
+    )
+    .bind(session_id)
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .collect();
+    Ok(Known {
+        session_id,
+        councilors,
+        sitting_types,
+        taken,
+    })
+}
+
+/// The preview of an upload with the columns mapped as `mapping` says (the guess where it
+/// is silent).
+pub async fn preview(
+    pool: &AnyPool,
+    id: i64,
+    chosen: impl Fn(&str) -> Option<String>,
+) -> Result<Preview, AppError> {
+    let upload = upload(pool, id).await?;
+    let mapping = Mapping::from_query(Mapping::guess(&upload.header), chosen);
+    let known = known(pool, upload.session_id).await?;
+    let session = sqlx::query(
+        "SELECT t.number AS term_number, s.number, s.kind FROM council_sessions s \
+         JOIN council_terms t ON t.id = s.term_id WHERE s.id = $1",
+    )
+    .bind(upload.session_id)
+    .fetch_one(pool)
+    .await?;
+    let kind = SessionKind::parse(session.try_get("kind")?)
+        .ok_or_else(|| crate::db::unexpected("session kind"))?;
+    Ok(Preview {
+        id,
+        file_name: upload.file_name,
+        session_id: upload.session_id,
+        session: session_title(
+            session.try_get("term_number")?,
+            session.try_get("number")?,
+            kind,
+        ),
+        rows: super::check(&upload.rows, &mapping, &known)
+            .into_iter()
+            .map(|(r, _)| r)
+            .collect(),
+        header: upload.header,
+        mapping,
+        imported: upload.imported,
+    })
+}
+
+/// Records the questions, in `tx`, and marks the upload as imported; an upload is imported
+/// once.
+pub async fn import(
+    tx: &mut Tx,
+    id: i64,
+    questions: &[(usize, NewQuestion)],
+    user: &CurrentUser,
+    now: i64,
+) -> Result<Vec<i64>, AppError> {
+    let marked = sqlx::query(
+        "UPDATE question_imports SET imported_at = $2, imported = $3 \
+         WHERE id = $1 AND imported IS NULL",
+    )
+    .bind(id)
+    .bind(now)
+    .bind(questions.len() as i64)
+    .execute(&mut **tx)
+    .await?;
+    if marked.rows_affected() == 0 {
+        return Err(AppError::Conflict("這個檔案已經匯入過了。".into()));
+    }
+    let mut ids = Vec::with_capacity(questions.len());
+    for (line, q) in questions {
+        let id = crate::cases::db::record_question(tx, q, user, now)
+            .await
+            .map_err(|e| match e {
+                AppError::Validation { message, .. } => {
+                    AppError::validation("rows", format!("第 {line} 列：{message}"))
+                }
+                other => other,
+            })?;
+        ids.push(id);
+    }
+    Ok(ids)
+}
