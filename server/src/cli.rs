@@ -498,15 +498,17 @@ async fn import_user(
     let ids: Vec<i64> =
         match by {
             Some(name) => sqlx::query_scalar(
-                "SELECT id FROM users WHERE username = $1 AND role = 'secretariat' AND active = 1",
+                "SELECT id FROM users WHERE username = $1 AND role = 'secretariat' AND active = $2",
             )
             .bind(name.trim())
+            .bind(true)
             .fetch_all(&state.db)
             .await?,
             None => {
                 sqlx::query_scalar(
-                    "SELECT id FROM users WHERE role = 'secretariat' AND active = 1 ORDER BY id",
+                    "SELECT id FROM users WHERE role = 'secretariat' AND active = $1 ORDER BY id",
                 )
+                .bind(true)
                 .fetch_all(&state.db)
                 .await?
             }
