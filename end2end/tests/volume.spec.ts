@@ -18,11 +18,18 @@ test('the secretariat compiles the written-reply volume, downloads it and record
   await expect(page.getByRole('navigation', { name: '目錄' })).toBeVisible();
   await expect(page.getByRole('heading', { name: '尚未完成答復之質詢' })).toBeVisible();
 
-  const [download] = await Promise.all([
-    page.waitForEvent('download'),
-    page.getByRole('link', { name: '下載 ODT' }).click(),
-  ]);
-  expect(download.suggestedFilename()).toMatch(/書面答復彙編\.odt$/);
+  // The file is written in the background; its page follows it to the end, with or
+  // without JavaScript.
+  const files = page.getByRole('form', { name: '產生彙編檔案' });
+  await files.getByLabel('PDF').check();
+  await files.getByRole('button', { name: '產生檔案' }).click();
+  await expect(page.getByRole('heading', { name: '產生書面答復彙編檔案' })).toBeVisible();
+  const file = page.getByRole('link', { name: /^下載 .*書面答復彙編\.pdf$/ });
+  await expect(file).toBeVisible({ timeout: 30_000 });
+  const [download] = await Promise.all([page.waitForEvent('download'), file.click()]);
+  expect(download.suggestedFilename()).toMatch(/書面答復彙編\.pdf$/);
+  await page.getByRole('link', { name: '回到書面答復彙編' }).click();
+  await expect(page.getByRole('table', { name: '最近產生的檔案' })).toBeVisible();
 
   const send = page.getByRole('form', { name: '記錄函送議會' });
   await send.getByLabel('函送日期').fill(yesterdayRoc());
