@@ -494,8 +494,8 @@ async fn volume_fixture() -> (AppState, i64) {
     };
     server::seed::seed_reference_data(&state).await.unwrap();
     let user = {
-        let new = NewUser::parse("bench-volume", "bench", "secretariat", "", PASSWORD.into())
-            .unwrap();
+        let new =
+            NewUser::parse("bench-volume", "bench", "secretariat", "", PASSWORD.into()).unwrap();
         let hash = hash_password(&new.password).await.unwrap();
         let mut conn = state.db.acquire().await.unwrap();
         insert_user(&mut conn, &new, &hash, 0).await.unwrap()
@@ -630,9 +630,12 @@ async fn volume() {
     let mut sizes = (0, 0, 0, 0);
     let mut files = [Vec::new(), Vec::new()];
     for _ in 0..runs {
-        for (i, format) in [app::volume::VolumeFormat::Odt, app::volume::VolumeFormat::Pdf]
-            .into_iter()
-            .enumerate()
+        for (i, format) in [
+            app::volume::VolumeFormat::Odt,
+            app::volume::VolumeFormat::Pdf,
+        ]
+        .into_iter()
+        .enumerate()
         {
             let started = Instant::now();
             let v = app::volume::db::volume(&state.db, &filter, today)
