@@ -31,11 +31,18 @@ pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
         .route("/cases/import/{id}/commit", post(commit))
 }
 
+/// A workbook's parts may unpack to at most this much (a 600-question list is some 1 MB).
+const MAX_UNPACKED_BYTES: u64 = 64 * 1024 * 1024;
+
 /// A list as rows of text: its title row and the rows under it, empty rows left out.
 pub type Table = (Vec<String>, Vec<Vec<String>>);
 
 /// Reads a CSV (UTF-8, with or without BOM, or Big5) or XLSX (its first sheet) file.
 pub fn read_table(file_name: &str, bytes: &[u8]) -> Result<Table, AppError> {
+    read_table_within(file_name, bytes, MAX_UNPACKED_BYTES)
+}
+
+fn read_table_within(file_name: &str, bytes: &[u8], unpack_limit: u64) -> Result<Table, AppError> {
     let unreadable = || {
         AppError::validation(
             "file",
@@ -45,6 +52,22 @@ pub fn read_table(file_name: &str, bytes: &[u8]) -> Result<Table, AppError> {
     let lower = file_name.to_lowercase();
     let mut rows: Vec<Vec<String>> = if bytes.starts_with(b"PK") || lower.ends_with(".xlsx") {
         use calamine::{Reader, Xlsx};
+        // A workbook is a zip: a small file may unpack to gigabytes. Its parts' declared
+        // sizes are checked before anything is unpacked (and the zip reader holds each
+        // part to its declared size).
+        let unpacked: u64 = {
+            let mut zip =
+                zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|_| unreadable())?;
+            (0..zip.len())
+                .filter_map(|i| zip.by_index_raw(i).ok().map(|f| f.size()))
+                .sum()
+        };
+        if unpacked > unpack_limit {
+            return Err(AppError::validation(
+                "file",
+                "這個活頁簿解壓縮後過大，請只保留質詢清單的工作表，或另存為 CSV 後再上傳。",
+            ));
+        }
         let mut book = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|_| unreadable())?;
         let sheet = book
             .worksheet_range_at(0)
@@ -340,6 +363,18 @@ mod tests {
         let (header, rows) = read_table("list.xlsx", &bytes).unwrap();
         assert_eq!(header, vec!["編號", "日期"]);
         assert_eq!(rows, vec![vec!["12", "2024-03-15"]]);
+    }
+
+    #[test]
+    fn a_workbook_that_would_unpack_too_large_is_refused_before_it_is_read() {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        book.add_worksheet().write_string(0, 0, "編號").unwrap();
+        let bytes = book.save_to_buffer().unwrap();
+        assert!(read_table_within("a.xlsx", &bytes, 1 << 20).is_ok());
+        let said = read_table_within("a.xlsx", &bytes, 1_000)
+            .unwrap_err()
+            .to_string();
+        assert!(said.contains("解壓縮後過大"), "{said}");
     }
 
     #[test]

@@ -348,6 +348,9 @@ pub fn spawn_housekeeping(state: AppState, web: &WebSettings) {
             if let Err(e) = app::volume::db::forget_jobs(&state.db, week_ago).await {
                 tracing::warn!("volume job cleanup failed: {e}");
             }
+            if let Err(e) = app::import::db::forget(&state.db, week_ago).await {
+                tracing::warn!("import cleanup failed: {e}");
+            }
         }
     });
 }

@@ -184,3 +184,15 @@ pub async fn import(
     }
     Ok(ids)
 }
+
+/// Removes uploaded lists older than `before` (the questions imported stay, with their
+/// events and the audit row that names the file).
+pub async fn forget(pool: &AnyPool, before: i64) -> Result<u64, sqlx::Error> {
+    Ok(
+        sqlx::query("DELETE FROM question_imports WHERE created_at < $1")
+            .bind(before)
+            .execute(pool)
+            .await?
+            .rows_affected(),
+    )
+}
