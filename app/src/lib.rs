@@ -42,6 +42,7 @@ pub mod i18n;
 pub mod import;
 pub mod input;
 pub mod islands;
+pub mod links;
 pub mod meetings;
 pub mod notifications;
 pub mod reference;

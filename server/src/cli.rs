@@ -88,6 +88,11 @@ pub enum Command {
         #[command(subcommand)]
         what: ImportCommand,
     },
+    /// Status links for councilor offices.
+    Link {
+        #[command(subcommand)]
+        what: LinkCommand,
+    },
     /// Write a follow-up meeting's agenda or minutes as an ODT file.
     Export {
         #[command(subcommand)]
@@ -127,6 +132,26 @@ pub enum ExportCommand {
         /// The file to write; an existing one is replaced.
         #[arg(long)]
         out: std::path::PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LinkCommand {
+    /// Create a link to a councilor's cases (or one of them) and print its address. The
+    /// address is shown this once: only a digest of it is kept.
+    Create {
+        /// The councilor's id (as in the admin's councilor list).
+        #[arg(long)]
+        councilor: i64,
+        /// Only this case (its id, as in /cases/ID).
+        #[arg(long)]
+        case: Option<i64>,
+        /// The last day the link works (e.g. 115/12/24). Default: the end of the council term.
+        #[arg(long)]
+        expires: Option<String>,
+        /// The secretariat account that creates it. Default: the only active one.
+        #[arg(long)]
+        by: Option<String>,
     },
 }
 
@@ -177,6 +202,26 @@ pub async fn run(cli: Cli, config: Config) -> Result<(), Box<dyn std::error::Err
         Command::Audit {
             command: AuditCommand::Verify,
         } => verify(&state).await?,
+        Command::Link {
+            what:
+                LinkCommand::Create {
+                    councilor,
+                    case,
+                    expires,
+                    by,
+                },
+        } => {
+            let url = create_link(
+                &state,
+                &config,
+                councilor,
+                case,
+                expires.as_deref(),
+                by.as_deref(),
+            )
+            .await?;
+            println!("{url}");
+        }
         Command::Import {
             what:
                 ImportCommand::Questions {
@@ -488,6 +533,61 @@ async fn import_questions(
     tx.commit().await?;
     println!("已匯入 {} 題質詢 (imported).", ids.len());
     Ok(())
+}
+
+/// `link create`: the link's full address, shown this once.
+async fn create_link(
+    state: &AppState,
+    config: &Config,
+    councilor: i64,
+    case: Option<i64>,
+    expires: Option<&str>,
+    by: Option<&str>,
+) -> Result<String, Box<dyn std::error::Error>> {
+    let user = import_user(state, by).await?;
+    let today = app::dates::taipei_date(state.now().timestamp()).unwrap_or_default();
+    let expires_on = match expires {
+        Some(d) => app::dates::parse_date(d)
+            .ok_or_else(|| format!("無法辨識的日期 {d} (e.g. 115/12/24)"))?,
+        None => app::links::db::term_end(&state.db, councilor)
+            .await
+            .map_err(|e| e.to_string())?
+            .ok_or_else(|| format!("找不到議員 {councilor} (no councilor {councilor})"))?,
+    };
+    if expires_on < today {
+        return Err("到期日已過 (the expiry is in the past)".into());
+    }
+    let now = state.now().timestamp();
+    let mut tx = app::db::begin(&state.db).await?;
+    let scope = app::links::Scope {
+        councilor_id: councilor,
+        case_id: case,
+    };
+    let (id, token) = app::links::db::create(&mut tx, scope, expires_on, user.id, now)
+        .await
+        .map_err(|e| e.to_string())?;
+    let entry = app::audit::db::Entry::new(
+        app::audit::AuditAction::StatusLinkCreated,
+        "status_link",
+        id,
+    )
+    .data(
+        serde_json::json!({ "councilor_id": councilor, "case_id": case, "expires_on": expires_on }),
+    );
+    app::audit::db::record(
+        &mut tx,
+        now,
+        &app::audit::db::Actor::user(user.id, &user.username),
+        "cli",
+        &entry,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(format!(
+        "{}{}{token}",
+        config.public_url.trim_end_matches('/'),
+        app::links::PATH
+    ))
 }
 
 /// The secretariat account an import is recorded by.

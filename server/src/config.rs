@@ -32,6 +32,9 @@ pub struct Config {
     /// collection, `.otf` or `.ttf` with Traditional Chinese). Default: Debian's
     /// fonts-noto-cjk where it installs them.
     pub pdf_fonts: crate::pdf::FontPaths,
+    /// `PUBLIC_URL`: the address offices reach the app at, for the status links the app
+    /// hands out (e.g. `https://fuhuitong.gov.taipei`). Default: `http://<LISTEN_ADDR>`.
+    pub public_url: String,
 }
 
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
@@ -101,7 +104,9 @@ impl Config {
                 })
                 .collect::<Result<_, _>>()?,
         };
+        let public_url = get("PUBLIC_URL").unwrap_or_else(|| format!("http://{listen_addr}"));
         Ok(Self {
+            public_url,
             trusted_proxies,
             pdf_fonts: crate::pdf::FontPaths {
                 regular: get("PDF_FONT").map(PathBuf::from),

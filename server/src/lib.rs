@@ -17,6 +17,7 @@ pub mod odt;
 pub mod pdf;
 pub mod report_files;
 pub mod seed;
+pub mod status_page;
 pub mod volume_docs;
 
 use app::{
@@ -132,6 +133,7 @@ pub fn router(state: AppState, web: &WebSettings, leptos_options: LeptosOptions)
         .merge(report_files::routes())
         .merge(volume_docs::routes())
         .merge(import_files::routes())
+        .merge(status_page::routes())
         .leptos_routes_with_context(&leptos_options, routes, context.clone(), {
             let options = leptos_options.clone();
             move || shell(options.clone())
@@ -141,6 +143,7 @@ pub fn router(state: AppState, web: &WebSettings, leptos_options: LeptosOptions)
         ))
         .layer(Extension(state))
         .layer(Extension(web.pdf_fonts.clone()))
+        .layer(Extension(status_page::Lookups::new()))
         .layer(middleware::from_fn(flash::carry_form_errors))
         .layer(sessions)
         .layer(middleware::from_fn(csrf::refuse_cross_site))
@@ -162,7 +165,8 @@ pub fn router(state: AppState, web: &WebSettings, leptos_options: LeptosOptions)
             header::X_FRAME_OPTIONS,
             HeaderValue::from_static("DENY"),
         ))
-        .layer(SetResponseHeaderLayer::overriding(
+        // Status pages send no referrer at all (`status_page`); everything else, same-origin.
+        .layer(SetResponseHeaderLayer::if_not_present(
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
         ))
@@ -232,11 +236,18 @@ fn request_span(request: &Request) -> tracing::Span {
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
+    // A status link's token is a password: the log says only that a status page was asked.
+    let path = request.uri().path();
+    let path = if path.starts_with(app::links::PATH) {
+        "/s/[token]"
+    } else {
+        path
+    };
     tracing::info_span!(
         "request",
         id = %id,
         method = %request.method(),
-        path = %request.uri().path()
+        path = %path
     )
 }
 

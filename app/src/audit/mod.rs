@@ -39,6 +39,8 @@ text_enum!(AuditAction {
     VolumeSent = "volume_sent" / "書面答復彙編函送議會",
     VolumeCompiled = "volume_compiled" / "產生書面答復彙編檔案",
     QuestionsImported = "questions_imported" / "匯入質詢案",
+    StatusLinkCreated = "status_link_created" / "建立議員狀態連結",
+    StatusLinkRevoked = "status_link_revoked" / "撤銷議員狀態連結",
     AuditExported = "audit_exported" / "匯出稽核紀錄",
 });
 

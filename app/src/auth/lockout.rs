@@ -33,8 +33,13 @@ pub struct AddressLimiter(std::sync::Arc<governor::DefaultKeyedRateLimiter<Strin
 #[cfg(feature = "ssr")]
 impl AddressLimiter {
     pub fn new(policy: &LockoutPolicy) -> Self {
-        let per_minute = std::num::NonZeroU32::new(policy.per_address_per_minute.max(1))
-            .unwrap_or(std::num::NonZeroU32::MIN);
+        Self::per_minute(policy.per_address_per_minute)
+    }
+
+    /// `per_minute` attempts per address, refilled evenly over the minute.
+    pub fn per_minute(per_minute: u32) -> Self {
+        let per_minute =
+            std::num::NonZeroU32::new(per_minute.max(1)).unwrap_or(std::num::NonZeroU32::MIN);
         Self(std::sync::Arc::new(governor::RateLimiter::keyed(
             governor::Quota::per_minute(per_minute),
         )))

@@ -12,6 +12,7 @@ mod data_requests;
 mod events;
 mod harness;
 mod import;
+mod links;
 mod meetings;
 mod migration;
 mod notifications;

@@ -1,0 +1,289 @@
+//! The status page a councilor office opens by its private link (`/s/{token}`), with no
+//! account: plain HTML made for a phone, with no script, no wasm and nothing from another
+//! site. Unknown, expired, revoked and malformed tokens all get the same 404 after the same
+//! work; lookups are limited per client address; the token never reaches a log.
+
+use app::{
+    dates::roc_date,
+    links::{db::StatusPage, well_formed, PublicCase, Scope},
+    state::{AppState, ClientAddr},
+};
+use axum::{
+    extract::{Path, Query},
+    http::{header, HeaderValue, StatusCode},
+    response::{IntoResponse, Response},
+    routing::get,
+    Extension, Router,
+};
+use std::collections::HashMap;
+
+/// Token lookups allowed per client address per minute: an office reading its page and
+/// its files stays far below; guessing tokens does not get far.
+pub const LOOKUPS_PER_MINUTE: u32 = 60;
+
+pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
+    Router::new()
+        .route("/s/{token}", get(page))
+        .route("/s/{token}/files/{id}", get(file))
+        .route("/robots.txt", get(robots))
+}
+
+/// The limiter of token lookups, one per app server.
+#[derive(Clone)]
+pub struct Lookups(app::auth::lockout::AddressLimiter);
+
+impl Lookups {
+    pub fn new() -> Self {
+        Self(app::auth::lockout::AddressLimiter::per_minute(
+            LOOKUPS_PER_MINUTE,
+        ))
+    }
+
+    pub fn purge(&self) {
+        self.0.purge();
+    }
+}
+
+impl Default for Lookups {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+async fn robots() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        format!("User-agent: *\nDisallow: {}\n", app::links::PATH),
+    )
+}
+
+/// The headers every answer under `/s/` carries, found or not.
+fn protected(mut response: Response) -> Response {
+    let h = response.headers_mut();
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    h.insert(
+        "x-robots-tag",
+        HeaderValue::from_static("noindex, nofollow"),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; \
+             base-uri 'none'; frame-ancestors 'none'",
+        ),
+    );
+    response
+}
+
+/// The one answer for every token that opens nothing.
+fn not_found() -> Response {
+    protected(
+        (
+            StatusCode::NOT_FOUND,
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            shell(
+                "找不到這個頁面",
+                "<h1>找不到這個頁面</h1><p>這個連結無效或已停用。如需查詢案件進度，請洽臺北市政府秘書處府會聯絡人員。</p>",
+            ),
+        )
+            .into_response(),
+    )
+}
+
+/// Resolves a token to the scope it opens, after the rate limit; the same work for a token
+/// of the wrong shape as for an unknown one, so that neither answers sooner.
+async fn open(
+    state: &AppState,
+    lookups: &Lookups,
+    client: &str,
+    token: &str,
+) -> Result<Scope, Response> {
+    if let Err(seconds) = lookups.0.check(client) {
+        return Err(protected(
+            (
+                StatusCode::TOO_MANY_REQUESTS,
+                [(header::RETRY_AFTER, seconds.to_string())],
+                "查詢次數過多，請稍後再試。",
+            )
+                .into_response(),
+        ));
+    }
+    let now = state.now().timestamp();
+    let today = app::dates::taipei_date(now).unwrap_or_default();
+    let looked_up = if well_formed(token) {
+        token.to_owned()
+    } else {
+        // Looked up all the same (it cannot match: a digest of a token of another shape).
+        format!("malformed:{token}")
+    };
+    match app::links::db::resolve(&state.db, &looked_up, today, now).await {
+        Ok(Some((_, scope))) if well_formed(token) => Ok(scope),
+        Ok(_) => Err(not_found()),
+        Err(e) => {
+            tracing::error!("status link: {e:?}");
+            Err(protected(StatusCode::INTERNAL_SERVER_ERROR.into_response()))
+        }
+    }
+}
+
+async fn page(
+    Extension(state): Extension<AppState>,
+    Extension(lookups): Extension<Lookups>,
+    Extension(ClientAddr(client)): Extension<ClientAddr>,
+    Path(token): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let scope = match open(&state, &lookups, &client, &token).await {
+        Ok(scope) => scope,
+        Err(refused) => return refused,
+    };
+    let today = app::dates::taipei_date(state.now().timestamp()).unwrap_or_default();
+    let session = query.get("session").and_then(|s| s.parse().ok());
+    match app::links::db::page(&state.db, scope, session, today).await {
+        Ok(p) => protected(
+            (
+                [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+                shell(&format!("{} 議員 案件進度", p.councilor), &body(&p, &token)),
+            )
+                .into_response(),
+        ),
+        Err(e) => {
+            tracing::error!("status page: {e:?}");
+            protected(StatusCode::INTERNAL_SERVER_ERROR.into_response())
+        }
+    }
+}
+
+async fn file(
+    Extension(state): Extension<AppState>,
+    Extension(lookups): Extension<Lookups>,
+    Extension(ClientAddr(client)): Extension<ClientAddr>,
+    Path((token, id)): Path<(String, i64)>,
+) -> Response {
+    let scope = match open(&state, &lookups, &client, &token).await {
+        Ok(scope) => scope,
+        Err(refused) => return refused,
+    };
+    match app::links::db::file(&state.db, scope, id).await {
+        Ok(Some((name, content_type, data))) => protected(crate::download::attachment(
+            data,
+            &content_type,
+            "file",
+            &name,
+        )),
+        Ok(None) => not_found(),
+        Err(_) => protected(StatusCode::INTERNAL_SERVER_ERROR.into_response()),
+    }
+}
+
+/// Text as HTML character data.
+fn esc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn shell(title: &str, body: &str) -> String {
+    format!(
+        "<!DOCTYPE html><html lang=\"zh-Hant-TW\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <meta name=\"robots\" content=\"noindex, nofollow\">\
+         <title>{}｜臺北市政府</title><link rel=\"stylesheet\" href=\"/pkg/fuhuitong.css\">\
+         </head><body class=\"status-page\"><main>{body}</main>\
+         <footer><p>臺北市政府秘書處　府會聯絡。此連結僅供議員辦公室使用，請勿轉傳。</p></footer>\
+         </body></html>",
+        esc(title)
+    )
+}
+
+fn body(p: &StatusPage, token: &str) -> String {
+    let mut html = format!("<h1>{} 議員 案件進度</h1>", esc(&p.councilor));
+    if p.sessions.len() > 1 {
+        html.push_str(&format!(
+            "<form method=\"get\" action=\"{}{token}\" class=\"status-sessions\" aria-label=\"切換會期\">\
+             <label for=\"session\">會期</label><select id=\"session\" name=\"session\">",
+            app::links::PATH
+        ));
+        for (id, title) in &p.sessions {
+            let selected = if Some(*id) == p.session {
+                " selected"
+            } else {
+                ""
+            };
+            html.push_str(&format!(
+                "<option value=\"{id}\"{selected}>{}</option>",
+                esc(title)
+            ));
+        }
+        html.push_str("</select><button type=\"submit\">查看</button></form>");
+    } else if let Some((_, title)) = p.sessions.first() {
+        html.push_str(&format!("<p class=\"status-session\">{}</p>", esc(title)));
+    }
+    if p.cases.is_empty() {
+        html.push_str("<p>目前沒有案件。</p>");
+    }
+    for c in &p.cases {
+        html.push_str(&case(c, token));
+    }
+    html
+}
+
+fn case(c: &PublicCase, token: &str) -> String {
+    let mut html = format!(
+        "<article class=\"status-case\" id=\"case-{}\"><h2>{}　{}</h2>\
+         <p><span class=\"status-word status-{}\">{}</span></p><dl>",
+        c.id,
+        esc(&c.label),
+        esc(&c.topic),
+        c.status.as_str(),
+        c.status.label()
+    );
+    if let Some(lead) = &c.lead_bureau {
+        html.push_str(&format!("<dt>主辦機關</dt><dd>{}</dd>", esc(lead)));
+    }
+    html.push_str(&format!(
+        "<dt>預定答復日期</dt><dd>{}</dd></dl>",
+        roc_date(c.due_on)
+    ));
+    if c.status.answered() && !c.reply.is_empty() {
+        html.push_str(&format!(
+            "<h3>答復內容</h3><div class=\"status-reply\">{}</div>",
+            esc(&c.reply)
+        ));
+    }
+    if !c.files.is_empty() {
+        html.push_str("<h3>提供之資料</h3><ul class=\"status-files\">");
+        for (id, name, size) in &c.files {
+            html.push_str(&format!(
+                "<li><a href=\"{}{token}/files/{id}\" download>{}</a>（{}）</li>",
+                app::links::PATH,
+                esc(name),
+                human_size(*size)
+            ));
+        }
+        html.push_str("</ul>");
+    }
+    html.push_str("</article>");
+    html
+}
+
+fn human_size(bytes: i64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} MB", bytes as f64 / 1024.0 / 1024.0)
+    } else {
+        format!("{} KB", (bytes + 1023) / 1024)
+    }
+}

@@ -1,0 +1,281 @@
+//! Status links: what a councilor office sees by its private link, and nothing more.
+
+use crate::{harness::TestApp, meetings::Cast};
+use app::links::Scope;
+use reqwest::{multipart, StatusCode};
+
+/// A link made as the secretariat makes it (the token is returned this once).
+async fn link(app: &TestApp, councilor: i64, case: Option<i64>, expires: &str) -> String {
+    let by = app.current_user("chen.sec").await.id;
+    let mut tx = app::db::begin(&app.state.db).await.unwrap();
+    let (_, token) = app::links::db::create(
+        &mut tx,
+        Scope {
+            councilor_id: councilor,
+            case_id: case,
+        },
+        app::dates::parse_date(expires).unwrap(),
+        by,
+        0,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    token
+}
+
+async fn open(app: &TestApp, path: &str) -> reqwest::Response {
+    app.client().get(app.url(path)).send().await.unwrap()
+}
+
+/// A data request of `councilor`, delivered by 交通局 with one file.
+async fn delivered(app: &TestApp, cast: &Cast, councilor: i64, file: &str) -> (i64, i64) {
+    let r = app.reference().await;
+    let id: i64 = app
+        .ok(
+            &cast.sec,
+            "cases/record-data-request",
+            &[
+                ("form[session_id]", r.session.to_string()),
+                ("form[councilor_id]", councilor.to_string()),
+                ("form[topic]", format!("{file} 的資料")),
+                ("form[body]", "請提供資料。".into()),
+                ("form[received_at]", "113/03/15 09:00".into()),
+                ("form[priority]", "ordinary".into()),
+            ],
+        )
+        .await
+        .parse()
+        .unwrap();
+    app.assign(&cast.sec, id, "DOT", &[]).await;
+    app.ok(&cast.dot, "cases/accept", &[("case_id", id.to_string())])
+        .await;
+    let form = multipart::Form::new().text("note", "第一批").part(
+        "files",
+        multipart::Part::bytes(format!("{file} 內容").into_bytes())
+            .file_name(file.to_owned())
+            .mime_str("text/csv")
+            .unwrap(),
+    );
+    let res = cast
+        .dot
+        .post(app.url(&format!("/cases/{id}/deliveries")))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success(), "{}", res.status());
+    let file_id: i64 = sqlx::query_scalar(
+        "SELECT f.id FROM attachments f JOIN deliveries d ON d.id = f.delivery_id \
+         WHERE d.case_id = $1",
+    )
+    .bind(id)
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    (id, file_id)
+}
+
+#[tokio::test]
+async fn an_office_reads_its_cases_in_plain_words_and_nothing_internal() {
+    let app = TestApp::spawn().await;
+    let cast = Cast::new(&app).await;
+    let r = app.reference().await;
+    let (a, b) = (r.councilors[0], r.councilors[2]);
+    // Answered: its approved reply shows.
+    crate::meetings::tracked(&app, &cast, 5, "信義計畫區停車", "UDD").await;
+    // In progress: a co-bureau that rejected it, a sub-answer, a draft reply and a return
+    // with the reviewer's comment; none of it may show.
+    let open_case = app.record_question(&cast.sec, 6, "捷運站無障礙電梯").await;
+    app.assign(&cast.sec, open_case, "DOT", &["UDD"]).await;
+    app.ok(
+        &cast.udd,
+        "cases/reject",
+        &[
+            ("case_id", open_case.to_string()),
+            ("reason", "非本局業務：內部退件理由".into()),
+        ],
+    )
+    .await;
+    app.ok(
+        &cast.dot,
+        "cases/accept",
+        &[("case_id", open_case.to_string())],
+    )
+    .await;
+    let version = app.case(&cast.dot, open_case).await.reply_version;
+    let res = app
+        .save_reply(&cast.dot, open_case, version, "草稿：尚未定案的答復")
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let (_, file_b) = delivered(&app, &cast, b, "councilor-b.csv").await;
+    let (_, file_a) = delivered(&app, &cast, a, "councilor-a.csv").await;
+
+    let token = link(&app, a, None, "115/12/24").await;
+    let res = open(&app, &format!("/s/{token}")).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    for (name, value) in [
+        ("referrer-policy", "no-referrer"),
+        ("x-robots-tag", "noindex, nofollow"),
+        ("cache-control", "no-store"),
+    ] {
+        assert_eq!(res.headers()[name], value, "{name}");
+    }
+    let page = res.text().await.unwrap();
+    assert!(!page.contains("<script"), "no script at all");
+    assert!(page.contains("信義計畫區停車") && page.contains("已答復"));
+    assert!(
+        page.contains("已研議改善方案，持續辦理。"),
+        "the approved reply"
+    );
+    assert!(page.contains("捷運站無障礙電梯") && page.contains("處理中"));
+    assert!(page.contains("交通局"), "the lead bureau");
+    for hidden in ["草稿：尚未定案的答復", "內部退件理由", "chen.sec", "ho.udd"] {
+        assert!(!page.contains(hidden), "{hidden} must not show");
+    }
+    assert!(page.contains("councilor-a.csv") && !page.contains("councilor-b.csv"));
+
+    // Its own file downloads through the link; another councilor's does not, whatever id.
+    let res = open(&app, &format!("/s/{token}/files/{file_a}")).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.text().await.unwrap(), "councilor-a.csv 內容");
+    let res = open(&app, &format!("/s/{token}/files/{file_b}")).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_link_to_one_case_opens_that_case_only() {
+    let app = TestApp::spawn().await;
+    let cast = Cast::new(&app).await;
+    let r = app.reference().await;
+    let one = app.record_question(&cast.sec, 7, "河濱公園照明").await;
+    app.record_question(&cast.sec, 8, "國小校舍耐震").await;
+    let (_, file) = delivered(&app, &cast, r.councilors[0], "other.csv").await;
+    let token = link(&app, r.councilors[0], Some(one), "115/12/24").await;
+    let page = open(&app, &format!("/s/{token}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("河濱公園照明") && page.contains("已收件"));
+    assert!(!page.contains("國小校舍耐震") && !page.contains("other.csv"));
+    let res = open(&app, &format!("/s/{token}/files/{file}")).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+
+    // A case that is not the councilor's cannot be linked to them.
+    let by = app.current_user("chen.sec").await.id;
+    let mut tx = app::db::begin(&app.state.db).await.unwrap();
+    let refused = app::links::db::create(
+        &mut tx,
+        Scope {
+            councilor_id: r.councilors[3],
+            case_id: Some(one),
+        },
+        chrono::NaiveDate::from_ymd_opt(2026, 12, 24).unwrap(),
+        by,
+        0,
+    )
+    .await;
+    assert!(refused.is_err());
+}
+
+#[tokio::test]
+async fn unknown_expired_revoked_and_malformed_tokens_all_get_the_same_plain_404() {
+    let app = TestApp::spawn().await;
+    let cast = Cast::new(&app).await;
+    let r = app.reference().await;
+    app.record_question(&cast.sec, 9, "公車專用道").await;
+    // The test clock stands on 2024-03-15.
+    let live = link(&app, r.councilors[0], None, "113/03/15").await;
+    let expired = link(&app, r.councilors[0], None, "113/03/14").await;
+    let revoked = link(&app, r.councilors[0], None, "115/12/24").await;
+    let id: i64 = sqlx::query_scalar("SELECT id FROM status_links WHERE token_sha256 = $1")
+        .bind(app::links::db::digest(&revoked))
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    let mut tx = app::db::begin(&app.state.db).await.unwrap();
+    app::links::db::revoke(&mut tx, id, app.current_user("chen.sec").await.id, 1)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    assert_eq!(
+        open(&app, &format!("/s/{live}")).await.status(),
+        StatusCode::OK
+    );
+    let mut bodies = Vec::new();
+    for token in [
+        expired,
+        revoked,
+        "A".repeat(43),
+        "short".into(),
+        format!("{}%2F", "a".repeat(41)),
+    ] {
+        let res = open(&app, &format!("/s/{token}")).await;
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "{token}");
+        assert_eq!(res.headers()["referrer-policy"], "no-referrer");
+        bodies.push(res.text().await.unwrap());
+    }
+    assert!(bodies.windows(2).all(|w| w[0] == w[1]), "one page for all");
+    assert!(bodies[0].contains("這個連結無效或已停用"));
+    // Only a digest is stored.
+    let stored: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM status_links WHERE token_sha256 = $1")
+            .bind(&live)
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
+    assert_eq!(stored, 0);
+}
+
+#[tokio::test]
+async fn token_lookups_are_limited_per_client_address() {
+    let app = TestApp::spawn().await;
+    Cast::new(&app).await;
+    let client = app.client();
+    let mut last = StatusCode::OK;
+    for _ in 0..=server::status_page::LOOKUPS_PER_MINUTE {
+        last = client
+            .get(app.url(&format!("/s/{}", "b".repeat(43))))
+            .send()
+            .await
+            .unwrap()
+            .status();
+    }
+    assert_eq!(last, StatusCode::TOO_MANY_REQUESTS);
+    let robots = open(&app, "/robots.txt").await.text().await.unwrap();
+    assert!(robots.contains("Disallow: /s/"));
+}
+
+#[tokio::test]
+async fn the_command_line_creates_a_link_and_prints_its_address_once() {
+    let url = crate::harness::fresh_database_url().await;
+    let app = TestApp::spawn_on(&url).await;
+    Cast::new(&app).await;
+    let r = app.reference().await;
+    let run = crate::cli::run(
+        &url,
+        &[
+            "link",
+            "create",
+            "--councilor",
+            &r.councilors[0].to_string(),
+            "--by",
+            "chen.sec",
+        ],
+        "",
+    );
+    assert!(run.status.success(), "{}", crate::cli::text(&run.stderr));
+    let printed = crate::cli::text(&run.stdout);
+    let token = printed.trim().rsplit("/s/").next().unwrap().to_owned();
+    assert!(app::links::well_formed(&token), "{printed}");
+    let res = open(&app, &format!("/s/{token}")).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let audit: String =
+        sqlx::query_scalar("SELECT data FROM audit_log WHERE action = 'status_link_created'")
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
+    assert!(!audit.contains(&token), "the token is in no trail");
+}
