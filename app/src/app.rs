@@ -12,6 +12,7 @@ use crate::{
     deadlines::pages::DeadlinesPage,
     home::HomePage,
     import::pages::{ImportPage, ImportPreviewPage},
+    links::pages::LinksPage,
     meetings::pages::{MeetingPage, MeetingsPage},
     notifications::pages::NotificationsPage,
     reference::pages::ReferencePage,
@@ -80,6 +81,7 @@ fn AppRoutes() -> impl IntoView {
                 <Route path=path!("/meetings/:id") view=MeetingPage ssr=SsrMode::Async />
                 <Route path=path!("/reports") view=ReportsPage ssr=SsrMode::Async />
                 <Route path=path!("/volume") view=VolumePage ssr=SsrMode::Async />
+                <Route path=path!("/links") view=LinksPage ssr=SsrMode::Async />
                 <Route path=path!("/volume/jobs/:id") view=VolumeJobPage ssr=SsrMode::Async />
                 <Route path=path!("/cases") view=CaseListPage ssr=SsrMode::Async />
                 <Route path=path!("/cases/new/question") view=NewQuestionPage ssr=SsrMode::Async />

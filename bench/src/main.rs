@@ -260,6 +260,7 @@ async fn main() {
         lockout: LockoutPolicy::default(),
         trusted_proxies: Vec::new(),
         pdf_fonts: Default::default(),
+        public_url: String::new(),
     };
     let options = LeptosOptions::builder().output_name("fuhuitong").build();
     let app = serve(server::router(state.clone(), &web, options)).await;

@@ -633,6 +633,7 @@ async fn serve(state: AppState, config: &Config) -> Result<(), Box<dyn std::erro
         lockout: config.lockout,
         trusted_proxies: config.trusted_proxies.clone(),
         pdf_fonts: config.pdf_fonts.clone(),
+        public_url: config.public_url.clone(),
     };
     spawn_housekeeping(state.clone(), &web);
     let app = router(state, &web, leptos_options);

@@ -12,6 +12,7 @@ pub mod files;
 pub mod flash;
 pub mod generate;
 pub mod import_files;
+pub mod link_admin;
 pub mod meeting_docs;
 pub mod odt;
 pub mod pdf;
@@ -62,6 +63,8 @@ pub struct WebSettings {
     pub trusted_proxies: Vec<IpAddr>,
     /// The fonts PDF documents are set in (`PDF_FONT`, `PDF_FONT_BOLD`).
     pub pdf_fonts: pdf::FontPaths,
+    /// Where status links point (`PUBLIC_URL`).
+    pub public_url: String,
 }
 
 /// Opens the database named by the URL, creating and migrating it as needed, and chains
@@ -134,6 +137,7 @@ pub fn router(state: AppState, web: &WebSettings, leptos_options: LeptosOptions)
         .merge(volume_docs::routes())
         .merge(import_files::routes())
         .merge(status_page::routes())
+        .merge(link_admin::routes())
         .leptos_routes_with_context(&leptos_options, routes, context.clone(), {
             let options = leptos_options.clone();
             move || shell(options.clone())
@@ -144,6 +148,7 @@ pub fn router(state: AppState, web: &WebSettings, leptos_options: LeptosOptions)
         .layer(Extension(state))
         .layer(Extension(web.pdf_fonts.clone()))
         .layer(Extension(status_page::Lookups::new()))
+        .layer(Extension(link_admin::PublicUrl(web.public_url.clone())))
         .layer(middleware::from_fn(flash::carry_form_errors))
         .layer(sessions)
         .layer(middleware::from_fn(csrf::refuse_cross_site))

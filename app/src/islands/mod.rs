@@ -2,7 +2,10 @@
 //! only and ships no code: a page works without JavaScript, and these make it nicer.
 //! Feature-specific islands live with their feature (e.g. `cases::upload`).
 
+pub mod copy;
 pub mod editor;
+
+pub use copy::CopyText;
 
 #[cfg(feature = "hydrate")]
 pub mod browser;

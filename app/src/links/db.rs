@@ -336,3 +336,21 @@ pub async fn file(
     .fetch_optional(pool)
     .await?)
 }
+
+/// A QR code of `url` as SVG, for printing beside the address.
+pub fn qr_svg(url: &str) -> String {
+    match qrcode::QrCode::new(url.as_bytes()) {
+        Ok(code) => {
+            let svg = code
+                .render::<qrcode::render::svg::Color>()
+                .min_dimensions(200, 200)
+                .build();
+            // Inline in the page: without the XML declaration.
+            match svg.find("<svg") {
+                Some(at) => svg[at..].to_owned(),
+                None => svg,
+            }
+        }
+        Err(_) => String::new(),
+    }
+}

@@ -5,6 +5,8 @@
 
 #[cfg(feature = "ssr")]
 pub mod db;
+pub mod pages;
+pub mod server_fns;
 
 use crate::cases::{CaseKind, CaseStatus};
 use chrono::NaiveDate;
@@ -116,6 +118,26 @@ pub struct PublicCase {
     pub reply: String,
     /// Delivered files: id, name, size in bytes.
     pub files: Vec<(i64, String, i64)>,
+}
+
+/// A link just made: its full address, shown this once, and its QR code (SVG).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fresh {
+    pub id: i64,
+    pub url: String,
+    pub qr_svg: String,
+}
+
+/// The session key under which a link just made waits for the page that shows it once.
+pub const FRESH_KEY: &str = "fresh_status_link";
+/// The name a refused link form is flashed under.
+pub const LINK_FORM: &str = "status-link";
+
+/// The secretariat's page: the links, and the one just made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinksView {
+    pub links: Vec<Link>,
+    pub fresh: Option<Fresh>,
 }
 
 #[cfg(test)]

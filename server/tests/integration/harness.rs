@@ -78,6 +78,7 @@ fn web_settings(cookie_secure: bool) -> WebSettings {
         lockout: LockoutPolicy::default(),
         trusted_proxies: Vec::new(),
         pdf_fonts: Default::default(),
+        public_url: "https://fuhuitong.example.gov.tw".into(),
     }
 }
 

@@ -279,3 +279,108 @@ async fn the_command_line_creates_a_link_and_prints_its_address_once() {
             .unwrap();
     assert!(!audit.contains(&token), "the token is in no trail");
 }
+
+/// The address on the `/links` page shown after a link was made, if any.
+fn shown_url(page: &str) -> Option<String> {
+    let start = page.find("https://fuhuitong.example.gov.tw/s/")?;
+    let token: String = page[start + "https://fuhuitong.example.gov.tw/s/".len()..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    Some(format!("/s/{token}"))
+}
+
+#[tokio::test]
+async fn the_secretariat_issues_revokes_and_reissues_links_and_sees_each_address_once() {
+    let app = TestApp::spawn().await;
+    let cast = Cast::new(&app).await;
+    let r = app.reference().await;
+    app.record_question(&cast.sec, 11, "社宅公共空間").await;
+    let post = |who: &reqwest::Client, path: &str, form: Vec<(&'static str, String)>| {
+        who.post(app.url(path))
+            .header(reqwest::header::ACCEPT, "text/html")
+            .form(&form)
+            .send()
+    };
+
+    for who in [&cast.rev, &cast.udd] {
+        let res = post(
+            who,
+            "/links",
+            vec![("councilor", r.councilors[0].to_string())],
+        )
+        .await
+        .unwrap();
+        assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    }
+    let res = post(
+        &cast.sec,
+        "/links",
+        vec![("councilor", r.councilors[0].to_string())],
+    )
+    .await
+    .unwrap();
+    assert_eq!(crate::harness::location(&res).as_deref(), Some("/links"));
+    let page = app.page(&cast.sec, "/links").await.text().await.unwrap();
+    assert!(page.contains("新連結（僅顯示這一次）") && page.contains("<svg"));
+    let first = shown_url(&page).expect("the address, once");
+    assert!(page.contains("全部案件") && page.contains("有效"));
+    let again = app.page(&cast.sec, "/links").await.text().await.unwrap();
+    assert!(shown_url(&again).is_none(), "never shown twice");
+    assert!(again.contains("尚未使用"));
+    assert_eq!(open(&app, &first).await.status(), StatusCode::OK);
+    let again = app.page(&cast.sec, "/links").await.text().await.unwrap();
+    assert!(!again.contains("尚未使用"), "its last use is shown");
+
+    // Reissued: the old address stops, a new one works.
+    let id: i64 = sqlx::query_scalar("SELECT MAX(id) FROM status_links")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    post(&cast.sec, &format!("/links/{id}/reissue"), vec![])
+        .await
+        .unwrap();
+    let page = app.page(&cast.sec, "/links").await.text().await.unwrap();
+    let second = shown_url(&page).expect("the new address");
+    assert_ne!(first, second);
+    assert_eq!(open(&app, &first).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(open(&app, &second).await.status(), StatusCode::OK);
+
+    // Revoked: it stops at once.
+    let id: i64 = sqlx::query_scalar("SELECT MAX(id) FROM status_links")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    post(&cast.sec, &format!("/links/{id}/revoke"), vec![])
+        .await
+        .unwrap();
+    assert_eq!(open(&app, &second).await.status(), StatusCode::NOT_FOUND);
+    let page = app.page(&cast.sec, "/links").await.text().await.unwrap();
+    assert!(page.contains("已撤銷"));
+
+    // A bad date comes back to the page in words.
+    post(
+        &cast.sec,
+        "/links",
+        vec![
+            ("councilor", r.councilors[0].to_string()),
+            ("expires", "明年".into()),
+        ],
+    )
+    .await
+    .unwrap();
+    let page = app.page(&cast.sec, "/links").await.text().await.unwrap();
+    assert!(page.contains("請輸入到期日"));
+
+    // The trail names links by id, never by token.
+    let trail: Vec<String> = sqlx::query_scalar(
+        "SELECT data FROM audit_log WHERE action IN ('status_link_created', 'status_link_revoked')",
+    )
+    .fetch_all(&app.state.db)
+    .await
+    .unwrap();
+    assert_eq!(trail.len(), 4, "two made, two revoked");
+    for token in [&first[3..], &second[3..]] {
+        assert!(trail.iter().all(|t| !t.contains(token)));
+    }
+}

@@ -1,0 +1,156 @@
+//! `/links`: the secretariat issues a status link for a councilor (or one case), sees each
+//! link's expiry, who made it and when it was last used, and revokes or reissues it. A new
+//! link's address is shown once, with a QR code to print. Plain forms posting to the server.
+
+use super::{server_fns::status_links, Fresh, Link, LinkState};
+use crate::{
+    auth::{guard::RequireRole, Role},
+    components::ErrorPage,
+    dates::{roc_date, roc_datetime},
+    reference::server_fns::load_choices,
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn LinksPage() -> impl IntoView {
+    view! {
+        <Title text="議員狀態連結｜府會通" />
+        <RequireRole roles=&[Role::Secretariat] children=|_| view! { <LinksView /> } />
+    }
+}
+
+fn refusal() -> Option<crate::error::AppError> {
+    #[cfg(feature = "ssr")]
+    return crate::error::flashed_error(super::LINK_FORM);
+    #[cfg(not(feature = "ssr"))]
+    None
+}
+
+#[component]
+fn LinksView() -> impl IntoView {
+    let query = use_query_map();
+    let data = Resource::new(
+        || (),
+        |_| async move {
+            let choices = load_choices().await?;
+            let view = status_links().await?;
+            Ok::<_, crate::error::AppError>((choices, view))
+        },
+    );
+    let refused = refusal();
+    view! {
+        <h1>"議員狀態連結"</h1>
+        <p class="field-hint">"議員辦公室不必登入，以專屬連結查看其質詢與索資的辦理情形與最終答復。連結只在建立時完整顯示一次。"</p>
+        <Suspense fallback=|| view! { <p class="loading">"載入中…"</p> }>
+            {move || {
+                let refused = refused.clone();
+                let q = query.get_untracked();
+                Suspend::new(async move {
+                    match data.await {
+                        Err(error) => view! { <ErrorPage error /> }.into_any(),
+                        Ok((choices, v)) => {
+                            let councilor = q.get("councilor").and_then(|c| c.parse::<i64>().ok());
+                            let case = q.get("case").filter(|c| !c.is_empty());
+                            view! {
+                                {v.fresh.map(|f| view! { <FreshLink f /> })}
+                                <form method="post" action="/links" class="grid-form panel" aria-label="建立狀態連結">
+                                    {refused.map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })}
+                                    <label for="link-councilor">"議員"</label>
+                                    <select id="link-councilor" name="councilor" required>
+                                        {choices
+                                            .councilors
+                                            .iter()
+                                            .map(|(id, name)| view! { <option value=id.to_string() selected=councilor == Some(*id)>{name.clone()}</option> })
+                                            .collect_view()}
+                                    </select>
+                                    <label for="link-case">"單一案件（選填）"</label>
+                                    <div>
+                                        <input id="link-case" name="case" inputmode="numeric" value=case.unwrap_or_default() />
+                                        <p class="field-hint">"留空：該議員的全部案件。填入案件頁網址中的號碼：只有這一案。"</p>
+                                    </div>
+                                    <label for="link-expires">"到期日（選填）"</label>
+                                    <div>
+                                        <input id="link-expires" name="expires" placeholder="115/12/24" />
+                                        <p class="field-hint">"留空：本屆議員任期結束。"</p>
+                                    </div>
+                                    <div></div>
+                                    <div><button type="submit">"建立連結"</button></div>
+                                </form>
+                                <LinkTable links=v.links />
+                            }
+                                .into_any()
+                        }
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn FreshLink(f: Fresh) -> impl IntoView {
+    view! {
+        <section class="panel fresh-link" aria-labelledby="fresh-heading">
+            <h2 id="fresh-heading">"新連結（僅顯示這一次）"</h2>
+            <label for="fresh-url">"連結網址"</label>
+            <input id="fresh-url" readonly value=f.url.clone() />
+            <crate::islands::CopyText text=f.url.clone() />
+            <div class="qr" inner_html=f.qr_svg></div>
+            <p class="field-hint">"請複製或列印後交給議員辦公室；離開此頁後將無法再看到完整網址（可撤銷後重新發給）。"</p>
+        </section>
+    }
+}
+
+#[component]
+fn LinkTable(links: Vec<Link>) -> impl IntoView {
+    if links.is_empty() {
+        return view! { <p class="empty">"尚未建立任何連結。"</p> }.into_any();
+    }
+    view! {
+        <table class="data-table">
+            <caption>"已建立的連結"</caption>
+            <thead>
+                <tr>
+                    <th scope="col">"議員"</th>
+                    <th scope="col">"範圍"</th>
+                    <th scope="col">"到期日"</th>
+                    <th scope="col">"狀態"</th>
+                    <th scope="col">"建立"</th>
+                    <th scope="col">"最後使用"</th>
+                    <th scope="col">"操作"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {links.into_iter().map(|l| {
+                    let live = l.state == LinkState::Live;
+                    let revoked = l.state == LinkState::Revoked;
+                    view! {
+                        <tr>
+                            <td>{l.councilor.clone()}</td>
+                            <td>{l.case_label.clone().unwrap_or_else(|| "全部案件".into())}</td>
+                            <td>{roc_date(l.expires_on)}</td>
+                            <td>{l.state.label()}</td>
+                            <td>{format!("{}，{}", l.created_by, roc_datetime(l.created_at))}</td>
+                            <td>{l.last_used_at.map(roc_datetime).unwrap_or_else(|| "尚未使用".into())}</td>
+                            <td class="inline-row">
+                                {live.then(|| view! {
+                                    <form method="post" action=format!("/links/{}/revoke", l.id)>
+                                        <button type="submit" class="secondary" aria-label=format!("撤銷 {} 的連結 {}", l.councilor, l.id)>"撤銷"</button>
+                                    </form>
+                                })}
+                                {(!revoked).then(|| view! {
+                                    <form method="post" action=format!("/links/{}/reissue", l.id)>
+                                        <button type="submit" class="secondary" aria-label=format!("重新發給 {} 的連結 {}", l.councilor, l.id)>"撤銷並重新發給"</button>
+                                    </form>
+                                })}
+                            </td>
+                        </tr>
+                    }
+                }.into_any()).collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}
