@@ -16,3 +16,9 @@ CREATE TABLE status_links (
     CONSTRAINT status_links_token_key UNIQUE (token_sha256)
 );
 CREATE INDEX status_links_councilor_idx ON status_links (councilor_id);
+
+-- The secretariat and the lead bureau hear when an office says a reply does not answer
+-- (答非所問): a new notification kind.
+ALTER TABLE notifications DROP CONSTRAINT notifications_kind_check;
+ALTER TABLE notifications ADD CONSTRAINT notifications_kind_check
+    CHECK (kind IN ('assigned', 'rejected', 'returned', 'approved', 'due_tomorrow', 'overdue', 'meeting_decision', 'not_an_answer'));

@@ -12,7 +12,7 @@ use axum::{
     extract::{Path, Query},
     http::{header, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
-    routing::get,
+    routing::{get, post},
     Extension, Router,
 };
 use std::collections::HashMap;
@@ -25,6 +25,7 @@ pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
     Router::new()
         .route("/s/{token}", get(page))
         .route("/s/{token}/files/{id}", get(file))
+        .route("/s/{token}/cases/{id}/not-answered", post(not_answered))
         .route("/robots.txt", get(robots))
 }
 
@@ -101,7 +102,7 @@ async fn open(
     lookups: &Lookups,
     client: &str,
     token: &str,
-) -> Result<Scope, Response> {
+) -> Result<(i64, Scope), Response> {
     if let Err(seconds) = lookups.0.check(client) {
         return Err(protected(
             (
@@ -121,7 +122,7 @@ async fn open(
         format!("malformed:{token}")
     };
     match app::links::db::resolve(&state.db, &looked_up, today, now).await {
-        Ok(Some((_, scope))) if well_formed(token) => Ok(scope),
+        Ok(Some(found)) if well_formed(token) => Ok(found),
         Ok(_) => Err(not_found()),
         Err(e) => {
             tracing::error!("status link: {e:?}");
@@ -137,8 +138,8 @@ async fn page(
     Path(token): Path<String>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    let scope = match open(&state, &lookups, &client, &token).await {
-        Ok(scope) => scope,
+    let (_, scope) = match open(&state, &lookups, &client, &token).await {
+        Ok(found) => found,
         Err(refused) => return refused,
     };
     let today = app::dates::taipei_date(state.now().timestamp()).unwrap_or_default();
@@ -147,7 +148,10 @@ async fn page(
         Ok(p) => protected(
             (
                 [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-                shell(&format!("{} 議員 案件進度", p.councilor), &body(&p, &token)),
+                shell(
+                    &format!("{} 議員 案件進度", p.councilor),
+                    &body(&p, &token, query.get("sent").and_then(|s| s.parse().ok())),
+                ),
             )
                 .into_response(),
         ),
@@ -164,8 +168,8 @@ async fn file(
     Extension(ClientAddr(client)): Extension<ClientAddr>,
     Path((token, id)): Path<(String, i64)>,
 ) -> Response {
-    let scope = match open(&state, &lookups, &client, &token).await {
-        Ok(scope) => scope,
+    let (_, scope) = match open(&state, &lookups, &client, &token).await {
+        Ok(found) => found,
         Err(refused) => return refused,
     };
     match app::links::db::file(&state.db, scope, id).await {
@@ -177,6 +181,62 @@ async fn file(
         )),
         Ok(None) => not_found(),
         Err(_) => protected(StatusCode::INTERNAL_SERVER_ERROR.into_response()),
+    }
+}
+
+/// 答非所問, sent from the status page: the case returns to its lead bureau. Back to the
+/// case on the page; a refusal is said on a page of its own with the way back.
+async fn not_answered(
+    Extension(state): Extension<AppState>,
+    Extension(lookups): Extension<Lookups>,
+    Extension(ClientAddr(client)): Extension<ClientAddr>,
+    Path((token, id)): Path<(String, i64)>,
+    axum::Form(form): axum::Form<HashMap<String, String>>,
+) -> Response {
+    let (link_id, scope) = match open(&state, &lookups, &client, &token).await {
+        Ok(found) => found,
+        Err(refused) => return refused,
+    };
+    let comment = form.get("comment").map(String::as_str).unwrap_or_default();
+    let result = async {
+        let mut tx = app::db::begin(&state.db).await?;
+        app::links::db::not_an_answer(
+            &mut tx,
+            link_id,
+            scope,
+            id,
+            comment,
+            state.now().timestamp(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok::<_, app::error::AppError>(())
+    }
+    .await;
+    let back = format!("{}{token}", app::links::PATH);
+    match result {
+        Ok(()) => protected(
+            axum::response::Redirect::to(&format!("{back}?sent={id}#case-{id}")).into_response(),
+        ),
+        Err(app::error::AppError::NotFound) => not_found(),
+        Err(err) => {
+            let status = StatusCode::from_u16(err.status_code())
+                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            protected(
+                (
+                    status,
+                    [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+                    shell(
+                        "未能送出",
+                        &format!(
+                            "<h1>未能送出</h1><p role=\"alert\">{}</p><p><a href=\"{back}#case-{id}\">回到案件進度</a></p>",
+                            esc(&err.to_string())
+                        ),
+                    ),
+                )
+                    .into_response(),
+            )
+        }
     }
 }
 
@@ -209,7 +269,7 @@ fn shell(title: &str, body: &str) -> String {
     )
 }
 
-fn body(p: &StatusPage, token: &str) -> String {
+fn body(p: &StatusPage, token: &str, sent: Option<i64>) -> String {
     let mut html = format!("<h1>{} 議員 案件進度</h1>", esc(&p.councilor));
     if p.sessions.len() > 1 {
         html.push_str(&format!(
@@ -236,12 +296,12 @@ fn body(p: &StatusPage, token: &str) -> String {
         html.push_str("<p>目前沒有案件。</p>");
     }
     for c in &p.cases {
-        html.push_str(&case(c, token));
+        html.push_str(&case(c, token, sent));
     }
     html
 }
 
-fn case(c: &PublicCase, token: &str) -> String {
+fn case(c: &PublicCase, token: &str, sent: Option<i64>) -> String {
     let mut html = format!(
         "<article class=\"status-case\" id=\"case-{}\"><h2>{}　{}</h2>\
          <p><span class=\"status-word status-{}\">{}</span></p><dl>",
@@ -264,6 +324,11 @@ fn case(c: &PublicCase, token: &str) -> String {
             esc(&c.reply)
         ));
     }
+    if sent == Some(c.id) {
+        html.push_str(
+            "<p class=\"status-sent\" role=\"status\">已收到您的意見，已請主辦機關重新答復。</p>",
+        );
+    }
     if !c.files.is_empty() {
         html.push_str("<h3>提供之資料</h3><ul class=\"status-files\">");
         for (id, name, size) in &c.files {
@@ -275,6 +340,19 @@ fn case(c: &PublicCase, token: &str) -> String {
             ));
         }
         html.push_str("</ul>");
+    }
+    if c.status.answered() {
+        html.push_str(&format!(
+            "<details class=\"status-not-answered\"><summary>答復沒有回答問題（答非所問）？</summary>\
+             <form method=\"post\" action=\"{}{token}/cases/{}/not-answered\" aria-label=\"答非所問\">\
+             <label for=\"comment-{id}\">請說明未回答的部分</label>\
+             <textarea id=\"comment-{id}\" name=\"comment\" rows=\"4\" maxlength=\"{max}\" required></textarea>\
+             <button type=\"submit\">送出答非所問</button></form></details>",
+            app::links::PATH,
+            c.id,
+            id = c.id,
+            max = app::links::NOT_AN_ANSWER_MAX_CHARS
+        ));
     }
     html.push_str("</article>");
     html

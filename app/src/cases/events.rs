@@ -33,6 +33,7 @@ text_enum!(EventAction {
     ReassignLead = "reassign_lead" / "改由他機關主辦",
     Escalate = "escalate" / "提報上級",
     SentToCouncil = "sent_to_council" / "書面答復函送議會",
+    NotAnAnswer = "not_an_answer" / "議員辦公室表示答非所問",
 });
 
 impl EventAction {
@@ -61,6 +62,7 @@ impl EventAction {
             Self::ReassignLead => "Lead bureau changed",
             Self::Escalate => "Escalated",
             Self::SentToCouncil => "Written reply sent to the council",
+            Self::NotAnAnswer => "The councilor's office says the reply does not answer",
         };
         lang.pick(self.label(), en)
     }

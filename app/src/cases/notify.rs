@@ -13,6 +13,7 @@ text_enum!(NotificationKind {
     DueTomorrow = "due_tomorrow" / "明日到期",
     Overdue = "overdue" / "已逾期",
     MeetingDecision = "meeting_decision" / "追蹤會議決議",
+    NotAnAnswer = "not_an_answer" / "議員辦公室表示答非所問",
 });
 
 /// A group of people who hear of something.

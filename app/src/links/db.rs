@@ -354,3 +354,87 @@ pub fn qr_svg(url: &str) -> String {
         Err(_) => String::new(),
     }
 }
+
+/// 答非所問: the office behind link `link_id` says the reply to `case_id` does not answer.
+/// The case returns to its lead bureau with the office's words as the return comment, the
+/// timeline records it as the office's act, and the secretariat and the lead bureau hear
+/// of it. `NotFound` for a case the link does not open.
+pub async fn not_an_answer(
+    tx: &mut crate::db::Tx,
+    link_id: i64,
+    scope: Scope,
+    case_id: i64,
+    comment: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    use crate::cases::{
+        db::{append_event, notify, EventActor, Notice},
+        events::{Change, EventAction, EventData},
+        notify::{Audience, NotificationKind},
+    };
+    let row = sqlx::query(
+        "SELECT c.kind, c.status, c.version, \
+           (SELECT COUNT(*) FROM deliveries d WHERE d.case_id = c.id) AS deliveries, \
+           (SELECT a.bureau_id FROM assignments a WHERE a.case_id = c.id AND a.role = 'lead' \
+              AND a.state IN ('pending', 'accepted')) AS lead \
+         FROM cases c JOIN case_councilors cc ON cc.case_id = c.id AND cc.councilor_id = $2 \
+         WHERE c.id = $1 AND ($3 = 0 OR c.id = $3)",
+    )
+    .bind(case_id)
+    .bind(scope.councilor_id)
+    .bind(scope.case_id.unwrap_or(0))
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let kind = CaseKind::parse(row.try_get("kind")?).ok_or_else(|| unexpected("case kind"))?;
+    let status =
+        CaseStatus::parse(row.try_get("status")?).ok_or_else(|| unexpected("case status"))?;
+    let delivered = row.try_get::<i64, _>("deliveries")? > 0;
+    let next = super::not_an_answer(kind, status, delivered, comment)?;
+    let comment = comment.trim().to_owned();
+    let version: i64 = row.try_get("version")?;
+    let done = sqlx::query(
+        "UPDATE cases SET status = $1, review_comment = $2, version = version + 1, \
+           updated_at = $3 WHERE id = $4 AND version = $5",
+    )
+    .bind(next.as_str())
+    .bind(format!("議員辦公室表示答非所問：{comment}"))
+    .bind(now)
+    .bind(case_id)
+    .bind(version)
+    .execute(&mut **tx)
+    .await?;
+    if done.rows_affected() != 1 {
+        return Err(AppError::Conflict(
+            "案件剛有變動，請重新整理頁面後再試。".into(),
+        ));
+    }
+    let data = EventData {
+        status: Some(Change::new(status, next)),
+        comment: Some(comment),
+        ..Default::default()
+    };
+    let event = append_event(
+        tx,
+        case_id,
+        now,
+        EventActor::link(link_id),
+        EventAction::NotAnAnswer,
+        &data,
+    )
+    .await?;
+    let mut audience = vec![Audience::Secretariat];
+    if let Some(lead) = row.try_get::<Option<i64>, _>("lead")? {
+        audience.push(Audience::Bureau(lead));
+    }
+    let notice = Notice {
+        kind: NotificationKind::NotAnAnswer,
+        case_id,
+        event_id: Some(event),
+        at: now,
+        except: None,
+        dedupe_key: None,
+    };
+    notify(tx, &notice, &audience).await?;
+    Ok(())
+}

@@ -105,6 +105,35 @@ impl PublicStatus {
     }
 }
 
+/// The most an office may write when it says a reply does not answer.
+pub const NOT_AN_ANSWER_MAX_CHARS: usize = 1_000;
+
+/// 答非所問: an office says a reply it received does not answer its question. Allowed on an
+/// answered case only (an approved reply, or data delivered); the case goes back to the
+/// lead bureau as returned. The comment is required.
+pub fn not_an_answer(
+    kind: CaseKind,
+    status: CaseStatus,
+    delivered: bool,
+    comment: &str,
+) -> Result<CaseStatus, crate::error::AppError> {
+    use crate::error::AppError;
+    let far = PublicStatus::of(kind, status, NaiveDate::MAX, delivered, NaiveDate::MIN);
+    if !far.answered() {
+        return Err(AppError::Conflict(
+            "這個案件尚未答復，請待答復後再表示意見。".into(),
+        ));
+    }
+    let comment = comment.trim();
+    if comment.is_empty() || comment.chars().count() > NOT_AN_ANSWER_MAX_CHARS {
+        return Err(AppError::validation(
+            "comment",
+            format!("請說明答復未回答的部分（{NOT_AN_ANSWER_MAX_CHARS} 字內）。"),
+        ));
+    }
+    Ok(CaseStatus::Returned)
+}
+
 /// One case as the status page shows it: only what an office may read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PublicCase {
@@ -157,6 +186,26 @@ mod tests {
         assert!(!well_formed(&format!("{}=", "a".repeat(42))));
         assert!(!well_formed(&format!("{}/", "a".repeat(42))));
         assert!(!well_formed(&format!("{}臺", "a".repeat(40))));
+    }
+
+    #[test]
+    fn only_an_answered_case_can_be_called_no_answer_and_a_reason_is_needed() {
+        use CaseKind::*;
+        use CaseStatus::*;
+        assert_eq!(
+            not_an_answer(Question, Closed, false, "沒有回答經費"),
+            Ok(Returned)
+        );
+        assert_eq!(not_an_answer(Question, Tracking, false, "x"), Ok(Returned));
+        assert_eq!(
+            not_an_answer(DataRequest, InProgress, true, "缺少附表"),
+            Ok(Returned)
+        );
+        assert!(not_an_answer(Question, InReview, false, "x").is_err());
+        assert!(not_an_answer(DataRequest, Assigned, false, "x").is_err());
+        assert!(not_an_answer(Question, Closed, false, "  ").is_err());
+        let long = "長".repeat(NOT_AN_ANSWER_MAX_CHARS + 1);
+        assert!(not_an_answer(Question, Closed, false, &long).is_err());
     }
 
     #[test]

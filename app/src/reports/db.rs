@@ -24,7 +24,9 @@ pub async fn facts(pool: &AnyPool, range: Range) -> Result<Vec<CaseFact>, sqlx::
              AS approved_at, \
            (SELECT MIN(d.delivered_at) FROM deliveries d WHERE d.case_id = c.id) AS delivered_at, \
            (SELECT COUNT(*) FROM case_events e WHERE e.case_id = c.id \
-              AND e.action IN ('return_from_check', 'return_from_review')) AS returns \
+              AND e.action IN ('return_from_check', 'return_from_review')) AS returns, \
+           (SELECT COUNT(*) FROM case_events e WHERE e.case_id = c.id \
+              AND e.action = 'not_an_answer') AS not_answers \
          FROM cases c JOIN council_sessions s ON s.id = c.session_id \
          JOIN council_terms t ON t.id = s.term_id \
          LEFT JOIN sitting_types st ON st.id = c.sitting_type_id \
@@ -73,6 +75,7 @@ pub async fn facts(pool: &AnyPool, range: Range) -> Result<Vec<CaseFact>, sqlx::
                 due_on: date(row, "due_on")?,
                 replied_on,
                 returns: row.try_get("returns")?,
+                not_answers: row.try_get("not_answers")?,
             })
         })
         .collect()

@@ -76,6 +76,8 @@ pub struct CaseFact {
     pub replied_on: Option<NaiveDate>,
     /// Times the reply was returned to the bureau (by the secretariat or the reviewer).
     pub returns: i64,
+    /// Times the councilor's office said the reply did not answer (答非所問).
+    pub not_answers: i64,
 }
 
 impl CaseFact {
@@ -127,6 +129,8 @@ pub struct BureauRow {
     pub open: i64,
     pub overdue: i64,
     pub returns: i64,
+    /// Replies the councilor's office said do not answer (答非所問).
+    pub not_answers: i64,
     /// Average days from the sitting (or receipt) to the reply, over the replied cases.
     pub average_days: Option<f64>,
     #[serde(skip)]
@@ -230,6 +234,7 @@ pub fn compute(facts: &[CaseFact], range: Range, today: NaiveDate) -> Report {
             row.on_time += i64::from(on_time);
         }
         row.returns += f.returns;
+        row.not_answers += f.not_answers;
         if let Some(d) = f.days_to_reply() {
             match days.iter_mut().find(|(b, _, _)| b == name) {
                 Some(entry) => {
@@ -339,6 +344,7 @@ impl Report {
                     n(b.open),
                     n(b.overdue),
                     n(b.returns),
+                    n(b.not_answers),
                 ]
             })
             .collect();
@@ -367,6 +373,7 @@ impl Report {
                     "目前未結",
                     "目前逾期",
                     "退回次數",
+                    "答非所問",
                 ]),
                 rows: bureaus,
             },
@@ -396,6 +403,7 @@ mod tests {
             due_on: on + chrono::Duration::days(7),
             replied_on: None,
             returns: 0,
+            not_answers: 0,
         }
     }
 

@@ -177,23 +177,39 @@ fn ReportBody(v: ReportView) -> impl IntoView {
             .collect(),
     );
 
-    let returned: Vec<&super::BureauRow> = bureaus.iter().filter(|b| b.returns > 0).collect();
+    let returned: Vec<&super::BureauRow> = bureaus
+        .iter()
+        .filter(|b| b.returns > 0 || b.not_answers > 0)
+        .collect();
     let returns_chart = bars(
-        "各機關答復遭退回次數",
+        "各機關答復遭退回與答非所問次數",
         &names(&returned),
-        &[Series {
-            name: "退回",
-            colour: GREY,
-            values: returned.iter().map(|b| b.returns as f64).collect(),
-        }],
+        &[
+            Series {
+                name: "退回",
+                colour: GREY,
+                values: returned.iter().map(|b| b.returns as f64).collect(),
+            },
+            Series {
+                name: "答非所問",
+                colour: RED,
+                values: returned.iter().map(|b| b.not_answers as f64).collect(),
+            },
+        ],
         " 次",
     );
     let returns_table = simple(
-        "各機關答復遭退回次數",
-        &["主辦機關", "退回次數"],
+        "各機關答復遭退回與答非所問次數",
+        &["主辦機關", "退回次數", "議員辦公室表示答非所問"],
         returned
             .iter()
-            .map(|b| vec![b.bureau.clone(), b.returns.to_string()])
+            .map(|b| {
+                vec![
+                    b.bureau.clone(),
+                    b.returns.to_string(),
+                    b.not_answers.to_string(),
+                ]
+            })
             .collect(),
     );
 

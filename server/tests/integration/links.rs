@@ -384,3 +384,73 @@ async fn the_secretariat_issues_revokes_and_reissues_links_and_sees_each_address
         assert!(trail.iter().all(|t| !t.contains(token)));
     }
 }
+
+#[tokio::test]
+async fn an_office_says_a_reply_does_not_answer_and_the_case_goes_back_to_the_lead_bureau() {
+    let app = TestApp::spawn().await;
+    let cast = Cast::new(&app).await;
+    let r = app.reference().await;
+    let answered = crate::meetings::tracked(&app, &cast, 5, "信義計畫區停車", "UDD").await;
+    let waiting = app.record_question(&cast.sec, 6, "尚未答復的質詢").await;
+    let token = link(&app, r.councilors[0], None, "115/12/24").await;
+    let say = |case: i64, comment: &str| {
+        app.client()
+            .post(app.url(&format!("/s/{token}/cases/{case}/not-answered")))
+            .form(&[("comment", comment.to_owned())])
+            .send()
+    };
+
+    // Only an answered case, and only with a reason.
+    let page = open(&app, &format!("/s/{token}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(page.matches("送出答非所問").count(), 1, "one answered case");
+    let res = say(waiting, "還沒答復").await.unwrap();
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let res = say(answered, "  ").await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("請說明答復未回答的部分"));
+
+    let res = say(answered, "沒有說明停車格增設的期程。").await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let back = crate::harness::location(&res).unwrap();
+    let page = open(&app, &back).await.text().await.unwrap();
+    assert!(page.contains("已收到您的意見，已請主辦機關重新答復。"));
+    assert!(page.contains("處理中"), "back in progress");
+    assert!(
+        !page.contains("已研議改善方案，持續辦理。"),
+        "no longer an approved reply"
+    );
+
+    // The lead bureau has it back with the office's words, by the office's hand.
+    let case = app.case(&cast.udd, answered).await;
+    assert_eq!(case.status, app::cases::CaseStatus::Returned);
+    let last = &case.timeline[0];
+    assert_eq!(last.action, "not_an_answer");
+    assert_eq!(last.actor_kind, app::cases::events::ActorKind::Link);
+    let told: Vec<String> = sqlx::query_scalar(
+        "SELECT u.username FROM notifications n JOIN users u ON u.id = n.user_id \
+         WHERE n.kind = 'not_an_answer' ORDER BY u.username",
+    )
+    .fetch_all(&app.state.db)
+    .await
+    .unwrap();
+    assert_eq!(told, vec!["chen.sec", "ho.udd", "wang.udd"]);
+
+    // Counted for the lead bureau on the dashboard.
+    let view: app::reports::server_fns::ReportView = app
+        .call(&cast.rev, "reports", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let udd = view
+        .report
+        .bureaus
+        .iter()
+        .find(|b| b.bureau == "都市發展局")
+        .unwrap();
+    assert_eq!(udd.not_answers, 1);
+}

@@ -22,6 +22,14 @@ impl EventActor {
         }
     }
 
+    /// A councilor office, by the status link it used.
+    pub fn link(link_id: i64) -> Self {
+        Self {
+            kind: ActorKind::Link,
+            id: Some(link_id),
+        }
+    }
+
     pub fn system() -> Self {
         Self {
             kind: ActorKind::System,
