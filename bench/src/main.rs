@@ -261,6 +261,8 @@ async fn main() {
         trusted_proxies: Vec::new(),
         pdf_fonts: Default::default(),
         public_url: String::new(),
+        // The benchmark drives one status page from one address as fast as it can.
+        link_lookups_per_minute: u32::MAX,
     };
     let options = LeptosOptions::builder().output_name("fuhuitong").build();
     let app = serve(server::router(state.clone(), &web, options)).await;
@@ -461,10 +463,132 @@ async fn main() {
         "\nCase list (no filter) against the bare handler: **{:.2}×** the throughput.\n",
         list / baseline.per_second
     );
+    if args.only.is_empty() || "status".contains(&args.only) {
+        status_page(&state, app, sec_id, &args).await;
+    }
     // The volume has its own SQLite fixture: measured once, in the SQLite run.
     if backend == "SQLite" && (args.only.is_empty() || "volume".contains(&args.only)) {
         volume().await;
     }
+}
+
+/// The bare baseline of the status page: the same rows from the same query, as JSON.
+async fn bare_status(
+    State((pool, scope, session)): State<(AnyPool, app::links::Scope, i64)>,
+) -> Json<Vec<app::links::PublicCase>> {
+    let today = chrono::Utc::now().date_naive();
+    Json(
+        app::links::db::page(&pool, scope, Some(session), today)
+            .await
+            .unwrap()
+            .cases,
+    )
+}
+
+/// A councilor office's status page (the councilor and session with a count of cases
+/// nearest 40), beside a bare handler serving the same rows, in the same run.
+async fn status_page(state: &AppState, app: SocketAddr, sec_id: i64, args: &Args) {
+    let (session, councilor, cases): (i64, i64, i64) = sqlx::query_as(
+        "SELECT c.session_id, cc.councilor_id, COUNT(*) FROM case_councilors cc \
+         JOIN cases c ON c.id = cc.case_id GROUP BY c.session_id, cc.councilor_id \
+         ORDER BY ABS(COUNT(*) - 40), c.session_id DESC, cc.councilor_id LIMIT 1",
+    )
+    .fetch_one(&state.db)
+    .await
+    .unwrap();
+    // Generated councilors ask fewer than 40 questions a session: answered ones are added
+    // until this one has 40 (once; a rerun finds them).
+    let mut tx = app::db::begin(&state.db).await.unwrap();
+    let (sitting_type, last): (i64, i64) = sqlx::query_as(
+        "SELECT MIN(sitting_type_id), MAX(number) FROM cases \
+         WHERE session_id = $1 AND kind = 'question'",
+    )
+    .bind(session)
+    .fetch_one(&mut *tx)
+    .await
+    .unwrap();
+    for n in 0..(40 - cases).max(0) {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO cases (kind, session_id, number, topic, body, sitting_type_id, \
+               sitting_date, due_on, status, reply, created_by, created_at, updated_at) \
+             VALUES ('question', $1, $2, '狀態頁測試議題', '請說明辦理情形。', $3, \
+               '2024-03-15', '2024-03-22', 'closed', $4, $5, 0, 0) RETURNING id",
+        )
+        .bind(session)
+        .bind(last + 1 + n)
+        .bind(sitting_type)
+        .bind(REPLY_SENTENCES.concat())
+        .bind(sec_id)
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+        sqlx::query(
+            "INSERT INTO case_councilors (case_id, councilor_id, position) VALUES ($1, $2, 0)",
+        )
+        .bind(id)
+        .bind(councilor)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    }
+    let cases = cases.max(40);
+    let scope = app::links::Scope {
+        councilor_id: councilor,
+        case_id: None,
+    };
+    let expires = chrono::Utc::now().date_naive() + chrono::Duration::days(30);
+    let (_, token) = app::links::db::create(&mut tx, scope, expires, sec_id, 0)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let bare = serve(
+        Router::new()
+            .route("/status", get(bare_status))
+            .with_state((state.db.clone(), scope, session)),
+    )
+    .await;
+    let client = reqwest::Client::new();
+    let page = measure(
+        "Status page (no login, server-rendered)",
+        &client,
+        vec![format!("http://{app}/s/{token}?session={session}")],
+        args.requests,
+        args.concurrency,
+    )
+    .await;
+    let baseline = measure(
+        "Bare axum + sqlx: the same rows as JSON",
+        &client,
+        vec![format!("http://{bare}/status")],
+        args.requests,
+        args.concurrency,
+    )
+    .await;
+    let ms = |d: Duration| format!("{:.1}", d.as_secs_f64() * 1000.0);
+    println!(
+        "#### Councilor status page
+"
+    );
+    println!(
+        "A councilor with {cases} cases in one session, opened by a status link; {} \
+         requests, {} at a time, in the same run.\n",
+        args.requests, args.concurrency
+    );
+    println!("| | p50 ms | p99 ms | req/s |");
+    println!("|---|---:|---:|---:|");
+    for m in [&page, &baseline] {
+        println!(
+            "| {} | {} | {} | {:.0} |",
+            m.name,
+            ms(m.p50),
+            ms(m.p99),
+            m.per_second
+        );
+    }
+    println!(
+        "\nStatus page against the bare handler: **{:.2}×** the throughput.\n",
+        page.per_second / baseline.per_second
+    );
 }
 
 /// Words of a written reply, to be put together into replies of realistic length (the

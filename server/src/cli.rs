@@ -634,6 +634,7 @@ async fn serve(state: AppState, config: &Config) -> Result<(), Box<dyn std::erro
         trusted_proxies: config.trusted_proxies.clone(),
         pdf_fonts: config.pdf_fonts.clone(),
         public_url: config.public_url.clone(),
+        link_lookups_per_minute: config.link_lookups_per_minute,
     };
     spawn_housekeeping(state.clone(), &web);
     let app = router(state, &web, leptos_options);

@@ -35,6 +35,9 @@ pub struct Config {
     /// `PUBLIC_URL`: the address offices reach the app at, for the status links the app
     /// hands out (e.g. `https://fuhuitong.gov.taipei`). Default: `http://<LISTEN_ADDR>`.
     pub public_url: String,
+    /// `STATUS_LINK_LOOKUPS_PER_MINUTE`: status-link lookups allowed per client address per
+    /// minute, for each app server (default 60).
+    pub link_lookups_per_minute: u32,
 }
 
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
@@ -105,7 +108,21 @@ impl Config {
                 .collect::<Result<_, _>>()?,
         };
         let public_url = get("PUBLIC_URL").unwrap_or_else(|| format!("http://{listen_addr}"));
+        let link_lookups_per_minute = match get("STATUS_LINK_LOOKUPS_PER_MINUTE") {
+            None => crate::status_page::LOOKUPS_PER_MINUTE,
+            Some(v) => v
+                .trim()
+                .parse()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or(ConfigError {
+                    name: "STATUS_LINK_LOOKUPS_PER_MINUTE",
+                    value: v.clone(),
+                    problem: "expected a whole number above 0",
+                })?,
+        };
         Ok(Self {
+            link_lookups_per_minute,
             public_url,
             trusted_proxies,
             pdf_fonts: crate::pdf::FontPaths {

@@ -65,6 +65,9 @@ pub struct WebSettings {
     pub pdf_fonts: pdf::FontPaths,
     /// Where status links point (`PUBLIC_URL`).
     pub public_url: String,
+    /// Status-link lookups allowed per client address per minute
+    /// (`STATUS_LINK_LOOKUPS_PER_MINUTE`).
+    pub link_lookups_per_minute: u32,
 }
 
 /// Opens the database named by the URL, creating and migrating it as needed, and chains
@@ -147,7 +150,9 @@ pub fn router(state: AppState, web: &WebSettings, leptos_options: LeptosOptions)
         ))
         .layer(Extension(state))
         .layer(Extension(web.pdf_fonts.clone()))
-        .layer(Extension(status_page::Lookups::new()))
+        .layer(Extension(status_page::Lookups::new(
+            web.link_lookups_per_minute,
+        )))
         .layer(Extension(link_admin::PublicUrl(web.public_url.clone())))
         .layer(middleware::from_fn(flash::carry_form_errors))
         .layer(sessions)

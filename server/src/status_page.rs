@@ -17,8 +17,9 @@ use axum::{
 };
 use std::collections::HashMap;
 
-/// Token lookups allowed per client address per minute: an office reading its page and
-/// its files stays far below; guessing tokens does not get far.
+/// Token lookups allowed per client address per minute by default
+/// (`STATUS_LINK_LOOKUPS_PER_MINUTE`): an office reading its page and its files stays far
+/// below; guessing tokens does not get far.
 pub const LOOKUPS_PER_MINUTE: u32 = 60;
 
 pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
@@ -34,10 +35,8 @@ pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
 pub struct Lookups(app::auth::lockout::AddressLimiter);
 
 impl Lookups {
-    pub fn new() -> Self {
-        Self(app::auth::lockout::AddressLimiter::per_minute(
-            LOOKUPS_PER_MINUTE,
-        ))
+    pub fn new(per_minute: u32) -> Self {
+        Self(app::auth::lockout::AddressLimiter::per_minute(per_minute))
     }
 
     pub fn purge(&self) {
@@ -47,7 +46,7 @@ impl Lookups {
 
 impl Default for Lookups {
     fn default() -> Self {
-        Self::new()
+        Self::new(LOOKUPS_PER_MINUTE)
     }
 }
 

@@ -79,6 +79,7 @@ fn web_settings(cookie_secure: bool) -> WebSettings {
         trusted_proxies: Vec::new(),
         pdf_fonts: Default::default(),
         public_url: "https://fuhuitong.example.gov.tw".into(),
+        link_lookups_per_minute: server::status_page::LOOKUPS_PER_MINUTE,
     }
 }
 

@@ -84,16 +84,22 @@ async fn an_office_reads_its_cases_in_plain_words_and_nothing_internal() {
     let (a, b) = (r.councilors[0], r.councilors[2]);
     // Answered: its approved reply shows.
     crate::meetings::tracked(&app, &cast, 5, "信義計畫區停車", "UDD").await;
-    // In progress: a co-bureau that rejected it, a sub-answer, a draft reply and a return
-    // with the reviewer's comment; none of it may show.
+    // In progress: a co-bureau's sub-answer, a draft reply and an officer's comment on a
+    // step; and a case whose lead bureau refused it with its reason. None of it may show.
     let open_case = app.record_question(&cast.sec, 6, "捷運站無障礙電梯").await;
     app.assign(&cast.sec, open_case, "DOT", &["UDD"]).await;
     app.ok(
         &cast.udd,
-        "cases/reject",
+        "cases/accept",
+        &[("case_id", open_case.to_string())],
+    )
+    .await;
+    app.ok(
+        &cast.udd,
+        "cases/sub-answer",
         &[
             ("case_id", open_case.to_string()),
-            ("reason", "非本局業務：內部退件理由".into()),
+            ("body", "協辦意見：內部研議中的數字".into()),
         ],
     )
     .await;
@@ -108,6 +114,21 @@ async fn an_office_reads_its_cases_in_plain_words_and_nothing_internal() {
         .save_reply(&cast.dot, open_case, version, "草稿：尚未定案的答復")
         .await;
     assert_eq!(res.status(), StatusCode::OK);
+    let res = app
+        .step(&cast.dot, open_case, "submit", "內部簽註：請科長留意預算")
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let refused = app.record_question(&cast.sec, 7, "公園綠地認養").await;
+    app.assign(&cast.sec, refused, "UDD", &[]).await;
+    app.ok(
+        &cast.udd,
+        "cases/reject",
+        &[
+            ("case_id", refused.to_string()),
+            ("reason", "非本局業務：內部退件理由".into()),
+        ],
+    )
+    .await;
     let (_, file_b) = delivered(&app, &cast, b, "councilor-b.csv").await;
     let (_, file_a) = delivered(&app, &cast, a, "councilor-a.csv").await;
 
@@ -130,7 +151,16 @@ async fn an_office_reads_its_cases_in_plain_words_and_nothing_internal() {
     );
     assert!(page.contains("捷運站無障礙電梯") && page.contains("處理中"));
     assert!(page.contains("交通局"), "the lead bureau");
-    for hidden in ["草稿：尚未定案的答復", "內部退件理由", "chen.sec", "ho.udd"] {
+    assert!(page.contains("公園綠地認養") && page.contains("已收件"));
+    for hidden in [
+        "草稿：尚未定案的答復",
+        "協辦意見：內部研議中的數字",
+        "內部簽註",
+        "內部退件理由",
+        "chen.sec",
+        "ho.udd",
+        "chiang.dot",
+    ] {
         assert!(!page.contains(hidden), "{hidden} must not show");
     }
     assert!(page.contains("councilor-a.csv") && !page.contains("councilor-b.csv"));
