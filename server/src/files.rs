@@ -65,13 +65,6 @@ pub fn is_upload(method: &http::Method, path: &str) -> bool {
             .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
 }
 
-fn wants_html(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("text/html"))
-}
-
 /// Browsers go back to the case page, the message (if any) kept for it in the session;
 /// other clients get the status and the error as JSON.
 async fn answer(
@@ -164,7 +157,7 @@ async fn upload(
     Path(case_id): Path<i64>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    let html = wants_html(&headers);
+    let html = crate::flash::wants_html(&headers);
     let result = async {
         let user = caller(&session, &state).await?;
         // Who may deliver here is settled before a byte of the body is read.
@@ -276,7 +269,7 @@ async fn download(
 ) -> Response {
     let user = match caller(&session, &state).await {
         Ok(user) => user,
-        Err(AppError::Unauthenticated) if wants_html(&headers) => {
+        Err(AppError::Unauthenticated) if crate::flash::wants_html(&headers) => {
             return Redirect::to("/login").into_response()
         }
         Err(err) => return error_text(err),

@@ -9,10 +9,14 @@
 //! when the browser asks for it; an `__err` in a request's URL is never ours and is
 //! dropped with a redirect to the same page without it.
 
-use app::error::{AppError, FlashedError};
+use app::{
+    auth::{session::user_in, CurrentUser, Role},
+    error::{AppError, FlashedError},
+    state::AppState,
+};
 use axum::{
     extract::Request,
-    http::{header, HeaderValue, Method},
+    http::{header, HeaderMap, HeaderValue, Method, StatusCode},
     middleware::Next,
     response::{IntoResponse, Redirect, Response},
 };
@@ -21,6 +25,61 @@ use tower_sessions::Session;
 
 const FLASH_KEY: &str = "flash";
 const ERROR_PARAMS: [&str; 2] = ["__err", "__path"];
+
+/// Whether the client is a browser posting a plain form (it asks for HTML); other clients
+/// get JSON.
+pub fn wants_html(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"))
+}
+
+/// The caller of a form the server handles itself: signed in, with a role among `roles`,
+/// having chosen their own password.
+pub async fn form_caller(
+    session: &Session,
+    state: &AppState,
+    roles: &[Role],
+) -> Result<CurrentUser, AppError> {
+    let user = user_in(session, &state.db)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    if user.must_change_password {
+        return Err(AppError::PasswordChangeRequired);
+    }
+    if !roles.contains(&user.role) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(user)
+}
+
+/// The answer to such a form: a browser goes on to `to(value)`, or back to `back` with the
+/// refusal kept for `form`'s place on that page; other clients get the value or the error
+/// as JSON with its status.
+pub async fn form_answer<T: serde::Serialize>(
+    session: &Session,
+    html: bool,
+    result: Result<T, AppError>,
+    to: impl FnOnce(&T) -> String,
+    back: &str,
+    form: &str,
+) -> Response {
+    match (result, html) {
+        (Ok(value), true) => Redirect::to(&to(&value)).into_response(),
+        (Ok(value), false) => axum::Json(value).into_response(),
+        (Err(AppError::Unauthenticated), true) => Redirect::to("/login").into_response(),
+        (Err(err), true) => {
+            flash(session, back, form, err).await;
+            Redirect::to(back).into_response()
+        }
+        (Err(err), false) => {
+            let status = StatusCode::from_u16(err.status_code())
+                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            (status, axum::Json(err)).into_response()
+        }
+    }
+}
 
 /// Puts a refused form's error into the session, for the page at `to` (path and query).
 pub async fn flash(session: &Session, to: &str, form: &str, error: AppError) {

@@ -9,15 +9,15 @@ use app::{
         db::{record, Actor, Entry},
         AuditAction,
     },
-    auth::{session::user_in, CurrentUser, Role},
+    auth::Role,
     error::AppError,
     import::{Mapping, COMMIT_FORM, MAX_ROWS, SAMPLE_CSV, UPLOAD_FORM},
     state::{AppState, ClientAddr},
 };
 use axum::{
     extract::{multipart::MultipartRejection, Multipart, Path},
-    http::{header, HeaderMap, StatusCode},
-    response::{IntoResponse, Redirect, Response},
+    http::{HeaderMap, StatusCode},
+    response::Response,
     routing::{get, post},
     Extension, Router,
 };
@@ -128,47 +128,6 @@ fn cell_text(cell: &calamine::Data) -> String {
     }
 }
 
-async fn secretariat(session: &Session, state: &AppState) -> Result<CurrentUser, AppError> {
-    let user = user_in(session, &state.db)
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
-    if user.role != Role::Secretariat || user.must_change_password {
-        return Err(AppError::Forbidden);
-    }
-    Ok(user)
-}
-
-fn wants_html(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("text/html"))
-}
-
-async fn answer(
-    result: Result<i64, AppError>,
-    html: bool,
-    session: &Session,
-    to: impl FnOnce(i64) -> String,
-    back: &str,
-    form: &str,
-) -> Response {
-    match (result, html) {
-        (Ok(id), true) => Redirect::to(&to(id)).into_response(),
-        (Ok(id), false) => axum::Json(id).into_response(),
-        (Err(AppError::Unauthenticated), true) => Redirect::to("/login").into_response(),
-        (Err(err), true) => {
-            crate::flash::flash(session, back, form, err).await;
-            Redirect::to(back).into_response()
-        }
-        (Err(err), false) => {
-            let status = StatusCode::from_u16(err.status_code())
-                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            (status, axum::Json(err)).into_response()
-        }
-    }
-}
-
 /// Keeps an uploaded list and goes to its preview; nothing is imported yet.
 async fn upload(
     Extension(state): Extension<AppState>,
@@ -177,7 +136,7 @@ async fn upload(
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
     let result = async {
-        let user = secretariat(&session, &state).await?;
+        let user = crate::flash::form_caller(&session, &state, &[Role::Secretariat]).await?;
         let mut multipart = multipart.map_err(|_| AppError::BadRequest)?;
         let (mut session_id, mut file) = (None, None);
         while let Some(field) = multipart.next_field().await.map_err(|e| {
@@ -222,10 +181,10 @@ async fn upload(
         .await
     }
     .await;
-    answer(
-        result,
-        wants_html(&headers),
+    crate::flash::form_answer(
         &session,
+        crate::flash::wants_html(&headers),
+        result,
         |id| format!("/cases/import/{id}"),
         "/cases/import",
         UPLOAD_FORM,
@@ -261,7 +220,7 @@ async fn commit(
         .join("&");
     let back = format!("/cases/import/{id}?{mapping_query}");
     let result = async {
-        let user = secretariat(&session, &state).await?;
+        let user = crate::flash::form_caller(&session, &state, &[Role::Secretariat]).await?;
         let upload = app::import::db::upload(&state.db, id).await?;
         if upload.imported.is_some() {
             return Err(AppError::Conflict("這個檔案已經匯入過了。".into()));
@@ -309,10 +268,10 @@ async fn commit(
         Ok(ids.len() as i64)
     }
     .await;
-    answer(
-        result,
-        wants_html(&headers),
+    crate::flash::form_answer(
         &session,
+        crate::flash::wants_html(&headers),
+        result,
         |_| format!("/cases/import/{id}"),
         &back,
         COMMIT_FORM,

@@ -8,7 +8,7 @@ use app::{
         db::{record, Actor, Entry},
         AuditAction,
     },
-    auth::{session::user_in, CurrentUser, Role},
+    auth::{CurrentUser, Role},
     error::AppError,
     links::{Fresh, Scope, FRESH_KEY, LINK_FORM},
     state::{AppState, ClientAddr},
@@ -31,16 +31,6 @@ pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
         .route("/links", post(create))
         .route("/links/{id}/revoke", post(revoke))
         .route("/links/{id}/reissue", post(reissue))
-}
-
-async fn secretariat(session: &Session, state: &AppState) -> Result<CurrentUser, AppError> {
-    let user = user_in(session, &state.db)
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
-    if user.role != Role::Secretariat || user.must_change_password {
-        return Err(AppError::Forbidden);
-    }
-    Ok(user)
 }
 
 /// Back to `/links`: with the new link kept for it, or with the refusal flashed.
@@ -116,7 +106,7 @@ async fn create(
     axum::Form(form): axum::Form<HashMap<String, String>>,
 ) -> Response {
     let result = async {
-        let user = secretariat(&session, &state).await?;
+        let user = crate::flash::form_caller(&session, &state, &[Role::Secretariat]).await?;
         let field = |k: &str| form.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
         let councilor = field("councilor")
             .and_then(|v| v.parse::<i64>().ok())
@@ -161,7 +151,7 @@ async fn revoke(
     Path(id): Path<i64>,
 ) -> Response {
     let result = async {
-        let user = secretariat(&session, &state).await?;
+        let user = crate::flash::form_caller(&session, &state, &[Role::Secretariat]).await?;
         let now = state.now().timestamp();
         let mut tx = app::db::begin(&state.db).await?;
         app::links::db::revoke(&mut tx, id, user.id, now).await?;
@@ -189,7 +179,7 @@ async fn reissue(
     Path(id): Path<i64>,
 ) -> Response {
     let result = async {
-        let user = secretariat(&session, &state).await?;
+        let user = crate::flash::form_caller(&session, &state, &[Role::Secretariat]).await?;
         let now = state.now().timestamp();
         let today = app::dates::taipei_date(now).unwrap_or_default();
         let mut tx = app::db::begin(&state.db).await?;

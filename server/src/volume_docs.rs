@@ -10,7 +10,7 @@ use app::{
         db::{record, Actor, Entry},
         AuditAction,
     },
-    auth::{session::user_in, CurrentUser, Role},
+    auth::Role,
     dates::roc_date,
     error::AppError,
     state::{AppState, ClientAddr},
@@ -18,8 +18,8 @@ use app::{
 };
 use axum::{
     extract::{Path, Query},
-    http::{header, HeaderMap, StatusCode},
-    response::{IntoResponse, Redirect, Response},
+    http::{HeaderMap, StatusCode},
+    response::{IntoResponse, Response},
     routing::{get, post},
     Extension, Router,
 };
@@ -80,13 +80,6 @@ pub fn file_name(volume: &Volume, format: VolumeFormat) -> String {
     format!("{}.{}", volume.title(), format.extension())
 }
 
-fn wants_html(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("text/html"))
-}
-
 fn form_filter(form: &HashMap<String, String>) -> Option<VolumeFilter> {
     VolumeFilter::from_query(|k| form.get(k).cloned().filter(|v| !v.trim().is_empty()))
 }
@@ -96,47 +89,6 @@ fn volume_page(filter: Option<&VolumeFilter>) -> String {
         || "/volume".to_owned(),
         |f| format!("/volume?{}", f.query()),
     )
-}
-
-/// The signed-in user, if their role is one of `roles` and they may work.
-async fn user_with(
-    session: &Session,
-    state: &AppState,
-    roles: &[Role],
-) -> Result<CurrentUser, AppError> {
-    let user = user_in(session, &state.db)
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
-    if !roles.contains(&user.role) || user.must_change_password {
-        return Err(AppError::Forbidden);
-    }
-    Ok(user)
-}
-
-/// A form's answer: browsers go on to `to` (or back to `back` with the error flashed);
-/// other clients get the id or the error as JSON.
-async fn answer(
-    result: Result<i64, AppError>,
-    html: bool,
-    session: &Session,
-    to: impl FnOnce(i64) -> String,
-    back: &str,
-    form: &str,
-) -> Response {
-    match (result, html) {
-        (Ok(id), true) => Redirect::to(&to(id)).into_response(),
-        (Ok(id), false) => axum::Json(id).into_response(),
-        (Err(AppError::Unauthenticated), true) => Redirect::to("/login").into_response(),
-        (Err(err), true) => {
-            crate::flash::flash(session, back, form, err).await;
-            Redirect::to(back).into_response()
-        }
-        (Err(err), false) => {
-            let status = StatusCode::from_u16(err.status_code())
-                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            (status, axum::Json(err)).into_response()
-        }
-    }
 }
 
 /// Starts compiling the volume the form describes, in the format chosen, and goes to the
@@ -152,7 +104,7 @@ async fn compile(
     let filter = form_filter(&form);
     let back = volume_page(filter.as_ref());
     let result = async {
-        let user = user_with(&session, &state, READERS).await?;
+        let user = crate::flash::form_caller(&session, &state, READERS).await?;
         let filter = filter
             .clone()
             .ok_or_else(|| AppError::validation("session", "請選擇會期。"))?;
@@ -187,10 +139,10 @@ async fn compile(
         Ok(id)
     }
     .await;
-    answer(
-        result,
-        wants_html(&headers),
+    crate::flash::form_answer(
         &session,
+        crate::flash::wants_html(&headers),
+        result,
         |id| format!("/volume/jobs/{id}"),
         &back,
         COMPILE_FORM,
@@ -294,7 +246,7 @@ async fn send(
     let filter = form_filter(&form);
     let page = volume_page(filter.as_ref());
     let result = async {
-        let user = user_with(&session, &state, &[Role::Secretariat]).await?;
+        let user = crate::flash::form_caller(&session, &state, &[Role::Secretariat]).await?;
         let filter = filter
             .clone()
             .ok_or_else(|| AppError::validation("session", "請選擇會期。"))?;
@@ -357,10 +309,10 @@ async fn send(
         Ok(id)
     }
     .await;
-    answer(
-        result,
-        wants_html(&headers),
+    crate::flash::form_answer(
         &session,
+        crate::flash::wants_html(&headers),
+        result,
         |_| format!("{page}#sent"),
         &page,
         SEND_FORM,
