@@ -262,6 +262,32 @@ mod tests {
     }
 
     #[test]
+    fn status_links_point_at_the_public_address_and_lookups_are_limited() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.public_url, "http://127.0.0.1:3000");
+        assert_eq!(c.link_lookups_per_minute, 60);
+        assert!(c.pdf_fonts.regular.is_none() && c.pdf_fonts.bold.is_none());
+        let c = config(&[
+            ("PUBLIC_URL", "https://fuhuitong.example.gov.tw"),
+            ("STATUS_LINK_LOOKUPS_PER_MINUTE", "20"),
+            ("PDF_FONT", "/fonts/kai.ttf"),
+        ])
+        .unwrap();
+        assert_eq!(c.public_url, "https://fuhuitong.example.gov.tw");
+        assert_eq!(c.link_lookups_per_minute, 20);
+        assert_eq!(
+            c.pdf_fonts.regular.as_deref(),
+            Some(std::path::Path::new("/fonts/kai.ttf"))
+        );
+        assert_eq!(
+            config(&[("STATUS_LINK_LOOKUPS_PER_MINUTE", "0")])
+                .unwrap_err()
+                .name,
+            "STATUS_LINK_LOOKUPS_PER_MINUTE"
+        );
+    }
+
+    #[test]
     fn sessions_are_capped_at_a_day_and_idle_within_them() {
         let c = config(&[("SESSION_HOURS", "8"), ("SESSION_IDLE_MINUTES", "15")]).unwrap();
         assert_eq!(c.sessions.absolute, Duration::hours(8));
