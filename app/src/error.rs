@@ -134,12 +134,18 @@ pub struct FlashedError {
     pub error: AppError,
 }
 
-/// The flashed error of `form` in this request, if any.
+/// The flashed error of `form` in this request, if any. Only a server render has one: the
+/// browser's build, which renders no page itself, always answers `None`.
 #[cfg(feature = "ssr")]
 pub fn flashed_error(form: &str) -> Option<AppError> {
     let parts = leptos::prelude::use_context::<http::request::Parts>()?;
     let flashed = parts.extensions.get::<FlashedError>()?;
     (flashed.form == form).then(|| flashed.error.clone())
+}
+
+#[cfg(not(feature = "ssr"))]
+pub fn flashed_error(_form: &str) -> Option<AppError> {
+    None
 }
 
 /// Hands this request's flashed server-fn error to the `ServerAction` of that server fn,

@@ -783,8 +783,8 @@ async fn volume() {
     println!(
         "A 600-question session on SQLite ({questions} questions, {} approved replies of {} \
          characters on average); the ODT is {} KB, the PDF {} KB with its fonts subsetted. \
-         Each compiled from the database and written {runs} times; the PDF's time includes \
-         reading the fonts.\n",
+         Each compiled from the database and written {runs} times; the fonts are read in the \
+         first PDF run only (the max), as a server does.\n",
         sizes.0,
         sizes.1,
         sizes.2 / 1024,

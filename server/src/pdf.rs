@@ -115,9 +115,20 @@ pub struct Fonts {
 }
 
 impl Fonts {
-    /// Loads the configured fonts, else the first found in the usual places.
+    /// Loads the configured fonts, else the first found in the usual places. The fonts are
+    /// read once per process (some 46 MB for Noto's collections) and shared by every PDF
+    /// after; a failure is not kept, so fonts installed later are found.
     pub fn load(paths: &FontPaths) -> Result<Self, PdfError> {
-        Self::load_from(paths, REGULAR, BOLD)
+        static LOADED: std::sync::Mutex<Option<(FontPaths, Fonts)>> = std::sync::Mutex::new(None);
+        let mut loaded = LOADED.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((at, fonts)) = loaded.as_ref() {
+            if at == paths {
+                return Ok(fonts.clone());
+            }
+        }
+        let fonts = Self::load_from(paths, REGULAR, BOLD)?;
+        *loaded = Some((paths.clone(), fonts.clone()));
+        Ok(fonts)
     }
 
     fn load_from(
@@ -507,35 +518,39 @@ impl Layout<'_> {
         widths.iter_mut().for_each(|w| *w *= WIDTH / sum);
         let header_style = Style { bold: true, ..CELL };
         self.y += BODY.before;
-        self.row(header, &widths, header_style);
+        let header_lines = self.cell_lines(header, &widths, header_style);
+        self.row(header_lines.clone(), &widths, header_style);
         for cells in rows {
-            let height = self.row_height(cells, &widths, CELL);
-            if self.y + height > BOTTOM {
+            // Each cell is broken into lines once: for the row's height and for drawing.
+            let lines = self.cell_lines(cells, &widths, CELL);
+            if self.y + Self::row_height(&lines, CELL) > BOTTOM {
                 self.new_page();
-                self.row(header, &widths, header_style);
+                self.row(header_lines.clone(), &widths, header_style);
             }
-            self.row(cells, &widths, CELL);
+            self.row(lines, &widths, CELL);
         }
         self.y += BODY.after;
     }
 
-    fn row_height(&mut self, cells: &[String], widths: &[f32], style: Style) -> f32 {
-        let most = cells
+    fn cell_lines(&mut self, cells: &[String], widths: &[f32], style: Style) -> Vec<Vec<String>> {
+        cells
             .iter()
             .zip(widths)
-            .map(|(c, w)| self.lines(c, style, w - 2.0 * CELL_PAD).len())
-            .max()
-            .unwrap_or(1);
+            .map(|(c, w)| self.lines(c, style, w - 2.0 * CELL_PAD))
+            .collect()
+    }
+
+    fn row_height(lines: &[Vec<String>], style: Style) -> f32 {
+        let most = lines.iter().map(Vec::len).max().unwrap_or(1);
         most as f32 * style.leading + 2.0 * CELL_PAD
     }
 
-    fn row(&mut self, cells: &[String], widths: &[f32], style: Style) {
-        let height = self.row_height(cells, widths, style);
+    fn row(&mut self, cells: Vec<Vec<String>>, widths: &[f32], style: Style) {
+        let height = Self::row_height(&cells, style);
         self.room(height);
         let top = self.y;
         let mut x = LEFT;
-        for (cell, w) in cells.iter().zip(widths) {
-            let lines = self.lines(cell, style, w - 2.0 * CELL_PAD);
+        for (lines, w) in cells.into_iter().zip(widths) {
             for (i, line) in lines.into_iter().enumerate() {
                 let y = Self::baseline(top + CELL_PAD + i as f32 * style.leading, style);
                 self.push(Item::Text {

@@ -214,7 +214,15 @@ async fn job_file(
     if let Err(refused) = download::reader(&session, &state, READERS).await {
         return refused;
     }
-    match app::volume::db::job_file(&state.db, id).await {
+    kept(
+        app::volume::db::job_file(&state.db, id).await,
+        "找不到這個檔案，或檔案尚未產生完成。",
+    )
+}
+
+/// A volume file kept in the database (name, type, bytes), as a download.
+fn kept(file: Result<Option<(String, String, Vec<u8>)>, sqlx::Error>, missing: &str) -> Response {
+    match file {
         Ok(Some((name, content_type, data))) => {
             let ascii = if content_type == pdf::MEDIA_TYPE {
                 "volume.pdf"
@@ -223,11 +231,7 @@ async fn job_file(
             };
             download::attachment(data, &content_type, ascii, &name)
         }
-        Ok(None) => (
-            StatusCode::NOT_FOUND,
-            "找不到這個檔案，或檔案尚未產生完成。",
-        )
-            .into_response(),
+        Ok(None) => (StatusCode::NOT_FOUND, missing.to_owned()).into_response(),
         Err(e) => download::error(e.into()),
     }
 }
@@ -329,18 +333,10 @@ async fn sent_file(
     if let Err(refused) = download::reader(&session, &state, READERS).await {
         return refused;
     }
-    match app::volume::db::sent_file(&state.db, id).await {
-        Ok(Some((name, content_type, data))) => {
-            let ascii = if content_type == pdf::MEDIA_TYPE {
-                "volume.pdf"
-            } else {
-                "volume.odt"
-            };
-            download::attachment(data, &content_type, ascii, &name)
-        }
-        Ok(None) => (StatusCode::NOT_FOUND, "找不到這份彙編。").into_response(),
-        Err(e) => download::error(e.into()),
-    }
+    kept(
+        app::volume::db::sent_file(&state.db, id).await,
+        "找不到這份彙編。",
+    )
 }
 
 async fn now_odt(

@@ -135,10 +135,7 @@ fn CaseBody(case: CaseDetail, bureaus: Vec<(i64, String)>, forms: Forms) -> impl
     let title = format!("{label}｜{}｜府會通", case.topic);
     // The upload is a plain form post to the server's own handler; a refusal comes back
     // in the session (see the server's `flash`).
-    #[cfg(feature = "ssr")]
     let flashed = crate::error::flashed_error(DELIVERY_FORM);
-    #[cfg(not(feature = "ssr"))]
-    let flashed: Option<crate::error::AppError> = None;
     let delivery_error = move || {
         flashed
             .clone()

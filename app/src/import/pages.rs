@@ -13,16 +13,6 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-fn refusal(form: &'static str) -> Option<crate::error::AppError> {
-    #[cfg(feature = "ssr")]
-    return crate::error::flashed_error(form);
-    #[cfg(not(feature = "ssr"))]
-    {
-        let _ = form;
-        None
-    }
-}
-
 #[component]
 pub fn ImportPage() -> impl IntoView {
     view! {
@@ -34,7 +24,7 @@ pub fn ImportPage() -> impl IntoView {
 #[component]
 fn UploadForm() -> impl IntoView {
     let choices = Resource::new(|| (), |_| load_choices());
-    let refused = refusal(UPLOAD_FORM);
+    let refused = crate::error::flashed_error(UPLOAD_FORM);
     view! {
         <h1>"匯入質詢"</h1>
         <Suspense fallback=|| view! { <p class="loading">"載入中…"</p> }>
@@ -119,7 +109,7 @@ fn PreviewView() -> impl IntoView {
 
 #[component]
 fn PreviewBody(p: Preview) -> impl IntoView {
-    let refused = refusal(COMMIT_FORM);
+    let refused = crate::error::flashed_error(COMMIT_FORM);
     let total = p.rows.len();
     let valid = p.rows.iter().filter(|r| r.valid()).count();
     let id = p.id;

@@ -21,13 +21,6 @@ pub fn LinksPage() -> impl IntoView {
     }
 }
 
-fn refusal() -> Option<crate::error::AppError> {
-    #[cfg(feature = "ssr")]
-    return crate::error::flashed_error(super::LINK_FORM);
-    #[cfg(not(feature = "ssr"))]
-    None
-}
-
 #[component]
 fn LinksView() -> impl IntoView {
     let query = use_query_map();
@@ -39,7 +32,7 @@ fn LinksView() -> impl IntoView {
             Ok::<_, crate::error::AppError>((choices, view))
         },
     );
-    let refused = refusal();
+    let refused = crate::error::flashed_error(super::LINK_FORM);
     view! {
         <h1>"議員狀態連結"</h1>
         <p class="field-hint">"議員辦公室不必登入，以專屬連結查看其質詢與索資的辦理情形與最終答復。連結只在建立時完整顯示一次。"</p>

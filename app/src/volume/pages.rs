@@ -133,17 +133,6 @@ fn hidden_filter(filter: &VolumeFilter) -> AnyView {
     .into_any()
 }
 
-/// A refused form's message, flashed back by the server.
-fn refusal(form: &'static str) -> Option<crate::error::AppError> {
-    #[cfg(feature = "ssr")]
-    return crate::error::flashed_error(form);
-    #[cfg(not(feature = "ssr"))]
-    {
-        let _ = form;
-        None
-    }
-}
-
 fn format_choice(name_prefix: &'static str) -> AnyView {
     VolumeFormat::ALL
         .iter()
@@ -165,7 +154,7 @@ fn format_choice(name_prefix: &'static str) -> AnyView {
 /// leads to its progress; the files written lately, to download again.
 #[component]
 fn Files(filter: VolumeFilter, jobs: Vec<Job>) -> impl IntoView {
-    let refused = refusal(super::COMPILE_FORM);
+    let refused = crate::error::flashed_error(super::COMPILE_FORM);
     view! {
         <section class="panel no-print" aria-labelledby="files-heading">
             <h2 id="files-heading">"產生檔案"</h2>
@@ -214,7 +203,7 @@ fn Files(filter: VolumeFilter, jobs: Vec<Job>) -> impl IntoView {
 /// one: a plain post to the server, which keeps the exact file.
 #[component]
 fn Sending(filter: VolumeFilter, sent: Vec<SentVolume>, may_send: bool) -> impl IntoView {
-    let refused = refusal(super::SEND_FORM);
+    let refused = crate::error::flashed_error(super::SEND_FORM);
     view! {
         <section class="panel no-print" id="sent" aria-labelledby="sent-heading">
             <h2 id="sent-heading">"函送議會"</h2>
