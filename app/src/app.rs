@@ -1,3 +1,4 @@
+use crate::components::PageTitle;
 use crate::{
     admin::{audit_page::AuditPage, pages::UsersPage},
     auth::{
@@ -21,7 +22,7 @@ use crate::{
     volume::pages::{VolumeJobPage, VolumePage},
 };
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet};
 use leptos_router::{
     components::{Outlet, ParentRoute, Route, Router, Routes},
     path, SsrMode,
@@ -55,7 +56,7 @@ pub fn App() -> impl IntoView {
     crate::error::provide_flashed_action_error();
     view! {
         <Stylesheet id="leptos" href="/pkg/fuhuitong.css" />
-        <Title text="府會通" />
+        <PageTitle text="府會通" />
         <Router>
             <AppRoutes />
         </Router>

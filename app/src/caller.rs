@@ -77,14 +77,20 @@ impl Caller {
         Ok(())
     }
 
-    /// Passes `result` through; when it refuses access to the case (403 or 404), the
-    /// refusal is audited first, and so is an admin's reading of it.
+    /// Passes `result` through; when it refuses access to a case that exists (403 or 404),
+    /// the refusal is audited first, and so is an admin's reading of it. Asking for ids
+    /// that exist nowhere is only logged: the audit log cannot be deleted from for six
+    /// months, and anyone signed in could otherwise fill it by counting.
     pub async fn refusals<T>(
         &self,
         case_id: i64,
         result: Result<T, AppError>,
     ) -> Result<T, AppError> {
         if let Err(err @ (AppError::Forbidden | AppError::NotFound)) = &result {
+            if !audit::db::exists(self.db(), audit::db::Kept::Case, case_id).await? {
+                tracing::info!(case_id, user = self.user.id, "refused: no such case");
+                return result;
+            }
             let entry = Entry::new(audit::AuditAction::AccessRefused, "case", case_id)
                 .data(serde_json::json!({ "status": err.status_code() }));
             audit::db::record_alone(

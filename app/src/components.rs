@@ -3,8 +3,18 @@
 
 use crate::error::AppError;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::A;
+
+/// The page's `<title>`, the only way pages set it. leptos_meta writes a title's text into
+/// the page unescaped (0.8.7, and 0.9.0-rc1 alike), so a case topic such as
+/// `議題</title><meta http-equiv="refresh" …>` would redirect whoever opened the case: the
+/// text is escaped here, and `clippy.toml` refuses `leptos_meta::Title` anywhere else.
+/// Only the server renders pages (the browser runs islands alone), so it is escaped once.
+#[allow(clippy::disallowed_methods)]
+#[component]
+pub fn PageTitle(#[prop(into)] text: String) -> impl IntoView {
+    view! { <leptos_meta::Title text=crate::escape::raw_child(text) /> }
+}
 
 /// Sets the HTTP status of the page being rendered on the server.
 fn set_status(_code: u16) {
@@ -29,7 +39,7 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
         _ => "發生錯誤",
     };
     view! {
-        <Title text=format!("{heading}｜府會通") />
+        <PageTitle text=format!("{heading}｜府會通") />
         <section class="error-page" role="alert">
             <h1>{heading}</h1>
             <p>{error.to_string()}</p>

@@ -38,9 +38,18 @@ pub fn roc_datetime(unix_seconds: i64) -> String {
     }
 }
 
+/// The years a date may fall in: from ROC year 1 to well past any deadline, calendar or
+/// term this app will see. Dates outside are typing mistakes, and far ones (year 262142)
+/// would overflow the date arithmetic of due dates and reports.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1912..=2200;
+
 /// Reads a date as users type it: `2024-03-15`, `113/03/15` or `113-3-15` (ROC year), or
-/// `20240315` (the government's open-data calendar).
+/// `20240315` (the government's open-data calendar); only within [`YEARS`].
 pub fn parse_date(raw: &str) -> Option<NaiveDate> {
+    parse_any_date(raw).filter(|d| YEARS.contains(&d.year()))
+}
+
+fn parse_any_date(raw: &str) -> Option<NaiveDate> {
     let s = raw.trim();
     if s.len() == 8 && s.chars().all(|c| c.is_ascii_digit()) {
         return NaiveDate::parse_from_str(s, "%Y%m%d").ok();
@@ -105,6 +114,17 @@ mod tests {
         assert_eq!(parse_date("113/02/30"), None);
         assert_eq!(parse_date("tomorrow"), None);
         assert_eq!(parse_date(""), None);
+    }
+
+    #[test]
+    fn dates_outside_the_years_an_office_can_mean_are_refused() {
+        assert_eq!(parse_date("262142-12-31"), None);
+        assert_eq!(parse_date("+262142-12-31"), None);
+        assert_eq!(parse_date("2201-01-01"), None);
+        assert_eq!(parse_date("1911-12-31"), None);
+        assert_eq!(parse_date("0/01/01"), None);
+        assert_eq!(parse_date("22000101"), NaiveDate::from_ymd_opt(2200, 1, 1));
+        assert_eq!(parse_date("1/01/01"), NaiveDate::from_ymd_opt(1912, 1, 1));
     }
 
     #[test]

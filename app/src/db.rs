@@ -81,6 +81,8 @@ pub enum DbSetupError {
     Connect(#[from] sqlx::Error),
     #[error(transparent)]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("cannot create the database file {0}: {1}")]
+    File(String, std::io::Error),
 }
 
 /// Opens a pool. SQLite files are created when missing and every connection gets WAL,
@@ -111,6 +113,10 @@ pub async fn connect(url: &str) -> Result<AnyPool, DbSetupError> {
                 .await?
         }
         Backend::Sqlite => {
+            if let Some(path) = sqlite_file(url) {
+                create_private(std::path::Path::new(path))
+                    .map_err(|e| DbSetupError::File(path.to_owned(), e))?;
+            }
             let url = if url.contains("mode=") {
                 url.to_owned()
             } else {
@@ -134,6 +140,33 @@ pub async fn connect(url: &str) -> Result<AnyPool, DbSetupError> {
         }
     };
     Ok(pool)
+}
+
+/// The file a `sqlite://` URL names, if it names one (not `:memory:`).
+fn sqlite_file(url: &str) -> Option<&str> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or_default();
+    (!path.is_empty() && !path.contains(":memory:") && !url.contains("mode=memory")).then_some(path)
+}
+
+/// Creates `path` empty and readable by its owner alone (0600), unless it exists. The
+/// database holds every case and password hash: no other account on the machine may read
+/// it. SQLite gives its `-wal` and `-shm` files the database file's permissions. A backup
+/// (`VACUUM INTO` an empty file) is made the same way.
+pub fn create_private(path: &std::path::Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        // No folder yet: SQLite will say so in its own words.
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e),
+    }
 }
 
 /// Brings the schema up to date. (Migration 0003 has a part in Rust, which SQL cannot do on

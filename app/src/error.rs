@@ -98,6 +98,18 @@ impl AppError {
         }
     }
 
+    /// Whether every word of the message is ours (no text a user typed or a server put
+    /// in): such an error may travel where a client could forge it.
+    pub fn has_fixed_words(&self) -> bool {
+        !matches!(
+            self,
+            Self::Validation { .. }
+                | Self::Conflict(_)
+                | Self::EditConflict { .. }
+                | Self::Unavailable(_)
+        )
+    }
+
     pub fn status_code(&self) -> u16 {
         match self {
             Self::Unauthenticated | Self::InvalidCredentials => 401,

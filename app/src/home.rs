@@ -1,18 +1,18 @@
 //! The start page: the lists each role works through, most urgent first.
 
+use crate::components::PageTitle;
 use crate::{
     auth::{guard::RequireRole, CurrentUser, Role},
     cases::{pages::CaseTable, server_fns::my_queues},
     components::ErrorPage,
 };
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::A;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
     view! {
-        <Title text="我的工作｜府會通" />
+        <PageTitle text="我的工作｜府會通" />
         <RequireRole roles=&Role::ALL children=|user| view! { <StartPage user /> } />
     }
 }

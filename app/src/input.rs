@@ -17,3 +17,48 @@ pub fn required_text(field: &str, raw: &str, what: &str, max: usize) -> Result<S
     }
     Ok(text.to_owned())
 }
+
+/// What was typed into a form that was sent back to its own page unsaved (找相似案件 on the
+/// question form). Like a refused form's error it travels in the session, for the next
+/// request of the page at `to`; never in the URL, which would put the whole text of a
+/// question into addresses, logs and histories, and let a link prefill someone's form.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FlashedDraft {
+    /// The page (path) the draft is for.
+    pub to: String,
+    /// The form's fields as posted, in order (`form[topic]`, `form[councilor_ids][]` …).
+    pub fields: Vec<(String, String)>,
+}
+
+impl FlashedDraft {
+    /// The first value of `name`.
+    pub fn value(&self, name: &str) -> String {
+        self.fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+
+    /// Every value of `name`, in order.
+    pub fn values(&self, name: &str) -> Vec<String> {
+        self.fields
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+
+    /// This request's draft, if the server took one out of the session for it. Only a
+    /// server render has one.
+    pub fn current() -> Self {
+        #[cfg(feature = "ssr")]
+        {
+            leptos::prelude::use_context::<http::request::Parts>()
+                .and_then(|parts| parts.extensions.get::<Self>().cloned())
+                .unwrap_or_default()
+        }
+        #[cfg(not(feature = "ssr"))]
+        Self::default()
+    }
+}

@@ -37,6 +37,7 @@ pub mod components;
 pub mod dates;
 pub mod deadlines;
 pub mod error;
+pub mod escape;
 pub mod home;
 pub mod i18n;
 pub mod import;

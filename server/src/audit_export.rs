@@ -80,34 +80,40 @@ async fn audit_csv(
 }
 
 fn to_csv(rows: &[app::audit::AuditRow]) -> Result<Vec<u8>, csv::Error> {
-    let mut out = "\u{feff}".as_bytes().to_vec();
+    let mut out = Vec::new();
     {
-        let mut w = csv::Writer::from_writer(&mut out);
-        w.write_record([
-            "編號",
-            "時間",
-            "時間戳記",
-            "動作",
-            "動作代碼",
-            "執行者類型",
-            "執行者",
-            "對象",
-            "內容",
-            "來源位址",
-        ])?;
+        let mut w = crate::csv_file::writer(&mut out, false);
+        crate::csv_file::write_texts(
+            &mut w,
+            [
+                "編號",
+                "時間",
+                "時間戳記",
+                "動作",
+                "動作代碼",
+                "執行者類型",
+                "執行者",
+                "對象",
+                "內容",
+                "來源位址",
+            ],
+        )?;
         for r in rows {
-            w.write_record([
-                r.id.to_string(),
-                roc_datetime(r.at),
-                r.at.to_string(),
-                r.action_label(),
-                r.action.clone(),
-                r.actor_kind.clone(),
-                r.actor_name.clone(),
-                r.target_label(),
-                r.data.clone(),
-                r.client_addr.clone(),
-            ])?;
+            crate::csv_file::write_texts(
+                &mut w,
+                [
+                    r.id.to_string(),
+                    roc_datetime(r.at),
+                    r.at.to_string(),
+                    r.action_label(),
+                    r.action.clone(),
+                    r.actor_kind.clone(),
+                    r.actor_name.clone(),
+                    r.target_label(),
+                    r.data.clone(),
+                    r.client_addr.clone(),
+                ],
+            )?;
         }
         w.flush()?;
     }

@@ -429,6 +429,8 @@ async fn backup(state: &AppState, out: &std::path::Path) -> Result<(), Box<dyn s
         return Err(format!("{} already exists; choose a new file", out.display()).into());
     }
     let path = out.to_str().ok_or("the backup path must be valid UTF-8")?;
+    // Owner-only from the first byte: SQLite writes into the empty file made here.
+    app::db::create_private(out)?;
     // One read transaction: the copy is the database as of one moment, whatever the
     // app writes meanwhile (WAL lets both go on).
     sqlx::query("VACUUM INTO $1")
@@ -477,7 +479,7 @@ async fn import_questions(
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let (header, rows) =
-        crate::import_files::read_table(&name, &bytes).map_err(|e| e.to_string())?;
+        crate::import_files::read_table_now(&name, &bytes).map_err(|e| e.to_string())?;
     let known: Option<i64> = sqlx::query_scalar("SELECT id FROM council_sessions WHERE id = $1")
         .bind(session)
         .fetch_optional(&state.db)
@@ -546,17 +548,11 @@ async fn create_link(
 ) -> Result<String, Box<dyn std::error::Error>> {
     let user = import_user(state, by).await?;
     let today = app::dates::taipei_date(state.now().timestamp()).unwrap_or_default();
-    let expires_on = match expires {
-        Some(d) => app::dates::parse_date(d)
-            .ok_or_else(|| format!("無法辨識的日期 {d} (e.g. 115/12/24)"))?,
-        None => app::links::db::term_end(&state.db, councilor)
-            .await
-            .map_err(|e| e.to_string())?
-            .ok_or_else(|| format!("找不到議員 {councilor} (no councilor {councilor})"))?,
-    };
-    if expires_on < today {
-        return Err("到期日已過 (the expiry is in the past)".into());
-    }
+    let term_end = app::links::db::term_end(&state.db, councilor)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("找不到議員 {councilor} (no councilor {councilor})"))?;
+    let expires_on = app::links::expiry(expires, term_end, today).map_err(|e| e.to_string())?;
     let now = state.now().timestamp();
     let mut tx = app::db::begin(&state.db).await?;
     let scope = app::links::Scope {

@@ -102,13 +102,30 @@ pub fn safe_file_name(raw: &str) -> String {
                 && !is_format_char(*c)
                 && !matches!(c, '"' | '<' | '>' | ':' | '*' | '?' | '|')
         })
-        .take(200)
         .collect();
-    let clean = clean.trim().trim_start_matches('.').to_owned();
+    let clean = clean.trim().trim_start_matches('.');
     if clean.is_empty() {
-        "附件".to_owned()
-    } else {
-        clean
+        return "附件".to_owned();
+    }
+    // Long names are cut to 200 characters in the stem, so the extension (what opens the
+    // file) survives.
+    const MAX: usize = 200;
+    if clean.chars().count() <= MAX {
+        return clean.to_owned();
+    }
+    let (stem, extension) = match clean.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() && (1..=10).contains(&ext.chars().count()) => {
+            (stem, Some(ext))
+        }
+        _ => (clean, None),
+    };
+    match extension {
+        Some(ext) => {
+            let keep = MAX - 1 - ext.chars().count();
+            let stem: String = stem.chars().take(keep).collect();
+            format!("{}.{ext}", stem.trim_end())
+        }
+        None => stem.chars().take(MAX).collect(),
     }
 }
 
@@ -284,8 +301,20 @@ async fn download(
     };
     let at = state.now().timestamp();
     let actor = Actor::user(user.id, &user.username);
-    if let Err(e) = record_alone(&state.db, at, &actor, &client, &entry).await {
-        return error_text(e.into());
+    // A refusal is audited when the file exists; ids that exist nowhere are only logged
+    // (see `Caller::refusals`).
+    let real = match &found {
+        Ok(_) => Ok(true),
+        Err(_) => app::audit::db::exists(&state.db, app::audit::db::Kept::Attachment, id).await,
+    };
+    match real {
+        Ok(true) => {
+            if let Err(e) = record_alone(&state.db, at, &actor, &client, &entry).await {
+                return error_text(e.into());
+            }
+        }
+        Ok(false) => tracing::info!(attachment = id, user = user.id, "refused: no such file"),
+        Err(e) => return error_text(e),
     }
     match found {
         Ok(file) => {
@@ -359,5 +388,15 @@ mod tests {
         assert_eq!(safe_file_name("\u{2067}報告\u{2069}.pdf"), "報告.pdf");
         assert_eq!(safe_file_name("a\u{200B}b\u{FEFF}c\u{00AD}.csv"), "abc.csv");
         assert_eq!(safe_file_name("\u{202E}\u{200F}"), "附件");
+    }
+
+    #[test]
+    fn a_long_name_is_cut_in_its_stem_and_keeps_its_extension() {
+        let long = format!("{}.xlsx", "預算".repeat(150));
+        let cut = safe_file_name(&long);
+        assert_eq!(cut.chars().count(), 200);
+        assert!(cut.starts_with("預算") && cut.ends_with("預.xlsx"), "{cut}");
+        let no_ext = "字".repeat(300);
+        assert_eq!(safe_file_name(&no_ext).chars().count(), 200);
     }
 }

@@ -12,6 +12,8 @@
 use app::{
     auth::{session::user_in, CurrentUser, Role},
     error::{AppError, FlashedError},
+    input::FlashedDraft,
+    links::{Fresh, FRESH_KEY},
     state::AppState,
 };
 use axum::{
@@ -24,6 +26,8 @@ use leptos::server_fn::error::ServerFnUrlError;
 use tower_sessions::Session;
 
 const FLASH_KEY: &str = "flash";
+const DRAFT_KEY: &str = "draft";
+const FLASH_COOKIE: &str = "fht_flash";
 const ERROR_PARAMS: [&str; 2] = ["__err", "__path"];
 
 /// Whether the client is a browser posting a plain form (it asks for HTML); other clients
@@ -81,8 +85,14 @@ pub async fn form_answer<T: serde::Serialize>(
     }
 }
 
-/// Puts a refused form's error into the session, for the page at `to` (path and query).
+/// Puts a refused form's error into the session, for the page at `to` (path and query). A
+/// client without a session gets none for it (anyone could post forms by the thousand and
+/// fill the sessions table): see [`carry_form_errors`], which keeps such an error in a
+/// short-lived cookie instead.
 pub async fn flash(session: &Session, to: &str, form: &str, error: AppError) {
+    if session.is_empty().await {
+        return;
+    }
     let flashed = FlashedError {
         to: to.to_owned(),
         form: form.to_owned(),
@@ -93,7 +103,28 @@ pub async fn flash(session: &Session, to: &str, form: &str, error: AppError) {
     }
 }
 
-pub async fn carry_form_errors(session: Session, mut request: Request, next: Next) -> Response {
+/// Keeps what was typed into a form for the next request of its page, `to` (a path).
+pub async fn keep_draft(session: &Session, to: &str, fields: Vec<(String, String)>) {
+    let draft = FlashedDraft {
+        to: to.to_owned(),
+        fields,
+    };
+    if let Err(e) = session.insert(DRAFT_KEY, draft).await {
+        tracing::warn!("form draft not kept: {e}");
+    }
+}
+
+/// Whether cookies the server sets here are `Secure` (`COOKIE_SECURE`).
+#[derive(Debug, Clone, Copy)]
+pub struct SecureCookies(pub bool);
+
+pub async fn carry_form_errors(
+    axum::extract::State(SecureCookies(secure)): axum::extract::State<SecureCookies>,
+    session: Session,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let mut clear_cookie = false;
     if request.method() == Method::GET {
         let uri = request.uri();
         if let Some(clean) = without_error_params(uri.path(), uri.query()) {
@@ -102,20 +133,34 @@ pub async fn carry_form_errors(session: Session, mut request: Request, next: Nex
         let here = uri
             .path_and_query()
             .map_or_else(|| uri.path().to_owned(), |pq| pq.as_str().to_owned());
+        let path = uri.path().to_owned();
         // Only the page the error is for takes it, not the stylesheet or the icon the
         // browser asks for meanwhile (nor are their requests made to read the session).
-        let page = request
-            .headers()
-            .get(header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|a| a.contains("text/html"));
-        if !page {
+        if !wants_html(request.headers()) {
             return next.run(request).await;
         }
-        if let Ok(Some(flashed)) = session.get::<FlashedError>(FLASH_KEY).await {
+        if let Some(flashed) = anonymous_flash(request.headers()) {
+            clear_cookie = true;
+            if flashed.to == here {
+                request.extensions_mut().insert(flashed);
+            }
+        } else if let Ok(Some(flashed)) = session.get::<FlashedError>(FLASH_KEY).await {
             if flashed.to == here {
                 let _ = session.remove::<FlashedError>(FLASH_KEY).await;
                 request.extensions_mut().insert(flashed);
+            }
+        }
+        if let Ok(Some(draft)) = session.get::<FlashedDraft>(DRAFT_KEY).await {
+            let _ = session.remove::<FlashedDraft>(DRAFT_KEY).await;
+            if draft.to == path {
+                request.extensions_mut().insert(draft);
+            }
+        }
+        // A new status link's address is held for the next page only (the `/links` page
+        // that shows it once), not in the session until someone happens to look.
+        if let Ok(Some(fresh)) = session.remove::<Fresh>(FRESH_KEY).await {
+            if path == "/links" {
+                request.extensions_mut().insert(fresh);
             }
         }
     }
@@ -126,12 +171,58 @@ pub async fn carry_form_errors(session: Session, mut request: Request, next: Nex
         .and_then(|v| v.to_str().ok())
         .and_then(error_in_location);
     if let Some((location, to, form, error)) = moved {
-        flash(&session, &to, &form, error).await;
+        if session.is_empty().await {
+            if let Some(cookie) = flash_cookie(&to, &form, error, secure) {
+                response.headers_mut().append(header::SET_COOKIE, cookie);
+            }
+        } else {
+            flash(&session, &to, &form, error).await;
+        }
         if let Ok(value) = HeaderValue::from_str(&location) {
             response.headers_mut().insert(header::LOCATION, value);
         }
+    } else if clear_cookie {
+        response.headers_mut().append(
+            header::SET_COOKIE,
+            HeaderValue::from_static("fht_flash=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict"),
+        );
     }
     response
+}
+
+/// The cookie that carries a refusal to a client without a session (a failed login): only
+/// errors whose words are all ours, so that a cookie planted some other way can only show
+/// one of our own messages. A minute is enough for the redirect it rides on.
+fn flash_cookie(to: &str, form: &str, error: AppError, secure: bool) -> Option<HeaderValue> {
+    use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+    if !error.has_fixed_words() {
+        return None;
+    }
+    let flashed = FlashedError {
+        to: to.to_owned(),
+        form: form.to_owned(),
+        error,
+    };
+    let value = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&flashed).ok()?);
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{FLASH_COOKIE}={value}; Path=/; Max-Age=60; HttpOnly; SameSite=Strict{secure}"
+    ))
+    .ok()
+}
+
+/// The refusal in the request's flash cookie, if it has one we could have written.
+fn anonymous_flash(headers: &HeaderMap) -> Option<FlashedError> {
+    use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+    let value = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|c| c.trim().strip_prefix(FLASH_COOKIE)?.strip_prefix('='))?;
+    let bytes = URL_SAFE_NO_PAD.decode(value).ok()?;
+    let flashed: FlashedError = serde_json::from_slice(&bytes).ok()?;
+    flashed.error.has_fixed_words().then_some(flashed)
 }
 
 /// The same page without `__err` and `__path`, when its query has either.

@@ -34,12 +34,76 @@ pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
 /// A workbook's parts may unpack to at most this much (a 600-question list is some 1 MB).
 const MAX_UNPACKED_BYTES: u64 = 64 * 1024 * 1024;
 
+/// The most columns a list may have: the council's have a dozen. A row of a million columns
+/// (a 2 MB CSV of commas) would otherwise make a preview page of hundreds of megabytes.
+pub const MAX_COLUMNS: usize = 60;
+
+/// A cell is kept up to one character past the longest text a question may have, so that
+/// the preview can still say it is too long without storing a whole novel.
+const MAX_CELL_CHARS: usize = app::cases::LONG_TEXT_MAX_CHARS + 1;
+
 /// A list as rows of text: its title row and the rows under it, empty rows left out.
 pub type Table = (Vec<String>, Vec<Vec<String>>);
 
-/// Reads a CSV (UTF-8, with or without BOM, or Big5) or XLSX (its first sheet) file.
-pub fn read_table(file_name: &str, bytes: &[u8]) -> Result<Table, AppError> {
+/// Reads a CSV (UTF-8, with or without BOM, or Big5) or XLSX (its first sheet) file, off
+/// the async threads: a large workbook takes a while to unpack and parse.
+pub async fn read_table(file_name: String, bytes: axum::body::Bytes) -> Result<Table, AppError> {
+    tokio::task::spawn_blocking(move || read_table_within(&file_name, &bytes, MAX_UNPACKED_BYTES))
+        .await
+        .map_err(|e| AppError::internal("import read", e))?
+}
+
+/// [`read_table`] on the calling thread (the command line).
+pub fn read_table_now(file_name: &str, bytes: &[u8]) -> Result<Table, AppError> {
     read_table_within(file_name, bytes, MAX_UNPACKED_BYTES)
+}
+
+/// The most text a list may hold in all (5,000 questions of ordinary length are some
+/// 10 MB): a workbook can repeat one long shared string in every cell.
+const MAX_TEXT_BYTES: usize = 16 * 1024 * 1024;
+
+/// The rows as they are read, held to the limits as they come: at most [`MAX_COLUMNS`]
+/// columns, [`MAX_ROWS`] rows under the title row, cells cut at [`MAX_CELL_CHARS`],
+/// [`MAX_TEXT_BYTES`] in all.
+#[derive(Default)]
+struct Rows(Vec<Vec<String>>, usize);
+
+impl Rows {
+    fn push(&mut self, row: Vec<String>) -> Result<(), AppError> {
+        if row.iter().all(|c| c.trim().is_empty()) {
+            return Ok(());
+        }
+        if row.len() > MAX_COLUMNS && row[MAX_COLUMNS..].iter().any(|c| !c.trim().is_empty()) {
+            return Err(AppError::validation(
+                "file",
+                format!("每列最多 {MAX_COLUMNS} 欄，這個檔案有更多欄。請只保留質詢清單的欄位。"),
+            ));
+        }
+        // The title row and MAX_ROWS under it; one more is one too many.
+        if self.0.len() > MAX_ROWS {
+            return Err(AppError::validation(
+                "file",
+                format!("每次最多匯入 {MAX_ROWS} 列，這個檔案有更多列。"),
+            ));
+        }
+        let row: Vec<String> = row
+            .into_iter()
+            .take(MAX_COLUMNS)
+            .map(|c| match c.char_indices().nth(MAX_CELL_CHARS) {
+                Some((cut, _)) => c[..cut].to_owned(),
+                None => c,
+            })
+            .collect();
+        self.1 += row.iter().map(String::len).sum::<usize>();
+        if self.1 > MAX_TEXT_BYTES {
+            return Err(AppError::validation(
+                "file",
+                "這個檔案的內容過多，請只保留質詢清單，或分成幾個檔案上傳。",
+            ));
+        }
+        self.0.push(row);
+        Ok(())
+    }
 }
 
 fn read_table_within(file_name: &str, bytes: &[u8], unpack_limit: u64) -> Result<Table, AppError> {
@@ -50,67 +114,95 @@ fn read_table_within(file_name: &str, bytes: &[u8], unpack_limit: u64) -> Result
         )
     };
     let lower = file_name.to_lowercase();
-    let mut rows: Vec<Vec<String>> = if bytes.starts_with(b"PK") || lower.ends_with(".xlsx") {
-        use calamine::{Reader, Xlsx};
-        // A workbook is a zip: a small file may unpack to gigabytes. Its parts' declared
-        // sizes are checked before anything is unpacked (and the zip reader holds each
-        // part to its declared size).
-        let unpacked: u64 = {
-            let mut zip =
-                zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|_| unreadable())?;
-            (0..zip.len())
-                .filter_map(|i| zip.by_index_raw(i).ok().map(|f| f.size()))
-                .sum()
-        };
-        if unpacked > unpack_limit {
+    let mut rows = Rows::default();
+    if bytes.starts_with(b"PK") || lower.ends_with(".xlsx") {
+        use calamine::{Data, Reader, Xlsx};
+        // A workbook is a zip: a small file may unpack to gigabytes, whatever its parts
+        // declare. Each part is unpacked once here, counting what actually comes out and
+        // stopping at the limit, before the workbook is read.
+        if unpacked_size(bytes, unpack_limit).map_err(|_| unreadable())? > unpack_limit {
             return Err(AppError::validation(
                 "file",
                 "這個活頁簿解壓縮後過大，請只保留質詢清單的工作表，或另存為 CSV 後再上傳。",
             ));
         }
         let mut book = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|_| unreadable())?;
-        let sheet = book
-            .worksheet_range_at(0)
-            .ok_or_else(unreadable)?
+        let first = book.sheet_names().first().cloned().ok_or_else(unreadable)?;
+        // Cell by cell, not as a range: a sheet with one cell in A1 and one in XFD1048576
+        // would make a range of seventeen billion.
+        let mut cells = book
+            .worksheet_cells_reader(&first)
             .map_err(|_| unreadable())?;
-        sheet
-            .rows()
-            .map(|row| row.iter().map(cell_text).collect())
-            .collect()
+        let mut row: Vec<String> = Vec::new();
+        let mut at: Option<u32> = None;
+        while let Some(cell) = cells.next_cell().map_err(|_| unreadable())? {
+            let (r, c) = cell.get_position();
+            if at != Some(r) {
+                if at.is_some() {
+                    rows.push(std::mem::take(&mut row))?;
+                }
+                at = Some(r);
+            }
+            let c = c as usize;
+            if c > MAX_COLUMNS {
+                // Past the limit: only whether anything is there matters.
+                if !matches!(cell.get_value(), calamine::DataRef::Empty) {
+                    row.resize(MAX_COLUMNS + 1, String::new());
+                    row[MAX_COLUMNS] = "…".into();
+                }
+                continue;
+            }
+            if row.len() <= c {
+                row.resize(c + 1, String::new());
+            }
+            row[c] = cell_text(&Data::from(cell.get_value().clone()));
+        }
+        if at.is_some() {
+            rows.push(row)?;
+        }
     } else {
         let text = match std::str::from_utf8(bytes) {
-            Ok(text) => text.trim_start_matches('\u{feff}').to_owned(),
+            Ok(text) => std::borrow::Cow::Borrowed(text.trim_start_matches('\u{feff}')),
             Err(_) => {
                 let (text, _, bad) = encoding_rs::BIG5.decode(bytes);
                 if bad {
                     return Err(unreadable());
                 }
-                text.into_owned()
+                text
             }
         };
-        csv::ReaderBuilder::new()
+        let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
-            .from_reader(text.as_bytes())
-            .records()
-            .map(|r| {
-                r.map(|r| r.iter().map(str::to_owned).collect())
-                    .map_err(|_| unreadable())
-            })
-            .collect::<Result<_, _>>()?
-    };
-    rows.retain(|r: &Vec<String>| r.iter().any(|c| !c.trim().is_empty()));
+            .from_reader(text.as_bytes());
+        let mut record = csv::StringRecord::new();
+        while reader.read_record(&mut record).map_err(|_| unreadable())? {
+            rows.push(record.iter().map(str::to_owned).collect())?;
+        }
+    }
+    let Rows(mut rows, _) = rows;
     if rows.is_empty() {
         return Err(AppError::validation("file", "檔案中沒有任何資料。"));
     }
     let header = rows.remove(0);
-    if rows.len() > MAX_ROWS {
-        return Err(AppError::validation(
-            "file",
-            format!("每次最多匯入 {MAX_ROWS} 列，這個檔案有 {} 列。", rows.len()),
-        ));
-    }
     Ok((header, rows))
+}
+
+/// How many bytes a zip's parts unpack to, counted as they are unpacked, up to one past
+/// `limit`.
+fn unpacked_size(bytes: &[u8], limit: u64) -> zip::result::ZipResult<u64> {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))?;
+    let mut total = 0u64;
+    for i in 0..zip.len() {
+        let part = zip.by_index(i)?;
+        let left = limit + 1 - total;
+        total += std::io::copy(&mut part.take(left), &mut std::io::sink())?;
+        if total > limit {
+            break;
+        }
+    }
+    Ok(total)
 }
 
 /// A spreadsheet cell as the text a person would type: whole numbers without `.0`, dates
@@ -168,7 +260,7 @@ async fn upload(
             session_id.ok_or_else(|| AppError::validation("session", "請選擇會期。"))?;
         let (name, bytes) =
             file.ok_or_else(|| AppError::validation("file", "請選擇要匯入的檔案。"))?;
-        let (header, rows) = read_table(&name, &bytes)?;
+        let (header, rows) = read_table(name.clone(), bytes).await?;
         app::import::db::store(
             &state.db,
             user.id,
@@ -207,17 +299,15 @@ async fn commit(
             .find(|(key, _)| key == k)
             .map(|(_, v)| v.clone())
     };
-    let mapping_query = app::import::Field::ALL
-        .iter()
-        .map(|f| {
-            format!(
-                "{}={}",
+    // Values as sent, encoded: a stray space or `#` must not break the address back.
+    let mapping_query = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(app::import::Field::ALL.iter().map(|f| {
+            (
                 f.as_str(),
-                get(f.as_str()).unwrap_or_default().trim()
+                get(f.as_str()).unwrap_or_default().trim().to_owned(),
             )
-        })
-        .collect::<Vec<_>>()
-        .join("&");
+        }))
+        .finish();
     let back = format!("/cases/import/{id}?{mapping_query}");
     let result = async {
         let user = crate::flash::form_caller(&session, &state, &[Role::Secretariat]).await?;
@@ -299,11 +389,11 @@ mod tests {
     #[test]
     fn csv_in_utf8_with_a_bom_or_in_big5_reads_the_same() {
         let utf8 = "\u{feff}編號,議員\r\n1,王承恩\r\n\r\n2,\"林雨彤、陳冠霖\"\r\n";
-        let (header, rows) = read_table("a.csv", utf8.as_bytes()).unwrap();
+        let (header, rows) = read_table_now("a.csv", utf8.as_bytes()).unwrap();
         assert_eq!(header, vec!["編號", "議員"]);
         assert_eq!(rows, vec![vec!["1", "王承恩"], vec!["2", "林雨彤、陳冠霖"]]);
         let (big5, _, _) = encoding_rs::BIG5.encode(utf8.trim_start_matches('\u{feff}'));
-        assert_eq!(read_table("a.csv", &big5).unwrap(), (header, rows));
+        assert_eq!(read_table_now("a.csv", &big5).unwrap(), (header, rows));
     }
 
     #[test]
@@ -319,7 +409,7 @@ mod tests {
             .write_datetime_with_format(1, 1, &date, &format)
             .unwrap();
         let bytes = book.save_to_buffer().unwrap();
-        let (header, rows) = read_table("list.xlsx", &bytes).unwrap();
+        let (header, rows) = read_table_now("list.xlsx", &bytes).unwrap();
         assert_eq!(header, vec!["編號", "日期"]);
         assert_eq!(rows, vec![vec!["12", "2024-03-15"]]);
     }
@@ -337,12 +427,62 @@ mod tests {
     }
 
     #[test]
+    fn one_long_text_repeated_in_every_cell_is_refused_before_it_fills_memory() {
+        // rust_xlsxwriter keeps each text once (shared strings): the file is small, its
+        // cells would hold gigabytes.
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        let long = "長".repeat(20_000);
+        for r in 0..2_000 {
+            for c in 0..20 {
+                sheet.write_string(r, c, &long).unwrap();
+            }
+        }
+        let bytes = book.save_to_buffer().unwrap();
+        assert!(bytes.len() < 1024 * 1024, "{} bytes", bytes.len());
+        let said = read_table_now("a.xlsx", &bytes).unwrap_err().to_string();
+        assert!(said.contains("內容過多"), "{said}");
+    }
+
+    #[test]
+    fn a_cell_far_out_in_the_sheet_is_refused_without_making_room_for_all_between() {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "編號").unwrap();
+        sheet.write_string(1_048_575, 16_383, "遠").unwrap();
+        let bytes = book.save_to_buffer().unwrap();
+        let said = read_table_now("a.xlsx", &bytes).unwrap_err().to_string();
+        assert!(said.contains("欄"), "{said}");
+    }
+
+    #[test]
+    fn a_list_of_a_million_columns_or_too_many_rows_is_refused_in_words() {
+        let wide = format!("編號{}\r\n", ",x".repeat(1_000_000));
+        let said = read_table_now("a.csv", wide.as_bytes())
+            .unwrap_err()
+            .to_string();
+        assert!(said.contains(&format!("{MAX_COLUMNS} 欄")), "{said}");
+        let long = format!("編號\r\n{}", "1\r\n".repeat(MAX_ROWS + 1));
+        let said = read_table_now("a.csv", long.as_bytes())
+            .unwrap_err()
+            .to_string();
+        assert!(said.contains("最多匯入"), "{said}");
+        let just = format!("編號\r\n{}", "1\r\n".repeat(MAX_ROWS));
+        assert_eq!(
+            read_table_now("a.csv", just.as_bytes()).unwrap().1.len(),
+            MAX_ROWS
+        );
+    }
+
+    #[test]
     fn an_empty_or_unreadable_file_is_refused_in_words() {
-        let said = read_table("a.csv", b"\xff\xfe\x00")
+        let said = read_table_now("a.csv", b"\xff\xfe\x00")
             .unwrap_err()
             .to_string();
         assert!(said.contains("CSV"), "{said}");
-        let said = read_table("a.csv", b"\r\n,,\r\n").unwrap_err().to_string();
+        let said = read_table_now("a.csv", b"\r\n,,\r\n")
+            .unwrap_err()
+            .to_string();
         assert!(said.contains("沒有任何資料"), "{said}");
     }
 }

@@ -5,6 +5,7 @@ pub mod audit_export;
 pub mod cli;
 pub mod config;
 pub mod csrf;
+pub mod csv_file;
 pub mod demo_cases;
 pub mod document;
 pub mod download;
@@ -16,6 +17,7 @@ pub mod link_admin;
 pub mod meeting_docs;
 pub mod odt;
 pub mod pdf;
+pub mod question_draft;
 pub mod report_files;
 pub mod seed;
 pub mod status_page;
@@ -99,12 +101,13 @@ fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
 
 pub fn router(state: AppState, web: &WebSettings, leptos_options: LeptosOptions) -> Router {
     let routes = route_list();
+    let lookups = status_page::Lookups::new(web.link_lookups_per_minute);
     let context = {
         let state = state.clone();
         let lockout = web.lockout;
         let choices = app::reference::cache::ChoicesCache::default();
         let addresses = app::auth::lockout::AddressLimiter::new(&lockout);
-        spawn_address_purge(addresses.clone());
+        spawn_limiter_purge(addresses.clone(), lookups.clone());
         move || {
             provide_context(state.clone());
             provide_context(lockout);
@@ -141,6 +144,7 @@ pub fn router(state: AppState, web: &WebSettings, leptos_options: LeptosOptions)
         .merge(import_files::routes())
         .merge(status_page::routes())
         .merge(link_admin::routes())
+        .merge(question_draft::routes())
         .leptos_routes_with_context(&leptos_options, routes, context.clone(), {
             let options = leptos_options.clone();
             move || shell(options.clone())
@@ -150,13 +154,18 @@ pub fn router(state: AppState, web: &WebSettings, leptos_options: LeptosOptions)
         ))
         .layer(Extension(state))
         .layer(Extension(web.pdf_fonts.clone()))
-        .layer(Extension(status_page::Lookups::new(
-            web.link_lookups_per_minute,
-        )))
+        .layer(Extension(volume_docs::RenderQueue::default()))
+        .layer(Extension(lookups))
         .layer(Extension(link_admin::PublicUrl(web.public_url.clone())))
-        .layer(middleware::from_fn(flash::carry_form_errors))
+        .layer(middleware::from_fn_with_state(
+            flash::SecureCookies(web.cookie_secure),
+            flash::carry_form_errors,
+        ))
         .layer(sessions)
-        .layer(middleware::from_fn(csrf::refuse_cross_site))
+        .layer(middleware::from_fn_with_state(
+            flash::SecureCookies(web.cookie_secure),
+            csrf::refuse_cross_site,
+        ))
         .layer(middleware::from_fn(limit_form_bodies))
         .layer(middleware::from_fn_with_state(
             std::sync::Arc::new(web.trusted_proxies.clone()),
@@ -190,6 +199,7 @@ pub fn router(state: AppState, web: &WebSettings, leptos_options: LeptosOptions)
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(middleware::from_fn(screen_request_id))
         .with_state(leptos_options)
 }
 
@@ -198,27 +208,65 @@ pub fn router(state: AppState, web: &WebSettings, leptos_options: LeptosOptions)
 pub const MAX_FORM_BYTES: usize = 2 * 1024 * 1024;
 
 /// Server fns read their whole body before looking at it, with no limit of their own; a
-/// body announced over [`MAX_FORM_BYTES`] is refused unread (413), and one that grows past
-/// it while arriving is cut off there. Uploads have their own, larger limit (`files`).
+/// body announced over [`MAX_FORM_BYTES`] is refused unread (413), and one sent without a
+/// length (chunked) is read here up to the limit and refused alike when it goes past it.
+/// Uploads have their own, larger limit (`files`).
 async fn limit_form_bodies(request: Request, next: Next) -> Response {
     if files::is_upload(request.method(), request.uri().path()) {
         return next.run(request).await;
     }
+    let too_large = || {
+        (
+            http::StatusCode::PAYLOAD_TOO_LARGE,
+            "送出的資料過大，請縮短內容後再試。",
+        )
+            .into_response()
+    };
     let announced = request
         .headers()
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if announced.is_some_and(|n| n > MAX_FORM_BYTES as u64) {
-        return (
-            http::StatusCode::PAYLOAD_TOO_LARGE,
-            "送出的資料過大，請縮短內容後再試。",
-        )
-            .into_response();
+        return too_large();
     }
     let (parts, body) = request.into_parts();
-    let body = axum::body::Body::new(http_body_util::Limited::new(body, MAX_FORM_BYTES));
+    let form = parts.headers.get(header::CONTENT_TYPE).is_some_and(|v| {
+        v.as_bytes()
+            .starts_with(b"application/x-www-form-urlencoded")
+    });
+    let body = match axum::body::to_bytes(body, MAX_FORM_BYTES).await {
+        Ok(bytes) if form => axum::body::Body::from(without_nul(bytes)),
+        Ok(bytes) => axum::body::Body::from(bytes),
+        Err(e) => {
+            // Over the limit, or the client broke off: either way nothing is done.
+            tracing::info!("form body refused: {e}");
+            return too_large();
+        }
+    };
     next.run(Request::from_parts(parts, body)).await
+}
+
+/// A form body without NUL characters (`%00`, or raw): no one types them, PostgreSQL
+/// refuses them in text, and a crafted one would otherwise turn a save into an error.
+fn without_nul(bytes: axum::body::Bytes) -> axum::body::Bytes {
+    let has = bytes.contains(&0) || bytes.windows(3).any(|w| w == b"%00");
+    if !has {
+        return bytes;
+    }
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == 0 {
+            i += 1;
+        } else if bytes[i..].starts_with(b"%00") {
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    out.into()
 }
 
 /// Pages and answers hold case contents: no cache keeps them (`private, no-store`), unless
@@ -246,19 +294,44 @@ fn request_span(request: &Request) -> tracing::Span {
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    // A status link's token is a password: the log says only that a status page was asked.
-    let path = request.uri().path();
-    let path = if path.starts_with(app::links::PATH) {
-        "/s/[token]"
-    } else {
-        path
-    };
     tracing::info_span!(
         "request",
         id = %id,
         method = %request.method(),
-        path = %path
+        path = %loggable_path(request.uri().path())
     )
+}
+
+/// A path as logs may hold it: a status link's token is a password, so a log says only
+/// that a status page was asked.
+pub fn loggable_path(path: &str) -> &str {
+    if path.starts_with(app::links::PATH) {
+        "/s/[token]"
+    } else {
+        path
+    }
+}
+
+/// Whether a client's request id may be kept: 1–64 letters, digits, `-`, `_` or `.`.
+pub fn safe_request_id(id: &[u8]) -> bool {
+    (1..=64).contains(&id.len())
+        && id
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+}
+
+/// Drops a client's `X-Request-Id` of an unsafe shape, so that a new one is made: a load
+/// balancer's id is kept (both logs then tell the same request), but anything else a
+/// client sends there could forge or garble log lines.
+async fn screen_request_id(mut request: Request, next: Next) -> Response {
+    let unsafe_id = request
+        .headers()
+        .get("x-request-id")
+        .is_some_and(|v| !safe_request_id(v.as_bytes()));
+    if unsafe_id {
+        request.headers_mut().remove("x-request-id");
+    }
+    next.run(request).await
 }
 
 /// 200 when the database answers within two seconds, else 503.
@@ -277,15 +350,20 @@ async fn readyz(Extension(db): Extension<AnyPool>) -> (http::StatusCode, &'stati
     }
 }
 
-/// Forgets quiet addresses now and then, so the login limiter's memory stays small. Only
-/// inside a Tokio runtime (a router built outside one, e.g. to list routes, has none).
-fn spawn_address_purge(addresses: app::auth::lockout::AddressLimiter) {
+/// Forgets quiet addresses and links now and then, so the login and status-link limiters'
+/// memory stays small. Only inside a Tokio runtime (a router built outside one, e.g. to
+/// list routes, has none).
+fn spawn_limiter_purge(
+    addresses: app::auth::lockout::AddressLimiter,
+    lookups: status_page::Lookups,
+) {
     if let Ok(runtime) = tokio::runtime::Handle::try_current() {
         runtime.spawn(async move {
             let mut tick = tokio::time::interval(Duration::from_secs(60));
             loop {
                 tick.tick().await;
                 addresses.purge();
+                lookups.purge();
             }
         });
     }

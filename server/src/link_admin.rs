@@ -118,16 +118,10 @@ async fn create(
             })?),
         };
         let today = app::dates::taipei_date(state.now().timestamp()).unwrap_or_default();
-        let expires_on = match field("expires") {
-            Some(v) => app::dates::parse_date(v)
-                .ok_or_else(|| AppError::validation("expires", "請輸入到期日，例如 115/12/24。"))?,
-            None => app::links::db::term_end(&state.db, councilor)
-                .await?
-                .ok_or_else(|| AppError::validation("councilor", "找不到所選的議員。"))?,
-        };
-        if expires_on < today {
-            return Err(AppError::validation("expires", "到期日不能早於今天。"));
-        }
+        let term_end = app::links::db::term_end(&state.db, councilor)
+            .await?
+            .ok_or_else(|| AppError::validation("councilor", "找不到所選的議員。"))?;
+        let expires_on = app::links::expiry(field("expires"), term_end, today)?;
         let mut tx = app::db::begin(&state.db).await?;
         let scope = Scope {
             councilor_id: councilor,

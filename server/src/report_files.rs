@@ -108,21 +108,23 @@ fn file_response(tables: &[Table], extension: &str, name: &str) -> Response {
     }
 }
 
-/// The tables as CSV: each under a line with its title, a blank line between them.
+/// The tables as CSV: each under a line with its title, a blank line between them. Text
+/// cells are made inert (`csv_file::text`); numbers stay numbers.
 pub fn to_csv(tables: &[Table]) -> Result<Vec<u8>, csv::Error> {
-    let mut out = Vec::from("\u{feff}".as_bytes());
+    let mut out = Vec::new();
     {
-        let mut writer = csv::WriterBuilder::new()
-            .flexible(true)
-            .from_writer(&mut out);
+        let mut writer = crate::csv_file::writer(&mut out, true);
         for (i, table) in tables.iter().enumerate() {
             if i > 0 {
                 writer.write_record([""])?;
             }
-            writer.write_record([&table.title])?;
-            writer.write_record(&table.header)?;
+            crate::csv_file::write_texts(&mut writer, [&table.title])?;
+            crate::csv_file::write_texts(&mut writer, &table.header)?;
             for row in &table.rows {
-                writer.write_record(row.iter().map(Cell::text))?;
+                writer.write_record(row.iter().map(|cell| match cell {
+                    Cell::Text(t) => crate::csv_file::text(t).into_owned(),
+                    Cell::Number(_) => cell.text(),
+                }))?;
             }
         }
         writer.flush()?;

@@ -3,6 +3,7 @@
 //! site. Unknown, expired, revoked and malformed tokens all get the same 404 after the same
 //! work; lookups are limited per client address; the token never reaches a log.
 
+use app::escape::markup as esc;
 use app::{
     dates::roc_date,
     links::{db::StatusPage, well_formed, PublicCase, Scope},
@@ -30,17 +31,79 @@ pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
         .route("/robots.txt", get(robots))
 }
 
-/// The limiter of token lookups, one per app server.
+/// The limits on token lookups, one set per app server. Two budgets, so that neither a
+/// guesser nor a busy office gets the other's treatment:
+/// - misses (a token that opens nothing) per client address, IPv6 by its /64: once an
+///   address has used them up, every lookup from it is refused until the minute is over,
+///   a right guess included, so guessing gains nothing;
+/// - lookups per link: offices that share one address behind the council's NAT each have
+///   their own budget, and a leaked link cannot be read in a loop.
 #[derive(Clone)]
-pub struct Lookups(app::auth::lockout::AddressLimiter);
+pub struct Lookups {
+    misses: app::auth::lockout::AddressLimiter,
+    per_link: app::auth::lockout::AddressLimiter,
+    /// Addresses that used up their misses, until when.
+    blocked: std::sync::Arc<std::sync::Mutex<HashMap<String, std::time::Instant>>>,
+}
 
 impl Lookups {
     pub fn new(per_minute: u32) -> Self {
-        Self(app::auth::lockout::AddressLimiter::per_minute(per_minute))
+        Self {
+            misses: app::auth::lockout::AddressLimiter::per_minute(per_minute),
+            per_link: app::auth::lockout::AddressLimiter::per_minute(per_minute),
+            blocked: Default::default(),
+        }
     }
 
+    /// `Err(seconds)` while `client` is refused for its misses.
+    fn before(&self, client: &str) -> Result<(), u64> {
+        let key = app::auth::lockout::rate_key(client);
+        let blocked = self.blocked.lock().unwrap_or_else(|e| e.into_inner());
+        match blocked.get(&key) {
+            Some(until) => {
+                let left = until.saturating_duration_since(std::time::Instant::now());
+                if left.is_zero() {
+                    Ok(())
+                } else {
+                    Err(left.as_secs().max(1))
+                }
+            }
+            None => Ok(()),
+        }
+    }
+
+    /// Counts a miss by `client`; `Err(seconds)` when that used up its misses.
+    fn missed(&self, client: &str) -> Result<(), u64> {
+        self.misses.check(client).inspect_err(|&seconds| {
+            let until = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+            self.blocked
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(app::auth::lockout::rate_key(client), until);
+        })
+    }
+
+    /// Counts a lookup of link `id`; `Err(seconds)` past its budget.
+    fn opened(&self, id: i64) -> Result<(), u64> {
+        self.per_link.check_key(format!("link:{id}"))
+    }
+
+    /// Forgets quiet addresses and links, and blocks that have run out.
     pub fn purge(&self) {
-        self.0.purge();
+        self.misses.purge();
+        self.per_link.purge();
+        let now = std::time::Instant::now();
+        self.blocked
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|_, until| *until > now);
+    }
+
+    /// How many addresses and links are remembered.
+    pub fn remembered(&self) -> usize {
+        self.misses.len()
+            + self.per_link.len()
+            + self.blocked.lock().map(|b| b.len()).unwrap_or_default()
     }
 }
 
@@ -102,16 +165,17 @@ async fn open(
     client: &str,
     token: &str,
 ) -> Result<(i64, Scope), Response> {
-    if let Err(seconds) = lookups.0.check(client) {
-        return Err(protected(
+    let too_many = |seconds: u64| {
+        protected(
             (
                 StatusCode::TOO_MANY_REQUESTS,
                 [(header::RETRY_AFTER, seconds.to_string())],
                 "查詢次數過多，請稍後再試。",
             )
                 .into_response(),
-        ));
-    }
+        )
+    };
+    lookups.before(client).map_err(too_many)?;
     let now = state.now().timestamp();
     let today = app::dates::taipei_date(now).unwrap_or_default();
     let looked_up = if well_formed(token) {
@@ -121,8 +185,14 @@ async fn open(
         format!("malformed:{token}")
     };
     match app::links::db::resolve(&state.db, &looked_up, today, now).await {
-        Ok(Some(found)) if well_formed(token) => Ok(found),
-        Ok(_) => Err(not_found()),
+        Ok(Some(found)) if well_formed(token) => {
+            lookups.opened(found.0).map_err(too_many)?;
+            Ok(found)
+        }
+        Ok(_) => {
+            lookups.missed(client).map_err(too_many)?;
+            Err(not_found())
+        }
         Err(e) => {
             tracing::error!("status link: {e:?}");
             Err(protected(StatusCode::INTERNAL_SERVER_ERROR.into_response()))
@@ -212,7 +282,7 @@ async fn not_answered(
         Ok::<_, app::error::AppError>(())
     }
     .await;
-    let back = format!("{}{token}", app::links::PATH);
+    let back = format!("{}{}", app::links::PATH, esc(&token));
     match result {
         Ok(()) => protected(
             axum::response::Redirect::to(&format!("{back}?sent={id}#case-{id}")).into_response(),
@@ -239,22 +309,6 @@ async fn not_answered(
     }
 }
 
-/// Text as HTML character data.
-fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 fn shell(title: &str, body: &str) -> String {
     format!(
         "<!DOCTYPE html><html lang=\"zh-Hant-TW\"><head><meta charset=\"utf-8\">\
@@ -269,6 +323,9 @@ fn shell(title: &str, body: &str) -> String {
 }
 
 fn body(p: &StatusPage, token: &str, sent: Option<i64>) -> String {
+    // Only a well-formed token opens a page, and its alphabet needs no escaping; escaped
+    // all the same, so that no check elsewhere keeps this page safe.
+    let token = &esc(token);
     let mut html = format!("<h1>{} 議員 案件進度</h1>", esc(&p.councilor));
     if p.sessions.len() > 1 {
         html.push_str(&format!(
@@ -340,7 +397,7 @@ fn case(c: &PublicCase, token: &str, sent: Option<i64>) -> String {
         }
         html.push_str("</ul>");
     }
-    if c.status.answered() {
+    if c.awaits_office {
         html.push_str(&format!(
             "<details class=\"status-not-answered\"><summary>答復沒有回答問題（答非所問）？</summary>\
              <form method=\"post\" action=\"{}{token}/cases/{}/not-answered\" aria-label=\"答非所問\">\

@@ -39,8 +39,71 @@ pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
         .route("/volumes/{id}/file", get(sent_file))
 }
 
+/// Who may write a volume now. Writing one takes a core and, for a PDF of a large session,
+/// hundreds of megabytes (40 at once once took 1.2 GB and made others' pages 1.8 s slow),
+/// so each user has one written at a time and each server [`RenderQueue::per_server`]:
+/// the rest wait their turn, shown as 排隊中 on their job's page.
+#[derive(Clone)]
+pub struct RenderQueue {
+    server: std::sync::Arc<tokio::sync::Semaphore>,
+    users: std::sync::Arc<std::sync::Mutex<HashMap<i64, std::sync::Arc<tokio::sync::Semaphore>>>>,
+}
+
+/// A turn to write a volume; the next in line goes when it is dropped.
+pub struct Turn {
+    _user: tokio::sync::OwnedSemaphorePermit,
+    _server: tokio::sync::OwnedSemaphorePermit,
+}
+
+impl RenderQueue {
+    /// At most `per_server` volumes written at once by this server.
+    pub fn new(per_server: usize) -> Self {
+        Self {
+            server: std::sync::Arc::new(tokio::sync::Semaphore::new(per_server.max(1))),
+            users: Default::default(),
+        }
+    }
+
+    /// One volume at a time per two cores, at least one.
+    pub fn per_server() -> usize {
+        std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1))
+    }
+
+    /// Waits until `user` has no other volume being written and the server has room.
+    pub async fn turn(&self, user: i64) -> Turn {
+        let mine = {
+            let mut users = self.users.lock().unwrap_or_else(|e| e.into_inner());
+            // Users whose turns are all over are forgotten as the next one asks.
+            // (A permit, held or awaited, holds the semaphore too.)
+            users.retain(|_, s| std::sync::Arc::strong_count(s) > 1);
+            users
+                .entry(user)
+                .or_insert_with(|| std::sync::Arc::new(tokio::sync::Semaphore::new(1)))
+                .clone()
+        };
+        let user = mine.acquire_owned().await.expect("never closed");
+        let server = self
+            .server
+            .clone()
+            .acquire_owned()
+            .await
+            .expect("never closed");
+        Turn {
+            _user: user,
+            _server: server,
+        }
+    }
+}
+
+impl Default for RenderQueue {
+    fn default() -> Self {
+        Self::new(Self::per_server())
+    }
+}
+
 /// The volume in `format`, written off the async threads so that a long PDF never holds up
-/// other requests. A missing font is said in words an administrator can act on.
+/// other requests (the caller waits for its [`Turn`] first). A missing font is said in
+/// words an administrator can act on.
 pub async fn render(
     volume: Volume,
     format: VolumeFormat,
@@ -96,6 +159,7 @@ fn volume_page(filter: Option<&VolumeFilter>) -> String {
 async fn compile(
     Extension(state): Extension<AppState>,
     Extension(fonts): Extension<pdf::FontPaths>,
+    Extension(queue): Extension<RenderQueue>,
     Extension(ClientAddr(client)): Extension<ClientAddr>,
     session: Session,
     headers: HeaderMap,
@@ -135,7 +199,15 @@ async fn compile(
         )
         .await?;
         tx.commit().await?;
-        tokio::spawn(run_job(state.clone(), fonts, id, filter, format));
+        tokio::spawn(run_job(
+            state.clone(),
+            fonts,
+            queue.clone(),
+            user.id,
+            id,
+            filter,
+            format,
+        ));
         Ok(id)
     }
     .await;
@@ -150,17 +222,29 @@ async fn compile(
     .await
 }
 
-/// Compiles a job's volume and keeps the file; its progress is written as it goes (at
-/// most twice a second), which also tells the job page that it is alive.
+/// Compiles a job's volume when its turn comes and keeps the file; while it waits, and then
+/// as it goes (at most twice a second), it tells the job page that it is alive.
 pub async fn run_job(
     state: AppState,
     fonts: pdf::FontPaths,
+    queue: RenderQueue,
+    user: i64,
     id: i64,
     filter: VolumeFilter,
     format: VolumeFormat,
 ) {
     let db = state.db.clone();
     let result = async {
+        let turn = queue.turn(user);
+        tokio::pin!(turn);
+        let _turn = loop {
+            tokio::select! {
+                turn = &mut turn => break turn,
+                _ = tokio::time::sleep(std::time::Duration::from_secs(20)) => {
+                    app::volume::db::job_waiting(&db, id, state.now().timestamp()).await?;
+                }
+            }
+        };
         let today = app::dates::taipei_date(state.now().timestamp()).unwrap_or_default();
         let volume = app::volume::db::volume(&db, &filter, today).await?;
         let name = file_name(&volume, format);
@@ -242,6 +326,7 @@ fn kept(file: Result<Option<(String, String, Vec<u8>)>, sqlx::Error>, missing: &
 async fn send(
     Extension(state): Extension<AppState>,
     Extension(fonts): Extension<pdf::FontPaths>,
+    Extension(queue): Extension<RenderQueue>,
     Extension(ClientAddr(client)): Extension<ClientAddr>,
     session: Session,
     headers: HeaderMap,
@@ -276,7 +361,10 @@ async fn send(
                 "這份彙編沒有任何已審查通過的答復，無須函送。",
             ));
         }
-        let bytes = render(volume.clone(), format, fonts, |_, _| {}).await?;
+        let bytes = {
+            let _turn = queue.turn(user.id).await;
+            render(volume.clone(), format, fonts, |_, _| {}).await?
+        };
         let name = format!(
             "{}_{}.{}",
             volume.title(),
@@ -342,19 +430,21 @@ async fn sent_file(
 async fn now_odt(
     state: Extension<AppState>,
     fonts: Extension<pdf::FontPaths>,
+    queue: Extension<RenderQueue>,
     session: Session,
     query: Query<HashMap<String, String>>,
 ) -> Response {
-    now(state, fonts, session, query, VolumeFormat::Odt).await
+    now(state, fonts, queue, session, query, VolumeFormat::Odt).await
 }
 
 async fn now_pdf(
     state: Extension<AppState>,
     fonts: Extension<pdf::FontPaths>,
+    queue: Extension<RenderQueue>,
     session: Session,
     query: Query<HashMap<String, String>>,
 ) -> Response {
-    now(state, fonts, session, query, VolumeFormat::Pdf).await
+    now(state, fonts, queue, session, query, VolumeFormat::Pdf).await
 }
 
 /// The volume as a file at once, for scripts and other clients (the page compiles in the
@@ -362,13 +452,15 @@ async fn now_pdf(
 async fn now(
     Extension(state): Extension<AppState>,
     Extension(fonts): Extension<pdf::FontPaths>,
+    Extension(queue): Extension<RenderQueue>,
     session: Session,
     Query(query): Query<HashMap<String, String>>,
     format: VolumeFormat,
 ) -> Response {
-    if let Err(refused) = download::reader(&session, &state, READERS).await {
-        return refused;
-    }
+    let user = match download::reader(&session, &state, READERS).await {
+        Ok(user) => user,
+        Err(refused) => return refused,
+    };
     let Some(filter) = form_filter(&query) else {
         return (StatusCode::BAD_REQUEST, "請選擇會期。").into_response();
     };
@@ -376,6 +468,8 @@ async fn now(
     let result = async {
         let volume = app::volume::db::volume(&state.db, &filter, today).await?;
         let name = file_name(&volume, format);
+        // In the same line as the page's compilations.
+        let _turn = queue.turn(user.id).await;
         let bytes = render(volume, format, fonts, |_, _| {}).await?;
         Ok::<_, AppError>((bytes, name))
     }
@@ -459,3 +553,35 @@ pub fn document(v: &Volume) -> Document {
 }
 
 const OUTSTANDING: &str = "outstanding";
+
+#[cfg(test)]
+mod tests {
+    use super::RenderQueue;
+    use std::time::Duration;
+
+    async fn waits<F: std::future::Future>(f: F) -> bool {
+        tokio::time::timeout(Duration::from_millis(50), f)
+            .await
+            .is_err()
+    }
+
+    #[tokio::test]
+    async fn a_user_has_one_volume_written_at_a_time_and_the_next_goes_when_it_is_done() {
+        let queue = RenderQueue::new(4);
+        let first = queue.turn(1).await;
+        assert!(
+            waits(queue.turn(1)).await,
+            "a second turn of the same user waits"
+        );
+        let _other = queue.turn(2).await;
+        drop(first);
+        assert!(!waits(queue.turn(1)).await);
+    }
+
+    #[tokio::test]
+    async fn a_server_writes_at_most_its_share_at_once() {
+        let queue = RenderQueue::new(2);
+        let (_a, _b) = (queue.turn(1).await, queue.turn(2).await);
+        assert!(waits(queue.turn(3)).await, "a third user waits for room");
+    }
+}

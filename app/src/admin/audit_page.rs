@@ -2,6 +2,7 @@
 //! its CSV export (served by the server at `/admin/audit.csv` with the same filters).
 
 use super::server_fns::load_audit;
+use crate::components::PageTitle;
 use crate::{
     audit::{describe, AuditAction, AuditFilter},
     auth::{guard::RequireRole, Role},
@@ -9,13 +10,12 @@ use crate::{
     dates::{roc_date, roc_datetime},
 };
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_query_map};
 
 #[component]
 pub fn AuditPage() -> impl IntoView {
     view! {
-        <Title text="稽核紀錄｜府會通" />
+        <PageTitle text="稽核紀錄｜府會通" />
         <RequireRole roles=&[Role::Admin] children=|_| view! { <AuditLog /> } />
     }
 }

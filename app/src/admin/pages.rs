@@ -1,4 +1,5 @@
 use super::server_fns::{list_users, ChangeUserBureau, CreateUser, ResetPassword, SetUserActive};
+use crate::components::PageTitle;
 use crate::{
     auth::{guard::RequireRole, Role},
     components::ErrorPage,
@@ -6,12 +7,11 @@ use crate::{
     reference::server_fns::list_bureaus,
 };
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 #[component]
 pub fn UsersPage() -> impl IntoView {
     view! {
-        <Title text="使用者管理｜府會通" />
+        <PageTitle text="使用者管理｜府會通" />
         <RequireRole roles=&[Role::Admin] children=|_| view! { <UsersAdmin /> } />
     }
 }

@@ -120,6 +120,23 @@ pub async fn record(
     Ok(())
 }
 
+/// Objects whose refused reading is audited only when they exist.
+#[derive(Debug, Clone, Copy)]
+pub enum Kept {
+    Case,
+    Attachment,
+}
+
+/// Whether the object `id` of kind `kept` exists (anyone's).
+pub async fn exists(pool: &AnyPool, kept: Kept, id: i64) -> Result<bool, crate::error::AppError> {
+    let sql = match kept {
+        Kept::Case => "SELECT COUNT(*) FROM cases WHERE id = $1",
+        Kept::Attachment => "SELECT COUNT(*) FROM attachments WHERE id = $1",
+    };
+    let n: i64 = sqlx::query_scalar(sql).bind(id).fetch_one(pool).await?;
+    Ok(n > 0)
+}
+
 /// Records one entry in a transaction of its own, for what changes nothing else (a login, a
 /// download, a refusal).
 pub async fn record_alone(

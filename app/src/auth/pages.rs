@@ -1,7 +1,7 @@
 use super::{guard::use_auth, server_fns::ChangePassword};
+use crate::components::PageTitle;
 use crate::components::{form_result, FieldError, FormError};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::{components::Redirect, hooks::use_query_map};
 
 #[component]
@@ -15,7 +15,7 @@ pub fn LoginPage() -> impl IntoView {
             .map(|e| e.to_string())
     };
     view! {
-        <Title text="登入｜府會通" />
+        <PageTitle text="登入｜府會通" />
         <section class="login">
             <div class="login-card">
                 <h1>"府會通"</h1>
@@ -115,7 +115,7 @@ pub fn ChangePasswordPage() -> impl IntoView {
         }
     });
     view! {
-        <Title text="變更密碼｜府會通" />
+        <PageTitle text="變更密碼｜府會通" />
         <Suspense fallback=|| view! { <p class="loading">"載入中…"</p> }>{page}</Suspense>
     }
 }

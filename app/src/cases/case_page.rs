@@ -12,6 +12,7 @@ use super::{
     workflow::Action,
     CaseDetail, CaseKind, CaseStatus, PartRole, PartState, LONG_TEXT_MAX_CHARS,
 };
+use crate::components::PageTitle;
 use crate::{
     auth::{guard::RequireRole, Role},
     components::{form_result, ErrorPage, FieldError, FormError},
@@ -22,13 +23,12 @@ use crate::{
     reference::server_fns::load_choices,
 };
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn CasePage() -> impl IntoView {
     view! {
-        <Title text="案件｜府會通" />
+        <PageTitle text="案件｜府會通" />
         <RequireRole roles=&Role::ALL children=|_| view! { <CaseView /> } />
     }
 }
@@ -164,7 +164,7 @@ fn CaseBody(case: CaseDetail, bureaus: Vec<(i64, String)>, forms: Forms) -> impl
         .into_any(),
     };
     view! {
-        <Title text=title />
+        <PageTitle text=title />
         <div class="page-head">
             <h1>
                 <span class="case-no">{label}</span>

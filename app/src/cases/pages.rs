@@ -5,16 +5,17 @@ use super::{
     server_fns::{list_cases, similar_to_draft, RecordDataRequest, RecordQuestion},
     CaseFilter, CaseKind, CaseRow, CaseStatus, ListKey, Priority, LONG_TEXT_MAX_CHARS,
 };
+use crate::components::PageTitle;
 use crate::{
     auth::{guard::RequireRole, Role},
     components::{form_result, ErrorPage, FieldError, FormError, FormResult},
     dates::roc_date,
+    input::FlashedDraft,
     islands::editor::TextEditor,
     reference::{server_fns::load_choices, Choices},
 };
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::{components::A, hooks::use_query_map, params::ParamsMap};
+use leptos_router::{components::A, hooks::use_query_map};
 
 const INTERNAL: &[Role] = &[
     Role::Secretariat,
@@ -149,7 +150,7 @@ pub fn CaseTable(rows: Vec<CaseRow>, #[prop(optional)] caption: Option<String>) 
 #[component]
 pub fn CaseListPage() -> impl IntoView {
     view! {
-        <Title text="案件列表｜府會通" />
+        <PageTitle text="案件列表｜府會通" />
         <RequireRole roles=INTERNAL children=|user| {
                 view! {
                     <CaseList
@@ -388,20 +389,19 @@ fn kept(error: FormResult, name: &'static str) -> String {
         .unwrap_or_default()
 }
 
-/// What was typed into the question form before 找相似案件 sent it back to this page (as
-/// a plain GET, so that it works without JavaScript): `form[name]` in the query string.
+/// What was typed into the question form before 找相似案件 sent it back to this page: posted
+/// to the server, which keeps it in the session for the page's next request (never in the
+/// URL: see [`FlashedDraft`]).
 #[derive(Clone, Default)]
-struct Draft(ParamsMap);
+struct Draft(FlashedDraft);
 
 impl Draft {
     fn value(&self, name: &str) -> String {
-        self.0.get(&format!("form[{name}]")).unwrap_or_default()
+        self.0.value(&format!("form[{name}]"))
     }
 
     fn values(&self, name: &str) -> Vec<String> {
-        self.0
-            .get_all(&format!("form[{name}][]"))
-            .unwrap_or_default()
+        self.0.values(&format!("form[{name}][]"))
     }
 
     /// A refused save's value, or else the draft's.
@@ -430,10 +430,14 @@ fn body_editor(id: &'static str, rows: u32, error: FormResult, draft: &Draft) ->
     }
 }
 
+/// Where 找相似案件 posts the question form (the server keeps the draft and sends the
+/// officer back to the form with the similar cases under it).
+pub const SIMILAR_DRAFT_PATH: &str = "/cases/new/question/similar";
+
 #[component]
 pub fn NewQuestionPage() -> impl IntoView {
     view! {
-        <Title text="登錄質詢｜府會通" />
+        <PageTitle text="登錄質詢｜府會通" />
         <RequireRole roles=&[Role::Secretariat] children=|_| view! { <NewQuestion /> } />
     }
 }
@@ -443,8 +447,7 @@ fn NewQuestion() -> impl IntoView {
     let record = ServerAction::<RecordQuestion>::new();
     let error = form_result(record.value());
     let options = Resource::new(|| (), |_| load_choices());
-    let query = use_query_map();
-    let draft = Draft(query.get_untracked());
+    let draft = Draft(FlashedDraft::current());
     // Looked up only when the officer asked (找相似案件) and typed a topic.
     let asked = {
         let topic = draft.value("topic");
@@ -521,7 +524,7 @@ fn NewQuestion() -> impl IntoView {
                         <label for="q-topic">"質詢議題"</label>
                         <div>
                             <input id="q-topic" name="form[topic]" value=draft.or_kept(error, "topic") required />
-                            <button type="submit" class="secondary" formaction="/cases/new/question" formmethod="get" formnovalidate=true>
+                            <button type="submit" class="secondary" formaction=SIMILAR_DRAFT_PATH formmethod="post" formnovalidate=true>
                                 "找相似案件"
                             </button>
                             <p class="field-hint">"依議題與議員找出過去相似的質詢與答復，避免重複、便於參考。"</p>
@@ -561,7 +564,7 @@ fn NewQuestion() -> impl IntoView {
 #[component]
 pub fn NewDataRequestPage() -> impl IntoView {
     view! {
-        <Title text="登錄索資｜府會通" />
+        <PageTitle text="登錄索資｜府會通" />
         <RequireRole roles=&[Role::Secretariat] children=|_| view! { <NewDataRequest /> } />
     }
 }

@@ -116,7 +116,11 @@ pub struct Terms(Vec<String>);
 impl Terms {
     pub fn parse(q: &str) -> Self {
         let mut terms: Vec<String> = Vec::new();
-        for term in fold_str(q).split_whitespace() {
+        // Control characters (a NUL, which PostgreSQL refuses in text) separate terms too.
+        for term in fold_str(q)
+            .split(|c: char| c.is_whitespace() || c.is_control())
+            .filter(|t| !t.is_empty())
+        {
             if terms.len() == MAX_TERMS {
                 break;
             }

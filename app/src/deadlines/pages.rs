@@ -6,18 +6,18 @@ use super::{
     },
     Counting, DayKind,
 };
+use crate::components::PageTitle;
 use crate::{
     auth::{guard::RequireRole, Role},
     components::{form_result, ErrorPage, FieldError, FormError},
     dates::roc_date,
 };
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 #[component]
 pub fn DeadlinesPage() -> impl IntoView {
     view! {
-        <Title text="期限規則與行事曆｜府會通" />
+        <PageTitle text="期限規則與行事曆｜府會通" />
         <RequireRole roles=&[Role::Admin] children=|_| view! { <Deadlines /> } />
     }
 }

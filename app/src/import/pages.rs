@@ -4,19 +4,19 @@
 //! GET of the same page.
 
 use super::{server_fns::import_preview, Field, Preview, RowCheck, COMMIT_FORM, UPLOAD_FORM};
+use crate::components::PageTitle;
 use crate::{
     auth::{guard::RequireRole, Role},
     components::ErrorPage,
     reference::server_fns::load_choices,
 };
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
 pub fn ImportPage() -> impl IntoView {
     view! {
-        <Title text="匯入質詢｜府會通" />
+        <PageTitle text="匯入質詢｜府會通" />
         <RequireRole roles=&[Role::Secretariat] children=|_| view! { <UploadForm /> } />
     }
 }
@@ -67,7 +67,7 @@ fn UploadForm() -> impl IntoView {
 #[component]
 pub fn ImportPreviewPage() -> impl IntoView {
     view! {
-        <Title text="匯入質詢：檢查｜府會通" />
+        <PageTitle text="匯入質詢：檢查｜府會通" />
         <RequireRole roles=&[Role::Secretariat] children=|_| view! { <PreviewView /> } />
     }
 }

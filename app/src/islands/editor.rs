@@ -70,7 +70,8 @@ pub fn TextEditor(
                 changed.set(true);
             }
         >
-            {text}
+            // tachys 0.2 writes a textarea's children unescaped (`</textarea>` would end it).
+            {crate::escape::raw_child(text)}
         </textarea>
         {status}
     }

@@ -287,6 +287,7 @@ pub async fn page(
                 String::new()
             },
             files: Vec::new(),
+            awaits_office: super::awaits_office(status),
         });
     }
     let ids: Vec<String> = cases.iter().map(|c| c.id.to_string()).collect();
@@ -373,8 +374,7 @@ pub async fn not_an_answer(
         notify::{Audience, NotificationKind},
     };
     let row = sqlx::query(
-        "SELECT c.kind, c.status, c.version, \
-           (SELECT COUNT(*) FROM deliveries d WHERE d.case_id = c.id) AS deliveries, \
+        "SELECT c.status, c.version, \
            (SELECT a.bureau_id FROM assignments a WHERE a.case_id = c.id AND a.role = 'lead' \
               AND a.state IN ('pending', 'accepted')) AS lead \
          FROM cases c JOIN case_councilors cc ON cc.case_id = c.id AND cc.councilor_id = $2 \
@@ -386,11 +386,9 @@ pub async fn not_an_answer(
     .fetch_optional(&mut **tx)
     .await?
     .ok_or(AppError::NotFound)?;
-    let kind = CaseKind::parse(row.try_get("kind")?).ok_or_else(|| unexpected("case kind"))?;
     let status =
         CaseStatus::parse(row.try_get("status")?).ok_or_else(|| unexpected("case status"))?;
-    let delivered = row.try_get::<i64, _>("deliveries")? > 0;
-    let next = super::not_an_answer(kind, status, delivered, comment)?;
+    let next = super::not_an_answer(status, comment)?;
     let comment = comment.trim().to_owned();
     let version: i64 = row.try_get("version")?;
     let done = sqlx::query(

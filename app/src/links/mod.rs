@@ -108,20 +108,25 @@ impl PublicStatus {
 /// The most an office may write when it says a reply does not answer.
 pub const NOT_AN_ANSWER_MAX_CHARS: usize = 1_000;
 
-/// 答非所問: an office says a reply it received does not answer its question. Allowed on an
-/// answered case only (an approved reply, or data delivered); the case goes back to the
-/// lead bureau as returned. The comment is required.
+/// Whether a case awaits its office: its answer is final (the reply approved, or the data
+/// request closed), so the office may say it does not answer. Data delivered while the
+/// bureau is still at work is not yet an answer, and a case sent back is with the bureau
+/// until it is answered again: one 答非所問 per answer.
+pub fn awaits_office(status: CaseStatus) -> bool {
+    matches!(status, CaseStatus::Closed | CaseStatus::Tracking)
+}
+
+/// 答非所問: an office says a reply it received does not answer its question. Allowed only
+/// while the case [`awaits_office`]; the case goes back to the lead bureau as returned. The
+/// comment is required.
 pub fn not_an_answer(
-    kind: CaseKind,
     status: CaseStatus,
-    delivered: bool,
     comment: &str,
 ) -> Result<CaseStatus, crate::error::AppError> {
     use crate::error::AppError;
-    let far = PublicStatus::of(kind, status, NaiveDate::MAX, delivered, NaiveDate::MIN);
-    if !far.answered() {
+    if !awaits_office(status) {
         return Err(AppError::Conflict(
-            "這個案件尚未答復，請待答復後再表示意見。".into(),
+            "這個案件目前沒有待您確認的答復（尚未答復，或已請主辦機關重新答復）。".into(),
         ));
     }
     let comment = comment.trim();
@@ -147,6 +152,8 @@ pub struct PublicCase {
     pub reply: String,
     /// Delivered files: id, name, size in bytes.
     pub files: Vec<(i64, String, i64)>,
+    /// The office may say the answer does not answer ([`awaits_office`]).
+    pub awaits_office: bool,
 }
 
 /// A link just made: its full address, shown this once, and its QR code (SVG).
@@ -169,9 +176,54 @@ pub struct LinksView {
     pub fresh: Option<Fresh>,
 }
 
+/// When a new link expires: the day typed, or else the end of the councilor's term; never
+/// before today, nor after the term (the office's next councilor is someone else).
+pub fn expiry(
+    typed: Option<&str>,
+    term_end: NaiveDate,
+    today: NaiveDate,
+) -> Result<NaiveDate, crate::error::AppError> {
+    use crate::error::AppError;
+    let typed = typed.map(str::trim).filter(|t| !t.is_empty());
+    let on = match typed {
+        None => term_end,
+        Some(t) => crate::dates::parse_date(t)
+            .ok_or_else(|| AppError::validation("expires", "請輸入到期日，例如 115/12/24。"))?,
+    };
+    if on < today {
+        return Err(AppError::validation("expires", "到期日不能早於今天。"));
+    }
+    if on > term_end {
+        return Err(AppError::validation(
+            "expires",
+            format!(
+                "到期日不能晚於本屆議員任期結束（{}）。",
+                crate::dates::roc_date(term_end)
+            ),
+        ));
+    }
+    Ok(on)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_link_expires_at_the_end_of_the_term_unless_an_earlier_day_is_typed() {
+        let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
+        let (end, today) = (d(2026, 12, 24), d(2026, 12, 3));
+        assert_eq!(expiry(None, end, today), Ok(end));
+        assert_eq!(expiry(Some(" "), end, today), Ok(end));
+        assert_eq!(expiry(Some("115/12/10"), end, today), Ok(d(2026, 12, 10)));
+        let field = |r: Result<NaiveDate, crate::error::AppError>| {
+            r.unwrap_err().field_message("expires").is_some()
+        };
+        assert!(field(expiry(Some("115/12/25"), end, today)));
+        assert!(field(expiry(Some("115/12/02"), end, today)));
+        assert!(field(expiry(Some("262142-12-31"), end, today)));
+        assert!(field(expiry(Some("明天"), end, today)));
+    }
 
     fn day(d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2024, 3, d).unwrap()
@@ -189,23 +241,18 @@ mod tests {
     }
 
     #[test]
-    fn only_an_answered_case_can_be_called_no_answer_and_a_reason_is_needed() {
-        use CaseKind::*;
+    fn only_a_final_answer_can_be_called_no_answer_once_and_a_reason_is_needed() {
         use CaseStatus::*;
-        assert_eq!(
-            not_an_answer(Question, Closed, false, "沒有回答經費"),
-            Ok(Returned)
-        );
-        assert_eq!(not_an_answer(Question, Tracking, false, "x"), Ok(Returned));
-        assert_eq!(
-            not_an_answer(DataRequest, InProgress, true, "缺少附表"),
-            Ok(Returned)
-        );
-        assert!(not_an_answer(Question, InReview, false, "x").is_err());
-        assert!(not_an_answer(DataRequest, Assigned, false, "x").is_err());
-        assert!(not_an_answer(Question, Closed, false, "  ").is_err());
+        assert_eq!(not_an_answer(Closed, "沒有回答經費"), Ok(Returned));
+        assert_eq!(not_an_answer(Tracking, "x"), Ok(Returned));
+        // Data delivered while the bureau still works, a reply in review, and a case the
+        // office already sent back are not answers awaiting the office.
+        for status in [InProgress, InReview, Assigned, Returned] {
+            assert!(not_an_answer(status, "缺少附表").is_err(), "{status:?}");
+        }
+        assert!(not_an_answer(Closed, "  ").is_err());
         let long = "長".repeat(NOT_AN_ANSWER_MAX_CHARS + 1);
-        assert!(not_an_answer(Question, Closed, false, &long).is_err());
+        assert!(not_an_answer(Closed, &long).is_err());
     }
 
     #[test]

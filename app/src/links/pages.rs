@@ -3,6 +3,7 @@
 //! link's address is shown once, with a QR code to print. Plain forms posting to the server.
 
 use super::{server_fns::status_links, Fresh, Link, LinkState};
+use crate::components::PageTitle;
 use crate::{
     auth::{guard::RequireRole, Role},
     components::ErrorPage,
@@ -10,13 +11,12 @@ use crate::{
     reference::server_fns::load_choices,
 };
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn LinksPage() -> impl IntoView {
     view! {
-        <Title text="議員狀態連結｜府會通" />
+        <PageTitle text="議員狀態連結｜府會通" />
         <RequireRole roles=&[Role::Secretariat] children=|_| view! { <LinksView /> } />
     }
 }

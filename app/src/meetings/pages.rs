@@ -7,13 +7,13 @@ use super::{
     server_fns::{list_meetings, load_meeting, ConfirmMeeting, RecordDecision, ScheduleMeeting},
     AgendaGroup, AgendaItem, DecisionKind, Meeting, MeetingStatus, Minutes,
 };
+use crate::components::PageTitle;
 use crate::{
     auth::{guard::RequireRole, CurrentUser, Role},
     components::{form_result, ErrorPage, FieldError, FormError},
     dates::{roc_date, roc_datetime},
 };
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_params_map};
 
 const READERS: &[Role] = &[Role::Secretariat, Role::Reviewer, Role::Admin];
@@ -21,7 +21,7 @@ const READERS: &[Role] = &[Role::Secretariat, Role::Reviewer, Role::Admin];
 #[component]
 pub fn MeetingsPage() -> impl IntoView {
     view! {
-        <Title text="追蹤會議｜府會通" />
+        <PageTitle text="追蹤會議｜府會通" />
         <RequireRole roles=READERS children=|user| view! { <Meetings user /> } />
     }
 }
@@ -94,7 +94,7 @@ fn Meetings(user: CurrentUser) -> impl IntoView {
                                         <label for="meeting-attendees">"出席人員（每行一位）"</label>
                                         <div>
                                             <textarea id="meeting-attendees" name="form[attendees]" rows="6" required>
-                                                {o.last_attendees.join("\n")}
+                                                {crate::escape::raw_child(o.last_attendees.join("\n"))}
                                             </textarea>
                                             <FieldError error field="attendees" />
                                         </div>
@@ -114,7 +114,7 @@ fn Meetings(user: CurrentUser) -> impl IntoView {
 #[component]
 pub fn MeetingPage() -> impl IntoView {
     view! {
-        <Title text="追蹤會議｜府會通" />
+        <PageTitle text="追蹤會議｜府會通" />
         <RequireRole roles=READERS children=|user| view! { <MeetingView user /> } />
     }
 }
@@ -183,7 +183,7 @@ fn MeetingBody(
         _ => view! { <AgendaView m=m.clone() reviewer decide confirm /> }.into_any(),
     };
     view! {
-        <Title text=format!("{title}｜府會通") />
+        <PageTitle text=format!("{title}｜府會通") />
         <p class="no-print"><A href="/meetings">"← 追蹤會議"</A></p>
         <h1>{title}</h1>
         <section class="panel">{facts}</section>

@@ -3,6 +3,7 @@
 
 use super::{Inbox, Notification};
 use crate::{
+    auth::CurrentUser,
     cases::{notify::NotificationKind, CaseKind},
     db::unexpected,
 };
@@ -11,20 +12,50 @@ use sqlx::{AnyPool, Row};
 /// How many notices the inbox lists.
 pub const SHOWN: i64 = 100;
 
-pub async fn unread_count(pool: &AnyPool, user_id: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL")
-        .bind(user_id)
-        .fetch_one(pool)
-        .await
+/// The notices `user` may still read: a bureau user's only about cases their bureau holds a
+/// part in now (someone moved to another bureau no longer reads the old one's topics);
+/// `$1` is the user, `$2` the bureau.
+fn visible(user: &CurrentUser) -> String {
+    if user.role.belongs_to_bureau() {
+        format!(" AND {}", crate::cases::db::open_part_probe("n.case_id", 2))
+    } else {
+        String::new()
+    }
 }
 
-pub async fn inbox(pool: &AnyPool, user_id: i64) -> Result<Inbox, sqlx::Error> {
-    let rows = sqlx::query(&format!(
+pub async fn unread_count(pool: &AnyPool, user: &CurrentUser) -> Result<i64, sqlx::Error> {
+    let sql = format!(
+        "SELECT COUNT(*) FROM notifications n WHERE n.user_id = $1 AND n.read_at IS NULL{}",
+        visible(user)
+    );
+    let query = sqlx::query_scalar(&sql).bind(user.id);
+    match bureau(user) {
+        Some(b) => query.bind(b),
+        None => query,
+    }
+    .fetch_one(pool)
+    .await
+}
+
+/// The bureau bound as `$2` when [`visible`] names it.
+fn bureau(user: &CurrentUser) -> Option<i64> {
+    user.role
+        .belongs_to_bureau()
+        .then(|| user.bureau_id.unwrap_or(0))
+}
+
+pub async fn inbox(pool: &AnyPool, user: &CurrentUser) -> Result<Inbox, sqlx::Error> {
+    let sql = format!(
         "SELECT n.id, n.kind, n.case_id, n.created_at, n.read_at, c.kind AS case_kind, \
            c.number, c.topic FROM notifications n JOIN cases c ON c.id = n.case_id \
-         WHERE n.user_id = $1 ORDER BY n.id DESC LIMIT {SHOWN}"
-    ))
-    .bind(user_id)
+         WHERE n.user_id = $1{} ORDER BY n.id DESC LIMIT {SHOWN}",
+        visible(user)
+    );
+    let query = sqlx::query(&sql).bind(user.id);
+    let rows = match bureau(user) {
+        Some(b) => query.bind(b),
+        None => query,
+    }
     .fetch_all(pool)
     .await?;
     let items = rows
@@ -45,7 +76,7 @@ pub async fn inbox(pool: &AnyPool, user_id: i64) -> Result<Inbox, sqlx::Error> {
         })
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
     Ok(Inbox {
-        unread: unread_count(pool, user_id).await?,
+        unread: unread_count(pool, user).await?,
         items,
     })
 }

@@ -2,19 +2,19 @@
 //! marked read, or all at once.
 
 use super::server_fns::{load_inbox, MarkRead};
+use crate::components::PageTitle;
 use crate::{
     auth::{guard::RequireRole, Role},
     components::{form_result, ErrorPage, FormError},
     dates::roc_datetime,
 };
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::A;
 
 #[component]
 pub fn NotificationsPage() -> impl IntoView {
     view! {
-        <Title text="通知｜府會通" />
+        <PageTitle text="通知｜府會通" />
         <RequireRole roles=&Role::ALL children=|_| view! { <InboxView /> } />
     }
 }

@@ -15,7 +15,7 @@ pub async fn unread_notifications() -> Result<i64, AppError> {
             match crate::auth::session::current_user().await? {
                 Some(user) => {
                     let state = crate::state::app_state()?;
-                    Ok(super::db::unread_count(&state.db, user.id).await?)
+                    Ok(super::db::unread_count(&state.db, &user).await?)
                 }
                 None => Ok(0),
             }
@@ -29,7 +29,7 @@ pub async fn load_inbox() -> Result<Inbox, AppError> {
     crate::error::with_status(
         async {
             let c = Caller::signed_in().await?;
-            Ok(super::db::inbox(c.db(), c.user.id).await?)
+            Ok(super::db::inbox(c.db(), &c.user).await?)
         }
         .await,
     )

@@ -7,18 +7,18 @@ use super::{
     },
     ReferenceData, SessionKind, Term,
 };
+use crate::components::PageTitle;
 use crate::{
     auth::{guard::RequireRole, Role},
     components::{form_result, ErrorPage, FieldError, FormError, FormResult},
     dates::roc_date,
 };
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 #[component]
 pub fn ReferencePage() -> impl IntoView {
     view! {
-        <Title text="基本資料｜府會通" />
+        <PageTitle text="基本資料｜府會通" />
         <RequireRole roles=&[Role::Admin] children=|_| view! { <Reference /> } />
     }
 }

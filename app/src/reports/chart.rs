@@ -2,6 +2,8 @@
 //! allowed by the page's Content-Security-Policy (presentation attributes, no inline style
 //! or script). Each chart sits beside the table of its figures.
 
+use crate::escape::markup as escape;
+
 /// One series of a chart: its name, its colour and a value per category.
 pub struct Series<'a> {
     pub name: &'a str,
@@ -80,13 +82,6 @@ fn number(v: f64) -> String {
     } else {
         format!("{v:.1}")
     }
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 #[cfg(test)]

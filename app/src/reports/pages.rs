@@ -6,6 +6,7 @@ use super::{
     server_fns::{load_report, ReportView},
     Table,
 };
+use crate::components::PageTitle;
 use crate::{
     auth::{guard::RequireRole, Role},
     components::ErrorPage,
@@ -13,13 +14,12 @@ use crate::{
     url::percent_encode,
 };
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn ReportsPage() -> impl IntoView {
     view! {
-        <Title text="統計報表｜府會通" />
+        <PageTitle text="統計報表｜府會通" />
         <RequireRole
             roles=&[Role::Secretariat, Role::Reviewer, Role::Admin]
             children=|_| view! { <Reports /> }

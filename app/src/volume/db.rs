@@ -285,6 +285,16 @@ pub async fn job_progress(
     Ok(())
 }
 
+/// Tells the job page that a queued job is still waiting for its turn (not interrupted).
+pub async fn job_waiting(pool: &AnyPool, id: i64, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE volume_jobs SET updated_at = $2 WHERE id = $1 AND state = 'queued'")
+        .bind(id)
+        .bind(now)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
 /// Keeps the finished file.
 pub async fn job_done(
     pool: &AnyPool,

@@ -6,6 +6,7 @@ use super::{
     server_fns::{load_volume, sent_volumes, volume_job, volume_jobs},
     Entry, Job, JobState, SentVolume, Volume, VolumeFilter, VolumeFormat,
 };
+use crate::components::PageTitle;
 use crate::{
     auth::{guard::RequireRole, Role},
     components::ErrorPage,
@@ -13,13 +14,13 @@ use crate::{
     reference::{server_fns::load_choices, Choices},
 };
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
+use leptos_meta::Meta;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
 pub fn VolumePage() -> impl IntoView {
     view! {
-        <Title text="書面答復彙編｜府會通" />
+        <PageTitle text="書面答復彙編｜府會通" />
         <RequireRole
             roles=&[Role::Secretariat, Role::Reviewer]
             children=|user| view! { <VolumeView may_send=user.role == Role::Secretariat /> }
@@ -343,7 +344,7 @@ fn EntryView(e: Entry) -> impl IntoView {
 #[component]
 pub fn VolumeJobPage() -> impl IntoView {
     view! {
-        <Title text="產生書面答復彙編檔案｜府會通" />
+        <PageTitle text="產生書面答復彙編檔案｜府會通" />
         <RequireRole
             roles=&[Role::Secretariat, Role::Reviewer]
             children=|_| view! { <JobView /> }

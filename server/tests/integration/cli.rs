@@ -236,6 +236,14 @@ async fn a_backup_taken_while_serving_restores_with_identical_rows() {
     );
     assert!(done.status.success(), "{}", text(&done.stderr));
     assert!(text(&done.stdout).contains("integrity_check ok"));
+    // Cases and password hashes: readable by the owner alone, the database as the copy.
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&out), 0o600, "the backup");
+        let db = url.trim_start_matches("sqlite://");
+        assert_eq!(mode(std::path::Path::new(db)), 0o600, "the database");
+    }
 
     let restored = server::open_database(&format!("sqlite://{}", out.display()))
         .await

@@ -354,6 +354,14 @@ async fn the_secretariat_issues_revokes_and_reissues_links_and_sees_each_address
     let page = app.page(&cast.sec, "/links").await.text().await.unwrap();
     assert!(page.contains("新連結（僅顯示這一次）") && page.contains("<svg"));
     let first = shown_url(&page).expect("the address, once");
+    // Shown, it is nowhere in the sessions table (nor in a backup of it).
+    let token = first.rsplit('/').next().unwrap().to_owned();
+    let held: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE data LIKE $1")
+        .bind(format!("%{token}%"))
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(held, 0);
     assert!(page.contains("全部案件") && page.contains("有效"));
     let again = app.page(&cast.sec, "/links").await.text().await.unwrap();
     assert!(shown_url(&again).is_none(), "never shown twice");
@@ -445,6 +453,13 @@ async fn an_office_says_a_reply_does_not_answer_and_the_case_goes_back_to_the_le
 
     let res = say(answered, "沒有說明停車格增設的期程。").await.unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    // Once per answer: the case is with the bureau now, and saying it again changes nothing.
+    let version = app.case(&cast.udd, answered).await.version;
+    for _ in 0..3 {
+        let res = say(answered, "再說一次").await.unwrap();
+        assert_eq!(res.status(), StatusCode::CONFLICT);
+    }
+    assert_eq!(app.case(&cast.udd, answered).await.version, version);
     let back = crate::harness::location(&res).unwrap();
     let page = open(&app, &back).await.text().await.unwrap();
     assert!(page.contains("已收到您的意見，已請主辦機關重新答復。"));
@@ -468,6 +483,28 @@ async fn an_office_says_a_reply_does_not_answer_and_the_case_goes_back_to_the_le
     .await
     .unwrap();
     assert_eq!(told, vec!["chen.sec", "ho.udd", "wang.udd"]);
+
+    // Data delivered while the bureau still works is not yet an answer to call no answer.
+    let (request, _) = delivered(&app, &cast, r.councilors[0], "附表.csv").await;
+    let page = open(&app, &format!("/s/{token}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("附表.csv"), "the data is there to read");
+    assert_eq!(
+        page.matches("送出答非所問").count(),
+        0,
+        "nothing awaits the office"
+    );
+    let status = app.case(&cast.dot, request).await.status;
+    let res = say(request, "資料不完整").await.unwrap();
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    assert_eq!(
+        app.case(&cast.dot, request).await.status,
+        status,
+        "still at work"
+    );
 
     // Counted for the lead bureau on the dashboard.
     let view: app::reports::server_fns::ReportView = app

@@ -11,6 +11,7 @@ mod cli;
 mod data_requests;
 mod events;
 mod harness;
+mod hostile;
 mod import;
 mod links;
 mod meetings;

@@ -213,3 +213,25 @@ async fn due_reminders_run_once_a_day_however_many_servers_try() {
         "the secretariat: due tomorrow, then overdue"
     );
 }
+
+#[tokio::test]
+async fn a_liaison_moved_to_another_bureau_no_longer_reads_the_old_bureaus_case_topics() {
+    let app = TestApp::spawn().await;
+    let sec = app.signed_in("chen.sec", "secretariat", None).await;
+    let udd = app.signed_in("ho.udd", "bureau_liaison", Some("UDD")).await;
+    let id = app.record_question(&sec, 1, "都更案的機密議題").await;
+    app.assign(&sec, id, "UDD", &[]).await;
+    let inbox = app.page(&udd, "/notifications").await.text().await.unwrap();
+    assert!(inbox.contains("都更案的機密議題"));
+
+    let dot = app.bureau("DOT").await;
+    sqlx::query("UPDATE users SET bureau_id = $1 WHERE username = 'ho.udd'")
+        .bind(dot)
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    let inbox = app.page(&udd, "/notifications").await.text().await.unwrap();
+    assert!(!inbox.contains("都更案的機密議題"), "{inbox}");
+    let home = app.page(&udd, "/").await.text().await.unwrap();
+    assert!(!home.contains("則未讀"), "nor counts them");
+}

@@ -372,18 +372,22 @@ async fn the_recording_form_and_the_case_page_list_similar_questions_with_their_
         .await;
     assert!(res.status().is_success());
 
-    // 找相似案件 sends the form back to its page as a GET: the typed values stay, and the
-    // earlier question shows with the start of its reply.
+    // 找相似案件 posts the form, which comes back to its page: the typed values stay, and
+    // the earlier question shows with the start of its reply.
     let r = app.reference().await;
-    let query = format!(
-        "form%5Btopic%5D={}&form%5Bcouncilor_ids%5D%5B%5D={}&form%5Bbody%5D={}",
-        app::url::percent_encode("文山區社會住宅興建"),
-        r.councilors[0],
-        app::url::percent_encode("請說明文山區的規劃。")
-    );
-    let res = app
-        .page(&sec, &format!("/cases/new/question?{query}"))
-        .await;
+    let res = sec
+        .post(app.url(app::cases::pages::SIMILAR_DRAFT_PATH))
+        .header(reqwest::header::ACCEPT, "text/html")
+        .form(&[
+            ("form[topic]", "文山區社會住宅興建".to_owned()),
+            ("form[councilor_ids][]", r.councilors[0].to_string()),
+            ("form[body]", "請說明文山區的規劃。".to_owned()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let res = app.page(&sec, "/cases/new/question").await;
     assert_eq!(res.status(), 200);
     let html = res.text().await.unwrap();
     assert!(html.contains("相似的過去案件"), "{html}");
@@ -512,4 +516,31 @@ async fn documents_missing_from_the_index_are_rebuilt_when_the_server_opens_the_
     assert_eq!(docs, 1);
     let html = list_html(&app, &sec, &q("社會住宅")).await;
     assert!(html.contains("<mark>社會住宅</mark>"), "{html}");
+}
+
+#[tokio::test]
+async fn an_admin_finds_cases_by_a_draft_reply_but_never_reads_the_draft_in_a_list() {
+    let app = TestApp::spawn().await;
+    let sec = app.signed_in("chen.sec", "secretariat", None).await;
+    let udd = app.signed_in("ho.udd", "bureau_liaison", Some("UDD")).await;
+    let admin = app.signed_in("root.admin", "admin", None).await;
+    let id = record(&app, &sec, 1, "公園綠地", "請說明。", 0).await;
+    app.assign(&sec, id, "UDD", &[]).await;
+    app.ok(&udd, "cases/accept", &[("case_id", id.to_string())])
+        .await;
+    let version = app.case(&udd, id).await.reply_version;
+    app.save_reply(&udd, id, version, "草稿：尚未核定的預算數字為三億元。")
+        .await;
+
+    let for_sec = list_html(&app, &sec, &q("預算數字")).await;
+    assert!(for_sec.contains("三億元"), "the secretariat reads drafts");
+    let for_admin = list_html(&app, &admin, &q("預算數字")).await;
+    assert!(for_admin.contains("公園綠地"), "the case is found");
+    assert!(!for_admin.contains("三億元"), "its draft is not shown");
+    let refused: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'case_viewed_by_admin'")
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
+    assert_eq!(refused, 0, "a list is not a case page: nothing was read");
 }

@@ -286,3 +286,169 @@ async fn a_body_over_two_megabytes_is_refused_unread_by_every_server_fn() {
         .unwrap();
     assert_eq!(attempts, 0);
 }
+
+#[tokio::test]
+async fn a_body_sent_without_a_length_is_refused_past_the_limit_like_one_that_states_it() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = TestApp::spawn().await;
+    let mut stream = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    let head = "POST /api/login HTTP/1.1\r\nHost: localhost\r\n\
+                Content-Type: application/x-www-form-urlencoded\r\n\
+                Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
+    let chunk = vec![b'y'; 64 * 1024];
+    let mut sent = stream.write_all(head.as_bytes()).await;
+    // 3 MB in chunks; the server may answer and close before all of it is sent.
+    for _ in 0..48 {
+        if sent.is_err() {
+            break;
+        }
+        let mut piece = format!("{:x}\r\n", chunk.len()).into_bytes();
+        piece.extend_from_slice(&chunk);
+        piece.extend_from_slice(b"\r\n");
+        sent = stream.write_all(&piece).await;
+    }
+    let _ = stream.write_all(b"0\r\n\r\n").await;
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer).await;
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(
+        answer.starts_with("HTTP/1.1 413"),
+        "{}",
+        &answer[..answer.len().min(200)]
+    );
+}
+
+#[tokio::test]
+async fn failed_form_posts_without_a_session_leave_no_session_rows() {
+    let app = TestApp::spawn().await;
+    let rows = || async {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM sessions")
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap()
+    };
+    let before = rows().await;
+    for endpoint in ["login", "cases/record-question", "cases/step", "logout"] {
+        for _ in 0..5 {
+            let res = app
+                .client()
+                .post(app.url(&format!("/api/{endpoint}")))
+                .header(header::ACCEPT, "text/html")
+                .header(header::REFERER, app.url("/login"))
+                .form(&[("username", "nobody"), ("password", "whatever")])
+                .send()
+                .await
+                .unwrap();
+            assert!(
+                res.status().is_redirection(),
+                "{endpoint}: {}",
+                res.status()
+            );
+        }
+    }
+    assert_eq!(rows().await, before);
+}
+
+#[tokio::test]
+async fn a_nul_in_a_keyword_or_a_form_is_dropped_not_an_error() {
+    let app = TestApp::spawn().await;
+    let sec = app.signed_in("chen.sec", "secretariat", None).await;
+    let res = app.page(&sec, "/cases?q=%E7%A4%BE%00%E5%AE%85").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let res = app
+        .call(&sec, "cases/list", &[("q", "社\u{0}宅".into())])
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let id = app.record_question(&sec, 7, "停車\u{0}場").await;
+    assert_eq!(app.case(&sec, id).await.topic, "停車場");
+}
+
+#[tokio::test]
+async fn a_clients_request_id_is_kept_only_in_a_safe_shape() {
+    let app = TestApp::spawn().await;
+    let id_of = |sent: &'static str| {
+        let client = app.client();
+        let url = app.url("/healthz");
+        async move {
+            let res = client
+                .get(url)
+                .header("x-request-id", sent)
+                .send()
+                .await
+                .unwrap();
+            res.headers()["x-request-id"].to_str().unwrap().to_owned()
+        }
+    };
+    assert_eq!(id_of("lb-7f3a.2_x").await, "lb-7f3a.2_x");
+    for forged in [
+        "a b",
+        "x\" level=error msg=\"forged",
+        &*"a".repeat(65).leak(),
+    ] {
+        let got = id_of(forged).await;
+        assert_ne!(got, forged);
+        assert!(server::safe_request_id(got.as_bytes()), "{got}");
+    }
+}
+
+#[tokio::test]
+async fn over_https_a_post_from_plain_http_on_the_same_host_is_refused() {
+    let app = TestApp::spawn_with(true).await;
+    let res = app
+        .client()
+        .post(app.url("/api/login"))
+        .header(header::ORIGIN, format!("http://{}", app.addr))
+        .form(&[("username", "x"), ("password", "y")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn dates_outside_any_year_an_office_means_are_refused_in_words_not_a_crash() {
+    let app = TestApp::spawn().await;
+    let sec = app.signed_in("chen.sec", "secretariat", None).await;
+    let rev = app.signed_in("lo.rev", "reviewer", None).await;
+    let mut form = app.question_form(9, "期限很遠").await;
+    form.push(("form[due_on]", "+262142-12-31".into()));
+    form.push(("form[due_reason]", "測試".into()));
+    let res = app.call(&sec, "cases/record-question", &form).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let mut form = app.question_form(9, "質詢日很遠").await;
+    form.retain(|(k, _)| *k != "form[sitting_date]");
+    form.push(("form[sitting_date]", "262142-01-01".into()));
+    let res = app.call(&sec, "cases/record-question", &form).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    for path in [
+        "/reports?from=262142-01-01&to=262142-12-31",
+        "/reports/tables.csv?from=1-01-01&to=+262142-12-31",
+    ] {
+        let res = app.page(&rev, path).await;
+        assert_eq!(res.status(), StatusCode::OK, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn refused_downloads_are_audited_for_files_that_exist_and_only_logged_for_made_up_ids() {
+    let app = TestApp::spawn().await;
+    let liaison = app.signed_in("ho.udd", "bureau_liaison", Some("UDD")).await;
+    for id in 1_000..1_050 {
+        let res = liaison
+            .get(app.url(&format!("/files/{id}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::NOT_FOUND);
+        let res = app
+            .call(&liaison, "cases/detail", &[("id", id.to_string())])
+            .await;
+        assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    }
+    let refusals: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'access_refused'")
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
+    assert_eq!(refusals, 0, "no audit row for ids that exist nowhere");
+}

@@ -284,7 +284,7 @@ pub async fn list(
             (more, true)
         }
     };
-    super::search::hits(pool, &mut rows, &search.terms).await?;
+    super::search::hits(pool, &mut rows, &search.terms, user).await?;
     Ok(CasePage {
         before: has_before.then(|| rows.first().map(ListKey::of)).flatten(),
         after: has_after.then(|| rows.last().map(ListKey::of)).flatten(),

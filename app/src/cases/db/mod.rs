@@ -54,7 +54,7 @@ use sqlx::{any::AnyRow, Any, Row};
 /// that (a hash of all 33,000 parts of a bureau: 52 ms at 400,000 cases, against 9 ms of
 /// probes for a start page). The `OFFSET` keeps it from turning the check into a join;
 /// SQLite wants the `LIMIT` before it.
-fn open_part_probe(case_id: &str, bureau_param: usize) -> String {
+pub(crate) fn open_part_probe(case_id: &str, bureau_param: usize) -> String {
     format!(
         "EXISTS (SELECT 1 FROM assignments a WHERE a.case_id = {case_id} \
          AND a.bureau_id = ${bureau_param} AND a.state IN ('pending', 'accepted') \

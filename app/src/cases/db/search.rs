@@ -165,6 +165,7 @@ pub async fn hits(
     pool: &AnyPool,
     rows: &mut [crate::cases::CaseRow],
     terms: &Terms,
+    user: &CurrentUser,
 ) -> Result<(), sqlx::Error> {
     if rows.is_empty() || terms.is_empty() {
         return Ok(());
@@ -177,10 +178,28 @@ pub async fn hits(
     .await?;
     for row in rows {
         if let Some((_, body, reply)) = texts.iter().find(|(id, _, _)| *id == row.id) {
+            let reply = reply_shown(user, row.status, reply);
             row.hit = Some(search::hit(&row.topic, &row.councilors, body, reply, terms));
         }
     }
     Ok(())
+}
+
+/// The reply as `user` may read it in a list: an admin (who reads a case only to help, and
+/// is audited for each case page opened) sees only approved replies, never a bureau's
+/// draft through a search excerpt or a similar-case line.
+fn reply_shown<'a>(
+    user: &CurrentUser,
+    status: crate::cases::CaseStatus,
+    reply: &'a str,
+) -> &'a str {
+    use crate::{auth::Role, cases::CaseStatus};
+    let approved = matches!(status, CaseStatus::Closed | CaseStatus::Tracking);
+    if user.role == Role::Admin && !approved {
+        ""
+    } else {
+        reply
+    }
 }
 
 fn id_list(ids: impl Iterator<Item = i64>) -> String {
@@ -327,6 +346,7 @@ pub async fn similar(
         };
         let topic: String = row.try_get("topic")?;
         let reply: String = row.try_get("reply")?;
+        let reply = reply_shown(user, status(row)?, &reply);
         scored.push((
             score,
             SimilarCase {
@@ -341,7 +361,7 @@ pub async fn similar(
                     .join("、"),
                 lead_bureau: row.try_get("lead_bureau")?,
                 status: status(row)?,
-                reply: search::opening(&reply, 120),
+                reply: search::opening(reply, 120),
             },
         ));
     }

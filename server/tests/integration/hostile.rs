@@ -1,0 +1,587 @@
+//! Hostile text in everything a user can type or import, read back by every role on every
+//! page and in every file: no markup it carries may become markup where it lands. Pages are
+//! parsed as a browser parses them (html5ever), files by what reads them (XML, a
+//! spreadsheet reader, a PDF text extractor, a CSV reader).
+
+use crate::{harness::TestApp, meetings::Cast};
+use reqwest::{header, multipart, Client, StatusCode};
+use scraper::{Html, Selector};
+
+/// Breakouts of `<title>` and `<textarea>`, scripts, event handlers, `javascript:` links,
+/// SVG, attribute breakouts, bidi overrides, NUL, CR/LF, spreadsheet formulas; and one of
+/// 10,000 characters for the long texts.
+fn payloads() -> Vec<String> {
+    vec![
+        r#"議題</title><meta http-equiv="refresh" content="0;url=https://evil.example/t"><title>"#.into(),
+        r#"</textarea><meta http-equiv="refresh" content="0;url=https://evil.example/a"><textarea>"#.into(),
+        "<script>window.pwned=1</script>".into(),
+        r#"<img src=x onerror="alert(1)">"#.into(),
+        r#"<a href="javascript:alert(1)">點我</a>"#.into(),
+        "<svg onload=alert(1)><circle r=1 /></svg>".into(),
+        r#""'><x-pwn data-pwn=1>"#.into(),
+        "\u{202E}fdp.exe 反轉\u{202C}".into(),
+        "前\u{0}後".into(),
+        "一行\r\n<x-pwn>二行".into(),
+        r#"=HYPERLINK("https://evil.example","點此")"#.into(),
+        "-2+3+cmd|' /C calc'!A0".into(),
+        format!("{}<x-pwn data-pwn>", "長".repeat(9_990)),
+    ]
+}
+
+/// A topic-sized piece of a payload (topics hold 200 characters).
+fn short(p: &str) -> String {
+    p.chars().take(150).collect()
+}
+
+/// What markup from a payload would look like once parsed: every one is checked.
+fn planted_markup(path: &str, html: &str) -> Vec<String> {
+    let doc = Html::parse_document(html);
+    let sel = |s: &str| Selector::parse(s).unwrap();
+    let mut found = Vec::new();
+    // (A chart's SVG has titles of its own.)
+    let titles = doc.select(&sel("title")).count() - doc.select(&sel("svg title")).count();
+    if titles > 1 {
+        found.push(format!("{path}: {titles} <title> elements"));
+    }
+    for meta in doc.select(&sel("meta[http-equiv]")) {
+        let content = meta.value().attr("content").unwrap_or_default();
+        // The volume job page reloads itself: a number of seconds, nothing more.
+        if !content.chars().all(|c| c.is_ascii_digit()) {
+            found.push(format!("{path}: meta http-equiv {content:?}"));
+        }
+    }
+    for el in doc.select(&sel("*")) {
+        let name = el.value().name();
+        if name == "x-pwn" || name == "img" {
+            found.push(format!("{path}: a planted <{name}>"));
+        }
+        for (attr, value) in el.value().attrs() {
+            if attr.starts_with("on") || attr == "data-pwn" {
+                found.push(format!("{path}: <{name} {attr}>"));
+            }
+            if matches!(attr, "href" | "src" | "action" | "formaction")
+                && value.trim().to_lowercase().starts_with("javascript:")
+            {
+                found.push(format!("{path}: <{name} {attr}={value:?}>"));
+            }
+        }
+        if name == "script" && el.text().any(|t| t.contains("pwned")) {
+            found.push(format!("{path}: a planted script"));
+        }
+        if name == "circle" {
+            found.push(format!("{path}: a planted <svg>"));
+        }
+    }
+    found
+}
+
+fn csv_formulas(path: &str, bytes: &[u8]) -> Vec<String> {
+    let text = String::from_utf8_lossy(bytes);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let mut found = Vec::new();
+    for record in reader.records() {
+        for cell in record.unwrap().iter() {
+            if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+                found.push(format!("{path}: a formula cell {:?}", short(cell)));
+            }
+        }
+    }
+    found
+}
+
+/// Every XML part of a zip (ODT, XLSX) parses, and holds no element a payload named.
+fn zip_xml(path: &str, bytes: &[u8]) -> (Vec<String>, String) {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect(path);
+    let mut found = Vec::new();
+    let mut text = String::new();
+    for i in 0..zip.len() {
+        let mut part = zip.by_index(i).unwrap();
+        if !part.name().ends_with(".xml") {
+            continue;
+        }
+        let mut xml = String::new();
+        part.read_to_string(&mut xml).unwrap();
+        match roxmltree::Document::parse(&xml) {
+            Ok(doc) => {
+                const OFFICE: &str = "urn:oasis:names:tc:opendocument:xmlns:office:1.0";
+                for node in doc.descendants() {
+                    let (name, ns) = (node.tag_name().name(), node.tag_name().namespace());
+                    let planted = matches!(name, "x-pwn" | "script" | "img" | "circle" | "svg")
+                        || (name == "meta" && ns != Some(OFFICE))
+                        || node
+                            .attributes()
+                            .any(|a| a.name() == "data-pwn" || a.name().starts_with("on"));
+                    if node.is_element() && planted {
+                        found.push(format!("{path} {}: <{name}>", part.name()));
+                    }
+                    if let Some(t) = node.text() {
+                        text.push_str(t);
+                    }
+                }
+            }
+            Err(e) => found.push(format!("{path} {}: not XML: {e}", part.name())),
+        }
+    }
+    (found, text)
+}
+
+#[tokio::test]
+async fn hostile_text_typed_or_imported_anywhere_never_becomes_markup_in_a_page_or_a_file() {
+    let app = TestApp::spawn().await;
+    let cast = Cast::new(&app).await;
+    let admin = app.signed_in("root.admin", "admin", None).await;
+    let r = app.reference().await;
+    let payloads = payloads();
+    let mut fields_written = 0usize;
+    let mut cases = Vec::new();
+
+    // A failed login plants its username in the audit log.
+    for p in &payloads {
+        app.login(&app.client(), &short(p), "wrong password").await;
+    }
+    fields_written += 1;
+
+    for (i, p) in payloads.iter().enumerate() {
+        let number = 100 + i as i64;
+        // Recorded: topic and question text.
+        let mut form = app.question_form(number, &short(p)).await;
+        form.retain(|(k, _)| *k != "form[body]");
+        form.push(("form[body]", p.clone()));
+        let res = app.call(&cast.sec, "cases/record-question", &form).await;
+        assert_eq!(res.status(), StatusCode::OK, "record {i}");
+        let id: i64 = res.text().await.unwrap().parse().unwrap();
+        cases.push(id);
+        app.assign(&cast.sec, id, "UDD", &["DOT"]).await;
+        // The co-bureau's sub-answer, the lead's reply and comments on the steps.
+        app.ok(&cast.dot, "cases/accept", &[("case_id", id.to_string())])
+            .await;
+        app.ok(
+            &cast.dot,
+            "cases/sub-answer",
+            &[("case_id", id.to_string()), ("body", p.clone())],
+        )
+        .await;
+        app.ok(&cast.udd, "cases/accept", &[("case_id", id.to_string())])
+            .await;
+        let version = app.case(&cast.udd, id).await.reply_version;
+        assert_eq!(
+            app.save_reply(&cast.udd, id, version, p).await.status(),
+            StatusCode::OK
+        );
+        if i % 2 == 0 {
+            // Half go all the way to an approved reply (the volume, the status page).
+            for (who, step) in [
+                (&cast.udd, "submit"),
+                (&cast.udd_boss, "sign_off"),
+                (&cast.sec, "pass_to_review"),
+            ] {
+                let res = app.step(who, id, step, &short(p)).await;
+                assert_eq!(res.status(), StatusCode::OK, "{step} {i}");
+            }
+            let version = app.case(&cast.rev, id).await.version;
+            app.ok(
+                &cast.rev,
+                "cases/step",
+                &[
+                    ("case_id", id.to_string()),
+                    ("version", version.to_string()),
+                    ("step", "approve".into()),
+                    ("comment", short(p)),
+                ],
+            )
+            .await;
+        }
+    }
+    fields_written += 6;
+
+    // A rejection's reason.
+    let rejected = app.record_question(&cast.sec, 300, "退回分派的案件").await;
+    app.assign(&cast.sec, rejected, "DOT", &[]).await;
+    app.ok(
+        &cast.dot,
+        "cases/reject",
+        &[
+            ("case_id", rejected.to_string()),
+            ("reason", payloads[0].clone()),
+        ],
+    )
+    .await;
+    fields_written += 1;
+
+    // A data request delivered with files named by the payloads.
+    let request: i64 = app
+        .ok(
+            &cast.sec,
+            "cases/record-data-request",
+            &[
+                ("form[session_id]", r.session.to_string()),
+                ("form[councilor_id]", r.councilors[0].to_string()),
+                ("form[topic]", short(&payloads[2])),
+                ("form[body]", payloads[3].clone()),
+                ("form[received_at]", "113/03/15 09:00".into()),
+                ("form[priority]", "ordinary".into()),
+            ],
+        )
+        .await
+        .parse()
+        .unwrap();
+    app.assign(&cast.sec, request, "DOT", &[]).await;
+    app.ok(
+        &cast.dot,
+        "cases/accept",
+        &[("case_id", request.to_string())],
+    )
+    .await;
+    let mut upload = multipart::Form::new().text("note", payloads[4].clone());
+    for p in payloads.iter().take(8) {
+        upload = upload.part(
+            "files",
+            multipart::Part::bytes(b"a,b\n".to_vec())
+                .file_name(format!("{}.csv", short(p)))
+                .mime_str("text/csv")
+                .unwrap(),
+        );
+    }
+    let res = cast
+        .dot
+        .post(app.url(&format!("/cases/{request}/deliveries")))
+        .multipart(upload)
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success(), "delivery {}", res.status());
+    cases.push(request);
+    fields_written += 3;
+
+    // 答非所問 through a status link, on an approved case.
+    let by = app.current_user("chen.sec").await.id;
+    let mut tx = app::db::begin(&app.state.db).await.unwrap();
+    let (_, token) = app::links::db::create(
+        &mut tx,
+        app::links::Scope {
+            councilor_id: r.councilors[0],
+            case_id: None,
+        },
+        app::dates::parse_date("115/12/24").unwrap(),
+        by,
+        0,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let res = app
+        .client()
+        .post(app.url(&format!("/s/{token}/cases/{}/not-answered", cases[2])))
+        .form(&[("comment", short(&payloads[1]))])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    fields_written += 1;
+
+    // A council list with the payloads in its rows.
+    let mut list =
+        String::from("\u{feff}質詢編號,質詢議員,質詢類別,質詢日期,質詢議題,質詢內容\r\n");
+    for (i, p) in payloads.iter().enumerate() {
+        let cell = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+        list.push_str(&format!(
+            "{},{},{},{},{},{}\r\n",
+            500 + i,
+            cell(p),
+            cell(p),
+            cell(p),
+            cell(p),
+            cell(p)
+        ));
+    }
+    let upload = multipart::Form::new()
+        .text("session", r.session.to_string())
+        .part(
+            "file",
+            multipart::Part::bytes(list.into_bytes())
+                .file_name("清單.csv")
+                .mime_str("text/csv")
+                .unwrap(),
+        );
+    let res = cast
+        .sec
+        .post(app.url("/cases/import"))
+        .header(header::ACCEPT, "text/html")
+        .multipart(upload)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "import upload");
+    let import: i64 = crate::harness::location(&res)
+        .unwrap()
+        .trim_start_matches("/cases/import/")
+        .parse()
+        .unwrap();
+    fields_written += 6;
+
+    // Every page, as each role.
+    let mut pages: Vec<String> = [
+        "/",
+        "/cases",
+        "/cases?q=script",
+        "/cases?q=x-pwn",
+        "/notifications",
+        "/reports",
+        "/links",
+        "/admin/audit",
+        "/admin/users",
+        "/admin/reference",
+        "/admin/deadlines",
+        "/meetings",
+    ]
+    .iter()
+    .map(|p| p.to_string())
+    .collect();
+    pages.push(format!("/volume?session={}", r.session));
+    pages.push(format!("/cases/import/{import}"));
+    pages.push(format!("/s/{token}"));
+    pages.push(format!("/cases/{rejected}"));
+    pages.extend(cases.iter().map(|id| format!("/cases/{id}")));
+    let roles: [(&str, &Client); 7] = [
+        ("secretariat", &cast.sec),
+        ("reviewer", &cast.rev),
+        ("lead liaison", &cast.udd),
+        ("lead approver", &cast.udd_boss),
+        ("co liaison", &cast.dot),
+        ("co approver", &cast.dot_boss),
+        ("admin", &admin),
+    ];
+    let mut found = Vec::new();
+    let mut read = 0usize;
+    for (role, client) in roles {
+        for path in &pages {
+            let res = app.page(client, path).await;
+            assert!(
+                res.status() != StatusCode::INTERNAL_SERVER_ERROR,
+                "{role} {path}"
+            );
+            let html = res.text().await.unwrap();
+            found.extend(planted_markup(&format!("{role} {path}"), &html));
+            read += 1;
+        }
+    }
+
+    // Every file the app writes from these texts.
+    let files = [
+        "/cases.csv".to_string(),
+        "/admin/audit.csv".into(),
+        "/reports/tables.csv".into(),
+        "/cases.xlsx".into(),
+        "/reports/tables.xlsx".into(),
+        format!("/volume.odt?session={}", r.session),
+        format!("/volume.pdf?session={}", r.session),
+    ];
+    let mut exports = 0usize;
+    for path in &files {
+        let who = if path.starts_with("/admin") {
+            &admin
+        } else {
+            &cast.sec
+        };
+        let res = who.get(app.url(path)).send().await.unwrap();
+        if path.contains(".pdf") && res.status() == StatusCode::SERVICE_UNAVAILABLE {
+            // No CJK font on this machine: the PDF tests say so; the rest still ran.
+            eprintln!("no PDF font: {path} not checked");
+            continue;
+        }
+        assert_eq!(res.status(), StatusCode::OK, "{path}");
+        let bytes = res.bytes().await.unwrap();
+        exports += 1;
+        if path.contains(".csv") {
+            found.extend(csv_formulas(path, &bytes));
+        } else if path.contains(".pdf") {
+            let text = pdf_extract::extract_text_from_mem(&bytes).unwrap();
+            assert!(
+                text.contains("<script>window.pwned=1</script>"),
+                "the PDF shows the text as text"
+            );
+        } else {
+            let (planted, text) = zip_xml(path, &bytes);
+            found.extend(planted);
+            // (The report tables hold figures, not texts.)
+            if !path.starts_with("/reports") {
+                assert!(
+                    text.contains("<script>window.pwned=1</script>"),
+                    "{path} keeps the text as text"
+                );
+            }
+        }
+    }
+    if path_has_xlsx(&files) {
+        let res = cast.sec.get(app.url("/cases.xlsx")).send().await.unwrap();
+        let bytes = res.bytes().await.unwrap();
+        use calamine::Reader;
+        let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+        let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+        let cells: Vec<String> = sheet.cells().map(|(_, _, c)| c.to_string()).collect();
+        assert!(
+            cells.iter().any(|c| c == &short(&payloads[10])),
+            "a formula-like topic is a plain text cell in the workbook"
+        );
+    }
+    eprintln!(
+        "hostile text: {} payloads into {fields_written} kinds of field; {read} page reads ({} pages × 7 roles); {exports} files",
+        payloads.len(),
+        pages.len()
+    );
+    assert!(
+        found.is_empty(),
+        "markup got through:\n{}",
+        found.join("\n")
+    );
+}
+
+fn path_has_xlsx(files: &[String]) -> bool {
+    files.iter().any(|f| f.ends_with(".xlsx"))
+}
+
+#[tokio::test]
+async fn a_topic_that_closes_the_title_stays_text_in_the_title() {
+    let app = TestApp::spawn().await;
+    let sec = app.signed_in("chen.sec", "secretariat", None).await;
+    let topic =
+        r#"議題</title><meta http-equiv="refresh" content="1;url=https://evil.example"><title>"#;
+    let id = app.record_question(&sec, 1, topic).await;
+    let html = app
+        .page(&sec, &format!("/cases/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(planted_markup("case page", &html), Vec::<String>::new());
+    let doc = Html::parse_document(&html);
+    let title = doc
+        .select(&Selector::parse("title").unwrap())
+        .next()
+        .unwrap();
+    assert!(
+        title.text().collect::<String>().contains(topic),
+        "the topic is the title's text"
+    );
+}
+
+#[tokio::test]
+async fn a_draft_that_closes_the_textarea_stays_in_the_textarea_for_the_bureaus_other_liaisons() {
+    let app = TestApp::spawn().await;
+    let cast = Cast::new(&app).await;
+    let other = app
+        .signed_in("lin.udd", "bureau_liaison", Some("UDD"))
+        .await;
+    let id = app.record_question(&cast.sec, 1, "公園").await;
+    app.assign(&cast.sec, id, "UDD", &[]).await;
+    app.ok(&cast.udd, "cases/accept", &[("case_id", id.to_string())])
+        .await;
+    let draft =
+        r#"</textarea><meta http-equiv="refresh" content="0;url=https://evil.example"><textarea>"#;
+    let version = app.case(&cast.udd, id).await.reply_version;
+    app.save_reply(&cast.udd, id, version, draft).await;
+    let html = app
+        .page(&other, &format!("/cases/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(planted_markup("case page", &html), Vec::<String>::new());
+    let doc = Html::parse_document(&html);
+    let editors: Vec<String> = doc
+        .select(&Selector::parse("textarea").unwrap())
+        .map(|t| t.text().collect())
+        .collect();
+    assert!(editors.iter().any(|t| t == draft), "{editors:?}");
+}
+
+#[tokio::test]
+async fn a_question_form_is_never_filled_from_its_address_and_similar_cases_keep_the_draft_out_of_it(
+) {
+    let app = TestApp::spawn().await;
+    let sec = app.signed_in("chen.sec", "secretariat", None).await;
+    let earlier = app.record_question(&sec, 1, "信義區停車場不足").await;
+    // A link sent by chat cannot put words into the form.
+    let planted = "</textarea><x-pwn>請至 https://evil.example 重新登入";
+    let html = app
+        .page(
+            &sec,
+            &format!(
+                "/cases/new/question?form[body]={}&form[topic]={}",
+                app::url::percent_encode(planted),
+                app::url::percent_encode("假議題")
+            ),
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!html.contains("evil.example") && !html.contains("假議題"));
+    assert_eq!(planted_markup("form", &html), Vec::<String>::new());
+
+    // 找相似案件 posts the draft; the form comes back with it and the similar cases under
+    // it, and the address holds none of it.
+    let mut form = app.question_form(2, "信義區停車場不足問題").await;
+    form.retain(|(k, _)| *k != "form[body]");
+    form.push(("form[body]", "請說明停車場增設期程。".into()));
+    let res = sec
+        .post(app.url(app::cases::pages::SIMILAR_DRAFT_PATH))
+        .header(header::ACCEPT, "text/html")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let to = crate::harness::location(&res).unwrap();
+    assert_eq!(to, "/cases/new/question#similar-cases");
+    let html = app
+        .page(&sec, "/cases/new/question")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("請說明停車場增設期程。"), "the text typed");
+    assert!(
+        html.contains("value=\"信義區停車場不足問題\""),
+        "the topic typed"
+    );
+    assert!(html.contains("相似的過去案件"));
+    assert!(
+        html.contains(&format!("href=\"/cases/{earlier}\"")),
+        "the earlier case is listed"
+    );
+    let again = app
+        .page(&sec, "/cases/new/question")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !again.contains("請說明停車場增設期程。"),
+        "kept for the next page only"
+    );
+}
+
+#[tokio::test]
+async fn a_formula_typed_at_a_failed_login_is_inert_in_the_admins_audit_file() {
+    let app = TestApp::spawn().await;
+    let admin = app.signed_in("root.admin", "admin", None).await;
+    let planted = r#"=HYPERLINK("https://evil.example","點此")"#;
+    app.login(&app.client(), planted, "wrong").await;
+    let bytes = admin
+        .get(app.url("/admin/audit.csv"))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let text = String::from_utf8(bytes.to_vec()).unwrap();
+    // (Usernames are kept in lower case.)
+    assert!(text.to_lowercase().contains("'=hyperlink"), "{text}");
+    assert_eq!(csv_formulas("audit.csv", &bytes), Vec::<String>::new());
+}
