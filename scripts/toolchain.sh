@@ -29,6 +29,23 @@ ensure_toolchain() {
   fi
 }
 
+# The build cache outlives checkouts (CI clones anew each run, into another folder). The
+# dependencies' artifacts are shared by every checkout, but this workspace's own crates are
+# built again for each folder (its path is in their hash): some 3 GB a checkout, which once
+# filled the disk (63 GB). Those older than half a day are deleted, and incremental
+# artifacts always; the rest stays warm.
+prune_build_cache() {
+  local target
+  target="$(cargo_target_dir)"
+  [[ -d "$target" ]] || return 0
+  find "$target" -path '*/deps/*' -type f -mmin +720 \( \
+      -name 'integration-*' -o -name 'server-*' -o -name 'libserver-*' \
+      -o -name 'app-*' -o -name 'libapp-*' -o -name 'fuhuitong-*' \
+      -o -name 'bench-*' -o -name 'libbench-*' \) -delete 2>/dev/null || true
+  rm -rf "$target"/*/incremental "$target"/*/*/incremental
+  say "Build cache: $(du -sh "$target" 2>/dev/null | cut -f1) in $target"
+}
+
 ensure_wasm_opt() {
   if ! command -v wasm-opt >/dev/null; then
     say "Installing wasm-opt (npm package binaryen)"

@@ -60,7 +60,7 @@ impl Caller {
 
     /// Today in Taipei.
     pub fn today(&self) -> NaiveDate {
-        crate::dates::taipei_date(self.ts()).unwrap_or_default()
+        crate::dates::taipei_day(self.now)
     }
 
     pub async fn begin(&self) -> Result<Tx, AppError> {

@@ -77,7 +77,12 @@ pub fn parse_taipei_datetime(raw: &str) -> Option<i64> {
         .map(|t| t.timestamp())
 }
 
-/// The Taipei calendar date of a Unix timestamp.
+/// The Taipei calendar date of a moment.
+pub fn taipei_day(at: DateTime<chrono::Utc>) -> NaiveDate {
+    at.with_timezone(&taipei()).date_naive()
+}
+
+/// The Taipei calendar date of a Unix timestamp (none outside chrono's range).
 pub fn taipei_date(unix: i64) -> Option<NaiveDate> {
     DateTime::from_timestamp(unix, 0).map(|t| t.with_timezone(&taipei()).date_naive())
 }

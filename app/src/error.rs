@@ -124,6 +124,13 @@ impl AppError {
         }
     }
 
+    /// The HTTP status this error answers with.
+    #[cfg(feature = "ssr")]
+    pub fn http_status(&self) -> http::StatusCode {
+        http::StatusCode::from_u16(self.status_code())
+            .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR)
+    }
+
     /// Logs an internal failure and returns the error the user may see.
     #[cfg(feature = "ssr")]
     pub fn internal(context: &str, err: impl std::fmt::Display) -> Self {
@@ -214,9 +221,7 @@ pub fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
             .unwrap_or(false);
         if !is_form_post {
             if let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-                if let Ok(status) = http::StatusCode::from_u16(err.status_code()) {
-                    options.set_status(status);
-                }
+                options.set_status(err.http_status());
             }
         }
     }

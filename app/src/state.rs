@@ -50,6 +50,11 @@ impl AppState {
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
     }
+
+    /// Today in Taipei, by the app's clock.
+    pub fn today(&self) -> chrono::NaiveDate {
+        crate::dates::taipei_day(self.now())
+    }
 }
 
 /// The state of the running app, from Leptos context.

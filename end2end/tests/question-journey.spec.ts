@@ -2,7 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { logIn, openAs, ready } from './support';
 
 /**
- * One question's whole journey through the UI, as in shared/docs/domain.md: recorded,
+ * One question's whole journey through the UI, as in docs/domain.md: recorded,
  * assigned, turned down by a co-bureau, reassigned, answered, signed off, returned by the
  * reviewer, fixed and approved. Three people work at once in three browser contexts: the
  * secretariat, the bureaus (one desk, several officers taking turns) and the reviewer.

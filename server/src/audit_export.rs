@@ -58,7 +58,10 @@ async fn audit_csv(
     match result {
         Ok(body) => (
             [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (
+                    header::CONTENT_TYPE,
+                    app::reports::TableFormat::Csv.media_type(),
+                ),
                 (
                     header::CONTENT_DISPOSITION,
                     "attachment; filename=\"audit-log.csv\"",

@@ -257,7 +257,7 @@ pub async fn run(cli: Cli, config: Config) -> Result<(), Box<dyn std::error::Err
                 sitting_type,
                 ..Default::default()
             };
-            let today = app::dates::taipei_date(state.now().timestamp()).unwrap_or_default();
+            let today = state.today();
             let volume = app::volume::db::volume(&state.db, &filter, today)
                 .await
                 .map_err(|e| match e {
@@ -375,9 +375,7 @@ async fn demo_shift(state: &AppState) -> Result<chrono::Duration, Box<dyn std::e
     Ok(
         match existing.and_then(|d| d.parse::<chrono::NaiveDate>().ok()) {
             Some(start) => start - chrono::NaiveDate::from_ymd_opt(2024, 3, 5).unwrap_or_default(),
-            None => crate::demo_cases::demo_shift(
-                app::dates::taipei_date(state.now().timestamp()).unwrap_or_default(),
-            ),
+            None => crate::demo_cases::demo_shift(state.today()),
         },
     )
 }
@@ -547,7 +545,7 @@ async fn create_link(
     by: Option<&str>,
 ) -> Result<String, Box<dyn std::error::Error>> {
     let user = import_user(state, by).await?;
-    let today = app::dates::taipei_date(state.now().timestamp()).unwrap_or_default();
+    let today = state.today();
     let term_end = app::links::db::term_end(&state.db, councilor)
         .await
         .map_err(|e| e.to_string())?

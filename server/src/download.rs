@@ -8,7 +8,7 @@ use app::{
     url::percent_encode,
 };
 use axum::{
-    http::{header, HeaderValue, StatusCode},
+    http::{header, HeaderValue},
     response::{IntoResponse, Redirect, Response},
 };
 use tower_sessions::Session;
@@ -49,7 +49,6 @@ pub fn attachment(bytes: Vec<u8>, content_type: &str, ascii: &str, name: &str) -
 
 /// An error as the status it stands for and its message in words.
 pub fn error(err: AppError) -> Response {
-    let status =
-        StatusCode::from_u16(err.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let status = err.http_status();
     (status, err.to_string()).into_response()
 }

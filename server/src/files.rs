@@ -83,8 +83,7 @@ async fn answer(
             Redirect::to(&format!("{page}#deliveries")).into_response()
         }
         (Err(err), false) => {
-            let status = StatusCode::from_u16(err.status_code())
-                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let status = err.http_status();
             (status, Json(err)).into_response()
         }
     }
@@ -351,8 +350,7 @@ async fn download(
 }
 
 fn error_text(err: AppError) -> Response {
-    let status =
-        StatusCode::from_u16(err.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let status = err.http_status();
     let message = match err {
         AppError::NotFound => "找不到這個檔案，或您沒有權限下載。".to_owned(),
         other => other.to_string(),

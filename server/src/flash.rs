@@ -18,7 +18,7 @@ use app::{
 };
 use axum::{
     extract::Request,
-    http::{header, HeaderMap, HeaderValue, Method, StatusCode},
+    http::{header, HeaderMap, HeaderValue, Method},
     middleware::Next,
     response::{IntoResponse, Redirect, Response},
 };
@@ -78,8 +78,7 @@ pub async fn form_answer<T: serde::Serialize>(
             Redirect::to(back).into_response()
         }
         (Err(err), false) => {
-            let status = StatusCode::from_u16(err.status_code())
-                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let status = err.http_status();
             (status, axum::Json(err)).into_response()
         }
     }

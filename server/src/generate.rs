@@ -208,7 +208,7 @@ fn status_after(action: EventAction, tracking: bool) -> Option<CaseStatus> {
 pub async fn generate(state: &AppState, count: usize) -> Result<(usize, usize), AppError> {
     let pool = &state.db;
     let mut rng = StdRng::seed_from_u64(20_240_315);
-    let today = app::dates::taipei_date(state.now().timestamp()).unwrap_or_default();
+    let today = state.today();
     let bureaus: Vec<(i64, String)> = sqlx::query_as("SELECT id, code FROM bureaus")
         .fetch_all(pool)
         .await?;

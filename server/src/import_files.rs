@@ -376,7 +376,7 @@ async fn sample(Extension(state): Extension<AppState>, session: Session) -> Resp
     }
     download::attachment(
         SAMPLE_CSV.as_bytes().to_vec(),
-        "text/csv; charset=utf-8",
+        app::reports::TableFormat::Csv.media_type(),
         "questions-sample.csv",
         "質詢匯入範例.csv",
     )

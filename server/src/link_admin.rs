@@ -117,7 +117,7 @@ async fn create(
                 AppError::validation("case", "案件請填案件頁網址中的號碼（數字）。")
             })?),
         };
-        let today = app::dates::taipei_date(state.now().timestamp()).unwrap_or_default();
+        let today = state.today();
         let term_end = app::links::db::term_end(&state.db, councilor)
             .await?
             .ok_or_else(|| AppError::validation("councilor", "找不到所選的議員。"))?;
@@ -175,7 +175,7 @@ async fn reissue(
     let result = async {
         let user = crate::flash::form_caller(&session, &state, &[Role::Secretariat]).await?;
         let now = state.now().timestamp();
-        let today = app::dates::taipei_date(now).unwrap_or_default();
+        let today = state.today();
         let mut tx = app::db::begin(&state.db).await?;
         let expires_on = app::links::db::expiry(&mut tx, id).await?;
         if expires_on < today {

@@ -6,7 +6,8 @@ use crate::download;
 use app::{
     auth::Role,
     dates::roc_date,
-    reports::{compute, db::facts, Cell, Range, Table},
+    error::AppError,
+    reports::{Cell, Range, Table, TableFormat},
     state::AppState,
 };
 use axum::{
@@ -22,8 +23,14 @@ use tower_sessions::Session;
 pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
     Router::new()
         .route("/reports/{file}", get(download))
-        .route("/cases.csv", get(|e, s, q| case_list(e, s, q, "csv")))
-        .route("/cases.xlsx", get(|e, s, q| case_list(e, s, q, "xlsx")))
+        .route(
+            "/cases.csv",
+            get(|e, s, q| case_list(e, s, q, TableFormat::Csv)),
+        )
+        .route(
+            "/cases.xlsx",
+            get(|e, s, q| case_list(e, s, q, TableFormat::Xlsx)),
+        )
 }
 
 /// A case list as the offices keep it: the columns they use, dates in ROC form.
@@ -65,7 +72,7 @@ async fn case_list(
     Extension(state): Extension<AppState>,
     session: Session,
     Query(query): Query<HashMap<String, String>>,
-    extension: &'static str,
+    format: TableFormat,
 ) -> Response {
     // Everyone may take the list they see; `export` keeps a bureau to its own cases.
     let user = match download::reader(&session, &state, &Role::ALL).await {
@@ -73,38 +80,34 @@ async fn case_list(
         Err(refused) => return refused,
     };
     let filter = app::cases::CaseFilter::from_query(|k| query.get(k).cloned());
-    let today = app::dates::taipei_date(state.now().timestamp()).unwrap_or_default();
+    let today = state.today();
     let rows = match app::cases::db::export(&state.db, &filter, &user, today).await {
         Ok(rows) => rows,
         Err(err) => return download::error(err),
     };
     let table = [case_table(&rows)];
-    let name = format!("案件清單_{}.{extension}", roc_date(today).replace('/', ""));
-    file_response(&table, extension, &name)
+    let name = format!(
+        "案件清單_{}.{}",
+        roc_date(today).replace('/', ""),
+        format.extension()
+    );
+    file_response(&table, format, &name)
 }
 
 /// The tables as a CSV or XLSX attachment named `name`.
-fn file_response(tables: &[Table], extension: &str, name: &str) -> Response {
-    let (media, bytes) = match extension {
-        "csv" => (
-            "text/csv; charset=utf-8",
-            to_csv(tables).map_err(|e| e.to_string()),
-        ),
-        _ => (
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            to_xlsx(tables).map_err(|e| e.to_string()),
-        ),
+fn file_response(tables: &[Table], format: TableFormat, name: &str) -> Response {
+    let bytes = match format {
+        TableFormat::Csv => to_csv(tables).map_err(|e| e.to_string()),
+        TableFormat::Xlsx => to_xlsx(tables).map_err(|e| e.to_string()),
     };
     match bytes {
-        Ok(bytes) => download::attachment(bytes, media, &format!("export.{extension}"), name),
-        Err(e) => {
-            tracing::error!("export file: {e}");
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "系統暫時無法處理您的要求，請稍後再試。",
-            )
-                .into_response()
-        }
+        Ok(bytes) => download::attachment(
+            bytes,
+            format.media_type(),
+            &format!("export.{}", format.extension()),
+            name,
+        ),
+        Err(e) => download::error(AppError::internal("export file", e)),
     }
 }
 
@@ -180,32 +183,25 @@ async fn download(
     if let Err(refused) = download::reader(&session, &state, &readers).await {
         return refused;
     }
-    let extension = match file.as_str() {
-        "tables.csv" => "csv",
-        "tables.xlsx" => "xlsx",
-        _ => return StatusCode::NOT_FOUND.into_response(),
+    let format = match file.strip_prefix("tables.").and_then(TableFormat::parse) {
+        Some(format) => format,
+        None => return StatusCode::NOT_FOUND.into_response(),
     };
-    let today = app::dates::taipei_date(state.now().timestamp()).unwrap_or_default();
+    let today = state.today();
     let range = Range::parse(
         query.get("from").map(String::as_str),
         query.get("to").map(String::as_str),
         today,
     );
-    let tables = match facts(&state.db, range).await {
-        Ok(facts) => compute(&facts, range, today).tables(),
-        Err(e) => {
-            tracing::error!("report facts: {e}");
-            return (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "系統暫時無法處理您的要求，請稍後再試。",
-            )
-                .into_response();
-        }
+    let tables = match app::reports::server_fns::report_view(&state.db, range, today).await {
+        Ok(view) => view.tables(),
+        Err(err) => return download::error(err),
     };
     let name = format!(
-        "府會統計_{}-{}.{extension}",
+        "府會統計_{}-{}.{}",
         roc_date(range.from).replace('/', ""),
-        roc_date(range.to).replace('/', "")
+        roc_date(range.to).replace('/', ""),
+        format.extension()
     );
-    file_response(&tables, extension, &name)
+    file_response(&tables, format, &name)
 }

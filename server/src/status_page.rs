@@ -177,7 +177,7 @@ async fn open(
     };
     lookups.before(client).map_err(too_many)?;
     let now = state.now().timestamp();
-    let today = app::dates::taipei_date(now).unwrap_or_default();
+    let today = state.today();
     let looked_up = if well_formed(token) {
         token.to_owned()
     } else {
@@ -211,7 +211,7 @@ async fn page(
         Ok(found) => found,
         Err(refused) => return refused,
     };
-    let today = app::dates::taipei_date(state.now().timestamp()).unwrap_or_default();
+    let today = state.today();
     let session = query.get("session").and_then(|s| s.parse().ok());
     match app::links::db::page(&state.db, scope, session, today).await {
         Ok(p) => protected(
@@ -289,8 +289,7 @@ async fn not_answered(
         ),
         Err(app::error::AppError::NotFound) => not_found(),
         Err(err) => {
-            let status = StatusCode::from_u16(err.status_code())
-                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let status = err.http_status();
             protected(
                 (
                     status,

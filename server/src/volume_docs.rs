@@ -245,7 +245,7 @@ pub async fn run_job(
                 }
             }
         };
-        let today = app::dates::taipei_date(state.now().timestamp()).unwrap_or_default();
+        let today = state.today();
         let volume = app::volume::db::volume(&db, &filter, today).await?;
         let name = file_name(&volume, format);
         app::volume::db::job_progress(&db, id, 0, 1, state.now().timestamp()).await?;
@@ -350,7 +350,7 @@ async fn send(
             Some(f) => VolumeFormat::parse(f)
                 .ok_or_else(|| AppError::validation("format", "請選擇檔案格式。"))?,
         };
-        let today = app::dates::taipei_date(state.now().timestamp()).unwrap_or_default();
+        let today = state.today();
         if sent_on > today {
             return Err(AppError::validation("sent_on", "函送日期不能晚於今天。"));
         }
@@ -464,7 +464,7 @@ async fn now(
     let Some(filter) = form_filter(&query) else {
         return (StatusCode::BAD_REQUEST, "請選擇會期。").into_response();
     };
-    let today = app::dates::taipei_date(state.now().timestamp()).unwrap_or_default();
+    let today = state.today();
     let result = async {
         let volume = app::volume::db::volume(&state.db, &filter, today).await?;
         let name = file_name(&volume, format);

@@ -1,4 +1,4 @@
-//! Who may do what. Roles are fixed by the domain (see shared/docs/domain.md).
+//! Who may do what. Roles are fixed by the domain (see docs/domain.md).
 
 use serde::{Deserialize, Serialize};
 use std::{fmt, str::FromStr};

@@ -1,4 +1,4 @@
-//! How a case travels (shared/docs/domain.md, "How a question travels"), as plain rules:
+//! How a case travels (docs/domain.md, "How a case travels"), as plain rules:
 //! which step may follow which status, and who may take it. The server asks these before
 //! every change; the pages ask them to decide which buttons to show.
 

@@ -291,6 +291,24 @@ pub fn compute(facts: &[CaseFact], range: Range, today: NaiveDate) -> Report {
     }
 }
 
+text_enum!(TableFormat {
+    Csv = "csv" / "CSV",
+    Xlsx = "xlsx" / "Excel（XLSX）",
+});
+
+impl TableFormat {
+    pub fn extension(self) -> &'static str {
+        self.as_str()
+    }
+
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Self::Csv => "text/csv; charset=utf-8",
+            Self::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        }
+    }
+}
+
 /// A table as the downloads write it: a title, the header and the rows, each cell a text
 /// or a number.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

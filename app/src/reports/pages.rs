@@ -109,6 +109,7 @@ fn simple(title: &str, header: &[&str], rows: Vec<Vec<String>>) -> Table {
 
 #[component]
 fn ReportBody(v: ReportView) -> impl IntoView {
+    let tables = v.tables();
     let r = v.report;
     let range = r.range;
     let query = format!(
@@ -286,7 +287,6 @@ fn ReportBody(v: ReportView) -> impl IntoView {
         (meetings_chart, meetings_table),
         (trend_chart, trend_table),
     ];
-    let tables = r.tables();
     view! {
         <form method="get" action="/reports" class="inline-row no-print" aria-label="統計期間">
             <label for="report-from">"期間自"</label>

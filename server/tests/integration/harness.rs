@@ -23,6 +23,58 @@ pub struct TestApp {
     pub addr: SocketAddr,
     pub clock: Arc<ManualClock>,
     pub state: AppState,
+    /// The database's URL, dropped with the app.
+    url: String,
+}
+
+/// A test's database goes with its app, whether the test passed or panicked: a PostgreSQL
+/// database is dropped (its connections ended), a SQLite file deleted. (`scripts/test`
+/// also drops what a killed run left.)
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        forget_database(&self.url);
+    }
+}
+
+/// Drops a database that [`fresh_database_url`] or [`fresh_sqlite_url`] made.
+pub fn forget_database(url: &str) {
+    if let Some(path) = url.strip_prefix("sqlite://") {
+        if path.contains("fht_test_") {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{path}{suffix}"));
+            }
+        }
+        return;
+    }
+    let (Some((_, name)), Ok(admin_url)) =
+        (url.rsplit_once('/'), std::env::var("TEST_POSTGRES_URL"))
+    else {
+        return;
+    };
+    if !name.starts_with("fht_test_") {
+        return;
+    }
+    let name = name.to_owned();
+    // A runtime of its own on a thread of its own: this may run while the test's runtime
+    // is unwinding.
+    let dropped = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .ok()?;
+        runtime.block_on(async {
+            let admin = app::db::connect(&admin_url).await.ok()?;
+            let done = admin
+                .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
+                .await;
+            admin.close().await;
+            done.ok()
+        })
+    })
+    .join();
+    if !matches!(dropped, Ok(Some(_))) {
+        eprintln!("test database {url} was not dropped");
+    }
 }
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
@@ -155,7 +207,12 @@ impl TestApp {
             .await
             .unwrap()
         });
-        Self { addr, clock, state }
+        Self {
+            addr,
+            clock,
+            state,
+            url: url.to_owned(),
+        }
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -128,3 +128,25 @@ async fn the_converted_timeline_of_the_demo_data_reads_the_same_on_the_case_page
     assert_eq!(events.broken, None);
     assert_eq!(events.rows, 44);
 }
+
+#[test]
+fn both_backends_have_the_same_migrations_by_name() {
+    let names = |backend: &str| {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../migrations")
+            .join(backend);
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    let sqlite = names("sqlite");
+    assert!(!sqlite.is_empty());
+    assert_eq!(
+        sqlite,
+        names("postgres"),
+        "one migration each, kept in step"
+    );
+}

@@ -57,6 +57,17 @@ async fn the_figures_follow_the_cases_and_the_files_carry_the_same_values() {
     assert_eq!(page.matches("<svg").count(), 5, "five charts");
     assert!(page.contains("各機關辦理情形（113/03/01–113/03/31）"));
 
+    // The 報表 section shows the same tables the files hold: five, built once.
+    let captions: Vec<String> = {
+        let doc = scraper::Html::parse_document(&page);
+        let sel =
+            scraper::Selector::parse("section[aria-labelledby=tables-heading] caption").unwrap();
+        doc.select(&sel).map(|c| c.text().collect()).collect()
+    };
+    let titles: Vec<String> = v.tables().into_iter().map(|t| t.title).collect();
+    assert_eq!(captions, titles);
+    assert_eq!(titles.len(), 5);
+
     // CSV: UTF-8 with a byte-order mark, the tables one after another.
     let csv = app
         .page(&cast.sec, "/reports/tables.csv?from=113/03/01&to=113/03/31")
@@ -69,6 +80,9 @@ async fn the_figures_follow_the_cases_and_the_files_carry_the_same_values() {
         text.contains("質詢議題統計") && text.contains("都市發展局,1,0,1,1,100,"),
         "{text}"
     );
+    for title in &titles {
+        assert!(text.lines().any(|l| l == title), "{title} in the CSV");
+    }
 
     // XLSX: reopened, every sheet holds the table's values.
     let xlsx = app
@@ -81,7 +95,7 @@ async fn the_figures_follow_the_cases_and_the_files_carry_the_same_values() {
     let bytes = xlsx.bytes().await.unwrap().to_vec();
     use calamine::{Data, Reader};
     let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
-    let tables = r.tables();
+    let tables = v.tables();
     let sheets = book.sheet_names().to_owned();
     assert_eq!(sheets.len(), tables.len());
     for (sheet, table) in sheets.iter().zip(&tables) {

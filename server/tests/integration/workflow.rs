@@ -1,4 +1,4 @@
-//! The journeys of shared/docs/domain.md, "How a question travels", over HTTP.
+//! The journeys of docs/domain.md, "How a case travels", over HTTP.
 
 use crate::harness::TestApp;
 use app::cases::{events::Change, CaseStatus, PartRole, PartState};
