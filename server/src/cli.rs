@@ -13,24 +13,9 @@ use std::{
     sync::Arc,
 };
 
-const ENV_HELP: &str = "\
-Environment (a .env file in the working directory is read too):
-  DATABASE_URL           sqlite://… or postgres://…   [default: sqlite://<DATA_DIR>/app.db]
-  DATA_DIR               folder for the embedded database          [default: data]
-  LISTEN_ADDR            address to serve on         [default: LEPTOS_SITE_ADDR or 127.0.0.1:3000]
-  COOKIE_SECURE          mark the session cookie Secure (HTTPS)    [default: false]
-  SESSION_HOURS          hours a session lasts at most (1–24)      [default: 12]
-  SESSION_IDLE_MINUTES   minutes without a request that end it      [default: 30]
-  LOGIN_MAX_FAILURES     failed logins before a lock                [default: 5]
-  LOGIN_LOCKOUT_MINUTES  how long a lock lasts                      [default: 15]
-  LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE  logins from one address    [default: 30]
-  TRUSTED_PROXIES        reverse proxies whose X-Forwarded-For is believed (IPs, comma-separated)
-  RUST_LOG               log filter                                 [default: info]
-  LOG_FORMAT             `json` for one JSON object a line          [default: text]";
-
 /// 府會通: council liaison and interpellation tracker.
 #[derive(Debug, Parser)]
-#[command(version, after_help = ENV_HELP)]
+#[command(version, after_help = crate::config::env_help())]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,

@@ -8,6 +8,111 @@ use app::auth::{
 use chrono::Duration;
 use std::{net::SocketAddr, path::PathBuf};
 
+/// One environment variable: its name, its default as a person reads it, what it does.
+pub struct Variable {
+    pub name: &'static str,
+    pub default: &'static str,
+    pub help: &'static str,
+}
+
+/// Every variable the app reads, in one place: `--help` prints this table, and a test holds
+/// the README and `.env.example` to it (and this module to reading nothing else).
+pub const VARIABLES: &[Variable] = &[
+    Variable {
+        name: "DATABASE_URL",
+        default: "sqlite://<DATA_DIR>/app.db",
+        help: "sqlite://… or postgres://…",
+    },
+    Variable {
+        name: "DATA_DIR",
+        default: "data",
+        help: "folder for the embedded database",
+    },
+    Variable {
+        name: "LISTEN_ADDR",
+        default: "LEPTOS_SITE_ADDR or 127.0.0.1:3000",
+        help: "address to serve on",
+    },
+    Variable {
+        name: "COOKIE_SECURE",
+        default: "false",
+        help: "mark the session cookie Secure (serve over HTTPS)",
+    },
+    Variable {
+        name: "SESSION_HOURS",
+        default: "12",
+        help: "hours a session lasts at most (1–24)",
+    },
+    Variable {
+        name: "SESSION_IDLE_MINUTES",
+        default: "30",
+        help: "minutes without a request that end a session",
+    },
+    Variable {
+        name: "LOGIN_MAX_FAILURES",
+        default: "5",
+        help: "failed logins before a name is locked",
+    },
+    Variable {
+        name: "LOGIN_LOCKOUT_MINUTES",
+        default: "15",
+        help: "how long a lock lasts",
+    },
+    Variable {
+        name: "LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE",
+        default: "30",
+        help: "logins from one address a minute, per app server",
+    },
+    Variable {
+        name: "TRUSTED_PROXIES",
+        default: "none",
+        help: "reverse proxies whose X-Forwarded-For is believed (IPs, comma-separated)",
+    },
+    Variable {
+        name: "PUBLIC_URL",
+        default: "http://<LISTEN_ADDR>",
+        help: "the address status links are written with",
+    },
+    Variable {
+        name: "STATUS_LINK_LOOKUPS_PER_MINUTE",
+        default: "60",
+        help: "status-link misses per address and views per link a minute, per app server",
+    },
+    Variable {
+        name: "PDF_FONT",
+        default: "Noto Serif CJK TC (fonts-noto-cjk)",
+        help: "font file PDF text is set in",
+    },
+    Variable {
+        name: "PDF_FONT_BOLD",
+        default: "Noto Sans CJK TC Bold (fonts-noto-cjk)",
+        help: "font file PDF headings are set in",
+    },
+    Variable {
+        name: "RUST_LOG",
+        default: "info",
+        help: "log filter",
+    },
+    Variable {
+        name: "LOG_FORMAT",
+        default: "text",
+        help: "`json` for one JSON object a line",
+    },
+];
+
+/// The table of [`VARIABLES`] for `--help`.
+pub fn env_help() -> String {
+    let mut help =
+        String::from("Environment (a .env file in the working directory is read too):\n");
+    for v in VARIABLES {
+        help.push_str(&format!(
+            "  {:<38} {} [default: {}]\n",
+            v.name, v.help, v.default
+        ));
+    }
+    help
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
     /// `DATABASE_URL`: `sqlite://…` or `postgres://…`. Default: `sqlite://<DATA_DIR>/app.db`.
@@ -35,8 +140,8 @@ pub struct Config {
     /// `PUBLIC_URL`: the address offices reach the app at, for the status links the app
     /// hands out (e.g. `https://fuhuitong.gov.taipei`). Default: `http://<LISTEN_ADDR>`.
     pub public_url: String,
-    /// `STATUS_LINK_LOOKUPS_PER_MINUTE`: status-link lookups allowed per client address per
-    /// minute, for each app server (default 60).
+    /// `STATUS_LINK_LOOKUPS_PER_MINUTE`: status-link lookups a minute, for each app server
+    /// (default 60): misses per client address, and views of each link.
     pub link_lookups_per_minute: u32,
 }
 
@@ -183,6 +288,43 @@ fn boolean(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn every_variable_read_is_in_the_table_and_the_table_in_the_readme_and_env_example() {
+        let read: std::collections::BTreeSet<&str> = include_str!("config.rs")
+            .split("get(\"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .filter(|name| name.chars().all(|c| c.is_ascii_uppercase() || c == '_'))
+            .collect();
+        let table: std::collections::BTreeSet<&str> =
+            super::VARIABLES.iter().map(|v| v.name).collect();
+        // LEPTOS_SITE_ADDR is cargo-leptos's, read as LISTEN_ADDR's fallback.
+        let unlisted: Vec<_> = read
+            .iter()
+            .filter(|n| !table.contains(*n) && **n != "LEPTOS_SITE_ADDR")
+            .collect();
+        assert!(
+            unlisted.is_empty(),
+            "read but not in VARIABLES: {unlisted:?}"
+        );
+        let readme = include_str!("../../README.md");
+        let example = include_str!("../../.env.example");
+        let help = super::env_help();
+        for v in super::VARIABLES {
+            assert!(
+                readme.contains(&format!("`{}`", v.name)),
+                "README lacks {}",
+                v.name
+            );
+            assert!(
+                example.contains(&format!("{}=", v.name)),
+                ".env.example lacks {}",
+                v.name
+            );
+            assert!(help.contains(v.name), "--help lacks {}", v.name);
+        }
+    }
+
     use super::*;
     use std::collections::HashMap;
 

@@ -89,7 +89,7 @@ pub async fn form_answer<T: serde::Serialize>(
 /// fill the sessions table): see [`carry_form_errors`], which keeps such an error in a
 /// short-lived cookie instead.
 pub async fn flash(session: &Session, to: &str, form: &str, error: AppError) {
-    if session.is_empty().await {
+    if anonymous(session).await {
         return;
     }
     let flashed = FlashedError {
@@ -100,6 +100,14 @@ pub async fn flash(session: &Session, to: &str, form: &str, error: AppError) {
     if let Err(e) = session.insert(FLASH_KEY, flashed).await {
         tracing::warn!("form error not kept: {e}");
     }
+}
+
+/// Whether the client has no session of ours: no cookie, or one naming no stored session
+/// (a made-up one would otherwise make a new row as well).
+async fn anonymous(session: &Session) -> bool {
+    // Reading loads the record, which forgets an id the store does not know.
+    let _ = session.get::<serde_json::Value>(FLASH_KEY).await;
+    session.is_empty().await
 }
 
 /// Keeps what was typed into a form for the next request of its page, `to` (a path).
@@ -156,8 +164,10 @@ pub async fn carry_form_errors(
             }
         }
         // A new status link's address is held for the next page only (the `/links` page
-        // that shows it once), not in the session until someone happens to look.
-        if let Ok(Some(fresh)) = session.remove::<Fresh>(FRESH_KEY).await {
+        // that shows it once), not in the session until someone happens to look. (Read
+        // before removed: a removal always writes the session back.)
+        if let Ok(Some(fresh)) = session.get::<Fresh>(FRESH_KEY).await {
+            let _ = session.remove::<Fresh>(FRESH_KEY).await;
             if path == "/links" {
                 request.extensions_mut().insert(fresh);
             }
@@ -170,7 +180,7 @@ pub async fn carry_form_errors(
         .and_then(|v| v.to_str().ok())
         .and_then(error_in_location);
     if let Some((location, to, form, error)) = moved {
-        if session.is_empty().await {
+        if anonymous(&session).await {
             if let Some(cookie) = flash_cookie(&to, &form, error, secure) {
                 response.headers_mut().append(header::SET_COOKIE, cookie);
             }

@@ -456,7 +456,25 @@ pub fn spawn_housekeeping(state: AppState, web: &WebSettings) {
 
 #[cfg(test)]
 mod tests {
-    use super::client_address;
+    use super::{client_address, loggable_path, safe_request_id};
+
+    #[test]
+    fn a_status_links_token_never_reaches_a_log_line() {
+        assert_eq!(
+            loggable_path("/s/abcDEF_-0123456789abcdef0123456789abcdef012"),
+            "/s/[token]"
+        );
+        assert_eq!(loggable_path("/s/x/files/3"), "/s/[token]");
+        assert_eq!(loggable_path("/cases/3"), "/cases/3");
+    }
+
+    #[test]
+    fn only_a_plain_request_id_of_at_most_64_characters_is_kept() {
+        assert!(safe_request_id(b"9f0c1e2a-lb.1_x"));
+        for bad in [&b""[..], b"a b", b"a\nlevel=error", &[b'a'; 65]] {
+            assert!(!safe_request_id(bad), "{bad:?}");
+        }
+    }
     use std::net::IpAddr;
 
     fn ip(s: &str) -> IpAddr {

@@ -98,13 +98,6 @@ impl Lookups {
             .unwrap_or_else(|e| e.into_inner())
             .retain(|_, until| *until > now);
     }
-
-    /// How many addresses and links are remembered.
-    pub fn remembered(&self) -> usize {
-        self.misses.len()
-            + self.per_link.len()
-            + self.blocked.lock().map(|b| b.len()).unwrap_or_default()
-    }
 }
 
 impl Default for Lookups {

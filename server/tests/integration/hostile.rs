@@ -139,6 +139,38 @@ async fn hostile_text_typed_or_imported_anywhere_never_becomes_markup_in_a_page_
     let mut fields_written = 0usize;
     let mut cases = Vec::new();
 
+    // Names the admin types: a councilor's, a bureau's, an officer's (set here directly;
+    // their forms have their own tests).
+    for (sql, name) in [
+        (
+            "UPDATE councilors SET name = $1 WHERE id = $2",
+            r#""'><x-pwn data-pwn=1>"#,
+        ),
+        (
+            "UPDATE bureaus SET name = $1, short_name = $1 WHERE id = $2",
+            "<svg onload=alert(1)><circle r=1 />",
+        ),
+        (
+            "UPDATE users SET display_name = $1 WHERE id = $2",
+            "<script>window.pwned=1</script>",
+        ),
+    ] {
+        let id = if sql.contains("councilors") {
+            r.councilors[0]
+        } else if sql.contains("bureaus") {
+            app.bureau("DOT").await
+        } else {
+            app.current_user("ho.udd").await.id
+        };
+        sqlx::query(sql)
+            .bind(name)
+            .bind(id)
+            .execute(&app.state.db)
+            .await
+            .unwrap();
+    }
+    fields_written += 3;
+
     // A failed login plants its username in the audit log.
     for p in &payloads {
         app.login(&app.client(), &short(p), "wrong password").await;

@@ -321,3 +321,28 @@ async fn the_command_line_checks_a_list_then_imports_it_whole_or_not_at_all() {
     let _ = std::fs::remove_file(good);
     let _ = std::fs::remove_file(bad);
 }
+
+#[tokio::test]
+async fn a_refused_import_goes_back_to_its_preview_whatever_the_column_choices_hold() {
+    let app = TestApp::spawn().await;
+    let cast = Cast::new(&app).await;
+    let (a, _) = councilor_names(&app).await;
+    let csv = format!(
+        "\u{feff}編號,議員,類別,日期,議題,內容\r\n1,{a},市政總質詢,113/03/15,議題一,內容一\r\n"
+    );
+    let id = id_of(&upload(&app, &cast.sec, "list.csv", csv.into_bytes()).await);
+    let res = cast
+        .sec
+        .post(app.url(&format!("/cases/import/{id}/commit")))
+        .header(header::ACCEPT, "text/html")
+        .form(&[("number", "0 #欄\r\n位&x=1")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let back = crate::harness::location(&res).unwrap();
+    assert!(back.starts_with(&format!("/cases/import/{id}?")), "{back}");
+    let page = app.page(&cast.sec, &back).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(page.text().await.unwrap().contains("請勾選要匯入的列"));
+}

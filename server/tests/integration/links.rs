@@ -274,8 +274,47 @@ async fn token_lookups_are_limited_per_client_address() {
             .status();
     }
     assert_eq!(last, StatusCode::TOO_MANY_REQUESTS);
+    // Out of misses, the address gets nothing for a while, a right guess included.
+    let r = app.reference().await;
+    let token = link(&app, r.councilors[0], None, "115/12/24").await;
+    let res = client
+        .get(app.url(&format!("/s/{token}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
     let robots = open(&app, "/robots.txt").await.text().await.unwrap();
     assert!(robots.contains("Disallow: /s/"));
+}
+
+#[tokio::test]
+async fn offices_behind_one_address_each_have_their_own_budget_of_lookups() {
+    let app = TestApp::spawn().await;
+    Cast::new(&app).await;
+    let r = app.reference().await;
+    let (first, second) = (
+        link(&app, r.councilors[0], None, "115/12/24").await,
+        link(&app, r.councilors[1], None, "115/12/24").await,
+    );
+    let client = app.client();
+    let status = |token: &str| {
+        let url = app.url(&format!("/s/{token}"));
+        let client = client.clone();
+        async move { client.get(url).send().await.unwrap().status() }
+    };
+    for _ in 0..server::status_page::LOOKUPS_PER_MINUTE {
+        assert_eq!(status(&first).await, StatusCode::OK);
+    }
+    assert_eq!(
+        status(&first).await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "one link read in a loop"
+    );
+    assert_eq!(
+        status(&second).await,
+        StatusCode::OK,
+        "another office, same address"
+    );
 }
 
 #[tokio::test]

@@ -329,11 +329,17 @@ async fn failed_form_posts_without_a_session_leave_no_session_rows() {
     };
     let before = rows().await;
     for endpoint in ["login", "cases/record-question", "cases/step", "logout"] {
-        for _ in 0..5 {
+        for n in 0..6 {
+            // Half with a session cookie of their own making.
+            let cookie = format!("{}=made-up-{n}", server::SESSION_COOKIE);
             let res = app
                 .client()
                 .post(app.url(&format!("/api/{endpoint}")))
                 .header(header::ACCEPT, "text/html")
+                .header(
+                    header::COOKIE,
+                    if n % 2 == 0 { cookie.as_str() } else { "x=1" },
+                )
                 .header(header::REFERER, app.url("/login"))
                 .form(&[("username", "nobody"), ("password", "whatever")])
                 .send()
