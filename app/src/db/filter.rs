@@ -81,6 +81,14 @@ pub fn bind_all<'q>(
     query
 }
 
+/// A query a page runs, with its arguments: public so that the plan guard (a test) can
+/// EXPLAIN exactly what the app runs.
+#[derive(Debug, Clone)]
+pub struct Statement {
+    pub sql: String,
+    pub args: Vec<Arg>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

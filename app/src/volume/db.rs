@@ -221,11 +221,8 @@ pub async fn sent(pool: &AnyPool, session: i64) -> Result<Vec<super::SentVolume>
                 replies: row.try_get("replies")?,
                 outstanding: row.try_get("outstanding")?,
                 recorded_by: row.try_get("display_name")?,
-                format: if row.try_get::<String, _>("content_type")? == "application/pdf" {
-                    "PDF".into()
-                } else {
-                    "ODT".into()
-                },
+                format: super::VolumeFormat::of_media_type(row.try_get("content_type")?)
+                    .ok_or_else(|| unexpected("sent volume's file type"))?,
             })
         })
         .collect()

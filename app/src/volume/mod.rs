@@ -133,6 +133,11 @@ impl VolumeFormat {
             Self::Pdf => "application/pdf",
         }
     }
+
+    /// The format whose media type a kept file has.
+    pub fn of_media_type(media: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|f| f.media_type() == media)
+    }
 }
 
 /// A job stored as queued or running that has not moved for this long was cut off (its
@@ -203,8 +208,8 @@ pub struct SentVolume {
     pub replies: i64,
     pub outstanding: i64,
     pub recorded_by: String,
-    /// `ODT` or `PDF`: the kind of file sent.
-    pub format: String,
+    /// The kind of file sent.
+    pub format: VolumeFormat,
 }
 
 /// Orders the questions as the council reads them (by sitting day and type, then by the

@@ -231,7 +231,7 @@ fn Sending(filter: VolumeFilter, sent: Vec<SentVolume>, may_send: bool) -> impl 
                                     <td class="num">{v.replies}</td>
                                     <td class="num">{v.outstanding}</td>
                                     <td>{v.recorded_by}</td>
-                                    <td><a href=format!("/volumes/{}/file", v.id) download>{format!("函送之檔案（{}）", v.format)}</a></td>
+                                    <td><a href=format!("/volumes/{}/file", v.id) download>{format!("函送之檔案（{}）", v.format.as_str().to_uppercase())}</a></td>
                                 </tr>
                             }.into_any()).collect_view()}
                         </tbody>

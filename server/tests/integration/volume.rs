@@ -151,6 +151,7 @@ async fn sending_a_volume_keeps_its_file_and_marks_its_replies_as_sent() {
         .unwrap();
     assert_eq!(listed.len(), 1);
     assert_eq!((listed[0].replies, listed[0].outstanding), (1, 0));
+    assert_eq!(listed[0].format, app::volume::VolumeFormat::Odt);
 
     // Sent as PDF, the PDF is what is kept.
     let res = cast

@@ -9,7 +9,7 @@ use crate::{
     },
     db::{
         date,
-        filter::{bind_all, Arg, Where},
+        filter::{bind_all, Arg, Statement, Where},
         flag,
     },
     error::AppError,
@@ -85,14 +85,6 @@ pub async fn councilors_of(pool: &AnyPool, ids: &[i64]) -> Result<Vec<(i64, Stri
     ))
     .fetch_all(pool)
     .await
-}
-
-/// A query a page runs, with its arguments: public so that the plan guard (a test) can
-/// EXPLAIN exactly what the app runs.
-#[derive(Debug, Clone)]
-pub struct Statement {
-    pub sql: String,
-    pub args: Vec<Arg>,
 }
 
 /// Cases the bureau holds an open part in, for counting and for queues: `IN (subquery)`

@@ -20,14 +20,13 @@ mod reminders;
 mod search;
 mod steps;
 
+pub use crate::db::filter::Statement;
 pub use answers::{save_reply, write_sub_answer};
 pub use detail::detail;
 pub use events::{append_event, EventActor};
 pub use export::{export, ExportRow, EXPORT_CAP};
 pub use files::{attachment, deliver, may_deliver, NewFile, StoredFile};
-pub use lists::{
-    councilors_of, list, list_statements, queue_statements, queues, QueueQuery, Statement,
-};
+pub use lists::{councilors_of, list, list_statements, queue_statements, queues, QueueQuery};
 pub use notify::{notify, Notice};
 pub use parts::{accept, add_co_bureau, assign, reassign, reject};
 pub use progress::{last_meeting_at, report_progress};

@@ -4,7 +4,8 @@
 //! condition "contains", which `Backend::doc_contains` writes (a phrase MATCH on SQLite's
 //! FTS5 table, a LIKE on PostgreSQL's trigram index). Topic pieces are a plain table.
 
-use super::{kind, lists::Statement, status};
+use super::{kind, status};
+use crate::db::filter::Statement;
 use crate::{
     auth::CurrentUser,
     cases::search::{self, Probe, Shared, SimilarCase, Terms},
