@@ -7,7 +7,10 @@
 //! sit in an address bar, a history and a proxy log. This layer moves the error of such a
 //! redirect into the session, keyed to the page it is for, and hands it back to that page
 //! when the browser asks for it; an `__err` in a request's URL is never ours and is
-//! dropped with a redirect to the same page without it.
+//! dropped with a redirect to the same page without it. A client without a session (a
+//! failed login) gets no session row for it: its error rides a one-minute cookie, and only
+//! an error whose words are all ours may. The same layer hands a page what was kept for its
+//! next request alone: a form's draft (找相似案件) and a new status link's address.
 
 use app::{
     auth::{session::user_in, CurrentUser, Role},
