@@ -210,22 +210,11 @@ async fn hostile_text_typed_or_imported_anywhere_never_becomes_markup_in_a_page_
                 (&cast.udd, "submit"),
                 (&cast.udd_boss, "sign_off"),
                 (&cast.sec, "pass_to_review"),
+                (&cast.rev, "approve"),
             ] {
                 let res = app.step(who, id, step, &short(p)).await;
                 assert_eq!(res.status(), StatusCode::OK, "{step} {i}");
             }
-            let version = app.case(&cast.rev, id).await.version;
-            app.ok(
-                &cast.rev,
-                "cases/step",
-                &[
-                    ("case_id", id.to_string()),
-                    ("version", version.to_string()),
-                    ("step", "approve".into()),
-                    ("comment", short(p)),
-                ],
-            )
-            .await;
         }
     }
     fields_written += 6;
@@ -476,6 +465,13 @@ fn path_has_xlsx(files: &[String]) -> bool {
     files.iter().any(|f| f.ends_with(".xlsx"))
 }
 
+/// A page as `client` reads it, parsed, after checking that nothing planted became markup.
+async fn clean_page(app: &TestApp, client: &Client, path: &str) -> Html {
+    let html = app.page(client, path).await.text().await.unwrap();
+    assert_eq!(planted_markup(path, &html), Vec::<String>::new());
+    Html::parse_document(&html)
+}
+
 #[tokio::test]
 async fn a_topic_that_closes_the_title_stays_text_in_the_title() {
     let app = TestApp::spawn().await;
@@ -483,14 +479,7 @@ async fn a_topic_that_closes_the_title_stays_text_in_the_title() {
     let topic =
         r#"議題</title><meta http-equiv="refresh" content="1;url=https://evil.example"><title>"#;
     let id = app.record_question(&sec, 1, topic).await;
-    let html = app
-        .page(&sec, &format!("/cases/{id}"))
-        .await
-        .text()
-        .await
-        .unwrap();
-    assert_eq!(planted_markup("case page", &html), Vec::<String>::new());
-    let doc = Html::parse_document(&html);
+    let doc = clean_page(&app, &sec, &format!("/cases/{id}")).await;
     let title = doc
         .select(&Selector::parse("title").unwrap())
         .next()
@@ -516,14 +505,7 @@ async fn a_draft_that_closes_the_textarea_stays_in_the_textarea_for_the_bureaus_
         r#"</textarea><meta http-equiv="refresh" content="0;url=https://evil.example"><textarea>"#;
     let version = app.case(&cast.udd, id).await.reply_version;
     app.save_reply(&cast.udd, id, version, draft).await;
-    let html = app
-        .page(&other, &format!("/cases/{id}"))
-        .await
-        .text()
-        .await
-        .unwrap();
-    assert_eq!(planted_markup("case page", &html), Vec::<String>::new());
-    let doc = Html::parse_document(&html);
+    let doc = clean_page(&app, &other, &format!("/cases/{id}")).await;
     let editors: Vec<String> = doc
         .select(&Selector::parse("textarea").unwrap())
         .map(|t| t.text().collect())
