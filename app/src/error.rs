@@ -139,6 +139,17 @@ impl AppError {
     }
 }
 
+/// A refusal as an axum handler's answer (a download, a file): the status and the message
+/// in words, as plain text (files are followed by the browser, not rendered as pages).
+/// Forms answer through the server's form answer instead, which takes the message back to
+/// the form's page; a browser not signed in is sent to sign in by the caller extractor.
+#[cfg(feature = "ssr")]
+impl axum::response::IntoResponse for AppError {
+    fn into_response(self) -> axum::response::Response {
+        (self.http_status(), self.to_string()).into_response()
+    }
+}
+
 /// A form's refusal on its way back to the page the form was on. It travels in the
 /// session, never in the URL: a message read from a URL could be anyone's words inside
 /// our page, and a refused form's texts (a question, a reply) do not belong in addresses

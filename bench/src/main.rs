@@ -10,7 +10,7 @@
 
 use app::{
     admin::{db::insert_user, NewUser},
-    auth::{lockout::LockoutPolicy, password::hash_password, CurrentUser},
+    auth::{password::hash_password, CurrentUser},
     cases::CaseFilter,
     state::{AppState, SystemClock},
 };
@@ -85,7 +85,9 @@ const USERS: [(&str, &str, &str); 5] = [
 ];
 
 async fn prepare(state: &AppState, cases: usize) {
-    server::seed::seed_reference_data(state).await.unwrap();
+    server::demo::reference::seed_reference_data(state)
+        .await
+        .unwrap();
     for (username, role, bureau) in USERS {
         let bureau_id = match bureau {
             "" => String::new(),
@@ -106,7 +108,7 @@ async fn prepare(state: &AppState, cases: usize) {
         .unwrap();
     if have < cases as i64 {
         let started = Instant::now();
-        server::generate::generate(state, cases - have as usize)
+        server::demo::generate::generate(state, cases - have as usize)
             .await
             .unwrap();
         eprintln!(
@@ -254,18 +256,14 @@ async fn main() {
         .await
         .unwrap();
 
-    let web = server::WebSettings {
-        cookie_secure: false,
-        sessions: app::auth::session_rules::SessionPolicy::default(),
-        lockout: LockoutPolicy::default(),
-        trusted_proxies: Vec::new(),
-        pdf_fonts: Default::default(),
+    let web = server::config::Config {
         public_url: String::new(),
         // The benchmark drives one status page from one address as fast as it can.
         link_lookups_per_minute: u32::MAX,
+        ..server::config::Config::from_lookup(|_| None).unwrap()
     };
     let options = LeptosOptions::builder().output_name("fuhuitong").build();
-    let app = serve(server::router(state.clone(), &web, options)).await;
+    let app = serve(server::web::router(state.clone(), &web, options)).await;
     let sec_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = 'bench-sec'")
         .fetch_one(&state.db)
         .await
@@ -617,7 +615,9 @@ async fn volume_fixture() -> (AppState, i64) {
         db: server::open_database(&url).await.unwrap(),
         clock: Arc::new(SystemClock),
     };
-    server::seed::seed_reference_data(&state).await.unwrap();
+    server::demo::reference::seed_reference_data(&state)
+        .await
+        .unwrap();
     let user = {
         let new =
             NewUser::parse("bench-volume", "bench", "secretariat", "", PASSWORD.into()).unwrap();
@@ -751,7 +751,7 @@ async fn volume() {
         ..Default::default()
     };
     let today = chrono::Utc::now().date_naive();
-    let fonts = server::pdf::FontPaths::default();
+    let fonts = server::documents::pdf::FontPaths::default();
     let mut sizes = (0, 0, 0, 0);
     let mut files = [Vec::new(), Vec::new()];
     for _ in 0..runs {
@@ -766,7 +766,8 @@ async fn volume() {
             let v = app::volume::db::volume(&state.db, &filter, today)
                 .await
                 .unwrap();
-            let bytes = server::volume_docs::render_now(&v, format, &fonts, |_, _| {}).unwrap();
+            let bytes =
+                server::features::volume::render_now(&v, format, &fonts, |_, _| {}).unwrap();
             files[i].push(started.elapsed());
             let chars: usize = v.entries.iter().map(|e| e.reply.chars().count()).sum();
             sizes.0 = v.entries.len();

@@ -136,7 +136,7 @@ pub struct Config {
     /// `PDF_FONT`, `PDF_FONT_BOLD`: the font files PDF documents are set in (a `.ttc`
     /// collection, `.otf` or `.ttf` with Traditional Chinese). Default: Debian's
     /// fonts-noto-cjk where it installs them.
-    pub pdf_fonts: crate::pdf::FontPaths,
+    pub pdf_fonts: crate::documents::pdf::FontPaths,
     /// `PUBLIC_URL`: the address offices reach the app at, for the status links the app
     /// hands out (e.g. `https://fuhuitong.gov.taipei`). Default: `http://<LISTEN_ADDR>`.
     pub public_url: String,
@@ -214,7 +214,7 @@ impl Config {
         };
         let public_url = get("PUBLIC_URL").unwrap_or_else(|| format!("http://{listen_addr}"));
         let link_lookups_per_minute = match get("STATUS_LINK_LOOKUPS_PER_MINUTE") {
-            None => crate::status_page::LOOKUPS_PER_MINUTE,
+            None => crate::features::links::LOOKUPS_PER_MINUTE,
             Some(v) => v
                 .trim()
                 .parse()
@@ -230,7 +230,7 @@ impl Config {
             link_lookups_per_minute,
             public_url,
             trusted_proxies,
-            pdf_fonts: crate::pdf::FontPaths {
+            pdf_fonts: crate::documents::pdf::FontPaths {
                 regular: get("PDF_FONT").map(PathBuf::from),
                 bold: get("PDF_FONT_BOLD").map(PathBuf::from),
             },

@@ -11,16 +11,17 @@ use crate::{
 };
 use sqlx::{any::AnyRow, AnyConnection, AnyPool, Column, Row};
 
-/// Who did it.
+/// Who an audit row names as having done it: a user, someone not signed in (by the name
+/// they typed), or the system. (A case's rules see the caller as a `workflow::Standing`.)
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Actor {
+pub struct Recorder {
     pub kind: AuditActor,
     pub id: Option<i64>,
     /// The username (or, at a failed login, what was typed).
     pub name: String,
 }
 
-impl Actor {
+impl Recorder {
     pub fn user(id: i64, username: &str) -> Self {
         Self {
             kind: AuditActor::User,
@@ -77,7 +78,7 @@ impl Entry {
 pub async fn record(
     tx: &mut Tx,
     at: i64,
-    actor: &Actor,
+    actor: &Recorder,
     client_addr: &str,
     entry: &Entry,
 ) -> Result<(), sqlx::Error> {
@@ -127,6 +128,16 @@ pub enum Kept {
     Attachment,
 }
 
+impl Kept {
+    /// The audit log's name for such an object (`target_kind`).
+    pub fn target_kind(self) -> &'static str {
+        match self {
+            Self::Case => "case",
+            Self::Attachment => "attachment",
+        }
+    }
+}
+
 /// Whether the object `id` of kind `kept` exists (anyone's).
 pub async fn exists(pool: &AnyPool, kept: Kept, id: i64) -> Result<bool, crate::error::AppError> {
     let sql = match kept {
@@ -142,7 +153,7 @@ pub async fn exists(pool: &AnyPool, kept: Kept, id: i64) -> Result<bool, crate::
 pub async fn record_alone(
     pool: &AnyPool,
     at: i64,
-    actor: &Actor,
+    actor: &Recorder,
     client_addr: &str,
     entry: &Entry,
 ) -> Result<(), sqlx::Error> {

@@ -6,6 +6,8 @@
 
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod export;
 
 use crate::dates::parse_date;
 use chrono::NaiveDate;

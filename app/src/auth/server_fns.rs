@@ -34,7 +34,7 @@ pub async fn whoami() -> Result<Option<CurrentUser>, AppError> {
 #[cfg(feature = "ssr")]
 mod imp {
     use crate::audit::{
-        db::{record, record_alone, Actor, Entry},
+        db::{record, record_alone, Entry, Recorder},
         AuditAction,
     };
     use crate::auth::{
@@ -56,7 +56,7 @@ mod imp {
             .ok_or_else(|| AppError::internal("context", "LockoutPolicy missing from context"))
     }
 
-    async fn audit(state: &AppState, actor: Actor, entry: Entry) -> Result<(), AppError> {
+    async fn audit(state: &AppState, actor: Recorder, entry: Entry) -> Result<(), AppError> {
         let at = state.now().timestamp();
         Ok(record_alone(&state.db, at, &actor, &client_addr(), &entry).await?)
     }
@@ -90,7 +90,7 @@ mod imp {
             Attempt::Locked { minutes } => {
                 let entry = Entry::new(AuditAction::LoginFailed, "", "")
                     .data(serde_json::json!({ "reason": "locked" }));
-                audit(&state, Actor::anonymous(&name), entry).await?;
+                audit(&state, Recorder::anonymous(&name), entry).await?;
                 return Err(AppError::LockedOut { minutes });
             }
             Attempt::Verify { lock_if_wrong } => lock_if_wrong,
@@ -109,7 +109,7 @@ mod imp {
             sign_in(&session().await?, user_id).await?;
             db::record_login(&state.db, user_id, now.timestamp()).await?;
             let entry = Entry::new(AuditAction::Login, "user", user_id);
-            audit(&state, Actor::user(user_id, &name), entry).await?;
+            audit(&state, Recorder::user(user_id, &name), entry).await?;
             let must_change = db::active_user(&state.db, user_id)
                 .await?
                 .is_some_and(|u| u.must_change_password);
@@ -122,14 +122,14 @@ mod imp {
             tracing::warn!(username = %name, "login locked after repeated failures");
             let entry = Entry::new(AuditAction::LoginLocked, "", "")
                 .data(serde_json::json!({ "failures": attempts }));
-            audit(&state, Actor::anonymous(&name), entry).await?;
+            audit(&state, Recorder::anonymous(&name), entry).await?;
             return Err(AppError::LockedOut {
                 minutes: policy.lock_for.num_minutes().max(1),
             });
         }
         let entry = Entry::new(AuditAction::LoginFailed, "", "")
             .data(serde_json::json!({ "reason": "wrong_password", "failures": attempts }));
-        audit(&state, Actor::anonymous(&name), entry).await?;
+        audit(&state, Recorder::anonymous(&name), entry).await?;
         Err(AppError::InvalidCredentials)
     }
 
@@ -162,7 +162,7 @@ mod imp {
         let current_ok =
             current.len() <= MAX_PASSWORD_BYTES && verify_password(current.clone(), stored).await?;
         if !current_ok {
-            let actor = Actor::user(user.id, &user.username);
+            let actor = Recorder::user(user.id, &user.username);
             let entry = Entry::new(AuditAction::LoginFailed, "user", user.id).data(
                 serde_json::json!({ "reason": "wrong_current_password", "failures": attempts }),
             );
@@ -200,7 +200,7 @@ mod imp {
         record(
             &mut tx,
             now.timestamp(),
-            &Actor::user(user.id, &user.username),
+            &Recorder::user(user.id, &user.username),
             &client_addr(),
             &entry,
         )
@@ -215,7 +215,12 @@ mod imp {
     pub async fn logout() -> Result<(), AppError> {
         if let Some(user) = current_user().await? {
             let entry = Entry::new(AuditAction::Logout, "user", user.id);
-            audit(&app_state()?, Actor::user(user.id, &user.username), entry).await?;
+            audit(
+                &app_state()?,
+                Recorder::user(user.id, &user.username),
+                entry,
+            )
+            .await?;
         }
         sign_out(&session().await?).await?;
         leptos_axum::redirect("/login");

@@ -272,9 +272,10 @@ impl Action {
     }
 }
 
-/// The caller, as far as the rules care.
+/// The caller as far as a case's rules care: their role, and the bureau they work for (not
+/// who they are: that is the audit log's `Recorder`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Actor {
+pub struct Standing {
     pub role: Role,
     pub bureau_id: Option<i64>,
 }
@@ -286,7 +287,7 @@ pub struct MyPart {
     pub state: PartState,
 }
 
-impl Actor {
+impl Standing {
     /// Whether the caller may open the case at all. Bureau users see only the cases their
     /// bureau holds an open part in.
     pub fn may_view(&self, part: Option<MyPart>) -> bool {
@@ -458,8 +459,8 @@ mod tests {
         }
     }
 
-    fn actor(role: Role) -> Actor {
-        Actor {
+    fn standing(role: Role) -> Standing {
+        Standing {
             role,
             bureau_id: role.belongs_to_bureau().then_some(7),
         }
@@ -491,7 +492,7 @@ mod tests {
             })
         };
         for role in [Role::BureauLiaison, Role::BureauApprover] {
-            let me = actor(role);
+            let me = standing(role);
             assert!(me.may_report_progress(accepted(PartRole::Lead), CaseStatus::Tracking));
             assert!(me.may_report_progress(accepted(PartRole::Co), CaseStatus::Tracking));
             assert!(!me.may_report_progress(LEAD_PENDING, CaseStatus::Tracking));
@@ -501,18 +502,18 @@ mod tests {
         }
         for role in [Role::Secretariat, Role::Reviewer, Role::Admin] {
             assert!(
-                !actor(role).may_report_progress(accepted(PartRole::Lead), CaseStatus::Tracking)
+                !standing(role).may_report_progress(accepted(PartRole::Lead), CaseStatus::Tracking)
             );
         }
     }
 
     #[test]
     fn each_step_belongs_to_one_party() {
-        let sec = actor(Role::Secretariat);
-        let rev = actor(Role::Reviewer);
-        let liaison = actor(Role::BureauLiaison);
-        let approver = actor(Role::BureauApprover);
-        let admin = actor(Role::Admin);
+        let sec = standing(Role::Secretariat);
+        let rev = standing(Role::Reviewer);
+        let liaison = standing(Role::BureauLiaison);
+        let approver = standing(Role::BureauApprover);
+        let admin = standing(Role::Admin);
         for action in Action::ALL {
             let (s, r) = (sec.may(action, None), rev.may(action, None));
             assert_eq!(s, action.party() == Party::Secretariat, "{action:?}");
@@ -541,7 +542,7 @@ mod tests {
 
     #[test]
     fn a_bureau_without_a_part_is_told_the_case_does_not_exist() {
-        let liaison = actor(Role::BureauLiaison);
+        let liaison = standing(Role::BureauLiaison);
         assert!(!liaison.may_view(None));
         let err = liaison
             .check(
@@ -553,12 +554,12 @@ mod tests {
             )
             .unwrap_err();
         assert_eq!(err, AppError::NotFound);
-        assert!(actor(Role::Secretariat).may_view(None));
+        assert!(standing(Role::Secretariat).may_view(None));
     }
 
     #[test]
     fn the_right_party_at_the_wrong_time_is_a_conflict_and_the_wrong_party_is_forbidden() {
-        let liaison = actor(Role::BureauLiaison);
+        let liaison = standing(Role::BureauLiaison);
         let wrong_time = liaison
             .check(
                 Action::EditReply,

@@ -20,11 +20,7 @@ pub async fn store(
     rows: &[Vec<String>],
     now: i64,
 ) -> Result<i64, AppError> {
-    let known: Option<i64> = sqlx::query_scalar("SELECT id FROM council_sessions WHERE id = $1")
-        .bind(session_id)
-        .fetch_optional(pool)
-        .await?;
-    if known.is_none() {
+    if !crate::reference::db::session_exists(pool, session_id).await? {
         return Err(AppError::validation("session", "找不到所選的會期。"));
     }
     let header = serde_json::to_string(header).map_err(|e| AppError::internal("import", e))?;

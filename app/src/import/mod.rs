@@ -5,6 +5,8 @@
 
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod ops;
 pub mod pages;
 pub mod server_fns;
 
@@ -330,8 +332,6 @@ pub struct Preview {
     pub imported: Option<i64>,
 }
 
-/// The name a refused import is flashed under.
-pub const COMMIT_FORM: &str = "import-commit";
 /// The name a refused upload is flashed under.
 pub const UPLOAD_FORM: &str = "import-upload";
 

@@ -3,7 +3,10 @@
 //! forms throughout: the upload and the import post to the server, the column choice is a
 //! GET of the same page.
 
-use super::{server_fns::import_preview, Field, Preview, RowCheck, COMMIT_FORM, UPLOAD_FORM};
+use super::{
+    server_fns::{import_preview, CommitImport},
+    Field, Preview, RowCheck, UPLOAD_FORM,
+};
 use crate::components::PageTitle;
 use crate::{
     auth::{guard::RequireRole, Role},
@@ -11,6 +14,7 @@ use crate::{
     reference::server_fns::load_choices,
 };
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
@@ -109,7 +113,7 @@ fn PreviewView() -> impl IntoView {
 
 #[component]
 fn PreviewBody(p: Preview) -> impl IntoView {
-    let refused = crate::error::flashed_error(COMMIT_FORM);
+    let refused = crate::error::flashed_error(CommitImport::PATH);
     let total = p.rows.len();
     let valid = p.rows.iter().filter(|r| r.valid()).count();
     let id = p.id;
@@ -119,14 +123,7 @@ fn PreviewBody(p: Preview) -> impl IntoView {
         .enumerate()
         .map(|(i, h)| (i, format!("第 {} 欄：{}", i + 1, h)))
         .collect();
-    let hidden_mapping = p
-        .mapping
-        .0
-        .iter()
-        .map(|(f, at)| {
-            view! { <input type="hidden" name=f.as_str() value=at.map(|a| a.to_string()).unwrap_or_default() /> }
-        })
-        .collect_view();
+    let chosen_columns = p.mapping.query();
     view! {
         <p>
             {format!("檔案「{}」，匯入至{}。", p.file_name, p.session)}
@@ -167,8 +164,9 @@ fn PreviewBody(p: Preview) -> impl IntoView {
                 <p role="status">
                     {format!("共 {total} 列：可匯入 {valid} 列，有問題 {} 列。", total - valid)}
                 </p>
-                <form method="post" action=format!("/cases/import/{id}/commit") aria-label="匯入質詢">
-                    {hidden_mapping}
+                <form method="post" action=CommitImport::PATH aria-label="匯入質詢">
+                    <input type="hidden" name="id" value=id.to_string() />
+                    <input type="hidden" name="columns" value=chosen_columns />
                     {refused.map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })}
                     <table class="data-table">
                         <thead>
@@ -205,7 +203,7 @@ fn PreviewRow(r: RowCheck) -> impl IntoView {
         <tr class:row-problem=!valid>
             <td>{r.line}</td>
             <td>
-                <input type="checkbox" id=check_id name="line" value=r.line.to_string() checked=valid aria-label=label />
+                <input type="checkbox" id=check_id name="line[]" value=r.line.to_string() checked=valid aria-label=label />
             </td>
             <td>{r.number}</td>
             <td>{r.councilors}</td>

@@ -5,6 +5,8 @@
 
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod ops;
 pub mod pages;
 pub mod server_fns;
 
@@ -166,8 +168,6 @@ pub struct Fresh {
 
 /// The session key under which a link just made waits for the page that shows it once.
 pub const FRESH_KEY: &str = "fresh_status_link";
-/// The name a refused link form is flashed under.
-pub const LINK_FORM: &str = "status-link";
 
 /// The secretariat's page: the links, and the one just made.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,8 +1,11 @@
 //! `/links`: the secretariat issues a status link for a councilor (or one case), sees each
 //! link's expiry, who made it and when it was last used, and revokes or reissues it. A new
-//! link's address is shown once, with a QR code to print. Plain forms posting to the server.
+//! link's address is shown once, with a QR code to print. Plain forms posting to their server fns.
 
-use super::{server_fns::status_links, Fresh, Link, LinkState};
+use super::{
+    server_fns::{status_links, IssueStatusLink, ReissueStatusLink, RevokeStatusLink},
+    Fresh, Link, LinkState,
+};
 use crate::components::PageTitle;
 use crate::{
     auth::{guard::RequireRole, Role},
@@ -11,6 +14,7 @@ use crate::{
     reference::server_fns::load_choices,
 };
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_query_map;
 
 #[component]
@@ -32,7 +36,9 @@ fn LinksView() -> impl IntoView {
             Ok::<_, crate::error::AppError>((choices, view))
         },
     );
-    let refused = crate::error::flashed_error(super::LINK_FORM);
+    let refused = crate::error::flashed_error(IssueStatusLink::PATH)
+        .or_else(|| crate::error::flashed_error(RevokeStatusLink::PATH))
+        .or_else(|| crate::error::flashed_error(ReissueStatusLink::PATH));
     view! {
         <h1>"議員狀態連結"</h1>
         <p class="field-hint">"議員辦公室不必登入，以專屬連結查看其質詢與索資的辦理情形與最終答復。連結只在建立時完整顯示一次。"</p>
@@ -48,7 +54,7 @@ fn LinksView() -> impl IntoView {
                             let case = q.get("case").filter(|c| !c.is_empty());
                             view! {
                                 {v.fresh.map(|f| view! { <FreshLink f /> })}
-                                <form method="post" action="/links" class="grid-form panel" aria-label="建立狀態連結">
+                                <form method="post" action=IssueStatusLink::PATH class="grid-form panel" aria-label="建立狀態連結">
                                     {refused.map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })}
                                     <label for="link-councilor">"議員"</label>
                                     <select id="link-councilor" name="councilor" required>
@@ -129,12 +135,14 @@ fn LinkTable(links: Vec<Link>) -> impl IntoView {
                             <td>{l.last_used_at.map(roc_datetime).unwrap_or_else(|| "尚未使用".into())}</td>
                             <td class="inline-row">
                                 {live.then(|| view! {
-                                    <form method="post" action=format!("/links/{}/revoke", l.id)>
+                                    <form method="post" action=RevokeStatusLink::PATH>
+                                        <input type="hidden" name="id" value=l.id.to_string() />
                                         <button type="submit" class="secondary" aria-label=format!("撤銷 {} 的連結 {}", l.councilor, l.id)>"撤銷"</button>
                                     </form>
                                 })}
                                 {(!revoked).then(|| view! {
-                                    <form method="post" action=format!("/links/{}/reissue", l.id)>
+                                    <form method="post" action=ReissueStatusLink::PATH>
+                                        <input type="hidden" name="id" value=l.id.to_string() />
                                         <button type="submit" class="secondary" aria-label=format!("重新發給 {} 的連結 {}", l.councilor, l.id)>"撤銷並重新發給"</button>
                                     </form>
                                 })}

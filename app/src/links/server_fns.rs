@@ -1,4 +1,6 @@
-//! The secretariat's list of status links.
+//! The secretariat's list of status links, and its forms: issue, revoke, reissue. A new
+//! link's address waits in the session for the `/links` page, which shows it once; nothing
+//! else ever holds it.
 
 use super::LinksView;
 use crate::error::AppError;
@@ -20,4 +22,69 @@ pub async fn status_links() -> Result<LinksView, AppError> {
         }
         .await,
     )
+}
+
+#[server(prefix = "/api", endpoint = "links/issue")]
+pub async fn issue_status_link(
+    councilor: String,
+    #[server(default)] case: String,
+    #[server(default)] expires: String,
+) -> Result<(), AppError> {
+    crate::error::with_status(
+        async {
+            let c = secretariat().await?;
+            let scope = super::ops::scope(&councilor, &case)?;
+            let fresh = super::ops::issue(&c, &public_url()?, scope, &expires).await?;
+            show_once(fresh).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "links/revoke")]
+pub async fn revoke_status_link(id: i64) -> Result<(), AppError> {
+    crate::error::with_status(
+        async {
+            let c = secretariat().await?;
+            super::ops::revoke(&c, id).await?;
+            leptos_axum::redirect("/links");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "links/reissue")]
+pub async fn reissue_status_link(id: i64) -> Result<(), AppError> {
+    crate::error::with_status(
+        async {
+            let c = secretariat().await?;
+            let fresh = super::ops::reissue(&c, &public_url()?, id).await?;
+            show_once(fresh).await
+        }
+        .await,
+    )
+}
+
+#[cfg(feature = "ssr")]
+async fn secretariat() -> Result<crate::caller::Caller, AppError> {
+    crate::caller::Caller::with_role(&[crate::auth::Role::Secretariat]).await
+}
+
+#[cfg(feature = "ssr")]
+fn public_url() -> Result<super::ops::PublicUrl, AppError> {
+    use_context::<super::ops::PublicUrl>()
+        .ok_or_else(|| AppError::internal("context", "PublicUrl missing from context"))
+}
+
+/// Keeps the new link for the `/links` page, which shows it this once, and goes there.
+#[cfg(feature = "ssr")]
+async fn show_once(fresh: super::Fresh) -> Result<(), AppError> {
+    let session = crate::auth::session::session().await?;
+    session
+        .insert(super::FRESH_KEY, fresh)
+        .await
+        .map_err(|e| AppError::internal("new status link not kept for its page", e))?;
+    leptos_axum::redirect("/links");
+    Ok(())
 }

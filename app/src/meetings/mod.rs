@@ -5,6 +5,8 @@
 
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod documents;
 pub mod pages;
 pub mod server_fns;
 

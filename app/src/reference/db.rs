@@ -460,3 +460,13 @@ pub async fn update_bureau(
             .map_err(|e| taken(e, "bureaus_name_key", "name", "已有同名的機關。"))?;
     updated(done)
 }
+
+/// Whether the council session `id` exists: asked before a list is kept for it or a volume
+/// of it is started.
+pub async fn session_exists(pool: &AnyPool, id: i64) -> Result<bool, sqlx::Error> {
+    let known: Option<i64> = sqlx::query_scalar("SELECT id FROM council_sessions WHERE id = $1")
+        .bind(id)
+        .fetch_optional(pool)
+        .await?;
+    Ok(known.is_some())
+}

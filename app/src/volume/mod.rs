@@ -5,6 +5,10 @@
 
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod document;
+#[cfg(feature = "ssr")]
+pub mod ops;
 pub mod pages;
 pub mod server_fns;
 
@@ -127,7 +131,8 @@ impl VolumeFormat {
         self.as_str()
     }
 
-    pub fn media_type(self) -> &'static str {
+    /// The media type, written here once (the server's ODT and PDF writers name theirs by it).
+    pub const fn media_type(self) -> &'static str {
         match self {
             Self::Odt => "application/vnd.oasis.opendocument.text",
             Self::Pdf => "application/pdf",

@@ -108,7 +108,7 @@ async fn appends_from_several_app_servers_at_once_keep_one_unbroken_chain() {
         let pool = pools[i % 2].clone();
         tasks.push(tokio::spawn(async move {
             let mut tx = pool.begin().await.unwrap();
-            let actor = app::audit::db::Actor::anonymous(&format!("try{i}"));
+            let actor = app::audit::db::Recorder::anonymous(&format!("try{i}"));
             let entry = app::audit::db::Entry::new(app::audit::AuditAction::LoginFailed, "", "");
             app::audit::db::record(&mut tx, i as i64, &actor, "10.0.0.1", &entry)
                 .await

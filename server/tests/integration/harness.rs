@@ -7,7 +7,7 @@ use app::{
 use chrono::{DateTime, Duration};
 use leptos::prelude::LeptosOptions;
 use reqwest::{header, redirect::Policy, Client, Response};
-use server::{open_database, router, WebSettings};
+use server::{config::Config, open_database, web::router};
 use sqlx::Executor;
 use std::{
     net::SocketAddr,
@@ -123,15 +123,13 @@ fn rand_suffix() -> u32 {
     RandomState::new().hash_one(std::time::SystemTime::now()) as u32
 }
 
-fn web_settings(cookie_secure: bool) -> WebSettings {
-    WebSettings {
+/// The configuration of an app under test: the defaults, served over `cookie_secure`, its
+/// status links under a made-up public address.
+fn web_settings(cookie_secure: bool) -> Config {
+    Config {
         cookie_secure,
-        sessions: app::auth::session_rules::SessionPolicy::default(),
-        lockout: LockoutPolicy::default(),
-        trusted_proxies: Vec::new(),
-        pdf_fonts: Default::default(),
         public_url: "https://fuhuitong.example.gov.tw".into(),
-        link_lookups_per_minute: server::status_page::LOOKUPS_PER_MINUTE,
+        ..Config::from_lookup(|_| None).expect("the default configuration")
     }
 }
 
@@ -151,7 +149,7 @@ impl TestApp {
 
     /// A fresh app with other login rules.
     pub async fn spawn_with_lockout(lockout: LockoutPolicy) -> Self {
-        let web = WebSettings {
+        let web = Config {
             lockout,
             ..web_settings(false)
         };
@@ -160,7 +158,7 @@ impl TestApp {
 
     /// A fresh app that trusts the test's own address as its reverse proxy.
     pub async fn spawn_behind_proxy() -> Self {
-        let web = WebSettings {
+        let web = Config {
             trusted_proxies: vec!["127.0.0.1".parse().unwrap()],
             ..web_settings(false)
         };
@@ -168,8 +166,8 @@ impl TestApp {
     }
 
     /// A fresh app that sets PDF files in the fonts given.
-    pub async fn spawn_with_fonts(pdf_fonts: server::pdf::FontPaths) -> Self {
-        let web = WebSettings {
+    pub async fn spawn_with_fonts(pdf_fonts: server::documents::pdf::FontPaths) -> Self {
+        let web = Config {
             pdf_fonts,
             ..web_settings(false)
         };
@@ -180,7 +178,7 @@ impl TestApp {
         Self::start_with(url, web_settings(cookie_secure)).await
     }
 
-    async fn start_with(url: &str, web: WebSettings) -> Self {
+    async fn start_with(url: &str, web: Config) -> Self {
         // Server logs show up under a failing test only.
         let _ = tracing_subscriber::fmt()
             .with_test_writer()
@@ -194,7 +192,9 @@ impl TestApp {
             db,
             clock: clock.clone(),
         };
-        server::seed::seed_reference_data(&state).await.unwrap();
+        server::demo::reference::seed_reference_data(&state)
+            .await
+            .unwrap();
         let options = LeptosOptions::builder().output_name("fuhuitong").build();
         let app = router(state.clone(), &web, options);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

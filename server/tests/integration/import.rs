@@ -4,6 +4,9 @@
 use crate::{harness::TestApp, meetings::Cast};
 use reqwest::{header, multipart, StatusCode};
 
+/// The server fn behind the preview page's import form.
+const COMMIT: &str = "/api/cases/import/commit";
+
 /// Two councilors of the session's term, by name.
 async fn councilor_names(app: &TestApp) -> (String, String) {
     let r = app.reference().await;
@@ -134,13 +137,16 @@ async fn a_list_is_previewed_row_by_row_and_imported_only_when_every_chosen_row_
     // A chosen row with a problem: nothing at all is written, and the page says why.
     let commit = |lines: &[&str], html: bool| {
         let mut form: Vec<(&str, String)> =
-            lines.iter().map(|l| ("line", (*l).to_owned())).collect();
-        form.push(("number", "0".into()));
-        let mut req = cast
-            .sec
-            .post(app.url(&format!("/cases/import/{id}/commit")));
+            lines.iter().map(|l| ("line[]", (*l).to_owned())).collect();
+        form.push(("id", id.to_string()));
+        form.push(("columns", "number=0".into()));
+        let mut req = cast.sec.post(app.url(COMMIT));
         if html {
-            req = req.header(header::ACCEPT, "text/html");
+            // As the preview page's form posts: from the page, asking for HTML.
+            let page = app.url(&format!("/cases/import/{id}?number=0"));
+            req = req
+                .header(header::ACCEPT, "text/html")
+                .header(header::REFERER, page);
         }
         req.form(&form).send()
     };
@@ -148,7 +154,8 @@ async fn a_list_is_previewed_row_by_row_and_imported_only_when_every_chosen_row_
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(question_numbers(&app).await, vec![5]);
     let res = commit(&["2", "3"], true).await.unwrap();
-    let back = crate::harness::location(&res).unwrap();
+    let back = format!("/cases/import/{id}?number=0");
+    assert_eq!(crate::harness::location(&res), Some(app.url(&back)));
     let page = app.page(&cast.sec, &back).await.text().await.unwrap();
     assert!(page.contains("第 3 列有問題，未匯入任何一題"), "{page}");
 
@@ -251,8 +258,12 @@ async fn a_spreadsheet_whose_councilor_column_is_chosen_by_hand_imports() {
 
     let res = cast
         .sec
-        .post(app.url(&format!("/cases/import/{id}/commit")))
-        .form(&[("councilors", "1"), ("line", "2")])
+        .post(app.url(COMMIT))
+        .form(&[
+            ("id", id.to_string()),
+            ("columns", "councilors=1".into()),
+            ("line[]", "2".into()),
+        ])
         .send()
         .await
         .unwrap();
@@ -331,18 +342,28 @@ async fn a_refused_import_goes_back_to_its_preview_whatever_the_column_choices_h
         "\u{feff}編號,議員,類別,日期,議題,內容\r\n1,{a},市政總質詢,113/03/15,議題一,內容一\r\n"
     );
     let id = id_of(&upload(&app, &cast.sec, "list.csv", csv.into_bytes()).await);
+    // The page the browser was on, its column choices as odd as a query can carry.
+    let page = format!(
+        "/cases/import/{id}?number={}",
+        url_encoded("0 #欄\r\n位&x=1")
+    );
     let res = cast
         .sec
-        .post(app.url(&format!("/cases/import/{id}/commit")))
+        .post(app.url(COMMIT))
         .header(header::ACCEPT, "text/html")
-        .form(&[("number", "0 #欄\r\n位&x=1")])
+        .header(header::REFERER, app.url(&page))
+        .form(&[("id", id.to_string()), ("columns", "number=0 #欄".into())])
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(res.status().is_redirection(), "{}", res.status());
     let back = crate::harness::location(&res).unwrap();
-    assert!(back.starts_with(&format!("/cases/import/{id}?")), "{back}");
-    let page = app.page(&cast.sec, &back).await;
+    assert!(back.ends_with(&page), "{back}");
+    let page = app.page(&cast.sec, &page).await;
     assert_eq!(page.status(), StatusCode::OK);
     assert!(page.text().await.unwrap().contains("請勾選要匯入的列"));
+}
+
+fn url_encoded(value: &str) -> String {
+    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }

@@ -265,7 +265,7 @@ async fn token_lookups_are_limited_per_client_address() {
     Cast::new(&app).await;
     let client = app.client();
     let mut last = StatusCode::OK;
-    for _ in 0..=server::status_page::LOOKUPS_PER_MINUTE {
+    for _ in 0..=server::features::links::LOOKUPS_PER_MINUTE {
         last = client
             .get(app.url(&format!("/s/{}", "b".repeat(43))))
             .send()
@@ -302,7 +302,7 @@ async fn offices_behind_one_address_each_have_their_own_budget_of_lookups() {
         let client = client.clone();
         async move { client.get(url).send().await.unwrap().status() }
     };
-    for _ in 0..server::status_page::LOOKUPS_PER_MINUTE {
+    for _ in 0..server::features::links::LOOKUPS_PER_MINUTE {
         assert_eq!(status(&first).await, StatusCode::OK);
     }
     assert_eq!(
@@ -359,6 +359,9 @@ fn shown_url(page: &str) -> Option<String> {
     Some(format!("/s/{token}"))
 }
 
+/// The server fn behind the `/links` page's form.
+const ISSUE: &str = "/api/links/issue";
+
 #[tokio::test]
 async fn the_secretariat_issues_revokes_and_reissues_links_and_sees_each_address_once() {
     let app = TestApp::spawn().await;
@@ -366,25 +369,31 @@ async fn the_secretariat_issues_revokes_and_reissues_links_and_sees_each_address
     let r = app.reference().await;
     app.record_question(&cast.sec, 11, "社宅公共空間").await;
     let post = |who: &reqwest::Client, path: &str, form: Vec<(&'static str, String)>| {
+        // As a browser posts the page's form: asking for HTML, from the page.
         who.post(app.url(path))
             .header(reqwest::header::ACCEPT, "text/html")
+            .header(reqwest::header::REFERER, app.url("/links"))
             .form(&form)
             .send()
     };
 
     for who in [&cast.rev, &cast.udd] {
-        let res = post(
-            who,
-            "/links",
-            vec![("councilor", r.councilors[0].to_string())],
-        )
-        .await
-        .unwrap();
+        let res = who
+            .post(app.url(ISSUE))
+            .form(&[("councilor", r.councilors[0].to_string())])
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status(), StatusCode::FORBIDDEN);
     }
+    let made: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM status_links")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(made, 0, "only the secretariat issues links");
     let res = post(
         &cast.sec,
-        "/links",
+        ISSUE,
         vec![("councilor", r.councilors[0].to_string())],
     )
     .await
@@ -414,9 +423,13 @@ async fn the_secretariat_issues_revokes_and_reissues_links_and_sees_each_address
         .fetch_one(&app.state.db)
         .await
         .unwrap();
-    post(&cast.sec, &format!("/links/{id}/reissue"), vec![])
-        .await
-        .unwrap();
+    post(
+        &cast.sec,
+        "/api/links/reissue",
+        vec![("id", id.to_string())],
+    )
+    .await
+    .unwrap();
     let page = app.page(&cast.sec, "/links").await.text().await.unwrap();
     let second = shown_url(&page).expect("the new address");
     assert_ne!(first, second);
@@ -428,7 +441,7 @@ async fn the_secretariat_issues_revokes_and_reissues_links_and_sees_each_address
         .fetch_one(&app.state.db)
         .await
         .unwrap();
-    post(&cast.sec, &format!("/links/{id}/revoke"), vec![])
+    post(&cast.sec, "/api/links/revoke", vec![("id", id.to_string())])
         .await
         .unwrap();
     assert_eq!(open(&app, &second).await.status(), StatusCode::NOT_FOUND);
@@ -438,7 +451,7 @@ async fn the_secretariat_issues_revokes_and_reissues_links_and_sees_each_address
     // A bad date comes back to the page in words.
     post(
         &cast.sec,
-        "/links",
+        ISSUE,
         vec![
             ("councilor", r.councilors[0].to_string()),
             ("expires", "明年".into()),

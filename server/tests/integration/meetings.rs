@@ -161,9 +161,12 @@ async fn progress_is_only_for_cases_under_tracking() {
 async fn odt(app: &TestApp, who: &Client, path: &str) -> String {
     let res = app.page(who, path).await;
     assert_eq!(res.status(), StatusCode::OK, "{path}");
-    assert_eq!(res.headers()["content-type"], server::odt::MEDIA_TYPE);
+    assert_eq!(
+        res.headers()["content-type"],
+        server::documents::odt::MEDIA_TYPE
+    );
     let bytes = res.bytes().await.unwrap();
-    server::odt::check::package(&bytes).unwrap()
+    server::documents::odt::check::package(&bytes).unwrap()
 }
 
 async fn schedule(app: &TestApp, who: &Client, on: &str) -> reqwest::Response {
@@ -749,7 +752,7 @@ async fn the_command_line_writes_the_agenda_and_the_minutes() {
         "",
     );
     assert!(out.status.success(), "{}", crate::cli::text(&out.stderr));
-    let content = server::odt::check::package(&std::fs::read(&agenda).unwrap()).unwrap();
+    let content = server::documents::odt::check::package(&std::fs::read(&agenda).unwrap()).unwrap();
     assert!(content.contains("河濱公園照明"));
 
     // Minutes exist once the meeting is confirmed.
@@ -783,7 +786,8 @@ async fn the_command_line_writes_the_agenda_and_the_minutes() {
     .await;
     let out = crate::cli::run(&url, &args, "");
     assert!(out.status.success(), "{}", crate::cli::text(&out.stderr));
-    let content = server::odt::check::package(&std::fs::read(&minutes).unwrap()).unwrap();
+    let content =
+        server::documents::odt::check::package(&std::fs::read(&minutes).unwrap()).unwrap();
     assert!(content.contains("照明已全面更新"));
     let missing = crate::cli::run(
         &url,

@@ -78,7 +78,9 @@ async fn the_converted_timeline_of_the_demo_data_reads_the_same_on_the_case_page
             DateTime::from_timestamp(1_711_000_000, 0).unwrap(),
         )),
     };
-    server::seed::seed_reference_data(&state).await.unwrap();
+    server::demo::reference::seed_reference_data(&state)
+        .await
+        .unwrap();
     for statement in LEGACY_ROWS.lines().filter(|l| l.starts_with("INSERT")) {
         db.execute(statement).await.unwrap();
     }

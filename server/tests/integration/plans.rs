@@ -93,7 +93,9 @@ async fn no_list_or_queue_query_reads_a_large_table_without_an_index() {
     app.create_user("chiu.udd", "bureau_approver", Some("UDD"))
         .await;
     app.create_user("lo.rev", "reviewer", None).await;
-    server::generate::generate(&app.state, 1_500).await.unwrap();
+    server::demo::generate::generate(&app.state, 1_500)
+        .await
+        .unwrap();
 
     let today = chrono::NaiveDate::from_ymd_opt(2024, 3, 15).unwrap();
     let (session, councilor): (i64, i64) = sqlx::query_as(
@@ -232,7 +234,9 @@ async fn no_list_or_queue_query_reads_a_large_table_without_an_index() {
 async fn generated_cases_have_timelines_that_end_in_their_status_and_an_unbroken_chain() {
     let app = TestApp::spawn().await;
     app.create_user("chen.sec", "secretariat", None).await;
-    let (questions, requests) = server::generate::generate(&app.state, 400).await.unwrap();
+    let (questions, requests) = server::demo::generate::generate(&app.state, 400)
+        .await
+        .unwrap();
     assert_eq!(questions + requests, 400);
     assert!(questions > requests && requests > 0);
     let reports = app::chain::verify(&app.state.db).await.unwrap();
@@ -258,5 +262,7 @@ async fn generated_cases_have_timelines_that_end_in_their_status_and_an_unbroken
         assert_eq!(status, from_timeline, "case {id}");
     }
     // A second run refuses rather than doubling the data.
-    assert!(server::generate::generate(&app.state, 10).await.is_err());
+    assert!(server::demo::generate::generate(&app.state, 10)
+        .await
+        .is_err());
 }

@@ -268,7 +268,9 @@ async fn search_results_are_what_the_rules_say_on_generated_data_for_every_term(
     app.create_user("chen.sec", "secretariat", None).await;
     app.create_user("ho.udd", "bureau_liaison", Some("UDD"))
         .await;
-    server::generate::generate(&app.state, 800).await.unwrap();
+    server::demo::generate::generate(&app.state, 800)
+        .await
+        .unwrap();
     let sec = app.current_user("chen.sec").await;
     let udd = app.current_user("ho.udd").await;
     let mut nonempty = 0;
@@ -303,7 +305,9 @@ async fn sqlite_and_postgresql_find_the_same_cases_for_the_same_data() {
         app.create_user("chen.sec", "secretariat", None).await;
         app.create_user("ho.udd", "bureau_liaison", Some("UDD"))
             .await;
-        server::generate::generate(&app.state, 600).await.unwrap();
+        server::demo::generate::generate(&app.state, 600)
+            .await
+            .unwrap();
         for q in generated_terms(app).await {
             for name in ["chen.sec", "ho.udd"] {
                 let who = app.current_user(name).await;

@@ -269,7 +269,7 @@ async fn a_forwarded_address_is_believed_only_from_a_trusted_proxy() {
 #[tokio::test]
 async fn a_body_over_two_megabytes_is_refused_unread_by_every_server_fn() {
     let app = TestApp::spawn().await;
-    let big = "x".repeat(server::MAX_FORM_BYTES + 1);
+    let big = "x".repeat(server::web::MAX_FORM_BYTES + 1);
     let res = app
         .client()
         .post(app.url("/api/login"))
@@ -331,7 +331,7 @@ async fn failed_form_posts_without_a_session_leave_no_session_rows() {
     for endpoint in ["login", "cases/record-question", "cases/step", "logout"] {
         for n in 0..6 {
             // Half with a session cookie of their own making.
-            let cookie = format!("{}=made-up-{n}", server::SESSION_COOKIE);
+            let cookie = format!("{}=made-up-{n}", server::web::SESSION_COOKIE);
             let res = app
                 .client()
                 .post(app.url(&format!("/api/{endpoint}")))
@@ -393,7 +393,7 @@ async fn a_clients_request_id_is_kept_only_in_a_safe_shape() {
     ] {
         let got = id_of(forged).await;
         assert_ne!(got, forged);
-        assert!(server::safe_request_id(got.as_bytes()), "{got}");
+        assert!(server::web::safe_request_id(got.as_bytes()), "{got}");
     }
 }
 

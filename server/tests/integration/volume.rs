@@ -57,7 +57,7 @@ async fn a_session_compiles_into_a_volume_with_the_outstanding_questions_at_the_
         .page(&cast.rev, &format!("/volume.odt?session={session}"))
         .await;
     assert_eq!(res.status(), StatusCode::OK);
-    let content = server::odt::check::package(&res.bytes().await.unwrap()).unwrap();
+    let content = server::documents::odt::check::package(&res.bytes().await.unwrap()).unwrap();
     for text in [
         "書面答復彙編",
         "信義計畫區停車",
@@ -94,7 +94,7 @@ async fn a_session_compiles_into_a_volume_with_the_outstanding_questions_at_the_
         "",
     );
     assert!(run.status.success(), "{}", crate::cli::text(&run.stderr));
-    let content = server::odt::check::package(&std::fs::read(&out).unwrap()).unwrap();
+    let content = server::documents::odt::check::package(&std::fs::read(&out).unwrap()).unwrap();
     assert!(content.contains("市政總質詢 書面答復彙編"));
     let _ = std::fs::remove_file(&out);
 }
@@ -134,7 +134,7 @@ async fn sending_a_volume_keeps_its_file_and_marks_its_replies_as_sent() {
     let file = app.page(&cast.rev, &format!("/volumes/{id}/file")).await;
     assert_eq!(file.status(), StatusCode::OK);
     let kept = file.bytes().await.unwrap();
-    let content = server::odt::check::package(&kept).unwrap();
+    let content = server::documents::odt::check::package(&kept).unwrap();
     assert!(content.contains("已研議改善方案，持續辦理。"));
     let again = app
         .page(&cast.sec, &format!("/volumes/{id}/file"))
@@ -323,7 +323,7 @@ async fn a_volume_compiled_in_the_background_is_followed_on_its_page_and_its_fil
         .bytes()
         .await
         .unwrap();
-    assert!(server::odt::check::package(&bytes)
+    assert!(server::documents::odt::check::package(&bytes)
         .unwrap()
         .contains("已研議改善方案，持續辦理。"));
 
@@ -353,7 +353,7 @@ async fn a_volume_compiled_in_the_background_is_followed_on_its_page_and_its_fil
 #[tokio::test]
 async fn without_its_font_a_pdf_is_refused_in_words_that_say_what_to_do() {
     let missing = "/nonexistent/fonts/NotoSerifCJK-Regular.ttc";
-    let app = TestApp::spawn_with_fonts(server::pdf::FontPaths {
+    let app = TestApp::spawn_with_fonts(server::documents::pdf::FontPaths {
         regular: Some(missing.into()),
         bold: None,
     })

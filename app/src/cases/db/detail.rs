@@ -1,6 +1,6 @@
 //! The case page's data, cut to what the viewer may see and do.
 
-use super::{actor, kind, my_part, status};
+use super::{kind, my_part, standing, status};
 use crate::{
     auth::CurrentUser,
     cases::{
@@ -24,7 +24,7 @@ pub async fn detail(
     today: NaiveDate,
 ) -> Result<CaseDetail, AppError> {
     let part = my_part(pool, case_id, user.bureau_id).await?;
-    let me = actor(user);
+    let me = standing(user);
     if !me.may_view(part) {
         return Err(AppError::NotFound);
     }

@@ -10,6 +10,10 @@ use crate::{
     db::{date, filter::bind_all},
     error::AppError,
 };
+use crate::{
+    dates::roc_date,
+    reports::{Cell, Table},
+};
 use chrono::NaiveDate;
 use sqlx::{AnyPool, Row};
 
@@ -111,4 +115,39 @@ pub async fn export(
         }
     }
     Ok(rows)
+}
+
+/// A case list as the offices keep it: the columns they use, dates in ROC form.
+pub fn export_table(rows: &[ExportRow]) -> Table {
+    let t = |s: String| Cell::Text(s);
+    Table {
+        title: "案件清單".into(),
+        header: [
+            "案號",
+            "議員",
+            "議題",
+            "主辦機關",
+            "協辦機關",
+            "狀態",
+            "期限",
+            "答復日期",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+        rows: rows
+            .iter()
+            .map(|r| {
+                vec![
+                    t(crate::cases::case_label(r.kind, r.number)),
+                    t(r.councilors.join("、")),
+                    t(r.topic.clone()),
+                    t(r.lead_bureau.clone().unwrap_or_default()),
+                    t(r.co_bureaus.join("、")),
+                    t(r.status.label().to_owned()),
+                    t(roc_date(r.due_on)),
+                    t(r.replied_on.map(roc_date).unwrap_or_default()),
+                ]
+            })
+            .collect(),
+    }
 }

@@ -1,11 +1,16 @@
 //! Data deliveries with their files, and downloads that check who is asking.
 
 use super::{
-    actor, my_part,
+    my_part, standing,
     steps::{delivery_count, Step},
 };
 use crate::{
+    audit::{
+        db::{Entry, Kept},
+        AuditAction,
+    },
     auth::CurrentUser,
+    caller::Caller,
     cases::{events::EventData, workflow::Action},
     db::{is_unique_violation, Tx},
     error::AppError,
@@ -114,7 +119,7 @@ pub async fn attachment(
     .ok_or(AppError::NotFound)?;
     let case_id: i64 = row.try_get("case_id")?;
     let part = my_part(pool, case_id, user.bureau_id).await?;
-    if !actor(user).may_view(part) {
+    if !standing(user).may_view(part) {
         return Err(AppError::NotFound);
     }
     Ok(StoredFile {
@@ -123,4 +128,30 @@ pub async fn attachment(
         content_type: row.try_get("content_type")?,
         data: row.try_get("data")?,
     })
+}
+
+/// The caller delivers a batch (the upload's one operation): the note checked, the files
+/// stored, the case's event written, in one transaction. Returns the batch number.
+pub async fn deliver_batch(
+    c: &Caller,
+    case_id: i64,
+    note: &str,
+    files: Vec<NewFile>,
+) -> Result<i64, AppError> {
+    let note = crate::cases::comment_text("note", note, "本批說明")?;
+    let mut tx = c.begin().await?;
+    let batch = deliver(&mut tx, case_id, &c.user, &note, files, c.ts()).await?;
+    tx.commit().await?;
+    Ok(batch)
+}
+
+/// A file for the caller to download. Every download is audited, and so is a refusal of a
+/// file that exists.
+pub async fn download(c: &Caller, attachment_id: i64) -> Result<StoredFile, AppError> {
+    let found = attachment(c.db(), attachment_id, &c.user).await;
+    let file = c.refused(Kept::Attachment, attachment_id, found).await?;
+    let entry = Entry::new(AuditAction::FileDownloaded, "attachment", attachment_id)
+        .data(serde_json::json!({ "case_id": file.case_id, "file_name": file.file_name }));
+    c.audit_alone(entry).await?;
+    Ok(file)
 }

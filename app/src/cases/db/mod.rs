@@ -24,8 +24,8 @@ pub use crate::db::filter::Statement;
 pub use answers::{save_reply, write_sub_answer};
 pub use detail::detail;
 pub use events::{append_event, EventActor};
-pub use export::{export, ExportRow, EXPORT_CAP};
-pub use files::{attachment, deliver, may_deliver, NewFile, StoredFile};
+pub use export::{export, export_table, ExportRow, EXPORT_CAP};
+pub use files::{attachment, deliver, deliver_batch, download, may_deliver, NewFile, StoredFile};
 pub use lists::{councilors_of, list, list_statements, queue_statements, queues, QueueQuery};
 pub use notify::{notify, Notice};
 pub use parts::{accept, add_co_bureau, assign, reassign, reject};
@@ -36,7 +36,7 @@ pub use search::{reindex_stale, similar, similar_statement, Search, SIMILAR_SHOW
 pub use steps::{override_due, postpone, transition, StepRequest};
 
 use super::{
-    workflow::{Actor, MyPart},
+    workflow::{MyPart, Standing},
     CaseKind, CaseStatus, PartRole, PartState, OWING,
 };
 use crate::{
@@ -81,8 +81,8 @@ fn kind(row: &AnyRow) -> Result<CaseKind, sqlx::Error> {
     CaseKind::parse(row.try_get("kind")?).ok_or_else(|| unexpected("kind"))
 }
 
-pub fn actor(user: &CurrentUser) -> Actor {
-    Actor {
+pub fn standing(user: &CurrentUser) -> Standing {
+    Standing {
         role: user.role,
         bureau_id: user.bureau_id,
     }

@@ -1,9 +1,9 @@
 //! Bureaus' progress reports (辦理進度) on tracked cases, read by the follow-up meeting.
 
 use super::{
-    actor, core,
+    core,
     events::{append_event, EventActor},
-    my_part,
+    my_part, standing,
 };
 use crate::{
     auth::CurrentUser,
@@ -28,7 +28,7 @@ pub async fn report_progress(
 ) -> Result<i64, AppError> {
     let case = core(tx, case_id).await?.ok_or(AppError::NotFound)?;
     let part = my_part(&mut **tx, case_id, user.bureau_id).await?;
-    let me = actor(user);
+    let me = standing(user);
     if !me.may_view(part) {
         return Err(AppError::NotFound);
     }

@@ -5,11 +5,11 @@
 //! on bureaus' parts are in `parts`, the ones that write text in `answers`.
 
 use super::{
-    actor, core,
+    core,
     events::{append_event, EventActor},
     my_part,
     notify::{notify, Notice},
-    CaseCore,
+    standing, CaseCore,
 };
 use crate::{
     auth::CurrentUser,
@@ -44,7 +44,7 @@ impl Step {
     ) -> Result<Self, AppError> {
         let case = core(tx, case_id).await?.ok_or(AppError::NotFound)?;
         let part = my_part(&mut **tx, case_id, user.bureau_id).await?;
-        let next = actor(user).check(action, part, case.kind, case.status, keep_tracking)?;
+        let next = standing(user).check(action, part, case.kind, case.status, keep_tracking)?;
         if seen_version.is_some_and(|v| v != case.version) {
             return Err(AppError::Conflict(
                 "案件在您開啟頁面後已有變動，未執行本次操作。請重新整理頁面確認後再試。".into(),

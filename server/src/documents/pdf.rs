@@ -8,7 +8,7 @@
 //! city's texts are Chinese with Latin digits and words, which need no shaping, and a
 //! volume has tens of thousands of lines to measure.
 
-use crate::document::{Block, Document};
+use app::document::{Block, Document};
 use krilla::{
     annotation::{Annotation, LinkAnnotation, Target},
     destination::{Destination, XyzDestination},
@@ -34,7 +34,7 @@ use std::{
     sync::Arc,
 };
 
-pub const MEDIA_TYPE: &str = "application/pdf";
+pub const MEDIA_TYPE: &str = app::volume::VolumeFormat::Pdf.media_type();
 
 /// Where the fonts are looked for when none is configured: Debian's `fonts-noto-cjk` (a
 /// serif for the text, as printed government documents are set, a bold sans for headings),

@@ -2,7 +2,7 @@
 //! the SameSite=Strict session cookie this stops cross-site request forgery, including on
 //! plain HTML form posts that carry no token.
 
-use crate::flash::SecureCookies;
+use super::flash::SecureCookies;
 use axum::{extract::Request, middleware::Next, response::IntoResponse, response::Response};
 use http::{header, HeaderMap, Method, StatusCode};
 
@@ -46,7 +46,7 @@ pub async fn refuse_cross_site(
     if is_cross_site(request.method(), request.headers(), https_only) {
         tracing::warn!(
             method = %request.method(),
-            path = %crate::loggable_path(request.uri().path()),
+            path = %super::loggable_path(request.uri().path()),
             "refused a cross-site request"
         );
         return (

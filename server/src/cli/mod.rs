@@ -1,6 +1,11 @@
 //! The command line: one binary serves the app and runs the maintenance tasks.
 
-use crate::{config::Config, open_database, router, seed, spawn_housekeeping, WebSettings};
+use crate::{
+    config::Config,
+    demo, open_database,
+    web::{housekeeping::spawn_housekeeping, router},
+};
+use app::caller::Caller;
 use app::{
     admin::NewUser,
     auth::password::hash_password,
@@ -252,7 +257,7 @@ pub async fn run(cli: Cli, config: Config) -> Result<(), Box<dyn std::error::Err
                     other => other.to_string(),
                 })?;
             let bytes =
-                crate::volume_docs::render_now(&volume, format, &config.pdf_fonts, |_, _| {})
+                crate::features::volume::render_now(&volume, format, &config.pdf_fonts, |_, _| {})
                     .map_err(|e| e.to_string())?;
             std::fs::write(&out, bytes)?;
             println!(
@@ -277,8 +282,8 @@ pub async fn run(cli: Cli, config: Config) -> Result<(), Box<dyn std::error::Err
                     other => other.to_string(),
                 })?;
             let (doc, _) =
-                crate::meeting_docs::document(&meeting, file).map_err(|e| e.to_string())?;
-            std::fs::write(&out, doc.to_odt()?)?;
+                app::meetings::documents::document(&meeting, file).map_err(|e| e.to_string())?;
+            std::fs::write(&out, crate::documents::odt::write(&doc)?)?;
             println!("已寫入 {} (written).", out.display());
         }
         Command::CreateUser {
@@ -301,40 +306,40 @@ pub async fn run(cli: Cli, config: Config) -> Result<(), Box<dyn std::error::Err
             let user = NewUser::parse(&username, &display_name, &role, &bureau_id, password)
                 .map_err(|e| format!("{e}"))?;
             let hash = hash_password(&user.password).await?;
-            seed::create_user(&state, &user, &hash)
+            demo::reference::create_user(&state, &user, &hash)
                 .await
                 .map_err(|e| format!("{e}"))?;
             println!("已建立使用者 {} ({})。", user.username.as_str(), user.role);
         }
         Command::SeedDemo { cases } => {
             let shift = demo_shift(&state).await?;
-            seed::seed_reference_data_moved(&state, shift).await?;
+            demo::reference::seed_reference_data_moved(&state, shift).await?;
             println!("已載入參考資料：29 個局處、第14屆第3次定期大會、示範議員。");
             println!("示範帳號（密碼只顯示這一次）：");
-            for account in seed::seed_demo_users(&state).await? {
+            for account in demo::reference::seed_demo_users(&state).await? {
                 match account {
-                    seed::DemoAccount::Created { username, password } => {
+                    demo::reference::DemoAccount::Created { username, password } => {
                         println!("  {username:<18} {password}")
                     }
-                    seed::DemoAccount::AlreadyThere { username } => {
+                    demo::reference::DemoAccount::AlreadyThere { username } => {
                         println!("  {username:<18} （已存在，密碼不變）")
                     }
                 }
             }
-            match crate::demo_cases::seed_demo_cases(&state, shift).await? {
-                crate::demo_cases::DemoCases::Created {
+            match demo::living::seed_demo_cases(&state, shift).await? {
+                demo::living::DemoCases::Created {
                     questions,
                     data_requests,
                 } => println!(
                     "已載入示範案件：質詢 {questions} 題、索資 {data_requests} 件（第14屆第3次定期大會）。"
                 ),
-                crate::demo_cases::DemoCases::AlreadyThere => {
+                demo::living::DemoCases::AlreadyThere => {
                     println!("示範案件已存在，未重複載入。")
                 }
             }
             if let Some(count) = cases {
                 let started = std::time::Instant::now();
-                let (questions, requests) = crate::generate::generate(&state, count)
+                let (questions, requests) = demo::generate::generate(&state, count)
                     .await
                     .map_err(|e| format!("{e}"))?;
                 println!(
@@ -360,7 +365,7 @@ async fn demo_shift(state: &AppState) -> Result<chrono::Duration, Box<dyn std::e
     Ok(
         match existing.and_then(|d| d.parse::<chrono::NaiveDate>().ok()) {
             Some(start) => start - chrono::NaiveDate::from_ymd_opt(2024, 3, 5).unwrap_or_default(),
-            None => crate::demo_cases::demo_shift(state.today()),
+            None => demo::living::demo_shift(state.today()),
         },
     )
 }
@@ -448,7 +453,8 @@ async fn backup(state: &AppState, out: &std::path::Path) -> Result<(), Box<dyn s
 }
 
 /// `import questions`: checks every row of the file, prints the problems, and (unless a
-/// dry run) imports all rows in one transaction when none has a problem.
+/// dry run) imports all rows in one transaction when none has a problem, as the preview's
+/// form does.
 async fn import_questions(
     state: &AppState,
     file: &std::path::Path,
@@ -462,12 +468,8 @@ async fn import_questions(
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let (header, rows) =
-        crate::import_files::read_table_now(&name, &bytes).map_err(|e| e.to_string())?;
-    let known: Option<i64> = sqlx::query_scalar("SELECT id FROM council_sessions WHERE id = $1")
-        .bind(session)
-        .fetch_optional(&state.db)
-        .await?;
-    if known.is_none() {
+        crate::features::import::read_table_now(&name, &bytes).map_err(|e| e.to_string())?;
+    if !app::reference::db::session_exists(&state.db, session).await? {
         return Err(format!("找不到會期 {session} (no session {session})").into());
     }
     let mapping = app::import::Mapping::guess(&header);
@@ -490,33 +492,15 @@ async fn import_questions(
         println!("試算模式，未寫入資料 (dry run: nothing written).");
         return Ok(());
     }
-    let user = import_user(state, by).await?;
-    let now = state.now().timestamp();
-    let id = app::import::db::store(&state.db, user.id, session, &name, &header, &rows, now)
+    let c = secretariat(state, by).await?;
+    let id = app::import::db::store(c.db(), c.user.id, session, &name, &header, &rows, c.ts())
         .await
         .map_err(|e| e.to_string())?;
     let lines = checked.iter().map(|(r, _)| r.line).collect();
-    let questions = app::import::chosen(checked, &lines).map_err(|_| "rows changed")?;
-    let mut tx = app::db::begin(&state.db).await?;
-    let ids = app::import::db::import(&mut tx, id, &questions, &user, now)
+    let imported = app::import::ops::commit(&c, id, |_| None, &lines)
         .await
         .map_err(|e| e.to_string())?;
-    let entry = app::audit::db::Entry::new(
-        app::audit::AuditAction::QuestionsImported,
-        "question_import",
-        id,
-    )
-    .data(serde_json::json!({ "session_id": session, "file_name": name, "questions": ids.len() }));
-    app::audit::db::record(
-        &mut tx,
-        now,
-        &app::audit::db::Actor::user(user.id, &user.username),
-        "cli",
-        &entry,
-    )
-    .await?;
-    tx.commit().await?;
-    println!("已匯入 {} 題質詢 (imported).", ids.len());
+    println!("已匯入 {imported} 題質詢 (imported).");
     Ok(())
 }
 
@@ -529,51 +513,24 @@ async fn create_link(
     expires: Option<&str>,
     by: Option<&str>,
 ) -> Result<String, Box<dyn std::error::Error>> {
-    let user = import_user(state, by).await?;
-    let today = state.today();
-    let term_end = app::links::db::term_end(&state.db, councilor)
-        .await
-        .map_err(|e| e.to_string())?
-        .ok_or_else(|| format!("找不到議員 {councilor} (no councilor {councilor})"))?;
-    let expires_on = app::links::expiry(expires, term_end, today).map_err(|e| e.to_string())?;
-    let now = state.now().timestamp();
-    let mut tx = app::db::begin(&state.db).await?;
+    let c = secretariat(state, by).await?;
+    let public = app::links::ops::PublicUrl(config.public_url.clone());
     let scope = app::links::Scope {
         councilor_id: councilor,
         case_id: case,
     };
-    let (id, token) = app::links::db::create(&mut tx, scope, expires_on, user.id, now)
+    let fresh = app::links::ops::issue(&c, &public, scope, expires.unwrap_or_default())
         .await
         .map_err(|e| e.to_string())?;
-    let entry = app::audit::db::Entry::new(
-        app::audit::AuditAction::StatusLinkCreated,
-        "status_link",
-        id,
-    )
-    .data(
-        serde_json::json!({ "councilor_id": councilor, "case_id": case, "expires_on": expires_on }),
-    );
-    app::audit::db::record(
-        &mut tx,
-        now,
-        &app::audit::db::Actor::user(user.id, &user.username),
-        "cli",
-        &entry,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(format!(
-        "{}{}{token}",
-        config.public_url.trim_end_matches('/'),
-        app::links::PATH
-    ))
+    Ok(fresh.url)
 }
 
-/// The secretariat account an import is recorded by.
-async fn import_user(
+/// The secretariat account a task acts as (`--by`, or the only one there is), as the
+/// caller its operation takes; its audit rows say they came from the command line.
+async fn secretariat(
     state: &AppState,
     by: Option<&str>,
-) -> Result<app::auth::CurrentUser, Box<dyn std::error::Error>> {
+) -> Result<Caller, Box<dyn std::error::Error>> {
     let ids: Vec<i64> =
         match by {
             Some(name) => sqlx::query_scalar(
@@ -592,31 +549,27 @@ async fn import_user(
                 .await?
             }
         };
-    match (ids.as_slice(), by) {
-        ([id], _) => Ok(app::auth::db::active_user(&state.db, *id)
+    let user = match (ids.as_slice(), by) {
+        ([id], _) => app::auth::db::active_user(&state.db, *id)
             .await?
-            .ok_or("account not active")?),
+            .ok_or("account not active")?,
         ([], Some(name)) => {
-            Err(format!("找不到啟用中的秘書處帳號 {name} (no active secretariat account)").into())
+            return Err(
+                format!("找不到啟用中的秘書處帳號 {name} (no active secretariat account)").into(),
+            )
         }
-        _ => Err("請以 --by 指定秘書處帳號 (choose the account with --by USERNAME).".into()),
-    }
+        _ => {
+            return Err("請以 --by 指定秘書處帳號 (choose the account with --by USERNAME).".into())
+        }
+    };
+    Ok(Caller::acting(user, state.clone(), "cli".into()))
 }
 
 async fn serve(state: AppState, config: &Config) -> Result<(), Box<dyn std::error::Error>> {
     let mut leptos_options = leptos::prelude::get_configuration(None)?.leptos_options;
     leptos_options.site_addr = config.listen_addr;
-    let web = WebSettings {
-        cookie_secure: config.cookie_secure,
-        sessions: config.sessions,
-        lockout: config.lockout,
-        trusted_proxies: config.trusted_proxies.clone(),
-        pdf_fonts: config.pdf_fonts.clone(),
-        public_url: config.public_url.clone(),
-        link_lookups_per_minute: config.link_lookups_per_minute,
-    };
-    spawn_housekeeping(state.clone(), &web);
-    let app = router(state, &web, leptos_options);
+    spawn_housekeeping(state.clone(), config);
+    let app = router(state, config, leptos_options);
     let listener = tokio::net::TcpListener::bind(config.listen_addr).await?;
     tracing::info!("府會通 listening on http://{}", config.listen_addr);
     // On SIGTERM or Ctrl-C: stop accepting, let requests in flight finish, and leave after

@@ -5,6 +5,7 @@
 //! audit log. Such a cell gets a leading apostrophe, as OWASP advises; numbers are written
 //! as numbers and keep their sign.
 
+use app::reports::{Cell, Table};
 use std::borrow::Cow;
 
 /// A text cell as a spreadsheet should show it, never run it.
@@ -17,7 +18,7 @@ pub fn text(cell: &str) -> Cow<'_, str> {
 
 /// A CSV writer into `out`, which starts with the byte-order mark; `flexible`: rows may
 /// differ in length (several tables in one file).
-pub fn writer(out: &mut Vec<u8>, flexible: bool) -> csv::Writer<&mut Vec<u8>> {
+fn writer(out: &mut Vec<u8>, flexible: bool) -> csv::Writer<&mut Vec<u8>> {
     out.extend_from_slice("\u{feff}".as_bytes());
     csv::WriterBuilder::new()
         .flexible(flexible)
@@ -25,7 +26,7 @@ pub fn writer(out: &mut Vec<u8>, flexible: bool) -> csv::Writer<&mut Vec<u8>> {
 }
 
 /// Writes a row of text cells, each made inert.
-pub fn write_texts<I, T>(writer: &mut csv::Writer<&mut Vec<u8>>, row: I) -> csv::Result<()>
+fn write_texts<I, T>(writer: &mut csv::Writer<&mut Vec<u8>>, row: I) -> csv::Result<()>
 where
     I: IntoIterator<Item = T>,
     T: AsRef<str>,
@@ -35,6 +36,46 @@ where
         .map(|c| text(c.as_ref()).into_owned())
         .collect();
     writer.write_record(&cells)
+}
+
+/// Tables as one CSV file: each under a line with its title, a blank line between them.
+/// Text cells are made inert; numbers stay numbers.
+pub fn tables(tables: &[Table]) -> Result<Vec<u8>, csv::Error> {
+    let mut out = Vec::new();
+    {
+        let mut writer = writer(&mut out, true);
+        for (i, table) in tables.iter().enumerate() {
+            if i > 0 {
+                writer.write_record([""])?;
+            }
+            write_texts(&mut writer, [&table.title])?;
+            write_rows(&mut writer, table)?;
+        }
+        writer.flush()?;
+    }
+    Ok(out)
+}
+
+/// One table as a CSV file of its header and rows (no title line: a file a program reads).
+pub fn table(table: &Table) -> Result<Vec<u8>, csv::Error> {
+    let mut out = Vec::new();
+    {
+        let mut writer = writer(&mut out, false);
+        write_rows(&mut writer, table)?;
+        writer.flush()?;
+    }
+    Ok(out)
+}
+
+fn write_rows(writer: &mut csv::Writer<&mut Vec<u8>>, table: &Table) -> csv::Result<()> {
+    write_texts(writer, &table.header)?;
+    for row in &table.rows {
+        writer.write_record(row.iter().map(|cell| match cell {
+            Cell::Text(t) => text(t).into_owned(),
+            Cell::Number(_) => cell.text(),
+        }))?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

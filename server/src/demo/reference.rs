@@ -181,7 +181,7 @@ pub async fn create_user(
     hash: &app::auth::password::PasswordHash,
 ) -> Result<i64, AppError> {
     use app::audit::{
-        db::{record, Actor, Entry},
+        db::{record, Entry, Recorder},
         AuditAction,
     };
     let mut tx = app::db::begin(&state.db).await?;
@@ -197,7 +197,7 @@ pub async fn create_user(
     record(
         &mut tx,
         state.now().timestamp(),
-        &Actor::system(),
+        &Recorder::system(),
         "",
         &entry,
     )

@@ -5,131 +5,129 @@
 //! hand over the `zip` crate: no ODF-writing crate is kept up well enough to rely on, and
 //! the subset needed is four small XML parts.
 
-use crate::document::{Block, Document};
+use app::document::{Block, Document};
 use std::io::{Cursor, Write};
 use zip::{write::SimpleFileOptions, CompressionMethod, ZipWriter};
 
-pub const MEDIA_TYPE: &str = "application/vnd.oasis.opendocument.text";
+pub const MEDIA_TYPE: &str = app::volume::VolumeFormat::Odt.media_type();
 
-impl Document {
-    /// The ODT package.
-    pub fn to_odt(&self) -> zip::result::ZipResult<Vec<u8>> {
-        let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
-        // The media type comes first and uncompressed, so that a reader can tell the kind of
-        // file from its first bytes.
-        zip.start_file(
-            "mimetype",
-            SimpleFileOptions::default().compression_method(CompressionMethod::Stored),
-        )?;
-        zip.write_all(MEDIA_TYPE.as_bytes())?;
-        let deflated = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
-        for (name, text) in [
-            ("content.xml", self.content_xml()),
-            ("styles.xml", STYLES_XML.to_owned()),
-            ("meta.xml", self.meta_xml()),
-            ("META-INF/manifest.xml", MANIFEST_XML.to_owned()),
-        ] {
-            zip.start_file(name, deflated)?;
-            zip.write_all(text.as_bytes())?;
-        }
-        Ok(zip.finish()?.into_inner())
+/// The ODT package.
+pub fn write(doc: &Document) -> zip::result::ZipResult<Vec<u8>> {
+    let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
+    // The media type comes first and uncompressed, so that a reader can tell the kind of
+    // file from its first bytes.
+    zip.start_file(
+        "mimetype",
+        SimpleFileOptions::default().compression_method(CompressionMethod::Stored),
+    )?;
+    zip.write_all(MEDIA_TYPE.as_bytes())?;
+    let deflated = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
+    for (name, text) in [
+        ("content.xml", content_xml(doc)),
+        ("styles.xml", STYLES_XML.to_owned()),
+        ("meta.xml", meta_xml(doc)),
+        ("META-INF/manifest.xml", MANIFEST_XML.to_owned()),
+    ] {
+        zip.start_file(name, deflated)?;
+        zip.write_all(text.as_bytes())?;
     }
+    Ok(zip.finish()?.into_inner())
+}
 
-    fn content_xml(&self) -> String {
-        let mut body = String::new();
-        let mut table_no = 0;
-        // A page break is the next block's style's variant that starts a new page (the way
-        // LibreOffice writes one), never an empty paragraph.
-        let mut break_before = false;
-        for block in &self.blocks {
-            let style = |name: &str| {
-                if break_before {
-                    format!("Break_{name}")
-                } else {
-                    name.to_owned()
+fn content_xml(doc: &Document) -> String {
+    let mut body = String::new();
+    let mut table_no = 0;
+    // A page break is the next block's style's variant that starts a new page (the way
+    // LibreOffice writes one), never an empty paragraph.
+    let mut break_before = false;
+    for block in &doc.blocks {
+        let style = |name: &str| {
+            if break_before {
+                format!("Break_{name}")
+            } else {
+                name.to_owned()
+            }
+        };
+        match block {
+            Block::Heading {
+                level,
+                text,
+                anchor,
+            } => {
+                let mark = anchor.as_ref().map_or_else(String::new, |a| {
+                    format!(r#"<text:bookmark text:name="{}"/>"#, escape(a))
+                });
+                body.push_str(&format!(
+                    r#"<text:h text:style-name="{}" text:outline-level="{level}">{}{mark}</text:h>"#,
+                    style(&format!("Heading_20_{level}")),
+                    escape(text)
+                ))
+            }
+            Block::Paragraph(text) => body.push_str(&paragraph(&style("Text_20_body"), text)),
+            Block::Table { header, rows } => {
+                table_no += 1;
+                body.push_str(&format!(
+                    r#"<table:table table:name="表{table_no}" table:style-name="{}"><table:table-column table:number-columns-repeated="{}"/>"#,
+                    style("Table"),
+                    header.len().max(1)
+                ));
+                body.push_str("<table:table-header-rows>");
+                body.push_str(&row(header, "Table_20_Heading"));
+                body.push_str("</table:table-header-rows>");
+                for cells in rows {
+                    body.push_str(&row(cells, "Table_20_Contents"));
                 }
-            };
-            match block {
-                Block::Heading {
-                    level,
-                    text,
-                    anchor,
-                } => {
-                    let mark = anchor.as_ref().map_or_else(String::new, |a| {
-                        format!(r#"<text:bookmark text:name="{}"/>"#, escape(a))
-                    });
+                body.push_str("</table:table>");
+            }
+            Block::Contents(lines) => {
+                // The page number is a reference field to the heading's bookmark:
+                // LibreOffice fills it in as it lays the pages out.
+                for (i, (text, anchor)) in lines.iter().enumerate() {
+                    let style = if i == 0 {
+                        style("Contents_20_1")
+                    } else {
+                        "Contents_20_1".to_owned()
+                    };
                     body.push_str(&format!(
-                        r#"<text:h text:style-name="{}" text:outline-level="{level}">{}{mark}</text:h>"#,
-                        style(&format!("Heading_20_{level}")),
-                        escape(text)
-                    ))
-                }
-                Block::Paragraph(text) => body.push_str(&paragraph(&style("Text_20_body"), text)),
-                Block::Table { header, rows } => {
-                    table_no += 1;
-                    body.push_str(&format!(
-                        r#"<table:table table:name="表{table_no}" table:style-name="{}"><table:table-column table:number-columns-repeated="{}"/>"#,
-                        style("Table"),
-                        header.len().max(1)
+                        r#"<text:p text:style-name="{style}">{}<text:tab/><text:bookmark-ref text:reference-format="page" text:ref-name="{}">?</text:bookmark-ref></text:p>"#,
+                        escape(text),
+                        escape(anchor)
                     ));
-                    body.push_str("<table:table-header-rows>");
-                    body.push_str(&row(header, "Table_20_Heading"));
-                    body.push_str("</table:table-header-rows>");
-                    for cells in rows {
-                        body.push_str(&row(cells, "Table_20_Contents"));
-                    }
-                    body.push_str("</table:table>");
-                }
-                Block::Contents(lines) => {
-                    // The page number is a reference field to the heading's bookmark:
-                    // LibreOffice fills it in as it lays the pages out.
-                    for (i, (text, anchor)) in lines.iter().enumerate() {
-                        let style = if i == 0 {
-                            style("Contents_20_1")
-                        } else {
-                            "Contents_20_1".to_owned()
-                        };
-                        body.push_str(&format!(
-                            r#"<text:p text:style-name="{style}">{}<text:tab/><text:bookmark-ref text:reference-format="page" text:ref-name="{}">?</text:bookmark-ref></text:p>"#,
-                            escape(text),
-                            escape(anchor)
-                        ));
-                    }
-                }
-                Block::PageBreak => {
-                    break_before = true;
-                    continue;
                 }
             }
-            break_before = false;
+            Block::PageBreak => {
+                break_before = true;
+                continue;
+            }
         }
-        let breaks: String = [
-            "Heading_20_1",
-            "Heading_20_2",
-            "Heading_20_3",
-            "Text_20_body",
-            "Contents_20_1",
-        ]
-        .iter()
-        .map(|name| {
-            format!(
-                r#"<style:style style:name="Break_{name}" style:family="paragraph" style:parent-style-name="{name}"><style:paragraph-properties fo:break-before="page"/></style:style>"#
-            )
-        })
-        .collect();
+        break_before = false;
+    }
+    let breaks: String = [
+        "Heading_20_1",
+        "Heading_20_2",
+        "Heading_20_3",
+        "Text_20_body",
+        "Contents_20_1",
+    ]
+    .iter()
+    .map(|name| {
         format!(
-            r#"<?xml version="1.0" encoding="UTF-8"?>
+            r#"<style:style style:name="Break_{name}" style:family="paragraph" style:parent-style-name="{name}"><style:paragraph-properties fo:break-before="page"/></style:style>"#
+        )
+    })
+    .collect();
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
 <office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" office:version="1.3"><office:automatic-styles><style:style style:name="Table" style:family="table"><style:table-properties style:width="17cm" table:align="margins"/></style:style><style:style style:name="Break_Table" style:family="table"><style:table-properties style:width="17cm" table:align="margins" fo:break-before="page"/></style:style><style:style style:name="Cell" style:family="table-cell"><style:table-cell-properties fo:padding="0.1cm" fo:border="0.5pt solid #000000"/></style:style>{breaks}</office:automatic-styles><office:body><office:text>{body}</office:text></office:body></office:document-content>"#
-        )
-    }
+    )
+}
 
-    fn meta_xml(&self) -> String {
-        format!(
-            r#"<?xml version="1.0" encoding="UTF-8"?>
+fn meta_xml(doc: &Document) -> String {
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
 <office:document-meta xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0" xmlns:dc="http://purl.org/dc/elements/1.1/" office:version="1.3"><office:meta><meta:generator>府會通</meta:generator><dc:title>{}</dc:title><dc:language>zh-TW</dc:language></office:meta></office:document-meta>"#,
-            escape(&self.title)
-        )
-    }
+        escape(&doc.title)
+    )
 }
 
 fn paragraph(style: &str, text: &str) -> String {
@@ -235,7 +233,7 @@ mod tests {
                     "解除列管".into(),
                 ]],
             );
-        let bytes = doc.to_odt().unwrap();
+        let bytes = write(&doc).unwrap();
         assert_eq!(
             &bytes[30..38],
             b"mimetype",
@@ -292,7 +290,7 @@ mod tests {
     #[test]
     fn control_characters_cannot_break_the_xml() {
         let doc = Document::new("t").paragraph("a\u{0}b\u{1b}c");
-        let content = check::package(&doc.to_odt().unwrap()).unwrap();
+        let content = check::package(&write(&doc).unwrap()).unwrap();
         assert!(content.contains(">abc<"));
     }
 }

@@ -1,34 +1,32 @@
 //! Importing questions from the council's lists: the upload (`POST /cases/import`, CSV or
-//! XLSX read into rows of text and kept for the preview at `/cases/import/:id`), the import
-//! of the rows chosen there (`POST /cases/import/:id/commit`, all in one transaction or
-//! none), the sample file, and `fuhuitong import questions`.
+//! XLSX read into rows of text and kept for the preview at `/cases/import/:id`, whose
+//! import is the server fn `commit_import`), the sample file, and the reading of a list
+//! that `fuhuitong import questions` shares.
 
-use crate::download;
+use crate::{
+    features::cases::attachments::safe_file_name,
+    web::answer::{self, Back},
+};
 use app::{
-    audit::{
-        db::{record, Actor, Entry},
-        AuditAction,
-    },
     auth::Role,
+    caller::{Caller, Refused},
     error::AppError,
-    import::{Mapping, COMMIT_FORM, MAX_ROWS, SAMPLE_CSV, UPLOAD_FORM},
-    state::{AppState, ClientAddr},
+    import::{MAX_ROWS, SAMPLE_CSV, UPLOAD_FORM},
+    reports::TableFormat,
 };
 use axum::{
-    extract::{multipart::MultipartRejection, Multipart, Path},
+    extract::{multipart::MultipartRejection, Multipart},
     http::{HeaderMap, StatusCode},
     response::Response,
     routing::{get, post},
-    Extension, Router,
+    Router,
 };
-use std::collections::HashSet;
 use tower_sessions::Session;
 
 pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
     Router::new()
         .route("/cases/import/sample.csv", get(sample))
         .route("/cases/import", post(upload))
-        .route("/cases/import/{id}/commit", post(commit))
 }
 
 /// A workbook's parts may unpack to at most this much (a 600-question list is some 1 MB).
@@ -222,13 +220,13 @@ fn cell_text(cell: &calamine::Data) -> String {
 
 /// Keeps an uploaded list and goes to its preview; nothing is imported yet.
 async fn upload(
-    Extension(state): Extension<AppState>,
+    caller: Result<Caller, Refused>,
     session: Session,
     headers: HeaderMap,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
     let result = async {
-        let user = crate::flash::form_caller(&session, &state, &[Role::Secretariat]).await?;
+        let c = caller?.allowed(&[Role::Secretariat])?;
         let mut multipart = multipart.map_err(|_| AppError::BadRequest)?;
         let (mut session_id, mut file) = (None, None);
         while let Some(field) = multipart.next_field().await.map_err(|e| {
@@ -261,125 +259,34 @@ async fn upload(
         let (name, bytes) =
             file.ok_or_else(|| AppError::validation("file", "請選擇要匯入的檔案。"))?;
         let (header, rows) = read_table(name.clone(), bytes).await?;
-        app::import::db::store(
-            &state.db,
-            user.id,
-            session_id,
-            &crate::files::safe_file_name(&name),
-            &header,
-            &rows,
-            state.now().timestamp(),
-        )
-        .await
+        let name = safe_file_name(&name);
+        app::import::db::store(c.db(), c.user.id, session_id, &name, &header, &rows, c.ts()).await
     }
     .await;
-    crate::flash::form_answer(
+    let back = Back {
+        page: "/cases/import",
+        form: UPLOAD_FORM,
+        fragment: "",
+    };
+    answer::form(
         &session,
-        crate::flash::wants_html(&headers),
+        &headers,
         result,
         |id| format!("/cases/import/{id}"),
-        "/cases/import",
-        UPLOAD_FORM,
-    )
-    .await
-}
-
-/// Imports the rows chosen on the preview, with the columns as mapped there: all of them in
-/// one transaction, or, if any chosen row has a problem, none.
-async fn commit(
-    Extension(state): Extension<AppState>,
-    Extension(ClientAddr(client)): Extension<ClientAddr>,
-    session: Session,
-    headers: HeaderMap,
-    Path(id): Path<i64>,
-    axum::Form(form): axum::Form<Vec<(String, String)>>,
-) -> Response {
-    let get = |k: &str| {
-        form.iter()
-            .find(|(key, _)| key == k)
-            .map(|(_, v)| v.clone())
-    };
-    // Values as sent, encoded: a stray space or `#` must not break the address back.
-    let mapping_query = url::form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(app::import::Field::ALL.iter().map(|f| {
-            (
-                f.as_str(),
-                get(f.as_str()).unwrap_or_default().trim().to_owned(),
-            )
-        }))
-        .finish();
-    let back = format!("/cases/import/{id}?{mapping_query}");
-    let result = async {
-        let user = crate::flash::form_caller(&session, &state, &[Role::Secretariat]).await?;
-        let upload = app::import::db::upload(&state.db, id).await?;
-        if upload.imported.is_some() {
-            return Err(AppError::Conflict("這個檔案已經匯入過了。".into()));
-        }
-        let mapping = Mapping::from_query(Mapping::guess(&upload.header), get);
-        let lines: HashSet<usize> = form
-            .iter()
-            .filter(|(k, _)| k == "line")
-            .filter_map(|(_, v)| v.trim().parse().ok())
-            .collect();
-        if lines.is_empty() {
-            return Err(AppError::validation("line", "請勾選要匯入的列。"));
-        }
-        let known = app::import::db::known(&state.db, upload.session_id).await?;
-        let checked = app::import::check(&upload.rows, &mapping, &known);
-        let questions = app::import::chosen(checked, &lines).map_err(|refused| {
-            let lines: Vec<String> = refused.iter().map(|l| l.to_string()).collect();
-            AppError::validation(
-                "line",
-                format!(
-                    "第 {} 列有問題，未匯入任何一題。請取消勾選這些列，或修正檔案後重新上傳。",
-                    lines.join("、")
-                ),
-            )
-        })?;
-        let now = state.now().timestamp();
-        let mut tx = app::db::begin(&state.db).await?;
-        let ids = app::import::db::import(&mut tx, id, &questions, &user, now).await?;
-        let entry = Entry::new(AuditAction::QuestionsImported, "question_import", id).data(
-            serde_json::json!({
-                "session_id": upload.session_id,
-                "file_name": upload.file_name,
-                "questions": ids.len(),
-            }),
-        );
-        record(
-            &mut tx,
-            now,
-            &Actor::user(user.id, &user.username),
-            &client,
-            &entry,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(ids.len() as i64)
-    }
-    .await;
-    crate::flash::form_answer(
-        &session,
-        crate::flash::wants_html(&headers),
-        result,
-        |_| format!("/cases/import/{id}"),
-        &back,
-        COMMIT_FORM,
+        back,
     )
     .await
 }
 
 /// The sample list linked from the import page.
-async fn sample(Extension(state): Extension<AppState>, session: Session) -> Response {
-    if let Err(refused) = download::reader(&session, &state, &[Role::Secretariat]).await {
-        return refused;
-    }
-    download::attachment(
+async fn sample(c: Caller) -> Result<Response, AppError> {
+    c.allowed(&[Role::Secretariat])?;
+    Ok(answer::attachment(
         SAMPLE_CSV.as_bytes().to_vec(),
-        app::reports::TableFormat::Csv.media_type(),
+        TableFormat::Csv.media_type(),
         "questions-sample.csv",
         "質詢匯入範例.csv",
-    )
+    ))
 }
 
 #[cfg(test)]

@@ -1,6 +1,8 @@
 //! A document as the city's papers are built: headings, paragraphs, tables, a table of
-//! contents and page breaks. One model, written out as ODT (`odt`) and as PDF (`pdf`), so
-//! an agenda, the minutes or the written-reply volume say the same thing in every format.
+//! contents and page breaks. What a document says is built beside its feature (the
+//! meeting's agenda and minutes, the written-reply volume) and unit-tested there; the
+//! server's `documents` writes this one model as ODT and as PDF, so every format says the
+//! same thing.
 
 /// A document: its title and its blocks in order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -235,7 +235,7 @@ async fn file(
         Err(refused) => return refused,
     };
     match app::links::db::file(&state.db, scope, id).await {
-        Ok(Some((name, content_type, data))) => protected(crate::download::attachment(
+        Ok(Some((name, content_type, data))) => protected(crate::web::answer::attachment(
             data,
             &content_type,
             "file",

@@ -1,20 +1,12 @@
-//! The follow-up meeting's agenda (before it) and minutes (after it) as ODT files: from the
-//! meeting page and from the command line (`fuhuitong export agenda|minutes`).
+//! What the follow-up meeting's papers say: the agenda before it, the minutes after it.
+//! Written as ODT by the server (the meeting page's links, `fuhuitong export`).
 
-use crate::{document::Document, download};
-use app::{
-    auth::Role,
+use super::{decision_sentence, DecisionKind, Meeting, MeetingStatus};
+use crate::{
     dates::{roc_date, roc_datetime},
+    document::Document,
     error::AppError,
-    meetings::{decision_sentence, DecisionKind, Meeting, MeetingStatus},
-    state::AppState,
 };
-use axum::{extract::Path, response::Response, routing::get, Extension, Router};
-use tower_sessions::Session;
-
-pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
-    Router::new().route("/meetings/{id}/{file}", get(download))
-}
 
 fn facts(m: &Meeting) -> Vec<String> {
     let when = if m.starts_at.is_empty() {
@@ -162,32 +154,5 @@ pub fn document(m: &Meeting, file: &str) -> Result<(Document, String), AppError>
         "agenda.odt" => Ok((agenda_document(m)?, format!("追蹤會議議程_{day}.odt"))),
         "minutes.odt" => Ok((minutes_document(m)?, format!("追蹤會議紀錄_{day}.odt"))),
         _ => Err(AppError::NotFound),
-    }
-}
-
-async fn download(
-    Extension(state): Extension<AppState>,
-    session: Session,
-    Path((id, file)): Path<(i64, String)>,
-) -> Response {
-    let readers = [Role::Secretariat, Role::Reviewer, Role::Admin];
-    if let Err(refused) = download::reader(&session, &state, &readers).await {
-        return refused;
-    }
-    let result = async {
-        let meeting = app::meetings::db::meeting(&state.db, id).await?;
-        let (doc, name) = document(&meeting, &file)?;
-        let bytes = doc.to_odt().map_err(|e| AppError::internal("odt", e))?;
-        Ok::<_, AppError>((bytes, name))
-    }
-    .await;
-    match result {
-        Ok((bytes, name)) => download::attachment(
-            bytes,
-            crate::odt::MEDIA_TYPE,
-            &format!("meeting-{id}.odt"),
-            &name,
-        ),
-        Err(err) => download::error(err),
     }
 }

@@ -1,27 +1,22 @@
 //! Data-request deliveries with attached files: a multipart upload (a plain form post, so
 //! it works without JavaScript) and a download that checks who is asking.
 
+use crate::web::answer::{self, Back};
 use app::{
-    audit::{
-        db::{record_alone, Actor, Entry},
-        AuditAction,
-    },
-    auth::{session::user_in, CurrentUser},
+    caller::{Caller, Refused},
     cases::case_page::DELIVERY_FORM,
     cases::{
         batch::{check_batch, megabytes, MAX_BATCH_BYTES, MAX_FILES, MAX_FILE_BYTES},
-        db::{attachment, deliver, may_deliver, NewFile},
+        db::{deliver_batch, may_deliver, NewFile, StoredFile},
     },
     error::AppError,
-    state::{AppState, ClientAddr},
-    url::percent_encode,
 };
 use axum::{
     extract::{multipart::MultipartRejection, DefaultBodyLimit, Multipart, Path},
     http::{header, HeaderMap, HeaderValue, StatusCode},
-    response::{IntoResponse, Redirect, Response},
+    response::{IntoResponse, Response},
     routing::{get, post},
-    Extension, Json, Router,
+    Router,
 };
 use tower_sessions::Session;
 
@@ -63,30 +58,6 @@ pub fn is_upload(method: &http::Method, path: &str) -> bool {
             .strip_prefix("/cases/")
             .and_then(|rest| rest.strip_suffix("/deliveries"))
             .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
-}
-
-/// Browsers go back to the case page, the message (if any) kept for it in the session;
-/// other clients get the status and the error as JSON.
-async fn answer(
-    session: &Session,
-    case_id: i64,
-    html: bool,
-    result: Result<i64, AppError>,
-) -> Response {
-    let page = format!("/cases/{case_id}");
-    match (result, html) {
-        (Ok(_), true) => Redirect::to(&format!("{page}#deliveries")).into_response(),
-        (Ok(batch), false) => Json(batch).into_response(),
-        (Err(AppError::Unauthenticated), true) => Redirect::to("/login").into_response(),
-        (Err(err), true) => {
-            crate::flash::flash(session, &page, DELIVERY_FORM, err).await;
-            Redirect::to(&format!("{page}#deliveries")).into_response()
-        }
-        (Err(err), false) => {
-            let status = err.http_status();
-            (status, Json(err)).into_response()
-        }
-    }
 }
 
 /// Keeps the last path segment of a browser-sent name, without control or format
@@ -158,44 +129,35 @@ fn is_format_char(c: char) -> bool {
     )
 }
 
-async fn caller(session: &Session, state: &AppState) -> Result<CurrentUser, AppError> {
-    match user_in(session, &state.db).await? {
-        None => Err(AppError::Unauthenticated),
-        Some(user) if user.must_change_password => Err(AppError::PasswordChangeRequired),
-        Some(user) => Ok(user),
-    }
-}
-
+/// Delivers a batch: who may deliver here is settled before a byte of the body is read.
 async fn upload(
-    Extension(state): Extension<AppState>,
+    caller: Result<Caller, Refused>,
     session: Session,
     headers: HeaderMap,
     Path(case_id): Path<i64>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    let html = crate::flash::wants_html(&headers);
     let result = async {
-        let user = caller(&session, &state).await?;
-        // Who may deliver here is settled before a byte of the body is read.
-        may_deliver(&state.db, case_id, &user).await?;
-        let mut multipart = multipart.map_err(|_| AppError::BadRequest)?;
-        let (note, files) = read_form(&mut multipart).await?;
-        let note = app::cases::comment_text("note", &note, "本批說明")?;
-        let mut tx = app::db::begin(&state.db).await?;
-        let batch = deliver(
-            &mut tx,
-            case_id,
-            &user,
-            &note,
-            files,
-            state.now().timestamp(),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(batch)
+        let c = caller?;
+        may_deliver(c.db(), case_id, &c.user).await?;
+        let (note, files) = read_form(multipart.map_err(|_| AppError::BadRequest)?).await?;
+        deliver_batch(&c, case_id, &note, files).await
     }
     .await;
-    answer(&session, case_id, html, result).await
+    let page = format!("/cases/{case_id}");
+    let back = Back {
+        page: &page,
+        form: DELIVERY_FORM,
+        fragment: "#deliveries",
+    };
+    answer::form(
+        &session,
+        &headers,
+        result,
+        |_| format!("{page}#deliveries"),
+        back,
+    )
+    .await
 }
 
 fn too_big() -> AppError {
@@ -209,7 +171,7 @@ fn too_big() -> AppError {
     )
 }
 
-async fn read_form(multipart: &mut Multipart) -> Result<(String, Vec<NewFile>), AppError> {
+async fn read_form(mut multipart: Multipart) -> Result<(String, Vec<NewFile>), AppError> {
     let mut note = String::new();
     let mut files = Vec::new();
     while let Some(mut field) = multipart.next_field().await.map_err(|e| {
@@ -276,86 +238,32 @@ async fn read_form(multipart: &mut Multipart) -> Result<(String, Vec<NewFile>), 
     Ok((note, files))
 }
 
-async fn download(
-    Extension(state): Extension<AppState>,
-    Extension(ClientAddr(client)): Extension<ClientAddr>,
-    session: Session,
-    headers: HeaderMap,
-    Path(id): Path<i64>,
-) -> Response {
-    let user = match caller(&session, &state).await {
-        Ok(user) => user,
-        Err(AppError::Unauthenticated) if crate::flash::wants_html(&headers) => {
-            return Redirect::to("/login").into_response()
+async fn download(caller: Caller, Path(id): Path<i64>) -> Result<Response, AppError> {
+    match app::cases::db::download(&caller, id).await {
+        Ok(file) => Ok(served(file)),
+        // Whether the file exists is not the caller's to learn.
+        Err(AppError::NotFound) => {
+            Ok((StatusCode::NOT_FOUND, "找不到這個檔案，或您沒有權限下載。").into_response())
         }
-        Err(err) => return error_text(err),
-    };
-    let found = attachment(&state.db, id, &user).await;
-    // Every download is audited, and so is a refusal (the file is not there for this user).
-    let entry = match &found {
-        Ok(file) => Entry::new(AuditAction::FileDownloaded, "attachment", id)
-            .data(serde_json::json!({ "case_id": file.case_id, "file_name": file.file_name })),
-        Err(err) => Entry::new(AuditAction::AccessRefused, "attachment", id)
-            .data(serde_json::json!({ "status": err.status_code() })),
-    };
-    let at = state.now().timestamp();
-    let actor = Actor::user(user.id, &user.username);
-    // A refusal is audited when the file exists; ids that exist nowhere are only logged
-    // (see `Caller::refusals`).
-    let real = match &found {
-        Ok(_) => Ok(true),
-        Err(_) => app::audit::db::exists(&state.db, app::audit::db::Kept::Attachment, id).await,
-    };
-    match real {
-        Ok(true) => {
-            if let Err(e) = record_alone(&state.db, at, &actor, &client, &entry).await {
-                return error_text(e.into());
-            }
-        }
-        Ok(false) => tracing::info!(attachment = id, user = user.id, "refused: no such file"),
-        Err(e) => return error_text(e),
-    }
-    match found {
-        Ok(file) => {
-            let disposition = format!(
-                "attachment; filename=\"download\"; filename*=UTF-8''{}",
-                percent_encode(&file.file_name)
-            );
-            let mut response = file.data.into_response();
-            let h = response.headers_mut();
-            h.insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_str(&file.content_type)
-                    .unwrap_or(HeaderValue::from_static("application/octet-stream")),
-            );
-            if let Ok(value) = HeaderValue::from_str(&disposition) {
-                h.insert(header::CONTENT_DISPOSITION, value);
-            }
-            h.insert(
-                header::X_CONTENT_TYPE_OPTIONS,
-                HeaderValue::from_static("nosniff"),
-            );
-            h.insert(
-                header::CONTENT_SECURITY_POLICY,
-                HeaderValue::from_static("sandbox"),
-            );
-            h.insert(
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("private, no-store"),
-            );
-            response
-        }
-        Err(err) => error_text(err),
+        Err(err) => Err(err),
     }
 }
 
-fn error_text(err: AppError) -> Response {
-    let status = err.http_status();
-    let message = match err {
-        AppError::NotFound => "找不到這個檔案，或您沒有權限下載。".to_owned(),
-        other => other.to_string(),
-    };
-    (status, message).into_response()
+/// A delivered file as sent: its own type if it is one browsers may be told, and never
+/// run as a page (`sandbox`, `nosniff`).
+fn served(file: StoredFile) -> Response {
+    let mut response =
+        answer::attachment(file.data, &file.content_type, "download", &file.file_name);
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("sandbox"),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    response
 }
 
 #[cfg(test)]

@@ -12,12 +12,11 @@
 //! an error whose words are all ours may. The same layer hands a page what was kept for its
 //! next request alone: a form's draft (找相似案件) and a new status link's address.
 
+use super::answer::wants_html;
 use app::{
-    auth::{session::user_in, CurrentUser, Role},
     error::{AppError, FlashedError},
     input::FlashedDraft,
     links::{Fresh, FRESH_KEY},
-    state::AppState,
 };
 use axum::{
     extract::Request,
@@ -32,60 +31,6 @@ const FLASH_KEY: &str = "flash";
 const DRAFT_KEY: &str = "draft";
 const FLASH_COOKIE: &str = "fht_flash";
 const ERROR_PARAMS: [&str; 2] = ["__err", "__path"];
-
-/// Whether the client is a browser posting a plain form (it asks for HTML); other clients
-/// get JSON.
-pub fn wants_html(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("text/html"))
-}
-
-/// The caller of a form the server handles itself: signed in, with a role among `roles`,
-/// having chosen their own password.
-pub async fn form_caller(
-    session: &Session,
-    state: &AppState,
-    roles: &[Role],
-) -> Result<CurrentUser, AppError> {
-    let user = user_in(session, &state.db)
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
-    if user.must_change_password {
-        return Err(AppError::PasswordChangeRequired);
-    }
-    if !roles.contains(&user.role) {
-        return Err(AppError::Forbidden);
-    }
-    Ok(user)
-}
-
-/// The answer to such a form: a browser goes on to `to(value)`, or back to `back` with the
-/// refusal kept for `form`'s place on that page; other clients get the value or the error
-/// as JSON with its status.
-pub async fn form_answer<T: serde::Serialize>(
-    session: &Session,
-    html: bool,
-    result: Result<T, AppError>,
-    to: impl FnOnce(&T) -> String,
-    back: &str,
-    form: &str,
-) -> Response {
-    match (result, html) {
-        (Ok(value), true) => Redirect::to(&to(&value)).into_response(),
-        (Ok(value), false) => axum::Json(value).into_response(),
-        (Err(AppError::Unauthenticated), true) => Redirect::to("/login").into_response(),
-        (Err(err), true) => {
-            flash(session, back, form, err).await;
-            Redirect::to(back).into_response()
-        }
-        (Err(err), false) => {
-            let status = err.http_status();
-            (status, axum::Json(err)).into_response()
-        }
-    }
-}
 
 /// Puts a refused form's error into the session, for the page at `to` (path and query). A
 /// client without a session gets none for it (anyone could post forms by the thousand and

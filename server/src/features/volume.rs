@@ -4,17 +4,16 @@
 //! from `fuhuitong export volume`. Same content as the print page: cover, contents with page
 //! numbers, each question with its reply, the outstanding questions at the end.
 
-use crate::{document::Document, download, pdf};
+use crate::{
+    documents::{odt, pdf},
+    web::answer::{self, Back},
+};
 use app::{
-    audit::{
-        db::{record, Actor, Entry},
-        AuditAction,
-    },
     auth::Role,
-    dates::roc_date,
+    caller::{Caller, Refused},
     error::AppError,
-    state::{AppState, ClientAddr},
-    volume::{Volume, VolumeFilter, VolumeFormat, COMPILE_FORM, SEND_FORM},
+    state::AppState,
+    volume::{ops, Volume, VolumeFilter, VolumeFormat, COMPILE_FORM, SEND_FORM},
 };
 use axum::{
     extract::{Path, Query},
@@ -31,8 +30,14 @@ const READERS: &[Role] = &[Role::Secretariat, Role::Reviewer];
 
 pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
     Router::new()
-        .route("/volume.odt", get(now_odt))
-        .route("/volume.pdf", get(now_pdf))
+        .route(
+            "/volume.odt",
+            get(|c, f, q, query| now(c, f, q, query, VolumeFormat::Odt)),
+        )
+        .route(
+            "/volume.pdf",
+            get(|c, f, q, query| now(c, f, q, query, VolumeFormat::Pdf)),
+        )
         .route("/volume/compile", post(compile))
         .route("/volume/jobs/{id}/file", get(job_file))
         .route("/volume/send", post(send))
@@ -122,9 +127,9 @@ pub fn render_now(
     fonts: &pdf::FontPaths,
     mut progress: impl FnMut(usize, usize),
 ) -> Result<Vec<u8>, AppError> {
-    let doc = document(volume);
+    let doc = app::volume::document::document(volume);
     match format {
-        VolumeFormat::Odt => doc.to_odt().map_err(|e| AppError::internal("odt", e)),
+        VolumeFormat::Odt => odt::write(&doc).map_err(|e| AppError::internal("odt", e)),
         VolumeFormat::Pdf => {
             let fonts = pdf::Fonts::load(fonts).map_err(|e| match e {
                 pdf::PdfError::Write(e) => AppError::internal("pdf fonts", e),
@@ -157,69 +162,45 @@ fn volume_page(filter: Option<&VolumeFilter>) -> String {
 /// Starts compiling the volume the form describes, in the format chosen, and goes to the
 /// job's page, which shows how far it has come and offers the file when done.
 async fn compile(
-    Extension(state): Extension<AppState>,
+    caller: Result<Caller, Refused>,
     Extension(fonts): Extension<pdf::FontPaths>,
     Extension(queue): Extension<RenderQueue>,
-    Extension(ClientAddr(client)): Extension<ClientAddr>,
     session: Session,
     headers: HeaderMap,
     axum::Form(form): axum::Form<HashMap<String, String>>,
 ) -> Response {
     let filter = form_filter(&form);
-    let back = volume_page(filter.as_ref());
     let result = async {
-        let user = crate::flash::form_caller(&session, &state, READERS).await?;
-        let filter = filter
-            .clone()
-            .ok_or_else(|| AppError::validation("session", "請選擇會期。"))?;
+        let c = caller?.allowed(READERS)?;
+        let filter = filter.clone().ok_or_else(no_session)?;
         let format = form
             .get("format")
             .and_then(|f| VolumeFormat::parse(f))
             .ok_or_else(|| AppError::validation("format", "請選擇檔案格式。"))?;
-        // The session must exist before anything is stored or started.
-        let known: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM council_sessions WHERE id = $1")
-                .bind(filter.session)
-                .fetch_optional(&state.db)
-                .await?;
-        if known.is_none() {
-            return Err(AppError::NotFound);
-        }
-        let now = state.now().timestamp();
-        let id = app::volume::db::create_job(&state.db, &filter, format, user.id, now).await?;
-        let entry = Entry::new(AuditAction::VolumeCompiled, "volume_job", id)
-            .data(serde_json::json!({ "session_id": filter.session, "format": format.as_str() }));
-        let mut tx = app::db::begin(&state.db).await?;
-        record(
-            &mut tx,
-            now,
-            &Actor::user(user.id, &user.username),
-            &client,
-            &entry,
-        )
-        .await?;
-        tx.commit().await?;
-        tokio::spawn(run_job(
-            state.clone(),
-            fonts,
-            queue.clone(),
-            user.id,
-            id,
-            filter,
-            format,
-        ));
+        let id = ops::start_job(&c, &filter, format).await?;
+        let job = run_job(c.state.clone(), fonts, queue, c.user.id, id, filter, format);
+        tokio::spawn(job);
         Ok(id)
     }
     .await;
-    crate::flash::form_answer(
+    let page = volume_page(filter.as_ref());
+    let back = Back {
+        page: &page,
+        form: COMPILE_FORM,
+        fragment: "",
+    };
+    answer::form(
         &session,
-        crate::flash::wants_html(&headers),
+        &headers,
         result,
         |id| format!("/volume/jobs/{id}"),
-        &back,
-        COMPILE_FORM,
+        back,
     )
     .await
+}
+
+fn no_session() -> AppError {
+    AppError::validation("session", "請選擇會期。")
 }
 
 /// Compiles a job's volume when its turn comes and keeps the file; while it waits, and then
@@ -290,55 +271,37 @@ pub async fn run_job(
 }
 
 /// A finished job's file.
-async fn job_file(
-    Extension(state): Extension<AppState>,
-    session: Session,
-    Path(id): Path<i64>,
-) -> Response {
-    if let Err(refused) = download::reader(&session, &state, READERS).await {
-        return refused;
-    }
-    kept(
-        app::volume::db::job_file(&state.db, id).await,
-        "找不到這個檔案，或檔案尚未產生完成。",
-    )
+async fn job_file(c: Caller, Path(id): Path<i64>) -> Result<Response, AppError> {
+    let c = c.allowed(READERS)?;
+    let file = app::volume::db::job_file(c.db(), id).await?;
+    Ok(kept(file, "找不到這個檔案，或檔案尚未產生完成。"))
 }
 
 /// A volume file kept in the database (name, type, bytes), as a download.
-fn kept(file: Result<Option<(String, String, Vec<u8>)>, sqlx::Error>, missing: &str) -> Response {
-    match file {
-        Ok(Some((name, content_type, data))) => {
-            let ascii = if content_type == pdf::MEDIA_TYPE {
-                "volume.pdf"
-            } else {
-                "volume.odt"
-            };
-            download::attachment(data, &content_type, ascii, &name)
-        }
-        Ok(None) => (StatusCode::NOT_FOUND, missing.to_owned()).into_response(),
-        Err(e) => download::error(e.into()),
-    }
+fn kept(file: Option<(String, String, Vec<u8>)>, missing: &str) -> Response {
+    let Some((name, media_type, data)) = file else {
+        return (StatusCode::NOT_FOUND, missing.to_owned()).into_response();
+    };
+    let format = VolumeFormat::of_media_type(&media_type).unwrap_or(VolumeFormat::Odt);
+    let ascii = format!("volume.{}", format.extension());
+    answer::attachment(data, &media_type, &ascii, &name)
 }
 
 /// Records that the volume the form describes was sent to the council on the day given:
 /// compiles it now in the format chosen (ODT unless PDF is asked for), keeps that exact
 /// file, and marks each reply in it as sent.
 async fn send(
-    Extension(state): Extension<AppState>,
+    caller: Result<Caller, Refused>,
     Extension(fonts): Extension<pdf::FontPaths>,
     Extension(queue): Extension<RenderQueue>,
-    Extension(ClientAddr(client)): Extension<ClientAddr>,
     session: Session,
     headers: HeaderMap,
     axum::Form(form): axum::Form<HashMap<String, String>>,
 ) -> Response {
     let filter = form_filter(&form);
-    let page = volume_page(filter.as_ref());
     let result = async {
-        let user = crate::flash::form_caller(&session, &state, &[Role::Secretariat]).await?;
-        let filter = filter
-            .clone()
-            .ok_or_else(|| AppError::validation("session", "請選擇會期。"))?;
+        let c = caller?.allowed(&[Role::Secretariat])?;
+        let filter = filter.clone().ok_or_else(no_session)?;
         let sent_on = form
             .get("sent_on")
             .and_then(|d| app::dates::parse_date(d))
@@ -350,209 +313,57 @@ async fn send(
             Some(f) => VolumeFormat::parse(f)
                 .ok_or_else(|| AppError::validation("format", "請選擇檔案格式。"))?,
         };
-        let today = state.today();
-        if sent_on > today {
-            return Err(AppError::validation("sent_on", "函送日期不能晚於今天。"));
-        }
-        let volume = app::volume::db::volume(&state.db, &filter, today).await?;
-        if volume.entries.is_empty() {
-            return Err(AppError::validation(
-                "sent_on",
-                "這份彙編沒有任何已審查通過的答復，無須函送。",
-            ));
-        }
+        let volume = app::volume::db::volume(c.db(), &filter, c.today()).await?;
+        ops::check_sending(&volume, sent_on, c.today())?;
         let bytes = {
-            let _turn = queue.turn(user.id).await;
+            let _turn = queue.turn(c.user.id).await;
             render(volume.clone(), format, fonts, |_, _| {}).await?
         };
-        let name = format!(
-            "{}_{}.{}",
-            volume.title(),
-            roc_date(sent_on).replace('/', ""),
-            format.extension()
-        );
-        let now = state.now().timestamp();
-        let mut tx = app::db::begin(&state.db).await?;
-        let id = app::volume::db::record_sending(
-            &mut tx,
-            &filter,
-            &volume,
-            (&name, format.media_type(), &bytes),
-            sent_on,
-            &user,
-            now,
-        )
-        .await?;
-        let entry = Entry::new(AuditAction::VolumeSent, "volume", id).data(serde_json::json!({
-            "session_id": filter.session,
-            "sent_on": sent_on,
-            "replies": volume.entries.len(),
-            "format": format.as_str(),
-        }));
-        record(
-            &mut tx,
-            now,
-            &Actor::user(user.id, &user.username),
-            &client,
-            &entry,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(id)
+        ops::record_sent(&c, &filter, &volume, format, &bytes, sent_on).await
     }
     .await;
-    crate::flash::form_answer(
-        &session,
-        crate::flash::wants_html(&headers),
-        result,
-        |_| format!("{page}#sent"),
-        &page,
-        SEND_FORM,
-    )
-    .await
+    let page = volume_page(filter.as_ref());
+    let back = Back {
+        page: &page,
+        form: SEND_FORM,
+        fragment: "",
+    };
+    answer::form(&session, &headers, result, |_| format!("{page}#sent"), back).await
 }
 
 /// The exact file that went to the council.
-async fn sent_file(
-    Extension(state): Extension<AppState>,
-    session: Session,
-    Path(id): Path<i64>,
-) -> Response {
-    if let Err(refused) = download::reader(&session, &state, READERS).await {
-        return refused;
-    }
-    kept(
-        app::volume::db::sent_file(&state.db, id).await,
-        "找不到這份彙編。",
-    )
-}
-
-async fn now_odt(
-    state: Extension<AppState>,
-    fonts: Extension<pdf::FontPaths>,
-    queue: Extension<RenderQueue>,
-    session: Session,
-    query: Query<HashMap<String, String>>,
-) -> Response {
-    now(state, fonts, queue, session, query, VolumeFormat::Odt).await
-}
-
-async fn now_pdf(
-    state: Extension<AppState>,
-    fonts: Extension<pdf::FontPaths>,
-    queue: Extension<RenderQueue>,
-    session: Session,
-    query: Query<HashMap<String, String>>,
-) -> Response {
-    now(state, fonts, queue, session, query, VolumeFormat::Pdf).await
+async fn sent_file(c: Caller, Path(id): Path<i64>) -> Result<Response, AppError> {
+    let c = c.allowed(READERS)?;
+    let file = app::volume::db::sent_file(c.db(), id).await?;
+    Ok(kept(file, "找不到這份彙編。"))
 }
 
 /// The volume as a file at once, for scripts and other clients (the page compiles in the
 /// background instead).
 async fn now(
-    Extension(state): Extension<AppState>,
+    c: Caller,
     Extension(fonts): Extension<pdf::FontPaths>,
     Extension(queue): Extension<RenderQueue>,
-    session: Session,
     Query(query): Query<HashMap<String, String>>,
     format: VolumeFormat,
-) -> Response {
-    let user = match download::reader(&session, &state, READERS).await {
-        Ok(user) => user,
-        Err(refused) => return refused,
-    };
+) -> Result<Response, AppError> {
+    let c = c.allowed(READERS)?;
     let Some(filter) = form_filter(&query) else {
-        return (StatusCode::BAD_REQUEST, "請選擇會期。").into_response();
+        return Ok((StatusCode::BAD_REQUEST, "請選擇會期。").into_response());
     };
-    let today = state.today();
-    let result = async {
-        let volume = app::volume::db::volume(&state.db, &filter, today).await?;
-        let name = file_name(&volume, format);
-        // In the same line as the page's compilations.
-        let _turn = queue.turn(user.id).await;
-        let bytes = render(volume, format, fonts, |_, _| {}).await?;
-        Ok::<_, AppError>((bytes, name))
-    }
-    .await;
-    match result {
-        Ok((bytes, name)) => download::attachment(
-            bytes,
-            format.media_type(),
-            &format!("volume.{}", format.extension()),
-            &name,
-        ),
-        Err(err) => download::error(err),
-    }
+    let volume = app::volume::db::volume(c.db(), &filter, c.today()).await?;
+    let name = file_name(&volume, format);
+    // In the same line as the page's compilations.
+    let _turn = queue.turn(c.user.id).await;
+    let bytes = render(volume, format, fonts, |_, _| {}).await?;
+    let ascii = format!("volume.{}", format.extension());
+    Ok(answer::attachment(
+        bytes,
+        format.media_type(),
+        &ascii,
+        &name,
+    ))
 }
-
-/// The volume as a document, the same for ODT and PDF: a cover, the contents on their own
-/// pages with each question's page number, then each question under its own heading (the
-/// navigator and the PDF's bookmarks list them), the outstanding questions last.
-pub fn document(v: &Volume) -> Document {
-    let anchor = |e: &app::volume::Entry| format!("q{}", e.case_id);
-    let mut contents: Vec<(String, String)> = v
-        .entries
-        .iter()
-        .map(|e| {
-            (
-                format!("{}　{}（{}）", e.label(), e.topic, e.councilors.join("、")),
-                anchor(e),
-            )
-        })
-        .collect();
-    if !v.outstanding.is_empty() {
-        contents.push(("尚未完成答復之質詢".into(), OUTSTANDING.into()));
-    }
-    let mut doc = Document::new(v.title())
-        .paragraph("臺北市政府")
-        .heading(1, v.title())
-        .paragraph(format!("中華民國 {}", roc_date(v.compiled_on)))
-        .paragraph(format!(
-            "已審查通過之書面答復 {} 題；尚未完成答復 {} 題。",
-            v.entries.len(),
-            v.outstanding.len()
-        ))
-        .page_break()
-        .heading(2, "目錄")
-        .contents(contents)
-        .page_break();
-    for e in &v.entries {
-        doc = doc
-            .heading_at(2, format!("{}　{}", e.label(), e.topic), anchor(e))
-            .paragraph(format!("質詢議員：{}", e.councilors.join("、")))
-            .paragraph(format!(
-                "質詢類別：{}（{}）",
-                e.sitting_type,
-                roc_date(e.sitting_date)
-            ))
-            .paragraph(format!("答復機關：{}", e.bureaus.join("、")))
-            .heading(3, "質詢內容")
-            .paragraph(e.body.clone())
-            .heading(3, "答復內容")
-            .paragraph(e.reply.clone());
-    }
-    if !v.outstanding.is_empty() {
-        let rows = v
-            .outstanding
-            .iter()
-            .map(|e| {
-                vec![
-                    e.label(),
-                    e.councilors.join("、"),
-                    e.topic.clone(),
-                    e.bureaus.join("、"),
-                ]
-            })
-            .collect();
-        doc = doc
-            .page_break()
-            .heading_at(2, "尚未完成答復之質詢", OUTSTANDING.into())
-            .table(&["編號", "議員", "質詢議題", "答復機關"], rows);
-    }
-    doc
-}
-
-const OUTSTANDING: &str = "outstanding";
 
 #[cfg(test)]
 mod tests {

@@ -342,7 +342,7 @@ async fn officer(
         password,
     )?;
     let hash = hash_password(&user.password).await?;
-    crate::seed::create_user(state, &user, &hash).await?;
+    super::reference::create_user(state, &user, &hash).await?;
     user_by_name(&state.db, username)
         .await?
         .ok_or_else(|| AppError::internal("seed", "officer vanished"))

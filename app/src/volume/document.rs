@@ -1,0 +1,73 @@
+//! The written-reply volume as a document, the same for ODT and PDF.
+
+use super::{Entry, Volume};
+use crate::{dates::roc_date, document::Document};
+
+/// The volume as a document, the same for ODT and PDF: a cover, the contents on their own
+/// pages with each question's page number, then each question under its own heading (the
+/// navigator and the PDF's bookmarks list them), the outstanding questions last.
+pub fn document(v: &Volume) -> Document {
+    let anchor = |e: &Entry| format!("q{}", e.case_id);
+    let mut contents: Vec<(String, String)> = v
+        .entries
+        .iter()
+        .map(|e| {
+            (
+                format!("{}　{}（{}）", e.label(), e.topic, e.councilors.join("、")),
+                anchor(e),
+            )
+        })
+        .collect();
+    if !v.outstanding.is_empty() {
+        contents.push(("尚未完成答復之質詢".into(), OUTSTANDING.into()));
+    }
+    let mut doc = Document::new(v.title())
+        .paragraph("臺北市政府")
+        .heading(1, v.title())
+        .paragraph(format!("中華民國 {}", roc_date(v.compiled_on)))
+        .paragraph(format!(
+            "已審查通過之書面答復 {} 題；尚未完成答復 {} 題。",
+            v.entries.len(),
+            v.outstanding.len()
+        ))
+        .page_break()
+        .heading(2, "目錄")
+        .contents(contents)
+        .page_break();
+    for e in &v.entries {
+        doc = doc
+            .heading_at(2, format!("{}　{}", e.label(), e.topic), anchor(e))
+            .paragraph(format!("質詢議員：{}", e.councilors.join("、")))
+            .paragraph(format!(
+                "質詢類別：{}（{}）",
+                e.sitting_type,
+                roc_date(e.sitting_date)
+            ))
+            .paragraph(format!("答復機關：{}", e.bureaus.join("、")))
+            .heading(3, "質詢內容")
+            .paragraph(e.body.clone())
+            .heading(3, "答復內容")
+            .paragraph(e.reply.clone());
+    }
+    if !v.outstanding.is_empty() {
+        let rows = v
+            .outstanding
+            .iter()
+            .map(|e| {
+                vec![
+                    e.label(),
+                    e.councilors.join("、"),
+                    e.topic.clone(),
+                    e.bureaus.join("、"),
+                ]
+            })
+            .collect();
+        doc = doc
+            .page_break()
+            .heading_at(2, "尚未完成答復之質詢", OUTSTANDING.into())
+            .table(&["編號", "議員", "質詢議題", "答復機關"], rows);
+    }
+    doc
+}
+
+const OUTSTANDING: &str = "outstanding";

@@ -1,0 +1,83 @@
+//! What the volume page's forms and the command line do, each written once: start a
+//! compilation in the background, record a volume sent to the council.
+
+use super::{db, Volume, VolumeFilter, VolumeFormat};
+use crate::{
+    audit::{db::Entry, AuditAction},
+    caller::Caller,
+    dates::roc_date,
+    error::AppError,
+};
+use chrono::NaiveDate;
+
+/// Records a compilation of `filter`'s volume in `format` by the caller, audited; the
+/// caller starts the work. The session must exist before anything is stored.
+pub async fn start_job(
+    c: &Caller,
+    filter: &VolumeFilter,
+    format: VolumeFormat,
+) -> Result<i64, AppError> {
+    if !crate::reference::db::session_exists(c.db(), filter.session).await? {
+        return Err(AppError::NotFound);
+    }
+    let id = db::create_job(c.db(), filter, format, c.user.id, c.ts()).await?;
+    let entry = Entry::new(AuditAction::VolumeCompiled, "volume_job", id)
+        .data(serde_json::json!({ "session_id": filter.session, "format": format.as_str() }));
+    let mut tx = c.begin().await?;
+    c.audit(&mut tx, entry).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// What the send form asks, checked: a volume with replies, sent no later than today.
+pub fn check_sending(
+    volume: &Volume,
+    sent_on: NaiveDate,
+    today: NaiveDate,
+) -> Result<(), AppError> {
+    if sent_on > today {
+        return Err(AppError::validation("sent_on", "函送日期不能晚於今天。"));
+    }
+    if volume.entries.is_empty() {
+        return Err(AppError::validation(
+            "sent_on",
+            "這份彙編沒有任何已審查通過的答復，無須函送。",
+        ));
+    }
+    Ok(())
+}
+
+/// The name the file sent on `sent_on` is kept under.
+pub fn sent_file_name(volume: &Volume, sent_on: NaiveDate, format: VolumeFormat) -> String {
+    format!(
+        "{}_{}.{}",
+        volume.title(),
+        roc_date(sent_on).replace('/', ""),
+        format.extension()
+    )
+}
+
+/// Records that `volume`, written as `bytes`, went to the council on `sent_on`: the file
+/// kept, each reply in it marked sent, audited. Returns the sending's id.
+pub async fn record_sent(
+    c: &Caller,
+    filter: &VolumeFilter,
+    volume: &Volume,
+    format: VolumeFormat,
+    bytes: &[u8],
+    sent_on: NaiveDate,
+) -> Result<i64, AppError> {
+    let name = sent_file_name(volume, sent_on, format);
+    let mut tx = c.begin().await?;
+    let file = (name.as_str(), format.media_type(), bytes);
+    let id = db::record_sending(&mut tx, filter, volume, file, sent_on, &c.user, c.ts()).await?;
+    let entry = Entry::new(AuditAction::VolumeSent, "volume", id).data(serde_json::json!({
+        "session_id": filter.session,
+        "sent_on": sent_on,
+        "replies": volume.entries.len(),
+        "format": format.as_str(),
+    }));
+    c.audit(&mut tx, entry).await?;
+    tx.commit().await?;
+    Ok(id)
+}

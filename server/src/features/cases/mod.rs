@@ -1,0 +1,15 @@
+//! A case's HTTP beyond server fns: a delivery's files (upload and download) and a
+//! question's draft posted to find similar cases.
+
+pub mod attachments;
+pub mod similar;
+
+pub use attachments::is_upload;
+
+use axum::Router;
+
+pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
+    Router::new()
+        .merge(attachments::routes())
+        .merge(similar::routes())
+}

@@ -1,0 +1,24 @@
+//! The HTTP of each feature that server fns cannot do: uploads and downloads, the public
+//! status page, the volume built in the background. Named as in `app/src/`.
+
+pub mod audit;
+pub mod cases;
+pub mod import;
+pub mod links;
+pub mod meetings;
+pub mod reports;
+pub mod volume;
+
+use axum::Router;
+
+/// Every feature's routes.
+pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
+    Router::new()
+        .merge(cases::routes())
+        .merge(audit::routes())
+        .merge(meetings::routes())
+        .merge(reports::routes())
+        .merge(volume::routes())
+        .merge(import::routes())
+        .merge(links::routes())
+}

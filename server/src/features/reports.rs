@@ -1,0 +1,79 @@
+//! The report and the case list as files: `/reports/tables.csv|xlsx` (the report page's
+//! five tables) and `/cases.csv|xlsx` (the list as filtered, each user's own cases).
+
+use crate::{
+    documents::{csv, xlsx},
+    web::answer,
+};
+use app::{
+    auth::Role,
+    caller::Caller,
+    dates::roc_date,
+    error::AppError,
+    reports::{Range, Table, TableFormat},
+};
+use axum::{
+    extract::{Path, Query},
+    response::Response,
+    routing::get,
+    Router,
+};
+use std::collections::HashMap;
+
+pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
+    Router::new()
+        .route("/reports/{file}", get(report))
+        .route("/cases.csv", get(|c, q| case_list(c, q, TableFormat::Csv)))
+        .route(
+            "/cases.xlsx",
+            get(|c, q| case_list(c, q, TableFormat::Xlsx)),
+        )
+}
+
+/// Everyone may take the list they see; `export` keeps a bureau to its own cases.
+async fn case_list(
+    c: Caller,
+    Query(query): Query<HashMap<String, String>>,
+    format: TableFormat,
+) -> Result<Response, AppError> {
+    let filter = app::cases::CaseFilter::from_query(|k| query.get(k).cloned());
+    let rows = app::cases::db::export(c.db(), &filter, &c.user, c.today()).await?;
+    let name = format!("案件清單_{}", roc_date(c.today()).replace('/', ""));
+    file(&[app::cases::db::export_table(&rows)], format, &name)
+}
+
+async fn report(
+    c: Caller,
+    Path(file_name): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let c = c.allowed(&[Role::Secretariat, Role::Reviewer, Role::Admin])?;
+    let format = file_name
+        .strip_prefix("tables.")
+        .and_then(TableFormat::parse)
+        .ok_or(AppError::NotFound)?;
+    let get = |k: &str| query.get(k).map(String::as_str);
+    let range = Range::parse(get("from"), get("to"), c.today());
+    let view = app::reports::server_fns::report_view(c.db(), range, c.today()).await?;
+    let name = format!(
+        "府會統計_{}-{}",
+        roc_date(range.from).replace('/', ""),
+        roc_date(range.to).replace('/', "")
+    );
+    file(&view.tables(), format, &name)
+}
+
+/// The tables as a CSV or XLSX attachment named `name` (and the format's extension).
+fn file(tables: &[Table], format: TableFormat, name: &str) -> Result<Response, AppError> {
+    let bytes = match format {
+        TableFormat::Csv => csv::tables(tables).map_err(|e| AppError::internal("csv", e))?,
+        TableFormat::Xlsx => xlsx::tables(tables).map_err(|e| AppError::internal("xlsx", e))?,
+    };
+    let ext = format.extension();
+    Ok(answer::attachment(
+        bytes,
+        format.media_type(),
+        &format!("export.{ext}"),
+        &format!("{name}.{ext}"),
+    ))
+}

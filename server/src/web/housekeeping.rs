@@ -1,0 +1,65 @@
+//! What the app does on its own now and then: forgets quiet addresses in the limiters,
+//! ends expired sessions, sends the day's due-date reminders and drops old volume builds
+//! and imports.
+
+use crate::{config::Config, features::links};
+use app::{
+    auth::{db::purge_stale_failures, session::DbSessionStore},
+    state::AppState,
+};
+use std::time::Duration;
+
+/// Forgets quiet addresses and links now and then, so the login and status-link limiters'
+/// memory stays small. Only inside a Tokio runtime (a router built outside one, e.g. to
+/// list routes, has none).
+pub(super) fn spawn_limiter_purge(
+    addresses: app::auth::lockout::AddressLimiter,
+    lookups: links::Lookups,
+) {
+    if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+        runtime.spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(60));
+            loop {
+                tick.tick().await;
+                addresses.purge();
+                lookups.purge();
+            }
+        });
+    }
+}
+
+/// Deletes expired sessions and stale login failures now and then, and sends the day's
+/// due-date reminders. Every app server may run it: the deletes are idempotent, and the
+/// reminders claim their day so that one server's run lands.
+pub fn spawn_housekeeping(state: AppState, config: &Config) {
+    let (lockout, sessions) = (config.lockout, config.sessions);
+    tokio::spawn(async move {
+        let store = DbSessionStore::new(&state, sessions);
+        let mut tick = tokio::time::interval(Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            let now = state.now();
+            match app::cases::db::run_due_reminders(&state.db, now.timestamp()).await {
+                Ok(Some(n)) => tracing::info!(notices = n, "due-date reminders sent"),
+                Ok(None) => {}
+                Err(e) => tracing::warn!("due-date reminders failed: {e}"),
+            }
+            if let Err(e) = store.delete_expired().await {
+                tracing::warn!("session cleanup failed: {e}");
+            }
+            let stale = lockout.stale_before(now).timestamp();
+            if let Err(e) = purge_stale_failures(&state.db, now.timestamp(), stale).await {
+                tracing::warn!("login throttle cleanup failed: {e}");
+            }
+            // Compiled volumes are kept a week to download again; those sent to the
+            // council are kept for good in `volumes`.
+            let week_ago = now.timestamp() - 7 * 24 * 3600;
+            if let Err(e) = app::volume::db::forget_jobs(&state.db, week_ago).await {
+                tracing::warn!("volume job cleanup failed: {e}");
+            }
+            if let Err(e) = app::import::db::forget(&state.db, week_ago).await {
+                tracing::warn!("import cleanup failed: {e}");
+            }
+        }
+    });
+}
