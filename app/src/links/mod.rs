@@ -9,6 +9,8 @@ pub mod db;
 pub mod ops;
 pub mod pages;
 pub mod server_fns;
+#[cfg(feature = "ssr")]
+pub mod status_page;
 
 use crate::cases::{CaseKind, CaseStatus};
 use chrono::NaiveDate;

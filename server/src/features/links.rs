@@ -3,16 +3,14 @@
 //! site. Unknown, expired, revoked and malformed tokens all get the same 404 after the same
 //! work; lookups are limited per client address; the token never reaches a log.
 
-use app::escape::markup as esc;
 use app::{
-    dates::roc_date,
-    links::{db::StatusPage, well_formed, PublicCase, Scope},
+    links::{status_page, well_formed, Scope},
     state::{AppState, ClientAddr},
 };
 use axum::{
     extract::{Path, Query},
     http::{header, HeaderValue, StatusCode},
-    response::{IntoResponse, Response},
+    response::{Html, IntoResponse, Response},
     routing::{get, post},
     Extension, Router,
 };
@@ -137,17 +135,7 @@ fn protected(mut response: Response) -> Response {
 
 /// The one answer for every token that opens nothing.
 fn not_found() -> Response {
-    protected(
-        (
-            StatusCode::NOT_FOUND,
-            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-            shell(
-                "找不到這個頁面",
-                "<h1>找不到這個頁面</h1><p>這個連結無效或已停用。如需查詢案件進度，請洽臺北市政府秘書處府會聯絡人員。</p>",
-            ),
-        )
-            .into_response(),
-    )
+    protected((StatusCode::NOT_FOUND, Html(status_page::not_found())).into_response())
 }
 
 /// Resolves a token to the scope it opens, after the rate limit; the same work for a token
@@ -207,16 +195,10 @@ async fn page(
     let today = state.today();
     let session = query.get("session").and_then(|s| s.parse().ok());
     match app::links::db::page(&state.db, scope, session, today).await {
-        Ok(p) => protected(
-            (
-                [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-                shell(
-                    &format!("{} 議員 案件進度", p.councilor),
-                    &body(&p, &token, query.get("sent").and_then(|s| s.parse().ok())),
-                ),
-            )
-                .into_response(),
-        ),
+        Ok(p) => {
+            let sent = query.get("sent").and_then(|s| s.parse().ok());
+            protected(Html(status_page::page(p, &token, sent)).into_response())
+        }
         Err(e) => {
             tracing::error!("status page: {e:?}");
             protected(StatusCode::INTERNAL_SERVER_ERROR.into_response())
@@ -275,141 +257,15 @@ async fn not_answered(
         Ok::<_, app::error::AppError>(())
     }
     .await;
-    let back = format!("{}{}", app::links::PATH, esc(&token));
     match result {
-        Ok(()) => protected(
-            axum::response::Redirect::to(&format!("{back}?sent={id}#case-{id}")).into_response(),
-        ),
+        Ok(()) => {
+            let back = format!("{}{token}?sent={id}#case-{id}", app::links::PATH);
+            protected(axum::response::Redirect::to(&back).into_response())
+        }
         Err(app::error::AppError::NotFound) => not_found(),
         Err(err) => {
-            let status = err.http_status();
-            protected(
-                (
-                    status,
-                    [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-                    shell(
-                        "未能送出",
-                        &format!(
-                            "<h1>未能送出</h1><p role=\"alert\">{}</p><p><a href=\"{back}#case-{id}\">回到案件進度</a></p>",
-                            esc(&err.to_string())
-                        ),
-                    ),
-                )
-                    .into_response(),
-            )
+            let page = Html(status_page::refused(&err, &token, id));
+            protected((err.http_status(), page).into_response())
         }
-    }
-}
-
-fn shell(title: &str, body: &str) -> String {
-    format!(
-        "<!DOCTYPE html><html lang=\"zh-Hant-TW\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <meta name=\"robots\" content=\"noindex, nofollow\">\
-         <title>{}｜臺北市政府</title><link rel=\"stylesheet\" href=\"/pkg/fuhuitong.css\">\
-         </head><body class=\"status-page\"><main>{body}</main>\
-         <footer><p>臺北市政府秘書處　府會聯絡。此連結僅供議員辦公室使用，請勿轉傳。</p></footer>\
-         </body></html>",
-        esc(title)
-    )
-}
-
-fn body(p: &StatusPage, token: &str, sent: Option<i64>) -> String {
-    // Only a well-formed token opens a page, and its alphabet needs no escaping; escaped
-    // all the same, so that no check elsewhere keeps this page safe.
-    let token = &esc(token);
-    let mut html = format!("<h1>{} 議員 案件進度</h1>", esc(&p.councilor));
-    if p.sessions.len() > 1 {
-        html.push_str(&format!(
-            "<form method=\"get\" action=\"{}{token}\" class=\"status-sessions\" aria-label=\"切換會期\">\
-             <label for=\"session\">會期</label><select id=\"session\" name=\"session\">",
-            app::links::PATH
-        ));
-        for (id, title) in &p.sessions {
-            let selected = if Some(*id) == p.session {
-                " selected"
-            } else {
-                ""
-            };
-            html.push_str(&format!(
-                "<option value=\"{id}\"{selected}>{}</option>",
-                esc(title)
-            ));
-        }
-        html.push_str("</select><button type=\"submit\">查看</button></form>");
-    } else if let Some((_, title)) = p.sessions.first() {
-        html.push_str(&format!("<p class=\"status-session\">{}</p>", esc(title)));
-    }
-    if p.cases.is_empty() {
-        html.push_str("<p>目前沒有案件。</p>");
-    }
-    for c in &p.cases {
-        html.push_str(&case(c, token, sent));
-    }
-    html
-}
-
-fn case(c: &PublicCase, token: &str, sent: Option<i64>) -> String {
-    let mut html = format!(
-        "<article class=\"status-case\" id=\"case-{}\"><h2>{}　{}</h2>\
-         <p><span class=\"status-word status-{}\">{}</span></p><dl>",
-        c.id,
-        esc(&c.label),
-        esc(&c.topic),
-        c.status.as_str(),
-        c.status.label()
-    );
-    if let Some(lead) = &c.lead_bureau {
-        html.push_str(&format!("<dt>主辦機關</dt><dd>{}</dd>", esc(lead)));
-    }
-    html.push_str(&format!(
-        "<dt>預定答復日期</dt><dd>{}</dd></dl>",
-        roc_date(c.due_on)
-    ));
-    if c.status.answered() && !c.reply.is_empty() {
-        html.push_str(&format!(
-            "<h3>答復內容</h3><div class=\"status-reply\">{}</div>",
-            esc(&c.reply)
-        ));
-    }
-    if sent == Some(c.id) {
-        html.push_str(
-            "<p class=\"status-sent\" role=\"status\">已收到您的意見，已請主辦機關重新答復。</p>",
-        );
-    }
-    if !c.files.is_empty() {
-        html.push_str("<h3>提供之資料</h3><ul class=\"status-files\">");
-        for (id, name, size) in &c.files {
-            html.push_str(&format!(
-                "<li><a href=\"{}{token}/files/{id}\" download>{}</a>（{}）</li>",
-                app::links::PATH,
-                esc(name),
-                human_size(*size)
-            ));
-        }
-        html.push_str("</ul>");
-    }
-    if c.awaits_office {
-        html.push_str(&format!(
-            "<details class=\"status-not-answered\"><summary>答復沒有回答問題（答非所問）？</summary>\
-             <form method=\"post\" action=\"{}{token}/cases/{}/not-answered\" aria-label=\"答非所問\">\
-             <label for=\"comment-{id}\">請說明未回答的部分</label>\
-             <textarea id=\"comment-{id}\" name=\"comment\" rows=\"4\" maxlength=\"{max}\" required></textarea>\
-             <button type=\"submit\">送出答非所問</button></form></details>",
-            app::links::PATH,
-            c.id,
-            id = c.id,
-            max = app::links::NOT_AN_ANSWER_MAX_CHARS
-        ));
-    }
-    html.push_str("</article>");
-    html
-}
-
-fn human_size(bytes: i64) -> String {
-    if bytes >= 1024 * 1024 {
-        format!("{:.1} MB", bytes as f64 / 1024.0 / 1024.0)
-    } else {
-        format!("{} KB", (bytes + 1023) / 1024)
     }
 }

@@ -1,0 +1,218 @@
+//! The status page a councilor office opens by its private link, written by Leptos on the
+//! server and sent as it is: no hydration, no script, no wasm (the server's `features::links`
+//! serves it with its own headers). Every text is escaped by the renderer.
+
+use super::{db::StatusPage, PublicCase, NOT_AN_ANSWER_MAX_CHARS, PATH};
+use crate::{dates::roc_date, error::AppError};
+use leptos::{prelude::*, tachys::view::RenderHtml};
+
+/// The page of a link's cases; `sent`: the case whose 答非所問 was just received.
+pub fn page(p: StatusPage, token: &str, sent: Option<i64>) -> String {
+    let title = format!("{} 議員 案件進度", p.councilor);
+    let token = token.to_owned();
+    document(title, move || view! { <Cases p token sent /> })
+}
+
+/// The one answer for every token that opens nothing.
+pub fn not_found() -> String {
+    document("找不到這個頁面".into(), || {
+        view! {
+            <h1>"找不到這個頁面"</h1>
+            <p>"這個連結無效或已停用。如需查詢案件進度，請洽臺北市政府秘書處府會聯絡人員。"</p>
+        }
+    })
+}
+
+/// A 答非所問 that was refused, with the way back to its case.
+pub fn refused(error: &AppError, token: &str, case_id: i64) -> String {
+    let message = error.to_string();
+    let back = format!("{PATH}{token}#case-{case_id}");
+    document("未能送出".into(), move || {
+        view! {
+            <h1>"未能送出"</h1>
+            <p role="alert">{message}</p>
+            <p><a href=back>"回到案件進度"</a></p>
+        }
+    })
+}
+
+/// A whole document around `body`, as plain HTML.
+fn document<V: IntoView + 'static>(title: String, body: impl FnOnce() -> V + 'static) -> String {
+    let html = Owner::new().with(|| {
+        view! {
+            <html lang="zh-Hant-TW">
+                <head>
+                    <meta charset="utf-8" />
+                    <meta name="viewport" content="width=device-width, initial-scale=1" />
+                    <meta name="robots" content="noindex, nofollow" />
+                    <title>{format!("{title}｜臺北市政府")}</title>
+                    <link rel="stylesheet" href="/pkg/fuhuitong.css" />
+                </head>
+                <body class="status-page">
+                    <main>{body()}</main>
+                    <footer>
+                        <p>"臺北市政府秘書處　府會聯絡。此連結僅供議員辦公室使用，請勿轉傳。"</p>
+                    </footer>
+                </body>
+            </html>
+        }
+        .to_html()
+    });
+    format!("<!DOCTYPE html>{html}")
+}
+
+#[component]
+fn Cases(p: StatusPage, token: String, sent: Option<i64>) -> impl IntoView {
+    let here = format!("{PATH}{token}");
+    let sessions = match p.sessions.len() {
+        0 => None,
+        1 => Some(view! { <p class="status-session">{p.sessions[0].1.clone()}</p> }.into_any()),
+        _ => Some(
+            view! {
+                <form method="get" action=here class="status-sessions" aria-label="切換會期">
+                    <label for="session">"會期"</label>
+                    <select id="session" name="session">
+                        {p.sessions
+                            .iter()
+                            .map(|(id, title)| {
+                                view! {
+                                    <option value=id.to_string() selected=Some(*id) == p.session>
+                                        {title.clone()}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                    <button type="submit">"查看"</button>
+                </form>
+            }
+            .into_any(),
+        ),
+    };
+    view! {
+        <h1>{format!("{} 議員 案件進度", p.councilor)}</h1>
+        {sessions}
+        {p.cases.is_empty().then(|| view! { <p>"目前沒有案件。"</p> })}
+        {p.cases
+            .into_iter()
+            .map(|c| view! { <Case c token=token.clone() sent /> })
+            .collect_view()}
+    }
+}
+
+#[component]
+fn Case(c: PublicCase, token: String, sent: Option<i64>) -> impl IntoView {
+    let id = c.id;
+    let reply = (c.status.answered() && !c.reply.is_empty()).then(|| {
+        view! {
+            <h3>"答復內容"</h3>
+            <div class="status-reply">{c.reply.clone()}</div>
+        }
+    });
+    let files = (!c.files.is_empty()).then(|| {
+        view! {
+            <h3>"提供之資料"</h3>
+            <ul class="status-files">
+                {c.files
+                    .iter()
+                    .map(|(file, name, size)| {
+                        view! {
+                            <li>
+                                <a href=format!("{PATH}{token}/files/{file}") download>{name.clone()}</a>
+                                {format!("（{}）", human_size(*size))}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        }
+    });
+    let not_answered = c.awaits_office.then(|| {
+        let comment = format!("comment-{id}");
+        view! {
+            <details class="status-not-answered">
+                <summary>"答復沒有回答問題（答非所問）？"</summary>
+                <form method="post" action=format!("{PATH}{token}/cases/{id}/not-answered") aria-label="答非所問">
+                    <label for=comment.clone()>"請說明未回答的部分"</label>
+                    <textarea id=comment name="comment" rows="4" maxlength=NOT_AN_ANSWER_MAX_CHARS.to_string() required></textarea>
+                    <button type="submit">"送出答非所問"</button>
+                </form>
+            </details>
+        }
+    });
+    view! {
+        <article class="status-case" id=format!("case-{id}")>
+            <h2>{format!("{}　{}", c.label, c.topic)}</h2>
+            <p>
+                <span class=format!("status-word status-{}", c.status.as_str())>{c.status.label()}</span>
+            </p>
+            <dl>
+                {c.lead_bureau.map(|lead| view! { <dt>"主辦機關"</dt><dd>{lead}</dd> })}
+                <dt>"預定答復日期"</dt>
+                <dd>{roc_date(c.due_on)}</dd>
+            </dl>
+            {reply}
+            {(sent == Some(id)).then(|| view! {
+                <p class="status-sent" role="status">"已收到您的意見，已請主辦機關重新答復。"</p>
+            })}
+            {files}
+            {not_answered}
+        </article>
+    }
+}
+
+fn human_size(bytes: i64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} MB", bytes as f64 / 1024.0 / 1024.0)
+    } else {
+        format!("{} KB", (bytes + 1023) / 1024)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::links::PublicStatus;
+    use chrono::NaiveDate;
+
+    fn hostile_page() -> String {
+        let evil = "</title><script>alert(1)</script><meta http-equiv=\"refresh\" content=\"0\">";
+        let p = StatusPage {
+            councilor: evil.into(),
+            sessions: vec![(1, format!("第1次{evil}")), (2, "第2次".into())],
+            session: Some(1),
+            cases: vec![PublicCase {
+                id: 7,
+                label: "質詢 第 1 號".into(),
+                topic: evil.into(),
+                status: PublicStatus::Answered,
+                lead_bureau: Some(evil.into()),
+                due_on: NaiveDate::from_ymd_opt(2024, 4, 1).unwrap(),
+                reply: format!("{evil}</textarea>"),
+                files: vec![(3, format!("{evil}.pdf"), 2048)],
+                awaits_office: true,
+            }],
+        };
+        page(p, "tok_en-1", Some(7))
+    }
+
+    #[test]
+    fn every_text_an_office_reads_is_escaped_by_the_renderer() {
+        let html = hostile_page();
+        assert!(html.starts_with("<!DOCTYPE html><html lang=\"zh-Hant-TW\">"));
+        assert_eq!(html.matches("<title>").count(), 1, "{html}");
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("<meta http-equiv"), "{html}");
+        assert!(html.contains("&lt;/title&gt;&lt;script&gt;"), "{html}");
+    }
+
+    #[test]
+    fn the_page_links_each_file_and_the_not_an_answer_form_under_its_own_token() {
+        let html = hostile_page();
+        assert!(html.contains("href=\"/s/tok_en-1/files/3\""), "{html}");
+        assert!(html.contains("action=\"/s/tok_en-1/cases/7/not-answered\""));
+        assert!(html.contains("已收到您的意見"));
+        assert!(html.contains("2 KB"));
+        assert!(!html.contains("<script"), "no hydration script either");
+    }
+}
