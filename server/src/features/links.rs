@@ -269,3 +269,40 @@ async fn not_answered(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Lookups;
+    use std::time::Duration;
+
+    /// What the limits remember: misses and views counted, and addresses held back.
+    fn remembered(l: &Lookups) -> usize {
+        l.misses.len() + l.per_link.len() + l.blocked.lock().unwrap().len()
+    }
+
+    #[test]
+    fn quiet_addresses_and_links_are_forgotten_when_purged() {
+        // 60,000 a minute: a bucket is full again within a millisecond.
+        let lookups = Lookups::new(60_000);
+        lookups.missed("203.0.113.7").unwrap();
+        lookups.opened(42).unwrap();
+        assert_eq!(remembered(&lookups), 2);
+        std::thread::sleep(Duration::from_millis(20));
+        lookups.purge();
+        assert_eq!(remembered(&lookups), 0);
+    }
+
+    #[test]
+    fn an_address_out_of_misses_is_held_back_until_its_minute_is_over() {
+        let lookups = Lookups::new(1);
+        lookups.missed("203.0.113.7").unwrap();
+        assert!(lookups.missed("203.0.113.7").is_err());
+        assert!(lookups.before("203.0.113.7").is_err());
+        lookups.purge();
+        assert!(
+            lookups.before("203.0.113.7").is_err(),
+            "a purge keeps a block that has not run out"
+        );
+        assert!(lookups.before("198.51.100.1").is_ok());
+    }
+}
