@@ -1,5 +1,5 @@
 //! What one delivery batch may carry. The upload island checks it in the browser before a
-//! byte is sent; the server checks it again while reading the upload (`server/src/files.rs`),
+//! byte is sent; the server checks it again while reading the upload (`server/src/features/cases/attachments.rs`),
 //! so a browser without JavaScript, or one that lies, gets the same answer.
 
 /// The largest file a delivery may carry.

@@ -109,7 +109,7 @@ pub async fn seed_reference_data(state: &AppState) -> Result<(), AppError> {
 }
 
 /// The reference data with the demo session's dates moved by `shift` (see
-/// `demo_cases::DEMO_TODAY`); the term and everything else as the seed has them.
+/// `living::DEMO_TODAY`); the term and everything else as the seed has them.
 pub async fn seed_reference_data_moved(
     state: &AppState,
     shift: chrono::Duration,

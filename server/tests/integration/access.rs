@@ -396,3 +396,94 @@ async fn a_bureau_lists_only_the_cases_it_holds_a_part_in() {
     assert!(page.rows.is_empty());
     assert_eq!(app.case(sec, ours).await.status, CaseStatus::Assigned);
 }
+
+/// The HTTP that is not a server fn, and who may use it. Each is asked as a script would
+/// (no `Accept: text/html`), so a refusal is its status.
+const HANDLERS: [(&str, &str, &[&str]); 15] = [
+    ("GET", "/cases.csv", &["sec", "rev", "admin", "udd"]),
+    ("GET", "/reports/tables.csv", &["sec", "rev", "admin"]),
+    ("GET", "/admin/audit.csv", &["admin"]),
+    ("GET", "/meetings/1/agenda.odt", &["sec", "rev", "admin"]),
+    ("GET", "/volume.odt?session=1", &["sec", "rev"]),
+    ("GET", "/volume/jobs/1/file", &["sec", "rev"]),
+    ("GET", "/volumes/1/file", &["sec", "rev"]),
+    ("GET", "/cases/import/sample.csv", &["sec"]),
+    ("POST", "/volume/compile", &["sec", "rev"]),
+    ("POST", "/volume/send", &["sec"]),
+    ("POST", "/cases/new/question/similar", &["sec"]),
+    ("POST", "/api/links/issue", &["sec"]),
+    ("POST", "/api/links/revoke", &["sec"]),
+    ("POST", "/api/links/reissue", &["sec"]),
+    ("POST", "/api/cases/import/commit", &["sec"]),
+];
+
+#[tokio::test]
+async fn every_handler_lets_in_only_its_roles_and_sends_a_browser_without_a_session_to_sign_in() {
+    let app = TestApp::spawn().await;
+    let cast = crate::meetings::Cast::new(&app).await;
+    let admin = app.signed_in("ko.admin", "admin", None).await;
+    // Someone who must first choose their own password may do nothing else.
+    let fresh = app.signed_in("new.sec", "secretariat", None).await;
+    sqlx::query("UPDATE users SET must_change_password = $1 WHERE username = 'new.sec'")
+        .bind(true)
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    let stranger = app.client();
+    let who = [
+        ("sec", &cast.sec),
+        ("rev", &cast.rev),
+        ("admin", &admin),
+        ("udd", &cast.udd),
+    ];
+    for (method, path, allowed) in HANDLERS {
+        let send = |client: &Client, html: bool| {
+            let req = match method {
+                "GET" => client.get(app.url(path)),
+                _ => client
+                    .post(app.url(path))
+                    .form(&[("id", "1"), ("councilor", "1")]),
+            };
+            let req = if html {
+                req.header(reqwest::header::ACCEPT, "text/html")
+            } else {
+                req
+            };
+            req.send()
+        };
+        for (name, client) in who {
+            let status = send(client, false).await.unwrap().status();
+            if allowed.contains(&name) {
+                assert!(
+                    status != StatusCode::FORBIDDEN && status != StatusCode::UNAUTHORIZED,
+                    "{name} may {method} {path}, got {status}"
+                );
+            } else {
+                assert_eq!(status, StatusCode::FORBIDDEN, "{name} {method} {path}");
+            }
+        }
+        let status = send(&fresh, false).await.unwrap().status();
+        assert_eq!(
+            status,
+            StatusCode::FORBIDDEN,
+            "password first: {method} {path}"
+        );
+        let status = send(&stranger, false).await.unwrap().status();
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{method} {path}");
+        // A handler sends the browser to sign in; a server fn sends it back to its page
+        // (here none: the home page), which does.
+        let res = send(&stranger, true).await.unwrap();
+        assert!(res.status().is_redirection(), "{method} {path}");
+        let mut to = crate::harness::location(&res).unwrap_or_default();
+        if !to.contains("/login") {
+            let next = app
+                .page(&stranger, to.trim_start_matches(&app.url("")))
+                .await;
+            to = crate::harness::location(&next).unwrap_or_default();
+        }
+        assert!(
+            to.contains("/login"),
+            "a browser without a session, {method} {path}"
+        );
+    }
+}
