@@ -16,14 +16,11 @@ pub fn PageTitle(#[prop(into)] text: String) -> impl IntoView {
     view! { <leptos_meta::Title text=crate::escape::raw_child(text) /> }
 }
 
-/// Sets the HTTP status of the page being rendered on the server.
-fn set_status(_code: u16) {
+/// Sets the HTTP status of the page being rendered on the server to `error`'s.
+fn set_status(_error: &AppError) {
     #[cfg(feature = "ssr")]
-    if let (Some(options), Ok(status)) = (
-        use_context::<leptos_axum::ResponseOptions>(),
-        http::StatusCode::from_u16(_code),
-    ) {
-        options.set_status(status);
+    if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
+        options.set_status(_error.http_status());
     }
 }
 
@@ -31,7 +28,7 @@ fn set_status(_code: u16) {
 /// error type does not carry.
 #[component]
 pub fn ErrorPage(error: AppError) -> impl IntoView {
-    set_status(error.status_code());
+    set_status(&error);
     let heading = match error {
         AppError::Forbidden => "沒有權限",
         AppError::NotFound => "找不到頁面",

@@ -1,10 +1,37 @@
 use super::{NewUser, UserSummary};
 use crate::{
+    audit::{
+        db::{Entry, Recorder},
+        AuditAction,
+    },
     auth::{db::role, password::PasswordHash},
     db::{flag, is_unique_violation},
     error::AppError,
 };
 use sqlx::{AnyConnection, AnyPool, Row};
+
+/// Creates an account and its audit row, recorded as by `by` from `client_addr` (an admin
+/// in the app, the system for the command line's first accounts).
+pub async fn create_user(
+    tx: &mut crate::db::Tx,
+    user: &NewUser,
+    hash: &PasswordHash,
+    now: i64,
+    by: &Recorder,
+    client_addr: &str,
+) -> Result<i64, AppError> {
+    let id = insert_user(tx, user, hash, now).await?;
+    let after = serde_json::json!({
+        "username": user.username.as_str(),
+        "display_name": user.display_name,
+        "role": user.role.as_str(),
+        "bureau_id": user.bureau_id,
+    });
+    let entry = Entry::new(AuditAction::UserCreated, "user", id)
+        .data(serde_json::json!({ "after": after }));
+    crate::audit::db::record(tx, now, by, client_addr, &entry).await?;
+    Ok(id)
+}
 
 pub async fn insert_user(
     conn: &mut AnyConnection,

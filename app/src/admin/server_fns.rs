@@ -35,18 +35,10 @@ pub async fn create_user(
             let user = NewUser::parse(&username, &display_name, &role, &bureau_id, password)?;
             let hash = hash_password(&user.password).await?;
             let mut tx = c.begin().await?;
-            let id = super::db::insert_user(&mut tx, &user, &hash, c.ts()).await?;
+            let (by, from) = (c.recorder(), &c.client_addr);
+            let id = super::db::create_user(&mut tx, &user, &hash, c.ts(), &by, from).await?;
             // The admin chose this password; the user chooses their own at first login.
             super::db::require_new_password(&mut tx, id).await?;
-            let after = serde_json::json!({
-                "username": user.username.as_str(),
-                "display_name": user.display_name,
-                "role": user.role.as_str(),
-                "bureau_id": user.bureau_id,
-            });
-            let entry = Entry::new(AuditAction::UserCreated, "user", id)
-                .data(serde_json::json!({ "after": after }));
-            c.audit(&mut tx, entry).await?;
             tx.commit().await?;
             Ok(id)
         }

@@ -1,7 +1,7 @@
 //! What the follow-up meeting's papers say: the agenda before it, the minutes after it.
 //! Written as ODT by the server (the meeting page's links, `fuhuitong export`).
 
-use super::{decision_sentence, DecisionKind, Meeting, MeetingStatus};
+use super::{decision_sentence, Meeting, MeetingStatus};
 use crate::{
     dates::{roc_date, roc_datetime},
     document::Document,
@@ -93,14 +93,7 @@ pub fn minutes_document(m: &Meeting) -> Result<Document, AppError> {
         .minutes
         .as_ref()
         .ok_or_else(|| AppError::Conflict("這次會議的決議尚未確認，還沒有會議紀錄。".into()))?;
-    let counts = [
-        DecisionKind::Keep,
-        DecisionKind::Release,
-        DecisionKind::Reassign,
-        DecisionKind::Escalate,
-    ]
-    .map(|k| format!("{} {} 案", k.label(), minutes.count(k)))
-    .join("、");
+    let counts = minutes.counts_sentence();
     let mut doc = Document::new(format!("{} 追蹤會議紀錄", roc_date(m.held_on))).heading(
         1,
         format!("臺北市政府 {} 追蹤會議紀錄", roc_date(m.held_on)),

@@ -429,6 +429,18 @@ impl Minutes {
             .filter(|i| i.decision == kind)
             .count()
     }
+
+    /// `續列管 3 案、解除列管 2 案、…`: each decision with its count, in the minutes' order.
+    pub fn counts_sentence(&self) -> String {
+        [
+            DecisionKind::Keep,
+            DecisionKind::Release,
+            DecisionKind::Reassign,
+            DecisionKind::Escalate,
+        ]
+        .map(|k| format!("{} {} 案", k.label(), self.count(k)))
+        .join("、")
+    }
 }
 
 /// What a decision says, in a sentence.

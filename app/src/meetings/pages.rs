@@ -384,14 +384,7 @@ fn MinutesView(id: i64, minutes: Minutes) -> impl IntoView {
         .into_iter()
         .map(|(b, i)| (b.to_owned(), i.label.clone(), i.topic.clone(), i.case_id))
         .collect::<Vec<_>>();
-    let counts = [
-        DecisionKind::Keep,
-        DecisionKind::Release,
-        DecisionKind::Reassign,
-        DecisionKind::Escalate,
-    ]
-    .map(|k| format!("{} {} 案", k.label(), minutes.count(k)))
-    .join("、");
+    let counts = minutes.counts_sentence();
     view! {
         <section class="panel" aria-labelledby="minutes-heading">
             <div class="panel-head">

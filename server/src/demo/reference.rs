@@ -180,28 +180,10 @@ pub async fn create_user(
     user: &NewUser,
     hash: &app::auth::password::PasswordHash,
 ) -> Result<i64, AppError> {
-    use app::audit::{
-        db::{record, Entry, Recorder},
-        AuditAction,
-    };
     let mut tx = app::db::begin(&state.db).await?;
-    let id = app::admin::db::insert_user(&mut tx, user, hash, state.now().timestamp()).await?;
-    let after = serde_json::json!({
-        "username": user.username.as_str(),
-        "display_name": user.display_name,
-        "role": user.role.as_str(),
-        "bureau_id": user.bureau_id,
-    });
-    let entry = Entry::new(AuditAction::UserCreated, "user", id)
-        .data(serde_json::json!({ "after": after }));
-    record(
-        &mut tx,
-        state.now().timestamp(),
-        &Recorder::system(),
-        "",
-        &entry,
-    )
-    .await?;
+    let by = app::audit::db::Recorder::system();
+    let now = state.now().timestamp();
+    let id = app::admin::db::create_user(&mut tx, user, hash, now, &by, "").await?;
     tx.commit().await?;
     Ok(id)
 }
