@@ -29,6 +29,28 @@ pub async fn start_job(
     Ok(id)
 }
 
+/// The compile form's format, which must be chosen.
+pub fn compile_format(format: Option<&str>) -> Result<VolumeFormat, AppError> {
+    format
+        .and_then(VolumeFormat::parse)
+        .ok_or_else(|| AppError::validation("format", "請選擇檔案格式。"))
+}
+
+/// The send form's day (as typed) and format (ODT unless PDF is asked for).
+pub fn sending_form(
+    sent_on: Option<&str>,
+    format: Option<&str>,
+) -> Result<(NaiveDate, VolumeFormat), AppError> {
+    let sent_on = sent_on
+        .and_then(crate::dates::parse_date)
+        .ok_or_else(|| AppError::validation("sent_on", "請輸入函送議會的日期，例如 113/05/10。"))?;
+    let format = match format {
+        None | Some("") => VolumeFormat::Odt,
+        chosen => compile_format(chosen)?,
+    };
+    Ok((sent_on, format))
+}
+
 /// What the send form asks, checked: a volume with replies, sent no later than today.
 pub fn check_sending(
     volume: &Volume,
@@ -80,4 +102,25 @@ pub async fn record_sent(
     c.audit(&mut tx, entry).await?;
     tx.commit().await?;
     Ok(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sending_is_odt_unless_pdf_is_chosen_and_needs_its_day() {
+        let day = NaiveDate::from_ymd_opt(2024, 5, 10).unwrap();
+        assert_eq!(
+            sending_form(Some("113/05/10"), None).unwrap(),
+            (day, VolumeFormat::Odt)
+        );
+        assert_eq!(
+            sending_form(Some("113/05/10"), Some("pdf")).unwrap().1,
+            VolumeFormat::Pdf
+        );
+        assert!(sending_form(Some("113/05/10"), Some("doc")).is_err());
+        assert!(sending_form(None, Some("pdf")).is_err());
+        assert!(compile_format(None).is_err());
+    }
 }

@@ -173,10 +173,7 @@ async fn compile(
     let result = async {
         let c = caller?.allowed(READERS)?;
         let filter = filter.clone().ok_or_else(no_session)?;
-        let format = form
-            .get("format")
-            .and_then(|f| VolumeFormat::parse(f))
-            .ok_or_else(|| AppError::validation("format", "請選擇檔案格式。"))?;
+        let format = ops::compile_format(form.get("format").map(String::as_str))?;
         let id = ops::start_job(&c, &filter, format).await?;
         let job = run_job(c.state.clone(), fonts, queue, c.user.id, id, filter, format);
         tokio::spawn(job);
@@ -302,17 +299,8 @@ async fn send(
     let result = async {
         let c = caller?.allowed(&[Role::Secretariat])?;
         let filter = filter.clone().ok_or_else(no_session)?;
-        let sent_on = form
-            .get("sent_on")
-            .and_then(|d| app::dates::parse_date(d))
-            .ok_or_else(|| {
-                AppError::validation("sent_on", "請輸入函送議會的日期，例如 113/05/10。")
-            })?;
-        let format = match form.get("format").map(String::as_str) {
-            None | Some("") => VolumeFormat::Odt,
-            Some(f) => VolumeFormat::parse(f)
-                .ok_or_else(|| AppError::validation("format", "請選擇檔案格式。"))?,
-        };
+        let field = |k: &str| form.get(k).map(String::as_str);
+        let (sent_on, format) = ops::sending_form(field("sent_on"), field("format"))?;
         let volume = app::volume::db::volume(c.db(), &filter, c.today()).await?;
         ops::check_sending(&volume, sent_on, c.today())?;
         let bytes = {
