@@ -1,6 +1,7 @@
 //! What the secretariat does with status links, each written once for the `/links` forms
 //! and `fuhuitong link create`: issue one, revoke one, reissue one (revoke it and make a
 //! new one with the same scope and expiry). Every change is audited, never with the token.
+//! And the office's own: 答非所問 from the status page.
 
 use super::{db, expiry, Fresh, Scope, PATH};
 use crate::{
@@ -8,6 +9,7 @@ use crate::{
     caller::Caller,
     db::Tx,
     error::AppError,
+    state::AppState,
 };
 use chrono::NaiveDate;
 
@@ -81,6 +83,22 @@ pub async fn reissue(c: &Caller, public: &PublicUrl, id: i64) -> Result<Fresh, A
     let fresh = make(c, &mut tx, public, scope, expires_on, Some(id)).await?;
     tx.commit().await?;
     Ok(fresh)
+}
+
+/// An office says, through its link `link_id`, that the answer to `case_id` does not
+/// answer: the case goes back to its lead bureau (no account: the link is the caller).
+pub async fn not_an_answer(
+    state: &AppState,
+    link_id: i64,
+    scope: Scope,
+    case_id: i64,
+    comment: &str,
+) -> Result<(), AppError> {
+    let mut tx = crate::db::begin(&state.db).await?;
+    let now = state.now().timestamp();
+    db::not_an_answer(&mut tx, link_id, scope, case_id, comment, now).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 async fn revoked(c: &Caller, tx: &mut Tx, id: i64) -> Result<Scope, AppError> {

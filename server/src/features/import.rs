@@ -227,37 +227,8 @@ async fn upload(
 ) -> Response {
     let result = async {
         let c = caller?.allowed(&[Role::Secretariat])?;
-        let mut multipart = multipart.map_err(|_| AppError::BadRequest)?;
-        let (mut session_id, mut file) = (None, None);
-        while let Some(field) = multipart.next_field().await.map_err(|e| {
-            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                AppError::validation("file", "檔案過大：以 2 MB 為限。")
-            } else {
-                AppError::BadRequest
-            }
-        })? {
-            match field.name() {
-                Some("session") => {
-                    let text = field.text().await.map_err(|_| AppError::BadRequest)?;
-                    session_id = text.trim().parse::<i64>().ok();
-                }
-                Some("file") => {
-                    let name = field.file_name().unwrap_or_default().to_owned();
-                    let bytes = field
-                        .bytes()
-                        .await
-                        .map_err(|_| AppError::validation("file", "檔案過大：以 2 MB 為限。"))?;
-                    if !bytes.is_empty() {
-                        file = Some((name, bytes));
-                    }
-                }
-                _ => {}
-            }
-        }
-        let session_id =
-            session_id.ok_or_else(|| AppError::validation("session", "請選擇會期。"))?;
-        let (name, bytes) =
-            file.ok_or_else(|| AppError::validation("file", "請選擇要匯入的檔案。"))?;
+        let multipart = multipart.map_err(|_| AppError::BadRequest)?;
+        let (session_id, name, bytes) = read_form(multipart).await?;
         let (header, rows) = read_table(name.clone(), bytes).await?;
         let name = safe_file_name(&name);
         app::import::db::store(c.db(), c.user.id, session_id, &name, &header, &rows, c.ts()).await
@@ -276,6 +247,39 @@ async fn upload(
         back,
     )
     .await
+}
+
+/// The upload form: the session chosen, and the list's name and bytes (2 MB at most).
+async fn read_form(mut multipart: Multipart) -> Result<(i64, String, axum::body::Bytes), AppError> {
+    let (mut session_id, mut file) = (None, None);
+    while let Some(field) = multipart.next_field().await.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::validation("file", "檔案過大：以 2 MB 為限。")
+        } else {
+            AppError::BadRequest
+        }
+    })? {
+        match field.name() {
+            Some("session") => {
+                let text = field.text().await.map_err(|_| AppError::BadRequest)?;
+                session_id = text.trim().parse::<i64>().ok();
+            }
+            Some("file") => {
+                let name = field.file_name().unwrap_or_default().to_owned();
+                let bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|_| AppError::validation("file", "檔案過大：以 2 MB 為限。"))?;
+                if !bytes.is_empty() {
+                    file = Some((name, bytes));
+                }
+            }
+            _ => {}
+        }
+    }
+    let session_id = session_id.ok_or_else(|| AppError::validation("session", "請選擇會期。"))?;
+    let (name, bytes) = file.ok_or_else(|| AppError::validation("file", "請選擇要匯入的檔案。"))?;
+    Ok((session_id, name, bytes))
 }
 
 /// The sample list linked from the import page.

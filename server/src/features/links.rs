@@ -242,22 +242,7 @@ async fn not_answered(
         Err(refused) => return refused,
     };
     let comment = form.get("comment").map(String::as_str).unwrap_or_default();
-    let result = async {
-        let mut tx = app::db::begin(&state.db).await?;
-        app::links::db::not_an_answer(
-            &mut tx,
-            link_id,
-            scope,
-            id,
-            comment,
-            state.now().timestamp(),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok::<_, app::error::AppError>(())
-    }
-    .await;
-    match result {
+    match app::links::ops::not_an_answer(&state, link_id, scope, id, comment).await {
         Ok(()) => {
             let back = format!("{}{token}?sent={id}#case-{id}", app::links::PATH);
             protected(axum::response::Redirect::to(&back).into_response())
