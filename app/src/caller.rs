@@ -1,7 +1,7 @@
 //! The one way anything learns who is calling, reaches the app state and reads the clock.
 //! A server fn: `let c = Caller::with_role(&[..]).await?;`. An axum handler takes a
 //! `Caller` argument (the extractor below) and checks `c.allowed(&[..])?`. The command
-//! line builds one for `--by USER` or the system. Then `c.user`, `c.db()`, `c.ts()`,
+//! line builds one for the account `--by USER` names. Then `c.user`, `c.db()`, `c.ts()`,
 //! `c.today()`; audit rows written through it carry the caller, the time and the client
 //! address.
 

@@ -1,9 +1,9 @@
 //! Server-side sessions in the database (any app server can serve any request), and the
-//! helpers server fns use to learn who is calling.
+//! session's user, which `caller::Caller` admits or not.
 
 use super::{
     session_rules::{Freshness, SessionPolicy},
-    CurrentUser, Role,
+    CurrentUser,
 };
 use crate::{
     error::AppError,
@@ -247,21 +247,3 @@ pub async fn user_in(session: &Session, pool: &AnyPool) -> Result<Option<Current
     Ok(super::db::active_user(pool, user_id).await?)
 }
 
-/// The signed-in user, who may work: one who must first choose their own password may
-/// only do that (`PasswordChangeRequired`).
-pub async fn require_user() -> Result<CurrentUser, AppError> {
-    let user = current_user().await?.ok_or(AppError::Unauthenticated)?;
-    if user.must_change_password {
-        return Err(AppError::PasswordChangeRequired);
-    }
-    Ok(user)
-}
-
-pub async fn require_role(allowed: &[Role]) -> Result<CurrentUser, AppError> {
-    let user = require_user().await?;
-    if allowed.contains(&user.role) {
-        Ok(user)
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
