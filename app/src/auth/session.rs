@@ -246,4 +246,3 @@ pub async fn user_in(session: &Session, pool: &AnyPool) -> Result<Option<Current
     };
     Ok(super::db::active_user(pool, user_id).await?)
 }
-
