@@ -43,25 +43,100 @@ pub fn roc_datetime(unix_seconds: i64) -> String {
 /// would overflow the date arithmetic of due dates and reports.
 pub const YEARS: std::ops::RangeInclusive<i32> = 1912..=2200;
 
-/// Reads a date as users type it: `2024-03-15`, `113/03/15` or `113-3-15` (ROC year), or
-/// `20240315` (the government's open-data calendar); only within [`YEARS`].
+/// Reads a date as users and offices type it: `2024-03-15`, `113/03/15`, `113.03.15`,
+/// `113-3-15` or `民國113年3月15日` (ROC year), `1130315` (ROC, compact) or `20240315`
+/// (the government's open-data calendar), in half- or full-width digits, with or without a
+/// weekday after it (`113/03/15（五）`); only within [`YEARS`].
 pub fn parse_date(raw: &str) -> Option<NaiveDate> {
-    parse_any_date(raw).filter(|d| YEARS.contains(&d.year()))
+    read_date(raw).ok()
 }
 
-fn parse_any_date(raw: &str) -> Option<NaiveDate> {
-    let s = raw.trim();
-    if s.len() == 8 && s.chars().all(|c| c.is_ascii_digit()) {
-        return NaiveDate::parse_from_str(s, "%Y%m%d").ok();
+/// Why a typed date cannot be read, in words a user can act on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateProblem {
+    /// Not a date at all.
+    Unreadable,
+    /// Month and day without a year (`3/15`).
+    NoYear,
+    /// The numbers name no day (`113/02/30`).
+    NoSuchDay,
+    /// A year outside [`YEARS`].
+    OutOfRange,
+}
+
+impl DateProblem {
+    pub fn words(self) -> &'static str {
+        match self {
+            Self::Unreadable => "無法辨識（例如 113/03/15）",
+            Self::NoYear => "缺少年份（例如 113/03/15）",
+            Self::NoSuchDay => "沒有這一天",
+            Self::OutOfRange => "年份不合理",
+        }
     }
-    let parts: Vec<&str> = s.split(['-', '/', '.']).collect();
-    let [y, m, d] = parts.as_slice() else {
-        return None;
-    };
-    let (y, m, d) = (y.parse::<i32>().ok()?, m.parse().ok()?, d.parse().ok()?);
+}
+
+/// [`parse_date`], saying why not.
+pub fn read_date(raw: &str) -> Result<NaiveDate, DateProblem> {
+    let date = parse_any_date(raw)?;
+    if YEARS.contains(&date.year()) {
+        Ok(date)
+    } else {
+        Err(DateProblem::OutOfRange)
+    }
+}
+
+/// Full-width digits and punctuation (`１１３／０３／１５`) as their ASCII forms; the
+/// ideographic space as a space.
+pub fn half_width(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            c => c,
+        })
+        .collect()
+}
+
+fn parse_any_date(raw: &str) -> Result<NaiveDate, DateProblem> {
+    let mut s = half_width(raw).trim().to_owned();
+    // A weekday after the date, as lists print it: 113/03/15(五).
+    if let Some(open) = s.find('(') {
+        if s.ends_with(')') && s[open..].chars().count() <= 5 {
+            s.truncate(open);
+        }
+    }
+    let s = s
+        .trim()
+        .trim_start_matches("民國")
+        .replace(['年', '月'], "/")
+        .replace('日', "");
+    let s = s.trim();
+    if s.chars().all(|c| c.is_ascii_digit()) && !s.is_empty() {
+        let (y, rest) = match s.len() {
+            8 => s.split_at(4),
+            7 => s.split_at(3),
+            _ => return Err(DateProblem::Unreadable),
+        };
+        return ymd(y, &rest[..2], &rest[2..]);
+    }
+    let parts: Vec<&str> = s.split(['-', '/', '.']).map(str::trim).collect();
+    match parts.as_slice() {
+        [y, m, d] => ymd(y, m, d),
+        [m, d] if m.parse::<u32>().is_ok() && d.parse::<u32>().is_ok() => Err(DateProblem::NoYear),
+        _ => Err(DateProblem::Unreadable),
+    }
+}
+
+fn ymd(y: &str, m: &str, d: &str) -> Result<NaiveDate, DateProblem> {
+    let number = |s: &str| s.parse::<u32>().map_err(|_| DateProblem::Unreadable);
+    let (y, m, d) = (number(y)?, number(m)?, number(d)?);
+    let y = i32::try_from(y).map_err(|_| DateProblem::OutOfRange)?;
     // Three-digit (or smaller) years are ROC years: 113 is 2024.
-    let year = if y < 1000 { y + 1911 } else { y };
-    NaiveDate::from_ymd_opt(year, m, d)
+    let year = if y < 1000 { y + ROC_OFFSET } else { y };
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return Err(DateProblem::Unreadable);
+    }
+    NaiveDate::from_ymd_opt(year, m, d).ok_or(DateProblem::NoSuchDay)
 }
 
 /// Taipei wall-clock time as typed in a form (`2024-03-15T10:30` from a date-time picker,
@@ -119,6 +194,29 @@ mod tests {
         assert_eq!(parse_date("113/02/30"), None);
         assert_eq!(parse_date("tomorrow"), None);
         assert_eq!(parse_date(""), None);
+    }
+
+    #[test]
+    fn dates_are_read_as_offices_type_them() {
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
+        for typed in [
+            "113.03.15",
+            "113年3月15日",
+            "民國113年03月15日",
+            "1130315",
+            "１１３／０３／１５",
+            "113/03/15（五）",
+            "113/3/15 (五)",
+            "2024/3/15",
+        ] {
+            assert_eq!(parse_date(typed), d(2024, 3, 15), "{typed}");
+        }
+        assert_eq!(read_date("113/02/30"), Err(DateProblem::NoSuchDay));
+        assert_eq!(read_date("3/15"), Err(DateProblem::NoYear));
+        assert_eq!(read_date("113/13/01"), Err(DateProblem::Unreadable));
+        assert_eq!(read_date("下週五"), Err(DateProblem::Unreadable));
+        assert_eq!(read_date("3000-01-01"), Err(DateProblem::OutOfRange));
+        assert_eq!(read_date("1130230"), Err(DateProblem::NoSuchDay));
     }
 
     #[test]

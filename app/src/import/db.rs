@@ -1,6 +1,6 @@
 //! Uploaded lists and what they are checked against; the import itself.
 
-use super::{Known, Mapping, Preview};
+use super::{Known, Layout, Mapping, Preview, Table};
 use crate::{
     auth::CurrentUser,
     cases::NewQuestion,
@@ -16,42 +16,47 @@ pub async fn store(
     user_id: i64,
     session_id: i64,
     file_name: &str,
-    header: &[String],
-    rows: &[Vec<String>],
+    table: &Table,
     now: i64,
 ) -> Result<i64, AppError> {
     if !crate::reference::db::session_exists(pool, session_id).await? {
         return Err(AppError::validation("session", "找不到所選的會期。"));
     }
-    let header = serde_json::to_string(header).map_err(|e| AppError::internal("import", e))?;
-    let rows = serde_json::to_string(rows).map_err(|e| AppError::internal("import", e))?;
     Ok(sqlx::query_scalar(
         "INSERT INTO question_imports (requested_by, session_id, file_name, header, data_rows, \
-           created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+           layout, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(user_id)
     .bind(session_id)
     .bind(file_name)
-    .bind(header)
-    .bind(rows)
+    .bind(json(&table.header)?)
+    .bind(json(&table.rows)?)
+    .bind(json(&table.layout)?)
     .bind(now)
     .fetch_one(pool)
     .await?)
 }
 
-/// An uploaded list: its session, file name, title row, rows, and how many were imported.
+/// A kept part of a list as JSON text.
+fn json<T: serde::Serialize>(part: &T) -> Result<String, AppError> {
+    serde_json::to_string(part).map_err(|e| AppError::internal("import", e))
+}
+
+/// An uploaded list: its session, file name, title row, rows, where they were found, and
+/// how many were imported.
 pub struct Upload {
     pub session_id: i64,
     pub file_name: String,
     pub header: Vec<String>,
     pub rows: Vec<Vec<String>>,
+    pub layout: Layout,
     pub imported: Option<i64>,
 }
 
 pub async fn upload(pool: &AnyPool, id: i64) -> Result<Upload, AppError> {
     let row = sqlx::query(
-        "SELECT session_id, file_name, header, data_rows, imported FROM question_imports \
-         WHERE id = $1",
+        "SELECT session_id, file_name, header, data_rows, layout, imported \
+         FROM question_imports WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(pool)
@@ -65,12 +70,14 @@ pub async fn upload(pool: &AnyPool, id: i64) -> Result<Upload, AppError> {
             .map_err(|e| AppError::internal("import header", e))?,
         rows: serde_json::from_str(&parse("data_rows")?)
             .map_err(|e| AppError::internal("import rows", e))?,
+        layout: serde_json::from_str(&parse("layout")?)
+            .map_err(|e| AppError::internal("import layout", e))?,
         imported: row.try_get("imported")?,
     })
 }
 
-/// What rows of `session` are checked against: its term's councilors, the sitting types,
-/// the numbers already taken.
+/// What rows of `session` are checked against: its term's councilors, the sitting types
+/// (by name, code and alias), the numbers already taken.
 pub async fn known(pool: &AnyPool, session_id: i64) -> Result<Known, sqlx::Error> {
     let councilors = sqlx::query(
         "SELECT c.id, c.name FROM councilors c \
@@ -81,15 +88,22 @@ pub async fn known(pool: &AnyPool, session_id: i64) -> Result<Known, sqlx::Error
     .await?
     .iter()
     .map(|r| Ok((r.try_get("name")?, r.try_get("id")?)))
-    .collect::<Result<_, sqlx::Error>>()?;
-    let mut sitting_types = std::collections::HashMap::new();
+    .collect::<Result<Vec<(String, i64)>, sqlx::Error>>()?;
+    // Aliases first: a type's own name wins over another's alias.
+    let mut sitting_types: Vec<(String, i64)> = Vec::new();
+    for r in sqlx::query("SELECT sitting_type_id AS id, alias FROM sitting_type_aliases")
+        .fetch_all(pool)
+        .await?
+    {
+        sitting_types.push((r.try_get("alias")?, r.try_get("id")?));
+    }
     for r in sqlx::query("SELECT id, code, name FROM sitting_types")
         .fetch_all(pool)
         .await?
     {
         let id: i64 = r.try_get("id")?;
-        sitting_types.insert(r.try_get("name")?, id);
-        sitting_types.insert(r.try_get("code")?, id);
+        sitting_types.push((r.try_get("code")?, id));
+        sitting_types.push((r.try_get("name")?, id));
     }
     let taken = sqlx::query_scalar::<_, i64>(
         "SELECT number FROM cases WHERE session_id = $1 AND kind = 'question'",
@@ -99,12 +113,7 @@ pub async fn known(pool: &AnyPool, session_id: i64) -> Result<Known, sqlx::Error
     .await?
     .into_iter()
     .collect();
-    Ok(Known {
-        session_id,
-        councilors,
-        sitting_types,
-        taken,
-    })
+    Ok(Known::new(session_id, councilors, sitting_types, taken))
 }
 
 /// The preview of an upload with the columns mapped as `mapping` says (the guess where it
@@ -135,10 +144,18 @@ pub async fn preview(
             session.try_get("number")?,
             kind,
         ),
-        rows: super::check(&upload.rows, &mapping, &known)
+        rows: super::check(&upload.rows, &upload.layout.lines, &mapping, &known)
             .into_iter()
             .map(|(r, _)| r)
             .collect(),
+        width: upload
+            .rows
+            .iter()
+            .map(Vec::len)
+            .chain([upload.header.len()])
+            .max()
+            .unwrap_or(0),
+        layout: upload.layout,
         header: upload.header,
         mapping,
         imported: upload.imported,

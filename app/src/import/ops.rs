@@ -27,7 +27,7 @@ pub async fn commit(
     }
     let mapping = Mapping::from_query(Mapping::guess(&upload.header), columns);
     let known = db::known(c.db(), upload.session_id).await?;
-    let checked = check(&upload.rows, &mapping, &known);
+    let checked = check(&upload.rows, &upload.layout.lines, &mapping, &known);
     let questions = chosen(checked, lines).map_err(refused)?;
     let mut tx = c.begin().await?;
     let ids = db::import(&mut tx, id, &questions, &c.user, c.ts()).await?;

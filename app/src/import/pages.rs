@@ -1,4 +1,4 @@
-//! `/cases/import`: upload a list (CSV or XLSX) for a session; `/cases/import/:id`: choose
+//! `/cases/import`: upload a list (CSV or a workbook) for a session; `/cases/import/:id`: choose
 //! which column holds what, see every row with its problems, import the rows chosen. Plain
 //! forms throughout: the upload and the import post to the server, the column choice is a
 //! GET of the same page.
@@ -50,11 +50,16 @@ fn UploadForm() -> impl IntoView {
                             </select>
                             <label for="import-file">"質詢清單"</label>
                             <div>
-                                <input id="import-file" type="file" name="file" accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" required />
+                                <input id="import-file" type="file" name="file" accept=".csv,.txt,.xlsx,.xls,.ods,text/csv,text/plain,text/tab-separated-values,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,application/vnd.ms-excel,application/vnd.oasis.opendocument.spreadsheet" required />
                                 <p class="field-hint">
-                                    "CSV（UTF-8 或 Big5）或 Excel 活頁簿（.xlsx，讀取第一個工作表），第一列為欄位名稱，以 2 MB 為限。"
+                                    "CSV（UTF-8 或 Big5）或試算表（.xlsx、.xls、.ods），以 2 MB 為限。表頭上方的標題列會自動略過；活頁簿讀取第一個有欄位名稱的工作表。"
                                     <a href="/cases/import/sample.csv" download>"下載範例檔"</a>
                                 </p>
+                            </div>
+                            <label for="import-sheet">"工作表（選填）"</label>
+                            <div>
+                                <input id="import-sheet" name="sheet" maxlength="100" aria-describedby="import-sheet-hint" />
+                                <p class="field-hint" id="import-sheet-hint">"活頁簿有多個工作表時，可填工作表名稱或順序（例如 2）。"</p>
                             </div>
                             <div></div>
                             <div><button type="submit">"上傳並檢查"</button></div>
@@ -114,20 +119,18 @@ fn PreviewView() -> impl IntoView {
 #[component]
 fn PreviewBody(p: Preview) -> impl IntoView {
     let refused = crate::error::flashed_error(CommitImport::PATH);
-    let total = p.rows.len();
+    let total = p.rows.iter().filter(|r| r.question()).count();
     let valid = p.rows.iter().filter(|r| r.valid()).count();
+    let sections = p.rows.len() - total;
     let id = p.id;
-    let columns: Vec<(usize, String)> = p
-        .header
-        .iter()
-        .enumerate()
-        .map(|(i, h)| (i, format!("第 {} 欄：{}", i + 1, h)))
-        .collect();
+    let columns: Vec<(usize, String)> = (0..p.width).map(|i| (i, p.column_name(i))).collect();
     let chosen_columns = p.mapping.query();
+    let found = found_where(&p);
     view! {
         <p>
             {format!("檔案「{}」，匯入至{}。", p.file_name, p.session)}
         </p>
+        {(!found.is_empty()).then(|| view! { <p class="field-hint">{found}</p> })}
         {match p.imported {
             Some(n) => view! {
                 <p class="notice" role="status">{format!("已匯入 {n} 題質詢。")}</p>
@@ -163,6 +166,7 @@ fn PreviewBody(p: Preview) -> impl IntoView {
                 </form>
                 <p role="status">
                     {format!("共 {total} 列：可匯入 {valid} 列，有問題 {} 列。", total - valid)}
+                    {(sections > 0).then(|| format!("另有分節標題 {sections} 列，已略過。"))}
                 </p>
                 <form method="post" action=CommitImport::PATH aria-label="匯入質詢">
                     <input type="hidden" name="id" value=id.to_string() />
@@ -194,8 +198,46 @@ fn PreviewBody(p: Preview) -> impl IntoView {
     }
 }
 
+/// Where the list was found in its file: the sheet (and the others), the title lines
+/// skipped.
+fn found_where(p: &Preview) -> String {
+    let layout = &p.layout;
+    let mut said = Vec::new();
+    if layout.sheets.len() > 1 {
+        let others: Vec<&str> = layout
+            .sheets
+            .iter()
+            .filter(|s| **s != layout.sheet)
+            .map(String::as_str)
+            .collect();
+        said.push(format!(
+            "讀取工作表「{}」（其他工作表：{}；若要改讀，請重新上傳並填寫工作表）。",
+            layout.sheet,
+            others.join("、")
+        ));
+    }
+    if layout.header_line > 1 {
+        said.push(format!(
+            "欄位名稱在第 {} 列，其上 {} 列為標題，已略過。",
+            layout.header_line,
+            layout.header_line - 1
+        ));
+    }
+    said.join("")
+}
+
 #[component]
 fn PreviewRow(r: RowCheck) -> impl IntoView {
+    if let Some(section) = r.section {
+        return view! {
+            <tr class="row-section">
+                <td>{r.line}</td>
+                <td></td>
+                <td colspan="6">{section}"（分節標題，略過）"</td>
+            </tr>
+        }
+        .into_any();
+    }
     let valid = r.valid();
     let check_id = format!("line-{}", r.line);
     let label = format!("匯入第 {} 列", r.line);
@@ -211,12 +253,13 @@ fn PreviewRow(r: RowCheck) -> impl IntoView {
             <td>{r.sitting_date}</td>
             <td>{r.topic}</td>
             <td>
-                {if valid {
+                {if valid && r.notes.is_empty() {
                     view! { "無" }.into_any()
                 } else {
                     view! {
                         <ul class="problems">
                             {r.problems.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}
+                            {r.notes.into_iter().map(|n| view! { <li class="note">{n}</li> }).collect_view()}
                         </ul>
                     }
                         .into_any()
@@ -224,4 +267,5 @@ fn PreviewRow(r: RowCheck) -> impl IntoView {
             </td>
         </tr>
     }
+    .into_any()
 }

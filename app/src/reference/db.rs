@@ -241,17 +241,31 @@ pub async fn reference_data(pool: &AnyPool) -> Result<super::ReferenceData, sqlx
         })
     })
     .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let mut aliases: std::collections::HashMap<i64, Vec<(i64, String)>> = Default::default();
+    for r in sqlx::query(
+        "SELECT id, sitting_type_id, alias FROM sitting_type_aliases ORDER BY alias, id",
+    )
+    .fetch_all(pool)
+    .await?
+    {
+        aliases
+            .entry(r.try_get("sitting_type_id")?)
+            .or_default()
+            .push((r.try_get("id")?, r.try_get("alias")?));
+    }
     let sitting_types =
         sqlx::query("SELECT id, code, name, active FROM sitting_types ORDER BY sort_order, id")
             .fetch_all(pool)
             .await?
             .iter()
             .map(|r| {
+                let id = r.try_get("id")?;
                 Ok(SittingTypeRow {
-                    id: r.try_get("id")?,
+                    id,
                     code: r.try_get("code")?,
                     name: r.try_get("name")?,
                     active: flag(r, "active")?,
+                    aliases: aliases.remove(&id).unwrap_or_default(),
                 })
             })
             .collect::<Result<Vec<_>, sqlx::Error>>()?;
@@ -365,6 +379,60 @@ pub async fn insert_sitting_type(conn: &mut AnyConnection, name: &str) -> Result
     .fetch_one(&mut *conn)
     .await
     .map_err(|e| taken(e, "sitting_types_name_key", "name", "已有同名的質詢類別。"))
+}
+
+/// Another name for a sitting type, as lists write it; an alias names one type.
+pub async fn insert_alias(
+    conn: &mut AnyConnection,
+    sitting_type: i64,
+    alias: &str,
+) -> Result<i64, AppError> {
+    let named: Option<i64> = sqlx::query_scalar("SELECT id FROM sitting_types WHERE name = $1")
+        .bind(alias)
+        .fetch_optional(&mut *conn)
+        .await?;
+    if named.is_some() {
+        return Err(AppError::validation("alias", "這已是一個質詢類別的名稱。"));
+    }
+    sqlx::query_scalar(
+        "INSERT INTO sitting_type_aliases (sitting_type_id, alias) VALUES ($1, $2) RETURNING id",
+    )
+    .bind(sitting_type)
+    .bind(alias)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(|e| {
+        if matches!(&e, sqlx::Error::Database(db) if db.is_foreign_key_violation()) {
+            AppError::validation("sitting_type", "找不到所選的質詢類別。")
+        } else {
+            taken(
+                e,
+                "sitting_type_aliases_alias_key",
+                "alias",
+                "這個別名已在使用中。",
+            )
+        }
+    })
+}
+
+/// Removes an alias; its sitting type and name, if there was one.
+pub async fn remove_alias(
+    conn: &mut AnyConnection,
+    id: i64,
+) -> Result<Option<(i64, String)>, sqlx::Error> {
+    let row = sqlx::query("SELECT sitting_type_id, alias FROM sitting_type_aliases WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let Some(row) = row else { return Ok(None) };
+    sqlx::query("DELETE FROM sitting_type_aliases WHERE id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(Some((
+        row.try_get("sitting_type_id")?,
+        row.try_get("alias")?,
+    )))
 }
 
 /// Retires or restores a row; retired rows stay on old cases but leave the pickers.

@@ -124,6 +124,8 @@ pub struct SittingTypeRow {
     pub code: String,
     pub name: String,
     pub active: bool,
+    /// Other names councils' lists give it (總質詢 for 市政總質詢), by id.
+    pub aliases: Vec<(i64, String)>,
 }
 
 /// The kinds of reference rows that can be retired (and brought back) without deleting
@@ -259,7 +261,7 @@ impl CouncilorInput {
                 .trim()
                 .parse()
                 .map_err(|_| AppError::validation("term_id", "請選擇屆別。"))?,
-            name: required_text("name", name, "議員姓名", 20)?,
+            name: required_text("name", name, "議員姓名", 60)?,
             party: optional("party", party, "政黨")?,
             caucus: optional("caucus", caucus, "黨團")?,
             district: optional("district", district, "選區")?,

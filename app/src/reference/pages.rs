@@ -2,8 +2,8 @@
 
 use super::{
     server_fns::{
-        load_reference, AddBureau, AddCouncilor, AddSession, AddSittingType, AddTerm, SetActive,
-        UpdateBureau, UpdateCouncilor, UpdateSession,
+        load_reference, AddBureau, AddCouncilor, AddSession, AddSittingType, AddSittingTypeAlias,
+        AddTerm, RemoveSittingTypeAlias, SetActive, UpdateBureau, UpdateCouncilor, UpdateSession,
     },
     ReferenceData, SessionKind, Term,
 };
@@ -30,6 +30,8 @@ struct Forms {
     councilor: ServerAction<AddCouncilor>,
     bureau: ServerAction<AddBureau>,
     sitting: ServerAction<AddSittingType>,
+    alias: ServerAction<AddSittingTypeAlias>,
+    unalias: ServerAction<RemoveSittingTypeAlias>,
     active: ServerAction<SetActive>,
     edit_session: ServerAction<UpdateSession>,
     edit_councilor: ServerAction<UpdateCouncilor>,
@@ -44,6 +46,8 @@ fn Reference() -> impl IntoView {
         councilor: ServerAction::new(),
         bureau: ServerAction::new(),
         sitting: ServerAction::new(),
+        alias: ServerAction::new(),
+        unalias: ServerAction::new(),
         active: ServerAction::new(),
         edit_session: ServerAction::new(),
         edit_councilor: ServerAction::new(),
@@ -56,6 +60,8 @@ fn Reference() -> impl IntoView {
                 + forms.councilor.version().get()
                 + forms.bureau.version().get()
                 + forms.sitting.version().get()
+                + forms.alias.version().get()
+                + forms.unalias.version().get()
                 + forms.active.version().get()
                 + forms.edit_session.version().get()
                 + forms.edit_councilor.version().get()
@@ -131,6 +137,12 @@ fn Sections(data: ReferenceData, forms: Forms) -> impl IntoView {
     let councilor_error = form_result(forms.councilor.value());
     let bureau_error = form_result(forms.bureau.value());
     let sitting_error = form_result(forms.sitting.value());
+    let alias_error = form_result(forms.alias.value());
+    let type_choices: Vec<(i64, String)> = data
+        .sitting_types
+        .iter()
+        .map(|t| (t.id, t.name.clone()))
+        .collect();
     let active_error = form_result(forms.active.value());
     let edit_error = Signal::derive(move || {
         form_result(forms.edit_session.value())
@@ -291,11 +303,20 @@ fn Sections(data: ReferenceData, forms: Forms) -> impl IntoView {
         <section class="panel">
             <h2>"質詢類別"</h2>
             <table class="data-table">
-                <thead><tr><th scope="col">"名稱"</th><th scope="col">"狀態"</th><th></th></tr></thead>
+                <thead><tr><th scope="col">"名稱"</th><th scope="col">"匯入時也認得的別名"</th><th scope="col">"狀態"</th><th></th></tr></thead>
                 <tbody>
                     {data.sitting_types.into_iter().map(|t| view! {
                         <tr>
                             <td>{t.name.clone()}</td>
+                            <td>
+                                {t.aliases.into_iter().map(|(id, alias)| view! {
+                                    <ActionForm action=forms.unalias attr:class="inline-form alias">
+                                        <input type="hidden" name="id" value=id />
+                                        {alias.clone()}
+                                        <button type="submit" class="secondary" aria-label=format!("移除別名{alias}")>"×"</button>
+                                    </ActionForm>
+                                }).collect_view()}
+                            </td>
                             <td>{if t.active { "啟用" } else { "停用" }}</td>
                             <td>{toggle(forms, "sitting_type", t.id, t.active, t.name)}</td>
                         </tr>
@@ -309,6 +330,19 @@ fn Sections(data: ReferenceData, forms: Forms) -> impl IntoView {
             </ActionForm>
             <FieldError error=sitting_error field="name" />
             <FormError error=sitting_error />
+            <ActionForm action=forms.alias attr:class="inline-row" attr:aria-label="新增別名">
+                <label for="alias-type">"別名屬於"</label>
+                <select id="alias-type" name="sitting_type" required>
+                    <option value="">"（請選擇）"</option>
+                    {type_choices.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
+                </select>
+                <label for="alias-name">"別名"</label>
+                <input id="alias-name" name="alias" placeholder="總質詢" required />
+                <button type="submit">"新增別名"</button>
+            </ActionForm>
+            <p class="field-hint">"議會清單上的類別名稱與上表不同時（例如「總質詢」「業務質詢」），加為別名，匯入時即可對應。"</p>
+            <FieldError error=alias_error field="alias" />
+            <FormError error=alias_error />
         </section>
     }
     .into_any()

@@ -196,6 +196,44 @@ pub async fn add_sitting_type(name: String) -> Result<i64, AppError> {
     )
 }
 
+/// Adds another name councils' lists use for a sitting type (the import matches it).
+#[server(prefix = "/api", endpoint = "admin/reference/alias/add")]
+pub async fn add_sitting_type_alias(sitting_type: i64, alias: String) -> Result<i64, AppError> {
+    crate::error::with_status(
+        async {
+            let c = Caller::admin().await?;
+            let alias = crate::input::required_text("alias", &alias, "別名", 20)?;
+            let mut tx = c.begin().await?;
+            let id = super::db::insert_alias(&mut tx, sitting_type, &alias).await?;
+            let entry = Entry::new(AuditAction::ReferenceUpdated, SITTING_TYPE.0, sitting_type)
+                .data(serde_json::json!({ "alias_added": alias }));
+            c.audit(&mut tx, entry).await?;
+            tx.commit().await?;
+            Ok(id)
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "admin/reference/alias/remove")]
+pub async fn remove_sitting_type_alias(id: i64) -> Result<(), AppError> {
+    crate::error::with_status(
+        async {
+            let c = Caller::admin().await?;
+            let mut tx = c.begin().await?;
+            let (sitting_type, alias) = super::db::remove_alias(&mut tx, id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let entry = Entry::new(AuditAction::ReferenceUpdated, SITTING_TYPE.0, sitting_type)
+                .data(serde_json::json!({ "alias_removed": alias }));
+            c.audit(&mut tx, entry).await?;
+            tx.commit().await?;
+            Ok(())
+        }
+        .await,
+    )
+}
+
 /// Retires (`active` empty) or restores (`active` = "1") a bureau, councilor or sitting type.
 #[server(prefix = "/api", endpoint = "admin/reference/active")]
 pub async fn set_active(

@@ -12,6 +12,7 @@ mod serve;
 
 use crate::{config::Config, open_database};
 use app::{
+    auth::Role,
     caller::Caller,
     state::{AppState, SystemClock},
 };
@@ -149,11 +150,15 @@ pub enum LinkCommand {
 pub enum ImportCommand {
     /// Questions (質詢) of a session.
     Questions {
-        /// The list: .csv (UTF-8 or Big5) or .xlsx (its first sheet).
+        /// The list: .csv or tab-separated text (UTF-8 or Big5), or a workbook (.xlsx,
+        /// .xls, .ods; the first sheet whose column titles are recognised).
         file: std::path::PathBuf,
         /// The session's id (as in the volume page's address).
         #[arg(long)]
         session: i64,
+        /// The workbook's sheet to read, by name or number (from 1).
+        #[arg(long, default_value = "")]
+        sheet: String,
         /// Check every row and report; write nothing.
         #[arg(long)]
         dry_run: bool,
@@ -217,10 +222,18 @@ pub async fn run(cli: Cli, config: Config) -> Result<(), Box<dyn std::error::Err
                 ImportCommand::Questions {
                     file,
                     session,
+                    sheet,
                     dry_run,
                     by,
                 },
-        } => import::questions(&state, &file, session, dry_run, by.as_deref()).await?,
+        } => {
+            let list = import::List {
+                file: &file,
+                session,
+                sheet: &sheet,
+            };
+            import::questions(&state, list, dry_run, by.as_deref()).await?
+        }
         Command::Export { document } => export::run(&state, &config, document).await?,
         Command::CreateUser {
             username,
@@ -233,41 +246,65 @@ pub async fn run(cli: Cli, config: Config) -> Result<(), Box<dyn std::error::Err
     Ok(())
 }
 
-/// The secretariat account a task acts as (`--by`, or the only one there is), as the
-/// caller its operation takes; its audit rows say they came from the command line.
+/// The secretariat account a command acts as: `--by`, or the only active one.
 pub(crate) async fn secretariat(
     state: &AppState,
     by: Option<&str>,
 ) -> Result<Caller, Box<dyn std::error::Error>> {
-    let ids: Vec<i64> =
-        match by {
-            Some(name) => sqlx::query_scalar(
-                "SELECT id FROM users WHERE username = $1 AND role = 'secretariat' AND active = $2",
+    account(state, Role::Secretariat, by).await
+}
+
+/// The admin account a command acts as: `--by`, or the only active one.
+pub(crate) async fn admin(
+    state: &AppState,
+    by: Option<&str>,
+) -> Result<Caller, Box<dyn std::error::Error>> {
+    account(state, Role::Admin, by).await
+}
+
+/// The active account of `role` named by `--by`, or the only one there is.
+async fn account(
+    state: &AppState,
+    role: Role,
+    by: Option<&str>,
+) -> Result<Caller, Box<dyn std::error::Error>> {
+    let ids: Vec<i64> = match by {
+        Some(name) => {
+            sqlx::query_scalar(
+                "SELECT id FROM users WHERE username = $1 AND role = $2 AND active = $3",
             )
             .bind(name.trim())
+            .bind(role.as_str())
             .bind(true)
             .fetch_all(&state.db)
-            .await?,
-            None => {
-                sqlx::query_scalar(
-                    "SELECT id FROM users WHERE role = 'secretariat' AND active = $1 ORDER BY id",
-                )
+            .await?
+        }
+        None => {
+            sqlx::query_scalar("SELECT id FROM users WHERE role = $1 AND active = $2 ORDER BY id")
+                .bind(role.as_str())
                 .bind(true)
                 .fetch_all(&state.db)
                 .await?
-            }
-        };
+        }
+    };
     let user = match (ids.as_slice(), by) {
         ([id], _) => app::auth::db::active_user(&state.db, *id)
             .await?
             .ok_or("account not active")?,
         ([], Some(name)) => {
-            return Err(
-                format!("找不到啟用中的秘書處帳號 {name} (no active secretariat account)").into(),
+            return Err(format!(
+                "找不到啟用中的{}帳號 {name} (no active {} account)",
+                role.label(),
+                role.as_str()
             )
+            .into())
         }
         _ => {
-            return Err("請以 --by 指定秘書處帳號 (choose the account with --by USERNAME).".into())
+            return Err(format!(
+                "請以 --by 指定{}帳號 (choose the account with --by USERNAME).",
+                role.label()
+            )
+            .into())
         }
     };
     Ok(Caller::acting(user, state.clone(), "cli".into()))

@@ -367,3 +367,220 @@ async fn a_refused_import_goes_back_to_its_preview_whatever_the_column_choices_h
 fn url_encoded(value: &str) -> String {
     url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }
+
+/// The lists in `fixtures/lists` (written by `fixtures/lists/make.py`), as councils send them.
+fn fixture(name: &str) -> Vec<u8> {
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/integration/fixtures/lists/"
+    );
+    std::fs::read(format!("{dir}{name}")).unwrap()
+}
+
+/// The councilors the fixtures name besides the demo's: an indigenous councilor with a
+/// romanised name, and one whose name has a middle dot.
+async fn add_fixture_councilors(app: &TestApp) {
+    for name in ["伍麗華Saidhai Tahovecahe", "烏杜・瑪萊"] {
+        sqlx::query(
+            "INSERT INTO councilors (term_id, name) \
+             SELECT term_id, $1 FROM council_sessions ORDER BY id LIMIT 1",
+        )
+        .bind(name)
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    }
+}
+
+/// What the fixtures' four questions became.
+async fn imported_as_written(app: &TestApp) {
+    assert_eq!(question_numbers(app).await, vec![1, 2, 3, 4]);
+    let q = |number: i64, column: &'static str| {
+        let sql = format!("SELECT {column} FROM cases WHERE kind = 'question' AND number = $1");
+        async move {
+            sqlx::query_scalar::<_, String>(&sql)
+                .bind(number)
+                .fetch_one(&app.state.db)
+                .await
+                .unwrap()
+        }
+    };
+    let topic = q(2, "topic").await;
+    let body = q(2, "body").await;
+    assert!(
+        topic.chars().count() <= 200 && topic.ends_with('…'),
+        "{topic}"
+    );
+    assert!(body.chars().count() > 200 && body.starts_with(topic.trim_end_matches('…')));
+    let written: String = sqlx::query_scalar(
+        "SELECT t.code FROM cases c JOIN sitting_types t ON t.id = c.sitting_type_id \
+         WHERE c.number = 3",
+    )
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    assert_eq!(written, "written", "書面質詢 is a sitting type of its own");
+    let joint: Vec<String> = sqlx::query_scalar(
+        "SELECT co.name FROM case_councilors cc JOIN councilors co ON co.id = cc.councilor_id \
+         JOIN cases c ON c.id = cc.case_id WHERE c.number = 3 ORDER BY cc.position",
+    )
+    .fetch_all(&app.state.db)
+    .await
+    .unwrap();
+    assert_eq!(joint, vec!["烏杜・瑪萊", "伍麗華Saidhai Tahovecahe"]);
+    let dates: Vec<String> = sqlx::query_scalar(
+        "SELECT sitting_date FROM cases WHERE kind = 'question' ORDER BY number",
+    )
+    .fetch_all(&app.state.db)
+    .await
+    .unwrap();
+    assert_eq!(
+        dates,
+        vec!["2024-03-15", "2024-03-18", "2024-03-20", "2024-03-21"]
+    );
+}
+
+#[tokio::test]
+async fn the_councils_lists_in_every_shape_import_from_the_web_as_written() {
+    for name in [
+        "questions-big5.csv",
+        "questions-pasted.tsv",
+        "questions.xlsx",
+        "questions.xls",
+        "questions.ods",
+    ] {
+        let app = TestApp::spawn().await;
+        let cast = Cast::new(&app).await;
+        add_fixture_councilors(&app).await;
+        let id = id_of(&upload(&app, &cast.sec, name, fixture(name)).await);
+        let p = preview(&app, &cast.sec, id, "").await;
+        let lines: Vec<(usize, bool, Option<String>)> = p
+            .rows
+            .iter()
+            .map(|r| (r.line, r.valid(), r.section.clone()))
+            .collect();
+        assert_eq!(
+            lines,
+            vec![
+                (5, true, None),
+                (6, false, Some("乙、工務部分".into())),
+                (7, true, None),
+                (8, true, None),
+                (9, true, None),
+            ],
+            "{name}: {:?}",
+            p.rows
+        );
+        assert_eq!(p.layout.header_line, 4, "{name}");
+        let page = app
+            .page(&cast.sec, &format!("/cases/import/{id}"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            page.contains("共 4 列：可匯入 4 列，有問題 0 列。"),
+            "{name}"
+        );
+        assert!(page.contains("其上 3 列為標題，已略過"), "{name}");
+        assert!(page.contains("分節標題 1 列"), "{name}");
+        if name.ends_with(".csv") || name.ends_with(".tsv") {
+            assert!(!page.contains("讀取工作表"), "{name}");
+        } else {
+            assert!(
+                page.contains("讀取工作表「質詢清單」（其他工作表：說明"),
+                "{name}"
+            );
+        }
+        let mut form: Vec<(&str, String)> = ["5", "7", "8", "9"]
+            .iter()
+            .map(|l| ("line[]", (*l).to_owned()))
+            .collect();
+        form.push(("id", id.to_string()));
+        form.push(("columns", String::new()));
+        let res = cast
+            .sec
+            .post(app.url(COMMIT))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{name}");
+        imported_as_written(&app).await;
+    }
+}
+
+#[tokio::test]
+async fn the_command_line_reads_the_councils_workbook_from_its_list_sheet() {
+    let url = crate::harness::fresh_database_url().await;
+    let app = TestApp::spawn_on(&url).await;
+    Cast::new(&app).await;
+    add_fixture_councilors(&app).await;
+    let session = app.reference().await.session.to_string();
+    let file =
+        std::env::temp_dir().join(format!("fht-import-{}-{session}.xls", std::process::id()));
+    std::fs::write(&file, fixture("questions.xls")).unwrap();
+    let args = [
+        "import",
+        "questions",
+        file.to_str().unwrap(),
+        "--session",
+        &session,
+        "--by",
+        "chen.sec",
+    ];
+    let done = crate::cli::run(&url, &args, "");
+    let said = crate::cli::text(&done.stdout);
+    assert!(
+        done.status.success(),
+        "{said}{}",
+        crate::cli::text(&done.stderr)
+    );
+    assert!(said.contains("讀取工作表「質詢清單」"), "{said}");
+    assert!(
+        said.contains("第 6 列：分節標題「乙、工務部分」，略過"),
+        "{said}"
+    );
+    assert!(said.contains("已匯入 4 題"), "{said}");
+    imported_as_written(&app).await;
+    let _ = std::fs::remove_file(&file);
+}
+
+#[tokio::test]
+async fn an_admin_teaches_the_import_a_councils_name_for_a_sitting() {
+    let app = TestApp::spawn().await;
+    let cast = Cast::new(&app).await;
+    let (a, _) = councilor_names(&app).await;
+    let csv = format!("編號,議員,類別,日期,議題\r\n1,{a},定期大會市政質詢,113/03/15,議題\r\n");
+    let id = id_of(&upload(&app, &cast.sec, "list.csv", csv.clone().into_bytes()).await);
+    let p = preview(&app, &cast.sec, id, "").await;
+    assert!(
+        p.rows[0].problems[0].starts_with("找不到質詢類別「定期大會市政質詢」"),
+        "{:?}",
+        p.rows[0]
+    );
+    let general = app.reference().await.general_interpellation;
+    let alias = [
+        ("sitting_type", general.to_string()),
+        ("alias", "定期大會市政質詢".to_owned()),
+    ];
+    let res = app
+        .call(&cast.sec, "admin/reference/alias/add", &alias)
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN, "only the admin");
+    let admin = app.signed_in("root.admin", "admin", None).await;
+    let res = app.call(&admin, "admin/reference/alias/add", &alias).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let again = app.call(&admin, "admin/reference/alias/add", &alias).await;
+    assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let p = preview(&app, &cast.sec, id, "").await;
+    assert!(p.rows[0].valid(), "{:?}", p.rows[0]);
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'reference_updated' \
+         AND target_kind = 'sitting_type'",
+    )
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    assert_eq!(audited, 1);
+}
