@@ -27,6 +27,7 @@ fn StartPage(user: CurrentUser) -> impl IntoView {
     view! {
         <h1>"我的工作"</h1>
         <p class="lead">{greeting}"，您好。您的角色是「"{user.role.label()}"」。"</p>
+        {(user.role == Role::Admin).then(|| view! { <CalendarWarning /> })}
         {(user.role == Role::Admin)
             .then(|| {
                 view! {
@@ -73,5 +74,30 @@ fn StartPage(user: CurrentUser) -> impl IntoView {
                 }
             })}
         </Transition>
+    }
+}
+
+/// Tells the admin when a year's working-day calendar is missing: deadlines would then
+/// count weekends only.
+#[component]
+fn CalendarWarning() -> impl IntoView {
+    let missing = Resource::new(
+        || (),
+        |_| crate::deadlines::server_fns::calendar_years_missing(),
+    );
+    view! {
+        <Suspense>
+            {Suspend::new(async move {
+                missing.await.ok().filter(|years| !years.is_empty()).map(|years| {
+                    let years: Vec<String> = years.iter().map(|y| format!("{} 年", y - 1911)).collect();
+                    view! {
+                        <p class="notice warning" role="alert">
+                            {format!("尚未登錄{}的放假日與補行上班日：期限會只按週末計算。", years.join("、"))}
+                            <A href="/admin/deadlines">"匯入人事行政總處公告的行事曆"</A>
+                        </p>
+                    }
+                })
+            })}
+        </Suspense>
     }
 }

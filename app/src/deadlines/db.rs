@@ -117,3 +117,83 @@ pub async fn remove_day(
         .await?;
     Ok(done.rows_affected() > 0)
 }
+
+/// The first and last day of `year`, as days are stored.
+fn year_bounds(year: i32) -> (String, String) {
+    (format!("{year:04}-01-01"), format!("{year:04}-12-31"))
+}
+
+/// The exceptions of the given years.
+pub async fn days_in_years(
+    conn: &mut AnyConnection,
+    years: &std::collections::BTreeSet<i32>,
+) -> Result<Vec<CalendarDay>, sqlx::Error> {
+    let mut days = Vec::new();
+    for year in years {
+        let (first, last) = year_bounds(*year);
+        let rows = sqlx::query(
+            "SELECT day, kind, name FROM calendar_days WHERE day >= $1 AND day <= $2 ORDER BY day",
+        )
+        .bind(first)
+        .bind(last)
+        .fetch_all(&mut *conn)
+        .await?;
+        for row in rows {
+            days.push(CalendarDay {
+                day: date(&row, "day")?,
+                kind: DayKind::parse(row.try_get("kind")?).ok_or_else(|| unexpected("day kind"))?,
+                name: row.try_get("name")?,
+            });
+        }
+    }
+    Ok(days)
+}
+
+/// Removes every exception of the given years (an import replaces the years it covers).
+pub async fn remove_years(
+    conn: &mut AnyConnection,
+    years: &std::collections::BTreeSet<i32>,
+) -> Result<(), sqlx::Error> {
+    for year in years {
+        let (first, last) = year_bounds(*year);
+        sqlx::query("DELETE FROM calendar_days WHERE day >= $1 AND day <= $2")
+            .bind(first)
+            .bind(last)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Whether any exception of `year` is known.
+pub async fn has_year<'c>(pool: impl Db<'c>, year: i32) -> Result<bool, sqlx::Error> {
+    let (first, last) = year_bounds(year);
+    let found: Option<String> =
+        sqlx::query_scalar("SELECT day FROM calendar_days WHERE day >= $1 AND day <= $2 LIMIT 1")
+            .bind(first)
+            .bind(last)
+            .fetch_optional(pool)
+            .await?;
+    Ok(found.is_some())
+}
+
+/// The latest calendar import: when, by whom, what it changed.
+pub async fn last_import<'c>(pool: impl Db<'c>) -> Result<Option<super::LastImport>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT at, actor_name, data FROM audit_log WHERE action = 'calendar_imported' \
+         ORDER BY at DESC, seq DESC LIMIT 1",
+    )
+    .fetch_optional(pool)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let data: String = row.try_get("data")?;
+    let data: serde_json::Value = serde_json::from_str(&data).unwrap_or_default();
+    // Imports recorded before changes were kept say only how many days they had.
+    let change = serde_json::from_value(data["change"].clone()).ok();
+    Ok(Some(super::LastImport {
+        at: row.try_get("at")?,
+        by: row.try_get("actor_name")?,
+        source: data["source"].as_str().unwrap_or_default().to_owned(),
+        change,
+    }))
+}

@@ -1,13 +1,16 @@
 //! Deadlines: the rules (how many days, counted how) and the working-day calendar they
 //! count on. Pure rules here; storage in `db`, admin pages in `pages`.
 
+pub mod calendar;
 pub mod pages;
 pub mod server_fns;
 
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod ops;
 
-use crate::{dates::parse_date, error::AppError};
+use crate::error::AppError;
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -166,6 +169,31 @@ impl DayKind {
     }
 }
 
+/// The years whose calendar the admin should load now: this year, if it has no day, and
+/// from 1 November next year too, if it has none (deadlines would count weekends only).
+pub fn years_missing(today: NaiveDate, has: impl Fn(i32) -> bool) -> Vec<i32> {
+    let year = today.year();
+    let mut missing = Vec::new();
+    if !has(year) {
+        missing.push(year);
+    }
+    if today.month() >= 11 && !has(year + 1) {
+        missing.push(year + 1);
+    }
+    missing
+}
+
+/// The latest import of a calendar, as the admin page tells it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LastImport {
+    pub at: i64,
+    pub by: String,
+    /// The file's name, `national` for the calendar that ships with the app, or empty for
+    /// pasted text.
+    pub source: String,
+    pub change: Option<calendar::CalendarChange>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CalendarDay {
     pub day: NaiveDate,
@@ -204,89 +232,6 @@ impl WorkCalendar {
             day += Duration::days(1);
         }
         day
-    }
-}
-
-/// A problem in one line of an imported calendar.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ImportProblem {
-    pub line: usize,
-    pub message: String,
-}
-
-/// Parses a calendar CSV. Two layouts are understood:
-/// * `date,kind,name` with kind `holiday`/`放假` or `workday`/`補行上班`;
-/// * the central government's open-data calendar (行政院人事行政總處):
-///   `西元日期,星期,是否放假,備註` where 是否放假 is `2` for a day off and `0` for a
-///   working day. Only the days that differ from the weekday rule are kept.
-pub fn parse_calendar_csv(text: &str) -> Result<Vec<CalendarDay>, Vec<ImportProblem>> {
-    let mut days = Vec::new();
-    let mut problems = Vec::new();
-    let mut open_data = false;
-    for (index, raw_line) in text.lines().enumerate() {
-        let line_no = index + 1;
-        let line = raw_line.trim().trim_start_matches('\u{feff}');
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let fields: Vec<&str> = line
-            .split(',')
-            .map(|f| f.trim().trim_matches('"'))
-            .collect();
-        if index == 0 || days.is_empty() && problems.is_empty() {
-            if fields.first().is_some_and(|f| f.contains("西元日期")) {
-                open_data = true;
-                continue;
-            }
-            if fields.first().is_some_and(|f| *f == "date" || *f == "日期") {
-                continue;
-            }
-        }
-        let problem = |message: &str| ImportProblem {
-            line: line_no,
-            message: message.to_owned(),
-        };
-        let Some(day) = fields.first().and_then(|f| parse_date(f)) else {
-            problems.push(problem("日期無法辨識。"));
-            continue;
-        };
-        if open_data {
-            let off = match fields.get(2).copied() {
-                Some("2") => true,
-                Some("0") => false,
-                _ => {
-                    problems.push(problem("「是否放假」須為 0 或 2。"));
-                    continue;
-                }
-            };
-            let weekend = matches!(day.weekday(), Weekday::Sat | Weekday::Sun);
-            let name = fields.get(3).copied().unwrap_or_default().to_owned();
-            match (weekend, off) {
-                (false, true) => days.push(CalendarDay {
-                    day,
-                    kind: DayKind::Holiday,
-                    name,
-                }),
-                (true, false) => days.push(CalendarDay {
-                    day,
-                    kind: DayKind::Workday,
-                    name,
-                }),
-                _ => {}
-            }
-        } else {
-            let Some(kind) = fields.get(1).and_then(|k| DayKind::parse(k)) else {
-                problems.push(problem("類別須為 holiday（放假）或 workday（補行上班）。"));
-                continue;
-            };
-            let name = fields.get(2).copied().unwrap_or_default().to_owned();
-            days.push(CalendarDay { day, kind, name });
-        }
-    }
-    if problems.is_empty() {
-        Ok(days)
-    } else {
-        Err(problems)
     }
 }
 
@@ -389,46 +334,12 @@ mod tests {
     }
 
     #[test]
-    fn a_simple_calendar_csv_is_imported() {
-        let csv = "date,kind,name\n2024-04-04,holiday,兒童節\n113/02/17,補行上班,春節補班\n";
-        let days = parse_calendar_csv(csv).unwrap();
-        assert_eq!(days.len(), 2);
-        assert_eq!(days[0].kind, DayKind::Holiday);
-        assert_eq!(days[1].day, d(2024, 2, 17));
-        assert_eq!(days[1].kind, DayKind::Workday);
-    }
-
-    #[test]
-    fn the_government_open_data_calendar_keeps_only_the_exceptions() {
-        let csv = "\u{feff}西元日期,星期,是否放假,備註\n\
-                   20240216,五,0,\n20240217,六,0,補行上班\n20240218,日,2,\n\
-                   20240228,三,2,和平紀念日\n";
-        let days = parse_calendar_csv(csv).unwrap();
-        assert_eq!(
-            days,
-            vec![
-                CalendarDay {
-                    day: d(2024, 2, 17),
-                    kind: DayKind::Workday,
-                    name: "補行上班".into()
-                },
-                CalendarDay {
-                    day: d(2024, 2, 28),
-                    kind: DayKind::Holiday,
-                    name: "和平紀念日".into()
-                },
-            ]
-        );
-    }
-
-    #[test]
-    fn every_bad_line_of_a_calendar_csv_is_reported_by_number() {
-        let csv = "2024-04-04,holiday,兒童節\nnot a date,holiday,x\n2024-04-05,sometimes,x\n";
-        let problems = parse_calendar_csv(csv).unwrap_err();
-        assert_eq!(
-            problems.iter().map(|p| p.line).collect::<Vec<_>>(),
-            vec![2, 3]
-        );
+    fn next_years_calendar_is_asked_for_from_november() {
+        let has = |year| year == 2026;
+        assert_eq!(years_missing(d(2026, 10, 31), has), Vec::<i32>::new());
+        assert_eq!(years_missing(d(2026, 11, 1), has), vec![2027]);
+        assert_eq!(years_missing(d(2027, 1, 2), has), vec![2027]);
+        assert_eq!(years_missing(d(2026, 12, 3), |_| true), Vec::<i32>::new());
     }
 
     #[test]

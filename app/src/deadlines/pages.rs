@@ -14,6 +14,34 @@ use crate::{
 };
 use leptos::prelude::*;
 
+/// Where a calendar file is uploaded, and the name its refusal is flashed under.
+pub const CALENDAR_UPLOAD_PATH: &str = "/admin/deadlines/calendar";
+pub const CALENDAR_UPLOAD_FORM: &str = "calendar-upload";
+
+/// What the latest import changed: shown with or without JavaScript, and after a reload.
+#[component]
+fn LastImportNote(last: super::LastImport) -> impl IntoView {
+    let source = match last.source.as_str() {
+        "national" => "系統內建的全國行事曆".to_owned(),
+        "" => "貼上的內容".to_owned(),
+        file => format!("檔案「{file}」"),
+    };
+    let by = if last.by.is_empty() {
+        String::new()
+    } else {
+        format!("，{}", last.by)
+    };
+    let what = last
+        .change
+        .map(|c| c.sentence())
+        .unwrap_or_else(|| "（未記錄變動內容）".into());
+    view! {
+        <p class="notice" role="status">
+            {format!("最近一次匯入（{}{by}，{source}）：{what}", crate::dates::roc_datetime(last.at))}
+        </p>
+    }
+}
+
 #[component]
 pub fn DeadlinesPage() -> impl IntoView {
     view! {
@@ -41,12 +69,7 @@ fn Deadlines() -> impl IntoView {
     let add_error = form_result(add.value());
     let remove_error = form_result(remove.value());
     let import_error = form_result(import.value());
-    let imported =
-        move || {
-            import.value().get().and_then(Result::ok).map(
-                |n| view! { <p class="form-ok" role="status">{format!("已匯入 {n} 天。")}</p> },
-            )
-        };
+    let uploaded = crate::error::flashed_error(CALENDAR_UPLOAD_FORM);
     view! {
         <h1>"期限規則與行事曆"</h1>
         <Transition fallback=|| view! { <p class="loading">"載入中…"</p> }>
@@ -54,6 +77,7 @@ fn Deadlines() -> impl IntoView {
                 match settings.await {
                     Err(error) => view! { <ErrorPage error /> }.into_any(),
                     Ok(s) => view! {
+                        {s.last_import.clone().map(|last| view! { <LastImportNote last /> })}
                         <section class="panel">
                             <h2>"期限規則"</h2>
                             <p class="hint">"質詢自質詢日起算，索資自收件日起算；以日曆天計算而期限落在放假日時，順延至次一上班日。"</p>
@@ -142,15 +166,21 @@ fn Deadlines() -> impl IntoView {
             </ActionForm>
         </section>
         <section class="panel">
-            <h2>"匯入 CSV"</h2>
+            <h2>"匯入行事曆"</h2>
             <p class="hint">
-                "貼上 CSV 內容：每行「日期,類別,名稱」（類別為 holiday／放假 或 workday／補行上班），"
-                "或行政院人事行政總處「政府行政機關辦公日曆表」的原始格式（西元日期,星期,是否放假,備註）。"
+                "可匯入行政院人事行政總處「政府行政機關辦公日曆表」（西元日期,星期,是否放假,備註）、"
+                "縣市政府開放資料的行事曆（Date,name,isHoliday,…），或每行「日期,類別,名稱」（類別為放假或補行上班）；"
+                "逗號或 Tab 分隔皆可，可含多個年度。匯入公告的日曆表會取代其涵蓋年份的全部放假日與補班日（更正版日曆表不再列為放假的日子即恢復上班）；「日期,類別,名稱」只新增或更正所列的日子。匯入後列出變動。"
             </p>
-            <ActionForm action=import attr:class="stacked-form" attr:aria-label="匯入行事曆">
+            <form method="post" action=CALENDAR_UPLOAD_PATH enctype="multipart/form-data" class="stacked-form" aria-label="上傳行事曆檔案">
+                {uploaded.map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })}
+                <label for="cal-file">"行事曆檔案（CSV，UTF-8 或 Big5）"</label>
+                <input id="cal-file" type="file" name="file" accept=".csv,.txt,text/csv,text/plain" required />
+                <button type="submit">"上傳並匯入"</button>
+            </form>
+            <ActionForm action=import attr:class="stacked-form" attr:aria-label="貼上行事曆">
                 <FormError error=import_error />
-                {imported}
-                <label for="cal-csv">"CSV 內容"</label>
+                <label for="cal-csv">"或貼上內容（可由試算表直接複製）"</label>
                 <textarea id="cal-csv" name="csv" rows="8" required></textarea>
                 <FieldError error=import_error field="csv" />
                 <button type="submit">"匯入"</button>

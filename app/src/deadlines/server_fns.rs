@@ -7,17 +7,20 @@ use crate::{
     audit::{db::Entry, AuditAction},
     caller::Caller,
 };
+#[cfg(feature = "ssr")]
+use chrono::Datelike;
 
 #[cfg(feature = "ssr")]
 fn day_json(day: &CalendarDay) -> serde_json::Value {
     serde_json::json!({ "day": day.day, "kind": day.kind.as_str(), "name": day.name })
 }
 
-/// The deadline rules and the calendar's exceptions, for the admin page.
+/// The deadline rules, the calendar's exceptions and its latest import, for the admin page.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DeadlineSettings {
     pub rules: Vec<DeadlineRule>,
     pub days: Vec<CalendarDay>,
+    pub last_import: Option<super::LastImport>,
 }
 
 #[server(prefix = "/api", endpoint = "admin/deadlines")]
@@ -28,6 +31,7 @@ pub async fn load_deadline_settings() -> Result<DeadlineSettings, AppError> {
             Ok(DeadlineSettings {
                 rules: super::db::rules(c.db()).await?,
                 days: super::db::calendar_days(c.db()).await?,
+                last_import: super::db::last_import(c.db()).await?,
             })
         }
         .await,
@@ -100,38 +104,30 @@ pub async fn remove_calendar_day(day: String) -> Result<(), AppError> {
     )
 }
 
-/// Imports a calendar CSV pasted by the admin; all lines or none.
+/// Imports a calendar pasted by the admin: the years it covers are replaced, all lines or
+/// none. (A file is uploaded to `/admin/deadlines/calendar`.)
 #[server(prefix = "/api", endpoint = "admin/calendar/import")]
-pub async fn import_calendar(csv: String) -> Result<usize, AppError> {
+pub async fn import_calendar(csv: String) -> Result<super::calendar::CalendarChange, AppError> {
+    crate::error::with_status(
+        async { super::ops::import(&Caller::admin().await?, &csv, "").await }.await,
+    )
+}
+
+/// The years whose calendar is missing and should be loaded now (see
+/// [`super::years_missing`]), for the admin's start page.
+#[server(prefix = "/api", endpoint = "admin/calendar/missing")]
+pub async fn calendar_years_missing() -> Result<Vec<i32>, AppError> {
     crate::error::with_status(
         async {
             let c = Caller::admin().await?;
-            if csv.len() > 200_000 {
-                return Err(AppError::validation("csv", "內容過長，請分次匯入。"));
+            let today = c.today();
+            let mut has = std::collections::HashMap::new();
+            for year in [today.year(), today.year() + 1] {
+                has.insert(year, super::db::has_year(c.db(), year).await?);
             }
-            let days = super::parse_calendar_csv(&csv).map_err(|problems| {
-                let listed: Vec<String> = problems
-                    .iter()
-                    .take(10)
-                    .map(|p| format!("第 {} 行：{}", p.line, p.message))
-                    .collect();
-                AppError::validation("csv", format!("未匯入任何資料。{}", listed.join(" ")))
-            })?;
-            if days.is_empty() {
-                return Err(AppError::validation("csv", "沒有可匯入的日期。"));
-            }
-            let mut tx = c.begin().await?;
-            super::db::upsert_days(&mut tx, &days).await?;
-            let entry = Entry::new(AuditAction::CalendarImported, "calendar_day", "").data(
-                serde_json::json!({
-                    "days": days.len(),
-                    "first": days.iter().map(|d| d.day).min(),
-                    "last": days.iter().map(|d| d.day).max(),
-                }),
-            );
-            c.audit(&mut tx, entry).await?;
-            tx.commit().await?;
-            Ok(days.len())
+            Ok(super::years_missing(today, |y| {
+                has.get(&y).copied().unwrap_or(true)
+            }))
         }
         .await,
     )

@@ -3,6 +3,7 @@
 //! account it acts as (`secretariat`).
 
 mod accounts;
+mod calendar;
 mod demo;
 mod export;
 mod import;
@@ -29,10 +30,17 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Serve the web app (the default). Creates and migrates the database first.
+    /// Serve the web app (the default). Creates and migrates the database first, and loads
+    /// the national working-day calendar for the years it has none of.
     Serve,
-    /// Create or upgrade the database schema, then exit.
+    /// Create or upgrade the database schema and load the national working-day calendar
+    /// for the years it has none of, then exit.
     Migrate,
+    /// The working-day calendar (holidays and make-up working days) deadlines count on.
+    Calendar {
+        #[command(subcommand)]
+        command: CalendarCommand,
+    },
     /// Create a user. The password is asked for on the terminal, or read as the first
     /// line of standard input when that is not a terminal.
     CreateUser {
@@ -72,8 +80,8 @@ pub enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
-    /// Import questions from the council's list (CSV or XLSX, titles in the first row):
-    /// every row is checked first; all are imported in one transaction, or, if any row has
+    /// Import questions from the council's list (CSV, XLSX, XLS or ODS; title lines above
+    /// the column titles are skipped): every row is checked first; all are imported in one transaction, or, if any row has
     /// a problem, none.
     Import {
         #[command(subcommand)]
@@ -147,6 +155,20 @@ pub enum LinkCommand {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum CalendarCommand {
+    /// Import a calendar file: the central government's open-data table (西元日期,星期,
+    /// 是否放假,備註), a city's (Date,name,isHoliday,…) or `日期,類別,名稱`; CSV or
+    /// tab-separated, in UTF-8, Big5 or UTF-16. The years it covers are replaced; what
+    /// changed is printed.
+    Import {
+        file: std::path::PathBuf,
+        /// The admin account the import is recorded by. Default: the only active admin.
+        #[arg(long)]
+        by: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum ImportCommand {
     /// Questions (質詢) of a session.
     Questions {
@@ -191,8 +213,17 @@ pub async fn run(cli: Cli, config: Config) -> Result<(), Box<dyn std::error::Err
         clock: Arc::new(SystemClock),
     };
     match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => serve::serve(state, &config).await?,
-        Command::Migrate => println!("資料庫已是最新結構 (database is up to date)."),
+        Command::Serve => {
+            calendar::load_national(&state, true).await?;
+            serve::serve(state, &config).await?
+        }
+        Command::Migrate => {
+            println!("資料庫已是最新結構 (database is up to date).");
+            calendar::load_national(&state, false).await?;
+        }
+        Command::Calendar {
+            command: CalendarCommand::Import { file, by },
+        } => calendar::import(&state, &file, by.as_deref()).await?,
         Command::Backup { out } => maintenance::backup(&state, &out).await?,
         Command::Audit {
             command: AuditCommand::Verify,
@@ -241,7 +272,10 @@ pub async fn run(cli: Cli, config: Config) -> Result<(), Box<dyn std::error::Err
             bureau,
             display_name,
         } => accounts::create_user(&state, &username, &role, bureau, display_name).await?,
-        Command::SeedDemo { cases } => demo::seed(&state, cases).await?,
+        Command::SeedDemo { cases } => {
+            calendar::load_national(&state, false).await?;
+            demo::seed(&state, cases).await?
+        }
     }
     Ok(())
 }

@@ -150,6 +150,35 @@ fn unreadable() -> AppError {
     )
 }
 
+/// A text file's characters, its encoding told by its bytes: UTF-16 by its byte-order mark
+/// (Excel's 「Unicode 文字」), UTF-8 (with or without a BOM) when the bytes are valid
+/// UTF-8, else Big5 (what Excel in Taiwan saves a CSV in) when they are valid Big5; none
+/// otherwise.
+pub fn text_of(bytes: &[u8]) -> Option<std::borrow::Cow<'_, str>> {
+    use encoding_rs::{BIG5, UTF_16BE, UTF_16LE};
+    let decoded = |encoding: &'static encoding_rs::Encoding, bytes| {
+        let (text, bad) = encoding.decode_without_bom_handling(bytes);
+        (!bad).then_some(text)
+    };
+    let text = if let Some(rest) = bytes.strip_prefix(&[0xff, 0xfe]) {
+        decoded(UTF_16LE, rest)?
+    } else if let Some(rest) = bytes.strip_prefix(&[0xfe, 0xff]) {
+        decoded(UTF_16BE, rest)?
+    } else if let Ok(text) = std::str::from_utf8(bytes) {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        decoded(BIG5, bytes)?
+    };
+    Some(match text {
+        std::borrow::Cow::Borrowed(t) => {
+            std::borrow::Cow::Borrowed(t.trim_start_matches('\u{feff}'))
+        }
+        std::borrow::Cow::Owned(t) => {
+            std::borrow::Cow::Owned(t.trim_start_matches('\u{feff}').to_owned())
+        }
+    })
+}
+
 /// The sheets of a file, whatever its kind, told by its first bytes rather than its name.
 fn read_sheets(file_name: &str, bytes: &[u8], unpack_limit: u64) -> Result<Vec<Sheet>, AppError> {
     let lower = file_name.to_lowercase();
@@ -181,16 +210,7 @@ fn read_sheets(file_name: &str, bytes: &[u8], unpack_limit: u64) -> Result<Vec<S
     } else if bytes.starts_with(&spreadsheets::CFB_MAGIC) {
         spreadsheets::xls(bytes, &mut rows)?;
     } else {
-        let text = match std::str::from_utf8(bytes) {
-            Ok(text) => std::borrow::Cow::Borrowed(text.trim_start_matches('\u{feff}')),
-            Err(_) => {
-                let (text, _, bad) = encoding_rs::BIG5.decode(bytes);
-                if bad {
-                    return Err(unreadable());
-                }
-                text
-            }
-        };
+        let text = text_of(bytes).ok_or_else(unreadable)?;
         // Text copied from a spreadsheet is tab-separated; its title lines have neither.
         let head: String = text.lines().take(20).collect();
         let count = |c: char| head.chars().filter(|h| *h == c).count();
@@ -653,6 +673,20 @@ mod tests {
 
     fn read(name: &str, bytes: &[u8]) -> Result<(Vec<String>, Vec<Vec<String>>), AppError> {
         read_table_now(name, bytes, "").map(|t| (t.header, t.rows))
+    }
+
+    #[test]
+    fn a_text_files_encoding_is_told_by_its_bytes() {
+        let text = "日期,類別\r\n115/01/01,放假\r\n";
+        let (big5, _, _) = encoding_rs::BIG5.encode(text);
+        let mut utf16 = vec![0xff, 0xfe];
+        utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        let bom = format!("\u{feff}{text}");
+        for bytes in [text.as_bytes(), &big5, &utf16, bom.as_bytes()] {
+            assert_eq!(text_of(bytes).as_deref(), Some(text));
+        }
+        assert_eq!(text_of(b"\xff\xfe\x00\xd8"), None, "a lone surrogate");
+        assert_eq!(text_of(b"\x81\x30"), None, "neither UTF-8 nor Big5");
     }
 
     #[test]

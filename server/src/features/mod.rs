@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod cases;
+pub mod deadlines;
 pub mod import;
 pub mod links;
 pub mod meetings;
@@ -20,5 +21,6 @@ pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
         .merge(reports::routes())
         .merge(volume::routes())
         .merge(import::routes())
+        .merge(deadlines::routes())
         .merge(links::routes())
 }

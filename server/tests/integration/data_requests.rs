@@ -74,7 +74,12 @@ async fn a_data_request_is_delivered_in_two_batches_with_a_postponement_between_
             )],
         )
         .await;
-    assert_eq!(imported, "2");
+    let change: serde_json::Value = serde_json::from_str(&imported).unwrap();
+    assert_eq!(
+        change["added"].as_array().map(Vec::len),
+        Some(2),
+        "{imported}"
+    );
 
     // An urgent request (3 working days) received on Tuesday 2024-04-02: Wed 3, then Mon 8
     // and Tue 9, skipping the two holidays and the weekend.

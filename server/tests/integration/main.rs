@@ -9,6 +9,7 @@ mod auth;
 mod case_pages;
 mod cli;
 mod data_requests;
+mod deadlines;
 mod events;
 mod harness;
 mod hostile;
