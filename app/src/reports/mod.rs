@@ -322,12 +322,15 @@ pub struct Table {
 pub enum Cell {
     Text(String),
     Number(f64),
+    /// A day: shown in ROC form, kept a date in a spreadsheet so that it sorts and counts.
+    Date(chrono::NaiveDate),
 }
 
 impl Cell {
     pub fn text(&self) -> String {
         match self {
             Self::Text(t) => t.clone(),
+            Self::Date(d) => crate::dates::roc_date(*d),
             Self::Number(n) if n.fract() == 0.0 => format!("{n:.0}"),
             Self::Number(n) => format!("{n:.1}"),
         }

@@ -72,7 +72,7 @@ fn write_rows(writer: &mut csv::Writer<&mut Vec<u8>>, table: &Table) -> csv::Res
     for row in &table.rows {
         writer.write_record(row.iter().map(|cell| match cell {
             Cell::Text(t) => text(t).into_owned(),
-            Cell::Number(_) => cell.text(),
+            Cell::Number(_) | Cell::Date(_) => cell.text(),
         }))?;
     }
     Ok(())

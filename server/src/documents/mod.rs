@@ -4,4 +4,5 @@
 pub mod csv;
 pub mod odt;
 pub mod pdf;
+mod readers;
 pub mod xlsx;

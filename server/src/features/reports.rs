@@ -65,9 +65,13 @@ async fn report(
 
 /// The tables as a CSV or XLSX attachment named `name` (and the format's extension).
 fn file(tables: &[Table], format: TableFormat, name: &str) -> Result<Response, AppError> {
-    let bytes = match format {
-        TableFormat::Csv => csv::tables(tables).map_err(|e| AppError::internal("csv", e))?,
-        TableFormat::Xlsx => xlsx::tables(tables).map_err(|e| AppError::internal("xlsx", e))?,
+    let bytes = match (format, tables) {
+        // One table: its header is the first line, so that a program reads it as it is.
+        (TableFormat::Csv, [one]) => csv::table(one).map_err(|e| AppError::internal("csv", e))?,
+        (TableFormat::Csv, _) => csv::tables(tables).map_err(|e| AppError::internal("csv", e))?,
+        (TableFormat::Xlsx, _) => {
+            xlsx::tables(tables).map_err(|e| AppError::internal("xlsx", e))?
+        }
     };
     let ext = format.extension();
     Ok(answer::attachment(

@@ -117,13 +117,15 @@ pub async fn export(
     Ok(rows)
 }
 
-/// A case list as the offices keep it: the columns they use, dates in ROC form.
+/// A case list as the offices keep it: the columns they use, dates as dates (shown in ROC
+/// form), the case's number beside its label so that the list sorts by it.
 pub fn export_table(rows: &[ExportRow]) -> Table {
     let t = |s: String| Cell::Text(s);
     Table {
         title: "案件清單".into(),
         header: [
             "案號",
+            "編號",
             "議員",
             "議題",
             "主辦機關",
@@ -139,13 +141,14 @@ pub fn export_table(rows: &[ExportRow]) -> Table {
             .map(|r| {
                 vec![
                     t(crate::cases::case_label(r.kind, r.number)),
+                    Cell::Number(r.number as f64),
                     t(r.councilors.join("、")),
                     t(r.topic.clone()),
                     t(r.lead_bureau.clone().unwrap_or_default()),
                     t(r.co_bureaus.join("、")),
                     t(r.status.label().to_owned()),
-                    t(roc_date(r.due_on)),
-                    t(r.replied_on.map(roc_date).unwrap_or_default()),
+                    Cell::Date(r.due_on),
+                    r.replied_on.map_or(t(String::new()), Cell::Date),
                 ]
             })
             .collect(),
