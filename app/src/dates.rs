@@ -22,6 +22,16 @@ pub fn roc_date(date: NaiveDate) -> String {
     )
 }
 
+/// A date written out as documents date themselves: `中華民國113年3月15日`.
+pub fn roc_long_date(date: NaiveDate) -> String {
+    format!(
+        "中華民國{}年{}月{}日",
+        date.year() - ROC_OFFSET,
+        date.month(),
+        date.day()
+    )
+}
+
 /// A Unix timestamp as Taipei wall-clock time: `113/03/15 14:05`.
 pub fn roc_datetime(unix_seconds: i64) -> String {
     match DateTime::from_timestamp(unix_seconds, 0) {
@@ -170,6 +180,7 @@ mod tests {
     fn march_2024_is_roc_year_113() {
         let date = NaiveDate::from_ymd_opt(2024, 3, 15).unwrap();
         assert_eq!(roc_date(date), "113/03/15");
+        assert_eq!(roc_long_date(date), "中華民國113年3月15日");
     }
 
     #[test]

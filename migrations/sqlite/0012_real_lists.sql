@@ -31,3 +31,13 @@ JOIN (
     UNION ALL SELECT 'written', '書面'
 ) a ON a.code = t.code
 WHERE NOT EXISTS (SELECT 1 FROM sitting_types n WHERE n.name = a.alias);
+
+-- The written-reply volume as the council publishes it: the letter (發文字號) a volume was
+-- sent under, shown with each reply it carried; and the words of the volume's title,
+-- which councils differ on (書面答復彙編, 書面質詢及答覆彙編), kept as a setting.
+ALTER TABLE volumes ADD COLUMN letter_number TEXT NOT NULL DEFAULT '';
+CREATE TABLE settings (
+    key    TEXT PRIMARY KEY,
+    value  TEXT NOT NULL
+);
+INSERT INTO settings (key, value) VALUES ('volume_title', '書面答復彙編');

@@ -71,6 +71,7 @@ fn Reference() -> impl IntoView {
     );
     view! {
         <h1>"基本資料"</h1>
+        <VolumeTitleForm />
         <p class="hint">"停用的局處、議員與質詢類別保留在既有案件上，但不再出現在新案件的選單。"</p>
         <Transition fallback=|| view! { <p class="loading">"載入中…"</p> }>
             {Suspend::new(async move {
@@ -346,4 +347,33 @@ fn Sections(data: ReferenceData, forms: Forms) -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+/// What the council calls a volume of written replies, as the admin sets it.
+#[component]
+fn VolumeTitleForm() -> impl IntoView {
+    use crate::volume::server_fns::{volume_title_words, SaveVolumeTitle};
+    let save = ServerAction::<SaveVolumeTitle>::new();
+    let current = Resource::new(move || save.version().get(), |_| volume_title_words());
+    let error = form_result(save.value());
+    view! {
+        <section class="panel">
+            <h2>"書面答復彙編名稱"</h2>
+            <p class="hint">"彙編標題的末段，依議會刊物的用語，例如「書面答復彙編」或「書面質詢及答覆彙編」。"</p>
+            <Transition fallback=|| view! { <p class="loading">"載入中…"</p> }>
+                {Suspend::new(async move {
+                    let words = current.await.unwrap_or_default();
+                    view! {
+                        <ActionForm action=save attr:class="inline-row" attr:aria-label="彙編名稱">
+                            <label for="volume-title">"彙編名稱"</label>
+                            <input id="volume-title" name="words" value=words maxlength="20" required />
+                            <button type="submit">"儲存"</button>
+                        </ActionForm>
+                    }
+                })}
+            </Transition>
+            <FieldError error field="words" />
+            <FormError error />
+        </section>
+    }
 }

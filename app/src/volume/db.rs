@@ -70,9 +70,16 @@ pub async fn volume(
         );
     }
     // Approved: the reviewer passed the reply (the case is then closed or tracked).
+    // The reply's day is its first approval; its letter, that of the latest volume sent
+    // with one that carried it.
     let sql = format!(
         "SELECT c.id, c.number, c.topic, c.body, c.reply, c.sitting_date, c.status, \
-           st.name AS sitting_type, st.sort_order \
+           st.name AS sitting_type, st.sort_order, \
+           (SELECT MIN(e.at) FROM case_events e WHERE e.case_id = c.id AND e.action = 'approve') \
+             AS approved_at, \
+           (SELECT v.letter_number FROM volume_cases vc JOIN volumes v ON v.id = vc.volume_id \
+             WHERE vc.case_id = c.id AND v.letter_number <> '' \
+             ORDER BY v.sent_on DESC, v.id DESC LIMIT 1) AS letter_number \
          FROM cases c JOIN sitting_types st ON st.id = c.sitting_type_id {}",
         w.sql()
     );
@@ -97,6 +104,13 @@ pub async fn volume(
             },
             bureaus: Vec::new(),
             approved,
+            replied_on: row
+                .try_get::<Option<i64>, _>("approved_at")?
+                .and_then(crate::dates::taipei_date)
+                .filter(|_| approved),
+            letter_number: row
+                .try_get::<Option<String>, _>("letter_number")?
+                .unwrap_or_default(),
         });
     }
     for chunk in entries.chunks_mut(1_000) {
@@ -128,7 +142,32 @@ pub async fn volume(
                 .collect();
         }
     }
-    Ok(compile("臺北市議會", &title, sitting_type, today, entries))
+    let mut volume = compile("臺北市議會", &title, sitting_type, today, entries);
+    volume.title_words = title_words(pool).await?;
+    Ok(volume)
+}
+
+/// What the council calls a volume of written replies: the admin's setting.
+pub async fn title_words(pool: &AnyPool) -> Result<String, sqlx::Error> {
+    let set: Option<String> =
+        sqlx::query_scalar("SELECT value FROM settings WHERE key = 'volume_title'")
+            .fetch_optional(pool)
+            .await?;
+    Ok(set
+        .filter(|w| !w.trim().is_empty())
+        .unwrap_or_else(|| super::TITLE_WORDS.to_owned()))
+}
+
+/// Sets what the council calls a volume, in `tx`.
+pub async fn set_title_words(tx: &mut crate::db::Tx, words: &str) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO settings (key, value) VALUES ('volume_title', $1) \
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )
+    .bind(words)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 /// Keeps the exact file of a volume sent to the council on `sent_on`, and marks each of its
@@ -139,7 +178,7 @@ pub async fn record_sending(
     filter: &VolumeFilter,
     volume: &Volume,
     file: (&str, &str, &[u8]),
-    sent_on: NaiveDate,
+    (sent_on, letter_number): (NaiveDate, &str),
     user: &crate::auth::CurrentUser,
     now: i64,
 ) -> Result<i64, AppError> {
@@ -161,8 +200,8 @@ pub async fn record_sending(
         .collect();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO volumes (session_id, title, filter, file_name, content_type, data, sha256, \
-           replies, outstanding, sent_on, recorded_by, recorded_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+           replies, outstanding, sent_on, recorded_by, recorded_at, letter_number) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
     )
     .bind(filter.session)
     .bind(volume.title())
@@ -176,6 +215,7 @@ pub async fn record_sending(
     .bind(sent_on.to_string())
     .bind(user.id)
     .bind(now)
+    .bind(letter_number)
     .fetch_one(&mut **tx)
     .await?;
     for entry in &volume.entries {
@@ -204,8 +244,8 @@ pub async fn record_sending(
 /// The volumes of a session sent so far, newest first.
 pub async fn sent(pool: &AnyPool, session: i64) -> Result<Vec<super::SentVolume>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT v.id, v.title, v.sent_on, v.replies, v.outstanding, v.content_type, \
-           u.display_name \
+        "SELECT v.id, v.title, v.sent_on, v.letter_number, v.replies, v.outstanding, \
+           v.content_type, u.display_name \
          FROM volumes v JOIN users u ON u.id = v.recorded_by \
          WHERE v.session_id = $1 ORDER BY v.sent_on DESC, v.id DESC",
     )
@@ -218,6 +258,7 @@ pub async fn sent(pool: &AnyPool, session: i64) -> Result<Vec<super::SentVolume>
                 id: row.try_get("id")?,
                 title: row.try_get("title")?,
                 sent_on: date(row, "sent_on")?,
+                letter_number: row.try_get("letter_number")?,
                 replies: row.try_get("replies")?,
                 outstanding: row.try_get("outstanding")?,
                 recorded_by: row.try_get("display_name")?,

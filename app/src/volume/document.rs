@@ -1,7 +1,10 @@
 //! The written-reply volume as a document, the same for ODT and PDF.
 
 use super::{Entry, Volume};
-use crate::{dates::roc_date, document::Document};
+use crate::{
+    dates::{roc_date, roc_long_date},
+    document::Document,
+};
 
 /// The volume as a document, the same for ODT and PDF: a cover, the contents on their own
 /// pages with each question's page number, then each question under its own heading (the
@@ -24,7 +27,7 @@ pub fn document(v: &Volume) -> Document {
     let mut doc = Document::new(v.title())
         .paragraph("臺北市政府")
         .heading(1, v.title())
-        .paragraph(format!("中華民國 {}", roc_date(v.compiled_on)))
+        .paragraph(roc_long_date(v.compiled_on))
         .paragraph(format!(
             "已審查通過之書面答復 {} 題；尚未完成答復 {} 題。",
             v.entries.len(),
@@ -48,6 +51,18 @@ pub fn document(v: &Volume) -> Document {
             .paragraph(e.body.clone())
             .heading(3, "答復內容")
             .paragraph(e.reply.clone());
+        // The reply's date, and the letter it went to the council under once recorded, as
+        // the printed volumes close each reply.
+        let mut closing = Vec::new();
+        if let Some(day) = e.replied_on {
+            closing.push(format!("答復日期：{}", roc_long_date(day)));
+        }
+        if !e.letter_number.is_empty() {
+            closing.push(format!("發文字號：{}", e.letter_number));
+        }
+        if !closing.is_empty() {
+            doc = doc.paragraph(closing.join("\n"));
+        }
     }
     if !v.outstanding.is_empty() {
         let rows = v

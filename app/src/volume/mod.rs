@@ -86,6 +86,10 @@ pub struct Entry {
     pub bureaus: Vec<String>,
     /// The reply has been approved by the reviewer.
     pub approved: bool,
+    /// The day the reply was approved (its date as the council reads it).
+    pub replied_on: Option<NaiveDate>,
+    /// The letter (發文字號) a volume carrying it was sent under, once recorded.
+    pub letter_number: String,
 }
 
 impl Entry {
@@ -102,17 +106,23 @@ pub struct Volume {
     pub session: String,
     /// The sitting type, when the volume is narrowed to one.
     pub sitting_type: Option<String>,
+    /// What the council calls such a volume (the `volume_title` setting).
+    pub title_words: String,
     pub compiled_on: NaiveDate,
     pub entries: Vec<Entry>,
     pub outstanding: Vec<Entry>,
 }
 
+/// What a volume is called unless the admin sets the council's own words.
+pub const TITLE_WORDS: &str = "書面答復彙編";
+
 impl Volume {
     /// `臺北市議會第14屆第3次定期大會 市政總質詢 書面答復彙編`
     pub fn title(&self) -> String {
+        let words = &self.title_words;
         match &self.sitting_type {
-            Some(t) => format!("{}{} {t} 書面答復彙編", self.council, self.session),
-            None => format!("{}{} 書面答復彙編", self.council, self.session),
+            Some(t) => format!("{}{} {t} {words}", self.council, self.session),
+            None => format!("{}{} {words}", self.council, self.session),
         }
     }
 }
@@ -210,6 +220,8 @@ pub struct SentVolume {
     pub id: i64,
     pub title: String,
     pub sent_on: NaiveDate,
+    /// The letter it went under (發文字號), if recorded.
+    pub letter_number: String,
     pub replies: i64,
     pub outstanding: i64,
     pub recorded_by: String,
@@ -237,6 +249,7 @@ pub fn compile(
         council: council.to_owned(),
         session: session.to_owned(),
         sitting_type,
+        title_words: TITLE_WORDS.to_owned(),
         compiled_on,
         entries,
         outstanding,
@@ -268,6 +281,8 @@ mod tests {
             },
             bureaus: vec!["都市發展局".into()],
             approved,
+            replied_on: approved.then(|| day(4, 1)),
+            letter_number: String::new(),
         }
     }
 

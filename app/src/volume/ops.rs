@@ -51,6 +51,19 @@ pub fn sending_form(
     Ok((sent_on, format))
 }
 
+/// The letter (發文字號) the volume went under, as typed: optional, one line, at most 40
+/// characters (`府議字第1130012345號`).
+pub fn letter_number(raw: Option<&str>) -> Result<String, AppError> {
+    let letter = raw.unwrap_or_default().trim();
+    if letter.chars().count() > 40 || letter.chars().any(char::is_control) {
+        return Err(AppError::validation(
+            "letter_number",
+            "發文字號最多 40 字，且須為一行，例如 府議字第1130012345號。",
+        ));
+    }
+    Ok(letter.to_owned())
+}
+
 /// What the send form asks, checked: a volume with replies, sent no later than today.
 pub fn check_sending(
     volume: &Volume,
@@ -87,15 +100,17 @@ pub async fn record_sent(
     volume: &Volume,
     format: VolumeFormat,
     bytes: &[u8],
-    sent_on: NaiveDate,
+    (sent_on, letter): (NaiveDate, &str),
 ) -> Result<i64, AppError> {
     let name = sent_file_name(volume, sent_on, format);
     let mut tx = c.begin().await?;
     let file = (name.as_str(), format.media_type(), bytes);
-    let id = db::record_sending(&mut tx, filter, volume, file, sent_on, &c.user, c.ts()).await?;
+    let sent = (sent_on, letter);
+    let id = db::record_sending(&mut tx, filter, volume, file, sent, &c.user, c.ts()).await?;
     let entry = Entry::new(AuditAction::VolumeSent, "volume", id).data(serde_json::json!({
         "session_id": filter.session,
         "sent_on": sent_on,
+        "letter_number": letter,
         "replies": volume.entries.len(),
         "format": format.as_str(),
     }));
@@ -122,5 +137,16 @@ mod tests {
         assert!(sending_form(Some("113/05/10"), Some("doc")).is_err());
         assert!(sending_form(None, Some("pdf")).is_err());
         assert!(compile_format(None).is_err());
+    }
+
+    #[test]
+    fn a_letter_number_is_one_short_line_or_none() {
+        assert_eq!(letter_number(None).unwrap(), "");
+        assert_eq!(
+            letter_number(Some(" 府議字第1130012345號 ")).unwrap(),
+            "府議字第1130012345號"
+        );
+        assert!(letter_number(Some("府議字\n第1號")).is_err());
+        assert!(letter_number(Some(&"字".repeat(41))).is_err());
     }
 }

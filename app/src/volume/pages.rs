@@ -216,6 +216,7 @@ fn Sending(filter: VolumeFilter, sent: Vec<SentVolume>, may_send: bool) -> impl 
                         <thead>
                             <tr>
                                 <th scope="col">"函送日期"</th>
+                                <th scope="col">"發文字號"</th>
                                 <th scope="col">"彙編"</th>
                                 <th scope="col" class="num">"答復題數"</th>
                                 <th scope="col" class="num">"尚未完成"</th>
@@ -227,6 +228,7 @@ fn Sending(filter: VolumeFilter, sent: Vec<SentVolume>, may_send: bool) -> impl 
                             {sent.into_iter().map(|v| view! {
                                 <tr>
                                     <td>{roc_date(v.sent_on)}</td>
+                                    <td>{v.letter_number}</td>
                                     <td>{v.title}</td>
                                     <td class="num">{v.replies}</td>
                                     <td class="num">{v.outstanding}</td>
@@ -244,6 +246,8 @@ fn Sending(filter: VolumeFilter, sent: Vec<SentVolume>, may_send: bool) -> impl 
                     {refused.map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })}
                     <label for="sent-on">"函送日期"</label>
                     <input id="sent-on" name="sent_on" placeholder="113/05/10" required />
+                    <label for="letter-number">"發文字號（選填）"</label>
+                    <input id="letter-number" name="letter_number" maxlength="40" placeholder="府議字第1130012345號" />
                     <fieldset class="inline-choices">
                         <legend>"函送檔案格式"</legend>
                         {format_choice("send-format")}
@@ -273,7 +277,7 @@ fn VolumeBody(v: Volume) -> impl IntoView {
             <header class="volume-cover">
                 <p class="volume-council">"臺北市政府"</p>
                 <h2>{title}</h2>
-                <p>{format!("中華民國 {}", roc_date(v.compiled_on))}</p>
+                <p>{crate::dates::roc_long_date(v.compiled_on)}</p>
             </header>
             <nav class="volume-toc" aria-label="目錄">
                 <h2>"目錄"</h2>
@@ -335,6 +339,12 @@ fn EntryView(e: Entry) -> impl IntoView {
             <div class="prose">{e.body}</div>
             <h4>"答復內容"</h4>
             <div class="prose">{e.reply}</div>
+            {(e.replied_on.is_some() || !e.letter_number.is_empty()).then(|| view! {
+                <p class="volume-reply-closing">
+                    {e.replied_on.map(|d| format!("答復日期：{}", crate::dates::roc_long_date(d)))}
+                    {(!e.letter_number.is_empty()).then(|| view! { <br />{format!("發文字號：{}", e.letter_number)} })}
+                </p>
+            })}
         </section>
     }
 }

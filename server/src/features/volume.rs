@@ -301,13 +301,14 @@ async fn send(
         let filter = filter.clone().ok_or_else(no_session)?;
         let field = |k: &str| form.get(k).map(String::as_str);
         let (sent_on, format) = ops::sending_form(field("sent_on"), field("format"))?;
+        let letter = ops::letter_number(field("letter_number"))?;
         let volume = app::volume::db::volume(c.db(), &filter, c.today()).await?;
         ops::check_sending(&volume, sent_on, c.today())?;
         let bytes = {
             let _turn = queue.turn(c.user.id).await;
             render(volume.clone(), format, fonts, |_, _| {}).await?
         };
-        ops::record_sent(&c, &filter, &volume, format, &bytes, sent_on).await
+        ops::record_sent(&c, &filter, &volume, format, &bytes, (sent_on, &letter)).await
     }
     .await;
     let page = volume_page(filter.as_ref());

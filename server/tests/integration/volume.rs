@@ -388,3 +388,75 @@ async fn without_its_font_a_pdf_is_refused_in_words_that_say_what_to_do() {
         .await;
     assert_eq!(res.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn each_reply_carries_its_date_and_the_letter_it_was_sent_under_in_the_councils_own_title() {
+    let app = TestApp::spawn().await;
+    let cast = Cast::new(&app).await;
+    let answered = crate::meetings::tracked(&app, &cast, 5, "信義計畫區停車", "UDD").await;
+    let session = app.reference().await.session.to_string();
+    let load = || async {
+        let res = app
+            .call(&cast.sec, "volume", &[("filter[session]", session.clone())])
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        res.json::<app::volume::Volume>().await.unwrap()
+    };
+    let before = load().await;
+    let entry = &before.entries[0];
+    assert_eq!(entry.case_id, answered);
+    assert_eq!(
+        entry.replied_on.map(|d| d.to_string()).as_deref(),
+        Some("2024-03-15")
+    );
+    assert!(entry.letter_number.is_empty(), "not sent yet");
+
+    let letter = "府議字第1130012345號";
+    let res = cast
+        .sec
+        .post(app.url("/volume/send"))
+        .form(&[
+            ("session", session.clone()),
+            ("sent_on", "113/03/15".to_owned()),
+            ("letter_number", letter.to_owned()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let after = load().await;
+    assert_eq!(after.entries[0].letter_number, letter);
+    let page = app
+        .page(&cast.sec, &format!("/volume?session={session}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("答復日期：中華民國113年3月15日"), "{page}");
+    assert!(page.contains(&format!("發文字號：{letter}")));
+
+    // The council's own words for the volume, set by the admin.
+    let admin = app.signed_in("root.admin", "admin", None).await;
+    let words = [("words", "書面質詢及答覆彙編".to_owned())];
+    assert_eq!(
+        app.call(&cast.sec, "admin/volume-title/save", &words)
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    app.ok(&admin, "admin/volume-title/save", &words).await;
+    assert_eq!(
+        load().await.title(),
+        "臺北市議會第14屆第3次定期大會 書面質詢及答覆彙編"
+    );
+    let odt = app
+        .page(&cast.rev, &format!("/volume.odt?session={session}"))
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    let content = server::documents::odt::check::package(&odt).unwrap();
+    assert!(content.contains("書面質詢及答覆彙編"));
+    assert!(content.contains(&format!("發文字號：{letter}")));
+    assert!(content.contains("中華民國113年3月15日"));
+}

@@ -3,16 +3,13 @@
 
 use super::lists::{list_where, LIST_ORDER};
 use super::{kind, status, Search};
+use crate::reports::{Cell, Table};
 use crate::{
     auth::CurrentUser,
     cases::{CaseFilter, CaseKind, CaseStatus},
     dates::taipei_date,
     db::{date, filter::bind_all},
     error::AppError,
-};
-use crate::{
-    dates::roc_date,
-    reports::{Cell, Table},
 };
 use chrono::NaiveDate;
 use sqlx::{AnyPool, Row};
