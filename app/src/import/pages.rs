@@ -41,11 +41,15 @@ fn UploadForm() -> impl IntoView {
                         <form method="post" action="/cases/import" enctype="multipart/form-data" class="grid-form panel" aria-label="上傳質詢清單">
                             {refused.map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })}
                             <label for="import-session">"會期"</label>
+                            // A required select starts with an empty choice (HTML's rule); the
+                            // session listed first is chosen, as before.
                             <select id="import-session" name="session" required>
+                                <option value="">"（請選擇會期）"</option>
                                 {choices
                                     .sessions
                                     .iter()
-                                    .map(|(id, name)| view! { <option value=id.to_string()>{name.clone()}</option> })
+                                    .enumerate()
+                                    .map(|(i, (id, name))| view! { <option value=id.to_string() selected=i == 0>{name.clone()}</option> })
                                     .collect_view()}
                             </select>
                             <label for="import-file">"質詢清單"</label>

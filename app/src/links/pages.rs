@@ -58,6 +58,7 @@ fn LinksView() -> impl IntoView {
                                     {refused.map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })}
                                     <label for="link-councilor">"議員"</label>
                                     <select id="link-councilor" name="councilor" required>
+                                        <option value="">"（請選擇議員）"</option>
                                         {choices
                                             .councilors
                                             .iter()

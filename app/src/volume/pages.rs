@@ -96,10 +96,15 @@ fn FilterForm(choices: Choices, filter: Option<VolumeFilter>) -> impl IntoView {
         <form method="get" action="/volume" class="grid-form panel no-print" aria-label="彙編條件">
             <label for="volume-session">"會期"</label>
             <select id="volume-session" name="session" required>
+                <option value="">"（請選擇會期）"</option>
                 {choices
                     .sessions
                     .iter()
-                    .map(|(id, name)| view! { <option value=id.to_string() selected=chosen_session == Some(*id)>{name.clone()}</option> })
+                    .enumerate()
+                    .map(|(i, (id, name))| {
+                        let chosen = chosen_session.map_or(i == 0, |c| c == *id);
+                        view! { <option value=id.to_string() selected=chosen>{name.clone()}</option> }
+                    })
                     .collect_view()}
             </select>
             <label for="volume-sitting">"質詢類別"</label>
