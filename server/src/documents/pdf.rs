@@ -319,12 +319,16 @@ fn break_lines(text: &str, width: f32, measure: &mut impl FnMut(&str) -> f32) ->
 /// What a page holds, in points from its top left.
 #[derive(Debug, Clone, PartialEq)]
 enum Item {
-    /// A line of text; `y` is its baseline.
+    /// A line of text; `y` is its baseline. `tag`: the structure element it belongs to
+    /// (none: an artifact, such as a table's header repeated on a new page); `justify`: the
+    /// width the line is spread to, as printed Chinese text is set.
     Text {
         x: f32,
         y: f32,
         style: Style,
         text: String,
+        tag: Option<usize>,
+        justify: Option<f32>,
     },
     Rule {
         from: (f32, f32),
@@ -335,12 +339,34 @@ enum Item {
         right: f32,
         y: f32,
         anchor: String,
+        tag: usize,
     },
-    /// A clickable area leading to the heading `anchor`.
+    /// A clickable area leading to the heading `anchor`, for the contents line `tag`.
     Link {
         rect: (f32, f32, f32, f32),
         anchor: String,
+        tag: usize,
     },
+}
+
+/// What a part of the document is, for the tagged PDF's structure tree (what screen readers
+/// and accessibility checks read).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Heading(u8),
+    Paragraph,
+    Contents,
+    ContentsLine,
+    Table,
+    Row,
+    HeaderCell,
+    Cell,
+}
+
+/// A structure element: its kind and the element it is part of (none: the document).
+struct Node {
+    kind: Kind,
+    parent: Option<usize>,
 }
 
 impl PartialEq for Style {
@@ -368,9 +394,17 @@ struct Layout<'a> {
     y: f32,
     anchors: HashMap<String, Place>,
     outline: Vec<(u8, String, Place)>,
+    /// The structure elements, parents before their parts, in reading order.
+    nodes: Vec<Node>,
 }
 
 impl Layout<'_> {
+    /// A new structure element, part of `parent`.
+    fn node(&mut self, kind: Kind, parent: Option<usize>) -> usize {
+        self.nodes.push(Node { kind, parent });
+        self.nodes.len() - 1
+    }
+
     fn lines(&mut self, text: &str, style: Style, width: f32) -> Vec<String> {
         let m = if style.bold {
             &mut self.bold
@@ -409,14 +443,20 @@ impl Layout<'_> {
         top + (style.leading - style.size) / 2.0 + style.size * 0.88
     }
 
-    /// A paragraph or heading: lines, each moved to a new page when it does not fit; a
-    /// heading keeps its first two following lines with it.
-    /// Returns where its first line is.
-    fn text(&mut self, text: &str, style: Style, keep_with_next: bool) -> Place {
+    /// A paragraph or heading (structure element `tag`): lines, each moved to a new page
+    /// when it does not fit; a heading keeps its first two following lines with it. Body
+    /// lines are spread to the full width but for the last of a paragraph (or before a line
+    /// break in it). Returns where its first line is.
+    fn text(&mut self, text: &str, style: Style, keep_with_next: bool, tag: usize) -> Place {
         if self.y > TOP {
             self.y += style.before;
         }
-        let lines = self.lines(text, style, WIDTH);
+        let mut lines: Vec<(String, bool)> = Vec::new();
+        for piece in text.split('\n') {
+            let broken = self.lines(piece, style, WIDTH);
+            let last = broken.len().saturating_sub(1);
+            lines.extend(broken.into_iter().enumerate().map(|(i, l)| (l, i < last)));
+        }
         let keep = if keep_with_next {
             3.0 * BODY.leading
         } else {
@@ -427,7 +467,7 @@ impl Layout<'_> {
             page: self.pages.len() - 1,
             y: self.y,
         };
-        for line in lines {
+        for (line, spread) in lines {
             self.room(style.leading);
             let x = if style.centered {
                 LEFT + (WIDTH - self.width(&line, style)) / 2.0
@@ -435,11 +475,14 @@ impl Layout<'_> {
                 LEFT
             };
             let y = Self::baseline(self.y, style);
+            let justify = (spread && !style.centered && !style.bold).then_some(WIDTH);
             self.push(Item::Text {
                 x,
                 y,
                 style,
                 text: line,
+                tag: Some(tag),
+                justify,
             });
             self.y += style.leading;
         }
@@ -453,7 +496,8 @@ impl Layout<'_> {
             2 => H2,
             _ => H3,
         };
-        let place = self.text(text, style, true);
+        let tag = self.node(Kind::Heading(level.clamp(1, 3)), None);
+        let place = self.text(text, style, true, tag);
         let (page, y) = (place.page, place.y);
         if let Some(anchor) = anchor {
             self.anchors.insert(anchor.clone(), Place { page, y });
@@ -465,7 +509,9 @@ impl Layout<'_> {
     }
 
     fn contents(&mut self, lines: &[(String, String)]) {
+        let contents = self.node(Kind::Contents, None);
         for (text, anchor) in lines {
+            let tag = self.node(Kind::ContentsLine, Some(contents));
             let wrapped = self.lines(text, BODY, WIDTH - PAGE_NUMBER_COLUMN);
             self.room(BODY.leading * wrapped.len().min(2) as f32);
             let count = wrapped.len();
@@ -477,17 +523,21 @@ impl Layout<'_> {
                     y,
                     style: BODY,
                     text: line,
+                    tag: Some(tag),
+                    justify: None,
                 });
                 if i + 1 == count {
                     self.push(Item::PageOf {
                         right: RIGHT,
                         y,
                         anchor: anchor.clone(),
+                        tag,
                     });
                 }
                 self.push(Item::Link {
                     rect: (LEFT, self.y, RIGHT, self.y + BODY.leading),
                     anchor: anchor.clone(),
+                    tag,
                 });
                 self.y += BODY.leading;
             }
@@ -518,16 +568,25 @@ impl Layout<'_> {
         widths.iter_mut().for_each(|w| *w *= WIDTH / sum);
         let header_style = Style { bold: true, ..CELL };
         self.y += BODY.before;
+        let table = self.node(Kind::Table, None);
         let header_lines = self.cell_lines(header, &widths, header_style);
-        self.row(header_lines.clone(), &widths, header_style);
+        let row = self.node(Kind::Row, Some(table));
+        self.row(
+            header_lines.clone(),
+            &widths,
+            header_style,
+            Some((row, Kind::HeaderCell)),
+        );
         for cells in rows {
             // Each cell is broken into lines once: for the row's height and for drawing.
             let lines = self.cell_lines(cells, &widths, CELL);
             if self.y + Self::row_height(&lines, CELL) > BOTTOM {
                 self.new_page();
-                self.row(header_lines.clone(), &widths, header_style);
+                // The header again on the new page is for the eye: an artifact.
+                self.row(header_lines.clone(), &widths, header_style, None);
             }
-            self.row(lines, &widths, CELL);
+            let row = self.node(Kind::Row, Some(table));
+            self.row(lines, &widths, CELL, Some((row, Kind::Cell)));
         }
         self.y += BODY.after;
     }
@@ -545,12 +604,21 @@ impl Layout<'_> {
         most as f32 * style.leading + 2.0 * CELL_PAD
     }
 
-    fn row(&mut self, cells: Vec<Vec<String>>, widths: &[f32], style: Style) {
+    /// A table row; `tagged`: its structure element and the kind of its cells (none: an
+    /// artifact).
+    fn row(
+        &mut self,
+        cells: Vec<Vec<String>>,
+        widths: &[f32],
+        style: Style,
+        tagged: Option<(usize, Kind)>,
+    ) {
         let height = Self::row_height(&cells, style);
         self.room(height);
         let top = self.y;
         let mut x = LEFT;
         for (lines, w) in cells.into_iter().zip(widths) {
+            let tag = tagged.map(|(row, kind)| self.node(kind, Some(row)));
             for (i, line) in lines.into_iter().enumerate() {
                 let y = Self::baseline(top + CELL_PAD + i as f32 * style.leading, style);
                 self.push(Item::Text {
@@ -558,6 +626,8 @@ impl Layout<'_> {
                     y,
                     style,
                     text: line,
+                    tag,
+                    justify: None,
                 });
             }
             self.push(Item::Rule {
@@ -596,6 +666,7 @@ pub fn render(
         y: TOP,
         anchors: HashMap::new(),
         outline: Vec::new(),
+        nodes: Vec::new(),
     };
     layout.new_page();
     let total = doc.blocks.len();
@@ -607,7 +678,8 @@ pub fn render(
                 anchor,
             } => layout.heading(*level, text, anchor.as_ref()),
             Block::Paragraph(text) => {
-                layout.text(text, BODY, false);
+                let tag = layout.node(Kind::Paragraph, None);
+                layout.text(text, BODY, false, tag);
             }
             Block::Table { header, rows } => layout.table(header, rows),
             Block::Contents(lines) => layout.contents(lines),
@@ -623,9 +695,13 @@ pub fn render(
 }
 
 fn write(doc: &Document, fonts: &Fonts, mut layout: Layout) -> Result<Vec<u8>, PdfError> {
+    use krilla::tagging::{Artifact, ArtifactType, ContentTag, Identifier, SpanTag};
     let mut pdf = krilla::Document::new();
     let destination =
         |place: &Place| XyzDestination::new(place.page, Point::from_xy(LEFT, place.y));
+    // The marked content of each structure element, and each contents line's link.
+    let mut leaves: Vec<Vec<Identifier>> = (0..layout.nodes.len()).map(|_| Vec::new()).collect();
+    let mut link_of: HashMap<usize, Identifier> = HashMap::new();
     let pages = std::mem::take(&mut layout.pages);
     for (index, items) in pages.into_iter().enumerate() {
         let mut page = pdf.start_page_with(
@@ -636,16 +712,16 @@ fn write(doc: &Document, fonts: &Fonts, mut layout: Layout) -> Result<Vec<u8>, P
             let mut surface = page.surface();
             let draw = |surface: &mut krilla::surface::Surface,
                         layout: &mut Layout,
-                        x: f32,
-                        y: f32,
+                        (x, y): (f32, f32),
                         style: Style,
-                        text: &str| {
+                        text: &str,
+                        justify: Option<f32>| {
                 let (measure, face) = if style.bold {
                     (&mut layout.bold, &fonts.bold)
                 } else {
                     (&mut layout.regular, &fonts.regular)
                 };
-                let glyphs: Vec<KrillaGlyph> = text
+                let mut glyphs: Vec<KrillaGlyph> = text
                     .char_indices()
                     .map(|(at, c)| {
                         let (id, advance) = measure.glyph(c);
@@ -660,6 +736,17 @@ fn write(doc: &Document, fonts: &Fonts, mut layout: Layout) -> Result<Vec<u8>, P
                         }
                     })
                     .collect();
+                // Spread to the full width: the room left shared between the characters
+                // (advances are in ems).
+                if let (Some(width), true) = (justify, glyphs.len() > 1) {
+                    let natural: f32 = glyphs.iter().map(|g| g.x_advance).sum::<f32>();
+                    let extra = (width / style.size - natural) / (glyphs.len() - 1) as f32;
+                    // A line far shorter than the width is not stretched into gaps.
+                    if extra > 0.0 && extra < 0.5 {
+                        let last = glyphs.len() - 1;
+                        glyphs[..last].iter_mut().for_each(|g| g.x_advance += extra);
+                    }
+                }
                 surface.draw_glyphs(
                     Point::from_xy(x, y),
                     &glyphs,
@@ -669,33 +756,60 @@ fn write(doc: &Document, fonts: &Fonts, mut layout: Layout) -> Result<Vec<u8>, P
                     false,
                 );
             };
+            let artifact = |kind| ContentTag::Artifact(Artifact::with_kind(kind));
             for item in items {
                 match item {
-                    Item::Text { x, y, style, text } => {
-                        draw(&mut surface, &mut layout, x, y, style, &text)
+                    Item::Text {
+                        x,
+                        y,
+                        style,
+                        text,
+                        tag,
+                        justify,
+                    } => {
+                        let content = match tag {
+                            Some(_) => ContentTag::Span(SpanTag::empty()),
+                            None => artifact(ArtifactType::PaginationOther),
+                        };
+                        let id = surface.start_tagged(content);
+                        draw(&mut surface, &mut layout, (x, y), style, &text, justify);
+                        surface.end_tagged();
+                        if let Some(tag) = tag {
+                            leaves[tag].push(id);
+                        }
                     }
-                    Item::PageOf { right, y, anchor } => {
+                    Item::PageOf {
+                        right,
+                        y,
+                        anchor,
+                        tag,
+                    } => {
                         let number = layout
                             .anchors
                             .get(&anchor)
                             .map_or_else(|| "?".to_owned(), |p| (p.page + 1).to_string());
                         let x = right - layout.width(&number, BODY);
-                        draw(&mut surface, &mut layout, x, y, BODY, &number);
+                        let id = surface.start_tagged(ContentTag::Span(SpanTag::empty()));
+                        draw(&mut surface, &mut layout, (x, y), BODY, &number, None);
+                        surface.end_tagged();
+                        leaves[tag].push(id);
                     }
                     Item::Rule { from, to } => {
                         let mut path = PathBuilder::new();
                         path.move_to(from.0, from.1);
                         path.line_to(to.0, to.1);
                         if let Some(path) = path.finish() {
+                            surface.start_tagged(artifact(ArtifactType::Layout));
                             surface.set_stroke(Some(Stroke {
                                 width: 0.5,
                                 ..Stroke::default()
                             }));
                             surface.draw_path(&path);
                             surface.set_stroke(None);
+                            surface.end_tagged();
                         }
                     }
-                    Item::Link { rect, anchor } => links.push((rect, anchor)),
+                    Item::Link { rect, anchor, tag } => links.push((rect, anchor, tag)),
                 }
             }
             // Every page but the cover carries its number.
@@ -703,25 +817,40 @@ fn write(doc: &Document, fonts: &Fonts, mut layout: Layout) -> Result<Vec<u8>, P
                 let number = format!("{}", index + 1);
                 let footer = Style { size: 10.0, ..BODY };
                 let x = (PAGE_W - layout.width(&number, footer)) / 2.0;
-                draw(&mut surface, &mut layout, x, PAGE_H - 40.0, footer, &number);
+                surface.start_tagged(artifact(ArtifactType::PaginationOther));
+                draw(
+                    &mut surface,
+                    &mut layout,
+                    (x, PAGE_H - 40.0),
+                    footer,
+                    &number,
+                    None,
+                );
+                surface.end_tagged();
             }
             surface.finish();
         }
-        for ((l, t, r, b), anchor) in links {
+        for ((l, t, r, b), anchor, tag) in links {
+            // A contents line has one link (on its last line, the rest of it is text).
+            if link_of.contains_key(&tag) {
+                continue;
+            }
             if let (Some(rect), Some(place)) =
                 (Rect::from_ltrb(l, t, r, b), layout.anchors.get(&anchor))
             {
-                page.add_annotation(Annotation::new_link(
+                let id = page.add_tagged_annotation(Annotation::new_link(
                     LinkAnnotation::new(
                         rect,
                         Target::Destination(Destination::Xyz(destination(place))),
                     ),
                     None,
                 ));
+                link_of.insert(tag, id);
             }
         }
         page.finish();
     }
+    pdf.set_tag_tree(tag_tree(&layout.nodes, leaves, link_of));
     let mut outline = Outline::new();
     let mut current: Option<OutlineNode> = None;
     for (level, text, place) in &layout.outline {
@@ -748,6 +877,59 @@ fn write(doc: &Document, fonts: &Fonts, mut layout: Layout) -> Result<Vec<u8>, P
             .creator("府會通".into()),
     );
     pdf.finish().map_err(|e| PdfError::Write(format!("{e:?}")))
+}
+
+/// The structure tree: each element with its marked content (a contents line's text and
+/// page number inside its link), in reading order, under the document (language zh-TW).
+fn tag_tree(
+    nodes: &[Node],
+    mut leaves: Vec<Vec<krilla::tagging::Identifier>>,
+    mut link_of: HashMap<usize, krilla::tagging::Identifier>,
+) -> krilla::tagging::TagTree {
+    use krilla::tagging::{TableHeaderScope, Tag, TagGroup, TagKind, TagTree};
+    use std::num::NonZeroU16;
+    let kind = |k: Kind| -> TagKind {
+        match k {
+            Kind::Heading(level) => {
+                Tag::Hn(NonZeroU16::new(u16::from(level)).expect("1 to 3"), None).into()
+            }
+            Kind::Paragraph => Tag::P.into(),
+            Kind::Contents => Tag::TOC.into(),
+            Kind::ContentsLine => Tag::TOCI.into(),
+            Kind::Table => Tag::Table.into(),
+            Kind::Row => Tag::TR.into(),
+            Kind::HeaderCell => Tag::TH(TableHeaderScope::Column).into(),
+            Kind::Cell => Tag::TD.into(),
+        }
+    };
+    // Parts come after what they are part of: build from the last, each into its parent.
+    let mut children: Vec<Vec<TagGroup>> = (0..nodes.len()).map(|_| Vec::new()).collect();
+    let mut top: Vec<TagGroup> = Vec::new();
+    for (i, node) in nodes.iter().enumerate().rev() {
+        let mut group = TagGroup::new(kind(node.kind));
+        let marked = std::mem::take(&mut leaves[i]);
+        match link_of.remove(&i) {
+            Some(link) => {
+                let mut inner = TagGroup::new(Tag::Link);
+                marked.into_iter().for_each(|id| inner.push(id));
+                inner.push(link);
+                group.push(inner);
+            }
+            None => marked.into_iter().for_each(|id| group.push(id)),
+        }
+        for child in std::mem::take(&mut children[i]).into_iter().rev() {
+            group.push(child);
+        }
+        match node.parent {
+            Some(parent) => children[parent].push(group),
+            None => top.push(group),
+        }
+    }
+    let mut tree = TagTree::new().with_lang(Some("zh-TW".into()));
+    for group in top.into_iter().rev() {
+        tree.push(group);
+    }
+    tree
 }
 
 #[cfg(test)]
