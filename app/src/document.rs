@@ -20,6 +20,8 @@ pub enum Block {
         anchor: Option<String>,
     },
     Paragraph(String),
+    /// A line set in the middle, as a cover's issuing unit and date are.
+    Centered(String),
     /// A table: its header row and its rows, every row as long as the header.
     Table {
         header: Vec<String>,
@@ -61,6 +63,11 @@ impl Document {
 
     pub fn paragraph(mut self, text: impl Into<String>) -> Self {
         self.blocks.push(Block::Paragraph(text.into()));
+        self
+    }
+
+    pub fn centered(mut self, text: impl Into<String>) -> Self {
+        self.blocks.push(Block::Centered(text.into()));
         self
     }
 

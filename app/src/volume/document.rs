@@ -25,10 +25,10 @@ pub fn document(v: &Volume) -> Document {
         contents.push(("尚未完成答復之質詢".into(), OUTSTANDING.into()));
     }
     let mut doc = Document::new(v.title())
-        .paragraph("臺北市政府")
+        .centered("臺北市政府")
         .heading(1, v.title())
-        .paragraph(roc_long_date(v.compiled_on))
-        .paragraph(format!(
+        .centered(roc_long_date(v.compiled_on))
+        .centered(format!(
             "已審查通過之書面答復 {} 題；尚未完成答復 {} 題。",
             v.entries.len(),
             v.outstanding.len()
@@ -73,7 +73,7 @@ pub fn document(v: &Volume) -> Document {
                     e.label(),
                     e.councilors.join("、"),
                     e.topic.clone(),
-                    e.bureaus.join("、"),
+                    e.bureaus_or_none(),
                 ]
             })
             .collect();

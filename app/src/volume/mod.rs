@@ -97,6 +97,15 @@ impl Entry {
     pub fn label(&self) -> String {
         crate::cases::case_label(crate::cases::CaseKind::Question, self.number)
     }
+
+    /// The answering bureaus, or 「未分派」 for a question no bureau has yet.
+    pub fn bureaus_or_none(&self) -> String {
+        if self.bureaus.is_empty() {
+            "未分派".into()
+        } else {
+            self.bureaus.join("、")
+        }
+    }
 }
 
 /// A compiled volume: its title, the approved replies in order, the outstanding questions.

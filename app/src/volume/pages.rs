@@ -314,8 +314,8 @@ fn VolumeBody(v: Volume) -> impl IntoView {
                                 <tr>
                                     <td>{e.label()}</td>
                                     <td>{e.councilors.join("、")}</td>
-                                    <td>{e.topic}</td>
-                                    <td>{e.bureaus.join("、")}</td>
+                                    <td>{e.topic.clone()}</td>
+                                    <td>{e.bureaus_or_none()}</td>
                                 </tr>
                             }.into_any()).collect_view()}
                         </tbody>

@@ -681,6 +681,14 @@ pub fn render(
                 let tag = layout.node(Kind::Paragraph, None);
                 layout.text(text, BODY, false, tag);
             }
+            Block::Centered(text) => {
+                let tag = layout.node(Kind::Paragraph, None);
+                let centered = Style {
+                    centered: true,
+                    ..BODY
+                };
+                layout.text(text, centered, false, tag);
+            }
             Block::Table { header, rows } => layout.table(header, rows),
             Block::Contents(lines) => layout.contents(lines),
             Block::PageBreak => {

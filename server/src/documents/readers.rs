@@ -171,14 +171,25 @@ fn qpdf_finds_the_pdf_sound_and_poppler_reads_its_text_whole() {
     // Tagged, for screen readers and accessibility checks: the headings, the contents with
     // their links, the paragraphs, in reading order, in Traditional Chinese.
     let info = run("pdfinfo", &[path.to_str().unwrap()]);
-    let tagged = info.lines().any(|l| l.starts_with("Tagged:") && l.ends_with("yes"));
+    let tagged = info
+        .lines()
+        .any(|l| l.starts_with("Tagged:") && l.ends_with("yes"));
     assert!(tagged, "{info}");
     let tree = run("pdfinfo", &["-struct-text", path.to_str().unwrap()]);
-    let kinds: Vec<&str> = tree.lines().filter_map(|l| l.split_whitespace().next()).collect();
+    let kinds: Vec<&str> = tree
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
     for part in ["H1", "TOC", "TOCI", "Link", "H2", "P"] {
         assert!(kinds.contains(&part), "{part} in:\n{tree}");
     }
-    let at = |what: &str| tree.find(what).unwrap_or_else(|| panic!("{what} in:\n{tree}"));
-    assert!(at("H1") < at("TOC") && at("TOC") < at("H2"), "reading order:\n{tree}");
+    let at = |what: &str| {
+        tree.find(what)
+            .unwrap_or_else(|| panic!("{what} in:\n{tree}"))
+    };
+    assert!(
+        at("H1") < at("TOC") && at("TOC") < at("H2"),
+        "reading order:\n{tree}"
+    );
     assert!(tree[at("H2")..].contains("質詢 第 1 號"), "{tree}");
 }
