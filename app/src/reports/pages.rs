@@ -327,7 +327,18 @@ fn ReportBody(v: ReportView) -> impl IntoView {
                     <a href=format!("/reports/tables.xlsx?{query}") download>"下載 Excel（XLSX）"</a>
                 </p>
             </div>
-            {tables.into_iter().map(table_view).collect_view()}
+            {tables
+                .into_iter()
+                .enumerate()
+                .map(|(i, table)| {
+                    let label = format!("下載「{}」CSV（單表）", table.title);
+                    let href = format!("/reports/tables.csv?{query}&table={}", i + 1);
+                    view! {
+                        {table_view(table)}
+                        <p class="no-print table-download"><a href=href download>{label}</a></p>
+                    }
+                })
+                .collect_view()}
         </section>
     }
 }

@@ -46,6 +46,13 @@ const REGULAR: &[&str] = &[
     "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
     "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",
 ];
+/// Fonts for the characters the text font lacks (the ballot boxes ☐ ☑ of a form, ♿ …):
+/// Debian's DejaVu Sans, which every desktop has.
+const FALLBACK: &[&str] = &[
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/TTF/DejaVuSans.ttf",
+];
 const BOLD: &[&str] = &[
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
     "/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc",
@@ -90,6 +97,17 @@ impl Face {
         let font = Font::new(data.clone().into(), index).ok_or_else(bad)?;
         Ok(Self { data, index, font })
     }
+
+    /// A fallback font's first face, if the file is there and is a font.
+    fn load_fallback(path: &Path) -> Option<Self> {
+        let data = Arc::new(std::fs::read(path).ok()?);
+        let font = Font::new(data.clone().into(), 0)?;
+        Some(Self {
+            data,
+            index: 0,
+            font,
+        })
+    }
 }
 
 /// The face of a font file or collection to use: the one named for Traditional Chinese
@@ -107,11 +125,12 @@ fn traditional_chinese_face(data: &[u8]) -> Option<u32> {
         .map(|i| i as u32)
 }
 
-/// The regular and bold faces a PDF is set in.
+/// The regular and bold faces a PDF is set in, and the faces for what they lack.
 #[derive(Clone)]
 pub struct Fonts {
     regular: Face,
     bold: Face,
+    fallback: Vec<Face>,
 }
 
 impl Fonts {
@@ -156,7 +175,16 @@ impl Fonts {
                 None => regular.clone(),
             },
         };
-        Ok(Self { regular, bold })
+        let fallback = FALLBACK
+            .iter()
+            .filter_map(|p| Face::load_fallback(Path::new(p)))
+            .take(1)
+            .collect();
+        Ok(Self {
+            regular,
+            bold,
+            fallback,
+        })
     }
 }
 
@@ -227,39 +255,64 @@ const PAGE_NUMBER_COLUMN: f32 = 36.0;
 
 /// Glyphs and widths of one face: the character map and advances, cached per character.
 struct Measure<'a> {
-    charmap: Charmap<'a>,
-    metrics: GlyphMetrics<'a>,
-    units_per_em: f32,
-    cache: HashMap<char, (u32, f32)>,
+    /// The text face, then the fallbacks: each one's map, metrics and units per em.
+    faces: Vec<(Charmap<'a>, GlyphMetrics<'a>, f32)>,
+    cache: HashMap<char, (usize, u32, f32)>,
+    /// Characters no face has (drawn as the text face's empty box, and reported).
+    missing: std::collections::BTreeSet<char>,
 }
 
 impl<'a> Measure<'a> {
-    fn new(face: &'a Face) -> Result<Self, PdfError> {
-        let font = FontRef::from_index(&face.data, face.index)
-            .map_err(|e| PdfError::Write(e.to_string()))?;
-        let units_per_em = f32::from(font.head().map(|h| h.units_per_em()).unwrap_or(1000));
+    fn new(face: &'a Face, fallback: &'a [Face]) -> Result<Self, PdfError> {
+        let mut faces = Vec::new();
+        for face in std::iter::once(face).chain(fallback) {
+            let font = FontRef::from_index(&face.data, face.index)
+                .map_err(|e| PdfError::Write(e.to_string()))?;
+            let units_per_em = f32::from(font.head().map(|h| h.units_per_em()).unwrap_or(1000));
+            faces.push((
+                font.charmap(),
+                font.glyph_metrics(Size::unscaled(), LocationRef::default()),
+                units_per_em,
+            ));
+        }
         Ok(Self {
-            charmap: font.charmap(),
-            metrics: font.glyph_metrics(Size::unscaled(), LocationRef::default()),
-            units_per_em,
+            faces,
             cache: HashMap::new(),
+            missing: Default::default(),
         })
     }
 
-    /// The glyph of `c` and its advance in ems.
-    fn glyph(&mut self, c: char) -> (u32, f32) {
+    /// The face (0: the text face) that has `c`, its glyph there and its advance in ems.
+    fn glyph(&mut self, c: char) -> (usize, u32, f32) {
         if let Some(g) = self.cache.get(&c) {
             return *g;
         }
-        let id = self.charmap.map(c).unwrap_or_default();
-        let advance = self.metrics.advance_width(id).unwrap_or(0.0) / self.units_per_em;
-        let g = (id.to_u32(), advance);
+        let found = self
+            .faces
+            .iter()
+            .enumerate()
+            .find_map(|(i, (map, metrics, upem))| {
+                let id = map.map(c)?;
+                Some((
+                    i,
+                    id.to_u32(),
+                    metrics.advance_width(id).unwrap_or(0.0) / upem,
+                ))
+            });
+        let g = found.unwrap_or_else(|| {
+            if !c.is_control() {
+                self.missing.insert(c);
+            }
+            let (_, metrics, upem) = &self.faces[0];
+            let notdef = skrifa::GlyphId::new(0);
+            (0, 0, metrics.advance_width(notdef).unwrap_or(0.0) / upem)
+        });
         self.cache.insert(c, g);
         g
     }
 
     fn width(&mut self, text: &str, size: f32) -> f32 {
-        text.chars().map(|c| self.glyph(c).1).sum::<f32>() * size
+        text.chars().map(|c| self.glyph(c).2).sum::<f32>() * size
     }
 }
 
@@ -660,8 +713,8 @@ pub fn render(
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Vec<u8>, PdfError> {
     let mut layout = Layout {
-        regular: Measure::new(&fonts.regular)?,
-        bold: Measure::new(&fonts.bold)?,
+        regular: Measure::new(&fonts.regular, &fonts.fallback)?,
+        bold: Measure::new(&fonts.bold, &fonts.fallback)?,
         pages: Vec::new(),
         y: TOP,
         anchors: HashMap::new(),
@@ -699,6 +752,14 @@ pub fn render(
         }
         progress(i + 1, total);
     }
+    let missing: String = layout.regular.missing.union(&layout.bold.missing).collect();
+    if !missing.is_empty() {
+        tracing::warn!(
+            document = %doc.title,
+            %missing,
+            "PDF: no installed font has these characters; they show as empty boxes"
+        );
+    }
     write(doc, fonts, layout)
 }
 
@@ -729,11 +790,11 @@ fn write(doc: &Document, fonts: &Fonts, mut layout: Layout) -> Result<Vec<u8>, P
                 } else {
                     (&mut layout.regular, &fonts.regular)
                 };
-                let mut glyphs: Vec<KrillaGlyph> = text
+                let mut glyphs: Vec<(usize, KrillaGlyph)> = text
                     .char_indices()
                     .map(|(at, c)| {
-                        let (id, advance) = measure.glyph(c);
-                        KrillaGlyph {
+                        let (face, id, advance) = measure.glyph(c);
+                        let glyph = KrillaGlyph {
                             glyph_id: GlyphId::new(id),
                             text_range: at..at + c.len_utf8(),
                             x_advance: advance,
@@ -741,28 +802,34 @@ fn write(doc: &Document, fonts: &Fonts, mut layout: Layout) -> Result<Vec<u8>, P
                             y_offset: 0.0,
                             y_advance: 0.0,
                             location: None,
-                        }
+                        };
+                        (face, glyph)
                     })
                     .collect();
                 // Spread to the full width: the room left shared between the characters
                 // (advances are in ems).
                 if let (Some(width), true) = (justify, glyphs.len() > 1) {
-                    let natural: f32 = glyphs.iter().map(|g| g.x_advance).sum::<f32>();
+                    let natural: f32 = glyphs.iter().map(|(_, g)| g.x_advance).sum::<f32>();
                     let extra = (width / style.size - natural) / (glyphs.len() - 1) as f32;
                     // A line far shorter than the width is not stretched into gaps.
                     if extra > 0.0 && extra < 0.5 {
                         let last = glyphs.len() - 1;
-                        glyphs[..last].iter_mut().for_each(|g| g.x_advance += extra);
+                        glyphs[..last]
+                            .iter_mut()
+                            .for_each(|(_, g)| g.x_advance += extra);
                     }
                 }
-                surface.draw_glyphs(
-                    Point::from_xy(x, y),
-                    &glyphs,
-                    face.font.clone(),
-                    text,
-                    style.size,
-                    false,
-                );
+                // Each run of characters in the face that has them.
+                let mut x = x;
+                for run in glyphs.chunk_by(|a, b| a.0 == b.0) {
+                    let font = match run[0].0 {
+                        0 => face.font.clone(),
+                        n => fonts.fallback[n - 1].font.clone(),
+                    };
+                    let run: Vec<KrillaGlyph> = run.iter().map(|(_, g)| g.clone()).collect();
+                    surface.draw_glyphs(Point::from_xy(x, y), &run, font, text, style.size, false);
+                    x += run.iter().map(|g| g.x_advance).sum::<f32>() * style.size;
+                }
             };
             let artifact = |kind| ContentTag::Artifact(Artifact::with_kind(kind));
             for item in items {

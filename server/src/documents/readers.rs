@@ -52,6 +52,7 @@ fn document() -> Document {
         .collect();
     let mut doc = Document::new("書面答復")
         .heading(1, "書面答復")
+        .paragraph(BOXES)
         .contents(vec![
             ("質詢 第 1 號".into(), "q1".into()),
             ("質詢 第 2 號".into(), "q2".into()),
@@ -64,6 +65,9 @@ fn document() -> Document {
     }
     doc
 }
+
+/// Characters the Chinese text font lacks: a form's ballot boxes and the wheelchair sign.
+const BOXES: &str = "☐ 同意　☑ 不同意　♿ 無障礙";
 
 /// How often each token appears whole in `text`. An address may break after a `/`, as
 /// printed addresses do; it must then read whole with the lines joined.
@@ -168,6 +172,13 @@ fn qpdf_finds_the_pdf_sound_and_poppler_reads_its_text_whole() {
             "{token} is broken across lines ({n} whole):\n{text}"
         );
     }
+    // What the text font lacks is drawn from a fallback font, not as empty boxes.
+    assert!(
+        text.contains("☐") && text.contains("☑") && text.contains("♿"),
+        "{text}"
+    );
+    let fonts = run("pdffonts", &[path.to_str().unwrap()]);
+    assert!(fonts.contains("DejaVuSans"), "a fallback face: {fonts}");
     // Tagged, for screen readers and accessibility checks: the headings, the contents with
     // their links, the paragraphs, in reading order, in Traditional Chinese.
     let info = run("pdfinfo", &[path.to_str().unwrap()]);

@@ -55,12 +55,23 @@ async fn report(
     let get = |k: &str| query.get(k).map(String::as_str);
     let range = Range::parse(get("from"), get("to"), c.today());
     let view = app::reports::server_fns::report_view(c.db(), range, c.today()).await?;
-    let name = format!(
+    let mut name = format!(
         "府會統計_{}-{}",
         roc_date(range.from).replace('/', ""),
         roc_date(range.to).replace('/', "")
     );
-    file(&view.tables(), format, &name)
+    let mut tables = view.tables();
+    // One table alone (`table=2`): a file headed by its header, as programs read it.
+    if let Some(n) = get("table") {
+        let n: usize = n.parse().map_err(|_| AppError::NotFound)?;
+        let one = (1..=tables.len())
+            .contains(&n)
+            .then(|| tables.swap_remove(n - 1))
+            .ok_or(AppError::NotFound)?;
+        name = format!("{name}_{}", one.title.split('（').next().unwrap_or("表"));
+        tables = vec![one];
+    }
+    file(&tables, format, &name)
 }
 
 /// The tables as a CSV or XLSX attachment named `name` (and the format's extension).

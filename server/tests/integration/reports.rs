@@ -83,6 +83,29 @@ async fn the_figures_follow_the_cases_and_the_files_carry_the_same_values() {
     for title in &titles {
         assert!(text.lines().any(|l| l == title), "{title} in the CSV");
     }
+    // One table alone: its header is the first line, for a program or a pivot table.
+    let tables = v.tables();
+    for (i, table) in tables.iter().enumerate() {
+        let one = app
+            .page(
+                &cast.sec,
+                &format!(
+                    "/reports/tables.csv?from=113/03/01&to=113/03/31&table={}",
+                    i + 1
+                ),
+            )
+            .await;
+        assert_eq!(one.status(), StatusCode::OK);
+        let bytes = one.bytes().await.unwrap();
+        let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+        assert_eq!(text.lines().next(), Some(table.header.join(",").as_str()));
+        assert_eq!(text.lines().count(), table.rows.len() + 1, "{text}");
+    }
+    let beyond = format!("/reports/tables.csv?table={}", tables.len() + 1);
+    assert_eq!(
+        app.page(&cast.sec, &beyond).await.status(),
+        StatusCode::NOT_FOUND
+    );
 
     // XLSX: reopened, every sheet holds the table's values.
     let xlsx = app
