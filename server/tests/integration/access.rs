@@ -399,7 +399,7 @@ async fn a_bureau_lists_only_the_cases_it_holds_a_part_in() {
 
 /// The HTTP that is not a server fn, and who may use it. Each is asked as a script would
 /// (no `Accept: text/html`), so a refusal is its status.
-const HANDLERS: [(&str, &str, &[&str]); 15] = [
+const HANDLERS: [(&str, &str, &[&str]); 17] = [
     ("GET", "/cases.csv", &["sec", "rev", "admin", "udd"]),
     ("GET", "/reports/tables.csv", &["sec", "rev", "admin"]),
     ("GET", "/admin/audit.csv", &["admin"]),
@@ -415,6 +415,8 @@ const HANDLERS: [(&str, &str, &[&str]); 15] = [
     ("POST", "/api/links/revoke", &["sec"]),
     ("POST", "/api/links/reissue", &["sec"]),
     ("POST", "/api/cases/import/commit", &["sec"]),
+    ("POST", "/cases/import", &["sec"]),
+    ("POST", "/admin/deadlines/calendar", &["admin"]),
 ];
 
 #[tokio::test]
