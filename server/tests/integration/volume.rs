@@ -460,3 +460,53 @@ async fn each_reply_carries_its_date_and_the_letter_it_was_sent_under_in_the_cou
     assert!(content.contains(&format!("發文字號：{letter}")));
     assert!(content.contains("中華民國113年3月15日"));
 }
+
+#[tokio::test]
+async fn a_hostile_letter_number_and_title_stay_text_in_the_page_and_the_odt() {
+    let app = TestApp::spawn().await;
+    let cast = Cast::new(&app).await;
+    crate::meetings::tracked(&app, &cast, 5, "信義計畫區停車", "UDD").await;
+    let session = app.reference().await.session.to_string();
+    let letter = "府議字</text:p><script>x()</script>&amp;";
+    let res = cast
+        .sec
+        .post(app.url("/volume/send"))
+        .form(&[
+            ("session", session.clone()),
+            ("sent_on", "113/03/15".to_owned()),
+            ("letter_number", letter.to_owned()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let admin = app.signed_in("root.admin", "admin", None).await;
+    let words = [("words", "<b>彙編</b>&".to_owned())];
+    app.ok(&admin, "admin/volume-title/save", &words).await;
+
+    let page = app
+        .page(&cast.sec, &format!("/volume?session={session}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !page.contains("<script>x()"),
+        "the letter is text in the page"
+    );
+    assert!(
+        !page.contains("<b>彙編</b>"),
+        "the title is text in the page"
+    );
+    assert!(page.contains("&lt;script&gt;x()"), "{page}");
+    let odt = app
+        .page(&cast.rev, &format!("/volume.odt?session={session}"))
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    // The package's XML parses: the markup arrived as characters.
+    let content = server::documents::odt::check::package(&odt).unwrap();
+    assert!(content.contains("&lt;/text:p&gt;&lt;script&gt;x()&lt;/script&gt;&amp;amp;"));
+    assert!(content.contains("&lt;b&gt;彙編&lt;/b&gt;&amp;"));
+}
