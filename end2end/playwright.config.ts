@@ -32,7 +32,7 @@ export default defineConfig({
     { name: 'no-js', use: { javaScriptEnabled: false, launchOptions: chromium } },
     // Debian's Firefox ESR, driven over WebDriver BiDi (Playwright's `moz-firefox` channel),
     // runs the journeys that live on hydration: the islands, the whole case journey, every
-    // page without a console error, the searches and the inbox. @playwright/test stays at
+    // page without a console error, the searches, the inbox and the desk's traps. @playwright/test stays at
     // 1.64: 1.65 opens every context with emulation.setMediaFeaturesOverride, which
     // Firefox ESR 153 does not know.
     {
@@ -43,6 +43,7 @@ export default defineConfig({
         'navigation.spec.ts',
         'search.spec.ts',
         'inbox.spec.ts',
+        'desk.spec.ts',
       ],
       use: {
         browserName: 'firefox',

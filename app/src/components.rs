@@ -64,6 +64,15 @@ where
     Signal::derive(move || value.get().and_then(Result::err))
 }
 
+/// The first value typed into `name` before the last refusal (empty when there was none):
+/// a refused form comes back with what was typed.
+pub fn kept(error: FormResult, name: &str) -> String {
+    error
+        .get_untracked()
+        .map(|e| e.input(name).into_iter().next().unwrap_or_default())
+        .unwrap_or_default()
+}
+
 /// The message under one field, when the last submission was refused because of it.
 #[component]
 pub fn FieldError(error: FormResult, field: &'static str) -> impl IntoView {

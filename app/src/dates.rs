@@ -150,16 +150,44 @@ fn ymd(y: &str, m: &str, d: &str) -> Result<NaiveDate, DateProblem> {
 }
 
 /// Taipei wall-clock time as typed in a form (`2024-03-15T10:30` from a date-time picker,
-/// or `113/03/15 10:30`), as a Unix timestamp.
+/// `113/03/15 10:30`, `1130315 1030`, `115年12月1日 10：30`), as a Unix timestamp.
 pub fn parse_taipei_datetime(raw: &str) -> Option<i64> {
-    let s = raw.trim().replace('T', " ");
+    let s = half_width(raw).trim().replace('T', " ");
     let (date, time) = s.split_once(' ').unwrap_or((&s, "00:00"));
     let date = parse_date(date)?;
-    let time = chrono::NaiveTime::parse_from_str(time.trim(), "%H:%M").ok()?;
+    let time = parse_time(time)?;
     taipei()
         .from_local_datetime(&NaiveDateTime::new(date, time))
         .single()
         .map(|t| t.timestamp())
+}
+
+/// A time of day as typed: `14:30`, `14：30` from an IME, or `1430` as document systems
+/// write it.
+pub fn parse_time(raw: &str) -> Option<chrono::NaiveTime> {
+    let s = half_width(raw);
+    let s = s.trim();
+    let (h, m) = match s.split_once(':') {
+        Some(hm) => hm,
+        None if s.len() == 4 && s.chars().all(|c| c.is_ascii_digit()) => s.split_at(2),
+        None => return None,
+    };
+    let number = |s: &str| {
+        (!s.is_empty() && s.len() <= 2 && s.chars().all(|c| c.is_ascii_digit()))
+            .then(|| s.parse::<u32>().ok())
+            .flatten()
+    };
+    chrono::NaiveTime::from_hms_opt(number(h)?, number(m)?, 0)
+}
+
+/// Today as a date field's placeholder shows it (`115/12/03`): an example in the year the
+/// officer is typing, by the app's clock where there is one.
+pub fn example_date() -> String {
+    #[cfg(feature = "ssr")]
+    if let Ok(state) = crate::state::app_state() {
+        return roc_date(state.today());
+    }
+    roc_date(taipei_day(chrono::Utc::now()))
 }
 
 /// The Taipei calendar date of a moment.
@@ -251,10 +279,30 @@ mod tests {
             parse_taipei_datetime("2024-03-15T10:30"),
             Some(1_710_469_800)
         );
+        for typed in [
+            "1130315 1030",
+            "113年3月15日 10：30",
+            "１１３／０３／１５　１０：３０",
+        ] {
+            assert_eq!(parse_taipei_datetime(typed), Some(1_710_469_800), "{typed}");
+        }
         assert_eq!(parse_taipei_datetime("113/03/15 25:00"), None);
         assert_eq!(
             taipei_date(1_710_469_800),
             NaiveDate::from_ymd_opt(2024, 3, 15)
         );
+    }
+
+    #[test]
+    fn times_are_read_with_or_without_a_colon_in_either_width() {
+        let t = |h, m| chrono::NaiveTime::from_hms_opt(h, m, 0);
+        assert_eq!(parse_time("14:30"), t(14, 30));
+        assert_eq!(parse_time("１４：３０"), t(14, 30));
+        assert_eq!(parse_time("1430"), t(14, 30));
+        assert_eq!(parse_time("9:05"), t(9, 5));
+        assert_eq!(parse_time("24:00"), None);
+        assert_eq!(parse_time("14:60"), None);
+        assert_eq!(parse_time("143"), None);
+        assert_eq!(parse_time("下午兩點"), None);
     }
 }

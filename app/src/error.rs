@@ -78,6 +78,16 @@ impl AppError {
         }
     }
 
+    /// [`Self::with_input`] from the form's fields as typed: `(name, value)`.
+    pub fn keeping(self, typed: &[(&str, &str)]) -> Self {
+        self.with_input(
+            typed
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+        )
+    }
+
     /// The values typed into `name` before this error, if it carries them.
     pub fn input(&self, name: &str) -> Vec<String> {
         match self {

@@ -17,8 +17,43 @@ pub fn HomePage() -> impl IntoView {
     }
 }
 
+/// What a step that leaves its page did, told on the start page it lands on
+/// (`/?done=rejected`): a code in the address, the words here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Done {
+    /// A bureau handed an assignment back; the case is no longer its to see.
+    Rejected,
+}
+
+impl Done {
+    const ALL: [Done; 1] = [Done::Rejected];
+
+    fn code(self) -> &'static str {
+        match self {
+            Done::Rejected => "rejected",
+        }
+    }
+
+    /// The start page telling this.
+    pub fn path(self) -> String {
+        format!("/?done={}", self.code())
+    }
+
+    fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|d| d.code() == code)
+    }
+
+    fn words(self) -> &'static str {
+        match self {
+            Done::Rejected => "已退回分派，秘書處將另行改分；本案已不在本局的待辦中。",
+        }
+    }
+}
+
 #[component]
 fn StartPage(user: CurrentUser) -> impl IntoView {
+    let query = leptos_router::hooks::use_query_map();
+    let done = query.with_untracked(|q| q.get("done").and_then(|c| Done::from_code(&c)));
     let greeting = match &user.bureau_name {
         Some(bureau) => format!("{}（{}）", user.display_name, bureau),
         None => user.display_name.clone(),
@@ -26,6 +61,7 @@ fn StartPage(user: CurrentUser) -> impl IntoView {
     let queues = Resource::new(|| (), |_| my_queues());
     view! {
         <h1>"我的工作"</h1>
+        {done.map(|d| view! { <p class="form-ok" role="status">{d.words()}</p> })}
         <p class="lead">{greeting}"，您好。您的角色是「"{user.role.label()}"」。"</p>
         {(user.role == Role::Admin).then(|| view! { <CalendarWarning /> })}
         {(user.role == Role::Admin)
@@ -99,5 +135,19 @@ fn CalendarWarning() -> impl IntoView {
                 })
             })}
         </Suspense>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_done_code_reads_back_and_unknown_codes_say_nothing() {
+        for d in Done::ALL {
+            assert_eq!(Done::from_code(d.code()), Some(d));
+            assert!(d.path().ends_with(d.code()));
+        }
+        assert_eq!(Done::from_code("<script>"), None);
     }
 }

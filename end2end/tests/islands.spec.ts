@@ -99,8 +99,8 @@ test('a double click on 登錄 records the question once', async ({ page }) => {
   await form.getByRole('button', { name: '登錄', exact: true }).dblclick();
   // The form's other button (找相似案件) waits too.
   await expect.poll(() => buttons.at(-1)).toEqual([
-    { text: '找相似案件', disabled: true },
     { text: '處理中…', disabled: true },
+    { text: '找相似案件', disabled: true },
   ]);
   release();
   await expect(page.getByRole('heading', { level: 1 })).toContainText(topic);

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { logIn, ready } from './support';
+import { logIn, ready, todayRoc } from './support';
 
 /**
  * The follow-up meeting from agenda to minutes: the reviewer opens the scheduled meeting
@@ -9,6 +9,21 @@ import { logIn, ready } from './support';
 test('the reviewer runs and closes the follow-up meeting and the secretariat schedules the next', async ({ page, browser }, info) => {
   test.setTimeout(120_000);
   const js = info.project.name !== 'no-js';
+
+  // The meeting is held today, before the day it was scheduled for: the secretariat moves
+  // it first (decisions are confirmed on the meeting's day, never before).
+  const desk = await browser.newContext({ javaScriptEnabled: js, locale: 'zh-TW' });
+  const secretariat = await desk.newPage();
+  await logIn(secretariat, js ? 'e2e-sec' : 'e2e-sec-nojs');
+  await secretariat.goto('/meetings');
+  await secretariat.getByRole('row').filter({ hasText: '已排定' }).getByRole('link').click();
+  await ready(secretariat, js);
+  const move = secretariat.getByRole('form', { name: '變更會議日期' });
+  await move.getByLabel('會議日期').fill(todayRoc());
+  await move.getByRole('button', { name: '變更日期' }).click();
+  await expect(secretariat.getByRole('heading', { level: 1 })).toHaveText(`${todayRoc()} 追蹤會議`);
+  await desk.close();
+
   await logIn(page, 'e2e-rev');
   await page.getByRole('navigation', { name: '主選單' }).getByRole('link', { name: '追蹤會議' }).click();
   await expect(page.getByRole('heading', { name: '追蹤會議', level: 1 })).toBeVisible();

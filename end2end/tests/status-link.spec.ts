@@ -11,8 +11,11 @@ test('a councilor office opens its link on a phone, reads a reply, downloads a f
   const sec = await desk.newPage();
   await logIn(sec, js ? 'e2e-sec' : 'e2e-sec-nojs');
   await sec.getByRole('navigation', { name: '主選單' }).getByRole('link', { name: '狀態連結' }).click();
+  const choose = sec.getByRole('form', { name: '選擇議員' });
+  await choose.getByLabel('議員').selectOption({ label: '林雨彤' });
+  await choose.getByRole('button', { name: '選擇議員' }).click();
   const form = sec.getByRole('form', { name: '建立狀態連結' });
-  await form.getByLabel('議員').selectOption({ label: '林雨彤' });
+  await expect(form.getByLabel('範圍')).toHaveValue('');
   await form.getByRole('button', { name: '建立連結' }).click();
   const address = await sec.getByLabel('連結網址').inputValue();
   expect(address).toMatch(/\/s\/[A-Za-z0-9_-]{43}$/);

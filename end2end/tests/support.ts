@@ -75,3 +75,10 @@ export async function caseAtUdd(browser: Browser, kind: 'question' | 'data-reque
   await sec.context().close();
   return path;
 }
+
+/** Today in Taipei as the app writes it: 115/12/03. */
+export function todayRoc(): string {
+  const taipei = new Date(Date.now() + 8 * 3600 * 1000);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${taipei.getUTCFullYear() - 1911}/${two(taipei.getUTCMonth() + 1)}/${two(taipei.getUTCDate())}`;
+}

@@ -69,11 +69,11 @@ fn AuditLog() -> impl IntoView {
                     </label>
                     <label>
                         "起日"
-                        <input type="text" name="from" value=f.from.map(roc_date).unwrap_or_default() placeholder="113/03/01" inputmode="numeric" />
+                        <input type="text" name="from" value=f.from.map(roc_date).unwrap_or_default() placeholder=crate::dates::example_date() inputmode="numeric" />
                     </label>
                     <label>
                         "迄日"
-                        <input type="text" name="to" value=f.to.map(roc_date).unwrap_or_default() placeholder="113/03/31" inputmode="numeric" />
+                        <input type="text" name="to" value=f.to.map(roc_date).unwrap_or_default() placeholder=crate::dates::example_date() inputmode="numeric" />
                     </label>
                     <button type="submit">"查詢"</button>
                     <a href=export class="button secondary" download>"匯出 CSV"</a>

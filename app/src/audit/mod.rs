@@ -38,6 +38,7 @@ text_enum!(AuditAction {
     MeetingScheduled = "meeting_scheduled" / "排定追蹤會議",
     MeetingDecisionRecorded = "meeting_decision_recorded" / "記錄追蹤會議決議",
     MeetingConfirmed = "meeting_confirmed" / "確認追蹤會議決議",
+    MeetingMoved = "meeting_moved" / "變更追蹤會議日期",
     VolumeSent = "volume_sent" / "書面答復彙編函送議會",
     VolumeCompiled = "volume_compiled" / "產生書面答復彙編檔案",
     QuestionsImported = "questions_imported" / "匯入質詢案",

@@ -15,7 +15,7 @@ use super::{
 use crate::components::PageTitle;
 use crate::{
     auth::{guard::RequireRole, Role},
-    components::{form_result, ErrorPage, FieldError, FormError},
+    components::{form_result, kept, ErrorPage, FieldError, FormError},
     dates::{roc_date, roc_datetime},
     error::AppError,
     i18n::Lang,
@@ -116,12 +116,22 @@ fn CaseView() -> impl IntoView {
     }
 }
 
-fn bureau_options(bureaus: &[(i64, String)], placeholder: &'static str) -> impl IntoView {
+/// The bureaus to choose from, `selected` (an id, as typed before a refusal or as
+/// suggested) chosen.
+fn bureau_options(
+    bureaus: &[(i64, String)],
+    placeholder: &'static str,
+    selected: &str,
+) -> impl IntoView {
     view! {
         <option value="">{placeholder}</option>
         {bureaus
             .iter()
-            .map(|(id, name)| view! { <option value=id.to_string()>{name.clone()}</option> })
+            .map(|(id, name)| {
+                let id = id.to_string();
+                let chosen = id == selected;
+                view! { <option value=id selected=chosen>{name.clone()}</option> }
+            })
             .collect_view()}
     }
 }
@@ -228,12 +238,18 @@ fn Parts(case: CaseDetail, bureaus: Vec<(i64, String)>, forms: Forms) -> impl In
         .map(|p| {
             let bureaus = bureaus.clone();
             let rejected = p.state == PartState::Rejected;
+            // The bureau the rejecting one suggested comes preselected.
+            let suggested = bureaus
+                .iter()
+                .find(|(_, name)| p.suggested_bureau.as_ref() == Some(name))
+                .map(|(id, _)| id.to_string())
+                .unwrap_or_default();
             let reassign = (can_reassign && rejected && p.role == PartRole::Co).then(|| {
                 view! {
                     <ActionForm action=forms.reassign attr:class="inline-row" attr:aria-label=format!("改分{}", p.bureau)>
                         <input type="hidden" name="case_id" value=id />
                         <input type="hidden" name="part_id" value=p.id />
-                        <select name="bureau_id" aria-label="改分至">{bureau_options(&bureaus, "改分至…")}</select>
+                        <select name="bureau_id" aria-label="改分至">{bureau_options(&bureaus, "改分至…", &suggested)}</select>
                         <button type="submit">"改分"</button>
                     </ActionForm>
                 }
@@ -282,7 +298,7 @@ fn Parts(case: CaseDetail, bureaus: Vec<(i64, String)>, forms: Forms) -> impl In
                         <ActionForm action=forms.add_co attr:class="inline-row" attr:aria-label="加入協辦機關">
                             <input type="hidden" name="case_id" value=id />
                             <label for="add-co">"加入協辦機關"</label>
-                            <select id="add-co" name="bureau_id">{bureau_options(&add_bureaus, "請選擇")}</select>
+                            <select id="add-co" name="bureau_id">{bureau_options(&add_bureaus, "請選擇", "")}</select>
                             <button type="submit">"加入"</button>
                         </ActionForm>
                         <FieldError error=add_error field="bureau_id" />
@@ -507,6 +523,11 @@ fn Steps(case: CaseDetail, bureaus: Vec<(i64, String)>, forms: Forms) -> impl In
     let reject_error = form_result(forms.reject.value());
     let due_error = form_result(forms.due.value());
     let postpone_error = form_result(forms.postpone.value());
+    // A refused step's comment returns to the form of that step only.
+    let typed_comment = move |action: Action| match kept(step_error, "step") == action.code() {
+        true => kept(step_error, "comment"),
+        false => String::new(),
+    };
     let simple = |action: Action, class: &'static str| {
         view! {
             <ActionForm action=forms.step attr:class="step-form" attr:aria-label=action.label()>
@@ -525,7 +546,10 @@ fn Steps(case: CaseDetail, bureaus: Vec<(i64, String)>, forms: Forms) -> impl In
                 <input type="hidden" name="version" value=version />
                 <input type="hidden" name="step" value=action.code() />
                 <label for=field.clone()>{if required { "退回意見" } else { "意見（選填）" }}</label>
-                <textarea id=field name="comment" rows="3" required=required></textarea>
+                <textarea id=field name="comment" rows="3" required=required>
+                    {crate::escape::raw_child(typed_comment(action))}
+                </textarea>
+                <FieldError error=step_error field="comment" />
                 <button type="submit" class="secondary">{action.label()}</button>
             </ActionForm>
         }
@@ -556,7 +580,7 @@ fn Steps(case: CaseDetail, bureaus: Vec<(i64, String)>, forms: Forms) -> impl In
                             <input type="hidden" name="case_id" value=id />
                             <input type="hidden" name="version" value=version />
                             <label for="assign-lead">"主辦機關"</label>
-                            <select id="assign-lead" name="lead_bureau_id">{bureau_options(&assign_bureaus, "請選擇")}</select>
+                            <select id="assign-lead" name="lead_bureau_id">{bureau_options(&assign_bureaus, "請選擇", &kept(assign_error, "lead_bureau_id"))}</select>
                             <FieldError error=assign_error field="lead_bureau_id" />
                             <label for="assign-co">"協辦機關（可多選）"</label>
                             <select id="assign-co" name="co_bureau_ids[]" multiple size="5">
@@ -585,10 +609,14 @@ fn Steps(case: CaseDetail, bureaus: Vec<(i64, String)>, forms: Forms) -> impl In
                         <ActionForm action=forms.reject attr:class="stacked-form step-form" attr:aria-label="退回分派">
                             <input type="hidden" name="case_id" value=id />
                             <label for="reject-reason">"退回理由"</label>
-                            <textarea id="reject-reason" name="reason" rows="3" required></textarea>
+                            <textarea id="reject-reason" name="reason" rows="3" required>
+                                {crate::escape::raw_child(kept(reject_error, "reason"))}
+                            </textarea>
                             <FieldError error=reject_error field="reason" />
                             <label for="reject-suggest">"建議改由"</label>
-                            <select id="reject-suggest" name="suggested_bureau_id">{bureau_options(&reject_bureaus, "（不指定）")}</select>
+                            <select id="reject-suggest" name="suggested_bureau_id">
+                                {bureau_options(&reject_bureaus, "（不指定）", &kept(reject_error, "suggested_bureau_id"))}
+                            </select>
                             <FieldError error=reject_error field="suggested_bureau_id" />
                             <FormError error=reject_error />
                             <button type="submit" class="secondary">"退回分派"</button>
@@ -623,10 +651,10 @@ fn Steps(case: CaseDetail, bureaus: Vec<(i64, String)>, forms: Forms) -> impl In
                         <ActionForm action=forms.postpone attr:class="stacked-form step-form" attr:aria-label="展延期限">
                             <input type="hidden" name="case_id" value=id />
                             <label for="postpone-on">"展延至"</label>
-                            <input id="postpone-on" name="due_on" placeholder="113/03/29" required />
+                            <input id="postpone-on" name="due_on" placeholder=crate::dates::example_date() value=kept(postpone_error, "due_on") required />
                             <FieldError error=postpone_error field="due_on" />
                             <label for="postpone-reason">"展延理由（已與議員辦公室協調）"</label>
-                            <input id="postpone-reason" name="due_reason" required />
+                            <input id="postpone-reason" name="due_reason" value=kept(postpone_error, "due_reason") required />
                             <FieldError error=postpone_error field="due_reason" />
                             <FormError error=postpone_error />
                             <button type="submit" class="secondary">"展延期限"</button>
@@ -641,10 +669,10 @@ fn Steps(case: CaseDetail, bureaus: Vec<(i64, String)>, forms: Forms) -> impl In
                             <ActionForm action=forms.due attr:class="stacked-form" attr:aria-label="調整期限">
                                 <input type="hidden" name="case_id" value=id />
                                 <label for="due-on">"新期限"</label>
-                                <input id="due-on" name="due_on" placeholder="113/03/29" required />
+                                <input id="due-on" name="due_on" placeholder=crate::dates::example_date() value=kept(due_error, "due_on") required />
                                 <FieldError error=due_error field="due_on" />
                                 <label for="due-reason">"調整理由"</label>
-                                <input id="due-reason" name="due_reason" required />
+                                <input id="due-reason" name="due_reason" value=kept(due_error, "due_reason") required />
                                 <FieldError error=due_error field="due_reason" />
                                 <FormError error=due_error />
                                 <button type="submit" class="secondary">"調整期限"</button>
@@ -731,10 +759,12 @@ fn Progress(case: CaseDetail, forms: Forms) -> impl IntoView {
                         <ActionForm action=forms.progress attr:class="stacked-form" attr:aria-label="提報辦理進度">
                             <input type="hidden" name="case_id" value=id />
                             <label for="progress-body">"本次辦理進度"</label>
-                            <textarea id="progress-body" name="form[body]" rows="4" maxlength="2000" required></textarea>
+                            <textarea id="progress-body" name="form[body]" rows="4" maxlength="2000" required>
+                                {crate::escape::raw_child(kept(error, "body"))}
+                            </textarea>
                             <FieldError error field="body" />
                             <label for="progress-expected">"預計完成日期（選填）"</label>
-                            <input id="progress-expected" name="form[expected_on]" placeholder="113/05/31" />
+                            <input id="progress-expected" name="form[expected_on]" placeholder=crate::dates::example_date() value=kept(error, "expected_on") />
                             <FieldError error field="expected_on" />
                             <FormError error />
                             <button type="submit">"提報進度"</button>

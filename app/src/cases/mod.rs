@@ -108,7 +108,7 @@ impl DueOverride {
             return Ok(None);
         }
         let due_on = parse_date(due_on)
-            .ok_or_else(|| AppError::validation("due_on", "請輸入日期，例如 113/03/22。"))?;
+            .ok_or_else(|| AppError::validation("due_on", "請輸入日期（民國年/月/日）。"))?;
         let reason = required_text("due_reason", reason, "調整期限的理由", 200)?;
         Ok(Some(Self { due_on, reason }))
     }
@@ -203,7 +203,7 @@ impl QuestionForm {
                 .ok_or_else(|| AppError::validation("number", "請輸入質詢編號（正整數）。"))?,
             sitting_type_id: id("sitting_type_id", &self.sitting_type_id, "請選擇質詢類別。")?,
             sitting_date: parse_date(&self.sitting_date).ok_or_else(|| {
-                AppError::validation("sitting_date", "請輸入質詢日期，例如 113/03/15。")
+                AppError::validation("sitting_date", "請輸入質詢日期（民國年/月/日）。")
             })?,
             councilor_ids: councilors(&self.councilor_ids)?,
             topic: required_text("topic", &self.topic, "質詢議題", 200)?,
@@ -272,7 +272,7 @@ impl DataRequestForm {
             topic: required_text("topic", &self.topic, "索資主旨", 200)?,
             body: required_text("body", &self.body, "索取資料項目", LONG_TEXT_MAX_CHARS)?,
             received_at: parse_taipei_datetime(&self.received_at).ok_or_else(|| {
-                AppError::validation("received_at", "請輸入收件時間，例如 113/03/15 10:30。")
+                AppError::validation("received_at", "請輸入收件時間（民國年/月/日 時:分）。")
             })?,
             priority: Priority::parse(&self.priority)
                 .ok_or_else(|| AppError::validation("priority", "請選擇速別。"))?,
@@ -565,7 +565,7 @@ impl ProgressForm {
             None
         } else {
             Some(crate::dates::parse_date(expected).ok_or_else(|| {
-                AppError::validation("expected_on", "預計完成日期格式有誤，請輸入如 113/05/31。")
+                AppError::validation("expected_on", "預計完成日期格式有誤，請輸入民國年/月/日。")
             })?)
         };
         Ok((body, expected_on))

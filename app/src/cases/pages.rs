@@ -8,7 +8,7 @@ use super::{
 use crate::components::PageTitle;
 use crate::{
     auth::{guard::RequireRole, Role},
-    components::{form_result, ErrorPage, FieldError, FormError, FormResult},
+    components::{form_result, kept, ErrorPage, FieldError, FormError, FormResult},
     dates::roc_date,
     input::FlashedDraft,
     islands::editor::TextEditor,
@@ -381,14 +381,6 @@ fn select_field(
     }
 }
 
-/// The first value typed into `name` before the last refusal.
-fn kept(error: FormResult, name: &'static str) -> String {
-    error
-        .get_untracked()
-        .map(|e| e.input(name).into_iter().next().unwrap_or_default())
-        .unwrap_or_default()
-}
-
 /// What was typed into the question form before 找相似案件 sent it back to this page: posted
 /// to the server, which keeps it in the session for the page's next request (never in the
 /// URL: see [`FlashedDraft`]).
@@ -503,7 +495,7 @@ fn NewQuestion() -> impl IntoView {
                         </div>
                         <label for="q-sitting-date">"質詢日期"</label>
                         <div>
-                            <input id="q-sitting-date" name="form[sitting_date]" placeholder="113/03/15" value=draft.or_kept(error, "sitting_date") required />
+                            <input id="q-sitting-date" name="form[sitting_date]" placeholder=crate::dates::example_date() value=draft.or_kept(error, "sitting_date") required />
                             <p class="field-hint">"民國年／月／日，或西元 2024-03-15。"</p>
                             <FieldError error field="sitting_date" />
                         </div>
@@ -524,10 +516,7 @@ fn NewQuestion() -> impl IntoView {
                         <label for="q-topic">"質詢議題"</label>
                         <div>
                             <input id="q-topic" name="form[topic]" value=draft.or_kept(error, "topic") required />
-                            <button type="submit" class="secondary" formaction=SIMILAR_DRAFT_PATH formmethod="post" formnovalidate=true>
-                                "找相似案件"
-                            </button>
-                            <p class="field-hint">"依議題與議員找出過去相似的質詢與答復，避免重複、便於參考。"</p>
+                            <p class="field-hint">"可按下方「找相似案件」，依議題與議員找出過去相似的質詢與答復，避免重複、便於參考。"</p>
                             <FieldError error field="topic" />
                         </div>
                         <label for="q-body">"質詢內容"</label>
@@ -546,8 +535,13 @@ fn NewQuestion() -> impl IntoView {
                             <FieldError error field="due_reason" />
                         </div>
                         <div></div>
-                        <div>
+                        // 登錄 comes first: Enter in any field presses the form's first
+                        // submit button, and Enter means save.
+                        <div class="form-actions">
                             <button type="submit">"登錄"</button>
+                            <button type="submit" class="secondary" formaction=SIMILAR_DRAFT_PATH formmethod="post" formnovalidate=true>
+                                "找相似案件"
+                            </button>
                         </div>
                     </ActionForm>
                     {match similar {
@@ -608,7 +602,7 @@ fn NewDataRequest() -> impl IntoView {
                         </div>
                         <label for="d-received">"收件時間"</label>
                         <div>
-                            <input id="d-received" name="form[received_at]" placeholder="113/03/15 10:30" value=kept(error, "received_at") required />
+                            <input id="d-received" name="form[received_at]" placeholder=format!("{} 10:30", crate::dates::example_date()) value=kept(error, "received_at") required />
                             <FieldError error field="received_at" />
                         </div>
                         <label for="d-priority">"速別"</label>

@@ -213,14 +213,24 @@ pub async fn reject_part(
     with_status(
         async {
             let c = Caller::signed_in().await?;
-            let rejection = super::Rejection::parse(&reason, &suggested_bureau_id)?;
+            let rejection =
+                super::Rejection::parse(&reason, &suggested_bureau_id).map_err(|e| {
+                    e.keeping(&[
+                        ("reason", &reason),
+                        ("suggested_bureau_id", &suggested_bureau_id),
+                    ])
+                })?;
             change!(c, case_id, |tx| super::db::reject(
                 &mut tx,
                 case_id,
                 &c.user,
                 &rejection,
                 c.ts()
-            ))
+            ))?;
+            // The case is no longer this bureau's to see: back to the start page, which
+            // says what happened, rather than to a case page that would answer 404.
+            leptos_axum::redirect(&crate::home::Done::Rejected.path());
+            Ok(())
         }
         .await,
     )
@@ -287,12 +297,13 @@ pub async fn take_step(
             let action = Action::from_code(&step)
                 .filter(|a| Action::STATUS_STEPS.contains(a))
                 .ok_or(AppError::BadRequest)?;
+            let keep = |e: AppError| e.keeping(&[("step", &step), ("comment", &comment)]);
             let comment = match action {
                 Action::ReturnFromCheck | Action::ReturnFromReview | Action::SendBack => {
-                    Some(super::comment_text("comment", &comment, "退回意見")?)
+                    Some(super::comment_text("comment", &comment, "退回意見").map_err(keep)?)
                 }
                 _ if comment.trim().is_empty() => None,
-                _ => Some(super::comment_text("comment", &comment, "意見")?),
+                _ => Some(super::comment_text("comment", &comment, "意見").map_err(keep)?),
             };
             let request = super::db::StepRequest {
                 action,
@@ -321,8 +332,11 @@ pub async fn override_due(
     with_status(
         async {
             let c = Caller::signed_in().await?;
-            let due = super::DueOverride::parse(&due_on, &due_reason)?
-                .ok_or_else(|| AppError::validation("due_on", "請輸入新的期限。"))?;
+            let due = super::DueOverride::parse(&due_on, &due_reason)
+                .and_then(|due| {
+                    due.ok_or_else(|| AppError::validation("due_on", "請輸入新的期限。"))
+                })
+                .map_err(|e| e.keeping(&[("due_on", &due_on), ("due_reason", &due_reason)]))?;
             change!(c, case_id, |tx| super::db::override_due(
                 &mut tx,
                 case_id,
@@ -340,8 +354,11 @@ pub async fn postpone(case_id: i64, due_on: String, due_reason: String) -> Resul
     with_status(
         async {
             let c = Caller::signed_in().await?;
-            let due = super::DueOverride::parse(&due_on, &due_reason)?
-                .ok_or_else(|| AppError::validation("due_on", "請輸入展延後的期限。"))?;
+            let due = super::DueOverride::parse(&due_on, &due_reason)
+                .and_then(|due| {
+                    due.ok_or_else(|| AppError::validation("due_on", "請輸入展延後的期限。"))
+                })
+                .map_err(|e| e.keeping(&[("due_on", &due_on), ("due_reason", &due_reason)]))?;
             change!(c, case_id, |tx| super::db::postpone(
                 &mut tx,
                 case_id,
@@ -363,7 +380,9 @@ pub async fn report_progress(
     with_status(
         async {
             let c = Caller::with_role(&[Role::BureauLiaison, Role::BureauApprover]).await?;
-            let (body, expected_on) = form.parse()?;
+            let (body, expected_on) = form.parse().map_err(|e| {
+                e.keeping(&[("body", &form.body), ("expected_on", &form.expected_on)])
+            })?;
             change!(c, case_id, |tx| super::db::report_progress(
                 &mut tx,
                 case_id,

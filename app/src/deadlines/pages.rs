@@ -149,7 +149,7 @@ fn Deadlines() -> impl IntoView {
                 <FormError error=add_error />
                 <label for="cal-day">"日期"</label>
                 <div>
-                    <input id="cal-day" name="day" placeholder="113/04/04" required />
+                    <input id="cal-day" name="day" placeholder=crate::dates::example_date() required />
                     <FieldError error=add_error field="day" />
                 </div>
                 <label for="cal-kind">"類別"</label>

@@ -64,7 +64,7 @@ pub async fn add_calendar_day(day: String, kind: String, name: String) -> Result
         async {
             let c = Caller::admin().await?;
             let day = crate::dates::parse_date(&day)
-                .ok_or_else(|| AppError::validation("day", "請輸入日期，例如 113/04/04。"))?;
+                .ok_or_else(|| AppError::validation("day", "請輸入日期（民國年/月/日）。"))?;
             let kind = super::DayKind::parse(&kind)
                 .ok_or_else(|| AppError::validation("kind", "請選擇放假或補行上班。"))?;
             let name = name.trim().chars().take(40).collect();

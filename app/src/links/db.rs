@@ -150,6 +150,40 @@ pub async fn list(pool: &AnyPool, today: NaiveDate) -> Result<Vec<Link>, AppErro
         .map_err(Into::into)
 }
 
+/// The councilor's cases a one-case link may be for, newest session first, each session's
+/// questions then data requests by number (as the secretariat finds them on paper).
+pub async fn councilor_cases(
+    pool: &AnyPool,
+    councilor_id: i64,
+) -> Result<Vec<super::CaseChoice>, AppError> {
+    let rows = sqlx::query(
+        "SELECT c.id, c.kind, c.number, c.topic, t.number AS term, s.number AS session, \
+           s.kind AS session_kind \
+         FROM case_councilors cc JOIN cases c ON c.id = cc.case_id \
+         JOIN council_sessions s ON s.id = c.session_id JOIN council_terms t ON t.id = s.term_id \
+         WHERE cc.councilor_id = $1 \
+         ORDER BY s.starts_on DESC, s.id DESC, c.kind DESC, c.number LIMIT 1000",
+    )
+    .bind(councilor_id)
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let kind =
+                CaseKind::parse(r.try_get("kind")?).ok_or_else(|| unexpected("case kind"))?;
+            let session_kind = SessionKind::parse(r.try_get("session_kind")?)
+                .ok_or_else(|| unexpected("session kind"))?;
+            Ok(super::CaseChoice {
+                id: r.try_get("id")?,
+                label: case_label(kind, r.try_get("number")?),
+                topic: r.try_get("topic")?,
+                session: session_title(r.try_get("term")?, r.try_get("session")?, session_kind),
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(Into::into)
+}
+
 /// The scope of a live link by its token, noting its use; `None` for any token that does
 /// not open a page (unknown, expired or revoked): the caller answers all of them alike.
 pub async fn resolve(

@@ -168,6 +168,17 @@ pub struct Fresh {
     pub qr_svg: String,
 }
 
+/// A case a one-case link may be for, as the issue form lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseChoice {
+    pub id: i64,
+    /// 質詢 第 12 號
+    pub label: String,
+    pub topic: String,
+    /// The council session it was raised in, under which the form groups it.
+    pub session: String,
+}
+
 /// The session key under which a link just made waits for the page that shows it once.
 pub const FRESH_KEY: &str = "fresh_status_link";
 
@@ -190,7 +201,7 @@ pub fn expiry(
     let on = match typed {
         None => term_end,
         Some(t) => crate::dates::parse_date(t)
-            .ok_or_else(|| AppError::validation("expires", "請輸入到期日，例如 115/12/24。"))?,
+            .ok_or_else(|| AppError::validation("expires", "請輸入到期日（民國年/月/日）。"))?,
     };
     if on < today {
         return Err(AppError::validation("expires", "到期日不能早於今天。"));

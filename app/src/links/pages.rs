@@ -3,8 +3,10 @@
 //! link's address is shown once, with a QR code to print. Plain forms posting to their server fns.
 
 use super::{
-    server_fns::{status_links, IssueStatusLink, ReissueStatusLink, RevokeStatusLink},
-    Fresh, Link, LinkState,
+    server_fns::{
+        councilor_cases, status_links, IssueStatusLink, ReissueStatusLink, RevokeStatusLink,
+    },
+    CaseChoice, Fresh, Link, LinkState,
 };
 use crate::components::PageTitle;
 use crate::{
@@ -28,56 +30,70 @@ pub fn LinksPage() -> impl IntoView {
 #[component]
 fn LinksView() -> impl IntoView {
     let query = use_query_map();
-    let data = Resource::new(
-        || (),
-        |_| async move {
-            let choices = load_choices().await?;
-            let view = status_links().await?;
-            Ok::<_, crate::error::AppError>((choices, view))
-        },
-    );
     let refused = crate::error::flashed_error(IssueStatusLink::PATH)
         .or_else(|| crate::error::flashed_error(RevokeStatusLink::PATH))
         .or_else(|| crate::error::flashed_error(ReissueStatusLink::PATH));
+    let kept = |name: &str| {
+        refused
+            .as_ref()
+            .and_then(|e| e.input(name).into_iter().next())
+            .unwrap_or_default()
+    };
+    // The councilor is chosen first (a plain GET, so it works without JavaScript); the
+    // issue form then lists that councilor's cases. A refused form keeps its choices.
+    let councilor = query
+        .with_untracked(|q| q.get("councilor"))
+        .filter(|c| !c.is_empty())
+        .unwrap_or_else(|| kept("councilor"))
+        .parse::<i64>()
+        .ok();
+    let (case_kept, expires_kept) = (kept("case"), kept("expires"));
+    let data = Resource::new(
+        || (),
+        move |_| async move {
+            let choices = load_choices().await?;
+            let view = status_links().await?;
+            let cases = match councilor {
+                Some(id) => councilor_cases(id).await?,
+                None => Vec::new(),
+            };
+            Ok::<_, crate::error::AppError>((choices, view, cases))
+        },
+    );
     view! {
         <h1>"議員狀態連結"</h1>
         <p class="field-hint">"議員辦公室不必登入，以專屬連結查看其質詢與索資的辦理情形與最終答復。連結只在建立時完整顯示一次。"</p>
         <Suspense fallback=|| view! { <p class="loading">"載入中…"</p> }>
             {move || {
                 let refused = refused.clone();
-                let q = query.get_untracked();
+                let (case_kept, expires_kept) = (case_kept.clone(), expires_kept.clone());
                 Suspend::new(async move {
                     match data.await {
                         Err(error) => view! { <ErrorPage error /> }.into_any(),
-                        Ok((choices, v)) => {
-                            let councilor = q.get("councilor").and_then(|c| c.parse::<i64>().ok());
-                            let case = q.get("case").filter(|c| !c.is_empty());
+                        Ok((choices, v, cases)) => {
+                            let chosen = councilor
+                                .and_then(|id| choices.councilors.iter().find(|(c, _)| *c == id).cloned());
                             view! {
                                 {v.fresh.map(|f| view! { <FreshLink f /> })}
-                                <form method="post" action=IssueStatusLink::PATH class="grid-form panel" aria-label="建立狀態連結">
-                                    {refused.map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })}
+                                <form method="get" action="/links" class="grid-form panel" aria-label="選擇議員">
                                     <label for="link-councilor">"議員"</label>
-                                    <select id="link-councilor" name="councilor" required>
-                                        <option value="">"（請選擇議員）"</option>
-                                        {choices
-                                            .councilors
-                                            .iter()
-                                            .map(|(id, name)| view! { <option value=id.to_string() selected=councilor == Some(*id)>{name.clone()}</option> })
-                                            .collect_view()}
-                                    </select>
-                                    <label for="link-case">"單一案件（選填）"</label>
                                     <div>
-                                        <input id="link-case" name="case" inputmode="numeric" value=case.unwrap_or_default() />
-                                        <p class="field-hint">"留空：該議員的全部案件。填入案件頁網址中的號碼：只有這一案。"</p>
-                                    </div>
-                                    <label for="link-expires">"到期日（選填）"</label>
-                                    <div>
-                                        <input id="link-expires" name="expires" placeholder="115/12/24" />
-                                        <p class="field-hint">"留空：本屆議員任期結束。"</p>
+                                        <select id="link-councilor" name="councilor" required>
+                                            <option value="">"（請選擇議員）"</option>
+                                            {choices
+                                                .councilors
+                                                .iter()
+                                                .map(|(id, name)| view! { <option value=id.to_string() selected=councilor == Some(*id)>{name.clone()}</option> })
+                                                .collect_view()}
+                                        </select>
+                                        <p class="field-hint">"選定議員後，可為其全部案件或其中一案建立連結。"</p>
                                     </div>
                                     <div></div>
-                                    <div><button type="submit">"建立連結"</button></div>
+                                    <div><button type="submit" class="secondary">"選擇議員"</button></div>
                                 </form>
+                                {chosen.map(|(id, name)| view! {
+                                    <IssueForm councilor=id name cases refused case_kept expires_kept />
+                                })}
                                 <LinkTable links=v.links />
                             }
                                 .into_any()
@@ -86,6 +102,64 @@ fn LinksView() -> impl IntoView {
                 })
             }}
         </Suspense>
+    }
+}
+
+/// The issue form for one chosen councilor: all their cases, or one picked from the list.
+#[component]
+fn IssueForm(
+    councilor: i64,
+    name: String,
+    cases: Vec<CaseChoice>,
+    refused: Option<crate::error::AppError>,
+    case_kept: String,
+    expires_kept: String,
+) -> impl IntoView {
+    // Grouped under their session, in the order the server gave.
+    let mut sessions: Vec<(String, Vec<CaseChoice>)> = Vec::new();
+    for case in cases {
+        match sessions.last_mut() {
+            Some((title, list)) if *title == case.session => list.push(case),
+            _ => sessions.push((case.session.clone(), vec![case])),
+        }
+    }
+    let none = sessions.is_empty();
+    view! {
+        <form method="post" action=IssueStatusLink::PATH class="grid-form panel" aria-label="建立狀態連結">
+            {refused.map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })}
+            <input type="hidden" name="councilor" value=councilor.to_string() />
+            <span class="label">"議員"</span>
+            <p class="chosen"><strong>{name}</strong>" "<a href="/links">"改選議員"</a></p>
+            <label for="link-case">"範圍"</label>
+            <div>
+                <select id="link-case" name="case">
+                    <option value="" selected=case_kept.is_empty()>"全部案件（含日後登錄者）"</option>
+                    {sessions
+                        .into_iter()
+                        .map(|(session, list)| {
+                            let options = list
+                                .into_iter()
+                                .map(|c| {
+                                    let selected = case_kept == c.id.to_string();
+                                    view! { <option value=c.id.to_string() selected=selected>{format!("{}　{}", c.label, c.topic)}</option> }
+                                })
+                                .collect_view();
+                            view! { <optgroup label=session>{options}</optgroup> }
+                        })
+                        .collect_view()}
+                </select>
+                <p class="field-hint">
+                    {if none { "這位議員尚無案件；連結將列出日後登錄的案件。" } else { "只給一案時，請從該議員的案件中選擇。" }}
+                </p>
+            </div>
+            <label for="link-expires">"到期日（選填）"</label>
+            <div>
+                <input id="link-expires" name="expires" placeholder=crate::dates::example_date() value=expires_kept />
+                <p class="field-hint">"留空：本屆議員任期結束。"</p>
+            </div>
+            <div></div>
+            <div><button type="submit">"建立連結"</button></div>
+        </form>
     }
 }
 

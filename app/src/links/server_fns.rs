@@ -24,6 +24,18 @@ pub async fn status_links() -> Result<LinksView, AppError> {
     )
 }
 
+/// The cases of one councilor a one-case link may be for.
+#[server(prefix = "/api", endpoint = "links/cases")]
+pub async fn councilor_cases(councilor: i64) -> Result<Vec<super::CaseChoice>, AppError> {
+    crate::error::with_status(
+        async {
+            let c = secretariat().await?;
+            super::db::councilor_cases(c.db(), councilor).await
+        }
+        .await,
+    )
+}
+
 #[server(prefix = "/api", endpoint = "links/issue")]
 pub async fn issue_status_link(
     councilor: String,
@@ -33,8 +45,20 @@ pub async fn issue_status_link(
     crate::error::with_status(
         async {
             let c = secretariat().await?;
-            let scope = super::ops::scope(&councilor, &case)?;
-            let fresh = super::ops::issue(&c, &public_url()?, scope, &expires).await?;
+            let typed = || {
+                vec![
+                    ("councilor".to_owned(), councilor.clone()),
+                    ("case".to_owned(), case.clone()),
+                    ("expires".to_owned(), expires.clone()),
+                ]
+            };
+            // A refused form comes back with what was chosen, so the next press of
+            // 建立連結 cannot issue a link for someone else.
+            let issued = async {
+                let scope = super::ops::scope(&councilor, &case)?;
+                super::ops::issue(&c, &public_url()?, scope, &expires).await
+            };
+            let fresh = issued.await.map_err(|e| e.with_input(typed()))?;
             show_once(fresh).await
         }
         .await,

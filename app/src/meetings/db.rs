@@ -195,8 +195,8 @@ async fn bureaus(pool: &AnyPool) -> Result<Vec<(i64, String)>, sqlx::Error> {
         .await
 }
 
-/// A meeting with its agenda (scheduled) or its minutes (held).
-pub async fn meeting(pool: &AnyPool, id: i64) -> Result<Meeting, AppError> {
+/// A meeting with its agenda (scheduled) or its minutes (held), as of `today`.
+pub async fn meeting(pool: &AnyPool, id: i64, today: NaiveDate) -> Result<Meeting, AppError> {
     let row = sqlx::query(
         "SELECT id, held_on, starts_at, place, status, minutes FROM meetings WHERE id = $1",
     )
@@ -231,7 +231,28 @@ pub async fn meeting(pool: &AnyPool, id: i64) -> Result<Meeting, AppError> {
         agenda,
         minutes,
         bureaus: bureaus(pool).await?,
+        confirmable: status == MeetingStatus::Scheduled
+            && super::may_confirm(held_on, today).is_ok(),
     })
+}
+
+/// Moves a scheduled meeting to another day (and time); returns the day it had.
+pub async fn move_meeting(
+    tx: &mut Tx,
+    meeting_id: i64,
+    held_on: NaiveDate,
+    starts_at: &str,
+) -> Result<NaiveDate, AppError> {
+    let was = open_meeting(tx, meeting_id).await?;
+    sqlx::query(
+        "UPDATE meetings SET held_on = $1, starts_at = $2 WHERE id = $3 AND status = 'scheduled'",
+    )
+    .bind(held_on.to_string())
+    .bind(starts_at)
+    .bind(meeting_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(was)
 }
 
 async fn agenda(
@@ -322,6 +343,8 @@ pub async fn confirm(
     now: i64,
 ) -> Result<Minutes, AppError> {
     let held_on = open_meeting(tx, meeting_id).await?;
+    let today = crate::dates::taipei_date(now).ok_or(AppError::BadRequest)?;
+    super::may_confirm(held_on, today)?;
     let cases = tracked_cases(&mut **tx).await?;
     let since = confirmed_before(&mut **tx, meeting_id).await?;
     let decided = decisions(&mut **tx, meeting_id).await?;

@@ -71,19 +71,56 @@ pub struct NewMeeting {
     pub attendees: Vec<String>,
 }
 
+/// A meeting's day (from today on) and its starting time (empty, or stored as pickers send
+/// it, 14:30, whatever the officer typed).
+fn day_and_time(
+    held_on: &str,
+    starts_at: &str,
+    today: NaiveDate,
+) -> Result<(NaiveDate, String), AppError> {
+    let held_on = parse_date(held_on)
+        .ok_or_else(|| AppError::validation("held_on", "請輸入會議日期（民國年/月/日）。"))?;
+    if held_on < today {
+        return Err(AppError::validation("held_on", "會議日期不能早於今天。"));
+    }
+    let starts_at = match starts_at.trim() {
+        "" => String::new(),
+        typed => crate::dates::parse_time(typed)
+            .map(|t| t.format("%H:%M").to_string())
+            .ok_or_else(|| AppError::validation("starts_at", "時間請輸入如 14:30。"))?,
+    };
+    Ok((held_on, starts_at))
+}
+
+/// A scheduled meeting moved to another day (or time), as the secretariat types it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MoveForm {
+    pub held_on: String,
+    #[serde(default)]
+    pub starts_at: String,
+}
+
+impl MoveForm {
+    pub fn parse(&self, today: NaiveDate) -> Result<(NaiveDate, String), AppError> {
+        day_and_time(&self.held_on, &self.starts_at, today)
+    }
+}
+
+/// A meeting's decisions take effect, and its minutes are frozen, on its day or later:
+/// never before it is held. Held early, the secretariat moves its date first.
+pub fn may_confirm(held_on: NaiveDate, today: NaiveDate) -> Result<(), AppError> {
+    if today < held_on {
+        return Err(AppError::Conflict(format!(
+            "會議日（{}）之前不能確認決議；若會議提前舉行，請秘書處先變更會議日期。",
+            crate::dates::roc_date(held_on)
+        )));
+    }
+    Ok(())
+}
+
 impl ScheduleForm {
     pub fn parse(&self, today: NaiveDate) -> Result<NewMeeting, AppError> {
-        let held_on = parse_date(&self.held_on)
-            .ok_or_else(|| AppError::validation("held_on", "請輸入會議日期，例如 113/03/29。"))?;
-        if held_on < today {
-            return Err(AppError::validation("held_on", "會議日期不能早於今天。"));
-        }
-        let starts_at = self.starts_at.trim().to_owned();
-        let valid_time =
-            starts_at.is_empty() || chrono::NaiveTime::parse_from_str(&starts_at, "%H:%M").is_ok();
-        if !valid_time {
-            return Err(AppError::validation("starts_at", "時間請輸入如 14:30。"));
-        }
+        let (held_on, starts_at) = day_and_time(&self.held_on, &self.starts_at, today)?;
         let place = self.place.trim().chars().take(100).collect();
         let attendees: Vec<String> = self
             .attendees
@@ -379,6 +416,8 @@ pub struct Meeting {
     pub minutes: Option<Minutes>,
     /// The bureaus a case may be handed to (id, name).
     pub bureaus: Vec<(i64, String)>,
+    /// Whether its decisions may be confirmed today (see [`may_confirm`]).
+    pub confirmable: bool,
 }
 
 /// The minutes, frozen when the meeting is confirmed.
@@ -733,6 +772,18 @@ mod tests {
         .parse(today)
         .unwrap();
         assert_eq!(ok.held_on, day(2024, 3, 29));
+        let typed = ScheduleForm {
+            held_on: "1130329".into(),
+            starts_at: "１４３０".into(),
+            attendees: "x".into(),
+            ..Default::default()
+        }
+        .parse(today)
+        .unwrap();
+        assert_eq!(
+            (typed.held_on, typed.starts_at.as_str()),
+            (day(2024, 3, 29), "14:30")
+        );
         assert_eq!(ok.place, "市政大樓 11 樓第 2 會議室");
         assert_eq!(ok.attendees, vec!["副秘書長 王大明", "研考會 林組長"]);
         let past = ScheduleForm {
@@ -765,6 +816,33 @@ mod tests {
             .unwrap_err()
             .field_message("starts_at")
             .is_some());
+    }
+
+    #[test]
+    fn a_meeting_is_confirmed_on_its_day_or_later_never_before() {
+        let held_on = day(2024, 3, 29);
+        assert!(may_confirm(held_on, day(2024, 3, 28)).is_err());
+        assert!(may_confirm(held_on, held_on).is_ok());
+        assert!(may_confirm(held_on, day(2024, 4, 2)).is_ok());
+    }
+
+    #[test]
+    fn a_meeting_moves_to_a_day_from_today_on_with_its_time_as_typed() {
+        let today = day(2024, 3, 18);
+        let moved = |held_on: &str, starts_at: &str| {
+            MoveForm {
+                held_on: held_on.into(),
+                starts_at: starts_at.into(),
+            }
+            .parse(today)
+        };
+        assert_eq!(
+            moved("113年3月18日", "0930"),
+            Ok((today, "09:30".to_owned()))
+        );
+        assert_eq!(moved("1130322", ""), Ok((day(2024, 3, 22), String::new())));
+        assert!(moved("113/03/15", "").is_err());
+        assert!(moved("113/03/22", "下午").is_err());
     }
 
     #[test]

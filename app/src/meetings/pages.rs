@@ -4,7 +4,9 @@
 
 use super::{
     decision_sentence,
-    server_fns::{list_meetings, load_meeting, ConfirmMeeting, RecordDecision, ScheduleMeeting},
+    server_fns::{
+        list_meetings, load_meeting, ConfirmMeeting, MoveMeeting, RecordDecision, ScheduleMeeting,
+    },
     AgendaGroup, AgendaItem, DecisionKind, Meeting, MeetingStatus, Minutes,
 };
 use crate::components::PageTitle;
@@ -124,11 +126,12 @@ fn MeetingView(user: CurrentUser) -> impl IntoView {
     let params = use_params_map();
     let decide = ServerAction::<RecordDecision>::new();
     let confirm = ServerAction::<ConfirmMeeting>::new();
+    let mover = ServerAction::<MoveMeeting>::new();
     let meeting = Resource::new(
         move || {
             (
                 params.get().get("id").and_then(|id| id.parse::<i64>().ok()),
-                decide.version().get() + confirm.version().get(),
+                decide.version().get() + confirm.version().get() + mover.version().get(),
             )
         },
         |(id, _)| async move {
@@ -139,15 +142,59 @@ fn MeetingView(user: CurrentUser) -> impl IntoView {
         },
     );
     let reviewer = user.role == Role::Reviewer;
+    let secretariat = user.role == Role::Secretariat;
     view! {
         <Suspense fallback=|| view! { <p class="loading">"載入中…"</p> }>
             {Suspend::new(async move {
                 match meeting.await {
                     Err(error) => view! { <ErrorPage error /> }.into_any(),
-                    Ok(m) => view! { <MeetingBody m reviewer decide confirm /> }.into_any(),
+                    Ok(m) => {
+                        let movable = secretariat && m.status == MeetingStatus::Scheduled;
+                        let move_form = movable.then(|| {
+                            view! { <MoveMeetingForm id=m.id held_on=m.held_on starts_at=m.starts_at.clone() mover /> }
+                        });
+                        view! {
+                            <MeetingBody m reviewer decide confirm />
+                            {move_form}
+                        }
+                        .into_any()
+                    }
                 }
             })}
         </Suspense>
+    }
+}
+
+/// The secretariat moves a scheduled meeting (to today, when it is held early).
+#[component]
+fn MoveMeetingForm(
+    id: i64,
+    held_on: chrono::NaiveDate,
+    starts_at: String,
+    mover: ServerAction<MoveMeeting>,
+) -> impl IntoView {
+    let error = form_result(mover.value());
+    view! {
+        <section class="panel no-print" aria-labelledby="move-heading">
+            <h2 id="move-heading">"變更會議日期"</h2>
+            <ActionForm action=mover attr:class="grid-form" attr:aria-label="變更會議日期">
+                <FormError error />
+                <input type="hidden" name="meeting_id" value=id />
+                <label for="move-on">"會議日期"</label>
+                <div>
+                    <input id="move-on" name="form[held_on]" value=roc_date(held_on) required />
+                    <p class="field-hint">"會議日當天起，副秘書長才能確認決議並產生會議紀錄。"</p>
+                    <FieldError error field="held_on" />
+                </div>
+                <label for="move-time">"時間"</label>
+                <div>
+                    <input id="move-time" name="form[starts_at]" value=starts_at placeholder="14:30" />
+                    <FieldError error field="starts_at" />
+                </div>
+                <div></div>
+                <div><button type="submit" class="secondary">"變更日期"</button></div>
+            </ActionForm>
+        </section>
     }
 }
 
@@ -211,6 +258,7 @@ fn AgendaView(
     let open = super::undecided(&m.agenda);
     let total: usize = m.agenda.iter().map(|g| g.items.len()).sum();
     let id = m.id;
+    let (confirmable, held_on) = (m.confirmable, m.held_on);
     let bureaus = m.bureaus.clone();
     view! {
         <section class="panel" aria-labelledby="agenda-heading">
@@ -239,11 +287,21 @@ fn AgendaView(
                         format!("尚有 {open} 案未作成決議。")
                     }}
                 </p>
-                <ActionForm action=confirm attr:class="inline-form" attr:aria-label="確認會議決議">
-                    <input type="hidden" name="meeting_id" value=id />
-                    <FormError error=confirm_error />
-                    <button type="submit">"確認決議並產生會議紀錄"</button>
-                </ActionForm>
+                {if confirmable {
+                    view! {
+                        <ActionForm action=confirm attr:class="inline-form" attr:aria-label="確認會議決議">
+                            <input type="hidden" name="meeting_id" value=id />
+                            <FormError error=confirm_error />
+                            <button type="submit">"確認決議並產生會議紀錄"</button>
+                        </ActionForm>
+                    }.into_any()
+                } else {
+                    view! {
+                        <p class="field-hint">
+                            {format!("會議日（{}）當天起才能確認決議；決議可先記錄。會議提前舉行時，請秘書處先變更會議日期。", roc_date(held_on))}
+                        </p>
+                    }.into_any()
+                }}
             </section>
         }.into_any())}
     }
@@ -350,7 +408,7 @@ fn DecisionFormView(
                         .collect_view()}
                 </select>
                 <label for=field("next")>"下次檢視日期（繼續列管）"</label>
-                <input id=field("next") name="form[next_check_on]" placeholder="113/04/12" />
+                <input id=field("next") name="form[next_check_on]" placeholder=crate::dates::example_date() />
                 <label for=field("bureau")>"改由主辦機關（改分）"</label>
                 <select id=field("bureau") name="form[bureau_id]">
                     <option value="">"—"</option>

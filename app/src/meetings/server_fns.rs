@@ -1,7 +1,7 @@
 //! The follow-up meeting over HTTP: the secretariat schedules, the reviewer decides and
 //! confirms; both (and the admin) read.
 
-use super::{DecisionForm, Meeting, MeetingSummary, ScheduleForm};
+use super::{DecisionForm, Meeting, MeetingSummary, MoveForm, ScheduleForm};
 use crate::error::AppError;
 use chrono::NaiveDate;
 use leptos::prelude::*;
@@ -37,7 +37,7 @@ pub async fn list_meetings() -> Result<MeetingsOverview, AppError> {
             let last = super::db::last_held_on(c.db()).await?;
             let meetings = super::db::list(c.db()).await?;
             let last_attendees = match meetings.first() {
-                Some(m) => super::db::meeting(c.db(), m.id).await?.attendees,
+                Some(m) => super::db::meeting(c.db(), m.id, c.today()).await?.attendees,
                 None => Vec::new(),
             };
             Ok(MeetingsOverview {
@@ -72,12 +72,35 @@ pub async fn schedule_meeting(#[server(default)] form: ScheduleForm) -> Result<i
     )
 }
 
+/// The secretariat moves a scheduled meeting to another day (not a past one) or time.
+#[server(prefix = "/api", endpoint = "meetings/move")]
+pub async fn move_meeting(
+    meeting_id: i64,
+    #[server(default)] form: MoveForm,
+) -> Result<(), AppError> {
+    with_status(
+        async {
+            let c = Caller::with_role(&[Role::Secretariat]).await?;
+            let (held_on, starts_at) = form.parse(c.today())?;
+            let mut tx = c.begin().await?;
+            let was = super::db::move_meeting(&mut tx, meeting_id, held_on, &starts_at).await?;
+            let entry = Entry::new(AuditAction::MeetingMoved, "meeting", meeting_id).data(
+                serde_json::json!({ "before": was, "after": held_on, "starts_at": starts_at }),
+            );
+            c.audit(&mut tx, entry).await?;
+            tx.commit().await?;
+            Ok(())
+        }
+        .await,
+    )
+}
+
 #[server(prefix = "/api", endpoint = "meetings/detail")]
 pub async fn load_meeting(id: i64) -> Result<Meeting, AppError> {
     with_status(
         async {
             let c = Caller::with_role(READERS).await?;
-            super::db::meeting(c.db(), id).await
+            super::db::meeting(c.db(), id, c.today()).await
         }
         .await,
     )

@@ -166,9 +166,9 @@ fn positive(field: &str, raw: &str, what: &str) -> Result<i64, AppError> {
 
 fn period(starts_on: &str, ends_on: &str) -> Result<(NaiveDate, NaiveDate), AppError> {
     let start = parse_date(starts_on)
-        .ok_or_else(|| AppError::validation("starts_on", "請輸入開始日期，例如 113/03/05。"))?;
+        .ok_or_else(|| AppError::validation("starts_on", "請輸入開始日期（民國年/月/日）。"))?;
     let end = parse_date(ends_on)
-        .ok_or_else(|| AppError::validation("ends_on", "請輸入結束日期，例如 113/06/03。"))?;
+        .ok_or_else(|| AppError::validation("ends_on", "請輸入結束日期（民國年/月/日）。"))?;
     if end < start {
         return Err(AppError::validation(
             "ends_on",

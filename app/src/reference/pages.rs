@@ -103,8 +103,9 @@ fn field(
     name: &'static str,
     label: &'static str,
     error: FormResult,
-    placeholder: &'static str,
+    placeholder: impl Into<String>,
 ) -> impl IntoView {
+    let placeholder = placeholder.into();
     view! {
         <label for=id>{label}</label>
         <div>
@@ -208,8 +209,8 @@ fn Sections(data: ReferenceData, forms: Forms) -> impl IntoView {
                     </select>
                 </div>
                 {field("s-number", "number", "會次", session_error, "4")}
-                {field("s-start", "starts_on", "開始日期", session_error, "113/09/03")}
-                {field("s-end", "ends_on", "結束日期", session_error, "113/12/02")}
+                {field("s-start", "starts_on", "開始日期", session_error, crate::dates::example_date())}
+                {field("s-end", "ends_on", "結束日期", session_error, "")}
                 <div></div><div><button type="submit">"新增會期"</button></div>
             </ActionForm>
             <h3>"新增屆別"</h3>

@@ -43,7 +43,7 @@ pub fn sending_form(
 ) -> Result<(NaiveDate, VolumeFormat), AppError> {
     let sent_on = sent_on
         .and_then(crate::dates::parse_date)
-        .ok_or_else(|| AppError::validation("sent_on", "請輸入函送議會的日期，例如 113/05/10。"))?;
+        .ok_or_else(|| AppError::validation("sent_on", "請輸入函送議會的日期（民國年/月/日）。"))?;
     let format = match format {
         None | Some("") => VolumeFormat::Odt,
         chosen => compile_format(chosen)?,
@@ -58,7 +58,7 @@ pub fn letter_number(raw: Option<&str>) -> Result<String, AppError> {
     if letter.chars().count() > 40 || letter.chars().any(char::is_control) {
         return Err(AppError::validation(
             "letter_number",
-            "發文字號最多 40 字，且須為一行，例如 府議字第1130012345號。",
+            "發文字號最多 40 字，且須為一行。",
         ));
     }
     Ok(letter.to_owned())

@@ -110,9 +110,9 @@ fn FilterForm(choices: Choices, filter: Option<VolumeFilter>) -> impl IntoView {
             <label for="volume-sitting">"質詢類別"</label>
             <select id="volume-sitting" name="sitting_type">{options(&choices.sitting_types, f.sitting_type, "全部類別")}</select>
             <label for="volume-from">"質詢日期自"</label>
-            <input id="volume-from" name="from" placeholder="113/03/01" value=f.from.map(roc_date).unwrap_or_default() />
+            <input id="volume-from" name="from" placeholder=crate::dates::example_date() value=f.from.map(roc_date).unwrap_or_default() />
             <label for="volume-to">"至"</label>
-            <input id="volume-to" name="to" placeholder="113/06/30" value=f.to.map(roc_date).unwrap_or_default() />
+            <input id="volume-to" name="to" placeholder=crate::dates::example_date() value=f.to.map(roc_date).unwrap_or_default() />
             <label for="volume-bureau">"答復機關"</label>
             <select id="volume-bureau" name="bureau">{options(&choices.bureaus, f.bureau, "全部機關")}</select>
             <label for="volume-councilor">"議員"</label>
@@ -250,9 +250,9 @@ fn Sending(filter: VolumeFilter, sent: Vec<SentVolume>, may_send: bool) -> impl 
                     {hidden_filter(&filter)}
                     {refused.map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })}
                     <label for="sent-on">"函送日期"</label>
-                    <input id="sent-on" name="sent_on" placeholder="113/05/10" required />
+                    <input id="sent-on" name="sent_on" placeholder=crate::dates::example_date() required />
                     <label for="letter-number">"發文字號（選填）"</label>
-                    <input id="letter-number" name="letter_number" maxlength="40" placeholder="府議字第1130012345號" />
+                    <input id="letter-number" name="letter_number" maxlength="40" placeholder=format!("府議字第{}0012345號", crate::dates::example_date().split('/').next().unwrap_or_default()) />
                     <fieldset class="inline-choices">
                         <legend>"函送檔案格式"</legend>
                         {format_choice("send-format")}

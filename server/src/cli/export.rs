@@ -78,7 +78,7 @@ async fn meeting_document(
     out: &Path,
     file: &str,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    let meeting = app::meetings::db::meeting(&state.db, id)
+    let meeting = app::meetings::db::meeting(&state.db, id, state.today())
         .await
         .map_err(|e| match e {
             app::error::AppError::NotFound => {

@@ -503,3 +503,71 @@ async fn every_step_button_on_the_case_page_posts_a_known_step_code() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_bureau_that_hands_back_an_assignment_lands_on_its_start_page_told_what_happened() {
+    let app = TestApp::spawn().await;
+    let sec = app.signed_in("chen.sec", "secretariat", None).await;
+    let dot = app
+        .signed_in("lin.dot", "bureau_liaison", Some("DOT"))
+        .await;
+    let id = app.record_question(&sec, 41, "人行道破損").await;
+    app.assign(&sec, id, "DOT", &[]).await;
+
+    // Posted from the case page without JavaScript, as the form is.
+    let res = dot
+        .post(app.url("/api/cases/reject"))
+        .header(header::ACCEPT, "text/html")
+        .header(header::REFERER, app.url(&format!("/cases/{id}")))
+        .form(&[
+            ("case_id", id.to_string()),
+            ("reason", "屬工務局權責。".into()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FOUND);
+    assert_eq!(location(&res).as_deref(), Some("/?done=rejected"));
+    let home = app.page(&dot, "/?done=rejected").await;
+    assert_eq!(home.status(), StatusCode::OK);
+    let home = home.text().await.unwrap();
+    assert!(home.contains("已退回分派，秘書處將另行改分"), "{home}");
+    // The case page it came from would have said 找不到.
+    let case = app.page(&dot, &format!("/cases/{id}")).await;
+    assert_eq!(case.status(), StatusCode::NOT_FOUND);
+    // Without the code, or with one it does not know, the start page says nothing of it.
+    for path in ["/", "/?done=%3Cb%3E"] {
+        let page = app.page(&dot, path).await.text().await.unwrap();
+        assert!(!page.contains("已退回分派"), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn a_refused_step_form_on_the_case_page_comes_back_with_what_was_typed() {
+    let app = TestApp::spawn().await;
+    let sec = app.signed_in("chen.sec", "secretariat", None).await;
+    let id = app.record_question(&sec, 42, "路燈維護").await;
+    let page = format!("/cases/{id}");
+    let res = sec
+        .post(app.url("/api/cases/due"))
+        .header(header::ACCEPT, "text/html")
+        .header(header::REFERER, app.url(&page))
+        .form(&[
+            ("case_id", id.to_string()),
+            ("due_on", "下週五".to_owned()),
+            ("due_reason", "議員同意延後<b>一週</b>".to_owned()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_redirection(), "{}", res.status());
+    let html = app.page(&sec, &page).await.text().await.unwrap();
+    assert!(html.contains(r#"value="下週五""#), "the typed day stays");
+    assert!(
+        html.contains(r#"value="議員同意延後&lt;b&gt;一週&lt;/b&gt;""#),
+        "the typed reason stays, as text"
+    );
+    // Only once: the next visit is a fresh form.
+    let html = app.page(&sec, &page).await.text().await.unwrap();
+    assert!(!html.contains("下週五"));
+}

@@ -573,3 +573,73 @@ async fn an_office_says_a_reply_does_not_answer_and_the_case_goes_back_to_the_le
         .unwrap();
     assert_eq!(udd.not_answers, 1);
 }
+
+#[tokio::test]
+async fn a_one_case_link_is_picked_from_the_chosen_councilors_cases_and_a_refused_form_keeps_the_choice(
+) {
+    let app = TestApp::spawn().await;
+    let cast = Cast::new(&app).await;
+    let r = app.reference().await;
+    let case = app.record_question(&cast.sec, 27, "社宅公共空間").await;
+    let (theirs, other) = (r.councilors[1], r.councilors[2]);
+
+    // The councilor comes first; the form then lists that councilor's cases by number.
+    let page = app.page(&cast.sec, "/links").await.text().await.unwrap();
+    assert!(page.contains(r#"aria-label="選擇議員""#));
+    assert!(
+        !page.contains(r#"aria-label="建立狀態連結""#),
+        "not before a councilor is chosen"
+    );
+    let chosen = format!("/links?councilor={theirs}");
+    let page = app.page(&cast.sec, &chosen).await.text().await.unwrap();
+    assert!(
+        page.contains(&format!(
+            r#"<option value="{case}">質詢 第 27 號　社宅公共空間</option>"#
+        )),
+        "{page}"
+    );
+    let page = app
+        .page(&cast.sec, &format!("/links?councilor={other}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains(r#"aria-label="建立狀態連結""#));
+    assert!(
+        !page.contains("社宅公共空間"),
+        "another councilor's cases are not offered"
+    );
+
+    // Refused (a day already past), the form comes back with the councilor, the case
+    // and the typed day, so pressing 建立連結 again cannot make a link for someone else.
+    let res = cast
+        .sec
+        .post(app.url(ISSUE))
+        .header(reqwest::header::ACCEPT, "text/html")
+        .header(reqwest::header::REFERER, app.url(&chosen))
+        .form(&[
+            ("councilor", theirs.to_string()),
+            ("case", case.to_string()),
+            ("expires", "100/01/01".to_owned()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let back = crate::harness::location(&res).unwrap();
+    assert!(back.ends_with(&chosen), "{back}");
+    let page = app.page(&cast.sec, &chosen).await.text().await.unwrap();
+    assert!(page.contains("到期日不能早於今天。"), "{page}");
+    assert!(
+        page.contains(&format!(r#"<option value="{case}" selected>"#)),
+        "the case stays chosen"
+    );
+    assert!(page.contains(&format!(
+        r#"<input type="hidden" name="councilor" value="{theirs}""#
+    )));
+    assert!(page.contains(r#"value="100/01/01""#), "the typed day stays");
+    let made: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM status_links")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(made, 0);
+}

@@ -35,6 +35,22 @@ impl Cast {
         }
     }
 
+    /// Days pass (sessions end overnight); everyone signs in again the morning after.
+    pub async fn days_later(&self, app: &TestApp, days: i64) {
+        app.advance(days * 24 * 60);
+        for (client, username) in [
+            (&self.sec, "chen.sec"),
+            (&self.rev, "lo.rev"),
+            (&self.udd, "ho.udd"),
+            (&self.udd_boss, "wang.udd"),
+            (&self.dot, "chiang.dot"),
+            (&self.dot_boss, "lee.dot"),
+        ] {
+            let res = app.login(client, username, crate::harness::PASSWORD).await;
+            assert!(res.status().is_success(), "{username}: {}", res.status());
+        }
+    }
+
     fn bureau(&self, code: &str) -> (&Client, &Client) {
         match code {
             "UDD" => (&self.udd, &self.udd_boss),
@@ -349,7 +365,28 @@ async fn two_meeting_cycles_from_agenda_to_minutes() {
         "recorded decisions show"
     );
 
-    app.advance(5);
+    // Not before the meeting's day: the decisions wait, the minutes are not frozen.
+    let early = app
+        .call(
+            &cast.rev,
+            "meetings/confirm",
+            &[("meeting_id", first.to_string())],
+        )
+        .await;
+    assert_eq!(early.status(), StatusCode::CONFLICT);
+    let early: app::error::AppError = early.json().await.unwrap();
+    assert!(
+        early
+            .to_string()
+            .contains("會議日（113/03/29）之前不能確認決議"),
+        "{early}"
+    );
+    assert!(!meeting(&app, &cast.rev, first).await.confirmable);
+    assert_eq!(app.case(&cast.rev, a).await.status, CaseStatus::Tracking);
+
+    // On the day, it is confirmed.
+    cast.days_later(&app, 14).await;
+    assert!(meeting(&app, &cast.rev, first).await.confirmable);
     app.ok(
         &cast.rev,
         "meetings/confirm",
@@ -496,7 +533,7 @@ async fn two_meeting_cycles_from_agenda_to_minutes() {
         "已納入都市計畫通盤檢討",
     )
     .await;
-    app.advance(5);
+    cast.days_later(&app, 14).await;
     app.ok(
         &cast.rev,
         "meetings/confirm",
@@ -525,7 +562,7 @@ async fn a_meeting_is_confirmed_only_when_every_case_has_a_decision() {
     let cast = Cast::new(&app).await;
     let a = tracked(&app, &cast, 21, "路燈汰換", "UDD").await;
     let _b = tracked(&app, &cast, 22, "號誌時制調整", "DOT").await;
-    let id: i64 = schedule(&app, &cast.sec, "113/03/29")
+    let id: i64 = schedule(&app, &cast.sec, "113/03/15")
         .await
         .json()
         .await
@@ -550,7 +587,7 @@ async fn a_decision_batch_that_fails_half_way_changes_nothing() {
     let cast = Cast::new(&app).await;
     let a = tracked(&app, &cast, 31, "人行道拓寬", "UDD").await;
     let b = tracked(&app, &cast, 32, "停車格調整", "DOT").await;
-    let id: i64 = schedule(&app, &cast.sec, "113/03/29")
+    let id: i64 = schedule(&app, &cast.sec, "113/03/15")
         .await
         .json()
         .await
@@ -638,7 +675,7 @@ async fn a_case_that_left_tracking_after_its_decision_stops_the_whole_meeting() 
     let cast = Cast::new(&app).await;
     let a = tracked(&app, &cast, 41, "公園改善", "UDD").await;
     let b = tracked(&app, &cast, 42, "路口改善", "UDD").await;
-    let id: i64 = schedule(&app, &cast.sec, "113/03/29")
+    let id: i64 = schedule(&app, &cast.sec, "113/03/15")
         .await
         .json()
         .await
@@ -692,7 +729,7 @@ async fn only_the_secretariat_schedules_and_only_the_reviewer_decides() {
             StatusCode::FORBIDDEN
         );
     }
-    let id: i64 = schedule(&app, &cast.sec, "113/03/29")
+    let id: i64 = schedule(&app, &cast.sec, "113/03/15")
         .await
         .json()
         .await
@@ -731,7 +768,7 @@ async fn the_command_line_writes_the_agenda_and_the_minutes() {
     let app = TestApp::spawn_on(&url).await;
     let cast = Cast::new(&app).await;
     let a = tracked(&app, &cast, 61, "河濱公園照明", "UDD").await;
-    let id: i64 = schedule(&app, &cast.sec, "113/03/29")
+    let id: i64 = schedule(&app, &cast.sec, "113/03/15")
         .await
         .json()
         .await
@@ -803,4 +840,70 @@ async fn the_command_line_writes_the_agenda_and_the_minutes() {
     );
     assert!(crate::cli::text(&missing.stderr).contains("找不到第 999 次會議"));
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn the_secretariat_moves_a_meeting_held_early_and_it_is_confirmed_that_day() {
+    let app = TestApp::spawn().await;
+    let cast = Cast::new(&app).await;
+    let id: i64 = schedule(&app, &cast.sec, "113/03/29")
+        .await
+        .json()
+        .await
+        .unwrap();
+    // Only the secretariat moves it, and never into the past.
+    assert_eq!(
+        move_to(&app, &cast.rev, id, "113/03/15", "").await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let past = move_to(&app, &cast.sec, id, "113/03/14", "").await;
+    assert_eq!(past.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        meeting(&app, &cast.rev, id).await.held_on.to_string(),
+        "2024-03-29"
+    );
+
+    // Held today instead, typed as the office types it.
+    let res = move_to(&app, &cast.sec, id, "1130315", "１０３０").await;
+    assert!(res.status().is_success(), "{}", res.status());
+    let m = meeting(&app, &cast.rev, id).await;
+    assert_eq!(
+        (m.held_on.to_string(), m.starts_at.as_str()),
+        ("2024-03-15".into(), "10:30")
+    );
+    assert!(m.confirmable);
+    let moved: String = sqlx::query_scalar(
+        "SELECT data FROM audit_log WHERE action = 'meeting_moved' AND target_id = $1",
+    )
+    .bind(id.to_string())
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    assert!(
+        moved.contains("2024-03-29") && moved.contains("2024-03-15"),
+        "{moved}"
+    );
+    app.ok(
+        &cast.rev,
+        "meetings/confirm",
+        &[("meeting_id", id.to_string())],
+    )
+    .await;
+
+    // Held, it stays where it was.
+    let late = move_to(&app, &cast.sec, id, "113/04/01", "").await;
+    assert_eq!(late.status(), StatusCode::CONFLICT);
+}
+
+async fn move_to(app: &TestApp, who: &Client, id: i64, day: &str, time: &str) -> reqwest::Response {
+    app.call(
+        who,
+        "meetings/move",
+        &[
+            ("meeting_id", id.to_string()),
+            ("form[held_on]", day.to_owned()),
+            ("form[starts_at]", time.to_owned()),
+        ],
+    )
+    .await
 }

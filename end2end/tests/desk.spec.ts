@@ -1,0 +1,84 @@
+import { expect, test } from '@playwright/test';
+import { fillQuestion, freshNumber, logIn, ready, todayRoc } from './support';
+
+/**
+ * The traps of a day at the desk, each walked as the office meets it, with and without
+ * JavaScript: Enter saves the question, dates typed as document systems write them are
+ * read, a bureau that hands a case back is told so, a one-case status link is picked from
+ * the councilor's own cases and a refused form keeps what was chosen.
+ */
+
+test('Enter in the question form records the question, with the date typed as 1151201', async ({ page }, info) => {
+  const js = info.project.name !== 'no-js';
+  await logIn(page, js ? 'e2e-sec' : 'e2e-sec-nojs');
+  await page.goto('/cases/new/question');
+  await ready(page, js);
+  const form = page.getByRole('form', { name: '登錄質詢' });
+  const date = form.getByLabel('質詢日期');
+  await expect(date).toHaveAttribute('placeholder', todayRoc());
+  const topic = `按 Enter 登錄 ${freshNumber()}`;
+  await fillQuestion(page, topic);
+  await date.fill(todayRoc().replaceAll('/', ''));
+  await form.getByLabel('質詢議題').press('Enter');
+  await expect(page.getByRole('heading', { level: 1 })).toContainText(topic);
+  await expect(page.getByText(todayRoc()).first()).toBeVisible();
+});
+
+test('a bureau that hands an assignment back lands on its start page, told what happened', async ({ page, browser }, info) => {
+  const js = info.project.name !== 'no-js';
+  // The secretariat assigns a question to 工務局, which finds it is not its remit.
+  const sec = await browser.newContext({ javaScriptEnabled: false, locale: 'zh-TW' });
+  const desk = await sec.newPage();
+  await logIn(desk, 'e2e-sec');
+  await desk.goto('/cases/new/question');
+  const topic = `非本局權責 ${freshNumber()}`;
+  await fillQuestion(desk, topic);
+  await desk.getByRole('button', { name: '登錄', exact: true }).click();
+  await expect(desk.getByRole('heading', { level: 1 })).toContainText(topic);
+  const assigned = new URL(desk.url()).pathname;
+  const assign = desk.getByRole('form', { name: '分派' });
+  await assign.getByLabel('主辦機關').selectOption({ label: '工務局' });
+  await assign.getByRole('button', { name: '分派' }).click();
+  await expect(desk.getByText('待局處接受', { exact: true })).toBeVisible();
+  await sec.close();
+
+  await logIn(page, 'e2e-pwd');
+  await page.goto(assigned);
+  await ready(page, js);
+  const reject = page.getByRole('form', { name: '退回分派' });
+  await reject.getByLabel('退回理由').fill('人行道養護屬交通局權責。');
+  await reject.getByLabel('建議改由').selectOption({ label: '交通局' });
+  await reject.getByRole('button', { name: '退回分派' }).click();
+  await expect(page.getByRole('heading', { name: '我的工作' })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: '已退回分派' })).toBeVisible();
+  await expect(page.getByText('找不到')).toHaveCount(0);
+});
+
+test('a one-case status link is picked from the councilor’s cases, and a refused form keeps the choice', async ({ page }, info) => {
+  const js = info.project.name !== 'no-js';
+  await logIn(page, js ? 'e2e-sec' : 'e2e-sec-nojs');
+  await page.goto('/links');
+  const choose = page.getByRole('form', { name: '選擇議員' });
+  await choose.getByLabel('議員').selectOption({ label: '林雨彤' });
+  await choose.getByRole('button', { name: '選擇議員' }).click();
+
+  const form = page.getByRole('form', { name: '建立狀態連結' });
+  await expect(form.getByText('林雨彤')).toBeVisible();
+  const scope = form.getByLabel('範圍');
+  const one = await scope.locator('option', { hasText: '質詢 第 13 號' }).getAttribute('value');
+  await scope.selectOption(one!);
+  await form.getByLabel('到期日（選填）').fill('100/01/01');
+  await form.getByRole('button', { name: '建立連結' }).click();
+
+  // Refused: the same councilor and case stay chosen, the typed day stays.
+  await expect(page.getByRole('alert')).toContainText('到期日不能早於今天。');
+  await expect(form.getByText('林雨彤')).toBeVisible();
+  await expect(scope).toHaveValue(one!);
+  await expect(form.getByLabel('到期日（選填）')).toHaveValue('100/01/01');
+
+  await form.getByLabel('到期日（選填）').fill('');
+  await form.getByRole('button', { name: '建立連結' }).click();
+  await expect(page.getByLabel('連結網址')).toHaveValue(/\/s\/[A-Za-z0-9_-]{43}$/);
+  const made = page.getByRole('row').filter({ hasText: '林雨彤' }).filter({ hasText: '質詢 第 13 號' });
+  await expect(made.first()).toBeVisible();
+});
