@@ -7,6 +7,8 @@ export DATA_DIR="$(mktemp -d)"
 export LISTEN_ADDR="127.0.0.1:${E2E_PORT:-3100}"
 export LEPTOS_SITE_ROOT="$ROOT/target/site"
 export RUST_LOG="${RUST_LOG:-warn}"
+# The demo data's city.
+export CITY_NAME=臺北市政府 COUNCIL_NAME=臺北市議會
 # Every journey signs in from 127.0.0.1, many times a minute; the per-address login limit
 # has its own integration test.
 export LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE=10000

@@ -48,8 +48,10 @@ pub enum AppError {
     BadRequest,
     #[error("無法連線到伺服器，請檢查網路後再試。")]
     Network,
-    #[error("系統暫時無法處理您的要求，請稍後再試。")]
-    Internal,
+    /// A failure of ours, logged on the server; it carries the request's id (錯誤代碼), so
+    /// the help desk can find the log line (empty outside a request).
+    #[error("系統暫時無法處理您的要求，請稍後再試。{}", reference_words(.0))]
+    Internal(String),
     /// Something the server needs is missing (a font for PDF files): what to do about it,
     /// in words an administrator can act on.
     #[error("{0}")]
@@ -117,7 +119,7 @@ impl AppError {
                 | Self::Conflict(_)
                 | Self::EditConflict { .. }
                 | Self::Unavailable(_)
-        )
+        ) && !matches!(self, Self::Internal(id) if !id.is_empty())
     }
 
     pub fn status_code(&self) -> u16 {
@@ -130,7 +132,7 @@ impl AppError {
             Self::LockedOut { .. } | Self::TooManyAttempts { .. } => 429,
             Self::BadRequest => 400,
             Self::Network | Self::Unavailable(_) => 503,
-            Self::Internal => 500,
+            Self::Internal(_) => 500,
         }
     }
 
@@ -141,12 +143,48 @@ impl AppError {
             .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR)
     }
 
-    /// Logs an internal failure and returns the error the user may see.
+    /// Logs an internal failure and returns the error the user may see, with the id of
+    /// the request it happened in (the log line carries the same id).
     #[cfg(feature = "ssr")]
     pub fn internal(context: &str, err: impl std::fmt::Display) -> Self {
         tracing::error!("{context}: {err}");
-        Self::Internal
+        Self::Internal(current_request_id())
     }
+}
+
+/// `（錯誤代碼：…）` after an internal error's words, when it has a request id.
+fn reference_words(id: &str) -> String {
+    if id.is_empty() {
+        String::new()
+    } else {
+        format!("（錯誤代碼：{id}）")
+    }
+}
+
+#[cfg(feature = "ssr")]
+tokio::task_local! {
+    /// The id of the request being answered (`x-request-id`), set by the server around
+    /// every request.
+    pub static REQUEST_ID: String;
+}
+
+/// The id of the request being answered: from the server's task-local, or from the
+/// request a Leptos render or server fn was given; empty outside a request.
+#[cfg(feature = "ssr")]
+pub fn current_request_id() -> String {
+    REQUEST_ID
+        .try_with(Clone::clone)
+        .ok()
+        .or_else(|| {
+            leptos::prelude::use_context::<http::request::Parts>().and_then(|parts| {
+                parts
+                    .headers
+                    .get("x-request-id")
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned)
+            })
+        })
+        .unwrap_or_default()
 }
 
 /// A refusal as an axum handler's answer (a download, a file): the status and the message
@@ -214,7 +252,10 @@ impl FromServerFnError for AppError {
         let err = match value {
             ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => Self::BadRequest,
             ServerFnErrorErr::Request(_) => Self::Network,
-            _ => Self::Internal,
+            #[cfg(feature = "ssr")]
+            _ => Self::Internal(current_request_id()),
+            #[cfg(not(feature = "ssr"))]
+            _ => Self::Internal(String::new()),
         };
         // Undecodable arguments never reach the server fn body; answer their status here.
         #[cfg(feature = "ssr")]
@@ -258,7 +299,7 @@ mod tests {
         let err = AppError::from_server_fn_error(ServerFnErrorErr::ServerError(
             "no such table: users".into(),
         ));
-        assert_eq!(err, AppError::Internal);
+        assert!(matches!(err, AppError::Internal(_)));
         assert!(!err.to_string().contains("users"));
     }
 

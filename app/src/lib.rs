@@ -33,6 +33,7 @@ pub mod app;
 pub mod audit;
 pub mod auth;
 pub mod cases;
+pub mod city;
 pub mod components;
 pub mod dates;
 pub mod deadlines;

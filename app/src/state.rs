@@ -44,6 +44,8 @@ impl Clock for ManualClock {
 pub struct AppState {
     pub db: AnyPool,
     pub clock: Arc<dyn Clock>,
+    /// Whom the app speaks for (settings).
+    pub city: Arc<crate::city::City>,
 }
 
 impl AppState {

@@ -244,6 +244,7 @@ async fn main() {
     let state = AppState {
         db,
         clock: Arc::new(SystemClock),
+        city: Default::default(),
     };
     prepare(&state, args.cases).await;
     let backend = if args.database_url.starts_with("postgres") {
@@ -688,6 +689,7 @@ async fn volume_fixture() -> (AppState, i64) {
     let state = AppState {
         db: server::open_database(&url).await.unwrap(),
         clock: Arc::new(SystemClock),
+        city: Default::default(),
     };
     server::demo::reference::seed_reference_data(&state)
         .await
@@ -837,7 +839,7 @@ async fn volume() {
         .enumerate()
         {
             let started = Instant::now();
-            let v = app::volume::db::volume(&state.db, &filter, today)
+            let v = app::volume::db::volume(&state.db, &state.city, &filter, today)
                 .await
                 .unwrap();
             let bytes =

@@ -48,7 +48,7 @@ test('a councilor office opens its link on a phone, reads a reply, downloads a f
   ]);
   expect(download.suggestedFilename()).toBe('資料第1批.csv');
 
-  await answered.getByText('答復沒有回答問題（答非所問）？').click();
+  await answered.getByText('對答復內容有疑義？').click();
   await answered.getByLabel('請說明未回答的部分').fill('未說明各區的分配戶數與期程。');
   await answered.getByRole('button', { name: '送出答非所問' }).click();
   await expect(page.getByText('已收到您的意見，已請主辦機關重新答復。')).toBeVisible();

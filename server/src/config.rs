@@ -74,6 +74,26 @@ pub const VARIABLES: &[Variable] = &[
         help: "the address status links are written with",
     },
     Variable {
+        name: "CITY_NAME",
+        default: "市政府",
+        help: "the city government, as pages and documents name it (臺北市政府)",
+    },
+    Variable {
+        name: "COUNCIL_NAME",
+        default: "市議會",
+        help: "the council it answers (臺北市議會)",
+    },
+    Variable {
+        name: "LIAISON_UNIT",
+        default: "秘書處",
+        help: "the government's unit that liaises with the council",
+    },
+    Variable {
+        name: "LIAISON_CONTACT",
+        default: "none",
+        help: "how councilor offices reach that unit, shown on status pages",
+    },
+    Variable {
         name: "STATUS_LINK_LOOKUPS_PER_MINUTE",
         default: "60",
         help: "status-link misses per address and views per link a minute, per app server",
@@ -143,6 +163,9 @@ pub struct Config {
     /// `STATUS_LINK_LOOKUPS_PER_MINUTE`: status-link lookups a minute, for each app server
     /// (default 60): misses per client address, and views of each link.
     pub link_lookups_per_minute: u32,
+    /// `CITY_NAME`, `COUNCIL_NAME`, `LIAISON_UNIT`, `LIAISON_CONTACT`: whom the app speaks
+    /// for. Defaults: words true of any city (市政府, 市議會, 秘書處, no contact line).
+    pub city: app::city::City,
 }
 
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
@@ -226,7 +249,28 @@ impl Config {
                     problem: "expected a whole number above 0",
                 })?,
         };
+        let named = |name: &'static str, default: String| -> Result<String, ConfigError> {
+            match get(name) {
+                None => Ok(default),
+                Some(v) if v.trim().chars().count() > 60 || v.contains(['\n', '\r']) => {
+                    Err(ConfigError {
+                        name,
+                        value: v,
+                        problem: "expected one line of at most 60 characters",
+                    })
+                }
+                Some(v) => Ok(v.trim().to_owned()),
+            }
+        };
+        let defaults = app::city::City::default();
+        let city = app::city::City {
+            government: named("CITY_NAME", defaults.government)?,
+            council: named("COUNCIL_NAME", defaults.council)?,
+            liaison_unit: named("LIAISON_UNIT", defaults.liaison_unit)?,
+            contact: named("LIAISON_CONTACT", defaults.contact)?,
+        };
         Ok(Self {
+            city,
             link_lookups_per_minute,
             public_url,
             trusted_proxies,
@@ -401,6 +445,25 @@ mod tests {
             config(&[("LISTEN_ADDR", "localhost")]).unwrap_err().name,
             "LISTEN_ADDR"
         );
+    }
+
+    #[test]
+    fn the_city_is_named_by_its_settings_and_generic_words_without_them() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.city, app::city::City::default());
+        let c = config(&[
+            ("CITY_NAME", " 新北市政府 "),
+            ("COUNCIL_NAME", "新北市議會"),
+            ("LIAISON_UNIT", "研考會"),
+            ("LIAISON_CONTACT", "府會聯絡組 (02) 2960-3456 分機 8888"),
+        ])
+        .unwrap();
+        assert_eq!(c.city.liaison_office(), "新北市政府研考會");
+        assert_eq!(c.city.council, "新北市議會");
+        assert_eq!(c.city.contact, "府會聯絡組 (02) 2960-3456 分機 8888");
+        for bad in ["市政府\n<script>", &"長".repeat(61)] {
+            assert_eq!(config(&[("CITY_NAME", bad)]).unwrap_err().name, "CITY_NAME");
+        }
     }
 
     #[test]

@@ -187,7 +187,7 @@ pub fn describe(data: &str) -> Vec<String> {
         let flat = |v: &serde_json::Value| match v {
             serde_json::Value::Object(m) => m
                 .iter()
-                .map(|(k, v)| format!("{k}={}", scalar(v)))
+                .map(|(k, v)| format!("{}＝{}", key_words(k), scalar(v)))
                 .collect::<Vec<_>>()
                 .join("，"),
             other => scalar(other),
@@ -202,7 +202,7 @@ pub fn describe(data: &str) -> Vec<String> {
         lines.extend(
             map.iter()
                 .filter(|(k, _)| !matches!(k.as_str(), "before" | "after"))
-                .map(|(k, v)| format!("{k}：{}", flat(v))),
+                .map(|(k, v)| format!("{}：{}", key_words(k), flat(v))),
         );
         lines
     }
@@ -212,10 +212,83 @@ pub fn describe(data: &str) -> Vec<String> {
     }
 }
 
+/// A key of an entry's data in words; a key not listed shows as itself.
+#[cfg(feature = "ssr")]
+fn key_words(key: &str) -> &str {
+    match key {
+        "id" => "編號",
+        "number" => "號次",
+        "name" => "名稱",
+        "display_name" => "姓名",
+        "username" => "帳號",
+        "role" => "角色",
+        "short_name" => "簡稱",
+        "code" => "代碼",
+        "party" => "政黨",
+        "caucus" => "黨團",
+        "district" => "選區",
+        "sort_order" => "排序",
+        "active" => "使用中",
+        "kind" => "類別",
+        "starts_on" => "開始日期",
+        "ends_on" => "結束日期",
+        "term_id" => "屆次",
+        "session_id" => "會期",
+        "case_id" => "案件",
+        "bureau_id" => "局處",
+        "councilor_id" => "議員",
+        "reason" => "原因",
+        "failures" => "連續失敗次數",
+        "sessions_ended" => "結束的登入",
+        "file_name" => "檔名",
+        "starts_at" => "時間",
+        "held_on" => "會議日期",
+        "attendees" => "出席人數",
+        "keep" => "繼續列管",
+        "release" => "解除列管",
+        "reassign" => "改分",
+        "escalate" => "提報上級",
+        "source" => "來源",
+        "sent_on" => "函送日期",
+        "letter_number" => "發文字號",
+        "rows" => "列數",
+        "replies" => "答復數",
+        "questions" => "質詢數",
+        "reissue_of" => "重發自連結",
+        "expires_on" => "到期日",
+        "format" => "格式",
+        "filter" => "篩選條件",
+        "days" => "天數",
+        "day" => "日期",
+        "rule" => "規則",
+        "change" => "變更",
+        "alias_added" => "新增別名",
+        "alias_removed" => "刪除別名",
+        other => other,
+    }
+}
+
+/// A value as a person reads it: dates in the ROC calendar, flags as 是/否, the reasons
+/// a login failed in words.
 #[cfg(feature = "ssr")]
 fn scalar(v: &serde_json::Value) -> String {
     match v {
-        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::String(s) => {
+            let iso_day = s.len() == 10 && s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-';
+            match (iso_day, s.as_str()) {
+                (true, _) => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                    .map(crate::dates::roc_date)
+                    .unwrap_or_else(|_| s.clone()),
+                (_, "wrong_password") => "密碼錯誤".into(),
+                (_, "wrong_current_password") => "目前的密碼錯誤".into(),
+                (_, "locked") => "帳號暫時鎖定".into(),
+                (_, code) => code
+                    .parse::<crate::auth::Role>()
+                    .map_or_else(|_| s.clone(), |r| r.label().to_owned()),
+            }
+        }
+        serde_json::Value::Bool(true) => "是".into(),
+        serde_json::Value::Bool(false) => "否".into(),
         serde_json::Value::Null => "—".into(),
         other => other.to_string(),
     }
@@ -252,7 +325,27 @@ mod tests {
         let lines = describe(r#"{"before":{"days":7},"after":{"days":5},"rule":"question_reply"}"#);
         assert_eq!(
             lines,
-            vec!["修改前：days=7", "修改後：days=5", "rule：question_reply"]
+            vec!["修改前：天數＝7", "修改後：天數＝5", "規則：question_reply"]
+        );
+        let lines = describe(
+            r#"{"before":"2024-03-29","after":"2024-03-15","starts_at":"10:30","active":false}"#,
+        );
+        assert_eq!(
+            lines,
+            vec![
+                "修改前：113/03/29",
+                "修改後：113/03/15",
+                "使用中：否",
+                "時間：10:30"
+            ]
+        );
+        assert_eq!(
+            describe(r#"{"reason":"wrong_password","failures":2}"#),
+            vec!["連續失敗次數：2", "原因：密碼錯誤"]
+        );
+        assert_eq!(
+            describe(r#"{"after":{"role":"reviewer"}}"#),
+            vec!["修改後：角色＝副秘書長／研考會"]
         );
     }
 

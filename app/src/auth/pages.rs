@@ -19,7 +19,7 @@ pub fn LoginPage() -> impl IntoView {
         <section class="login">
             <div class="login-card">
                 <h1>"府會通"</h1>
-                <p class="subtitle">"臺北市政府 府會聯絡與質詢追蹤系統"</p>
+                <p class="subtitle">{format!("{} 府會聯絡與質詢追蹤系統", crate::city::City::current().government)}</p>
                 <ActionForm action=login attr:class="stacked-form" attr:aria-label="登入">
                     {move || error().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
                     <label for="login-username">"帳號"</label>

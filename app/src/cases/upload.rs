@@ -168,7 +168,7 @@ fn send(
                         401 => AppError::Unauthenticated,
                         403 => AppError::Forbidden,
                         404 => AppError::NotFound,
-                        _ => AppError::Internal,
+                        _ => AppError::Internal(String::new()),
                     });
                 if error == AppError::Unauthenticated {
                     let _ = window().location().assign("/login");

@@ -286,7 +286,10 @@ pub async fn page(
     };
     let rows = sqlx::query(&format!(
         "SELECT c.id, c.kind, c.number, c.topic, c.status, c.due_on, c.reply, b.name AS lead, \
-           (SELECT COUNT(*) FROM deliveries d WHERE d.case_id = c.id) AS deliveries \
+           (SELECT COUNT(*) FROM deliveries d WHERE d.case_id = c.id) AS deliveries, \
+           (SELECT MIN(d.delivered_at) FROM deliveries d WHERE d.case_id = c.id) AS delivered_at, \
+           (SELECT MAX(e.at) FROM case_events e WHERE e.case_id = c.id AND e.action = 'approve') \
+             AS approved_at \
          FROM cases c \
          LEFT JOIN assignments a ON a.case_id = c.id AND a.role = 'lead' \
            AND a.state IN ('pending', 'accepted') \
@@ -298,6 +301,7 @@ pub async fn page(
     .bind(chosen)
     .fetch_all(pool)
     .await?;
+    let shows_overdue = shows_overdue(pool).await?;
     let mut cases = Vec::with_capacity(rows.len());
     for r in &rows {
         let kind = CaseKind::parse(r.try_get("kind")?).ok_or_else(|| unexpected("case kind"))?;
@@ -305,9 +309,23 @@ pub async fn page(
             CaseStatus::parse(r.try_get("status")?).ok_or_else(|| unexpected("case status"))?;
         let due_on = date(r, "due_on")?;
         let delivered = r.try_get::<i64, _>("deliveries")? > 0;
-        let public = PublicStatus::of(kind, status, due_on, delivered, today);
+        let public = PublicStatus::of(kind, status, due_on, delivered, today)
+            .as_shown(shows_overdue, status);
         let approved = matches!(status, CaseStatus::Closed | CaseStatus::Tracking);
+        let day = |column: &str| -> Result<Option<NaiveDate>, sqlx::Error> {
+            Ok(r.try_get::<Option<i64>, _>(column)?
+                .and_then(crate::dates::taipei_date))
+        };
+        let answered_on = match public {
+            PublicStatus::Answered => day("approved_at")?,
+            PublicStatus::Delivered => match (day("delivered_at")?, day("approved_at")?) {
+                (Some(d), Some(a)) => Some(d.min(a)),
+                (d, a) => d.or(a),
+            },
+            _ => None,
+        };
         cases.push(PublicCase {
+            answered_on,
             id: r.try_get("id")?,
             label: case_label(kind, r.try_get("number")?),
             topic: r.try_get("topic")?,
@@ -324,6 +342,8 @@ pub async fn page(
             awaits_office: super::awaits_office(status),
         });
     }
+    // What is still pending first, then the answered; each by kind and number.
+    cases.sort_by_key(|c| c.status.answered());
     let ids: Vec<String> = cases.iter().map(|c| c.id.to_string()).collect();
     if !ids.is_empty() {
         let files = sqlx::query(&format!(
@@ -468,5 +488,27 @@ pub async fn not_an_answer(
         dedupe_key: None,
     };
     notify(tx, &notice, &audience).await?;
+    Ok(())
+}
+
+/// Whether status pages say 逾期 of a case past its due date: the liaison office's choice
+/// (the `status_shows_overdue` setting; shown unless it says no).
+pub async fn shows_overdue(pool: &AnyPool) -> Result<bool, sqlx::Error> {
+    let set: Option<String> =
+        sqlx::query_scalar("SELECT value FROM settings WHERE key = 'status_shows_overdue'")
+            .fetch_optional(pool)
+            .await?;
+    Ok(set.as_deref() != Some("no"))
+}
+
+/// Sets whether status pages say 逾期, in `tx`.
+pub async fn set_shows_overdue(tx: &mut crate::db::Tx, shown: bool) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO settings (key, value) VALUES ('status_shows_overdue', $1) \
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )
+    .bind(if shown { "yes" } else { "no" })
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }

@@ -103,6 +103,22 @@ impl PublicStatus {
         }
     }
 
+    /// As the liaison office chose to show it: without 逾期, a case past its due date
+    /// reads as received or in progress (a delay may be internal: a reply waiting for the
+    /// secretariat's check).
+    pub fn as_shown(self, shows_overdue: bool, status: CaseStatus) -> Self {
+        match self {
+            Self::Overdue if !shows_overdue => {
+                if matches!(status, CaseStatus::Unassigned | CaseStatus::Assigned) {
+                    Self::Received
+                } else {
+                    Self::InProgress
+                }
+            }
+            other => other,
+        }
+    }
+
     /// The final reply may be shown.
     pub fn answered(self) -> bool {
         matches!(self, Self::Answered | Self::Delivered)
@@ -152,6 +168,9 @@ pub struct PublicCase {
     pub status: PublicStatus,
     pub lead_bureau: Option<String>,
     pub due_on: NaiveDate,
+    /// When it was answered: the day the reply shown was approved (for data, the first
+    /// delivery, if sooner); none while pending.
+    pub answered_on: Option<NaiveDate>,
     /// The approved reply; empty until approved.
     pub reply: String,
     /// Delivered files: id, name, size in bytes.
@@ -266,6 +285,17 @@ mod tests {
         assert!(not_an_answer(Closed, "  ").is_err());
         let long = "長".repeat(NOT_AN_ANSWER_MAX_CHARS + 1);
         assert!(not_an_answer(Closed, &long).is_err());
+    }
+
+    #[test]
+    fn without_overdue_a_late_case_reads_as_received_or_in_progress() {
+        use CaseStatus::*;
+        let late = PublicStatus::Overdue;
+        assert_eq!(late.as_shown(true, InProgress), PublicStatus::Overdue);
+        assert_eq!(late.as_shown(false, InReview), PublicStatus::InProgress);
+        assert_eq!(late.as_shown(false, Assigned), PublicStatus::Received);
+        let done = PublicStatus::Answered;
+        assert_eq!(done.as_shown(false, Closed), PublicStatus::Answered);
     }
 
     #[test]

@@ -1,10 +1,12 @@
 //! `/links`: the secretariat issues a status link for a councilor (or one case), sees each
 //! link's expiry, who made it and when it was last used, and revokes or reissues it. A new
-//! link's address is shown once, with a QR code to print. Plain forms posting to their server fns.
+//! link's address is shown once, with a QR code to print; whether status pages say 逾期.
+//! Plain forms posting to their server fns.
 
 use super::{
     server_fns::{
-        councilor_cases, status_links, IssueStatusLink, ReissueStatusLink, RevokeStatusLink,
+        councilor_cases, status_links, status_shows_overdue, IssueStatusLink, ReissueStatusLink,
+        RevokeStatusLink, SaveStatusShowsOverdue,
     },
     CaseChoice, Fresh, Link, LinkState,
 };
@@ -57,7 +59,8 @@ fn LinksView() -> impl IntoView {
                 Some(id) => councilor_cases(id).await?,
                 None => Vec::new(),
             };
-            Ok::<_, crate::error::AppError>((choices, view, cases))
+            let shows_overdue = status_shows_overdue().await?;
+            Ok::<_, crate::error::AppError>((choices, view, cases, shows_overdue))
         },
     );
     view! {
@@ -70,7 +73,7 @@ fn LinksView() -> impl IntoView {
                 Suspend::new(async move {
                     match data.await {
                         Err(error) => view! { <ErrorPage error /> }.into_any(),
-                        Ok((choices, v, cases)) => {
+                        Ok((choices, v, cases, shows_overdue)) => {
                             let chosen = councilor
                                 .and_then(|id| choices.councilors.iter().find(|(c, _)| *c == id).cloned());
                             view! {
@@ -95,6 +98,7 @@ fn LinksView() -> impl IntoView {
                                     <IssueForm councilor=id name cases refused case_kept expires_kept />
                                 })}
                                 <LinkTable links=v.links />
+                                <OverdueSetting shown=shows_overdue />
                             }
                                 .into_any()
                         }
@@ -160,6 +164,24 @@ fn IssueForm(
             <div></div>
             <div><button type="submit">"建立連結"</button></div>
         </form>
+    }
+}
+
+/// Whether status pages say 逾期: the liaison office's choice, for every link.
+#[component]
+fn OverdueSetting(shown: bool) -> impl IntoView {
+    view! {
+        <section class="panel" aria-labelledby="overdue-heading">
+            <h2 id="overdue-heading">"狀態頁顯示"</h2>
+            <form method="post" action=SaveStatusShowsOverdue::PATH class="inline-row" aria-label="狀態頁顯示">
+                <label class="check">
+                    <input type="checkbox" name="shown" checked=shown />
+                    "超過預定答復日期的案件標示「逾期」"
+                </label>
+                <button type="submit" class="secondary">"儲存"</button>
+            </form>
+            <p class="field-hint">"不勾選時，這類案件依辦理階段顯示為「已收件」或「處理中」（延誤可能發生在府內檢核階段）。"</p>
+        </section>
     }
 }
 

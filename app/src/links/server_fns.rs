@@ -24,6 +24,45 @@ pub async fn status_links() -> Result<LinksView, AppError> {
     )
 }
 
+/// Whether status pages say 逾期 of a case past its due date.
+#[server(prefix = "/api", endpoint = "links/overdue-setting")]
+pub async fn status_shows_overdue() -> Result<bool, AppError> {
+    crate::error::with_status(
+        async {
+            let c = secretariat().await?;
+            Ok(super::db::shows_overdue(c.db()).await?)
+        }
+        .await,
+    )
+}
+
+/// The liaison office decides whether status pages say 逾期 (`shown`: a ticked box).
+#[server(prefix = "/api", endpoint = "links/overdue-setting/save")]
+pub async fn save_status_shows_overdue(
+    #[server(default)] shown: Option<String>,
+) -> Result<(), AppError> {
+    crate::error::with_status(
+        async {
+            use crate::audit::{db::Entry, AuditAction};
+            let c = secretariat().await?;
+            let shown = shown.is_some();
+            let before = super::db::shows_overdue(c.db()).await?;
+            let mut tx = c.begin().await?;
+            super::db::set_shows_overdue(&mut tx, shown).await?;
+            let entry = Entry::new(
+                AuditAction::ReferenceUpdated,
+                "setting",
+                "status_shows_overdue",
+            )
+            .data(serde_json::json!({ "before": before, "after": shown }));
+            c.audit(&mut tx, entry).await?;
+            tx.commit().await?;
+            Ok(())
+        }
+        .await,
+    )
+}
+
 /// The cases of one councilor a one-case link may be for.
 #[server(prefix = "/api", endpoint = "links/cases")]
 pub async fn councilor_cases(councilor: i64) -> Result<Vec<super::CaseChoice>, AppError> {

@@ -3,31 +3,35 @@
 //! serves it with its own headers). Every text is escaped by the renderer.
 
 use super::{db::StatusPage, PublicCase, NOT_AN_ANSWER_MAX_CHARS, PATH};
-use crate::{dates::roc_date, error::AppError};
+use crate::{city::City, dates::roc_date, error::AppError};
 use leptos::{prelude::*, tachys::view::RenderHtml};
 
 /// The page of a link's cases; `sent`: the case whose 答非所問 was just received.
-pub fn page(p: StatusPage, token: &str, sent: Option<i64>) -> String {
+pub fn page(city: &City, p: StatusPage, token: &str, sent: Option<i64>) -> String {
     let title = format!("{} 議員 案件進度", p.councilor);
     let token = token.to_owned();
-    document(title, move || view! { <Cases p token sent /> })
+    document(city, title, move || view! { <Cases p token sent /> })
 }
 
 /// The one answer for every token that opens nothing.
-pub fn not_found() -> String {
-    document("找不到這個頁面".into(), || {
+pub fn not_found(city: &City) -> String {
+    let ask = format!(
+        "這個連結無效或已停用。如需查詢案件進度，請洽{}府會聯絡人員。",
+        city.liaison_office()
+    );
+    document(city, "找不到這個頁面".into(), move || {
         view! {
             <h1>"找不到這個頁面"</h1>
-            <p>"這個連結無效或已停用。如需查詢案件進度，請洽臺北市政府秘書處府會聯絡人員。"</p>
+            <p>{ask}</p>
         }
     })
 }
 
 /// A 答非所問 that was refused, with the way back to its case.
-pub fn refused(error: &AppError, token: &str, case_id: i64) -> String {
+pub fn refused(city: &City, error: &AppError, token: &str, case_id: i64) -> String {
     let message = error.to_string();
     let back = format!("{PATH}{token}#case-{case_id}");
-    document("未能送出".into(), move || {
+    document(city, "未能送出".into(), move || {
         view! {
             <h1>"未能送出"</h1>
             <p role="alert">{message}</p>
@@ -37,7 +41,17 @@ pub fn refused(error: &AppError, token: &str, case_id: i64) -> String {
 }
 
 /// A whole document around `body`, as plain HTML.
-fn document<V: IntoView + 'static>(title: String, body: impl FnOnce() -> V + 'static) -> String {
+fn document<V: IntoView + 'static>(
+    city: &City,
+    title: String,
+    body: impl FnOnce() -> V + 'static,
+) -> String {
+    let government = city.government.clone();
+    let office = format!(
+        "{}　府會聯絡。此連結僅供議員辦公室使用，請勿轉傳。",
+        city.liaison_office()
+    );
+    let contact = (!city.contact.is_empty()).then(|| format!("聯絡窗口：{}", city.contact));
     let html = Owner::new().with(|| {
         view! {
             <html lang="zh-Hant-TW">
@@ -45,13 +59,14 @@ fn document<V: IntoView + 'static>(title: String, body: impl FnOnce() -> V + 'st
                     <meta charset="utf-8" />
                     <meta name="viewport" content="width=device-width, initial-scale=1" />
                     <meta name="robots" content="noindex, nofollow" />
-                    <title>{format!("{title}｜臺北市政府")}</title>
+                    <title>{format!("{title}｜{government}")}</title>
                     <link rel="stylesheet" href="/pkg/fuhuitong.css" />
                 </head>
                 <body class="status-page">
                     <main>{body()}</main>
                     <footer>
-                        <p>"臺北市政府秘書處　府會聯絡。此連結僅供議員辦公室使用，請勿轉傳。"</p>
+                        <p>{office}</p>
+                        {contact.map(|c| view! { <p class="status-contact">{c}</p> })}
                     </footer>
                 </body>
             </html>
@@ -131,7 +146,7 @@ fn Case(c: PublicCase, token: String, sent: Option<i64>) -> impl IntoView {
         let comment = format!("comment-{id}");
         view! {
             <details class="status-not-answered">
-                <summary>"答復沒有回答問題（答非所問）？"</summary>
+                <summary>"對答復內容有疑義？"</summary>
                 <form method="post" action=format!("{PATH}{token}/cases/{id}/not-answered") aria-label="答非所問">
                     <label for=comment.clone()>"請說明未回答的部分"</label>
                     <textarea id=comment name="comment" rows="4" maxlength=NOT_AN_ANSWER_MAX_CHARS.to_string() required></textarea>
@@ -148,8 +163,10 @@ fn Case(c: PublicCase, token: String, sent: Option<i64>) -> impl IntoView {
             </p>
             <dl>
                 {c.lead_bureau.map(|lead| view! { <dt>"主辦機關"</dt><dd>{lead}</dd> })}
-                <dt>"預定答復日期"</dt>
-                <dd>{roc_date(c.due_on)}</dd>
+                {match c.answered_on {
+                    Some(day) => view! { <dt>"答復日期"</dt><dd>{roc_date(day)}</dd> }.into_any(),
+                    None => view! { <dt>"預定答復日期"</dt><dd>{roc_date(c.due_on)}</dd> }.into_any(),
+                }}
             </dl>
             {reply}
             {(sent == Some(id)).then(|| view! {
@@ -188,12 +205,18 @@ mod tests {
                 status: PublicStatus::Answered,
                 lead_bureau: Some(evil.into()),
                 due_on: NaiveDate::from_ymd_opt(2024, 4, 1).unwrap(),
+                answered_on: NaiveDate::from_ymd_opt(2024, 3, 29),
                 reply: format!("{evil}</textarea>"),
                 files: vec![(3, format!("{evil}.pdf"), 2048)],
                 awaits_office: true,
             }],
         };
-        page(p, "tok_en-1", Some(7))
+        let city = City {
+            government: format!("市政府{evil}"),
+            contact: evil.into(),
+            ..City::default()
+        };
+        page(&city, p, "tok_en-1", Some(7))
     }
 
     #[test]
@@ -213,6 +236,10 @@ mod tests {
         assert!(html.contains("action=\"/s/tok_en-1/cases/7/not-answered\""));
         assert!(html.contains("已收到您的意見"));
         assert!(html.contains("2 KB"));
+        assert!(
+            html.contains("<dt>答復日期</dt><dd>113/03/29</dd>"),
+            "{html}"
+        );
         assert!(!html.contains("<script"), "no hydration script either");
     }
 }

@@ -3,6 +3,7 @@
 
 use super::{decision_sentence, Meeting, MeetingStatus};
 use crate::{
+    city::City,
     dates::{roc_date, roc_datetime},
     document::Document,
     error::AppError,
@@ -23,7 +24,7 @@ fn facts(m: &Meeting) -> Vec<String> {
 }
 
 /// The agenda of a scheduled meeting: every tracked case by lead bureau, marked.
-pub fn agenda_document(m: &Meeting) -> Result<Document, AppError> {
+pub fn agenda_document(m: &Meeting, city: &City) -> Result<Document, AppError> {
     if m.status != MeetingStatus::Scheduled {
         return Err(AppError::Conflict(
             "這次會議已召開，議程已成為會議紀錄；請下載會議紀錄。".into(),
@@ -34,7 +35,7 @@ pub fn agenda_document(m: &Meeting) -> Result<Document, AppError> {
     let silent = items.iter().filter(|i| i.no_progress).count();
     let mut doc = Document::new(format!("{} 追蹤會議議程", roc_date(m.held_on))).heading(
         1,
-        format!("臺北市政府 {} 追蹤會議議程", roc_date(m.held_on)),
+        format!("{} {} 追蹤會議議程", city.government, roc_date(m.held_on)),
     );
     for line in facts(m) {
         doc = doc.paragraph(line);
@@ -88,7 +89,7 @@ pub fn agenda_document(m: &Meeting) -> Result<Document, AppError> {
 }
 
 /// The minutes of a held meeting, as confirmed.
-pub fn minutes_document(m: &Meeting) -> Result<Document, AppError> {
+pub fn minutes_document(m: &Meeting, city: &City) -> Result<Document, AppError> {
     let minutes = m
         .minutes
         .as_ref()
@@ -96,7 +97,7 @@ pub fn minutes_document(m: &Meeting) -> Result<Document, AppError> {
     let counts = minutes.counts_sentence();
     let mut doc = Document::new(format!("{} 追蹤會議紀錄", roc_date(m.held_on))).heading(
         1,
-        format!("臺北市政府 {} 追蹤會議紀錄", roc_date(m.held_on)),
+        format!("{} {} 追蹤會議紀錄", city.government, roc_date(m.held_on)),
     );
     for line in facts(m) {
         doc = doc.paragraph(line);
@@ -141,11 +142,14 @@ pub fn minutes_document(m: &Meeting) -> Result<Document, AppError> {
 }
 
 /// Which document of a meeting, by its file name.
-pub fn document(m: &Meeting, file: &str) -> Result<(Document, String), AppError> {
+pub fn document(m: &Meeting, city: &City, file: &str) -> Result<(Document, String), AppError> {
     let day = roc_date(m.held_on).replace('/', "");
     match file {
-        "agenda.odt" => Ok((agenda_document(m)?, format!("追蹤會議議程_{day}.odt"))),
-        "minutes.odt" => Ok((minutes_document(m)?, format!("追蹤會議紀錄_{day}.odt"))),
+        "agenda.odt" => Ok((agenda_document(m, city)?, format!("追蹤會議議程_{day}.odt"))),
+        "minutes.odt" => Ok((
+            minutes_document(m, city)?,
+            format!("追蹤會議紀錄_{day}.odt"),
+        )),
         _ => Err(AppError::NotFound),
     }
 }

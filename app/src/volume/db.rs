@@ -16,6 +16,7 @@ use sqlx::{AnyPool, Row};
 /// The volume of the questions `filter` selects, as of `today`.
 pub async fn volume(
     pool: &AnyPool,
+    city: &crate::city::City,
     filter: &VolumeFilter,
     today: NaiveDate,
 ) -> Result<Volume, AppError> {
@@ -142,7 +143,7 @@ pub async fn volume(
                 .collect();
         }
     }
-    let mut volume = compile("臺北市議會", &title, sitting_type, today, entries);
+    let mut volume = compile(city, &title, sitting_type, today, entries);
     volume.title_words = title_words(pool).await?;
     Ok(volume)
 }

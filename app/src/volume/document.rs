@@ -25,7 +25,7 @@ pub fn document(v: &Volume) -> Document {
         contents.push(("尚未完成答復之質詢".into(), OUTSTANDING.into()));
     }
     let mut doc = Document::new(v.title())
-        .centered("臺北市政府")
+        .centered(v.government.clone())
         .heading(1, v.title())
         .centered(roc_long_date(v.compiled_on))
         .centered(format!(

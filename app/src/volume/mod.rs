@@ -111,6 +111,8 @@ impl Entry {
 /// A compiled volume: its title, the approved replies in order, the outstanding questions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Volume {
+    /// The city government that answers (the cover's issuing unit).
+    pub government: String,
     pub council: String,
     pub session: String,
     /// The sitting type, when the volume is narrowed to one.
@@ -241,7 +243,7 @@ pub struct SentVolume {
 /// Orders the questions as the council reads them (by sitting day and type, then by the
 /// first councilor's name, then by number) and puts the unapproved ones at the end.
 pub fn compile(
-    council: &str,
+    city: &crate::city::City,
     session: &str,
     sitting_type: Option<String>,
     compiled_on: NaiveDate,
@@ -255,7 +257,8 @@ pub fn compile(
     });
     let (entries, outstanding) = questions.into_iter().partition(|q| q.approved);
     Volume {
-        council: council.to_owned(),
+        government: city.government.clone(),
+        council: city.council.clone(),
         session: session.to_owned(),
         sitting_type,
         title_words: TITLE_WORDS.to_owned(),
@@ -271,6 +274,14 @@ mod tests {
 
     fn day(m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2024, m, d).unwrap()
+    }
+
+    fn taipei() -> crate::city::City {
+        crate::city::City {
+            government: "臺北市政府".into(),
+            council: "臺北市議會".into(),
+            ..Default::default()
+        }
     }
 
     fn q(number: i64, councilor: &str, sitting: (&str, i64, NaiveDate), approved: bool) -> Entry {
@@ -300,7 +311,7 @@ mod tests {
         let policy = ("施政報告", 1, day(3, 12));
         let general = ("市政總質詢", 3, day(3, 26));
         let volume = compile(
-            "臺北市議會",
+            &taipei(),
             "第14屆第3次定期大會",
             None,
             day(4, 30),
@@ -321,7 +332,7 @@ mod tests {
     fn questions_not_yet_approved_are_listed_at_the_end_never_left_out() {
         let general = ("市政總質詢", 3, day(3, 26));
         let volume = compile(
-            "臺北市議會",
+            &taipei(),
             "第14屆第3次定期大會",
             Some("市政總質詢".into()),
             day(4, 30),

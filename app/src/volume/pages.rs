@@ -280,7 +280,7 @@ fn VolumeBody(v: Volume) -> impl IntoView {
         </p>
         <article class="volume">
             <header class="volume-cover">
-                <p class="volume-council">"臺北市政府"</p>
+                <p class="volume-council">{v.government.clone()}</p>
                 <h2>{title}</h2>
                 <p>{crate::dates::roc_long_date(v.compiled_on)}</p>
             </header>

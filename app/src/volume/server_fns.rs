@@ -10,7 +10,7 @@ pub async fn load_volume(#[server(default)] filter: VolumeFilter) -> Result<Volu
         async {
             use crate::{auth::Role, caller::Caller};
             let c = Caller::with_role(&[Role::Secretariat, Role::Reviewer]).await?;
-            super::db::volume(c.db(), &filter, c.today()).await
+            super::db::volume(c.db(), &c.state.city, &filter, c.today()).await
         }
         .await,
     )

@@ -52,7 +52,7 @@ async fn volume(
         ..Default::default()
     };
     let today = state.today();
-    let volume = app::volume::db::volume(&state.db, &filter, today)
+    let volume = app::volume::db::volume(&state.db, &state.city, &filter, today)
         .await
         .map_err(|e| match e {
             app::error::AppError::NotFound => {
@@ -86,7 +86,8 @@ async fn meeting_document(
             }
             other => other.to_string(),
         })?;
-    let (doc, _) = app::meetings::documents::document(&meeting, file).map_err(|e| e.to_string())?;
+    let (doc, _) = app::meetings::documents::document(&meeting, &state.city, file)
+        .map_err(|e| e.to_string())?;
     std::fs::write(out, crate::documents::odt::write(&doc)?)?;
     println!("已寫入 {} (written).", out.display());
     Ok(())

@@ -211,6 +211,7 @@ pub async fn run(cli: Cli, config: Config) -> Result<(), Box<dyn std::error::Err
     let state = AppState {
         db: pool,
         clock: Arc::new(SystemClock),
+        city: Arc::new(config.city.clone()),
     };
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {

@@ -134,8 +134,14 @@ fn protected(mut response: Response) -> Response {
 }
 
 /// The one answer for every token that opens nothing.
-fn not_found() -> Response {
-    protected((StatusCode::NOT_FOUND, Html(status_page::not_found())).into_response())
+fn not_found(state: &AppState) -> Response {
+    protected(
+        (
+            StatusCode::NOT_FOUND,
+            Html(status_page::not_found(&state.city)),
+        )
+            .into_response(),
+    )
 }
 
 /// Resolves a token to the scope it opens, after the rate limit; the same work for a token
@@ -172,7 +178,7 @@ async fn open(
         }
         Ok(_) => {
             lookups.missed(client).map_err(too_many)?;
-            Err(not_found())
+            Err(not_found(state))
         }
         Err(e) => {
             tracing::error!("status link: {e:?}");
@@ -197,7 +203,7 @@ async fn page(
     match app::links::db::page(&state.db, scope, session, today).await {
         Ok(p) => {
             let sent = query.get("sent").and_then(|s| s.parse().ok());
-            protected(Html(status_page::page(p, &token, sent)).into_response())
+            protected(Html(status_page::page(&state.city, p, &token, sent)).into_response())
         }
         Err(e) => {
             tracing::error!("status page: {e:?}");
@@ -223,7 +229,7 @@ async fn file(
             "file",
             &name,
         )),
-        Ok(None) => not_found(),
+        Ok(None) => not_found(&state),
         Err(_) => protected(StatusCode::INTERNAL_SERVER_ERROR.into_response()),
     }
 }
@@ -247,9 +253,9 @@ async fn not_answered(
             let back = format!("{}{token}?sent={id}#case-{id}", app::links::PATH);
             protected(axum::response::Redirect::to(&back).into_response())
         }
-        Err(app::error::AppError::NotFound) => not_found(),
+        Err(app::error::AppError::NotFound) => not_found(&state),
         Err(err) => {
-            let page = Html(status_page::refused(&err, &token, id));
+            let page = Html(status_page::refused(&state.city, &err, &token, id));
             protected((err.http_status(), page).into_response())
         }
     }

@@ -224,7 +224,7 @@ pub async fn run_job(
             }
         };
         let today = state.today();
-        let volume = app::volume::db::volume(&db, &filter, today).await?;
+        let volume = app::volume::db::volume(&db, &state.city, &filter, today).await?;
         let name = file_name(&volume, format);
         app::volume::db::job_progress(&db, id, 0, 1, state.now().timestamp()).await?;
         let (tell, mut heard) = tokio::sync::watch::channel((0usize, 1usize));
@@ -302,7 +302,7 @@ async fn send(
         let field = |k: &str| form.get(k).map(String::as_str);
         let (sent_on, format) = ops::sending_form(field("sent_on"), field("format"))?;
         let letter = ops::letter_number(field("letter_number"))?;
-        let volume = app::volume::db::volume(c.db(), &filter, c.today()).await?;
+        let volume = app::volume::db::volume(c.db(), &c.state.city, &filter, c.today()).await?;
         ops::check_sending(&volume, sent_on, c.today())?;
         let bytes = {
             let _turn = queue.turn(c.user.id).await;
@@ -340,7 +340,7 @@ async fn now(
     let Some(filter) = form_filter(&query) else {
         return Ok((StatusCode::BAD_REQUEST, "請選擇會期。").into_response());
     };
-    let volume = app::volume::db::volume(c.db(), &filter, c.today()).await?;
+    let volume = app::volume::db::volume(c.db(), &c.state.city, &filter, c.today()).await?;
     let name = file_name(&volume, format);
     // In the same line as the page's compilations.
     let _turn = queue.turn(c.user.id).await;

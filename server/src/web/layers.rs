@@ -127,6 +127,18 @@ pub fn safe_request_id(id: &[u8]) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
 }
 
+/// Answers the request with its id known to whatever fails inside it: an internal error
+/// shows the user this id (錯誤代碼), which every log line of the request carries.
+pub(super) async fn remember_request_id(request: Request, next: Next) -> Response {
+    let id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    app::error::REQUEST_ID.scope(id, next.run(request)).await
+}
+
 /// Drops a client's `X-Request-Id` of an unsafe shape, so that a new one is made: a load
 /// balancer's id is kept (both logs then tell the same request), but anything else a
 /// client sends there could forge or garble log lines.

@@ -139,6 +139,7 @@ pub fn router(state: AppState, config: &Config, leptos_options: LeptosOptions) -
         ))
         .layer(CompressionLayer::new())
         .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(middleware::from_fn(layers::remember_request_id))
         .layer(TraceLayer::new_for_http().make_span_with(layers::request_span))
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .layer(middleware::from_fn(layers::screen_request_id))

@@ -125,11 +125,23 @@ fn rand_suffix() -> u32 {
 
 /// The configuration of an app under test: the defaults, served over `cookie_secure`, its
 /// status links under a made-up public address.
+/// The settings of a test app: the demo city's (the reference data is its council).
 fn web_settings(cookie_secure: bool) -> Config {
     Config {
         cookie_secure,
         public_url: "https://fuhuitong.example.gov.tw".into(),
+        city: demo_city(),
         ..Config::from_lookup(|_| None).expect("the default configuration")
+    }
+}
+
+/// The city the demo data belongs to.
+pub fn demo_city() -> app::city::City {
+    app::city::City {
+        government: "臺北市政府".into(),
+        council: "臺北市議會".into(),
+        liaison_unit: "秘書處".into(),
+        contact: "府會聯絡組 (02) 2720-8889 分機 6262".into(),
     }
 }
 
@@ -165,6 +177,15 @@ impl TestApp {
         Self::start_with(&fresh_database_url().await, web).await
     }
 
+    /// A fresh app for another city.
+    pub async fn spawn_for_city(city: app::city::City) -> Self {
+        let web = Config {
+            city,
+            ..web_settings(false)
+        };
+        Self::start_with(&fresh_database_url().await, web).await
+    }
+
     /// A fresh app that sets PDF files in the fonts given.
     pub async fn spawn_with_fonts(pdf_fonts: server::documents::pdf::FontPaths) -> Self {
         let web = Config {
@@ -191,6 +212,7 @@ impl TestApp {
         let state = AppState {
             db,
             clock: clock.clone(),
+            city: Arc::new(web.city.clone()),
         };
         server::demo::reference::seed_reference_data(&state)
             .await

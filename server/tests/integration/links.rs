@@ -5,7 +5,7 @@ use app::links::Scope;
 use reqwest::{multipart, StatusCode};
 
 /// A link made as the secretariat makes it (the token is returned this once).
-async fn link(app: &TestApp, councilor: i64, case: Option<i64>, expires: &str) -> String {
+pub async fn link(app: &TestApp, councilor: i64, case: Option<i64>, expires: &str) -> String {
     let by = app.current_user("chen.sec").await.id;
     let mut tx = app::db::begin(&app.state.db).await.unwrap();
     let (_, token) = app::links::db::create(
@@ -642,4 +642,71 @@ async fn a_one_case_link_is_picked_from_the_chosen_councilors_cases_and_a_refuse
         .await
         .unwrap();
     assert_eq!(made, 0);
+}
+
+#[tokio::test]
+async fn the_status_page_puts_pending_cases_first_dates_each_reply_and_says_overdue_only_if_the_office_wants(
+) {
+    let app = TestApp::spawn().await;
+    let cast = Cast::new(&app).await;
+    let answered = crate::meetings::tracked(&app, &cast, 4, "社宅公共空間", "UDD").await;
+    let open = app.record_question(&cast.sec, 9, "公車路線調整").await;
+    app.assign(&cast.sec, open, "DOT", &[]).await;
+    // Ten days on, the open question is past its due date (113/03/22).
+    cast.days_later(&app, 10).await;
+    let councilor = app.reference().await.councilors[0];
+    let token = link(&app, councilor, None, "113/12/31").await;
+    let path = format!("/s/{token}");
+
+    let page = open_page(&app, &path).await;
+    let (pending, done) = (
+        page.find("公車路線調整").unwrap(),
+        page.find("社宅公共空間").unwrap(),
+    );
+    assert!(pending < done, "what is pending comes first");
+    assert!(page.contains(r#"<span class="status-word status-overdue">逾期</span>"#));
+    assert!(
+        page.contains("<dt>答復日期</dt><dd>113/03/15</dd>"),
+        "{page}"
+    );
+    assert!(page.contains("<dt>預定答復日期</dt><dd>113/03/22</dd>"));
+    assert_eq!(
+        app.case(&cast.sec, answered).await.status,
+        app::cases::CaseStatus::Tracking
+    );
+
+    // The liaison office chooses not to say 逾期: the late case reads as in progress.
+    let res = cast
+        .sec
+        .post(app.url("/api/links/overdue-setting/save"))
+        .header(reqwest::header::ACCEPT, "text/html")
+        .header(reqwest::header::REFERER, app.url("/links"))
+        .form(&[("other", "")])
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_redirection(), "{}", res.status());
+    let page = open_page(&app, &path).await;
+    assert!(!page.contains("逾期"), "{page}");
+    // Assigned but not yet accepted by 交通局: received.
+    assert!(page.contains(r#"<span class="status-word status-received">已收件</span>"#));
+    let links = app.page(&cast.sec, "/links").await.text().await.unwrap();
+    assert!(
+        links.contains(r#"<input type="checkbox" name="shown">"#),
+        "unticked"
+    );
+    // Only the secretariat decides it.
+    let res = cast
+        .udd
+        .post(app.url("/api/links/overdue-setting/save"))
+        .form(&[("shown", "on")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert!(!open_page(&app, &path).await.contains("逾期"));
+}
+
+async fn open_page(app: &TestApp, path: &str) -> String {
+    open(app, path).await.text().await.unwrap()
 }

@@ -7,6 +7,7 @@ mod accounts;
 mod audit;
 mod auth;
 mod case_pages;
+mod city;
 mod cli;
 mod data_requests;
 mod deadlines;

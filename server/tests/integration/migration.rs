@@ -77,6 +77,7 @@ async fn the_converted_timeline_of_the_demo_data_reads_the_same_on_the_case_page
         clock: Arc::new(ManualClock::new(
             DateTime::from_timestamp(1_711_000_000, 0).unwrap(),
         )),
+        city: Default::default(),
     };
     server::demo::reference::seed_reference_data(&state)
         .await

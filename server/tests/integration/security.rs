@@ -76,8 +76,10 @@ async fn a_database_failure_reaches_the_caller_without_any_sql_detail() {
 
     let res = client.post(app.url("/api/bureaus")).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let id = res.headers()["x-request-id"].to_str().unwrap().to_owned();
     let body = res.text().await.unwrap();
-    assert_eq!(body, r#""Internal""#);
+    // Only the request's id goes with it, for the help desk to find the log line.
+    assert_eq!(body, format!(r#"{{"Internal":"{id}"}}"#));
 }
 
 #[tokio::test]
@@ -91,8 +93,13 @@ async fn a_page_that_hits_a_database_failure_shows_a_plain_chinese_message() {
 
     let res = app.page(&client, "/").await;
     assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let id = res.headers()["x-request-id"].to_str().unwrap().to_owned();
     let body = res.text().await.unwrap();
     assert!(body.contains("系統暫時無法處理您的要求"), "{body}");
+    assert!(
+        body.contains(&format!("（錯誤代碼：{id}）")),
+        "the help desk's reference: {body}"
+    );
     for leak in ["users", "relation", "no such table", "SELECT"] {
         assert!(!body.contains(leak), "the page leaks `{leak}`");
     }
