@@ -43,6 +43,12 @@ pub fn TopBar() -> impl IntoView {
                             None => user.display_name.clone(),
                         };
                         view! {
+                            // On a phone the menu folds behind 選單: a checkbox and its label
+                            // open it without JavaScript (see the stylesheet); wider screens
+                            // show it as a row and never the toggle.
+                            <input type="checkbox" id="menu-toggle" class="menu-toggle" aria-controls="top-menu" />
+                            <label for="menu-toggle" class="menu-button">"選單"</label>
+                            <div class="top-menu" id="top-menu">
                             <nav aria-label="主選單">
                                 <A href="/">"我的工作"</A>
                                 <A href="/cases">"案件列表"</A>
@@ -73,6 +79,7 @@ pub fn TopBar() -> impl IntoView {
                                 <ActionForm action=logout attr:class="inline-form">
                                     <button type="submit" class="link-button">"登出"</button>
                                 </ActionForm>
+                            </div>
                             </div>
                         }
                     })

@@ -82,3 +82,53 @@ test('a one-case status link is picked from the councilor’s cases, and a refus
   const made = page.getByRole('row').filter({ hasText: '林雨彤' }).filter({ hasText: '質詢 第 13 號' });
   await expect(made.first()).toBeVisible();
 });
+
+/** How far the page scrolls sideways beyond the screen (0: nothing overflows). */
+async function sideways(page: import('@playwright/test').Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+}
+
+test('on a phone the menu folds away, the queues are cards and no page scrolls sideways', async ({ browser }, info) => {
+  const js = info.project.name !== 'no-js';
+  const phone = await browser.newContext({
+    javaScriptEnabled: js,
+    locale: 'zh-TW',
+    viewport: { width: 390, height: 844 },
+    isMobile: info.project.name !== 'firefox',
+    hasTouch: true,
+  });
+  const page = await phone.newPage();
+  for (const [user, pages] of [
+    ['e2e-liaison', ['/', '/cases', '/notifications']],
+    [js ? 'e2e-sec' : 'e2e-sec-nojs', ['/', '/cases', '/meetings', '/links', '/reports', '/volume', '/cases/new/question']],
+  ] as const) {
+    await logIn(page, user);
+    await ready(page, js);
+    // The menu is behind 選單 until tapped.
+    const nav = page.getByRole('navigation', { name: '主選單' });
+    await expect(nav).toBeHidden();
+    await page.getByText('選單', { exact: true }).click();
+    await expect(nav).toBeVisible();
+    await nav.getByRole('link', { name: '案件列表' }).click();
+    await expect(page.getByRole('heading', { name: '案件列表' })).toBeVisible();
+    // A case is a card: its topic, then each fact with its name.
+    const card = page.locator('table.case-table tbody tr').first();
+    expect(await card.evaluate((tr) => getComputedStyle(tr).display)).toBe('block');
+    const due = card.locator('td[data-label="期限"]');
+    await expect(due).toBeVisible();
+    // Each fact is named before it (Firefox reports the rule, Chromium its result).
+    expect(await due.evaluate((td) => getComputedStyle(td, '::before').content)).toMatch(/期限：|attr\(data-label\)/);
+    const box = await card.boundingBox();
+    expect(box!.width).toBeLessThanOrEqual(390);
+    const firstCase = await card.getByRole('link').first().getAttribute('href');
+    for (const path of [...pages, firstCase!]) {
+      await page.goto(path);
+      await ready(page, js);
+      expect(await sideways(page), `${path} as ${user}`).toBeLessThanOrEqual(0);
+    }
+    await page.getByText('選單', { exact: true }).click();
+    await page.getByRole('button', { name: '登出' }).click();
+    await expect(page.getByRole('button', { name: '登入' })).toBeVisible();
+  }
+  await phone.close();
+});

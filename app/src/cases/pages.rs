@@ -113,8 +113,8 @@ pub fn CaseTable(rows: Vec<CaseRow>, #[prop(optional)] caption: Option<String>) 
                         };
                         view! {
                             <tr class:overdue=row.overdue>
-                                <td class="nowrap">{label}</td>
-                                <td>
+                                <td class="nowrap case-number">{label}</td>
+                                <td class="case-topic">
                                     <A href=href>{topic}</A>
                                     {row.priority.filter(|p| *p != Priority::Ordinary).map(|p| view! { <span class="tag tag-urgent">{p.label()}</span> })}
                                     {row.within_three_days.then(|| view! { <span class="tag tag-urgent">"三日內"</span> })}
@@ -129,12 +129,12 @@ pub fn CaseTable(rows: Vec<CaseRow>, #[prop(optional)] caption: Option<String>) 
                                             }
                                         })}
                                 </td>
-                                <td>{councilors}</td>
-                                <td>{row.lead_bureau.unwrap_or_else(|| "—".into())}</td>
-                                <td>
+                                <td data-label="議員">{councilors}</td>
+                                <td data-label="主辦">{row.lead_bureau.unwrap_or_else(|| "—".into())}</td>
+                                <td class="case-status">
                                     <span class=format!("status status-{}", row.status.as_str())>{row.status.label()}</span>
                                 </td>
-                                <td class="nowrap">
+                                <td class="nowrap" data-label="期限">
                                     {roc_date(row.due_on)}
                                     {row.overdue.then(|| view! { <span class="tag tag-overdue">"逾期"</span> })}
                                 </td>
