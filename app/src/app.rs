@@ -102,8 +102,10 @@ fn AppRoutes() -> impl IntoView {
 fn Layout() -> impl IntoView {
     Auth::provide();
     view! {
+        // The first stop of the keyboard: past the top bar's links to the work.
+        <a class="skip-link" href="#main">"跳到主要內容"</a>
         <TopBar />
-        <main>
+        <main id="main" tabindex="-1">
             <Outlet />
         </main>
     }

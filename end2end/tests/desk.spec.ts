@@ -132,3 +132,46 @@ test('on a phone the menu folds away, the queues are cards and no page scrolls s
   }
   await phone.close();
 });
+
+test('a question is recorded with the keyboard alone, starting from the skip link', async ({ page }, info) => {
+  test.skip(info.project.name === 'no-js', 'the same markup as with JavaScript; one run is enough');
+  const focused = () => page.evaluate(() => document.activeElement?.id || document.activeElement?.textContent?.trim() || '');
+  await page.goto('/login');
+  await page.keyboard.press('Tab');
+  expect(await focused()).toBe('跳到主要內容');
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Tab');
+  expect(await focused()).toBe('login-username');
+  await page.keyboard.type('e2e-sec');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('e2e 測試密碼 2024');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: '我的工作' })).toBeVisible();
+
+  await page.goto('/cases/new/question');
+  await ready(page);
+  // The skip link is the first stop and takes the keyboard past the top bar.
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('link', { name: '跳到主要內容' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  const topic = `鍵盤登錄 ${freshNumber()}`;
+  const steps: [string, () => Promise<void>][] = [
+    ['q-session', async () => {}],
+    ['q-number', () => page.keyboard.type(freshNumber())],
+    ['q-sitting-type', () => page.keyboard.press('ArrowDown')],
+    ['q-sitting-date', () => page.keyboard.type(todayRoc())],
+    ['q-councilors', () => page.keyboard.press('ArrowDown')],
+    ['q-topic', () => page.keyboard.type(topic)],
+    ['q-body', () => page.keyboard.type('請說明辦理情形。')],
+  ];
+  for (const [id, act] of steps) {
+    // Tab on to the field (past any hint or link between).
+    for (let i = 0; i < 5 && (await focused()) !== id; i++) await page.keyboard.press('Tab');
+    expect(await focused()).toBe(id);
+    await act();
+  }
+  await page.keyboard.press('Tab');
+  expect(await focused()).toBe('q-due');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1 })).toContainText(topic);
+});

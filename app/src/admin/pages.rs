@@ -158,7 +158,7 @@ fn UserTable(
             matches!(reset.value().get(), Some(Ok(())))
                 .then(|| view! { <p class="form-ok" role="status">"已重設密碼。"</p> })
         }}
-        <table class="data-table">
+        <table class="data-table card-table">
             <thead>
                 <tr>
                     <th scope="col">"帳號"</th>
@@ -181,10 +181,10 @@ fn UserTable(
                         );
                         view! {
                             <tr>
-                                <td>{u.username.clone()}</td>
-                                <td>{u.display_name}</td>
-                                <td>{u.role.label()}</td>
-                                <td>
+                                <td class="card-title">{u.username.clone()}</td>
+                                <td data-label="姓名">{u.display_name}</td>
+                                <td data-label="角色">{u.role.label()}</td>
+                                <td data-label="所屬局處">
                                     {if u.role.belongs_to_bureau() {
                                         let current = u.bureau_name.clone().unwrap_or_default();
                                         let label = format!("{}的所屬局處", u.username);
@@ -204,7 +204,7 @@ fn UserTable(
                                         view! { "—" }.into_any()
                                     }}
                                 </td>
-                                <td>
+                                <td data-label="狀態">
                                     {if u.active { "啟用" } else { "停用" }}
                                     <ActionForm action=activate attr:class="inline-row">
                                         <input type="hidden" name="user_id" value=u.id />
@@ -218,8 +218,8 @@ fn UserTable(
                                         </button>
                                     </ActionForm>
                                 </td>
-                                <td>{u.last_login_at.map(roc_datetime).unwrap_or_else(|| "從未登入".into())}</td>
-                                <td>
+                                <td data-label="最後登入">{u.last_login_at.map(roc_datetime).unwrap_or_else(|| "從未登入".into())}</td>
+                                <td data-label="重設密碼">
                                     <ActionForm action=reset attr:class="inline-row">
                                         <input type="hidden" name="user_id" value=u.id />
                                         <input
