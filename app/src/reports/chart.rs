@@ -76,6 +76,71 @@ pub fn bars(title: &str, categories: &[String], series: &[Series<'_>], unit: &st
     svg
 }
 
+const COLUMN_PLOT: f64 = 160.0;
+const COLUMN_SLOT: f64 = 56.0;
+
+/// A column chart, for a time series: a slot per period left to right, a column per series
+/// in each slot, the value above each column, the period under it, a legend when there are
+/// several series.
+pub fn columns(title: &str, periods: &[String], series: &[Series<'_>], unit: &str) -> String {
+    let max = series
+        .iter()
+        .flat_map(|s| s.values.iter().copied())
+        .fold(0.0_f64, f64::max)
+        .max(1.0);
+    let legend = if series.len() > 1 { ROW } else { 0.0 };
+    let base = legend + 14.0 + COLUMN_PLOT;
+    let width = 20.0 + COLUMN_SLOT * periods.len().max(1) as f64;
+    let height = base + 22.0;
+    let per_column = (COLUMN_SLOT - 12.0) / series.len().max(1) as f64;
+    let mut svg = format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{t}" viewBox="0 0 {width} {height}" width="100%" preserveAspectRatio="xMinYMin meet" font-size="12" font-family="sans-serif"><title>{t}</title>"#,
+        t = escape(title)
+    );
+    if series.len() > 1 {
+        let mut x = 20.0;
+        for s in series {
+            svg.push_str(&format!(
+                r#"<rect x="{x}" y="4" width="10" height="10" fill="{}"/><text x="{}" y="13">{}</text>"#,
+                s.colour,
+                x + 14.0,
+                escape(s.name)
+            ));
+            x += 24.0 + 13.0 * s.name.chars().count() as f64;
+        }
+    }
+    svg.push_str(&format!(
+        r#"<line x1="14" y1="{base}" x2="{width}" y2="{base}" stroke="{GREY}"/>"#
+    ));
+    for (i, period) in periods.iter().enumerate() {
+        let left = 20.0 + COLUMN_SLOT * i as f64;
+        svg.push_str(&format!(
+            r#"<text x="{:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
+            left + COLUMN_SLOT / 2.0 - 6.0,
+            base + 16.0,
+            escape(period)
+        ));
+        for (j, s) in series.iter().enumerate() {
+            let value = s.values.get(i).copied().unwrap_or(0.0);
+            let h = (value / max * COLUMN_PLOT).max(0.0);
+            let x = left + per_column * j as f64;
+            svg.push_str(&format!(
+                r#"<rect x="{x:.1}" y="{:.1}" width="{:.1}" height="{h:.1}" fill="{}"><title>{}：{}{unit}</title></rect><text x="{:.1}" y="{:.1}" font-size="10" text-anchor="middle">{}</text>"#,
+                base - h,
+                (per_column - 2.0).max(1.0),
+                s.colour,
+                escape(period),
+                number(value),
+                x + per_column / 2.0 - 1.0,
+                base - h - 3.0,
+                number(value)
+            ));
+        }
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
 fn number(v: f64) -> String {
     if v.fract() == 0.0 {
         format!("{v:.0}")
@@ -114,6 +179,33 @@ mod tests {
             !svg.contains("style="),
             "no inline styles: the CSP forbids them"
         );
+    }
+
+    #[test]
+    fn a_time_series_stands_in_columns_scaled_to_the_largest() {
+        let svg = columns(
+            "每月趨勢",
+            &["113/03".into(), "113/04".into()],
+            &[Series {
+                name: "登錄",
+                colour: BLUE,
+                values: vec![8.0, 2.0],
+            }],
+            " 件",
+        );
+        assert!(svg.contains(r#"aria-label="每月趨勢""#));
+        assert!(
+            svg.contains(r#"height="160.0""#),
+            "the largest fills the plot"
+        );
+        assert!(
+            svg.contains(r#"height="40.0""#),
+            "a quarter of it, a quarter of the height"
+        );
+        let march = svg.find("113/03").unwrap();
+        assert!(march < svg.find("113/04").unwrap(), "left to right in time");
+        assert!(!svg.contains("style="));
+        assert!(!columns("<b>", &["<i>".into()], &[], "").contains("<b>"));
     }
 
     #[test]

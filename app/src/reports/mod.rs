@@ -126,6 +126,9 @@ pub struct BureauRow {
     pub data_requests: i64,
     pub replied: i64,
     pub on_time: i64,
+    /// Cases of the range still unanswered past their due date: late already, whenever
+    /// they are answered.
+    pub late_open: i64,
     pub open: i64,
     pub overdue: i64,
     pub returns: i64,
@@ -138,9 +141,12 @@ pub struct BureauRow {
 }
 
 impl BureauRow {
-    /// The share of replied cases answered by their due date, in percent.
+    /// The share of the range's cases answered by their due date, in percent, of those
+    /// replied and those still pending past it (a case overdue today counts as late, not
+    /// as nothing: a bureau that answers nothing is not 100 % on time).
     pub fn on_time_rate(&self) -> Option<f64> {
-        (self.replied > 0).then(|| 100.0 * self.on_time as f64 / self.replied as f64)
+        let judged = self.replied + self.late_open;
+        (judged > 0).then(|| 100.0 * self.on_time as f64 / judged as f64)
     }
 }
 
@@ -233,6 +239,7 @@ pub fn compute(facts: &[CaseFact], range: Range, today: NaiveDate) -> Report {
             row.replied += 1;
             row.on_time += i64::from(on_time);
         }
+        row.late_open += i64::from(f.overdue(today));
         row.returns += f.returns;
         row.not_answers += f.not_answers;
         if let Some(d) = f.days_to_reply() {
@@ -389,7 +396,7 @@ impl Report {
                     "索資",
                     "已答復",
                     "如期答復",
-                    "如期率（%）",
+                    "如期率（%，含逾期未答復）",
                     "平均答復日數",
                     "目前未結",
                     "目前逾期",
@@ -515,7 +522,9 @@ mod tests {
             (3, 1, 3, 2, 1, 1, 2)
         );
         assert!((udd.average_days.unwrap() - 16.0 / 3.0).abs() < 1e-9);
-        assert!((udd.on_time_rate().unwrap() - 200.0 / 3.0).abs() < 1e-9);
+        // Two on time of three replied and one still pending past its due date (3/12's).
+        assert_eq!(udd.late_open, 1);
+        assert_eq!(udd.on_time_rate(), Some(50.0));
         let dot = &r.bureaus[1];
         assert_eq!(
             (
@@ -529,7 +538,14 @@ mod tests {
             (1, 2, 1, 0, 3, 1)
         );
         assert_eq!(dot.average_days, Some(6.0));
+        assert_eq!(dot.late_open, 1, "3/20's request, due 3/28, still pending");
         assert_eq!(dot.on_time_rate(), Some(0.0));
+        // Nothing answered yet and nothing late: no rate, rather than 0 % or 100 %.
+        let quiet = BureauRow {
+            open: 2,
+            ..Default::default()
+        };
+        assert_eq!(quiet.on_time_rate(), None);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! range, with the tables as CSV and XLSX. The range is a plain GET form.
 
 use super::{
-    chart::{bars, Series, BLUE, GREY, RED},
+    chart::{bars, columns, Series, BLUE, GREY, RED},
     server_fns::{load_report, ReportView},
     Table,
 };
@@ -53,8 +53,14 @@ fn Reports() -> impl IntoView {
     }
 }
 
-fn chart(svg: String) -> impl IntoView {
-    view! { <div class="chart" inner_html=svg></div> }
+/// A chart with its title shown above it (the SVG names itself to screen readers).
+fn chart(title: &'static str, svg: String) -> impl IntoView {
+    view! {
+        <figure class="chart">
+            <figcaption>{title}</figcaption>
+            <div inner_html=svg></div>
+        </figure>
+    }
 }
 
 fn table_view(table: Table) -> AnyView {
@@ -147,7 +153,11 @@ fn ReportBody(v: ReportView) -> impl IntoView {
             .collect(),
     );
 
-    let replied: Vec<&super::BureauRow> = bureaus.iter().filter(|b| b.replied > 0).collect();
+    // Every bureau with a case judged: replied, or pending past its due date.
+    let replied: Vec<&super::BureauRow> = bureaus
+        .iter()
+        .filter(|b| b.on_time_rate().is_some())
+        .collect();
     let rate_chart = bars(
         "各機關如期答復率（%）",
         &names(&replied),
@@ -163,7 +173,14 @@ fn ReportBody(v: ReportView) -> impl IntoView {
     );
     let rate_table = simple(
         "各機關如期答復率與平均答復日數",
-        &["主辦機關", "已答復", "如期", "如期率（%）", "平均日數"],
+        &[
+            "主辦機關",
+            "已答復",
+            "如期",
+            "逾期未答復",
+            "如期率（%）",
+            "平均日數",
+        ],
         replied
             .iter()
             .map(|b| {
@@ -171,6 +188,7 @@ fn ReportBody(v: ReportView) -> impl IntoView {
                     b.bureau.clone(),
                     b.replied.to_string(),
                     b.on_time.to_string(),
+                    b.late_open.to_string(),
                     format!("{:.1}", b.on_time_rate().unwrap_or(0.0)),
                     b.average_days.map_or("—".into(), |d| format!("{d:.1}")),
                 ]
@@ -248,7 +266,7 @@ fn ReportBody(v: ReportView) -> impl IntoView {
     );
 
     let months: Vec<String> = r.months.iter().map(|m| m.month.clone()).collect();
-    let trend_chart = bars(
+    let trend_chart = columns(
         "每月趨勢：登錄與答復",
         &months,
         &[
@@ -281,11 +299,19 @@ fn ReportBody(v: ReportView) -> impl IntoView {
     );
 
     let pairs = vec![
-        (open_chart, open_table),
-        (rate_chart, rate_table),
-        (returns_chart, returns_table),
-        (meetings_chart, meetings_table),
-        (trend_chart, trend_table),
+        ("各機關目前未結與逾期案件", open_chart, open_table),
+        ("各機關如期答復率（%）", rate_chart, rate_table),
+        (
+            "各機關答復遭退回與答非所問次數",
+            returns_chart,
+            returns_table,
+        ),
+        (
+            "追蹤會議：列管檢視與解除列管",
+            meetings_chart,
+            meetings_table,
+        ),
+        ("每月趨勢：登錄與答復", trend_chart, trend_table),
     ];
     view! {
         <form method="get" action="/reports" class="inline-row no-print" aria-label="統計期間">
@@ -307,10 +333,10 @@ fn ReportBody(v: ReportView) -> impl IntoView {
             </p>
             {pairs
                 .into_iter()
-                .map(|(svg, table)| {
+                .map(|(title, svg, table)| {
                     view! {
                         <div class="chart-pair">
-                            {chart(svg)}
+                            {chart(title, svg)}
                             {table_view(table)}
                         </div>
                     }

@@ -252,3 +252,46 @@ async fn a_filtered_case_list_downloads_as_csv_and_xlsx_with_the_offices_columns
         Some("/login")
     );
 }
+
+#[tokio::test]
+async fn a_case_pending_past_its_due_date_counts_against_the_on_time_rate() {
+    let app = TestApp::spawn().await;
+    let cast = Cast::new(&app).await;
+    crate::meetings::tracked(&app, &cast, 1, "人行道改善", "UDD").await;
+    let open = app.record_question(&cast.sec, 2, "公車路網").await;
+    app.assign(&cast.sec, open, "DOT", &[]).await;
+    // Ten days on, 交通局's question (due 113/03/22) is still unanswered.
+    cast.days_later(&app, 10).await;
+
+    let v = report(&app, &cast.sec, "113/03/01", "113/03/31").await;
+    let dot = v
+        .report
+        .bureaus
+        .iter()
+        .find(|b| b.bureau == "交通局")
+        .unwrap();
+    assert_eq!((dot.replied, dot.late_open, dot.overdue), (0, 1, 1));
+    assert_eq!(dot.on_time_rate(), Some(0.0), "late, not left out");
+    let udd = v
+        .report
+        .bureaus
+        .iter()
+        .find(|b| b.bureau == "都市發展局")
+        .unwrap();
+    assert_eq!(udd.on_time_rate(), Some(100.0));
+
+    // Each chart carries its title where people see it; the trend stands in columns.
+    let page = app
+        .page(&cast.rev, "/reports?from=113/03/01&to=113/03/31")
+        .await
+        .text()
+        .await
+        .unwrap();
+    for title in ["各機關如期答復率（%）", "每月趨勢：登錄與答復"] {
+        assert!(
+            page.contains(&format!("<figcaption>{title}</figcaption>")),
+            "{title}"
+        );
+    }
+    assert!(page.contains("<th scope=\"col\">逾期未答復</th>"));
+}
