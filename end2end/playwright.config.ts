@@ -32,17 +32,15 @@ export default defineConfig({
     { name: 'no-js', use: { javaScriptEnabled: false, launchOptions: chromium } },
     // Debian's Firefox ESR, driven over WebDriver BiDi (Playwright's `moz-firefox` channel),
     // runs the journeys that live on hydration: the islands, the whole case journey, every
-    // page without a console error, the searches, the inbox and the desk's traps. @playwright/test stays at
-    // 1.64: 1.65 opens every context with emulation.setMediaFeaturesOverride, which
-    // Firefox ESR 153 does not know.
+    // page without a console error, and the desk's traps. @playwright/test stays at 1.64:
+    // 1.65 opens every context with emulation.setMediaFeaturesOverride, which Firefox ESR
+    // 153 does not know.
     {
       name: 'firefox',
       testMatch: [
         'islands.spec.ts',
         'question-journey.spec.ts',
         'navigation.spec.ts',
-        'search.spec.ts',
-        'inbox.spec.ts',
         'desk.spec.ts',
       ],
       use: {

@@ -23,31 +23,12 @@ const PLOT_WIDTH: f64 = 380.0;
 /// A horizontal bar chart: a row per category, a bar per series in each row, the value at
 /// the end of each bar, a legend when there are several series.
 pub fn bars(title: &str, categories: &[String], series: &[Series<'_>], unit: &str) -> String {
-    let max = series
-        .iter()
-        .flat_map(|s| s.values.iter().copied())
-        .fold(0.0_f64, f64::max)
-        .max(1.0);
+    let max = largest(series);
     let per_bar = (ROW - 6.0) / series.len().max(1) as f64;
     let legend = if series.len() > 1 { ROW } else { 0.0 };
     let height = legend + ROW * categories.len().max(1) as f64 + 8.0;
     let width = LABEL_WIDTH + PLOT_WIDTH + 60.0;
-    let mut svg = format!(
-        r#"<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{t}" viewBox="0 0 {width} {height}" width="100%" preserveAspectRatio="xMinYMin meet" font-size="12" font-family="sans-serif"><title>{t}</title>"#,
-        t = escape(title)
-    );
-    if series.len() > 1 {
-        let mut x = LABEL_WIDTH;
-        for s in series {
-            svg.push_str(&format!(
-                r#"<rect x="{x}" y="4" width="10" height="10" fill="{}"/><text x="{}" y="13">{}</text>"#,
-                s.colour,
-                x + 14.0,
-                escape(s.name)
-            ));
-            x += 24.0 + 13.0 * s.name.chars().count() as f64;
-        }
-    }
+    let mut svg = open(title, width, height, series, LABEL_WIDTH);
     for (i, category) in categories.iter().enumerate() {
         let top = legend + ROW * i as f64;
         svg.push_str(&format!(
@@ -83,32 +64,13 @@ const COLUMN_SLOT: f64 = 56.0;
 /// in each slot, the value above each column, the period under it, a legend when there are
 /// several series.
 pub fn columns(title: &str, periods: &[String], series: &[Series<'_>], unit: &str) -> String {
-    let max = series
-        .iter()
-        .flat_map(|s| s.values.iter().copied())
-        .fold(0.0_f64, f64::max)
-        .max(1.0);
+    let max = largest(series);
     let legend = if series.len() > 1 { ROW } else { 0.0 };
     let base = legend + 14.0 + COLUMN_PLOT;
     let width = 20.0 + COLUMN_SLOT * periods.len().max(1) as f64;
     let height = base + 22.0;
     let per_column = (COLUMN_SLOT - 12.0) / series.len().max(1) as f64;
-    let mut svg = format!(
-        r#"<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{t}" viewBox="0 0 {width} {height}" width="100%" preserveAspectRatio="xMinYMin meet" font-size="12" font-family="sans-serif"><title>{t}</title>"#,
-        t = escape(title)
-    );
-    if series.len() > 1 {
-        let mut x = 20.0;
-        for s in series {
-            svg.push_str(&format!(
-                r#"<rect x="{x}" y="4" width="10" height="10" fill="{}"/><text x="{}" y="13">{}</text>"#,
-                s.colour,
-                x + 14.0,
-                escape(s.name)
-            ));
-            x += 24.0 + 13.0 * s.name.chars().count() as f64;
-        }
-    }
+    let mut svg = open(title, width, height, series, 20.0);
     svg.push_str(&format!(
         r#"<line x1="14" y1="{base}" x2="{width}" y2="{base}" stroke="{GREY}"/>"#
     ));
@@ -138,6 +100,37 @@ pub fn columns(title: &str, periods: &[String], series: &[Series<'_>], unit: &st
         }
     }
     svg.push_str("</svg>");
+    svg
+}
+
+/// The largest value of any series (at least 1, so that an empty chart divides by 1).
+fn largest(series: &[Series<'_>]) -> f64 {
+    series
+        .iter()
+        .flat_map(|s| s.values.iter().copied())
+        .fold(0.0_f64, f64::max)
+        .max(1.0)
+}
+
+/// A chart's opening: the SVG element named by its title, and a legend from `legend_x`
+/// when there are several series.
+fn open(title: &str, width: f64, height: f64, series: &[Series<'_>], legend_x: f64) -> String {
+    let mut svg = format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{t}" viewBox="0 0 {width} {height}" width="100%" preserveAspectRatio="xMinYMin meet" font-size="12" font-family="sans-serif"><title>{t}</title>"#,
+        t = escape(title)
+    );
+    if series.len() > 1 {
+        let mut x = legend_x;
+        for s in series {
+            svg.push_str(&format!(
+                r#"<rect x="{x}" y="4" width="10" height="10" fill="{}"/><text x="{}" y="13">{}</text>"#,
+                s.colour,
+                x + 14.0,
+                escape(s.name)
+            ));
+            x += 24.0 + 13.0 * s.name.chars().count() as f64;
+        }
+    }
     svg
 }
 

@@ -74,28 +74,18 @@ async fn another_city_names_itself_on_every_page_and_document() {
     // The councilor office's status page, its contact line, and the page for a dead link.
     let councilor = app.reference().await.councilors[0];
     let token = crate::links::link(&app, councilor, Some(answered), "113/12/31").await;
-    let status = app
-        .client()
-        .get(app.url(&format!("/s/{token}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let status = read(&app, &format!("/s/{token}")).await;
     assert!(status.contains("案件進度｜新北市政府</title>"), "{status}");
     assert!(status.contains("新北市政府研考會　府會聯絡"));
     assert!(status.contains("聯絡窗口：府會聯絡組 (02) 2960-3456 分機 8888"));
     not_taipei("the status page", &status);
-    let dead = app
-        .client()
-        .get(app.url(&format!("/s/{}", "x".repeat(43))))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let dead = read(&app, &format!("/s/{}", "x".repeat(43))).await;
     assert!(dead.contains("請洽新北市政府研考會府會聯絡人員"));
     not_taipei("the dead link's page", &dead);
+}
+
+/// A page as a councilor office's browser gets it: no session.
+async fn read(app: &TestApp, path: &str) -> String {
+    let res = app.client().get(app.url(path)).send().await.unwrap();
+    res.text().await.unwrap()
 }
