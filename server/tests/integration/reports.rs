@@ -264,21 +264,11 @@ async fn a_case_pending_past_its_due_date_counts_against_the_on_time_rate() {
     cast.days_later(&app, 10).await;
 
     let v = report(&app, &cast.sec, "113/03/01", "113/03/31").await;
-    let dot = v
-        .report
-        .bureaus
-        .iter()
-        .find(|b| b.bureau == "交通局")
-        .unwrap();
+    let row = |name: &str| v.report.bureaus.iter().find(|b| b.bureau == name).unwrap();
+    let dot = row("交通局");
     assert_eq!((dot.replied, dot.late_open, dot.overdue), (0, 1, 1));
     assert_eq!(dot.on_time_rate(), Some(0.0), "late, not left out");
-    let udd = v
-        .report
-        .bureaus
-        .iter()
-        .find(|b| b.bureau == "都市發展局")
-        .unwrap();
-    assert_eq!(udd.on_time_rate(), Some(100.0));
+    assert_eq!(row("都市發展局").on_time_rate(), Some(100.0));
 
     // Each chart carries its title where people see it; the trend stands in columns.
     let page = app
