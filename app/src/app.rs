@@ -77,6 +77,7 @@ fn AppRoutes() -> impl IntoView {
                 <Route path=path!("/admin/deadlines") view=DeadlinesPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/reference") view=ReferencePage ssr=SsrMode::Async />
                 <Route path=path!("/admin/audit") view=AuditPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/synonyms") view=crate::synonyms::pages::SynonymsPage ssr=SsrMode::Async />
                 <Route path=path!("/notifications") view=NotificationsPage ssr=SsrMode::Async />
                 <Route path=path!("/meetings") view=MeetingsPage ssr=SsrMode::Async />
                 <Route path=path!("/meetings/:id") view=MeetingPage ssr=SsrMode::Async />

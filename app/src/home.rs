@@ -23,14 +23,17 @@ pub fn HomePage() -> impl IntoView {
 pub enum Done {
     /// A bureau handed an assignment back; the case is no longer its to see.
     Rejected,
+    /// A step taken with "… and open the next one" left nothing in its queue.
+    QueueDone,
 }
 
 impl Done {
-    const ALL: [Done; 1] = [Done::Rejected];
+    const ALL: [Done; 2] = [Done::Rejected, Done::QueueDone];
 
     fn code(self) -> &'static str {
         match self {
             Done::Rejected => "rejected",
+            Done::QueueDone => "queue_done",
         }
     }
 
@@ -46,6 +49,7 @@ impl Done {
     fn words(self) -> &'static str {
         match self {
             Done::Rejected => "已退回分派，秘書處將另行改分；本案已不在本局的待辦中。",
+            Done::QueueDone => "已辦理完成；佇列中沒有其他待辦的案件了。",
         }
     }
 }

@@ -49,6 +49,7 @@ pub mod meetings;
 pub mod notifications;
 pub mod reference;
 pub mod reports;
+pub mod synonyms;
 pub mod top_bar;
 pub mod url;
 pub mod volume;

@@ -263,6 +263,10 @@ fn key_words(key: &str) -> &str {
         "rule" => "規則",
         "change" => "變更",
         "alias_added" => "新增別名",
+        "words" => "同義詞",
+        "next_check_on" => "下次檢視日期",
+        "cases" => "案件",
+        "removed" => "刪除",
         "alias_removed" => "刪除別名",
         other => other,
     }

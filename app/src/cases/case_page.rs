@@ -173,8 +173,15 @@ fn CaseBody(case: CaseDetail, bureaus: Vec<(i64, String)>, forms: Forms) -> impl
         }
         .into_any(),
     };
+    // Arrived here from "… and open the next one": say what became of the last case.
+    let done = leptos_router::hooks::use_query_map()
+        .with_untracked(|q| q.get("done"))
+        .and_then(|code| Action::from_code(&code))
+        .filter(|a| a.queue().is_some())
+        .map(|a| format!("上一案已{}。這是佇列中的下一案。", a.label()));
     view! {
         <PageTitle text=title />
+        {done.map(|words| view! { <p class="notice" role="status">{words}</p> })}
         <div class="page-head">
             <h1>
                 <span class="case-no">{label}</span>
@@ -554,6 +561,46 @@ fn Steps(case: CaseDetail, bureaus: Vec<(i64, String)>, forms: Forms) -> impl In
             </ActionForm>
         }
     };
+    // The steps that pass a reply on: its wording may be corrected on the way (修改後核定),
+    // and the next case of the queue opened at once.
+    let reply = case.reply.clone();
+    let passing = move |action: Action| {
+        let field = format!("reply-{}", action.code());
+        let typed = match kept(step_error, "step") == action.code() {
+            true => kept(step_error, "reply"),
+            false => reply.clone(),
+        };
+        let corrects = action.corrects_reply() && !reply.is_empty();
+        view! {
+            <ActionForm action=forms.step attr:class="stacked-form step-form" attr:aria-label=action.label()>
+                <input type="hidden" name="case_id" value=id />
+                <input type="hidden" name="version" value=version />
+                <input type="hidden" name="step" value=action.code() />
+                {(action == Action::Approve).then(|| view! {
+                    <label class="check">
+                        <input type="checkbox" name="keep_tracking" />
+                        "繼續列管"
+                    </label>
+                })}
+                {corrects.then(|| view! {
+                    <details class="correct-reply" open=!kept(step_error, "reply").is_empty()>
+                        <summary>"修改答復文字"</summary>
+                        <label for=field.clone()>"答復內容（修改後送出；承辦人會收到通知，時間軸留有修改前後）"</label>
+                        <textarea id=field name="reply" rows="10">
+                            {crate::escape::raw_child(typed)}
+                        </textarea>
+                        <FieldError error=step_error field="reply" />
+                    </details>
+                })}
+                <div class="form-actions">
+                    <button type="submit">{action.label()}</button>
+                    <button type="submit" class="secondary" name="then" value="next">
+                        {format!("{}並開啟下一案", action.label())}
+                    </button>
+                </div>
+            </ActionForm>
+        }
+    };
     let has = |a: Action| case.can(a);
     let (assign_bureaus, reject_bureaus) = (bureaus.clone(), bureaus);
     let any = Action::ALL.iter().any(|a| {
@@ -624,25 +671,11 @@ fn Steps(case: CaseDetail, bureaus: Vec<(i64, String)>, forms: Forms) -> impl In
                     }
                 })}
             {has(Action::SubmitForSignOff).then(|| simple(Action::SubmitForSignOff, ""))}
-            {has(Action::SignOff).then(|| simple(Action::SignOff, ""))}
+            {has(Action::SignOff).then(|| passing(Action::SignOff))}
             {has(Action::SendBack).then(|| with_comment(Action::SendBack, true))}
-            {has(Action::PassToReview).then(|| simple(Action::PassToReview, ""))}
+            {has(Action::PassToReview).then(|| passing(Action::PassToReview))}
             {has(Action::ReturnFromCheck).then(|| with_comment(Action::ReturnFromCheck, true))}
-            {has(Action::Approve)
-                .then(|| {
-                    view! {
-                        <ActionForm action=forms.step attr:class="stacked-form step-form" attr:aria-label="審查通過">
-                            <input type="hidden" name="case_id" value=id />
-                            <input type="hidden" name="version" value=version />
-                            <input type="hidden" name="step" value=Action::Approve.code() />
-                            <label class="check">
-                                <input type="checkbox" name="keep_tracking" />
-                                "繼續列管"
-                            </label>
-                            <button type="submit">"審查通過"</button>
-                        </ActionForm>
-                    }
-                })}
+            {has(Action::Approve).then(|| passing(Action::Approve))}
             {has(Action::ReturnFromReview).then(|| with_comment(Action::ReturnFromReview, true))}
             {has(Action::Release).then(|| simple(Action::Release, ""))}
             {has(Action::Postpone)

@@ -330,6 +330,20 @@ pub fn render(event: &TimelineEvent, bureau: &dyn Fn(i64) -> String, lang: Lang)
                 format!("Sent to the council with the written-reply volume on {on}")
             }
         }),
+        Some(EventAction::SignOff) if d.text.is_some() => Some(
+            lang.pick(
+                "修改答復文字後核定（修改後核定）",
+                "Signed off with the reply's wording corrected",
+            )
+            .to_owned(),
+        ),
+        Some(EventAction::PassToReview) if d.text.is_some() => Some(
+            lang.pick(
+                "秘書處修改答復文字後送審",
+                "Passed on with the reply's wording corrected",
+            )
+            .to_owned(),
+        ),
         Some(EventAction::Approve) => match d.keep_tracking {
             Some(true) => Some(lang.pick("繼續列管", "Kept under tracking").to_owned()),
             Some(false) => Some(lang.pick("不列管，結案", "Not tracked; closed").to_owned()),

@@ -14,6 +14,7 @@ text_enum!(NotificationKind {
     Overdue = "overdue" / "已逾期",
     MeetingDecision = "meeting_decision" / "追蹤會議決議",
     NotAnAnswer = "not_an_answer" / "議員辦公室表示答非所問",
+    ReplyCorrected = "reply_corrected" / "答復文字經修改後核轉",
 });
 
 /// A group of people who hear of something.

@@ -2,6 +2,8 @@
 //! answer alike. Text is *folded* here (Latin case, full-width forms, 臺/台) before it is
 //! stored in the search index and before it is looked up, so the database only ever does
 //! an exact substring match; SQLite and PostgreSQL cannot disagree about case or width.
+//! A term is also looked for as its synonyms ([`Synonyms`], the admin's table: 社宅 /
+//! 社會住宅), so the index itself never depends on the table and editing it rebuilds nothing.
 //!
 //! Both backends index a document by its three-character pieces (trigrams), which cannot
 //! find a term of one or two characters, and Chinese has many (社宅, 停車, 橋). So the
@@ -13,8 +15,8 @@ use serde::{Deserialize, Serialize};
 
 /// Bumped when [`fold`], [`doc`] or [`pieces`] changes, or what is stored with them:
 /// documents of another version are rebuilt when the server starts
-/// (`cases::db::reindex_stale`). 2: topic pieces (migration 0006).
-pub const DOC_VERSION: i64 = 2;
+/// (`cases::db::reindex_stale`). 2: topic pieces (migration 0006). 3: NFKC.
+pub const DOC_VERSION: i64 = 3;
 
 /// At most this many terms are used; more are ignored.
 pub const MAX_TERMS: usize = 5;
@@ -30,6 +32,7 @@ pub const TRIGRAM: usize = 3;
 /// One character as it is compared. One character in, one out, so positions in the
 /// folded text are positions in the original (highlighting relies on it).
 pub fn fold(c: char) -> char {
+    let c = compatible(c);
     let c = match c {
         // Full-width Latin letters, digits and signs (ＡＢＣ１２３) as typed by CJK input.
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
@@ -52,6 +55,23 @@ pub fn fold(c: char) -> char {
         '_' => '＿',
         '\\' => '＼',
         c => c,
+    }
+}
+
+/// The character Unicode's compatibility normalization (NFKC) gives, where that is one
+/// character: text pasted from a PDF carries Kangxi radicals (⼈ U+2F08 for 人) and
+/// compatibility ideographs (U+F900–U+FAFF) that look like the everyday character but do
+/// not match it. Where NFKC gives several (㈱), the character stays as it is, so that
+/// positions hold. The common ranges are let through without a lookup.
+fn compatible(c: char) -> char {
+    use unicode_normalization::UnicodeNormalization;
+    if c.is_ascii() || ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+        return c;
+    }
+    let mut n = std::iter::once(c).nfkc();
+    match (n.next(), n.next()) {
+        (Some(one), None) => one,
+        _ => c,
     }
 }
 
@@ -109,9 +129,10 @@ pub fn doc(topic: &str, body: &str, reply: &str) -> String {
 }
 
 /// The search box's text as terms: split at spaces (full-width too), folded, repeats
-/// dropped. Every term must match (in the document or a councilor's name).
+/// dropped. Every term must match (in the document or a councilor's name), as typed or as
+/// one of its spellings with synonyms ([`Terms::with`]); the typed word comes first.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Terms(Vec<String>);
+pub struct Terms(Vec<Vec<String>>);
 
 impl Terms {
     pub fn parse(q: &str) -> Self {
@@ -128,21 +149,128 @@ impl Terms {
                 terms.push(term.to_owned());
             }
         }
-        Self(terms)
+        Self(terms.into_iter().map(|t| vec![t]).collect())
+    }
+
+    /// Each term with its spellings under `synonyms`.
+    pub fn with(self, synonyms: &Synonyms) -> Self {
+        Self(
+            self.0
+                .into_iter()
+                .map(|mut t| synonyms.spellings(&t.swap_remove(0)))
+                .collect(),
+        )
     }
 
     /// Shingles of a topic (already folded), all of them, to mark a similar case's topic.
     pub fn of_shingles(shingles: &[String]) -> Self {
-        Self(shingles.to_vec())
+        Self(shingles.iter().map(|s| vec![s.clone()]).collect())
     }
 
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
 
+    /// The terms as typed (folded).
     pub fn iter(&self) -> impl Iterator<Item = &str> {
-        self.0.iter().map(String::as_str)
+        self.0.iter().map(|t| t[0].as_str())
     }
+
+    /// Each term's spellings, the typed one first; a case matches a term through any.
+    pub fn spellings(&self) -> impl Iterator<Item = &[String]> {
+        self.0.iter().map(Vec::as_slice)
+    }
+}
+
+/// How many spellings of one text are looked for, the text itself included.
+pub const MAX_SPELLINGS: usize = 6;
+
+/// Words that mean the same to the search and the similar-question lookup (社宅 /
+/// 社會住宅, 都更 / 都市更新), the admin's table (`synonym_groups`), folded.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Synonyms(Vec<Vec<String>>);
+
+impl Synonyms {
+    /// Groups as stored, each one line of words ([`words`]); a group of fewer than two
+    /// distinct words says nothing and is left out.
+    pub fn new<'a>(groups: impl IntoIterator<Item = &'a str>) -> Self {
+        Self(
+            groups
+                .into_iter()
+                .map(|g| {
+                    let mut folded: Vec<String> = Vec::new();
+                    for w in words(g) {
+                        let w = fold_str(&w);
+                        if !folded.contains(&w) {
+                            folded.push(w);
+                        }
+                    }
+                    folded
+                })
+                .filter(|g| g.len() >= 2)
+                .collect(),
+        )
+    }
+
+    /// `text` (folded), then `text` with the words of a group it contains written as each
+    /// other word of that group, one group at a time, at most [`MAX_SPELLINGS`] in all. A
+    /// word inside a longer word of its group is not a word of its own there: 北捷 is in
+    /// 台北捷運, but 台北捷運 is not rewritten as 台北捷運運.
+    pub fn spellings(&self, text: &str) -> Vec<String> {
+        let mut out = vec![text.to_owned()];
+        for group in &self.0 {
+            let found = occurrences(text, group);
+            if found.is_empty() {
+                continue;
+            }
+            for word in group {
+                let mut spelled = String::with_capacity(text.len() + word.len());
+                let mut at = 0;
+                for (start, end) in &found {
+                    spelled.push_str(&text[at..*start]);
+                    spelled.push_str(word);
+                    at = *end;
+                }
+                spelled.push_str(&text[at..]);
+                if !out.contains(&spelled) {
+                    if out.len() == MAX_SPELLINGS {
+                        return out;
+                    }
+                    out.push(spelled);
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Byte ranges in `text` of the words of `group`, longest words first, none overlapping,
+/// in order.
+fn occurrences(text: &str, group: &[String]) -> Vec<(usize, usize)> {
+    let mut longest: Vec<&String> = group.iter().collect();
+    longest.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
+    let mut found: Vec<(usize, usize)> = Vec::new();
+    for word in longest {
+        for (start, _) in text.match_indices(word.as_str()) {
+            let end = start + word.len();
+            if found.iter().all(|(s, e)| end <= *s || start >= *e) {
+                found.push((start, end));
+            }
+        }
+    }
+    found.sort_unstable();
+    found
+}
+
+/// The words of a synonym group as the admin types them: apart at spaces, 、 and commas.
+pub fn words(group: &str) -> Vec<String> {
+    group
+        .split(|c: char| {
+            c.is_whitespace() || matches!(c, '、' | ',' | '，' | ';' | '；' | '/' | '／')
+        })
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 /// What the search document must contain for a folded term (folding already removed `%`,
@@ -191,7 +319,7 @@ pub struct Hit {
 fn matches(text: &[char], terms: &Terms) -> Vec<(usize, usize)> {
     let folded: Vec<char> = text.iter().map(|c| fold(*c)).collect();
     let mut found = Vec::new();
-    for term in terms.iter() {
+    for term in terms.spellings().flatten() {
         let term: Vec<char> = term.chars().collect();
         if term.is_empty() || term.len() > folded.len() {
             continue;
@@ -352,17 +480,33 @@ pub fn pieces(topic: &str) -> Vec<String> {
     out
 }
 
-/// The terms a similar question would share with `topic`: its first twelve [`pieces`],
-/// or the whole topic when it is shorter than a piece.
-pub fn shingles(topic: &str) -> Vec<String> {
-    const MAX: usize = 12;
-    let chars: Vec<char> = fold_str(topic).chars().collect();
-    if chars.len() < TRIGRAM {
-        let t: String = chars.iter().filter(|c| c.is_alphanumeric()).collect();
-        return if t.is_empty() { Vec::new() } else { vec![t] };
+/// How many pieces of a topic (with its spellings) are looked for.
+pub const MAX_SHINGLES: usize = 24;
+
+/// The terms a similar question would share with `topic`: the [`pieces`] of the topic and
+/// of its spellings with `synonyms` (社宅 also as 社會住宅), or a spelling as a whole when
+/// it is shorter than a piece; at most [`MAX_SHINGLES`], the topic's own first.
+pub fn shingles(topic: &str, synonyms: &Synonyms) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for spelling in synonyms.spellings(&fold_str(topic)) {
+        let chars: Vec<char> = spelling.chars().collect();
+        let found = if chars.len() < TRIGRAM {
+            let t: String = chars.iter().filter(|c| c.is_alphanumeric()).collect();
+            if t.is_empty() {
+                Vec::new()
+            } else {
+                vec![t]
+            }
+        } else {
+            pieces(&spelling)
+        };
+        for piece in found {
+            if !out.contains(&piece) {
+                out.push(piece);
+            }
+        }
     }
-    let mut out = pieces(topic);
-    out.truncate(MAX);
+    out.truncate(MAX_SHINGLES);
     out
 }
 
@@ -371,21 +515,17 @@ pub fn shingles(topic: &str) -> Vec<String> {
 pub struct Shared {
     /// How many of the question's shingles occur in the candidate.
     pub shingles: usize,
-    pub shingles_of: usize,
     pub same_councilor: bool,
     pub same_bureau: bool,
 }
 
-/// How alike a candidate is, or `None` if it is not alike enough to show: at least a third
-/// of the topic's pieces (and two of them) in common, or one piece and the same councilor.
-/// The councilor and the bureau then lift it in the order.
+/// Where a candidate stands among similar questions, higher first, or `None` when it shares
+/// no piece. No share of the topic is required: a compound topic (社宅興建與停車場規劃)
+/// has neighbours that share one half of it, and the lookup shows the top few anyway. More
+/// pieces in common rank first; among equals, the same councilor, then the same bureau.
 pub fn similarity(s: Shared) -> Option<u32> {
-    let enough = s.shingles >= 2 && s.shingles * 3 >= s.shingles_of
-        || s.shingles >= 1 && (s.same_councilor || s.shingles_of <= 1);
-    enough.then(|| {
-        let base = (s.shingles * 100 / s.shingles_of.max(1)) as u32;
-        base + if s.same_councilor { 60 } else { 0 } + if s.same_bureau { 30 } else { 0 }
-    })
+    (s.shingles > 0)
+        .then(|| s.shingles as u32 * 4 + u32::from(s.same_councilor) * 2 + u32::from(s.same_bureau))
 }
 
 #[cfg(test)]
@@ -415,10 +555,72 @@ mod tests {
     }
 
     #[test]
+    fn folding_reads_kangxi_radicals_and_compatibility_ideographs_as_the_everyday_character() {
+        // ⼈ (U+2F08 KANGXI RADICAL MAN), 說 (U+F96F), 﨑 (U+FA11) as PDFs paste them.
+        assert_eq!(fold_str("\u{2F08}\u{53E3}"), "人口");
+        assert_eq!(fold('\u{F96F}'), '說');
+        assert_eq!(fold_str("①號"), "1號");
+        // NFKC would give three characters: it stays, so positions hold.
+        assert_eq!(fold('㈱'), '㈱');
+        assert_eq!(fold_str("\u{2F08}\u{53E3}").chars().count(), 2);
+    }
+
+    fn city() -> Synonyms {
+        Synonyms::new([
+            "社宅 社會住宅",
+            "北捷、台北捷運、臺北捷運",
+            "都更",
+            "長照 長期照顧",
+        ])
+    }
+
+    #[test]
+    fn a_synonym_group_is_folded_without_repeats_and_a_lone_word_is_no_group() {
+        let s = city();
+        assert_eq!(s.0.len(), 3);
+        assert_eq!(s.0[1], vec!["北捷", "台北捷運"]);
+        assert_eq!(
+            words(" 社宅， 社會住宅/公宅 "),
+            vec!["社宅", "社會住宅", "公宅"]
+        );
+    }
+
+    #[test]
+    fn a_text_is_spelled_with_each_word_of_every_group_it_contains() {
+        let s = city();
+        assert_eq!(s.spellings("社宅"), vec!["社宅", "社會住宅"]);
+        assert_eq!(
+            s.spellings("北投社宅長照"),
+            vec!["北投社宅長照", "北投社會住宅長照", "北投社宅長期照顧"]
+        );
+        assert_eq!(s.spellings("停車"), vec!["停車"]);
+        // 北捷 inside 台北捷運 is not a word of its own.
+        assert_eq!(s.spellings("台北捷運站"), vec!["台北捷運站", "北捷站"]);
+        let many = Synonyms::new(["甲 乙 丙 丁 戊 己 庚 辛"]);
+        assert_eq!(many.spellings("甲").len(), MAX_SPELLINGS);
+    }
+
+    #[test]
+    fn a_term_matches_and_is_marked_through_its_synonyms() {
+        let terms = Terms::parse("社宅").with(&city());
+        assert_eq!(terms.iter().collect::<Vec<_>>(), vec!["社宅"]);
+        assert_eq!(
+            terms.spellings().next().unwrap(),
+            &["社宅".to_owned(), "社會住宅".to_owned()][..]
+        );
+        assert_eq!(
+            marked(&highlight("興建社會住宅與社宅", &terms)),
+            "興建[社會住宅]與[社宅]"
+        );
+    }
+
+    #[test]
     fn terms_split_at_any_space_drop_repeats_and_stop_at_five() {
         assert_eq!(
-            Terms::parse(" 社宅　停車  社宅 MRT "),
-            Terms(vec!["社宅".into(), "停車".into(), "mrt".into()])
+            Terms::parse(" 社宅　停車  社宅 MRT ")
+                .iter()
+                .collect::<Vec<_>>(),
+            vec!["社宅", "停車", "mrt"]
         );
         assert!(Terms::parse("  ").is_empty());
         assert_eq!(Terms::parse("a b c d e f g").iter().count(), MAX_TERMS);
@@ -517,28 +719,38 @@ mod tests {
 
     #[test]
     fn shingles_are_the_topics_distinct_three_character_pieces() {
-        assert_eq!(shingles("社會住宅，社會"), vec!["社會住", "會住宅"]);
-        assert_eq!(shingles("社宅"), vec!["社宅"]);
-        assert!(shingles("，").is_empty());
-        assert_eq!(shingles(&"一二三四五六七八九十".repeat(3)).len(), 10);
+        let none = Synonyms::default();
+        assert_eq!(shingles("社會住宅，社會", &none), vec!["社會住", "會住宅"]);
+        assert_eq!(shingles("社宅", &none), vec!["社宅"]);
+        assert!(shingles("，", &none).is_empty());
+        assert_eq!(shingles(&"一二三四五六七八九十".repeat(3), &none).len(), 10);
+        let long: String = ('一'..).take(40).collect();
+        assert_eq!(shingles(&long, &none).len(), MAX_SHINGLES);
     }
 
     #[test]
-    fn similar_means_a_third_of_the_topic_in_common_or_one_piece_and_the_same_councilor() {
-        let s = |shingles, same_councilor| Shared {
-            shingles,
-            shingles_of: 9,
-            same_councilor,
-            same_bureau: false,
+    fn shingles_take_in_the_pieces_of_the_topic_spelled_with_its_synonyms() {
+        assert_eq!(shingles("社宅", &city()), vec!["社宅", "社會住", "會住宅"]);
+        assert_eq!(
+            shingles("北投社宅", &city()),
+            vec!["北投社", "投社宅", "投社會", "社會住", "會住宅"]
+        );
+    }
+
+    #[test]
+    fn similar_cases_rank_by_pieces_in_common_then_councilor_then_bureau() {
+        let s = |shingles, same_councilor, same_bureau| {
+            similarity(Shared {
+                shingles,
+                same_councilor,
+                same_bureau,
+            })
         };
-        assert_eq!(similarity(s(2, false)), None);
-        assert_eq!(similarity(s(3, false)), Some(33));
-        assert_eq!(similarity(s(1, true)), Some(11 + 60));
-        assert_eq!(similarity(s(0, true)), None);
-        let bureau = Shared {
-            same_bureau: true,
-            ..s(9, false)
-        };
-        assert_eq!(similarity(bureau), Some(130));
+        // One piece of a long compound topic is enough to be shown.
+        assert!(s(1, false, false).is_some());
+        assert_eq!(s(0, true, true), None);
+        assert!(s(3, false, false) > s(2, true, true));
+        assert!(s(2, true, false) > s(2, false, true));
+        assert!(s(2, false, true) > s(2, false, false));
     }
 }

@@ -289,6 +289,8 @@ pub async fn take_step(
     step: String,
     #[server(default)] comment: String,
     #[server(default)] keep_tracking: Option<String>,
+    #[server(default)] reply: Option<String>,
+    #[server(default)] then: Option<String>,
 ) -> Result<(), AppError> {
     with_status(
         async {
@@ -297,7 +299,21 @@ pub async fn take_step(
             let action = Action::from_code(&step)
                 .filter(|a| Action::STATUS_STEPS.contains(a))
                 .ok_or(AppError::BadRequest)?;
-            let keep = |e: AppError| e.keeping(&[("step", &step), ("comment", &comment)]);
+            let typed_reply = reply.clone().unwrap_or_default();
+            let keep = |e: AppError| {
+                e.keeping(&[
+                    ("step", &step),
+                    ("comment", &comment),
+                    ("reply", &typed_reply),
+                ])
+            };
+            // An empty box corrects nothing (a data request may have files and no text).
+            let reply = match &reply {
+                Some(text) if !text.trim().is_empty() => {
+                    Some(super::answer_text("reply", text, "答復內容").map_err(keep)?)
+                }
+                _ => None,
+            };
             let comment = match action {
                 Action::ReturnFromCheck | Action::ReturnFromReview | Action::SendBack => {
                     Some(super::comment_text("comment", &comment, "退回意見").map_err(keep)?)
@@ -310,6 +326,7 @@ pub async fn take_step(
                 version,
                 comment: comment.as_deref(),
                 keep_tracking: keep_tracking.is_some(),
+                reply: reply.as_deref(),
             };
             change!(c, case_id, |tx| super::db::transition(
                 &mut tx,
@@ -317,7 +334,17 @@ pub async fn take_step(
                 &c.user,
                 &request,
                 c.ts()
-            ))
+            ))?;
+            // "… and open the next one": the next case waiting in the same queue, or the
+            // start page saying the queue is done.
+            if then.as_deref() == Some("next") {
+                let next = super::db::next_in_queue(c.db(), &c.user, action, case_id).await?;
+                leptos_axum::redirect(&match next {
+                    Some(id) => format!("/cases/{id}?done={}", action.code()),
+                    None => crate::home::Done::QueueDone.path(),
+                });
+            }
+            Ok(())
         }
         .await,
     )

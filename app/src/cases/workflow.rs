@@ -113,6 +113,24 @@ impl Action {
         Action::Release,
     ];
 
+    /// The steps that pass a reply on and may correct its wording on the way (修改後核定):
+    /// the bureau's approver signing it off, the secretariat checking it. The reviewer
+    /// returns a reply instead, with a comment.
+    pub fn corrects_reply(self) -> bool {
+        matches!(self, Self::SignOff | Self::PassToReview)
+    }
+
+    /// The queue of the start page this step works through (its cases wait in that
+    /// status), so its form offers "… and open the next one".
+    pub fn queue(self) -> Option<CaseStatus> {
+        match self {
+            Self::SignOff => Some(CaseStatus::AwaitingSignOff),
+            Self::PassToReview => Some(CaseStatus::SignedOff),
+            Self::Approve => Some(CaseStatus::InReview),
+            _ => None,
+        }
+    }
+
     /// The step's stable code, as forms send it. Written out rather than derived from the
     /// variant's name, so a rename in Rust never breaks a form or a link.
     pub fn code(self) -> &'static str {
@@ -417,6 +435,24 @@ mod tests {
             ]),
             Action::EditReply | Action::Deliver | Action::Postpone => stay(&[InProgress, Returned]),
         }
+    }
+
+    #[test]
+    fn only_the_approver_and_the_secretariat_correct_a_reply_on_the_way_and_queues_are_where_steps_wait(
+    ) {
+        let correcting: Vec<Action> = Action::ALL
+            .into_iter()
+            .filter(|a| a.corrects_reply())
+            .collect();
+        assert_eq!(correcting, [Action::SignOff, Action::PassToReview]);
+        for action in Action::ALL {
+            if let Some(status) = action.queue() {
+                // The queue holds the cases the step may be taken from.
+                assert!(action.from().contains(&status), "{action:?}");
+            }
+        }
+        assert_eq!(Action::Approve.queue(), Some(CaseStatus::InReview));
+        assert_eq!(Action::Release.queue(), None);
     }
 
     #[test]

@@ -233,6 +233,10 @@ pub async fn meeting(pool: &AnyPool, id: i64, today: NaiveDate) -> Result<Meetin
         bureaus: bureaus(pool).await?,
         confirmable: status == MeetingStatus::Scheduled
             && super::may_confirm(held_on, today).is_ok(),
+        next_check_on: super::next_check_on(
+            held_on,
+            &crate::deadlines::db::work_calendar(pool).await?,
+        ),
     })
 }
 
@@ -332,6 +336,34 @@ pub async fn record_decision(
     .execute(&mut **tx)
     .await?;
     Ok(decision)
+}
+
+/// Gives every case on the agenda without a decision yet the same decision (繼續列管 with
+/// one date and remark, see [`super::keep_all`]); returns those cases.
+pub async fn decide_the_rest(
+    tx: &mut Tx,
+    meeting_id: i64,
+    form: &DecisionForm,
+    user: &CurrentUser,
+    now: i64,
+) -> Result<Vec<i64>, AppError> {
+    let held_on = open_meeting(tx, meeting_id).await?;
+    let cases = tracked_cases(&mut **tx).await?;
+    let since = confirmed_before(&mut **tx, meeting_id).await?;
+    let decided = decisions(&mut **tx, meeting_id).await?;
+    let undecided: Vec<i64> = build_agenda(cases, since, held_on, &decided)
+        .iter()
+        .flat_map(|g| &g.items)
+        .filter(|i| i.decision.is_none())
+        .map(|i| i.case.id)
+        .collect();
+    if undecided.is_empty() {
+        return Err(AppError::Conflict("每一案都已有決議。".into()));
+    }
+    for case_id in &undecided {
+        record_decision(tx, meeting_id, *case_id, form, user, now).await?;
+    }
+    Ok(undecided)
 }
 
 /// Applies every decision of the meeting to its case (an event each, and a notice to the

@@ -50,6 +50,26 @@ pub fn suggest_next_date(
     calendar.next_working_day_from(day)
 }
 
+/// The day a case kept under tracking is looked at again, as the meeting's forms suggest
+/// it: the next meeting's, two weeks on, moved to a working day.
+pub fn next_check_on(held_on: NaiveDate, calendar: &WorkCalendar) -> NaiveDate {
+    calendar.next_working_day_from(held_on + Duration::days(CYCLE_DAYS))
+}
+
+/// The decision given to every case still undecided at once (繼續列管 with one date and
+/// one remark), as the reviewer's form sends it.
+pub fn keep_all(next_check_on: &str, remark: &str) -> DecisionForm {
+    DecisionForm {
+        decision: DecisionKind::Keep.as_str().to_owned(),
+        next_check_on: next_check_on.to_owned(),
+        bureau_id: String::new(),
+        remark: remark.to_owned(),
+    }
+}
+
+/// What the form to keep every undecided case says unless the reviewer changes it.
+pub const KEEP_ALL_REMARK: &str = "繼續列管，請於下次會議報告辦理進度。";
+
 /// A meeting as the secretariat schedules it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScheduleForm {
@@ -418,6 +438,8 @@ pub struct Meeting {
     pub bureaus: Vec<(i64, String)>,
     /// Whether its decisions may be confirmed today (see [`may_confirm`]).
     pub confirmable: bool,
+    /// The day the decision forms suggest for 繼續列管 ([`next_check_on`]).
+    pub next_check_on: NaiveDate,
 }
 
 /// The minutes, frozen when the meeting is confirmed.

@@ -5,14 +5,15 @@
 use super::{
     decision_sentence,
     server_fns::{
-        list_meetings, load_meeting, ConfirmMeeting, MoveMeeting, RecordDecision, ScheduleMeeting,
+        list_meetings, load_meeting, ConfirmMeeting, KeepTheRest, MoveMeeting, RecordDecision,
+        ScheduleMeeting,
     },
     AgendaGroup, AgendaItem, DecisionKind, Meeting, MeetingStatus, Minutes,
 };
 use crate::components::PageTitle;
 use crate::{
     auth::{guard::RequireRole, CurrentUser, Role},
-    components::{form_result, ErrorPage, FieldError, FormError},
+    components::{form_result, kept, ErrorPage, FieldError, FormError},
     dates::{roc_date, roc_datetime},
 };
 use leptos::prelude::*;
@@ -127,11 +128,15 @@ fn MeetingView(user: CurrentUser) -> impl IntoView {
     let decide = ServerAction::<RecordDecision>::new();
     let confirm = ServerAction::<ConfirmMeeting>::new();
     let mover = ServerAction::<MoveMeeting>::new();
+    let keep = ServerAction::<KeepTheRest>::new();
     let meeting = Resource::new(
         move || {
             (
                 params.get().get("id").and_then(|id| id.parse::<i64>().ok()),
-                decide.version().get() + confirm.version().get() + mover.version().get(),
+                decide.version().get()
+                    + confirm.version().get()
+                    + mover.version().get()
+                    + keep.version().get(),
             )
         },
         |(id, _)| async move {
@@ -154,7 +159,7 @@ fn MeetingView(user: CurrentUser) -> impl IntoView {
                             view! { <MoveMeetingForm id=m.id held_on=m.held_on starts_at=m.starts_at.clone() mover /> }
                         });
                         view! {
-                            <MeetingBody m reviewer decide confirm />
+                            <MeetingBody m reviewer decide confirm keep />
                             {move_form}
                         }
                         .into_any()
@@ -204,6 +209,7 @@ fn MeetingBody(
     reviewer: bool,
     decide: ServerAction<RecordDecision>,
     confirm: ServerAction<ConfirmMeeting>,
+    keep: ServerAction<KeepTheRest>,
 ) -> impl IntoView {
     let title = format!("{} 追蹤會議", roc_date(m.held_on));
     let when = if m.starts_at.is_empty() {
@@ -227,7 +233,7 @@ fn MeetingBody(
         (MeetingStatus::Held, Some(minutes)) => {
             view! { <MinutesView id=m.id minutes /> }.into_any()
         }
-        _ => view! { <AgendaView m=m.clone() reviewer decide confirm /> }.into_any(),
+        _ => view! { <AgendaView m=m.clone() reviewer decide confirm keep /> }.into_any(),
     };
     view! {
         <PageTitle text=format!("{title}｜府會通") />
@@ -252,8 +258,11 @@ fn AgendaView(
     reviewer: bool,
     decide: ServerAction<RecordDecision>,
     confirm: ServerAction<ConfirmMeeting>,
+    keep: ServerAction<KeepTheRest>,
 ) -> impl IntoView {
     let decide_error = form_result(decide.value());
+    let keep_error = form_result(keep.value());
+    let next_check_on = m.next_check_on;
     let confirm_error = form_result(confirm.value());
     let open = super::undecided(&m.agenda);
     let total: usize = m.agenda.iter().map(|g| g.items.len()).sum();
@@ -274,7 +283,7 @@ fn AgendaView(
             {m
                 .agenda
                 .into_iter()
-                .map(|group| view! { <AgendaGroupView group id reviewer decide bureaus=bureaus.clone() /> }.into_any())
+                .map(|group| view! { <AgendaGroupView group id reviewer decide bureaus=bureaus.clone() next_check_on /> }.into_any())
                 .collect_view()}
         </section>
         {reviewer.then(|| view! {
@@ -287,6 +296,34 @@ fn AgendaView(
                         format!("尚有 {open} 案未作成決議。")
                     }}
                 </p>
+                {(open > 0).then(|| {
+                    let typed_on = kept(keep_error, "next_check_on");
+                    let typed_remark = kept(keep_error, "remark");
+                    view! {
+                        <ActionForm action=keep attr:class="stacked-form" attr:aria-label="其餘案件繼續列管">
+                            <input type="hidden" name="meeting_id" value=id />
+                            <label for="keep-rest-on">"下次檢視日期"</label>
+                            <input
+                                id="keep-rest-on"
+                                name="next_check_on"
+                                value=if typed_on.is_empty() { roc_date(next_check_on) } else { typed_on }
+                                required
+                            />
+                            <FieldError error=keep_error field="next_check_on" />
+                            <label for="keep-rest-remark">"決議說明"</label>
+                            <input
+                                id="keep-rest-remark"
+                                name="remark"
+                                maxlength="500"
+                                value=if typed_remark.is_empty() { super::KEEP_ALL_REMARK.to_owned() } else { typed_remark }
+                                required
+                            />
+                            <FieldError error=keep_error field="remark" />
+                            <FormError error=keep_error />
+                            <button type="submit" class="secondary">{format!("其餘 {open} 案一律繼續列管")}</button>
+                        </ActionForm>
+                    }
+                })}
                 {if confirmable {
                     view! {
                         <ActionForm action=confirm attr:class="inline-form" attr:aria-label="確認會議決議">
@@ -314,6 +351,7 @@ fn AgendaGroupView(
     reviewer: bool,
     decide: ServerAction<RecordDecision>,
     bureaus: Vec<(i64, String)>,
+    next_check_on: chrono::NaiveDate,
 ) -> impl IntoView {
     let heading = format!("{}（{} 案）", group.bureau, group.items.len());
     view! {
@@ -368,7 +406,7 @@ fn AgendaGroupView(
                                 <td>
                                     {recorded.clone().map(|r| view! { <p class="decision">{r}</p> })}
                                     {reviewer.then(|| view! {
-                                        <DecisionFormView id case_id label=form_case.clone() decide bureaus=bureaus.clone() has=recorded.is_some() />
+                                        <DecisionFormView id case_id label=form_case.clone() decide bureaus=bureaus.clone() has=recorded.is_some() next_check_on />
                                     }.into_any())}
                                     {(!reviewer && recorded.is_none()).then(|| view! { <span class="muted">"尚未決議"</span> })}
                                 </td>
@@ -390,6 +428,7 @@ fn DecisionFormView(
     decide: ServerAction<RecordDecision>,
     bureaus: Vec<(i64, String)>,
     has: bool,
+    next_check_on: chrono::NaiveDate,
 ) -> impl IntoView {
     let error = form_result(decide.value());
     let field = move |name: &'static str| format!("decision-{case_id}-{name}");
@@ -408,7 +447,7 @@ fn DecisionFormView(
                         .collect_view()}
                 </select>
                 <label for=field("next")>"下次檢視日期（繼續列管）"</label>
-                <input id=field("next") name="form[next_check_on]" placeholder=crate::dates::example_date() />
+                <input id=field("next") name="form[next_check_on]" value=roc_date(next_check_on) />
                 <label for=field("bureau")>"改由主辦機關（改分）"</label>
                 <select id=field("bureau") name="form[bureau_id]">
                     <option value="">"—"</option>

@@ -131,6 +131,38 @@ pub async fn record_decision(
     )
 }
 
+/// 繼續列管 for every case the reviewer has not decided on yet, in one step.
+#[server(prefix = "/api", endpoint = "meetings/keep-the-rest")]
+pub async fn keep_the_rest(
+    meeting_id: i64,
+    #[server(default)] next_check_on: String,
+    #[server(default)] remark: String,
+) -> Result<(), AppError> {
+    with_status(
+        async {
+            let c = Caller::with_role(&[Role::Reviewer]).await?;
+            let form = super::keep_all(&next_check_on, &remark);
+            let keep =
+                |e: AppError| e.keeping(&[("next_check_on", &next_check_on), ("remark", &remark)]);
+            let mut tx = c.begin().await?;
+            let cases = super::db::decide_the_rest(&mut tx, meeting_id, &form, &c.user, c.ts())
+                .await
+                .map_err(keep)?;
+            let entry = Entry::new(AuditAction::MeetingDecisionRecorded, "meeting", meeting_id)
+                .data(serde_json::json!({
+                    "keep": cases.len(),
+                    "next_check_on": crate::dates::parse_date(&form.next_check_on)
+                        .map(|d| d.to_string()),
+                    "cases": cases,
+                }));
+            c.audit(&mut tx, entry).await?;
+            tx.commit().await?;
+            Ok(())
+        }
+        .await,
+    )
+}
+
 /// Applies every decision of the meeting at once and closes it.
 #[server(prefix = "/api", endpoint = "meetings/confirm")]
 pub async fn confirm_meeting(meeting_id: i64) -> Result<(), AppError> {

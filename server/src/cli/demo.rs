@@ -10,7 +10,8 @@ pub(super) async fn seed(
 ) -> Result<(), Box<dyn std::error::Error>> {
     let shift = demo_shift(state).await?;
     crate::demo::reference::seed_reference_data_moved(state, shift).await?;
-    println!("已載入參考資料：29 個局處、第14屆第3次定期大會、示範議員。");
+    crate::demo::reference::seed_demo_synonyms(state).await?;
+    println!("已載入參考資料：29 個局處、第14屆第3次定期大會、示範議員、搜尋同義詞。");
     println!("示範帳號（密碼只顯示這一次）：");
     for account in crate::demo::reference::seed_demo_users(state).await? {
         match account {

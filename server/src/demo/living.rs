@@ -438,6 +438,7 @@ async fn step(
         version: version(tx, case_id).await?,
         comment,
         keep_tracking: tracking,
+        reply: None,
     };
     cases::transition(tx, case_id, user, &request, at).await
 }

@@ -144,6 +144,24 @@ pub async fn seed_reference_data_moved(
     Ok(())
 }
 
+/// The demo city's own ways of writing (the migration brings those every city shares);
+/// a group whose first word is already in the table is left as the admin has it.
+pub async fn seed_demo_synonyms(state: &AppState) -> Result<(), AppError> {
+    const GROUPS: [&str; 3] = ["北捷 臺北捷運", "YouBike 微笑單車", "雙北 臺北市與新北市"];
+    let have = app::cases::db::synonyms(&state.db).await?;
+    for group in GROUPS {
+        let first = group.split(' ').next().unwrap_or(group);
+        if have.spellings(&app::cases::search::fold_str(first)).len() > 1 {
+            continue;
+        }
+        sqlx::query("INSERT INTO synonym_groups (words) VALUES ($1)")
+            .bind(group)
+            .execute(&state.db)
+            .await?;
+    }
+    Ok(())
+}
+
 /// Creates the demo accounts that do not exist yet. Existing ones keep their passwords.
 pub async fn seed_demo_users(state: &AppState) -> Result<Vec<DemoAccount>, AppError> {
     let mut accounts = Vec::new();

@@ -27,5 +27,6 @@ mod reports;
 mod search;
 mod security;
 mod sessions;
+mod synonyms;
 mod volume;
 mod workflow;

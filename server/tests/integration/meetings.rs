@@ -907,3 +907,117 @@ async fn move_to(app: &TestApp, who: &Client, id: i64, day: &str, time: &str) ->
     )
     .await
 }
+
+#[tokio::test]
+async fn the_reviewer_keeps_every_undecided_case_in_one_step_with_the_next_meetings_date() {
+    let app = TestApp::spawn().await;
+    let cast = Cast::new(&app).await;
+    let a = tracked(&app, &cast, 31, "路燈汰換", "UDD").await;
+    let b = tracked(&app, &cast, 32, "號誌時制調整", "DOT").await;
+    let c = tracked(&app, &cast, 33, "人行道拓寬", "UDD").await;
+    let id: i64 = schedule(&app, &cast.sec, "113/03/15")
+        .await
+        .json()
+        .await
+        .unwrap();
+    decide(&app, &cast.rev, id, a, "release", ("", ""), "已完成").await;
+
+    // Two weeks on, a working day: the date every keep form starts from.
+    let m = meeting(&app, &cast.rev, id).await;
+    assert_eq!(m.next_check_on.to_string(), "2024-03-29");
+    let page = app
+        .page(&cast.rev, &format!("/meetings/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("其餘 2 案一律繼續列管"), "{page}");
+    assert!(page.contains("value=\"113/03/29\""));
+
+    let res = app
+        .call(
+            &cast.sec,
+            "meetings/keep-the-rest",
+            &[("meeting_id", id.to_string())],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    app.ok(
+        &cast.rev,
+        "meetings/keep-the-rest",
+        &[
+            ("meeting_id", id.to_string()),
+            ("next_check_on", "1130329".into()),
+            ("remark", app::meetings::KEEP_ALL_REMARK.into()),
+        ],
+    )
+    .await;
+    let m = meeting(&app, &cast.rev, id).await;
+    assert_eq!(app::meetings::undecided(&m.agenda), 0);
+    for item in m.agenda.iter().flat_map(|g| &g.items) {
+        let d = item.decision.as_ref().unwrap();
+        if item.case.id == a {
+            assert_eq!(
+                d.kind,
+                app::meetings::DecisionKind::Release,
+                "left as decided"
+            );
+        } else {
+            assert!([b, c].contains(&item.case.id));
+            assert_eq!(d.kind, app::meetings::DecisionKind::Keep);
+            assert_eq!(d.next_check_on.unwrap().to_string(), "2024-03-29");
+            assert_eq!(d.remark, app::meetings::KEEP_ALL_REMARK);
+        }
+    }
+    // Nothing is left for a second time; the meeting may now be confirmed.
+    let again = app
+        .call(
+            &cast.rev,
+            "meetings/keep-the-rest",
+            &[
+                ("meeting_id", id.to_string()),
+                ("next_check_on", "113/03/29".into()),
+                ("remark", "x".into()),
+            ],
+        )
+        .await;
+    assert_eq!(again.status(), StatusCode::CONFLICT);
+    app.ok(
+        &cast.rev,
+        "meetings/confirm",
+        &[("meeting_id", id.to_string())],
+    )
+    .await;
+    assert_eq!(app.case(&cast.rev, b).await.status, CaseStatus::Tracking);
+    assert_eq!(app.case(&cast.rev, a).await.status, CaseStatus::Closed);
+}
+
+#[tokio::test]
+async fn keeping_the_rest_with_a_date_before_the_meeting_changes_nothing_and_keeps_what_was_typed()
+{
+    let app = TestApp::spawn().await;
+    let cast = Cast::new(&app).await;
+    tracked(&app, &cast, 41, "路燈汰換", "UDD").await;
+    let id: i64 = schedule(&app, &cast.sec, "113/03/15")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let res = app
+        .call(
+            &cast.rev,
+            "meetings/keep-the-rest",
+            &[
+                ("meeting_id", id.to_string()),
+                ("next_check_on", "113/03/01".into()),
+                ("remark", "請續辦".into()),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let err: app::error::AppError = res.json().await.unwrap();
+    assert_eq!(err.input("next_check_on"), vec!["113/03/01".to_owned()]);
+    assert_eq!(err.input("remark"), vec!["請續辦".to_owned()]);
+    let m = meeting(&app, &cast.rev, id).await;
+    assert_eq!(app::meetings::undecided(&m.agenda), 1);
+}

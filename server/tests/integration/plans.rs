@@ -216,7 +216,9 @@ async fn no_list_or_queue_query_reads_a_large_table_without_an_index() {
                 exclude,
                 ..Default::default()
             };
-            let statement = similar_statement(backend, &who, &probe, &shingles(topic)).unwrap();
+            let synonyms = app::cases::db::synonyms(&app.state.db).await.unwrap();
+            let shingles = shingles(topic, &synonyms);
+            let statement = similar_statement(backend, &who, &probe, &shingles).unwrap();
             checked += 1;
             problems.extend(problem(&app.state.db, postgres, &statement).await);
         }

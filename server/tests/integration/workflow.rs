@@ -318,3 +318,229 @@ async fn a_stale_page_cannot_take_a_step_on_a_case_that_has_moved() {
         "{message}"
     );
 }
+
+/// Takes a question to the lead approver's sign-off at UDD with `reply`.
+async fn awaiting_sign_off(
+    app: &TestApp,
+    cast: &crate::meetings::Cast,
+    number: i64,
+    topic: &str,
+    reply: &str,
+) -> i64 {
+    let id = app.record_question(&cast.sec, number, topic).await;
+    app.assign(&cast.sec, id, "UDD", &[]).await;
+    app.ok(&cast.udd, "cases/accept", &[("case_id", id.to_string())])
+        .await;
+    let version = app.case(&cast.udd, id).await.reply_version;
+    assert!(app
+        .save_reply(&cast.udd, id, version, reply)
+        .await
+        .status()
+        .is_success());
+    assert_eq!(
+        app.step(&cast.udd, id, "submit", "").await.status(),
+        StatusCode::OK
+    );
+    id
+}
+
+/// A step as its form posts it, with more fields; the response unread.
+async fn step_with(
+    app: &TestApp,
+    who: &reqwest::Client,
+    id: i64,
+    step: &str,
+    more: &[(&str, &str)],
+) -> reqwest::Response {
+    let version = app.case(who, id).await.version;
+    let mut form = vec![
+        ("case_id", id.to_string()),
+        ("version", version.to_string()),
+        ("step", step.to_owned()),
+    ];
+    form.extend(more.iter().map(|(k, v)| (*k, (*v).to_owned())));
+    who.post(app.url("/api/cases/step"))
+        .header(reqwest::header::ACCEPT, "text/html")
+        .header(reqwest::header::REFERER, app.url(&format!("/cases/{id}")))
+        .form(&form)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_approver_and_the_secretariat_correct_the_wording_on_the_way_and_the_liaison_is_told() {
+    let app = TestApp::spawn().await;
+    let cast = crate::meetings::Cast::new(&app).await;
+    let id = awaiting_sign_off(&app, &cast, 1, "信義區路燈", "本局將於本年底前完成換裝").await;
+
+    let page = app
+        .page(&cast.udd_boss, &format!("/cases/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("修改答復文字"), "the sign-off form offers it");
+    let res = step_with(
+        &app,
+        &cast.udd_boss,
+        id,
+        "sign_off",
+        &[("reply", "本局將於本（115）年底前完成全區路燈換裝。")],
+    )
+    .await;
+    assert!(res.status().is_redirection(), "{}", res.status());
+    let case = app.case(&cast.sec, id).await;
+    assert_eq!(case.status, CaseStatus::SignedOff);
+    assert_eq!(case.reply, "本局將於本（115）年底前完成全區路燈換裝。");
+
+    // The secretariat leaves the wording as it is: no change is recorded.
+    let unchanged = case.reply.clone();
+    let res = step_with(
+        &app,
+        &cast.sec,
+        id,
+        "pass_to_review",
+        &[("reply", &unchanged)],
+    )
+    .await;
+    assert!(res.status().is_redirection(), "{}", res.status());
+
+    // The timeline shows the sign-off with the wording before and after.
+    let case = app.case(&cast.udd, id).await;
+    let rendered: Vec<app::cases::events::RenderedEvent> = case
+        .timeline
+        .iter()
+        .map(|e| app::cases::events::render(e, &|b| format!("#{b}"), app::i18n::Lang::ZhTw))
+        .collect();
+    let sign_off = rendered
+        .iter()
+        .find(|e| e.title == "核定")
+        .expect("a sign-off event");
+    assert!(
+        sign_off.lines.iter().any(|l| l.contains("修改後核定")),
+        "{sign_off:?}"
+    );
+    assert_eq!(
+        sign_off.change,
+        Some((
+            "本局將於本年底前完成換裝".to_owned(),
+            "本局將於本（115）年底前完成全區路燈換裝。".to_owned()
+        ))
+    );
+    let passed = rendered
+        .iter()
+        .find(|e| e.title == "送副秘書長審查")
+        .expect("a pass event");
+    assert!(
+        !passed.lines.iter().any(|l| l.contains("修改")),
+        "{passed:?}"
+    );
+
+    // The liaison who wrote it is told, once; nobody is told of the unchanged pass.
+    let told: Vec<(String, String)> = sqlx::query_as(
+        "SELECT u.username, n.kind FROM notifications n JOIN users u ON u.id = n.user_id \
+         WHERE n.kind = 'reply_corrected' ORDER BY n.id",
+    )
+    .fetch_all(&app.state.db)
+    .await
+    .unwrap();
+    assert_eq!(
+        told,
+        vec![("ho.udd".to_owned(), "reply_corrected".to_owned())]
+    );
+    let inbox = app
+        .page(&cast.udd, "/notifications")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(inbox.contains("答復文字經修改後核轉"), "{inbox}");
+}
+
+#[tokio::test]
+async fn only_the_steps_that_pass_a_reply_on_may_change_it_and_a_refused_correction_keeps_the_text()
+{
+    let app = TestApp::spawn().await;
+    let cast = crate::meetings::Cast::new(&app).await;
+    let id = awaiting_sign_off(&app, &cast, 1, "信義區路燈", "本局將於年底前完成").await;
+    // Sending it back is no way to rewrite it.
+    let res = app
+        .call(
+            &cast.udd_boss,
+            "cases/step",
+            &[
+                ("case_id", id.to_string()),
+                (
+                    "version",
+                    app.case(&cast.udd_boss, id).await.version.to_string(),
+                ),
+                ("step", "send_back".into()),
+                ("comment", "請補充".into()),
+                ("reply", "改寫".into()),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    // Too long a correction is refused in words, and the form keeps what was typed.
+    let long = "字".repeat(app::cases::LONG_TEXT_MAX_CHARS + 1);
+    let res = step_with(&app, &cast.udd_boss, id, "sign_off", &[("reply", &long)]).await;
+    assert!(res.status().is_redirection(), "{}", res.status());
+    let page = app
+        .page(&cast.udd_boss, &format!("/cases/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("答復內容最多"),
+        "{}",
+        &page[..200.min(page.len())]
+    );
+    assert!(page.contains(&long[..300]), "the typed text stays");
+    let case = app.case(&cast.sec, id).await;
+    assert_eq!(case.status, CaseStatus::AwaitingSignOff);
+    assert_eq!(case.reply, "本局將於年底前完成");
+}
+
+#[tokio::test]
+async fn approving_and_opening_the_next_walks_the_reviewers_queue_most_urgent_first() {
+    let app = TestApp::spawn().await;
+    let cast = crate::meetings::Cast::new(&app).await;
+    let mut ids = Vec::new();
+    for n in 1..=3 {
+        let id = awaiting_sign_off(&app, &cast, n, &format!("第{n}案"), "已辦理。").await;
+        for (who, step) in [(&cast.udd_boss, "sign_off"), (&cast.sec, "pass_to_review")] {
+            assert_eq!(app.step(who, id, step, "").await.status(), StatusCode::OK);
+        }
+        ids.push(id);
+    }
+    // The queue is in due-date order, then by id: the first recorded comes first.
+    let mut at = ids[0];
+    for expected in [Some(ids[1]), Some(ids[2]), None] {
+        let page = app
+            .page(&cast.rev, &format!("/cases/{at}"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("審查通過並開啟下一案"));
+        let res = step_with(&app, &cast.rev, at, "approve", &[("then", "next")]).await;
+        assert!(res.status().is_redirection(), "{}", res.status());
+        let to = crate::harness::location(&res).unwrap();
+        assert_eq!(app.case(&cast.rev, at).await.status, CaseStatus::Closed);
+        match expected {
+            Some(next) => {
+                assert_eq!(to, format!("/cases/{next}?done=approve"));
+                let page = app.page(&cast.rev, &to).await.text().await.unwrap();
+                assert!(page.contains("上一案已審查通過。這是佇列中的下一案。"));
+                at = next;
+            }
+            None => {
+                assert_eq!(to, "/?done=queue_done");
+                let home = app.page(&cast.rev, &to).await.text().await.unwrap();
+                assert!(home.contains("佇列中沒有其他待辦的案件了"), "{home}");
+            }
+        }
+    }
+}

@@ -164,8 +164,8 @@ pub(super) fn list_where(
     if filter.tracking {
         w.push("c.status = 'tracking'", None);
     }
-    for (clause, arg) in search.clauses() {
-        w.push(&clause, Some(arg));
+    for (clause, args) in search.clauses() {
+        w.push_all(&clause, args);
     }
     Ok(w)
 }
@@ -292,6 +292,8 @@ pub async fn list(
 pub struct QueueQuery {
     pub title: &'static str,
     pub empty: &'static str,
+    /// The status its cases wait in, for a queue worked case by case with one step.
+    pub status: Option<CaseStatus>,
     pub statement: Statement,
 }
 
@@ -301,7 +303,12 @@ pub fn queue_statements(user: &CurrentUser) -> Result<Vec<QueueQuery>, AppError>
     let q = |title, empty, sql: String, args: Vec<Arg>| QueueQuery {
         title,
         empty,
+        status: None,
         statement: Statement { sql, args },
+    };
+    let worked = |status: CaseStatus, queue: QueueQuery| QueueQuery {
+        status: Some(status),
+        ..queue
     };
     let by_status = |statuses: &[CaseStatus]| {
         format!(
@@ -341,27 +348,33 @@ pub fn queue_statements(user: &CurrentUser) -> Result<Vec<QueueQuery>, AppError>
                 ),
                 Vec::new(),
             ),
-            q(
-                "待檢核答復",
-                "目前沒有局處送來的答復。",
-                by_status(&[CaseStatus::SignedOff]),
-                Vec::new(),
+            worked(
+                CaseStatus::SignedOff,
+                q(
+                    "待檢核答復",
+                    "目前沒有局處送來的答復。",
+                    by_status(&[CaseStatus::SignedOff]),
+                    Vec::new(),
+                ),
             ),
         ],
         Role::BureauLiaison | Role::BureauApprover => {
             let bureau = vec![Arg::Int(user.bureau_id.ok_or(AppError::Forbidden)?)];
             let mut lists = Vec::new();
             if user.role == Role::BureauApprover {
-                lists.push(q(
-                    "待核定答復",
-                    "目前沒有待您核定的答復或資料。",
-                    bureau_sql(
-                        &[CaseStatus::AwaitingSignOff],
-                        "AND EXISTS (SELECT 1 FROM assignments l WHERE l.case_id = c.id \
-                         AND l.bureau_id = $1 AND l.role = 'lead' AND l.state = 'accepted' \
-                         LIMIT 1 OFFSET 0)",
+                lists.push(worked(
+                    CaseStatus::AwaitingSignOff,
+                    q(
+                        "待核定答復",
+                        "目前沒有待您核定的答復或資料。",
+                        bureau_sql(
+                            &[CaseStatus::AwaitingSignOff],
+                            "AND EXISTS (SELECT 1 FROM assignments l WHERE l.case_id = c.id \
+                             AND l.bureau_id = $1 AND l.role = 'lead' AND l.state = 'accepted' \
+                             LIMIT 1 OFFSET 0)",
+                        ),
+                        bureau.clone(),
                     ),
-                    bureau.clone(),
                 ));
             }
             // What the bureau still owes; cases with the secretariat or the reviewer are
@@ -388,11 +401,14 @@ pub fn queue_statements(user: &CurrentUser) -> Result<Vec<QueueQuery>, AppError>
             lists
         }
         Role::Reviewer => vec![
-            q(
-                "待審查答復",
-                "目前沒有待審查的書面答復。",
-                by_status(&[CaseStatus::InReview]),
-                Vec::new(),
+            worked(
+                CaseStatus::InReview,
+                q(
+                    "待審查答復",
+                    "目前沒有待審查的書面答復。",
+                    by_status(&[CaseStatus::InReview]),
+                    Vec::new(),
+                ),
             ),
             q(
                 "列管案件",
@@ -403,6 +419,31 @@ pub fn queue_statements(user: &CurrentUser) -> Result<Vec<QueueQuery>, AppError>
         ],
         Role::Admin => Vec::new(),
     })
+}
+
+/// The first case of `user`'s start-page queue for `action` ([`Action::queue`]) other than
+/// `after`: the queue as the start page shows it, most urgent first.
+pub async fn next_in_queue(
+    pool: &AnyPool,
+    user: &CurrentUser,
+    action: crate::cases::workflow::Action,
+    after: i64,
+) -> Result<Option<i64>, AppError> {
+    let Some(status) = action.queue() else {
+        return Ok(None);
+    };
+    for query in queue_statements(user)? {
+        if query.status == Some(status) {
+            let ids: Vec<i64> = bind_all(sqlx::query(&query.statement.sql), &query.statement.args)
+                .fetch_all(pool)
+                .await?
+                .iter()
+                .map(|r| r.try_get("id"))
+                .collect::<Result<_, _>>()?;
+            return Ok(ids.into_iter().find(|id| *id != after));
+        }
+    }
+    Ok(None)
 }
 
 pub async fn queues(

@@ -26,13 +26,15 @@ pub use detail::detail;
 pub use events::{append_event, EventActor};
 pub use export::{export, export_table, ExportRow, EXPORT_CAP};
 pub use files::{attachment, deliver, deliver_batch, download, may_deliver, NewFile, StoredFile};
-pub use lists::{councilors_of, list, list_statements, queue_statements, queues, QueueQuery};
+pub use lists::{
+    councilors_of, list, list_statements, next_in_queue, queue_statements, queues, QueueQuery,
+};
 pub use notify::{notify, Notice};
 pub use parts::{accept, add_co_bureau, assign, reassign, reject};
 pub use progress::{last_meeting_at, report_progress};
 pub use record::{computed_due, record_data_request, record_question};
 pub use reminders::{run_due_reminders, REMINDER_JOB};
-pub use search::{reindex_stale, similar, similar_statement, Search, SIMILAR_SHOWN};
+pub use search::{reindex_stale, similar, similar_statement, synonyms, Search, SIMILAR_SHOWN};
 pub use steps::{override_due, postpone, transition, StepRequest};
 
 use super::{

@@ -8,7 +8,7 @@ use super::{kind, status};
 use crate::db::filter::Statement;
 use crate::{
     auth::CurrentUser,
-    cases::search::{self, Probe, Shared, SimilarCase, Terms},
+    cases::search::{self, Probe, Shared, SimilarCase, Synonyms, Terms},
     db::{
         filter::{bind_all, Arg},
         Backend,
@@ -93,6 +93,15 @@ pub async fn reindex_stale(pool: &AnyPool) -> Result<u64, sqlx::Error> {
     Ok(stale.len() as u64)
 }
 
+/// The admin's synonym groups (a few dozen rows, read per search: every server of a
+/// cluster sees an edit at once, and nothing is cached to go stale).
+pub async fn synonyms(pool: &AnyPool) -> Result<Synonyms, sqlx::Error> {
+    let groups: Vec<String> = sqlx::query_scalar("SELECT words FROM synonym_groups ORDER BY id")
+        .fetch_all(pool)
+        .await?;
+    Ok(Synonyms::new(groups.iter().map(String::as_str)))
+}
+
 /// A keyword search ready to be turned into SQL: the terms, and for each term the
 /// councilors whose names contain it (a term matches a case through its document or one of
 /// its councilors).
@@ -111,6 +120,7 @@ impl Search {
         if terms.is_empty() {
             return Ok(Self::default());
         }
+        let terms = terms.with(&synonyms(pool).await?);
         let backend = Backend::of_pool(pool);
         let names: Vec<(i64, String)> = sqlx::query_as("SELECT id, name FROM councilors")
             .fetch_all(pool)
@@ -132,14 +142,25 @@ impl Search {
         })
     }
 
-    /// One `(clause, argument)` per term, with `?` for the argument as `Where` expects.
-    pub fn clauses(&self) -> Vec<(String, Arg)> {
+    /// One `(clause, arguments)` per term, with a `?` for each argument as `Where` expects:
+    /// the cases whose document holds any spelling of the term, or whose councilor's name
+    /// holds the term as typed.
+    pub fn clauses(&self) -> Vec<(String, Vec<Arg>)> {
         let backend = self.backend.unwrap_or(Backend::Sqlite);
         self.terms
-            .iter()
+            .spellings()
             .zip(&self.councilors)
-            .map(|(term, councilors)| {
-                let (contains, arg) = backend.doc_contains(&search::needle(term));
+            .map(|(spellings, councilors)| {
+                let mut args = Vec::new();
+                let by_doc = spellings
+                    .iter()
+                    .map(|spelling| {
+                        let (contains, arg) = backend.doc_contains(&search::needle(spelling));
+                        args.push(arg);
+                        format!("SELECT s.rowid FROM case_search s WHERE {contains}")
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" UNION ");
                 let by_name = if councilors.is_empty() {
                     String::new()
                 } else {
@@ -152,10 +173,7 @@ impl Search {
                             .join(", ")
                     )
                 };
-                (
-                    format!("c.id IN (SELECT s.rowid FROM case_search s WHERE {contains}{by_name})"),
-                    arg,
-                )
+                (format!("c.id IN ({by_doc}{by_name})"), args)
             })
             .collect()
     }
@@ -291,7 +309,7 @@ pub async fn similar(
     user: &CurrentUser,
     probe: &Probe,
 ) -> Result<Vec<SimilarCase>, AppError> {
-    let shingles = search::shingles(&probe.topic);
+    let shingles = search::shingles(&probe.topic, &synonyms(pool).await?);
     if shingles.is_empty() {
         return Ok(Vec::new());
     }
@@ -337,7 +355,6 @@ pub async fn similar(
         let lead_id: Option<i64> = row.try_get("lead_id")?;
         let Some(score) = search::similarity(Shared {
             shingles: shared,
-            shingles_of: shingles.len(),
             same_councilor: councilors
                 .iter()
                 .any(|(_, co, _)| probe.councilor_ids.contains(co)),
@@ -366,7 +383,8 @@ pub async fn similar(
             },
         ));
     }
-    // Most alike first; the newer of two equally alike.
+    // Most alike first; the newer of two equally alike. (The query's fifty are those with
+    // the most pieces in common, which rank first here too.)
     scored.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.id.cmp(&a.1.id)));
     Ok(scored
         .into_iter()

@@ -152,6 +152,15 @@ async fn audience(
         Action::Approve => lead_bureau(tx, case_id)
             .await?
             .map(|b| (NotificationKind::Approved, vec![Audience::Bureau(b)])),
+        // The liaison who wrote the reply hears that its wording was changed.
+        Action::SignOff | Action::PassToReview if data.text.is_some() => {
+            lead_bureau(tx, case_id).await?.map(|b| {
+                (
+                    NotificationKind::ReplyCorrected,
+                    vec![Audience::Liaisons(b)],
+                )
+            })
+        }
         _ => None,
     })
 }
@@ -170,6 +179,9 @@ pub struct StepRequest<'a> {
     pub comment: Option<&'a str>,
     /// For [`Action::Approve`]: keep the case under tracking (列管).
     pub keep_tracking: bool,
+    /// For the steps that may correct the reply's wording ([`Action::corrects_reply`]):
+    /// the reply as the approver or the secretariat left it (修改後核定).
+    pub reply: Option<&'a str>,
 }
 
 /// A status step with an optional comment: submit, sign off, send back, pass, return,
@@ -186,8 +198,30 @@ pub async fn transition(
         version,
         comment,
         keep_tracking,
+        reply,
     } = *request;
     let step = Step::open(tx, case_id, user, action, Some(version), keep_tracking).await?;
+    if reply.is_some() && !action.corrects_reply() {
+        return Err(AppError::BadRequest);
+    }
+    // The wording corrected on the way: saved as the reply (the step's own status change
+    // bumps the case's version once), its before and after in the step's event.
+    let corrected = reply
+        .filter(|text| *text != step.case.reply)
+        .map(|text| Change::new(step.case.reply.clone(), text.to_owned()));
+    if let Some(change) = &corrected {
+        sqlx::query(
+            "UPDATE cases SET reply = $1, reply_version = reply_version + 1, \
+               reply_updated_by = $2, reply_updated_at = $3 WHERE id = $4",
+        )
+        .bind(&change.to)
+        .bind(user.id)
+        .bind(now)
+        .bind(case_id)
+        .execute(&mut **tx)
+        .await?;
+        super::search::store(tx, case_id).await?;
+    }
     if action == Action::SubmitForSignOff {
         let deliveries = delivery_count(tx, case_id).await?;
         ready_to_submit(
@@ -214,6 +248,7 @@ pub async fn transition(
     let data = EventData {
         comment: comment.map(str::to_owned),
         keep_tracking: (action == Action::Approve).then_some(keep_tracking),
+        text: corrected,
         ..Default::default()
     };
     step.finish(tx, user, now, data).await?;
