@@ -17,7 +17,7 @@ pub async fn facts(pool: &AnyPool, range: Range) -> Result<Vec<CaseFact>, sqlx::
     let since = range.from - chrono::Duration::days(366);
     let since = crate::dates::parse_taipei_datetime(&format!("{since} 00:00")).unwrap_or(0);
     let rows = sqlx::query(
-        "SELECT c.kind, c.status, c.due_on, c.sitting_date, c.received_at, \
+        "SELECT c.id, c.kind, c.status, c.due_on, c.sitting_date, c.received_at, \
            t.number AS term_number, s.number AS session_number, s.kind AS session_kind, \
            st.name AS sitting_type, a.bureau_id, b.name AS bureau, b.sort_order, \
            (SELECT MIN(e.at) FROM case_events e WHERE e.case_id = c.id AND e.action = 'approve') \
@@ -38,6 +38,21 @@ pub async fn facts(pool: &AnyPool, range: Range) -> Result<Vec<CaseFact>, sqlx::
     .bind(since)
     .fetch_all(pool)
     .await?;
+    // The councilors of the same cases, in the order each case names them.
+    let names: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT cc.case_id, co.name FROM cases c \
+         JOIN case_councilors cc ON cc.case_id = c.id \
+         JOIN councilors co ON co.id = cc.councilor_id \
+         WHERE c.created_at >= $1 OR c.status NOT IN ('closed', 'tracking') \
+         ORDER BY cc.case_id, cc.position",
+    )
+    .bind(since)
+    .fetch_all(pool)
+    .await?;
+    let mut councilors: std::collections::HashMap<i64, Vec<String>> = Default::default();
+    for (case, name) in names {
+        councilors.entry(case).or_default().push(name);
+    }
     rows.iter()
         .map(|row| {
             let kind = CaseKind::parse(row.try_get("kind")?).ok_or_else(|| unexpected("kind"))?;
@@ -76,6 +91,9 @@ pub async fn facts(pool: &AnyPool, range: Range) -> Result<Vec<CaseFact>, sqlx::
                 replied_on,
                 returns: row.try_get("returns")?,
                 not_answers: row.try_get("not_answers")?,
+                councilors: councilors
+                    .remove(&row.try_get::<i64, _>("id")?)
+                    .unwrap_or_default(),
             })
         })
         .collect()

@@ -78,6 +78,9 @@ pub struct CaseFact {
     pub returns: i64,
     /// Times the councilor's office said the reply did not answer (答非所問).
     pub not_answers: i64,
+    /// The councilors who asked (a joint question names several).
+    #[serde(default)]
+    pub councilors: Vec<String>,
 }
 
 impl CaseFact {
@@ -150,6 +153,29 @@ impl BureauRow {
     }
 }
 
+/// One councilor's line: the questions and data requests of the range they asked (a joint
+/// question counts for each of its councilors) and how they were answered.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CouncilorRow {
+    pub councilor: String,
+    pub questions: i64,
+    pub data_requests: i64,
+    pub replied: i64,
+    pub on_time: i64,
+    /// Still unanswered past their due date.
+    pub late_open: i64,
+    /// Replies their office said do not answer (答非所問).
+    pub not_answers: i64,
+}
+
+impl CouncilorRow {
+    /// As [`BureauRow::on_time_rate`]: of those replied and those pending past their due.
+    pub fn on_time_rate(&self) -> Option<f64> {
+        let judged = self.replied + self.late_open;
+        (judged > 0).then(|| 100.0 * self.on_time as f64 / judged as f64)
+    }
+}
+
 /// Cases that started and cases replied in one month.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MonthRow {
@@ -165,6 +191,9 @@ pub struct Report {
     pub sittings: Vec<SittingRow>,
     pub deliveries: DeliveryFigures,
     pub bureaus: Vec<BureauRow>,
+    /// Most cases first.
+    #[serde(default)]
+    pub councilors: Vec<CouncilorRow>,
     pub months: Vec<MonthRow>,
     /// Open cases whatever their start, and how many of them are overdue.
     pub open_now: i64,
@@ -260,6 +289,37 @@ pub fn compute(facts: &[CaseFact], range: Range, today: NaiveDate) -> Report {
     }
     bureaus.sort_by(|a, b| a.order.cmp(&b.order).then(a.bureau.cmp(&b.bureau)));
 
+    let mut councilors: Vec<CouncilorRow> = Vec::new();
+    for f in &in_range {
+        for name in &f.councilors {
+            let row = match councilors.iter().position(|r| &r.councilor == name) {
+                Some(i) => &mut councilors[i],
+                None => {
+                    councilors.push(CouncilorRow {
+                        councilor: name.clone(),
+                        ..Default::default()
+                    });
+                    councilors.last_mut().expect("just pushed")
+                }
+            };
+            match f.kind {
+                CaseKind::Question => row.questions += 1,
+                CaseKind::DataRequest => row.data_requests += 1,
+            }
+            if let Some(on_time) = f.on_time() {
+                row.replied += 1;
+                row.on_time += i64::from(on_time);
+            }
+            row.late_open += i64::from(f.overdue(today));
+            row.not_answers += f.not_answers;
+        }
+    }
+    councilors.sort_by(|a, b| {
+        (b.questions + b.data_requests)
+            .cmp(&(a.questions + a.data_requests))
+            .then_with(|| a.councilor.cmp(&b.councilor))
+    });
+
     let month_of = |d: NaiveDate| format!("{}/{:02}", d.year() - 1911, d.month());
     let mut months: Vec<MonthRow> = Vec::new();
     let mut cursor =
@@ -292,6 +352,7 @@ pub fn compute(facts: &[CaseFact], range: Range, today: NaiveDate) -> Report {
         sittings,
         deliveries,
         bureaus,
+        councilors,
         months,
         open_now: facts.iter().filter(|f| f.open()).count() as i64,
         overdue_now: facts.iter().filter(|f| f.overdue(today)).count() as i64,
@@ -345,7 +406,7 @@ impl Cell {
 }
 
 impl Report {
-    /// The three report tables, as the page shows them and the files carry them.
+    /// The report tables, as the page shows them and the files carry them.
     pub fn tables(&self) -> Vec<Table> {
         let n = |v: i64| Cell::Number(v as f64);
         let t = |s: &str| Cell::Text(s.to_owned());
@@ -373,6 +434,22 @@ impl Report {
                     n(b.overdue),
                     n(b.returns),
                     n(b.not_answers),
+                ]
+            })
+            .collect();
+        let councilors = self
+            .councilors
+            .iter()
+            .map(|c| {
+                vec![
+                    t(&c.councilor),
+                    n(c.questions),
+                    n(c.data_requests),
+                    n(c.replied),
+                    n(c.on_time),
+                    c.on_time_rate().map_or(t("—"), Cell::Number),
+                    n(c.late_open),
+                    n(c.not_answers),
                 ]
             })
             .collect();
@@ -405,6 +482,20 @@ impl Report {
                 ]),
                 rows: bureaus,
             },
+            Table {
+                title: format!("各議員質詢、索資與答復情形（{}）", self.range.label()),
+                header: header(&[
+                    "議員",
+                    "質詢",
+                    "索資",
+                    "已答復",
+                    "如期答復",
+                    "如期率（%，含逾期未答復）",
+                    "逾期未答復",
+                    "答非所問",
+                ]),
+                rows: councilors,
+            },
         ]
     }
 }
@@ -432,6 +523,7 @@ mod tests {
             replied_on: None,
             returns: 0,
             not_answers: 0,
+            councilors: vec!["王大明".into()],
         }
     }
 
@@ -574,7 +666,7 @@ mod tests {
     #[test]
     fn the_tables_carry_the_figures_with_a_total() {
         let tables = report().tables();
-        assert_eq!(tables.len(), 3);
+        assert_eq!(tables.len(), 4);
         let last = tables[0].rows.last().unwrap();
         assert_eq!(last[2], Cell::Number(4.0), "合計");
         assert_eq!(
@@ -583,6 +675,46 @@ mod tests {
         );
         assert_eq!(tables[2].rows[1][5].text(), "0");
         assert_eq!(tables[2].rows[0][6].text(), "5.3");
+    }
+
+    #[test]
+    fn each_councilor_gets_the_cases_they_asked_in_the_range_and_how_they_were_answered() {
+        let mut facts = facts();
+        // A joint question of two councilors, answered late; an office said 答非所問.
+        let mut joint = replied(question("市政總質詢", day(3, 5), DOT), day(3, 20));
+        joint.councilors = vec!["李小華".into(), "王大明".into()];
+        joint.not_answers = 1;
+        facts.push(joint);
+        let r = compute(
+            &facts,
+            Range {
+                from: day(1, 1),
+                to: day(6, 30),
+            },
+            day(3, 29),
+        );
+        let wang = &r.councilors[0];
+        assert_eq!(wang.councilor, "王大明", "most cases first");
+        // Five questions of March (the July one is outside), three requests.
+        assert_eq!((wang.questions, wang.data_requests), (5, 3));
+        // Replied 5, on time 2 (03-09, the request of 03-06); pending past due on 03-29:
+        // the question of 03-12 (due 03-19) and the request due 03-28. 2 of 7.
+        assert_eq!((wang.replied, wang.on_time, wang.late_open), (5, 2, 2));
+        assert_eq!(wang.on_time_rate().map(|r| r.round()), Some(29.0));
+        assert_eq!(wang.not_answers, 1);
+        let lee = &r.councilors[1];
+        assert_eq!(
+            (
+                lee.councilor.as_str(),
+                lee.questions,
+                lee.replied,
+                lee.on_time
+            ),
+            ("李小華", 1, 1, 0)
+        );
+        let table = &r.tables()[3];
+        assert_eq!(table.header[0], "議員");
+        assert_eq!(table.rows[1][0].text(), "李小華");
     }
 
     #[test]

@@ -40,6 +40,14 @@ async fn the_figures_follow_the_cases_and_the_files_carry_the_same_values() {
         (1, 0, 1, 0)
     );
     assert_eq!(r.open_now, 1);
+    // Both questions are the first two councilors' joint questions: each is counted for
+    // both, beside the bureaus.
+    let firsts: Vec<(i64, i64, i64)> = r
+        .councilors
+        .iter()
+        .map(|c| (c.questions, c.replied, c.on_time))
+        .collect();
+    assert_eq!(firsts, vec![(2, 1, 1), (2, 1, 1)]);
     let march = r.months.iter().find(|m| m.month == "113/03").unwrap();
     assert_eq!((march.recorded, march.replied), (2, 1));
     // Another range holds nothing of them.
@@ -57,7 +65,7 @@ async fn the_figures_follow_the_cases_and_the_files_carry_the_same_values() {
     assert_eq!(page.matches("<svg").count(), 5, "five charts");
     assert!(page.contains("各機關辦理情形（113/03/01–113/03/31）"));
 
-    // The 報表 section shows the same tables the files hold: five, built once.
+    // The 報表 section shows the same tables the files hold: six, built once.
     let captions: Vec<String> = {
         let doc = scraper::Html::parse_document(&page);
         let sel =
@@ -66,7 +74,8 @@ async fn the_figures_follow_the_cases_and_the_files_carry_the_same_values() {
     };
     let titles: Vec<String> = v.tables().into_iter().map(|t| t.title).collect();
     assert_eq!(captions, titles);
-    assert_eq!(titles.len(), 5);
+    assert_eq!(titles.len(), 6);
+    assert!(page.contains("各議員質詢、索資與答復情形（113/03/01–113/03/31）"));
 
     // CSV: UTF-8 with a byte-order mark, the tables one after another.
     let csv = app
