@@ -84,6 +84,28 @@ pub fn FieldError(error: FormResult, field: &'static str) -> impl IntoView {
     }
 }
 
+/// A form refused for several mistakes: how many and which, above the form, so that all
+/// are fixed in one go (each is also shown at its field).
+#[component]
+pub fn FormProblems(error: FormResult) -> impl IntoView {
+    move || {
+        let problems = error.get().map(|e| e.problems()).unwrap_or_default();
+        (problems.len() > 1).then(|| {
+            view! {
+                <div class="form-error" role="alert">
+                    <p>{format!("這份表單有 {} 處需要修正：", problems.len())}</p>
+                    <ul>
+                        {problems
+                            .into_iter()
+                            .map(|(_, message)| view! { <li>{message}</li> })
+                            .collect_view()}
+                    </ul>
+                </div>
+            }
+        })
+    }
+}
+
 /// A refusal that is not about one field (permission, wrong state, conflict, network).
 #[component]
 pub fn FormError(error: FormResult) -> impl IntoView {

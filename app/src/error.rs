@@ -31,6 +31,10 @@ pub enum AppError {
         message: String,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         input: Vec<(String, String)>,
+        /// The form's other mistakes, `(field, message)`, so that all are shown at once
+        /// ([`Problems`]).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        more: Vec<(String, String)>,
     },
     #[error("找不到指定的資料。")]
     NotFound,
@@ -64,6 +68,7 @@ impl AppError {
             field: field.to_owned(),
             message: message.into(),
             input: Vec::new(),
+            more: Vec::new(),
         }
     }
 
@@ -71,10 +76,16 @@ impl AppError {
     /// as it was typed.
     pub fn with_input(self, pairs: Vec<(String, String)>) -> Self {
         match self {
-            Self::Validation { field, message, .. } => Self::Validation {
+            Self::Validation {
+                field,
+                message,
+                more,
+                ..
+            } => Self::Validation {
                 field,
                 message,
                 input: pairs,
+                more,
             },
             other => other,
         }
@@ -104,9 +115,24 @@ impl AppError {
 
     /// The message for one form field, if this error is about it.
     pub fn field_message(&self, name: &str) -> Option<String> {
+        self.problems()
+            .into_iter()
+            .find(|(field, _)| field == name)
+            .map(|(_, message)| message)
+    }
+
+    /// Every mistake of a refused form, `(field, message)`, in the form's order.
+    pub fn problems(&self) -> Vec<(String, String)> {
         match self {
-            Self::Validation { field, message, .. } if field == name => Some(message.clone()),
-            _ => None,
+            Self::Validation {
+                field,
+                message,
+                more,
+                ..
+            } => std::iter::once((field.clone(), message.clone()))
+                .chain(more.iter().cloned())
+                .collect(),
+            _ => Vec::new(),
         }
     }
 
@@ -149,6 +175,60 @@ impl AppError {
     pub fn internal(context: &str, err: impl std::fmt::Display) -> Self {
         tracing::error!("{context}: {err}");
         Self::Internal(current_request_id())
+    }
+}
+
+/// A form's mistakes, gathered so that all of them are shown at once instead of one per
+/// try: each check gives its value, or keeps its error and gives `None`.
+#[derive(Debug, Default)]
+pub struct Problems(Vec<AppError>);
+
+impl Problems {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn check<T>(&mut self, result: Result<T, AppError>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(e) => {
+                self.0.push(e);
+                None
+            }
+        }
+    }
+
+    /// The value `build` makes of the checked parts, or every mistake as one error: the
+    /// first leads (its field and message), the others follow in `more`. An error that is
+    /// not about a field is returned as it is.
+    pub fn finish<T>(self, build: impl FnOnce() -> Option<T>) -> Result<T, AppError> {
+        let mut errors = self.0.into_iter();
+        let Some(first) = errors.next() else {
+            // Every part was checked, so every part is there.
+            return build().ok_or(AppError::BadRequest);
+        };
+        let rest: Vec<AppError> = errors.collect();
+        if let Some(other) = std::iter::once(&first)
+            .chain(&rest)
+            .find(|e| !matches!(e, AppError::Validation { .. }))
+        {
+            return Err(other.clone());
+        }
+        let more = rest.iter().flat_map(AppError::problems).collect();
+        match first {
+            AppError::Validation {
+                field,
+                message,
+                input,
+                ..
+            } => Err(AppError::Validation {
+                field,
+                message,
+                input,
+                more,
+            }),
+            other => Err(other),
+        }
     }
 }
 
@@ -293,6 +373,43 @@ pub fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_form_with_several_mistakes_reports_every_one_with_its_field() {
+        let mut p = Problems::new();
+        let a: Option<i64> = p.check(Err(AppError::validation("number", "請輸入質詢編號。")));
+        let b = p.check(Ok::<_, AppError>("議題"));
+        let c: Option<i64> = p.check(Err(AppError::validation("sitting_date", "請輸入日期。")));
+        let err = p.finish(|| Some((a?, b?, c?))).unwrap_err();
+        assert_eq!(
+            err.problems(),
+            vec![
+                ("number".to_owned(), "請輸入質詢編號。".to_owned()),
+                ("sitting_date".to_owned(), "請輸入日期。".to_owned())
+            ]
+        );
+        assert_eq!(
+            err.field_message("sitting_date").as_deref(),
+            Some("請輸入日期。")
+        );
+        assert_eq!(err.to_string(), "請輸入質詢編號。");
+        // Kept through the echo of what was typed, and through the wire.
+        let err = err.keeping(&[("number", "x")]);
+        let back: AppError = serde_json::from_str(&serde_json::to_string(&err).unwrap()).unwrap();
+        assert_eq!(back.problems().len(), 2);
+        assert_eq!(back.input("number"), vec!["x".to_owned()]);
+    }
+
+    #[test]
+    fn a_form_without_mistakes_is_built_and_a_refusal_not_about_a_field_comes_first() {
+        let mut p = Problems::new();
+        let a = p.check(Ok::<_, AppError>(1));
+        assert_eq!(p.finish(|| Some(a? + 1)), Ok(2));
+        let mut p = Problems::new();
+        p.check::<()>(Err(AppError::validation("topic", "請輸入議題。")));
+        p.check::<()>(Err(AppError::Forbidden));
+        assert_eq!(p.finish(|| Some(())), Err(AppError::Forbidden));
+    }
 
     #[test]
     fn framework_errors_never_carry_their_internal_text_to_the_user() {

@@ -17,7 +17,7 @@ pub mod db;
 use crate::{
     dates::{parse_date, parse_taipei_datetime},
     deadlines::RuleKind,
-    error::AppError,
+    error::{AppError, Problems},
     input::required_text,
 };
 use chrono::NaiveDate;
@@ -191,24 +191,46 @@ impl QuestionForm {
         pairs
     }
 
+    /// The question, or every mistake in the form at once.
     pub fn parse(&self) -> Result<NewQuestion, AppError> {
-        Ok(NewQuestion {
-            session_id: id("session_id", &self.session_id, "請選擇會期。")?,
-            number: self
-                .number
+        let mut p = Problems::new();
+        let session_id = p.check(id("session_id", &self.session_id, "請選擇會期。"));
+        let number = p.check(
+            self.number
                 .trim()
                 .parse::<i64>()
                 .ok()
                 .filter(|n| (1..=100_000).contains(n))
-                .ok_or_else(|| AppError::validation("number", "請輸入質詢編號（正整數）。"))?,
-            sitting_type_id: id("sitting_type_id", &self.sitting_type_id, "請選擇質詢類別。")?,
-            sitting_date: parse_date(&self.sitting_date).ok_or_else(|| {
-                AppError::validation("sitting_date", "請輸入質詢日期（民國年/月/日）。")
-            })?,
-            councilor_ids: councilors(&self.councilor_ids)?,
-            topic: required_text("topic", &self.topic, "質詢議題", 200)?,
-            body: required_text("body", &self.body, "質詢內容", LONG_TEXT_MAX_CHARS)?,
-            due: DueOverride::parse(&self.due_on, &self.due_reason)?,
+                .ok_or_else(|| AppError::validation("number", "請輸入質詢編號（正整數）。")),
+        );
+        let sitting_type_id = p.check(id(
+            "sitting_type_id",
+            &self.sitting_type_id,
+            "請選擇質詢類別。",
+        ));
+        let sitting_date = p.check(parse_date(&self.sitting_date).ok_or_else(|| {
+            AppError::validation("sitting_date", "請輸入質詢日期（民國年/月/日）。")
+        }));
+        let councilor_ids = p.check(councilors(&self.councilor_ids));
+        let topic = p.check(required_text("topic", &self.topic, "質詢議題", 200));
+        let body = p.check(required_text(
+            "body",
+            &self.body,
+            "質詢內容",
+            LONG_TEXT_MAX_CHARS,
+        ));
+        let due = p.check(DueOverride::parse(&self.due_on, &self.due_reason));
+        p.finish(|| {
+            Some(NewQuestion {
+                session_id: session_id?,
+                number: number?,
+                sitting_type_id: sitting_type_id?,
+                sitting_date: sitting_date?,
+                councilor_ids: councilor_ids?,
+                topic: topic?,
+                body: body?,
+                due: due?,
+            })
         })
     }
 }
@@ -265,19 +287,37 @@ impl DataRequestForm {
         pairs
     }
 
+    /// The data request, or every mistake in the form at once.
     pub fn parse(&self) -> Result<NewDataRequest, AppError> {
-        Ok(NewDataRequest {
-            session_id: id("session_id", &self.session_id, "請選擇會期。")?,
-            councilor_id: id("councilor_id", &self.councilor_id, "請選擇索資議員。")?,
-            topic: required_text("topic", &self.topic, "索資主旨", 200)?,
-            body: required_text("body", &self.body, "索取資料項目", LONG_TEXT_MAX_CHARS)?,
-            received_at: parse_taipei_datetime(&self.received_at).ok_or_else(|| {
-                AppError::validation("received_at", "請輸入收件時間（民國年/月/日 時:分）。")
-            })?,
-            priority: Priority::parse(&self.priority)
-                .ok_or_else(|| AppError::validation("priority", "請選擇速別。"))?,
-            within_three_days: self.within_three_days.is_some(),
-            due: DueOverride::parse(&self.due_on, &self.due_reason)?,
+        let mut p = Problems::new();
+        let session_id = p.check(id("session_id", &self.session_id, "請選擇會期。"));
+        let councilor_id = p.check(id("councilor_id", &self.councilor_id, "請選擇索資議員。"));
+        let topic = p.check(required_text("topic", &self.topic, "索資主旨", 200));
+        let body = p.check(required_text(
+            "body",
+            &self.body,
+            "索取資料項目",
+            LONG_TEXT_MAX_CHARS,
+        ));
+        let received_at = p.check(parse_taipei_datetime(&self.received_at).ok_or_else(|| {
+            AppError::validation("received_at", "請輸入收件時間（民國年/月/日 時:分）。")
+        }));
+        let priority = p.check(
+            Priority::parse(&self.priority)
+                .ok_or_else(|| AppError::validation("priority", "請選擇速別。")),
+        );
+        let due = p.check(DueOverride::parse(&self.due_on, &self.due_reason));
+        p.finish(|| {
+            Some(NewDataRequest {
+                session_id: session_id?,
+                councilor_id: councilor_id?,
+                topic: topic?,
+                body: body?,
+                received_at: received_at?,
+                priority: priority?,
+                within_three_days: self.within_three_days.is_some(),
+                due: due?,
+            })
         })
     }
 }
@@ -715,6 +755,22 @@ mod tests {
             let err = form.parse().unwrap_err();
             assert!(err.field_message(field).is_some(), "{field}: {err:?}");
         }
+    }
+
+    #[test]
+    fn a_question_form_with_several_mistakes_names_all_of_them_in_the_forms_order() {
+        let mut form = question_form();
+        form.number = "三".into();
+        form.sitting_date = "明天".into();
+        form.topic.clear();
+        let fields: Vec<String> = form
+            .parse()
+            .unwrap_err()
+            .problems()
+            .into_iter()
+            .map(|(f, _)| f)
+            .collect();
+        assert_eq!(fields, ["number", "sitting_date", "topic"]);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use super::{
 use crate::components::PageTitle;
 use crate::{
     auth::{guard::RequireRole, Role},
-    components::{form_result, kept, ErrorPage, FieldError, FormError, FormResult},
+    components::{form_result, kept, ErrorPage, FieldError, FormError, FormProblems, FormResult},
     dates::roc_date,
     input::FlashedDraft,
     islands::editor::TextEditor,
@@ -477,6 +477,7 @@ fn NewQuestion() -> impl IntoView {
                 view! {
                     <ActionForm action=record attr:class="grid-form wide" attr:aria-label="登錄質詢">
                         <FormError error />
+                        <FormProblems error />
                         <label for="q-session">"會期"</label>
                         <div>
                             {select_field("q-session", "form[session_id]", c.sessions, session_kept, "請選擇")}
@@ -580,6 +581,7 @@ fn NewDataRequest() -> impl IntoView {
                 view! {
                     <ActionForm action=record attr:class="grid-form wide" attr:aria-label="登錄索資">
                         <FormError error />
+                        <FormProblems error />
                         <label for="d-session">"會期"</label>
                         <div>
                             {select_field("d-session", "form[session_id]", c.sessions, session_kept, "請選擇")}

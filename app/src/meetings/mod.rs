@@ -139,8 +139,10 @@ pub fn may_confirm(held_on: NaiveDate, today: NaiveDate) -> Result<(), AppError>
 }
 
 impl ScheduleForm {
+    /// The meeting, or every mistake in the form at once.
     pub fn parse(&self, today: NaiveDate) -> Result<NewMeeting, AppError> {
-        let (held_on, starts_at) = day_and_time(&self.held_on, &self.starts_at, today)?;
+        let mut p = crate::error::Problems::new();
+        let when = p.check(day_and_time(&self.held_on, &self.starts_at, today));
         let place = self.place.trim().chars().take(100).collect();
         let attendees: Vec<String> = self
             .attendees
@@ -149,20 +151,22 @@ impl ScheduleForm {
             .filter(|l| !l.is_empty())
             .map(|l| l.chars().take(60).collect())
             .collect();
-        if attendees.is_empty() {
-            return Err(AppError::validation(
+        let attendees = p.check(match attendees.len() {
+            0 => Err(AppError::validation(
                 "attendees",
                 "請列出出席人員，每行一位。",
-            ));
-        }
-        if attendees.len() > 60 {
-            return Err(AppError::validation("attendees", "出席人員最多 60 位。"));
-        }
-        Ok(NewMeeting {
-            held_on,
-            starts_at,
-            place,
-            attendees,
+            )),
+            61.. => Err(AppError::validation("attendees", "出席人員最多 60 位。")),
+            _ => Ok(attendees),
+        });
+        p.finish(|| {
+            let (held_on, starts_at) = when?;
+            Some(NewMeeting {
+                held_on,
+                starts_at,
+                place,
+                attendees: attendees?,
+            })
         })
     }
 }
@@ -808,6 +812,15 @@ mod tests {
         );
         assert_eq!(ok.place, "市政大樓 11 樓第 2 會議室");
         assert_eq!(ok.attendees, vec!["副秘書長 王大明", "研考會 林組長"]);
+        // A past day and nobody to attend: both said at once.
+        let both = ScheduleForm {
+            held_on: "113/03/01".into(),
+            ..Default::default()
+        }
+        .parse(today)
+        .unwrap_err();
+        let fields: Vec<String> = both.problems().into_iter().map(|(f, _)| f).collect();
+        assert_eq!(fields, ["held_on", "attendees"]);
         let past = ScheduleForm {
             held_on: "113/03/01".into(),
             attendees: "x".into(),

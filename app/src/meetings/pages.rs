@@ -13,7 +13,7 @@ use super::{
 use crate::components::PageTitle;
 use crate::{
     auth::{guard::RequireRole, CurrentUser, Role},
-    components::{form_result, kept, ErrorPage, FieldError, FormError},
+    components::{form_result, kept, ErrorPage, FieldError, FormError, FormProblems},
     dates::{roc_date, roc_datetime},
 };
 use leptos::prelude::*;
@@ -79,6 +79,7 @@ fn Meetings(user: CurrentUser) -> impl IntoView {
                                     <h2>"排定下次會議"</h2>
                                     <ActionForm action=schedule attr:class="grid-form" attr:aria-label="排定追蹤會議">
                                         <FormError error />
+                                        <FormProblems error />
                                         <label for="meeting-on">"會議日期"</label>
                                         <div>
                                             <input id="meeting-on" name="form[held_on]" value=roc_date(o.suggested_on) required />

@@ -155,6 +155,40 @@ async fn a_form_posted_without_javascript_comes_back_with_what_was_typed_and_the
 }
 
 #[tokio::test]
+async fn a_question_form_with_three_mistakes_shows_all_three_at_once_without_javascript() {
+    let app = TestApp::spawn().await;
+    let sec = app.signed_in("chen.sec", "secretariat", None).await;
+    let mut form = app.question_form(0, "").await;
+    form.retain(|(k, _)| *k != "form[sitting_date]");
+    form.push(("form[sitting_date]", "下週三".into()));
+    let res = sec
+        .post(app.url("/api/cases/record-question"))
+        .header(header::ACCEPT, "text/html")
+        .header(header::REFERER, app.url("/cases/new/question"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_redirection(), "{}", res.status());
+    let page = app
+        .page(&sec, "/cases/new/question")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("這份表單有 3 處需要修正："), "{page}");
+    for message in [
+        "請輸入質詢編號（正整數）。",
+        "請輸入質詢日期（民國年/月/日）。",
+        "請輸入質詢議題。",
+    ] {
+        // In the summary and beside its field.
+        assert_eq!(page.matches(message).count(), 2, "{message}");
+    }
+    assert!(page.contains(r#"value="下週三""#), "what was typed stays");
+}
+
+#[tokio::test]
 async fn the_case_page_shows_the_case_and_its_timeline_to_those_who_may_see_it() {
     let app = TestApp::spawn().await;
     let sec = app.signed_in("chen.sec", "secretariat", None).await;
