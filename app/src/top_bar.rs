@@ -69,6 +69,19 @@ pub fn TopBar() -> impl IntoView {
                                         }
                                     })}
                             </nav>
+                            {(!is_admin).then(|| view! {
+                                // From any page straight to the list searched by keyword.
+                                <form method="get" action="/cases" class="top-search" role="search" aria-label="搜尋案件">
+                                    <input
+                                        type="search"
+                                        name="q"
+                                        aria-label="搜尋案件（議題、內容、答復、議員）"
+                                        placeholder="搜尋案件"
+                                        maxlength=crate::cases::search::MAX_QUERY_CHARS.to_string()
+                                    />
+                                    <button type="submit" class="link-button">"搜尋"</button>
+                                </form>
+                            })}
                             <div class="whoami">
                                 <A href="/notifications" attr:class="inbox-link" attr:aria-label=inbox_label>
                                     "通知"

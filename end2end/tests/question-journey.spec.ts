@@ -95,11 +95,11 @@ test('a question travels from the secretariat through the bureaus to the reviewe
   await switchUser(bureau, js, 'e2e-udd-boss');
   await bureau.goto(caseUrl);
   await ready(bureau, js);
-  await bureau.getByRole('button', { name: '核定' }).click();
+  await bureau.getByRole('button', { name: '核定', exact: true }).click();
   await expect(bureau.getByText('待秘書處檢核', { exact: true })).toBeVisible();
   await secretariat.goto(caseUrl);
   await ready(secretariat, js);
-  await secretariat.getByRole('button', { name: '送副秘書長審查' }).click();
+  await secretariat.getByRole('button', { name: '送副秘書長審查', exact: true }).click();
   await expect(secretariat.getByText('待副秘書長審查', { exact: true })).toBeVisible();
 
   // 8. The reviewer returns it with a comment.
@@ -124,18 +124,18 @@ test('a question travels from the secretariat through the bureaus to the reviewe
   await switchUser(bureau, js, 'e2e-udd-boss');
   await bureau.goto(caseUrl);
   await ready(bureau, js);
-  await bureau.getByRole('button', { name: '核定' }).click();
+  await bureau.getByRole('button', { name: '核定', exact: true }).click();
   await expect(bureau.getByText('待秘書處檢核', { exact: true })).toBeVisible();
   await secretariat.goto(caseUrl);
   await ready(secretariat, js);
-  await secretariat.getByRole('button', { name: '送副秘書長審查' }).click();
+  await secretariat.getByRole('button', { name: '送副秘書長審查', exact: true }).click();
   await expect(secretariat.getByText('待副秘書長審查', { exact: true })).toBeVisible();
 
   // 10. Approved and kept under tracking; the timeline tells the whole story.
   await reviewer.goto(caseUrl);
   await ready(reviewer, js);
   await reviewer.getByLabel('繼續列管').check();
-  await reviewer.getByRole('button', { name: '審查通過' }).click();
+  await reviewer.getByRole('button', { name: '審查通過', exact: true }).click();
   await expect(reviewer.getByText('列管中', { exact: true })).toBeVisible();
   const timeline = reviewer.getByRole('region', { name: '歷程' });
   for (const step of ['登錄案件', '分派主辦機關', '退回分派', '改分', '儲存協辦意見', '儲存答復', '核定', '審查通過']) {

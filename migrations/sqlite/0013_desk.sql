@@ -13,6 +13,9 @@ INSERT INTO synonym_groups (words) VALUES ('都更 都市更新');
 INSERT INTO synonym_groups (words) VALUES ('長照 長期照顧');
 INSERT INTO synonym_groups (words) VALUES ('危老 危險及老舊建築物');
 
+-- The case list sorted by due date (either way), paged by number.
+CREATE INDEX cases_due_idx ON cases (due_on, id);
+
 -- A case list's filters saved under a name by one user (the query string of /cases).
 CREATE TABLE saved_filters (
     id       INTEGER PRIMARY KEY,

@@ -45,6 +45,8 @@ text_enum!(AuditAction {
     StatusLinkCreated = "status_link_created" / "建立議員狀態連結",
     StatusLinkRevoked = "status_link_revoked" / "撤銷議員狀態連結",
     AuditExported = "audit_exported" / "匯出稽核紀錄",
+    FilterSaved = "filter_saved" / "儲存案件篩選",
+    FilterRemoved = "filter_removed" / "刪除案件篩選",
 });
 
 text_enum!(AuditActor {

@@ -577,10 +577,18 @@ fn Steps(case: CaseDetail, bureaus: Vec<(i64, String)>, forms: Forms) -> impl In
                 <input type="hidden" name="version" value=version />
                 <input type="hidden" name="step" value=action.code() />
                 {(action == Action::Approve).then(|| view! {
-                    <label class="check">
-                        <input type="checkbox" name="keep_tracking" />
-                        "繼續列管"
-                    </label>
+                    // Whether the case stays tracked is a decision, not an option to miss.
+                    <fieldset class="choice">
+                        <legend>"審查通過後"</legend>
+                        <label class="check">
+                            <input type="radio" name="keep_tracking" value="0" checked />
+                            "結案"
+                        </label>
+                        <label class="check">
+                            <input type="radio" name="keep_tracking" value="1" />
+                            "繼續列管"
+                        </label>
+                    </fieldset>
                 })}
                 {corrects.then(|| view! {
                     <details class="correct-reply" open=!kept(step_error, "reply").is_empty()>
@@ -677,7 +685,18 @@ fn Steps(case: CaseDetail, bureaus: Vec<(i64, String)>, forms: Forms) -> impl In
             {has(Action::ReturnFromCheck).then(|| with_comment(Action::ReturnFromCheck, true))}
             {has(Action::Approve).then(|| passing(Action::Approve))}
             {has(Action::ReturnFromReview).then(|| with_comment(Action::ReturnFromReview, true))}
-            {has(Action::Release).then(|| simple(Action::Release, ""))}
+            {has(Action::Release)
+                .then(|| {
+                    // Away from 審查通過 and behind a second look: a double click on a
+                    // primary button once released a case.
+                    view! {
+                        <details class="step-form">
+                            <summary>"解除列管"</summary>
+                            <p class="field-hint">"解除後本案結案，不再列入追蹤會議。"</p>
+                            {simple(Action::Release, "secondary")}
+                        </details>
+                    }
+                })}
             {has(Action::Postpone)
                 .then(|| {
                     view! {

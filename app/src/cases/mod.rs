@@ -6,6 +6,7 @@ pub mod case_page;
 pub mod events;
 pub mod notify;
 pub mod pages;
+pub mod saved;
 pub mod search;
 pub mod server_fns;
 pub mod upload;
@@ -423,6 +424,35 @@ pub enum PageFrom {
     Before(ListKey),
 }
 
+text_enum!(ListSort {
+    Newest = "number" / "號次（新到舊）",
+    Oldest = "number_asc" / "號次（舊到新）",
+    DueFirst = "due" / "期限（近到遠）",
+    DueLast = "due_desc" / "期限（遠到近）",
+});
+
+impl ListSort {
+    /// The order a column heading's link asks for: the other direction when the list is
+    /// already sorted by that column, else its first direction.
+    pub fn toggled(self, by_due: bool) -> Self {
+        match (by_due, self) {
+            (false, Self::Newest) => Self::Oldest,
+            (false, _) => Self::Newest,
+            (true, Self::DueFirst) => Self::DueLast,
+            (true, _) => Self::DueFirst,
+        }
+    }
+
+    /// `aria-sort` of the column heading (`by_due`: the 期限 column, else 案號).
+    pub fn aria(self, by_due: bool) -> Option<&'static str> {
+        match (by_due, self) {
+            (false, Self::Newest) | (true, Self::DueLast) => Some("descending"),
+            (false, Self::Oldest) | (true, Self::DueFirst) => Some("ascending"),
+            _ => None,
+        }
+    }
+}
+
 /// The filters of the case list, as they appear in its URL.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseFilter {
@@ -447,10 +477,25 @@ pub struct CaseFilter {
     /// Set by the pager's links; without it the page is found by its number.
     #[serde(default)]
     pub from: Option<PageFrom>,
+    /// The order; none is [`ListSort::Newest`], which pages by key. Other orders page by
+    /// number.
+    #[serde(default)]
+    pub sort: Option<ListSort>,
+    /// Only these cases (the rows ticked on the list, for an export); at most
+    /// [`CaseFilter::MAX_IDS`].
+    #[serde(default)]
+    pub ids: Vec<i64>,
 }
 
 impl CaseFilter {
     pub const PAGE_SIZE: u32 = 25;
+    /// The most rows one may tick for an export or an assignment.
+    pub const MAX_IDS: usize = 200;
+
+    /// The order asked for, [`ListSort::Newest`] when none.
+    pub fn order(&self) -> ListSort {
+        self.sort.unwrap_or(ListSort::Newest)
+    }
 
     /// Reads the list's query string leniently: an unknown value is dropped, not an error,
     /// so a hand-edited or outdated link still opens the list.
@@ -482,7 +527,58 @@ impl CaseFilter {
                         .and_then(|k| ListKey::parse(&k))
                         .map(PageFrom::Before)
                 }),
+            sort: get("sort")
+                .and_then(|v| ListSort::parse(&v))
+                .filter(|s| *s != ListSort::Newest),
+            ids: Vec::new(),
         }
+    }
+
+    /// The filters and the order as a query string (no page, no key, no ticked rows), as
+    /// the list's links and saved filters write it: `status=assigned&sort=due`.
+    pub fn to_query(&self) -> String {
+        let mut parts = Vec::new();
+        let mut push =
+            |k: &str, v: String| parts.push(format!("{k}={}", crate::url::percent_encode(&v)));
+        if let Some(v) = self.session {
+            push("session", v.to_string());
+        }
+        if let Some(v) = self.kind {
+            push("kind", v.as_str().into());
+        }
+        if let Some(v) = self.councilor {
+            push("councilor", v.to_string());
+        }
+        if let Some(v) = self.bureau {
+            push("bureau", v.to_string());
+        }
+        if let Some(v) = self.status {
+            push("status", v.as_str().into());
+        }
+        if self.overdue {
+            push("overdue", "1".into());
+        }
+        if self.tracking {
+            push("tracking", "1".into());
+        }
+        if !self.q.is_empty() {
+            push("q", self.q.clone());
+        }
+        if let Some(v) = self.sort {
+            push("sort", v.as_str().into());
+        }
+        parts.join("&")
+    }
+
+    /// The ticked rows of a list form (`ids[]`, repeated), kept to [`CaseFilter::MAX_IDS`]
+    /// ids that parse.
+    pub fn with_ids<'a>(mut self, ids: impl IntoIterator<Item = &'a str>) -> Self {
+        self.ids = ids
+            .into_iter()
+            .filter_map(|v| v.trim().parse::<i64>().ok())
+            .take(Self::MAX_IDS)
+            .collect();
+        self
     }
 }
 

@@ -2,8 +2,11 @@
 
 use super::{
     search::{Seg, SimilarCase},
-    server_fns::{list_cases, similar_to_draft, RecordDataRequest, RecordQuestion},
-    CaseFilter, CaseKind, CaseRow, CaseStatus, ListKey, Priority, LONG_TEXT_MAX_CHARS,
+    server_fns::{
+        list_cases, saved_filters, similar_to_draft, RecordDataRequest, RecordQuestion,
+        RemoveFilter, SaveFilter,
+    },
+    CaseFilter, CaseKind, CaseRow, CaseStatus, ListKey, ListSort, Priority, LONG_TEXT_MAX_CHARS,
 };
 use crate::components::PageTitle;
 use crate::{
@@ -17,7 +20,8 @@ use crate::{
 use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_query_map};
 
-const INTERNAL: &[Role] = &[
+/// Everyone who signs in to work on cases.
+pub const INTERNAL: &[Role] = &[
     Role::Secretariat,
     Role::BureauLiaison,
     Role::BureauApprover,
@@ -81,20 +85,53 @@ pub fn SimilarCases(cases: Vec<SimilarCase>, heading: &'static str) -> impl Into
     }
 }
 
-/// A table of cases, as the list, the inbox and the start page show them.
+/// The sortable headings of the case list: the order now and where each heading leads.
+#[derive(Debug, Clone)]
+pub struct Sorting {
+    pub current: ListSort,
+    pub by_number: String,
+    pub by_due: String,
+}
+
+/// A table of cases, as the list, the inbox and the start page show them. On the list,
+/// 案號 and 期限 sort (`sorting`), and the secretariat ticks rows for the form `bulk`
+/// (`selectable`).
 #[component]
-pub fn CaseTable(rows: Vec<CaseRow>, #[prop(optional)] caption: Option<String>) -> impl IntoView {
+pub fn CaseTable(
+    rows: Vec<CaseRow>,
+    #[prop(optional)] caption: Option<String>,
+    #[prop(optional)] sorting: Option<Sorting>,
+    #[prop(optional)] selectable: bool,
+) -> impl IntoView {
+    let heading = move |label: &'static str, by_due: bool| match &sorting {
+        Some(s) => {
+            let href = if by_due {
+                s.by_due.clone()
+            } else {
+                s.by_number.clone()
+            };
+            let next = s.current.toggled(by_due);
+            view! {
+                <th scope="col" aria-sort=s.current.aria(by_due)>
+                    <A href=href attr:title=format!("依{}排序", next.label())>{label}</A>
+                </th>
+            }
+            .into_any()
+        }
+        None => view! { <th scope="col">{label}</th> }.into_any(),
+    };
     view! {
         <table class="data-table case-table">
             {caption.map(|c| view! { <caption>{c}</caption> })}
             <thead>
                 <tr>
-                    <th scope="col">"案號"</th>
+                    {selectable.then(|| view! { <th scope="col" class="select">"選取"</th> })}
+                    {heading("案號", false)}
                     <th scope="col">"議題／主旨"</th>
                     <th scope="col">"議員"</th>
                     <th scope="col">"主辦機關"</th>
                     <th scope="col">"狀態"</th>
-                    <th scope="col">"期限"</th>
+                    {heading("期限", true)}
                 </tr>
             </thead>
             <tbody>
@@ -111,8 +148,17 @@ pub fn CaseTable(rows: Vec<CaseRow>, #[prop(optional)] caption: Option<String>) 
                             ),
                             None => (row.topic.into_any(), row.councilors.into_any(), None),
                         };
+                        let tick = selectable.then(|| {
+                            let name = format!("選取{label}");
+                            view! {
+                                <td class="select">
+                                    <input type="checkbox" form="bulk" name="ids[]" value=row.id aria-label=name />
+                                </td>
+                            }
+                        });
                         view! {
                             <tr class:overdue=row.overdue>
+                                {tick}
                                 <td class="nowrap case-number">{label}</td>
                                 <td class="case-topic">
                                     <A href=href>{topic}</A>
@@ -166,37 +212,14 @@ pub fn CaseListPage() -> impl IntoView {
 /// A page of the list with the same filters: by number, or from a row's key (`after` for
 /// the next page, `before` for the previous one).
 fn page_href(filter: &CaseFilter, page: u32, from: Option<(&str, ListKey)>) -> String {
-    let mut parts = Vec::new();
-    let mut push =
-        |k: &str, v: String| parts.push(format!("{k}={}", crate::url::percent_encode(&v)));
-    if let Some(v) = filter.session {
-        push("session", v.to_string());
-    }
-    if let Some(v) = filter.kind {
-        push("kind", v.as_str().into());
-    }
-    if let Some(v) = filter.councilor {
-        push("councilor", v.to_string());
-    }
-    if let Some(v) = filter.bureau {
-        push("bureau", v.to_string());
-    }
-    if let Some(v) = filter.status {
-        push("status", v.as_str().into());
-    }
-    if filter.overdue {
-        push("overdue", "1".into());
-    }
-    if filter.tracking {
-        push("tracking", "1".into());
-    }
-    if !filter.q.is_empty() {
-        push("q", filter.q.clone());
-    }
+    let mut parts: Vec<String> = Some(filter.to_query())
+        .filter(|q| !q.is_empty())
+        .into_iter()
+        .collect();
     if let Some((dir, key)) = from {
-        push(dir, key.code());
+        parts.push(format!("{dir}={}", key.code()));
     }
-    push("page", page.to_string());
+    parts.push(format!("page={page}"));
     format!("/cases?{}", parts.join("&"))
 }
 
@@ -209,6 +232,18 @@ fn CaseList(is_bureau: bool, can_record: bool) -> impl IntoView {
     });
     let cases = Resource::new(move || filter.get(), list_cases);
     let options = Resource::new(|| (), |_| load_choices());
+    let save = ServerAction::<SaveFilter>::new();
+    let remove = ServerAction::<RemoveFilter>::new();
+    let saved = Resource::new(
+        move || save.version().get() + remove.version().get(),
+        |_| saved_filters(),
+    );
+    let save_error = form_result(save.value());
+    let remove_error = form_result(remove.value());
+    // Back from assigning the ticked rows: how many.
+    let assigned = query
+        .with_untracked(|q| q.get("assigned"))
+        .and_then(|n| n.parse::<usize>().ok());
 
     view! {
         <div class="page-head">
@@ -224,6 +259,17 @@ fn CaseList(is_bureau: bool, can_record: bool) -> impl IntoView {
                     }
                 })}
         </div>
+        {assigned.map(|n| view! { <p class="notice" role="status">{format!("已分派 {n} 案。")}</p> })}
+        <Transition fallback=|| view! { <p class="loading">"載入中…"</p> }>
+            {Suspend::new(async move {
+                let mine = saved.await.unwrap_or_default();
+                let f = filter.get_untracked();
+                view! { <SavedFilters mine f save remove /> }
+            })}
+        </Transition>
+        <FieldError error=save_error field="name" />
+        <FormError error=save_error />
+        <FormError error=remove_error />
         <Transition fallback=|| view! { <p class="loading">"載入中…"</p> }>
             {Suspend::new(async move {
                 let choices = options.await.unwrap_or_default();
@@ -237,10 +283,34 @@ fn CaseList(is_bureau: bool, can_record: bool) -> impl IntoView {
                     Ok(page) => {
                         let f = filter.get_untracked();
                         let first = (page.page > 2).then(|| page_href(&f, 1, None));
-                        let prev = page
-                            .before
-                            .map(|k| page_href(&f, page.page.saturating_sub(1).max(1), Some(("before", k))));
-                        let next = page.after.map(|k| page_href(&f, page.page + 1, Some(("after", k))));
+                        // Newest first pages by key; another order by number.
+                        let (prev, next) = if f.order() == ListSort::Newest {
+                            (
+                                page.before.map(|k| {
+                                    page_href(&f, page.page.saturating_sub(1).max(1), Some(("before", k)))
+                                }),
+                                page.after.map(|k| page_href(&f, page.page + 1, Some(("after", k)))),
+                            )
+                        } else {
+                            (
+                                (page.page > 1).then(|| page_href(&f, page.page - 1, None)),
+                                (page.page < page.pages).then(|| page_href(&f, page.page + 1, None)),
+                            )
+                        };
+                        let sorted = |sort: ListSort| {
+                            let mut g = f.clone();
+                            g.sort = (sort != ListSort::Newest).then_some(sort);
+                            g.from = None;
+                            page_href(&g, 1, None)
+                        };
+                        let sorting = Sorting {
+                            current: f.order(),
+                            by_number: sorted(f.order().toggled(false)),
+                            by_due: sorted(f.order().toggled(true)),
+                        };
+                        let back = page_href(&f, page.page, None);
+                        let bulk = can_record && !page.rows.is_empty();
+                        let bureaus = options.get_untracked().and_then(Result::ok).map(|c| c.bureaus).unwrap_or_default();
                         let any = !page.rows.is_empty();
                         view! {
                             <p class="result-count" role="status">
@@ -249,8 +319,9 @@ fn CaseList(is_bureau: bool, can_record: bool) -> impl IntoView {
                             {if page.rows.is_empty() {
                                 view! { <p class="empty">"沒有符合條件的案件。"</p> }.into_any()
                             } else {
-                                view! { <CaseTable rows=page.rows /> }.into_any()
+                                view! { <CaseTable rows=page.rows sorting selectable=bulk /> }.into_any()
                             }}
+                            {bulk.then(|| view! { <BulkActions bureaus back /> })}
                             <nav class="pager" aria-label="分頁">
                                 {first.map(|href| view! { <A href=href>"第一頁"</A> })}
                                 {prev.map(|href| view! { <A href=href>"上一頁"</A> })}
@@ -276,6 +347,71 @@ fn CaseList(is_bureau: bool, can_record: bool) -> impl IntoView {
                 }
             })}
         </Transition>
+    }
+}
+
+/// The user's saved filters as links, and the form to keep the list's filters now.
+#[component]
+fn SavedFilters(
+    mine: Vec<super::saved::SavedFilter>,
+    f: CaseFilter,
+    save: ServerAction<SaveFilter>,
+    remove: ServerAction<RemoveFilter>,
+) -> impl IntoView {
+    view! {
+        <section class="saved-filters no-print" aria-label="我的篩選">
+            {(!mine.is_empty()).then(|| view! {
+                <ul class="saved-list">
+                    {mine
+                        .into_iter()
+                        .map(|s| {
+                            let label = format!("刪除篩選「{}」", s.name);
+                            view! {
+                                <li>
+                                    <A href=s.href()>{s.name.clone()}</A>
+                                    <ActionForm action=remove attr:class="inline-form">
+                                        <input type="hidden" name="id" value=s.id />
+                                        <button type="submit" class="link-button" aria-label=label>"×"</button>
+                                    </ActionForm>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            })}
+            <details>
+                <summary>"儲存目前的篩選"</summary>
+                <ActionForm action=save attr:class="inline-row">
+                    <input type="hidden" name="query" value=f.to_query() />
+                    <label for="saved-name">"名稱"</label>
+                    <input id="saved-name" name="name" maxlength="30" placeholder="交通局逾期案件" required />
+                    <button type="submit" class="secondary">"儲存"</button>
+                </ActionForm>
+            </details>
+        </section>
+    }
+}
+
+/// The secretariat's actions on the ticked rows: assign them to one lead bureau, or take
+/// them as a file. The checkboxes in the table belong to this form (`form="bulk"`).
+#[component]
+fn BulkActions(bureaus: Vec<(i64, String)>, back: String) -> impl IntoView {
+    let assign_error = form_result(ServerAction::<super::server_fns::AssignMany>::new().value());
+    view! {
+        <form id="bulk" method="post" action="/api/cases/assign-many" class="bulk-actions no-print" aria-label="勾選的案件">
+            <input type="hidden" name="back" value=back />
+            <FormError error=assign_error />
+            <FieldError error=assign_error field="ids" />
+            <label for="bulk-bureau">"勾選的案件分派給"</label>
+            <select id="bulk-bureau" name="lead_bureau_id">
+                <option value="">"（請選擇主辦機關）"</option>
+                {bureaus.into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
+            </select>
+            <FieldError error=assign_error field="lead_bureau_id" />
+            <button type="submit">"分派"</button>
+            <button type="submit" class="secondary" name="ticked" value="1" formaction="/cases.xlsx" formmethod="get" formnovalidate>"匯出勾選（Excel）"</button>
+            <button type="submit" class="secondary" name="ticked" value="1" formaction="/cases.csv" formmethod="get" formnovalidate>"匯出勾選（CSV）"</button>
+        </form>
     }
 }
 
@@ -345,6 +481,15 @@ fn FilterForm(choices: Choices, f: CaseFilter, is_bureau: bool) -> impl IntoView
                     maxlength=crate::cases::search::MAX_QUERY_CHARS.to_string()
                     value=f.q.clone()
                 />
+            </label>
+            <label>
+                "排序"
+                <select name="sort">
+                    {ListSort::ALL
+                        .iter()
+                        .map(|s| view! { <option value=s.as_str() selected=f.order() == *s>{s.label()}</option> })
+                        .collect_view()}
+                </select>
             </label>
             <label class="check">
                 <input type="checkbox" name="overdue" value="1" checked=f.overdue />

@@ -108,6 +108,53 @@ pub async fn record_data_request(form: DataRequestForm) -> Result<i64, AppError>
     )
 }
 
+/// The secretariat assigns the rows ticked on the list to one lead bureau, all or none,
+/// and goes back to the list (`back`, the list's own address) saying how many.
+#[server(prefix = "/api", endpoint = "cases/assign-many")]
+pub async fn assign_many(
+    #[server(default)] ids: Vec<String>,
+    #[server(default)] lead_bureau_id: String,
+    #[server(default)] back: String,
+) -> Result<usize, AppError> {
+    with_status(
+        async {
+            let c = Caller::with_role(&[Role::Secretariat]).await?;
+            if ids.len() > CaseFilter::MAX_IDS {
+                return Err(AppError::validation(
+                    "ids",
+                    format!("一次最多分派 {} 案。", CaseFilter::MAX_IDS),
+                ));
+            }
+            let mut chosen: Vec<i64> = Vec::new();
+            for raw in &ids {
+                let id = super::parse_id("ids", raw, "請勾選要分派的案件。")?;
+                if !chosen.contains(&id) {
+                    chosen.push(id);
+                }
+            }
+            if chosen.is_empty() {
+                return Err(AppError::validation("ids", "請先勾選要分派的案件。"));
+            }
+            let lead = super::parse_id("lead_bureau_id", &lead_bureau_id, "請選擇主辦機關。")?;
+            let mut tx = c.begin().await?;
+            super::db::assign_each(&mut tx, &chosen, &c.user, lead, c.ts()).await?;
+            tx.commit().await?;
+            // Back to the list as it was filtered: only an address of the list itself.
+            let back = if back == "/cases"
+                || back.starts_with("/cases?") && !back.contains(['\r', '\n'])
+            {
+                back
+            } else {
+                "/cases".to_owned()
+            };
+            let joiner = if back.contains('?') { '&' } else { '?' };
+            leptos_axum::redirect(&format!("{back}{joiner}assigned={}", chosen.len()));
+            Ok(chosen.len())
+        }
+        .await,
+    )
+}
+
 #[server(prefix = "/api", endpoint = "cases/assign")]
 pub async fn assign_case(
     case_id: i64,
@@ -325,7 +372,8 @@ pub async fn take_step(
                 action,
                 version,
                 comment: comment.as_deref(),
-                keep_tracking: keep_tracking.is_some(),
+                // The radio sends 1 or 0; a checkbox (older pages, scripts) sends "on".
+                keep_tracking: matches!(keep_tracking.as_deref(), Some("1" | "on")),
                 reply: reply.as_deref(),
             };
             change!(c, case_id, |tx| super::db::transition(
@@ -419,6 +467,70 @@ pub async fn report_progress(
                 c.ts()
             ))
             .map(|_| ())
+        }
+        .await,
+    )
+}
+
+/// The caller's saved filters of the case list.
+#[server(prefix = "/api", endpoint = "cases/saved-filters")]
+pub async fn saved_filters() -> Result<Vec<super::saved::SavedFilter>, AppError> {
+    with_status(
+        async {
+            let c = Caller::with_role(super::pages::INTERNAL).await?;
+            Ok(super::db::saved_filters(c.db(), c.user.id).await?)
+        }
+        .await,
+    )
+}
+
+/// Keeps the list's filters (`query`, the list's own query string) under `name`.
+#[server(prefix = "/api", endpoint = "cases/saved-filters/save")]
+pub async fn save_filter(
+    #[server(default)] name: String,
+    #[server(default)] query: String,
+) -> Result<i64, AppError> {
+    with_status(
+        async {
+            use crate::audit::{db::Entry, AuditAction};
+            let c = Caller::with_role(super::pages::INTERNAL).await?;
+            let filter = super::saved::NewSavedFilter::parse(&name, &query)
+                .map_err(|e| e.keeping(&[("name", &name)]))?;
+            let mut tx = c.begin().await?;
+            let id = super::db::save_filter(&mut tx, c.user.id, &filter).await?;
+            let entry = Entry::new(AuditAction::FilterSaved, "saved_filter", id)
+                .data(serde_json::json!({ "name": filter.name, "filter": filter.query }));
+            c.audit(&mut tx, entry).await?;
+            tx.commit().await?;
+            leptos_axum::redirect(
+                &super::saved::SavedFilter {
+                    id,
+                    name: filter.name,
+                    query: filter.query,
+                }
+                .href(),
+            );
+            Ok(id)
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "cases/saved-filters/remove")]
+pub async fn remove_filter(id: i64) -> Result<(), AppError> {
+    with_status(
+        async {
+            use crate::audit::{db::Entry, AuditAction};
+            let c = Caller::with_role(super::pages::INTERNAL).await?;
+            let mut tx = c.begin().await?;
+            let name = super::db::remove_filter(&mut tx, c.user.id, id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let entry = Entry::new(AuditAction::FilterRemoved, "saved_filter", id)
+                .data(serde_json::json!({ "name": name }));
+            c.audit(&mut tx, entry).await?;
+            tx.commit().await?;
+            Ok(())
         }
         .await,
     )

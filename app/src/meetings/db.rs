@@ -423,6 +423,7 @@ pub async fn confirm(
                 next_check_on: decision.next_check_on,
                 new_bureau: decision.bureau_id.map(name),
                 remark: decision.remark.clone(),
+                progress: item.case.progress_line(),
             });
         }
         groups.push(MinutesGroup {

@@ -118,6 +118,9 @@ pub fn minutes_document(m: &Meeting, city: &City) -> Result<Document, AppError> 
                 vec![
                     i.label.clone(),
                     i.topic.clone(),
+                    i.progress
+                        .clone()
+                        .unwrap_or_else(|| "尚無進度報告".to_owned()),
                     decision_sentence(i.decision, i.next_check_on, i.new_bureau.as_deref()),
                     i.remark.clone(),
                 ]
@@ -125,7 +128,7 @@ pub fn minutes_document(m: &Meeting, city: &City) -> Result<Document, AppError> 
             .collect();
         doc = doc
             .heading(3, group.bureau.clone())
-            .table(&["案件", "議題", "決議", "說明"], rows);
+            .table(&["案件", "議題", "辦理情形", "決議", "說明"], rows);
     }
     doc = doc.heading(2, "解除列管案件");
     let released = minutes.released();
@@ -138,7 +141,8 @@ pub fn minutes_document(m: &Meeting, city: &City) -> Result<Document, AppError> 
             .collect();
         doc = doc.table(&["案件", "議題", "主辦機關"], rows);
     }
-    Ok(doc)
+    // Signed on paper by the chair and the minute-taker.
+    Ok(doc.paragraph("主席：＿＿＿＿＿＿＿＿　　紀錄：＿＿＿＿＿＿＿＿"))
 }
 
 /// Which document of a meeting, by its file name.

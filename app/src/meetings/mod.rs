@@ -474,6 +474,23 @@ pub struct MinutesItem {
     pub next_check_on: Option<NaiveDate>,
     pub new_bureau: Option<String>,
     pub remark: String,
+    /// 辦理情形: the bureau's newest progress report when the meeting decided, with its
+    /// date (minutes confirmed before this was kept have none).
+    #[serde(default)]
+    pub progress: Option<String>,
+}
+
+impl TrackedCase {
+    /// The newest progress report as the minutes print it: `115/12/01：已完成設計`.
+    pub fn progress_line(&self) -> Option<String> {
+        let text = self.last_report.as_ref()?;
+        Some(
+            match self.last_report_at.and_then(crate::dates::taipei_date) {
+                Some(on) => format!("{}：{text}", crate::dates::roc_date(on)),
+                None => text.clone(),
+            },
+        )
+    }
 }
 
 impl Minutes {
@@ -890,6 +907,7 @@ mod tests {
             next_check_on: None,
             new_bureau: None,
             remark: "r".into(),
+            progress: None,
         };
         let minutes = Minutes {
             held_on: day(2024, 3, 29),

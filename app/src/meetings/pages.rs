@@ -501,6 +501,7 @@ fn MinutesView(id: i64, minutes: Minutes) -> impl IntoView {
                         <thead>
                             <tr>
                                 <th scope="col">"案件"</th>
+                                <th scope="col">"辦理情形"</th>
                                 <th scope="col">"決議"</th>
                                 <th scope="col">"說明"</th>
                             </tr>
@@ -509,6 +510,7 @@ fn MinutesView(id: i64, minutes: Minutes) -> impl IntoView {
                             {g.items.into_iter().map(|i| view! {
                                 <tr>
                                     <td><A href=format!("/cases/{}", i.case_id)>{i.label}</A>" "{i.topic}</td>
+                                    <td>{i.progress.unwrap_or_else(|| "尚無進度報告".to_owned())}</td>
                                     <td>{decision_sentence(i.decision, i.next_check_on, i.new_bureau.as_deref())}</td>
                                     <td>{i.remark}</td>
                                 </tr>
@@ -529,6 +531,7 @@ fn MinutesView(id: i64, minutes: Minutes) -> impl IntoView {
                     </ul>
                 }.into_any()
             }}
+            <p class="signatures">"主席：＿＿＿＿＿＿＿＿　　紀錄：＿＿＿＿＿＿＿＿"</p>
         </section>
     }
 }

@@ -33,10 +33,20 @@ pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
 /// Everyone may take the list they see; `export` keeps a bureau to its own cases.
 async fn case_list(
     c: Caller,
-    Query(query): Query<HashMap<String, String>>,
+    Query(query): Query<Vec<(String, String)>>,
     format: TableFormat,
 ) -> Result<Response, AppError> {
-    let filter = app::cases::CaseFilter::from_query(|k| query.get(k).cloned());
+    // The list's filters, or the rows ticked on it (`ids[]`, repeated).
+    let get = |k: &str| query.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    let ticked = query
+        .iter()
+        .filter(|(n, _)| n == "ids[]")
+        .map(|(_, v)| v.as_str());
+    let filter = app::cases::CaseFilter::from_query(get).with_ids(ticked);
+    // "Export the ticked rows" with none ticked is not "export everything".
+    if query.iter().any(|(n, _)| n == "ticked") && filter.ids.is_empty() {
+        return Err(AppError::validation("ids", "請先勾選要匯出的案件。"));
+    }
     let rows = app::cases::db::export(c.db(), &filter, &c.user, c.today()).await?;
     let name = format!("案件清單_{}", roc_date(c.today()).replace('/', ""));
     file(&[app::cases::db::export_table(&rows)], format, &name)

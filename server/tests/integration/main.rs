@@ -6,6 +6,7 @@ mod access;
 mod accounts;
 mod audit;
 mod auth;
+mod case_list;
 mod case_pages;
 mod city;
 mod cli;

@@ -91,7 +91,8 @@ pub async fn tracked(app: &TestApp, cast: &Cast, number: i64, topic: &str, lead:
             ("case_id", id.to_string()),
             ("version", version.to_string()),
             ("step", "approve".into()),
-            ("keep_tracking", "on".into()),
+            // As the page's radio sends 繼續列管.
+            ("keep_tracking", "1".into()),
         ],
     )
     .await;
@@ -447,9 +448,23 @@ async fn two_meeting_cycles_from_agenda_to_minutes() {
         "涉及都市計畫，改由都發局主辦",
         "解除列管案件",
         "副秘書長 王大明",
+        // 辦理情形 beside each decision: the report, or that there was none.
+        "辦理情形",
+        "已完成驗收。",
+        "尚無進度報告",
+        "主席：",
+        "紀錄：",
     ] {
         assert!(content.contains(text), "{text} in the minutes");
     }
+    let progress = minutes
+        .groups
+        .iter()
+        .flat_map(|g| &g.items)
+        .find(|i| i.case_id == a)
+        .and_then(|i| i.progress.clone())
+        .unwrap();
+    assert!(progress.ends_with("：已完成驗收。"), "{progress}");
     assert_eq!(
         app.page(&cast.rev, &format!("/meetings/{first}/agenda.odt"))
             .await

@@ -140,6 +140,20 @@ async fn no_list_or_queue_query_reads_a_large_table_without_an_index() {
             tracking: true,
             ..Default::default()
         },
+        // Sorted by due date, either way, alone and filtered (paged by number).
+        CaseFilter {
+            sort: Some(app::cases::ListSort::DueFirst),
+            ..Default::default()
+        },
+        CaseFilter {
+            sort: Some(app::cases::ListSort::DueLast),
+            status: Some(CaseStatus::Assigned),
+            ..Default::default()
+        },
+        CaseFilter {
+            sort: Some(app::cases::ListSort::Oldest),
+            ..Default::default()
+        },
         // Keywords of any length are looked up in the trigram index: alone, several (one of
         // them a councilor's name), with other filters.
         CaseFilter {

@@ -525,7 +525,15 @@ async fn approving_and_opening_the_next_walks_the_reviewers_queue_most_urgent_fi
             .await
             .unwrap();
         assert!(page.contains("審查通過並開啟下一案"));
-        let res = step_with(&app, &cast.rev, at, "approve", &[("then", "next")]).await;
+        // 結案 (the radio's first choice), and on to the next.
+        let res = step_with(
+            &app,
+            &cast.rev,
+            at,
+            "approve",
+            &[("keep_tracking", "0"), ("then", "next")],
+        )
+        .await;
         assert!(res.status().is_redirection(), "{}", res.status());
         let to = crate::harness::location(&res).unwrap();
         assert_eq!(app.case(&cast.rev, at).await.status, CaseStatus::Closed);

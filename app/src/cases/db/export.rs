@@ -1,7 +1,7 @@
 //! A filtered case list in full, for the spreadsheet the offices keep (CSV and XLSX are
 //! written by the server).
 
-use super::lists::{list_where, LIST_ORDER};
+use super::lists::{list_where, order_of};
 use super::{kind, status, Search};
 use crate::reports::{Cell, Table};
 use crate::{
@@ -50,8 +50,9 @@ pub async fn export(
            (SELECT MIN(e.at) FROM case_events e WHERE e.case_id = c.id AND e.action = 'approve') \
              AS approved_at, \
            (SELECT MIN(d.delivered_at) FROM deliveries d WHERE d.case_id = c.id) AS delivered_at \
-         FROM cases c {} {LIST_ORDER} LIMIT {EXPORT_CAP}",
-        w.sql()
+         FROM cases c {} {} LIMIT {EXPORT_CAP}",
+        w.sql(),
+        order_of(filter.order()),
     );
     let found = bind_all(sqlx::query(&sql), &w.args).fetch_all(pool).await?;
     let mut ids = Vec::with_capacity(found.len());

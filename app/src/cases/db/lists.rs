@@ -4,8 +4,8 @@ use super::{kind, open_part_probe, owing_sql, search::Search, sql_list, status};
 use crate::{
     auth::{CurrentUser, Role},
     cases::{
-        is_overdue, CaseFilter, CasePage, CaseRow, CaseStatus, ListKey, PageFrom, Priority, Queue,
-        OWING,
+        is_overdue, CaseFilter, CasePage, CaseRow, CaseStatus, ListKey, ListSort, PageFrom,
+        Priority, Queue, OWING,
     },
     db::{
         date,
@@ -113,6 +113,16 @@ pub(super) const LIST_ORDER: &str = "ORDER BY c.kind DESC, c.number DESC, c.id D
 /// The same order read backwards, for the page before a key.
 const LIST_ORDER_BACKWARDS: &str = "ORDER BY c.kind, c.number, c.id";
 
+/// The order of a sorted list (`cases_due_idx`, migration 0013, serves the due dates).
+pub(super) fn order_of(sort: ListSort) -> &'static str {
+    match sort {
+        ListSort::Newest => LIST_ORDER,
+        ListSort::Oldest => LIST_ORDER_BACKWARDS,
+        ListSort::DueFirst => "ORDER BY c.due_on, c.id",
+        ListSort::DueLast => "ORDER BY c.due_on DESC, c.id DESC",
+    }
+}
+
 /// The list's filters. `in_order` is for the page of rows (see [`OPEN_PART_IN_ORDER`]).
 pub(super) fn list_where(
     filter: &CaseFilter,
@@ -164,6 +174,17 @@ pub(super) fn list_where(
     if filter.tracking {
         w.push("c.status = 'tracking'", None);
     }
+    if !filter.ids.is_empty() {
+        // Integers only, written out: at most `MAX_IDS` of them.
+        let ids = filter
+            .ids
+            .iter()
+            .take(CaseFilter::MAX_IDS)
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
+        w.push(&format!("c.id IN ({ids})"), None);
+    }
     for (clause, args) in search.clauses() {
         w.push_all(&clause, args);
     }
@@ -199,8 +220,13 @@ pub fn list_statements(
             Arg::Int(k.id),
         ]
     };
-    let (order, offset) = match &filter.from {
-        None => (LIST_ORDER, (page.max(1) - 1) * size),
+    // Only the newest-first order pages by key; the others by number.
+    let from = match filter.order() {
+        ListSort::Newest => filter.from.as_ref(),
+        _ => None,
+    };
+    let (order, offset) = match from {
+        None => (order_of(filter.order()), (page.max(1) - 1) * size),
         Some(PageFrom::After(k)) => {
             ordered.push_all("(c.kind, c.number, c.id) < (?, ?, ?)", key(k));
             (LIST_ORDER, 0)
@@ -264,7 +290,8 @@ pub async fn list(
     let mut rows = rows(pool, &rows_sql.sql, &rows_sql.args, today).await?;
     let more = rows.len() > CaseFilter::PAGE_SIZE as usize;
     rows.truncate(CaseFilter::PAGE_SIZE as usize);
-    let (has_before, has_after) = match filter.from {
+    let keyed = filter.order() == ListSort::Newest;
+    let (has_before, has_after) = match filter.from.as_ref().filter(|_| keyed) {
         None => (page > 1, more),
         Some(PageFrom::After(_)) => (true, more),
         Some(PageFrom::Before(_)) => {
@@ -278,8 +305,12 @@ pub async fn list(
     };
     super::search::hits(pool, &mut rows, &search.terms, user).await?;
     Ok(CasePage {
-        before: has_before.then(|| rows.first().map(ListKey::of)).flatten(),
-        after: has_after.then(|| rows.last().map(ListKey::of)).flatten(),
+        before: (keyed && has_before)
+            .then(|| rows.first().map(ListKey::of))
+            .flatten(),
+        after: (keyed && has_after)
+            .then(|| rows.last().map(ListKey::of))
+            .flatten(),
         rows,
         total,
         cap: count_cap(&search),

@@ -1,7 +1,8 @@
 //! Storage of cases, split by job: `record` (new cases); `steps`, `parts` and `answers`
 //! (the workflow); `files` (deliveries and downloads); `lists` (the case list and start-page
 //! queues); `progress` (bureaus' progress reports on tracked cases); `search` (the keyword index and similar questions); `detail` (the case page);
-//! `events` (the timeline); `notify` (the outbox) and `reminders` (the time-based job).
+//! `events` (the timeline); `notify` (the outbox) and `reminders` (the time-based job);
+//! `saved` (each user's saved filters of the list).
 //! Changes take a transaction the caller owns ([`Tx`]), so several steps on several cases
 //! commit together or not at all; each step re-checks the workflow rules against the row it
 //! is about to change and leaves an event.
@@ -17,6 +18,7 @@ mod parts;
 mod progress;
 mod record;
 mod reminders;
+mod saved;
 mod search;
 mod steps;
 
@@ -30,10 +32,11 @@ pub use lists::{
     councilors_of, list, list_statements, next_in_queue, queue_statements, queues, QueueQuery,
 };
 pub use notify::{notify, Notice};
-pub use parts::{accept, add_co_bureau, assign, reassign, reject};
+pub use parts::{accept, add_co_bureau, assign, assign_each, reassign, reject};
 pub use progress::{last_meeting_at, report_progress};
 pub use record::{computed_due, record_data_request, record_question};
 pub use reminders::{run_due_reminders, REMINDER_JOB};
+pub use saved::{remove_filter, save_filter, saved_filters};
 pub use search::{reindex_stale, similar, similar_statement, synonyms, Search, SIMILAR_SHOWN};
 pub use steps::{override_due, postpone, transition, StepRequest};
 

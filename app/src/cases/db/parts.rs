@@ -92,6 +92,36 @@ async fn close_part(
     Ok(done.rows_affected() > 0)
 }
 
+/// Assigns each of `ids` to the lead bureau `lead` as one change (the rows ticked on the
+/// list): all of them, or none when one may not be (already assigned, gone), that case
+/// named in the refusal.
+pub async fn assign_each(
+    tx: &mut Tx,
+    ids: &[i64],
+    user: &CurrentUser,
+    lead: i64,
+    now: i64,
+) -> Result<(), AppError> {
+    for id in ids {
+        let row: Option<(i64, String, i64)> =
+            sqlx::query_as("SELECT version, kind, number FROM cases WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut **tx)
+                .await?;
+        let (version, kind, number) = row.ok_or(AppError::NotFound)?;
+        let label = crate::cases::CaseKind::parse(&kind)
+            .map(|k| crate::cases::case_label(k, number))
+            .unwrap_or_default();
+        assign(tx, *id, user, version, lead, &[], now)
+            .await
+            .map_err(|e| match e {
+                AppError::Conflict(m) => AppError::Conflict(format!("{label}：{m}")),
+                other => other,
+            })?;
+    }
+    Ok(())
+}
+
 /// The secretariat names the lead bureau (and any co-bureaus) of an unassigned case.
 /// Earlier rejections of the case count as handled.
 pub async fn assign(
