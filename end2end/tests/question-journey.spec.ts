@@ -31,7 +31,7 @@ test('a question travels from the secretariat through the bureaus to the reviewe
   await form.getByLabel('質詢議員').selectOption([{ label: '林雨彤' }, { label: '陳冠霖' }]);
   await form.getByLabel('質詢議題').fill(topic);
   await form.getByLabel('質詢內容').fill('請說明信義區社會住宅興建進度與周邊人行道改善計畫。');
-  await form.getByRole('button', { name: '登錄' }).click();
+  await form.getByRole('button', { name: '登錄', exact: true }).click();
   await expect(secretariat.getByRole('heading', { level: 1 })).toContainText(topic);
   await expect(secretariat.getByText('待分派', { exact: true })).toBeVisible();
   const caseUrl = new URL(secretariat.url()).pathname;

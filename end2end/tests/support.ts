@@ -56,7 +56,7 @@ export async function caseAtUdd(browser: Browser, kind: 'question' | 'data-reque
   if (kind === 'question') {
     await sec.goto('/cases/new/question');
     await fillQuestion(sec, topic);
-    await sec.getByRole('button', { name: '登錄' }).click();
+    await sec.getByRole('button', { name: '登錄', exact: true }).click();
   } else {
     await sec.goto('/cases/new/data-request');
     const form = sec.getByRole('form', { name: '登錄索資' });
@@ -64,7 +64,7 @@ export async function caseAtUdd(browser: Browser, kind: 'question' | 'data-reque
     await form.getByLabel('索資主旨').fill(topic);
     await form.getByLabel('索取資料項目').fill('請提供 112 年度執行明細。');
     await form.getByLabel('收件時間').fill('113/03/15 10:30');
-    await form.getByRole('button', { name: '登錄' }).click();
+    await form.getByRole('button', { name: '登錄', exact: true }).click();
   }
   await expect(sec.getByRole('heading', { level: 1 })).toContainText(topic);
   const path = new URL(sec.url()).pathname;

@@ -323,6 +323,52 @@ impl DataRequestForm {
     }
 }
 
+/// The question form's start after 登錄並繼續下一題: the question just recorded, and the
+/// fields the next one of the same sitting shares with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NextQuestion {
+    pub recorded_id: i64,
+    pub recorded_number: i64,
+    pub session_id: i64,
+    /// The number after it, or after the session's highest when that one is taken.
+    pub number: i64,
+    pub sitting_type_id: i64,
+    pub sitting_date: NaiveDate,
+    pub councilor_ids: Vec<i64>,
+}
+
+impl NextQuestion {
+    /// The form's fields as a draft (`form[…]`), as the page fills them.
+    pub fn fields(&self) -> Vec<(String, String)> {
+        let mut fields = vec![
+            ("form[session_id]".to_owned(), self.session_id.to_string()),
+            ("form[number]".to_owned(), self.number.to_string()),
+            (
+                "form[sitting_type_id]".to_owned(),
+                self.sitting_type_id.to_string(),
+            ),
+            (
+                "form[sitting_date]".to_owned(),
+                crate::dates::roc_date(self.sitting_date),
+            ),
+        ];
+        fields.extend(
+            self.councilor_ids
+                .iter()
+                .map(|id| ("form[councilor_ids][]".to_owned(), id.to_string())),
+        );
+        fields
+    }
+}
+
+/// A rejection as a queue row says it: `工務局退回：理由（建議改由交通局）`.
+pub fn rejection_note(bureau: &str, reason: &str, suggested: Option<&str>) -> String {
+    match suggested {
+        Some(s) => format!("{bureau}退回：{reason}（建議改由{s}）"),
+        None => format!("{bureau}退回：{reason}"),
+    }
+}
+
 /// A rejection: why, and optionally which bureau should have it instead.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rejection {
@@ -379,6 +425,9 @@ pub struct CaseRow {
     pub tracking: bool,
     /// What a keyword search found in this case, when the list was searched.
     pub hit: Option<search::Hit>,
+    /// What a queue needs said of the row: who handed it back, why, and whom they suggest.
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 /// A row's place in the list's order (kind, number, id, all descending): the page after a

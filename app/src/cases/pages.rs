@@ -3,8 +3,8 @@
 use super::{
     search::{Seg, SimilarCase},
     server_fns::{
-        list_cases, saved_filters, similar_to_draft, RecordDataRequest, RecordQuestion,
-        RemoveFilter, SaveFilter,
+        list_cases, next_question, saved_filters, similar_to_draft, RecordDataRequest,
+        RecordQuestion, RemoveFilter, SaveFilter,
     },
     CaseFilter, CaseKind, CaseRow, CaseStatus, ListKey, ListSort, Priority, LONG_TEXT_MAX_CHARS,
 };
@@ -165,6 +165,7 @@ pub fn CaseTable(
                                     {row.priority.filter(|p| *p != Priority::Ordinary).map(|p| view! { <span class="tag tag-urgent">{p.label()}</span> })}
                                     {row.within_three_days.then(|| view! { <span class="tag tag-urgent">"三日內"</span> })}
                                     {row.tracking.then(|| view! { <span class="tag">"列管"</span> })}
+                                    {row.note.map(|note| view! { <p class="row-note">{note}</p> })}
                                     {excerpt
                                         .map(|(field, segs)| {
                                             view! {
@@ -585,6 +586,19 @@ fn NewQuestion() -> impl IntoView {
     let error = form_result(record.value());
     let options = Resource::new(|| (), |_| load_choices());
     let draft = Draft(FlashedDraft::current());
+    // After 登錄並繼續下一題: the question just recorded, whose sitting the next one shares.
+    let after = use_query_map()
+        .with_untracked(|q| q.get("after"))
+        .and_then(|v| v.parse::<i64>().ok());
+    let next = Resource::new(
+        move || after,
+        |after| async move {
+            match after {
+                Some(id) => next_question(id).await.ok().flatten(),
+                None => None,
+            }
+        },
+    );
     // Looked up only when the officer asked (找相似案件) and typed a topic.
     let asked = {
         let topic = draft.value("topic");
@@ -613,6 +627,15 @@ fn NewQuestion() -> impl IntoView {
                 // The form and the list come together: the list sits under the form.
                 let c = options.await.unwrap_or_default();
                 let similar = similar.await;
+                let next = next.await;
+                // A fresh form after 登錄並繼續下一題 starts from the sitting just recorded;
+                // a draft or a refused form keeps what was typed instead.
+                let fresh = draft.0.fields.is_empty() && error.get_untracked().is_none();
+                let draft = match (&next, fresh) {
+                    (Some(n), true) => Draft(FlashedDraft { to: String::new(), fields: n.fields() }),
+                    _ => draft,
+                };
+                let recorded = next.map(|n| (n.recorded_id, super::case_label(CaseKind::Question, n.recorded_number)));
                 let councilors_kept = match error.get_untracked().map(|e| e.input("councilor_ids")).unwrap_or_default() {
                     kept if kept.is_empty() => draft.values("councilor_ids"),
                     kept => kept,
@@ -620,6 +643,11 @@ fn NewQuestion() -> impl IntoView {
                 let first_session = c.sessions.first().map(|s| s.0.to_string()).into_iter().collect::<Vec<_>>();
                 let session_kept = match draft.or_kept(error, "session_id") { s if s.is_empty() => first_session, s => vec![s] };
                 view! {
+                    {recorded.map(|(id, label)| view! {
+                        <p class="notice" role="status">
+                            "已登錄 "<A href=format!("/cases/{id}")>{label}</A>"。下一題已帶入同一會期、類別、日期與議員。"
+                        </p>
+                    })}
                     <ActionForm action=record attr:class="grid-form wide" attr:aria-label="登錄質詢">
                         <FormError error />
                         <FormProblems error />
@@ -685,6 +713,7 @@ fn NewQuestion() -> impl IntoView {
                         // submit button, and Enter means save.
                         <div class="form-actions">
                             <button type="submit">"登錄"</button>
+                            <button type="submit" class="secondary" name="then" value="next">"登錄並繼續下一題"</button>
                             <button type="submit" class="secondary" formaction=SIMILAR_DRAFT_PATH formmethod="post" formnovalidate=true>
                                 "找相似案件"
                             </button>

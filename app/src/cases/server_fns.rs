@@ -77,7 +77,10 @@ pub async fn similar_to_draft(
 }
 
 #[server(prefix = "/api", endpoint = "cases/record-question")]
-pub async fn record_question(form: QuestionForm) -> Result<i64, AppError> {
+pub async fn record_question(
+    form: QuestionForm,
+    #[server(default)] then: Option<String>,
+) -> Result<i64, AppError> {
     with_status(
         async {
             let c = Caller::with_role(&[Role::Secretariat]).await?;
@@ -85,8 +88,26 @@ pub async fn record_question(form: QuestionForm) -> Result<i64, AppError> {
             let mut tx = c.begin().await?;
             let id = super::db::record_question(&mut tx, &question, &c.user, c.ts()).await?;
             tx.commit().await?;
-            leptos_axum::redirect(&format!("/cases/{id}"));
+            // 登錄並繼續下一題: a fresh form that starts from this question (only its id in
+            // the address; the page reads the rest).
+            leptos_axum::redirect(&match then.as_deref() {
+                Some("next") => format!("/cases/new/question?after={id}"),
+                _ => format!("/cases/{id}"),
+            });
             Ok(id)
+        }
+        .await,
+    )
+}
+
+/// What the next question of a sitting starts from: the question just recorded (`after`),
+/// its session, sitting, day and councilors, and the next free number.
+#[server(prefix = "/api", endpoint = "cases/next-question")]
+pub async fn next_question(after: i64) -> Result<Option<super::NextQuestion>, AppError> {
+    with_status(
+        async {
+            let c = Caller::with_role(&[Role::Secretariat]).await?;
+            Ok(super::db::next_question(c.db(), after).await?)
         }
         .await,
     )

@@ -155,6 +155,55 @@ async fn a_form_posted_without_javascript_comes_back_with_what_was_typed_and_the
 }
 
 #[tokio::test]
+async fn recording_and_going_on_to_the_next_question_keeps_the_sitting_and_numbers_on() {
+    let app = TestApp::spawn().await;
+    let sec = app.signed_in("chen.sec", "secretariat", None).await;
+    app.record_question(&sec, 8, "已有第八題").await;
+    let mut form = app.question_form(7, "第七題").await;
+    form.push(("then", "next".into()));
+    let res = sec
+        .post(app.url("/api/cases/record-question"))
+        .header(header::ACCEPT, "text/html")
+        .header(header::REFERER, app.url("/cases/new/question"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_redirection(), "{}", res.status());
+    let to = location(&res).unwrap();
+    let id: i64 = to
+        .strip_prefix("/cases/new/question?after=")
+        .expect("back to a fresh form")
+        .parse()
+        .unwrap();
+    assert_eq!(app.case(&sec, id).await.topic, "第七題");
+    let page = app.page(&sec, &to).await.text().await.unwrap();
+    assert!(
+        page.contains("下一題已帶入同一會期、類別、日期與議員。"),
+        "{page}"
+    );
+    assert!(page.contains(">質詢 第 7 號</a>"));
+    // 8 is taken: the next free number after the session's highest.
+    assert!(page.contains(r#"value="9""#), "{page}");
+    assert!(page.contains(r#"value="113/03/15""#));
+    let r = app.reference().await;
+    for councilor in &r.councilors[..2] {
+        assert!(
+            page.contains(&format!(r#"<option value="{councilor}" selected"#)),
+            "{councilor}"
+        );
+    }
+    // The topic and text start empty.
+    assert!(!page.contains(r#"value="第七題""#));
+    // Another role reads nothing through it.
+    let udd = app.signed_in("ho.udd", "bureau_liaison", Some("UDD")).await;
+    let res = app
+        .call(&udd, "cases/next-question", &[("after", id.to_string())])
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
 async fn a_question_form_with_three_mistakes_shows_all_three_at_once_without_javascript() {
     let app = TestApp::spawn().await;
     let sec = app.signed_in("chen.sec", "secretariat", None).await;

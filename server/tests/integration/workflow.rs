@@ -250,11 +250,18 @@ async fn a_lead_bureau_rejection_sends_the_case_back_to_be_assigned_again() {
         &[
             ("case_id", id.to_string()),
             ("reason", "非本局權責。".into()),
+            ("suggested_bureau_id", app.bureau("PWD").await.to_string()),
         ],
     )
     .await;
     let case = app.case(&sec, id).await;
     assert_eq!(case.status, CaseStatus::Unassigned);
+    // The secretariat triages from its start page: who, why and whom they suggest.
+    let home = app.page(&sec, "/").await.text().await.unwrap();
+    assert!(
+        home.contains("交通局退回：非本局權責。（建議改由工務局）"),
+        "{home}"
+    );
     app.assign(&sec, id, "PWD", &[]).await;
     let case = app.case(&sec, id).await;
     assert_eq!(case.status, CaseStatus::Assigned);

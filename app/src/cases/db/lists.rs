@@ -49,6 +49,7 @@ async fn rows(
             overdue: is_overdue(status, due_on, today),
             tracking: flag(row, "tracking")?,
             hit: None,
+            note: None,
         });
     }
     if !rows.is_empty() {
@@ -325,6 +326,8 @@ pub struct QueueQuery {
     pub empty: &'static str,
     /// The status its cases wait in, for a queue worked case by case with one step.
     pub status: Option<CaseStatus>,
+    /// Its rows say who handed the case back, why, and whom they suggest.
+    pub rejections: bool,
     pub statement: Statement,
 }
 
@@ -335,6 +338,7 @@ pub fn queue_statements(user: &CurrentUser) -> Result<Vec<QueueQuery>, AppError>
         title,
         empty,
         status: None,
+        rejections: false,
         statement: Statement { sql, args },
     };
     let worked = |status: CaseStatus, queue: QueueQuery| QueueQuery {
@@ -361,15 +365,18 @@ pub fn queue_statements(user: &CurrentUser) -> Result<Vec<QueueQuery>, AppError>
     let rejected = "SELECT a.case_id FROM assignments a WHERE a.state = 'rejected'";
     Ok(match user.role {
         Role::Secretariat => vec![
-            q(
-                "遭退回待改分案件",
-                "目前沒有局處退回的案件。",
-                format!(
-                    "SELECT {ROW_COLUMNS} FROM cases c WHERE c.id IN ({rejected}) \
-                     ORDER BY c.due_on, c.id LIMIT 50"
-                ),
-                Vec::new(),
-            ),
+            QueueQuery {
+                rejections: true,
+                ..q(
+                    "遭退回待改分案件",
+                    "目前沒有局處退回的案件。",
+                    format!(
+                        "SELECT {ROW_COLUMNS} FROM cases c WHERE c.id IN ({rejected}) \
+                         ORDER BY c.due_on, c.id LIMIT 50"
+                    ),
+                    Vec::new(),
+                )
+            },
             q(
                 "待分派案件",
                 "目前沒有待分派的質詢或索資案件。",
@@ -452,6 +459,38 @@ pub fn queue_statements(user: &CurrentUser) -> Result<Vec<QueueQuery>, AppError>
     })
 }
 
+/// The newest rejection of each row, as the secretariat triages them without opening the
+/// case: `工務局退回：理由（建議改由交通局）`.
+async fn rejection_notes(pool: &AnyPool, rows: &mut [CaseRow]) -> Result<(), sqlx::Error> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let ids = rows
+        .iter()
+        .map(|r| r.id.to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let found: Vec<(i64, String, Option<String>, Option<String>)> = sqlx::query_as(&format!(
+        "SELECT a.case_id, b.short_name, a.reject_reason, s.short_name FROM assignments a \
+         JOIN bureaus b ON b.id = a.bureau_id \
+         LEFT JOIN bureaus s ON s.id = a.suggested_bureau_id \
+         WHERE a.state = 'rejected' AND a.case_id IN ({ids}) \
+         ORDER BY a.responded_at DESC, a.id DESC"
+    ))
+    .fetch_all(pool)
+    .await?;
+    for row in rows {
+        if let Some((_, bureau, reason, suggested)) = found.iter().find(|f| f.0 == row.id) {
+            row.note = Some(crate::cases::rejection_note(
+                bureau,
+                reason.as_deref().unwrap_or_default(),
+                suggested.as_deref(),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// The first case of `user`'s start-page queue for `action` ([`Action::queue`]) other than
 /// `after`: the queue as the start page shows it, most urgent first.
 pub async fn next_in_queue(
@@ -484,10 +523,14 @@ pub async fn queues(
 ) -> Result<Vec<Queue>, AppError> {
     let mut queues = Vec::new();
     for query in queue_statements(user)? {
+        let mut rows = rows(pool, &query.statement.sql, &query.statement.args, today).await?;
+        if query.rejections {
+            rejection_notes(pool, &mut rows).await?;
+        }
         queues.push(Queue {
             title: query.title.into(),
             empty: query.empty.into(),
-            rows: rows(pool, &query.statement.sql, &query.statement.args, today).await?,
+            rows,
         });
     }
     Ok(queues)

@@ -34,7 +34,7 @@ pub use lists::{
 pub use notify::{notify, Notice};
 pub use parts::{accept, add_co_bureau, assign, assign_each, reassign, reject};
 pub use progress::{last_meeting_at, report_progress};
-pub use record::{computed_due, record_data_request, record_question};
+pub use record::{computed_due, next_question, record_data_request, record_question};
 pub use reminders::{run_due_reminders, REMINDER_JOB};
 pub use saved::{remove_filter, save_filter, saved_filters};
 pub use search::{reindex_stale, similar, similar_statement, synonyms, Search, SIMILAR_SHOWN};

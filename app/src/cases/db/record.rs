@@ -223,3 +223,58 @@ pub async fn record_data_request(
     .await?;
     Ok(id)
 }
+
+/// The next question of the sitting of question `after` (see [`NextQuestion`]); `None` when
+/// `after` is not a question.
+pub async fn next_question(
+    pool: &sqlx::AnyPool,
+    after: i64,
+) -> Result<Option<crate::cases::NextQuestion>, sqlx::Error> {
+    let row: Option<(i64, i64, Option<i64>, Option<String>)> = sqlx::query_as(
+        "SELECT session_id, number, sitting_type_id, sitting_date FROM cases \
+         WHERE id = $1 AND kind = 'question'",
+    )
+    .bind(after)
+    .fetch_optional(pool)
+    .await?;
+    let Some((session_id, number, Some(sitting_type_id), Some(day))) = row else {
+        return Ok(None);
+    };
+    let Ok(sitting_date) = day.parse() else {
+        return Ok(None);
+    };
+    let taken: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM cases WHERE session_id = $1 AND kind = 'question' AND number = $2",
+    )
+    .bind(session_id)
+    .bind(number + 1)
+    .fetch_optional(pool)
+    .await?;
+    let next = match taken {
+        None => number + 1,
+        Some(_) => {
+            let max: i64 = sqlx::query_scalar(
+                "SELECT MAX(number) FROM cases WHERE session_id = $1 AND kind = 'question'",
+            )
+            .bind(session_id)
+            .fetch_one(pool)
+            .await?;
+            max + 1
+        }
+    };
+    let councilor_ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT councilor_id FROM case_councilors WHERE case_id = $1 ORDER BY position",
+    )
+    .bind(after)
+    .fetch_all(pool)
+    .await?;
+    Ok(Some(crate::cases::NextQuestion {
+        recorded_id: after,
+        recorded_number: number,
+        session_id,
+        number: next,
+        sitting_type_id,
+        sitting_date,
+        councilor_ids,
+    }))
+}
