@@ -97,9 +97,10 @@ test('a double click on 登錄 records the question once', async ({ page }) => {
   const release = await holdPosts(page, '/api/cases/record-question');
   const buttons = await watchButtons(page, '登錄質詢');
   await form.getByRole('button', { name: '登錄', exact: true }).dblclick();
-  // The form's other button (找相似案件) waits too.
+  // The form's other buttons (登錄並繼續下一題, 找相似案件) wait too.
   await expect.poll(() => buttons.at(-1)).toEqual([
     { text: '處理中…', disabled: true },
+    { text: '登錄並繼續下一題', disabled: true },
     { text: '找相似案件', disabled: true },
   ]);
   release();

@@ -11,13 +11,15 @@ pub async fn list(pool: &AnyPool) -> Result<Vec<SynonymGroup>, sqlx::Error> {
         sqlx::query_as("SELECT id, words FROM synonym_groups ORDER BY id")
             .fetch_all(pool)
             .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, words)| SynonymGroup {
-            id,
-            words: words.split(' ').map(str::to_owned).collect(),
-        })
-        .collect())
+    Ok(rows.into_iter().map(group).collect())
+}
+
+/// A row as stored: its words apart at the single spaces they were joined with.
+fn group((id, words): (i64, String)) -> SynonymGroup {
+    SynonymGroup {
+        id,
+        words: words.split(' ').map(str::to_owned).collect(),
+    }
 }
 
 /// The groups other than `except`, read inside the transaction that will write.
@@ -30,13 +32,7 @@ async fn others(
             .bind(except.unwrap_or(0))
             .fetch_all(&mut *conn)
             .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, words)| SynonymGroup {
-            id,
-            words: words.split(' ').map(str::to_owned).collect(),
-        })
-        .collect())
+    Ok(rows.into_iter().map(group).collect())
 }
 
 fn clash(group: &GroupInput, others: &[SynonymGroup]) -> Result<(), AppError> {

@@ -147,7 +147,7 @@ pub async fn seed_reference_data_moved(
 /// The demo city's own ways of writing (the migration brings those every city shares);
 /// a group whose first word is already in the table is left as the admin has it.
 pub async fn seed_demo_synonyms(state: &AppState) -> Result<(), AppError> {
-    const GROUPS: [&str; 3] = ["北捷 臺北捷運", "YouBike 微笑單車", "雙北 臺北市與新北市"];
+    const GROUPS: [&str; 3] = ["北捷 臺北捷運", "YouBike 微笑單車", "北市府 臺北市政府"];
     let have = app::cases::db::synonyms(&state.db).await?;
     for group in GROUPS {
         let first = group.split(' ').next().unwrap_or(group);
