@@ -45,37 +45,46 @@ impl NewUser {
         bureau_id: &str,
         password: String,
     ) -> Result<Self, AppError> {
-        let username = Username::parse(username)?;
+        // Every mistake at once (see `Problems`).
+        let mut p = crate::error::Problems::new();
+        let username = p.check(Username::parse(username));
         let display_name = display_name.trim().to_owned();
-        if display_name.is_empty() || display_name.chars().count() > 50 {
-            return Err(AppError::validation(
-                "display_name",
-                "請輸入 1 至 50 字的姓名。",
-            ));
-        }
-        let role: Role = role
-            .parse()
-            .map_err(|_| AppError::validation("role", "請選擇角色。"))?;
-        let bureau_id = match bureau_id.trim() {
-            _ if !role.belongs_to_bureau() => None,
-            "" => {
-                return Err(AppError::validation(
-                    "bureau_id",
-                    "局處人員須選擇所屬局處。",
+        let display_name = p.check(
+            if display_name.is_empty() || display_name.chars().count() > 50 {
+                Err(AppError::validation(
+                    "display_name",
+                    "請輸入 1 至 50 字的姓名。",
                 ))
-            }
-            id => Some(
+            } else {
+                Ok(display_name)
+            },
+        );
+        let role: Option<Role> = p.check(
+            role.parse()
+                .map_err(|_| AppError::validation("role", "請選擇角色。")),
+        );
+        let bureau_id = match (role, bureau_id.trim()) {
+            (None, _) => None,
+            (Some(r), _) if !r.belongs_to_bureau() => Some(None),
+            (Some(_), "") => p.check(Err(AppError::validation(
+                "bureau_id",
+                "局處人員須選擇所屬局處。",
+            ))),
+            (Some(_), id) => p.check(
                 id.parse::<i64>()
-                    .map_err(|_| AppError::validation("bureau_id", "請選擇所屬局處。"))?,
+                    .map(Some)
+                    .map_err(|_| AppError::validation("bureau_id", "請選擇所屬局處。")),
             ),
         };
-        let password = NewPassword::parse(password)?;
-        Ok(Self {
-            username,
-            display_name,
-            role,
-            bureau_id,
-            password,
+        let password = p.check(NewPassword::parse(password));
+        p.finish(|| {
+            Some(Self {
+                username: username?,
+                display_name: display_name?,
+                role: role?,
+                bureau_id: bureau_id?,
+                password: password?,
+            })
         })
     }
 }
@@ -92,6 +101,16 @@ mod tests {
         assert!(err.field_message("bureau_id").is_some());
         let ok = NewUser::parse("lin", "林聯絡", "bureau_liaison", "7", PW.into()).unwrap();
         assert_eq!(ok.bureau_id, Some(7));
+    }
+
+    #[test]
+    fn a_form_with_several_mistakes_names_each_field() {
+        let err = NewUser::parse("x", " ", "bureau_liaison", "", "short".into()).unwrap_err();
+        let fields: Vec<String> = err.problems().into_iter().map(|(f, _)| f).collect();
+        assert_eq!(
+            fields,
+            ["username", "display_name", "bureau_id", "password"]
+        );
     }
 
     #[test]

@@ -73,6 +73,7 @@ fn UsersAdmin() -> impl IntoView {
             <h2>"新增使用者"</h2>
             <ActionForm action=create attr:class="grid-form" attr:aria-label="新增使用者">
                 {form_error}
+                <crate::components::FormProblems error=crate::components::form_result(create.value()) />
                 {created}
                 <label for="new-username">"帳號"</label>
                 <div>
