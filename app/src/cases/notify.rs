@@ -10,7 +10,7 @@ text_enum!(NotificationKind {
     Rejected = "rejected" / "局處退回分派",
     Returned = "returned" / "答復遭退回",
     Approved = "approved" / "答復審查通過",
-    DueTomorrow = "due_tomorrow" / "明日到期",
+    DueTomorrow = "due_tomorrow" / "下一個工作日到期",
     Overdue = "overdue" / "已逾期",
     MeetingDecision = "meeting_decision" / "追蹤會議決議",
     NotAnAnswer = "not_an_answer" / "議員辦公室表示答非所問",
@@ -24,5 +24,7 @@ pub enum Audience {
     Bureau(i64),
     /// The liaisons of a bureau.
     Liaisons(i64),
+    /// The approvers of a bureau.
+    Approvers(i64),
     Secretariat,
 }

@@ -3,6 +3,7 @@
 //! steps and the reminder job (`cases::notify`); this feature only reads them and marks
 //! them read.
 
+pub mod chase;
 pub mod pages;
 pub mod server_fns;
 

@@ -171,7 +171,13 @@ async fn due_reminders_run_once_a_day_however_many_servers_try() {
         ])
     );
 
-    // 113/03/23: overdue. Two servers (two pools) try at the same moment; one runs.
+    // 113/03/23, a Saturday: nothing on a day off.
+    app.advance(2 * 24 * 60);
+    assert_eq!(reminders(&app).await, Some(0));
+
+    // 113/03/25, the first working day overdue: the liaison officers are chased (and the
+    // secretariat of the case nobody has). Two servers (two pools) try at the same moment;
+    // one runs.
     app.advance(2 * 24 * 60);
     let other_server = app::db::connect(&url).await.unwrap();
     let now = app.state.now().timestamp();
@@ -185,15 +191,37 @@ async fn due_reminders_run_once_a_day_however_many_servers_try() {
         1,
         "exactly one run: {a:?} {b:?}"
     );
-    assert_eq!(a.or(b), Some(3));
-    // Still overdue the next day, but nobody is told twice.
+    assert_eq!(a.or(b), Some(2));
+    let overdue = |app: &TestApp| {
+        let db = app.state.db.clone();
+        async move {
+            sqlx::query_scalar::<_, String>(
+                "SELECT u.username FROM notifications n JOIN users u ON u.id = n.user_id \
+                 WHERE n.kind = 'overdue' ORDER BY u.username",
+            )
+            .fetch_all(&db)
+            .await
+            .unwrap()
+        }
+    };
+    assert_eq!(overdue(&app).await, ["chen.sec", "ho.udd"]);
+    // Still overdue the next day, but the next chase is three working days on (113/03/28);
+    // the third (113/04/02) reaches the bureau's approver too.
     app.advance(24 * 60);
     assert_eq!(reminders(&app).await, Some(0));
+    app.advance(2 * 24 * 60);
+    assert_eq!(reminders(&app).await, Some(2));
+    app.advance(5 * 24 * 60);
+    assert_eq!(reminders(&app).await, Some(3));
+    assert_eq!(
+        overdue(&app).await,
+        ["chen.sec", "chen.sec", "chen.sec", "chiu.udd", "ho.udd", "ho.udd", "ho.udd"]
+    );
     let runs: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM job_runs")
         .fetch_one(&app.state.db)
         .await
         .unwrap();
-    assert_eq!(runs, 3);
+    assert_eq!(runs, 6);
     let dot: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM notifications n JOIN users u ON u.id = n.user_id \
          WHERE u.username = 'chiang.dot'",
@@ -209,8 +237,8 @@ async fn due_reminders_run_once_a_day_however_many_servers_try() {
             .await
             .unwrap();
     assert_eq!(
-        about_waiting, 2,
-        "the secretariat: due tomorrow, then overdue"
+        about_waiting, 4,
+        "the secretariat: due the next working day, then each of three chases"
     );
 }
 

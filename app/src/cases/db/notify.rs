@@ -28,6 +28,7 @@ pub async fn notify(
         let (who, bureau) = match group {
             Audience::Bureau(b) => ("u.bureau_id = $6", *b),
             Audience::Liaisons(b) => ("u.bureau_id = $6 AND u.role = 'bureau_liaison'", *b),
+            Audience::Approvers(b) => ("u.bureau_id = $6 AND u.role = 'bureau_approver'", *b),
             // City-wide users have no bureau; 0 stands for "none" so every group binds alike.
             Audience::Secretariat => (
                 "COALESCE(u.bureau_id, 0) = $6 AND u.role = 'secretariat'",

@@ -1,5 +1,7 @@
-//! The daily reminders: "due tomorrow" and "overdue" notices to whoever still owes an
-//! answer. Every app server runs the job now and then; a run claims its day in `job_runs`
+//! The daily reminders: "due" and "overdue" notices to whoever still owes an answer, on the
+//! working days the chase schedule says (`notifications::chase`: the last working day before
+//! the due date; the first working day overdue and every third after, the approvers from
+//! the third chase on). Every app server runs the job now and then; a run claims its day in `job_runs`
 //! inside the transaction that writes the notices, so exactly one server's run of the day
 //! lands. (A second server's claim waits on the first one's row lock in PostgreSQL, then
 //! finds it taken; if the first rolls back, the second's claim succeeds and it runs.)
@@ -11,6 +13,7 @@ use super::{
 use crate::{
     cases::notify::{Audience, NotificationKind},
     dates::taipei_date,
+    notifications::chase::{case_chase, ChaseRule, ChaseTo},
 };
 use sqlx::{AnyPool, Row};
 
@@ -37,26 +40,34 @@ pub async fn run_due_reminders(pool: &AnyPool, now: i64) -> Result<Option<u64>, 
     if !claimed {
         return Ok(None);
     }
-    let tomorrow = today.succ_opt().unwrap_or(today);
-    // Cases due tomorrow, and cases overdue (each told once per due date, so a postponed
-    // case that runs late again is told again).
+    let calendar = crate::deadlines::db::work_calendar(&mut *tx).await?;
+    let next = calendar.next_working_day_from(today + chrono::Duration::days(1));
+    // Cases due by the next working day, and cases overdue; the schedule says which of them
+    // are chased today (each chase once per due date, so a postponed case that runs late
+    // again is chased again).
     let cases = sqlx::query(&format!(
-        "SELECT id, due_on FROM cases WHERE status IN ({}) AND (due_on = $1 OR due_on < $2) \
-         ORDER BY id",
+        "SELECT id, due_on FROM cases WHERE status IN ({}) AND due_on <= $1 ORDER BY id",
         owing_sql()
     ))
-    .bind(tomorrow.to_string())
-    .bind(today.to_string())
+    .bind(next.to_string())
     .fetch_all(&mut *tx)
     .await?;
     let mut written = 0;
     for case in &cases {
         let case_id: i64 = case.try_get("id")?;
         let due_on: String = case.try_get("due_on")?;
-        let kind = if due_on == tomorrow.to_string() {
-            NotificationKind::DueTomorrow
-        } else {
-            NotificationKind::Overdue
+        let Some(chase) = due_on
+            .parse()
+            .ok()
+            .and_then(|due| case_chase(due, today, &calendar))
+        else {
+            continue;
+        };
+        let kind = match chase.rule {
+            ChaseRule::DueNextWorkingDay => NotificationKind::DueTomorrow,
+            ChaseRule::Overdue => NotificationKind::Overdue,
+            // The secretariat's overdue list is a page, not a notice.
+            _ => continue,
         };
         // Whoever still owes: the bureaus with an open part, or the secretariat while the
         // case waits to be assigned.
@@ -70,9 +81,24 @@ pub async fn run_due_reminders(pool: &AnyPool, now: i64) -> Result<Option<u64>, 
         let audience: Vec<Audience> = if bureaus.is_empty() {
             vec![Audience::Secretariat]
         } else {
-            bureaus.into_iter().map(Audience::Bureau).collect()
+            bureaus
+                .iter()
+                .flat_map(|b| {
+                    chase.to.iter().filter_map(move |to| match to {
+                        ChaseTo::Bureau => Some(Audience::Bureau(*b)),
+                        ChaseTo::Liaisons => Some(Audience::Liaisons(*b)),
+                        ChaseTo::Approvers => Some(Audience::Approvers(*b)),
+                        ChaseTo::SecretariatList | ChaseTo::Reviewer => None,
+                    })
+                })
+                .collect()
         };
-        let key = format!("{}:{case_id}:{due_on}", kind.as_str());
+        // The first chase keeps the key reminders had before the schedule, so nobody is
+        // told again on the day it starts.
+        let key = match chase.nth {
+            0 | 1 => format!("{}:{case_id}:{due_on}", kind.as_str()),
+            n => format!("{}:{case_id}:{due_on}:{n}", kind.as_str()),
+        };
         let notice = Notice {
             kind,
             case_id,
