@@ -143,13 +143,18 @@ pub struct BureauRow {
     order: i64,
 }
 
+/// The share of cases answered by their due date, in percent, of those replied and those
+/// still pending past it (a case overdue today counts as late, not as nothing: a bureau
+/// that answers nothing is not 100 % on time). One rule for bureaus and councilors.
+fn on_time_rate(on_time: i64, replied: i64, late_open: i64) -> Option<f64> {
+    let judged = replied + late_open;
+    (judged > 0).then(|| 100.0 * on_time as f64 / judged as f64)
+}
+
 impl BureauRow {
-    /// The share of the range's cases answered by their due date, in percent, of those
-    /// replied and those still pending past it (a case overdue today counts as late, not
-    /// as nothing: a bureau that answers nothing is not 100 % on time).
+    /// See [`on_time_rate`].
     pub fn on_time_rate(&self) -> Option<f64> {
-        let judged = self.replied + self.late_open;
-        (judged > 0).then(|| 100.0 * self.on_time as f64 / judged as f64)
+        on_time_rate(self.on_time, self.replied, self.late_open)
     }
 }
 
@@ -169,10 +174,9 @@ pub struct CouncilorRow {
 }
 
 impl CouncilorRow {
-    /// As [`BureauRow::on_time_rate`]: of those replied and those pending past their due.
+    /// See [`on_time_rate`].
     pub fn on_time_rate(&self) -> Option<f64> {
-        let judged = self.replied + self.late_open;
-        (judged > 0).then(|| 100.0 * self.on_time as f64 / judged as f64)
+        on_time_rate(self.on_time, self.replied, self.late_open)
     }
 }
 
