@@ -30,5 +30,7 @@ e2e-pwd bureau_liaison PWD
 e2e-rev reviewer
 e2e-pw secretariat
 e2e-pw-nojs secretariat
+e2e-mail bureau_liaison UDD
+e2e-mail-nojs bureau_liaison UDD
 USERS
 exec "$bin" serve

@@ -73,6 +73,9 @@ fn AppRoutes() -> impl IntoView {
                 <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                 <Route path=path!("/login") view=LoginPage />
                 <Route path=path!("/account/password") view=ChangePasswordPage ssr=SsrMode::Async />
+                <Route path=path!("/account/notifications") view=crate::notifications::settings_page::NotificationSettingsPage ssr=SsrMode::Async />
+                <Route path=path!("/account/email/confirm") view=crate::notifications::settings_page::ConfirmEmailPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/deliveries") view=crate::notifications::log_page::DeliveriesPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/users") view=UsersPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/deadlines") view=DeadlinesPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/reference") view=ReferencePage ssr=SsrMode::Async />

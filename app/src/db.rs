@@ -49,6 +49,17 @@ impl Backend {
         }
     }
 
+    /// What a queue's claiming query ends with so that several app servers each take
+    /// different rows: PostgreSQL locks the rows it picks and skips those another claim holds;
+    /// SQLite has one writer at a time (the claim is one `UPDATE … RETURNING`), so it needs
+    /// nothing.
+    pub fn skip_locked(self) -> &'static str {
+        match self {
+            Self::Sqlite => "",
+            Self::Postgres => " FOR UPDATE SKIP LOCKED",
+        }
+    }
+
     pub fn of_url(url: &str) -> Option<Self> {
         if url.starts_with("sqlite:") {
             Some(Self::Sqlite)

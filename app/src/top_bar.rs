@@ -65,6 +65,7 @@ pub fn TopBar() -> impl IntoView {
                                             <A href="/admin/reference">"基本資料"</A>
                                             <A href="/admin/synonyms">"搜尋同義詞"</A>
                                             <A href="/admin/deadlines">"期限與行事曆"</A>
+                                            <A href="/admin/deliveries">"寄送紀錄"</A>
                                             <A href="/admin/audit">"稽核紀錄"</A>
                                         }
                                     })}

@@ -99,6 +99,26 @@ pub const VARIABLES: &[Variable] = &[
         help: "status-link misses per address and views per link a minute, per app server",
     },
     Variable {
+        name: "SMTP_URL",
+        default: "none: mail is written to <DATA_DIR>/mail/*.eml",
+        help: "the mail relay: smtp://host:25, smtp://user:pass@host:587 (STARTTLS), smtps://user:pass@host:465",
+    },
+    Variable {
+        name: "MAIL_FROM",
+        default: "府會通 <fuhuitong@localhost>",
+        help: "the sender of every message",
+    },
+    Variable {
+        name: "DIGEST_TIME",
+        default: "08:30",
+        help: "when the morning digest goes out on working days (Taipei time)",
+    },
+    Variable {
+        name: "DELIVERY_BATCH",
+        default: "100",
+        help: "messages one delivery run sends at most, per app server",
+    },
+    Variable {
         name: "PDF_FONT",
         default: "Noto Serif CJK TC (fonts-noto-cjk)",
         help: "font file PDF text is set in",
@@ -166,6 +186,19 @@ pub struct Config {
     /// `CITY_NAME`, `COUNCIL_NAME`, `LIAISON_UNIT`, `LIAISON_CONTACT`: whom the app speaks
     /// for. Defaults: words true of any city (市政府, 市議會, 秘書處, no contact line).
     pub city: app::city::City,
+    /// `SMTP_URL`, `MAIL_FROM`, `DIGEST_TIME`, `DELIVERY_BATCH`: how messages leave.
+    pub mail: MailConfig,
+}
+
+/// How messages leave the app (see `features::delivery`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailConfig {
+    /// The relay; `None` writes `.eml` files to `<DATA_DIR>/mail/` instead.
+    pub smtp_url: Option<url::Url>,
+    /// `"府會通 <fuhuitong@localhost>"`, checked as a mailbox at start.
+    pub from: String,
+    pub digest_at: chrono::NaiveTime,
+    pub batch: i64,
 }
 
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
@@ -269,7 +302,46 @@ impl Config {
             liaison_unit: named("LIAISON_UNIT", defaults.liaison_unit)?,
             contact: named("LIAISON_CONTACT", defaults.contact)?,
         };
+        let smtp_url = match get("SMTP_URL") {
+            None => None,
+            Some(v) => Some(
+                url::Url::parse(v.trim())
+                    .ok()
+                    .filter(|u| matches!(u.scheme(), "smtp" | "smtps") && u.host_str().is_some())
+                    .ok_or(ConfigError {
+                        name: "SMTP_URL",
+                        // Never the password in a message that may reach a log.
+                        value: v.split('@').next_back().unwrap_or_default().to_owned(),
+                        problem: "expected smtp://host:port or smtps://user:pass@host:port",
+                    })?,
+            ),
+        };
+        let from = get("MAIL_FROM").unwrap_or_else(|| "府會通 <fuhuitong@localhost>".into());
+        if from.parse::<lettre::message::Mailbox>().is_err() {
+            return Err(ConfigError {
+                name: "MAIL_FROM",
+                value: from,
+                problem: "expected an address, e.g. 府會通 <fuhuitong@example.gov.tw>",
+            });
+        }
+        let digest_at = match get("DIGEST_TIME") {
+            None => chrono::NaiveTime::from_hms_opt(8, 30, 0).expect("a time"),
+            Some(v) => {
+                chrono::NaiveTime::parse_from_str(v.trim(), "%H:%M").map_err(|_| ConfigError {
+                    name: "DIGEST_TIME",
+                    value: v.clone(),
+                    problem: "expected HH:MM, e.g. 08:30",
+                })?
+            }
+        };
+        let batch = number(&get, "DELIVERY_BATCH", 100)?.into();
         Ok(Self {
+            mail: MailConfig {
+                smtp_url,
+                from,
+                digest_at,
+                batch,
+            },
             city,
             link_lookups_per_minute,
             public_url,

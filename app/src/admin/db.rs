@@ -65,7 +65,7 @@ pub async fn insert_user(
 pub async fn list_users(pool: &AnyPool) -> Result<Vec<UserSummary>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT u.id, u.username, u.display_name, u.role, b.name AS bureau_name, u.active, \
-           u.last_login_at \
+           u.last_login_at, u.email \
          FROM users u LEFT JOIN bureaus b ON b.id = u.bureau_id \
          ORDER BY u.role, b.sort_order, u.username",
     )
@@ -81,6 +81,7 @@ pub async fn list_users(pool: &AnyPool) -> Result<Vec<UserSummary>, sqlx::Error>
                 bureau_name: row.try_get("bureau_name")?,
                 active: flag(row, "active")?,
                 last_login_at: row.try_get("last_login_at")?,
+                email: row.try_get("email")?,
             })
         })
         .collect()

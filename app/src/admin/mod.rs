@@ -23,6 +23,8 @@ pub struct UserSummary {
     pub bureau_name: Option<String>,
     pub active: bool,
     pub last_login_at: Option<i64>,
+    /// Where their notices are mailed; none until the admin or they set one.
+    pub email: Option<String>,
 }
 
 /// A user about to be created, checked field by field.

@@ -1,4 +1,6 @@
-use super::server_fns::{list_users, ChangeUserBureau, CreateUser, ResetPassword, SetUserActive};
+use super::server_fns::{
+    list_users, ChangeUserBureau, CreateUser, ResetPassword, SetUserActive, SetUserEmail,
+};
 use crate::components::PageTitle;
 use crate::{
     auth::{guard::RequireRole, Role},
@@ -22,12 +24,14 @@ fn UsersAdmin() -> impl IntoView {
     let move_bureau = ServerAction::<ChangeUserBureau>::new();
     let reset = ServerAction::<ResetPassword>::new();
     let activate = ServerAction::<SetUserActive>::new();
+    let set_email = ServerAction::<SetUserEmail>::new();
     let users = Resource::new(
         move || {
             create.version().get()
                 + move_bureau.version().get()
                 + reset.version().get()
                 + activate.version().get()
+                + set_email.version().get()
         },
         |_| list_users(),
     );
@@ -62,7 +66,7 @@ fn UsersAdmin() -> impl IntoView {
                     match users.await {
                         Ok(users) => {
                             let bureaus = bureaus.await.unwrap_or_default();
-                            view! { <UserTable users bureaus move_bureau reset activate /> }.into_any()
+                            view! { <UserTable users bureaus move_bureau reset activate set_email /> }.into_any()
                         }
                         Err(error) => view! { <ErrorPage error /> }.into_any(),
                     }
@@ -144,7 +148,9 @@ fn UserTable(
     move_bureau: ServerAction<ChangeUserBureau>,
     reset: ServerAction<ResetPassword>,
     activate: ServerAction<SetUserActive>,
+    set_email: ServerAction<SetUserEmail>,
 ) -> impl IntoView {
+    let email_error = crate::components::form_result(set_email.value());
     let error = crate::components::form_result(move_bureau.value());
     let reset_error = crate::components::form_result(reset.value());
     let active_error = crate::components::form_result(activate.value());
@@ -155,6 +161,8 @@ fn UserTable(
         <crate::components::FieldError error=reset_error field="password" />
         <crate::components::FormError error=active_error />
         <crate::components::FieldError error=active_error field="active" />
+        <crate::components::FormError error=email_error />
+        <crate::components::FieldError error=email_error field="email" />
         {move || {
             matches!(reset.value().get(), Some(Ok(())))
                 .then(|| view! { <p class="form-ok" role="status">"已重設密碼。"</p> })
@@ -166,6 +174,7 @@ fn UserTable(
                     <th scope="col">"姓名"</th>
                     <th scope="col">"角色"</th>
                     <th scope="col">"所屬局處"</th>
+                    <th scope="col">"通知信箱"</th>
                     <th scope="col">"狀態"</th>
                     <th scope="col">"最後登入"</th>
                     <th scope="col">"重設密碼"</th>
@@ -180,6 +189,8 @@ fn UserTable(
                             if u.active { "停用" } else { "重新啟用" },
                             u.username,
                         );
+                        let email_label = format!("{}的通知信箱", u.username);
+                        let email_save = format!("儲存{}的通知信箱", u.username);
                         view! {
                             <tr>
                                 <td class="card-title">{u.username.clone()}</td>
@@ -204,6 +215,19 @@ fn UserTable(
                                     } else {
                                         view! { "—" }.into_any()
                                     }}
+                                </td>
+                                <td data-label="通知信箱">
+                                    <ActionForm action=set_email attr:class="inline-row">
+                                        <input type="hidden" name="user_id" value=u.id />
+                                        <input
+                                            type="email"
+                                            name="email"
+                                            value=u.email.clone().unwrap_or_default()
+                                            autocomplete="off"
+                                            aria-label=email_label
+                                        />
+                                        <button type="submit" class="secondary" aria-label=email_save>"儲存"</button>
+                                    </ActionForm>
                                 </td>
                                 <td data-label="狀態">
                                     {if u.active { "啟用" } else { "停用" }}

@@ -47,6 +47,12 @@ text_enum!(AuditAction {
     AuditExported = "audit_exported" / "匯出稽核紀錄",
     FilterSaved = "filter_saved" / "儲存案件篩選",
     FilterRemoved = "filter_removed" / "刪除案件篩選",
+    NotificationPrefsChanged = "notification_prefs_changed" / "變更通知設定",
+    EmailChangeRequested = "email_change_requested" / "申請變更通知信箱",
+    EmailChanged = "email_changed" / "變更通知信箱",
+    MessageResent = "message_resent" / "重新寄送訊息",
+    WebhookAdded = "webhook_added" / "新增訊息閘道",
+    WebhookChanged = "webhook_changed" / "變更訊息閘道",
 });
 
 text_enum!(AuditActor {

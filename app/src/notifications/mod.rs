@@ -4,8 +4,11 @@
 //! them read.
 
 pub mod chase;
+pub mod delivery;
+pub mod log_page;
 pub mod pages;
 pub mod server_fns;
+pub mod settings_page;
 
 #[cfg(feature = "ssr")]
 pub mod db;

@@ -25,7 +25,10 @@ fn InboxView() -> impl IntoView {
     let inbox = Resource::new(move || mark.version().get(), |_| load_inbox());
     let error = form_result(mark.value());
     view! {
-        <h1>"通知"</h1>
+        <div class="page-head">
+            <h1>"通知"</h1>
+            <A href="/account/notifications">"通知設定（電子郵件與每日摘要）"</A>
+        </div>
         <FormError error />
         <Transition fallback=|| view! { <p class="loading">"載入中…"</p> }>
             {Suspend::new(async move {

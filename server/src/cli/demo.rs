@@ -6,6 +6,7 @@ use app::state::AppState;
 /// with `--cases N` that many generated cases.
 pub(super) async fn seed(
     state: &AppState,
+    config: &crate::config::Config,
     cases: Option<usize>,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let shift = demo_shift(state).await?;
@@ -34,6 +35,17 @@ pub(super) async fn seed(
             println!("示範案件已存在，未重複載入。")
         }
     }
+    crate::demo::reference::seed_demo_addresses(state).await?;
+    let runner = crate::features::delivery::Runner::new(state.clone(), config)?;
+    let (digests, sent) = runner.demo_morning().await?;
+    let whither = match &config.mail.smtp_url {
+        Some(_) => "經由 SMTP_URL 的郵件伺服器".to_owned(),
+        None => format!(
+            "寫在 {}（管理者可在「寄送紀錄」開啟）",
+            crate::features::delivery::mail::folder(config).display()
+        ),
+    };
+    println!("已寄出示範帳號的通知信與今天的每日摘要 {digests} 封，共 {sent} 封，{whither}。");
     if let Some(count) = cases {
         let started = std::time::Instant::now();
         let (questions, requests) = crate::demo::generate::generate(state, count)

@@ -275,7 +275,7 @@ pub async fn run(cli: Cli, config: Config) -> Result<(), Box<dyn std::error::Err
         } => accounts::create_user(&state, &username, &role, bureau, display_name).await?,
         Command::SeedDemo { cases } => {
             calendar::load_national(&state, false).await?;
-            demo::seed(&state, cases).await?
+            demo::seed(&state, &config, cases).await?
         }
     }
     Ok(())

@@ -13,6 +13,7 @@ pub(super) async fn serve(
     let mut leptos_options = leptos::prelude::get_configuration(None)?.leptos_options;
     leptos_options.site_addr = config.listen_addr;
     spawn_housekeeping(state.clone(), config);
+    crate::features::delivery::Runner::new(state.clone(), config)?.spawn();
     let app = router(state, config, leptos_options);
     let listener = tokio::net::TcpListener::bind(config.listen_addr).await?;
     tracing::info!("府會通 listening on http://{}", config.listen_addr);

@@ -91,6 +91,18 @@ const DEMO_USERS: [(&str, &str, &str, &str); 5] = [
     ("demo-reviewer", "副秘書長室 羅專員（示範）", "reviewer", ""),
 ];
 
+/// Gives every demo account without an address one under the demo domain (never a real
+/// one), so the demo shows what each person would be mailed.
+pub async fn seed_demo_addresses(state: &AppState) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query(
+        "UPDATE users SET email = username || '@demo.example.gov.tw' \
+         WHERE username LIKE 'demo-%' AND email IS NULL",
+    )
+    .execute(&state.db)
+    .await?
+    .rows_affected())
+}
+
 pub enum DemoAccount {
     Created { username: String, password: String },
     AlreadyThere { username: String },

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod cases;
 pub mod deadlines;
+pub mod delivery;
 pub mod import;
 pub mod links;
 pub mod meetings;
@@ -23,4 +24,5 @@ pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
         .merge(import::routes())
         .merge(deadlines::routes())
         .merge(links::routes())
+        .merge(delivery::routes())
 }

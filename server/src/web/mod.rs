@@ -56,6 +56,7 @@ pub fn router(state: AppState, config: &Config, leptos_options: LeptosOptions) -
         let choices = app::reference::cache::ChoicesCache::default();
         let addresses = app::auth::lockout::AddressLimiter::new(&lockout);
         let public_url = app::links::ops::PublicUrl(config.public_url.clone());
+        let mail = features::delivery::setup(config);
         housekeeping::spawn_limiter_purge(addresses.clone(), lookups.clone());
         move || {
             provide_context(state.clone());
@@ -63,6 +64,7 @@ pub fn router(state: AppState, config: &Config, leptos_options: LeptosOptions) -
             provide_context(addresses.clone());
             provide_context(choices.clone());
             provide_context(public_url.clone());
+            provide_context(mail.clone());
             provide_context(app::auth::session::RequestUser::default());
         }
     };
@@ -98,6 +100,7 @@ pub fn router(state: AppState, config: &Config, leptos_options: LeptosOptions) -
         .layer(Extension(config.pdf_fonts.clone()))
         .layer(Extension(features::volume::RenderQueue::default()))
         .layer(Extension(lookups))
+        .layer(Extension(features::delivery::setup(config)))
         .layer(middleware::from_fn_with_state(
             flash::SecureCookies(config.cookie_secure),
             flash::carry_form_errors,

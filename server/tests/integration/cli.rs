@@ -7,9 +7,15 @@ use std::{
 pub const BIN: &str = env!("CARGO_BIN_EXE_fuhuitong");
 
 pub fn run(database_url: &str, args: &[&str], stdin: &str) -> Output {
+    run_in(database_url, &tempfile::tempdir().unwrap(), args, stdin)
+}
+
+/// `run` with `DATA_DIR` (where mail without a relay is written) in `data`.
+pub fn run_in(database_url: &str, data: &tempfile::TempDir, args: &[&str], stdin: &str) -> Output {
     let mut child = Command::new(BIN)
         .args(args)
         .env("DATABASE_URL", database_url)
+        .env("DATA_DIR", data.path())
         .env("RUST_LOG", "warn")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -60,9 +66,35 @@ fn help_explains_every_subcommand_and_the_environment() {
 #[tokio::test]
 async fn seed_demo_then_create_user_from_stdin_gives_an_account_that_logs_in() {
     let url = fresh_database_url().await;
-    let seeded = run(&url, &["seed-demo"], "");
+    let data = tempfile::tempdir().unwrap();
+    let seeded = run_in(&url, &data, &["seed-demo"], "");
     assert!(seeded.status.success(), "{}", text(&seeded.stderr));
     let printed = text(&seeded.stdout);
+    // With no relay, the demo accounts' mail (this morning's digests among it) is in the
+    // folder, each file a message a mail reader opens.
+    assert!(
+        printed.contains("已寄出示範帳號的通知信與今天的每日摘要"),
+        "{printed}"
+    );
+    let files: Vec<_> = std::fs::read_dir(data.path().join("mail"))
+        .unwrap()
+        .map(|e| std::fs::read(e.unwrap().path()).unwrap())
+        .collect();
+    assert!(!files.is_empty());
+    let subjects: Vec<String> = files
+        .iter()
+        .filter_map(|f| {
+            mail_parser::MessageParser::default()
+                .parse(&f[..])?
+                .subject()
+                .map(str::to_owned)
+        })
+        .collect();
+    assert_eq!(subjects.len(), files.len());
+    assert!(
+        subjects.iter().any(|s| s.contains("每日摘要")),
+        "{subjects:?}"
+    );
     for name in [
         "demo-admin",
         "demo-secretariat",

@@ -23,6 +23,8 @@ pub struct TestApp {
     pub addr: SocketAddr,
     pub clock: Arc<ManualClock>,
     pub state: AppState,
+    /// The settings it was started with.
+    pub web: Config,
     /// The database's URL, dropped with the app.
     url: String,
 }
@@ -195,6 +197,15 @@ impl TestApp {
         Self::start_with(&fresh_database_url().await, web).await
     }
 
+    /// An app whose mail goes to `smtp` (`smtp://127.0.0.1:<port>`), or with `None` to
+    /// `.eml` files under `data_dir`.
+    pub async fn spawn_with_mail(smtp: Option<&str>, data_dir: &std::path::Path) -> Self {
+        let mut web = web_settings(false);
+        web.mail.smtp_url = smtp.map(|u| u.parse().expect("an SMTP URL"));
+        web.data_dir = data_dir.to_owned();
+        Self::start_with(&fresh_database_url().await, web).await
+    }
+
     async fn start(url: &str, cookie_secure: bool) -> Self {
         Self::start_with(url, web_settings(cookie_secure)).await
     }
@@ -233,6 +244,7 @@ impl TestApp {
             addr,
             clock,
             state,
+            web,
             url: url.to_owned(),
         }
     }
