@@ -84,6 +84,24 @@ pub async fn begin(pool: &AnyPool) -> Result<Tx, sqlx::Error> {
     }
 }
 
+/// Claims the run of `job` for `key` (a day) inside `tx`: true for the one transaction
+/// that may do it, however many servers try. A second claim waits on the first one's row
+/// lock in PostgreSQL (on SQLite's write lock), then finds it taken; if the first rolls
+/// back, the second's claim succeeds.
+pub async fn claim_run(tx: &mut Tx, job: &str, key: &str, now: i64) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query(
+        "INSERT INTO job_runs (job, run_key, started_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (job, run_key) DO NOTHING",
+    )
+    .bind(job)
+    .bind(key)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum DbSetupError {
     #[error("DATABASE_URL must start with sqlite: or postgres://, got `{0}`")]

@@ -129,6 +129,32 @@ async fn on_a_day_off_only_what_cannot_wait_goes_out_the_rest_joins_the_next_wor
 }
 
 #[tokio::test]
+async fn an_approver_moved_to_another_bureau_overnight_is_not_mailed_the_old_bureaus_topics() {
+    let smtp = Smtp::start().await;
+    let (app, sec, _dir) = desk(&smtp).await;
+    let admin = app.signed_in("root", "admin", None).await;
+    let id = app.record_question(&sec, 10, "舊局處的議題").await;
+    app.assign(&sec, id, "UDD", &[]).await;
+    assert_eq!(runner(&app).run_once().await.unwrap().sent, 1); // the liaison, at once
+    let chiu = app.current_user("chiu.udd").await;
+    let dot = app.bureau("DOT").await;
+    app.ok(
+        &admin,
+        "admin/users/bureau",
+        &[
+            ("user_id", chiu.id.to_string()),
+            ("bureau_id", dot.to_string()),
+        ],
+    )
+    .await;
+    app.clock.advance(Duration::days(3));
+    app.advance(30);
+    assert_eq!(runner(&app).run_once().await.unwrap().digests, Some(0));
+    assert_eq!(smtp.messages().len(), 1);
+    assert!(!smtp.messages().iter().any(|m| m.data.contains("chiu@")));
+}
+
+#[tokio::test]
 async fn a_person_who_turned_a_kind_off_hears_nothing_and_the_change_is_audited() {
     let smtp = Smtp::start().await;
     let (app, sec, _dir) = desk(&smtp).await;

@@ -26,18 +26,7 @@ pub async fn run_due_reminders(pool: &AnyPool, now: i64) -> Result<Option<u64>, 
         return Ok(None);
     };
     let mut tx = crate::db::begin(pool).await?;
-    let claimed = sqlx::query(
-        "INSERT INTO job_runs (job, run_key, started_at) VALUES ($1, $2, $3) \
-         ON CONFLICT (job, run_key) DO NOTHING",
-    )
-    .bind(REMINDER_JOB)
-    .bind(today.to_string())
-    .bind(now)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected()
-        == 1;
-    if !claimed {
+    if !crate::db::claim_run(&mut tx, REMINDER_JOB, &today.to_string(), now).await? {
         return Ok(None);
     }
     let calendar = crate::deadlines::db::work_calendar(&mut *tx).await?;

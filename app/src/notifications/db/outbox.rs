@@ -201,6 +201,13 @@ pub struct Routing {
     pub queued: u64,
 }
 
+/// Whether the notice's person may still read it (as the inbox decides, `super::visible`):
+/// a bureau user only of cases their bureau holds an open part in, so someone moved to
+/// another bureau overnight is not mailed the old one's topics in the morning.
+const STILL_THEIRS: &str = "CASE WHEN u.bureau_id IS NULL OR EXISTS (SELECT 1 FROM assignments a \
+     WHERE a.case_id = n.case_id AND a.bureau_id = u.bureau_id \
+     AND a.state IN ('pending', 'accepted')) THEN 1 ELSE 0 END AS still_theirs";
+
 /// How many notices a routing run takes at most.
 const ROUTE_BATCH: i64 = 500;
 
@@ -219,7 +226,7 @@ pub async fn route_new(
     let rows = sqlx::query(&format!(
         "SELECT n.id, n.user_id, n.kind, n.case_id, c.kind AS case_kind, c.number, c.topic, \
            c.priority, c.within_three_days, u.role, u.username, u.display_name, u.email, \
-           u.active, p.mode \
+           u.active, p.mode, {STILL_THEIRS} \
          FROM notifications n JOIN users u ON u.id = n.user_id JOIN cases c ON c.id = n.case_id \
          LEFT JOIN notification_prefs p ON p.user_id = n.user_id AND p.kind = n.kind \
          WHERE n.routed IS NULL ORDER BY n.id LIMIT {ROUTE_BATCH}"
@@ -242,7 +249,8 @@ pub async fn route_new(
         let chosen = r
             .try_get::<Option<String>, _>("mode")?
             .and_then(|m| Mode::parse(&m));
-        let mode = if flag(r, "active")? {
+        let still_theirs = r.try_get::<i64, _>("still_theirs")? == 1;
+        let mode = if flag(r, "active")? && still_theirs {
             chosen.unwrap_or_else(|| default_mode(role, line.kind))
         } else {
             Mode::Off
@@ -301,27 +309,16 @@ pub async fn run_digests(
     now: i64,
 ) -> Result<Option<u64>, sqlx::Error> {
     let mut tx = begin(pool).await?;
-    let claimed = sqlx::query(
-        "INSERT INTO job_runs (job, run_key, started_at) VALUES ($1, $2, $3) \
-         ON CONFLICT (job, run_key) DO NOTHING",
-    )
-    .bind(DIGEST_JOB)
-    .bind(day.to_string())
-    .bind(now)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected()
-        == 1;
-    if !claimed {
+    if !crate::db::claim_run(&mut tx, DIGEST_JOB, &day.to_string(), now).await? {
         return Ok(None);
     }
     let hooks = webhooks(&mut *tx).await?;
-    let rows = sqlx::query(
+    let rows = sqlx::query(&format!(
         "SELECT n.id, n.user_id, n.kind, n.case_id, c.kind AS case_kind, c.number, c.topic, \
-           u.username, u.display_name, u.email, u.active \
+           u.username, u.display_name, u.email, u.active, {STILL_THEIRS} \
          FROM notifications n JOIN users u ON u.id = n.user_id JOIN cases c ON c.id = n.case_id \
-         WHERE n.routed = 'digest' AND n.emailed_at IS NULL ORDER BY n.user_id, n.id",
-    )
+         WHERE n.routed = 'digest' AND n.emailed_at IS NULL ORDER BY n.user_id, n.id"
+    ))
     .fetch_all(&mut *tx)
     .await?;
     let mut digests = 0;
@@ -335,10 +332,12 @@ pub async fn run_digests(
         let last: i64 = rows[end - 1].try_get("id")?;
         if flag(&rows[start], "active")? {
             let to = person(&rows[start])?;
-            let lines = rows[start..end]
-                .iter()
-                .map(notice_line)
-                .collect::<Result<Vec<_>, _>>()?;
+            let mut lines = Vec::new();
+            for r in &rows[start..end] {
+                if r.try_get::<i64, _>("still_theirs")? == 1 {
+                    lines.push(notice_line(r)?);
+                }
+            }
             let letter = digest_letter(&lines, &to.display_name, day, sender.base, sender.city);
             let out = Outgoing {
                 topic: Topic::Digest,
@@ -348,7 +347,7 @@ pub async fn run_digests(
                 dedupe_key: format!("digest:{user}:{day}"),
                 only_to: None,
             };
-            if queue(&mut tx, sender, &hooks, &out, now).await? > 0 {
+            if !lines.is_empty() && queue(&mut tx, sender, &hooks, &out, now).await? > 0 {
                 digests += 1;
             }
         }
