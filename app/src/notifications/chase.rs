@@ -85,6 +85,25 @@ pub fn may_send_on(
     calendar.is_working_day(today) || within_three_days || priority == Some(Priority::MostUrgent)
 }
 
+/// How many times an open case due on `due_on` has been chased for being overdue by the
+/// morning of `today` (the first working day past its due date, then every
+/// [`CHASE_EVERY`]), and its working days overdue.
+pub fn chased_so_far(due_on: NaiveDate, today: NaiveDate, calendar: &WorkCalendar) -> (i64, i64) {
+    let late = working_days_after(due_on, today, calendar);
+    let chased = if late == 0 {
+        0
+    } else {
+        (late - 1) / CHASE_EVERY + 1
+    };
+    (chased, late)
+}
+
+/// Whether a case this many working days overdue is on the secretariat's overdue list:
+/// from the working day after its third chase.
+pub fn on_overdue_list(late: i64) -> bool {
+    late > 2 * CHASE_EVERY + 1
+}
+
 /// The chase of an open case due on `due_on`, on the morning of `today`, if any: the day
 /// before it is due (the last working day before), the bureau that owes it; on the first
 /// working day overdue and every [`CHASE_EVERY`] working days after, its liaison officers,
@@ -109,7 +128,7 @@ pub fn case_chase(due_on: NaiveDate, today: NaiveDate, calendar: &WorkCalendar) 
     }
     let chased = (late - 1) / CHASE_EVERY + 1;
     let chase_day = (late - 1) % CHASE_EVERY == 0;
-    let listed = late > 2 * CHASE_EVERY + 1;
+    let listed = on_overdue_list(late);
     match (chase_day, listed) {
         (true, _) => {
             let mut to = vec![ChaseTo::Liaisons];
@@ -232,6 +251,19 @@ mod tests {
         assert_eq!(&listed[..4], &[d(10, 14), d(10, 15), d(10, 16), d(10, 17)]);
         assert!(listed.contains(&d(10, 17)));
         assert!(!listed.contains(&d(10, 18)));
+    }
+
+    #[test]
+    fn the_chases_so_far_count_every_third_working_day_and_the_list_starts_after_the_third() {
+        let cal = calendar();
+        // Due 10/1: chased 10/2, 10/7, 10/13; listed from 10/14.
+        assert_eq!(chased_so_far(d(10, 1), d(10, 1), &cal), (0, 0));
+        assert_eq!(chased_so_far(d(10, 1), d(10, 2), &cal), (1, 1));
+        assert_eq!(chased_so_far(d(10, 1), d(10, 12), &cal), (2, 6));
+        assert_eq!(chased_so_far(d(10, 1), d(10, 13), &cal), (3, 7));
+        assert!(!on_overdue_list(7));
+        assert_eq!(chased_so_far(d(10, 1), d(10, 14), &cal), (3, 8));
+        assert!(on_overdue_list(8));
     }
 
     #[test]

@@ -263,3 +263,51 @@ async fn a_liaison_moved_to_another_bureau_no_longer_reads_the_old_bureaus_case_
     let home = app.page(&udd, "/").await.text().await.unwrap();
     assert!(!home.contains("則未讀"), "nor counts them");
 }
+
+#[tokio::test]
+async fn the_secretariat_sees_what_was_chased_this_morning_and_the_cases_still_unanswered_after_three_chases(
+) {
+    let app = TestApp::spawn().await;
+    let sec = app.signed_in("chen.sec", "secretariat", None).await;
+    // Friday 2024-03-15. Due dates: Thursday (1st overdue chase today), next Monday (due
+    // next working day), 3/6 (7 working days late: the 3rd chase) and 3/1 (10 late: the
+    // 4th chase, on the overdue list since the day after the 3rd).
+    for (n, topic, due) in [
+        (1, "昨天到期", "2024-03-14"),
+        (2, "下週一到期", "2024-03-18"),
+        (3, "第三次催辦", "2024-03-06"),
+        (4, "久未答復", "2024-03-01"),
+    ] {
+        let id = app.record_question(&sec, n, topic).await;
+        app.assign(&sec, id, "UDD", &[]).await;
+        sqlx::query("UPDATE cases SET due_on = $1 WHERE id = $2")
+            .bind(due)
+            .bind(id)
+            .execute(&app.state.db)
+            .await
+            .unwrap();
+    }
+    let page = app.page(&sec, "/").await.text().await.unwrap();
+    for words in [
+        "今天催辦的案件（4）",
+        "第 1 次逾期催辦：聯絡人",
+        "下一個工作日到期，已提醒局處",
+        "第 3 次逾期催辦：聯絡人與核定主管",
+        "第 4 次逾期催辦：聯絡人與核定主管",
+        "逾期清單：催辦三次後仍未答復（1）",
+        "已催辦 4 次，逾期 10 個工作日",
+    ] {
+        assert!(page.contains(words), "{words}");
+    }
+    // Saturday: nothing is chased; the list stays.
+    app.clock.advance(chrono::Duration::days(1));
+    let sec = app.client();
+    assert!(app
+        .login(&sec, "chen.sec", crate::harness::PASSWORD)
+        .await
+        .status()
+        .is_success());
+    let page = app.page(&sec, "/").await.text().await.unwrap();
+    assert!(page.contains("今天不是工作日，不催辦。"));
+    assert!(page.contains("逾期清單：催辦三次後仍未答復（1）"));
+}

@@ -17,12 +17,12 @@ use crate::{
 use chrono::NaiveDate;
 use sqlx::{AnyPool, Row};
 
-const ROW_COLUMNS: &str = "c.id, c.kind, c.number, c.topic, c.status, c.priority, \
+pub(super) const ROW_COLUMNS: &str = "c.id, c.kind, c.number, c.topic, c.status, c.priority, \
     c.within_three_days, c.due_on, c.tracking, \
     (SELECT b.short_name FROM assignments a JOIN bureaus b ON b.id = a.bureau_id \
       WHERE a.case_id = c.id AND a.role = 'lead' AND a.state IN ('pending', 'accepted')) AS lead_bureau";
 
-async fn rows(
+pub(super) async fn rows(
     pool: &AnyPool,
     sql: &str,
     args: &[Arg],
@@ -532,6 +532,9 @@ pub async fn queues(
             empty: query.empty.into(),
             rows,
         });
+    }
+    if user.role == Role::Secretariat {
+        queues.extend(super::chased::chased_queues(pool, today).await?);
     }
     Ok(queues)
 }

@@ -8,6 +8,7 @@
 //! is about to change and leaves an event.
 
 mod answers;
+mod chased;
 mod detail;
 mod events;
 mod export;

@@ -1,0 +1,84 @@
+//! The secretariat's view of the chase schedule (`notifications::chase`): what was chased
+//! this morning, and the daily list of cases still unanswered after their third chase. Both
+//! follow from the rules and the due dates, so they say the same whether or not any mail
+//! went out.
+
+use super::{
+    lists::{rows, ROW_COLUMNS},
+    owing_sql,
+};
+use crate::{
+    cases::{CaseRow, Queue},
+    error::AppError,
+    notifications::chase::{case_chase, chased_so_far, on_overdue_list, ChaseRule},
+};
+use chrono::NaiveDate;
+use sqlx::AnyPool;
+
+/// How many open cases due by the next working day are weighed; the most overdue first, so
+/// the long-overdue list is complete far past any real backlog.
+const WEIGHED: i64 = 2_000;
+/// Rows shown of each list.
+const SHOWN: usize = 50;
+
+pub async fn chased_queues(pool: &AnyPool, today: NaiveDate) -> Result<Vec<Queue>, AppError> {
+    let calendar = crate::deadlines::db::work_calendar(pool).await?;
+    let next = calendar.next_working_day_from(today + chrono::Duration::days(1));
+    let candidates = rows(
+        pool,
+        &format!(
+            "SELECT {ROW_COLUMNS} FROM cases c WHERE c.status IN ({}) AND c.due_on <= $1 \
+             ORDER BY c.due_on, c.id LIMIT {WEIGHED}",
+            owing_sql()
+        ),
+        &[crate::db::filter::Arg::Text(next.to_string())],
+        today,
+    )
+    .await?;
+    let mut today_list: Vec<CaseRow> = Vec::new();
+    let mut long_list: Vec<CaseRow> = Vec::new();
+    for row in candidates {
+        let due = row.due_on;
+        let (chased, late) = chased_so_far(due, today, &calendar);
+        if let Some(chase) = case_chase(due, today, &calendar) {
+            let note = match chase.rule {
+                ChaseRule::DueNextWorkingDay => Some("下一個工作日到期，已提醒局處".to_owned()),
+                ChaseRule::Overdue if chase.nth >= 3 => {
+                    Some(format!("第 {} 次逾期催辦：聯絡人與核定主管", chase.nth))
+                }
+                ChaseRule::Overdue => Some(format!("第 {} 次逾期催辦：聯絡人", chase.nth)),
+                _ => None,
+            };
+            if let Some(note) = note {
+                if today_list.len() < SHOWN {
+                    today_list.push(CaseRow {
+                        note: Some(note),
+                        ..row.clone()
+                    });
+                }
+            }
+        }
+        if on_overdue_list(late) && long_list.len() < SHOWN {
+            long_list.push(CaseRow {
+                note: Some(format!("已催辦 {chased} 次，逾期 {late} 個工作日")),
+                ..row
+            });
+        }
+    }
+    Ok(vec![
+        Queue {
+            title: "今天催辦的案件".into(),
+            empty: if calendar.is_working_day(today) {
+                "今天沒有到期提醒或逾期催辦。".into()
+            } else {
+                "今天不是工作日，不催辦。".into()
+            },
+            rows: today_list,
+        },
+        Queue {
+            title: "逾期清單：催辦三次後仍未答復".into(),
+            empty: "沒有催辦三次以上仍未答復的案件。".into(),
+            rows: long_list,
+        },
+    ])
+}
