@@ -44,6 +44,8 @@ text_enum!(AuditAction {
     QuestionsImported = "questions_imported" / "匯入質詢案",
     StatusLinkCreated = "status_link_created" / "建立議員狀態連結",
     StatusLinkRevoked = "status_link_revoked" / "撤銷議員狀態連結",
+    StatusLinkSent = "status_link_sent" / "寄送議員狀態連結",
+    OfficeContactsChanged = "office_contacts_changed" / "變更議員辦公室聯絡信箱",
     AuditExported = "audit_exported" / "匯出稽核紀錄",
     FilterSaved = "filter_saved" / "儲存案件篩選",
     FilterRemoved = "filter_removed" / "刪除案件篩選",

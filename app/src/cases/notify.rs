@@ -15,6 +15,8 @@ text_enum!(NotificationKind {
     MeetingDecision = "meeting_decision" / "追蹤會議決議",
     NotAnAnswer = "not_an_answer" / "議員辦公室表示答非所問",
     ReplyCorrected = "reply_corrected" / "答復文字經修改後核轉",
+    MeetingReports = "meeting_reports" / "追蹤會議前請提報進度",
+    MeetingAgenda = "meeting_agenda" / "明日追蹤會議議程",
 });
 
 /// A group of people who hear of something.
@@ -27,4 +29,6 @@ pub enum Audience {
     /// The approvers of a bureau.
     Approvers(i64),
     Secretariat,
+    /// The reviewer (副秘書長) and whoever shares the role.
+    Reviewers,
 }

@@ -72,7 +72,37 @@ pub struct Link {
     pub created_by: String,
     pub created_at: i64,
     pub last_used_at: Option<i64>,
+    /// When it was last mailed to the office, and to how many addresses.
+    pub sent_at: Option<i64>,
+    pub sent_to: i64,
 }
+
+text_enum!(SendReason {
+    Issued = "issued" / "建立連結",
+    Reissued = "reissued" / "重新發給",
+    Answered = "answered" / "案件已答復",
+    Delivered = "delivered" / "資料已提供",
+});
+
+/// A councilor office's mail contacts, as the secretariat keeps them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contacts {
+    pub councilor_id: i64,
+    /// The office asked not to be mailed: links are handed over by other means.
+    pub opted_out: bool,
+    /// (id, address), in the order they were added.
+    pub addresses: Vec<(i64, String)>,
+}
+
+impl Contacts {
+    /// Whether mail may go to the office at all.
+    pub fn reachable(&self) -> bool {
+        !self.opted_out && !self.addresses.is_empty()
+    }
+}
+
+/// The most addresses one office keeps.
+pub const MAX_CONTACTS: usize = 10;
 
 text_enum!(PublicStatus {
     Received = "received" / "已收件",
@@ -185,6 +215,8 @@ pub struct Fresh {
     pub id: i64,
     pub url: String,
     pub qr_svg: String,
+    /// How many of the office's addresses it was mailed to (0: not mailed).
+    pub mailed: i64,
 }
 
 /// A case a one-case link may be for, as the issue form lists it.
@@ -206,6 +238,26 @@ pub const FRESH_KEY: &str = "fresh_status_link";
 pub struct LinksView {
     pub links: Vec<Link>,
     pub fresh: Option<Fresh>,
+}
+
+#[cfg(test)]
+mod contact_tests {
+    use super::*;
+
+    #[test]
+    fn an_office_is_mailed_only_with_an_address_and_without_an_opt_out() {
+        let mut c = Contacts {
+            councilor_id: 1,
+            opted_out: false,
+            addresses: vec![],
+        };
+        assert!(!c.reachable());
+        c.addresses
+            .push((1, "office@council.example.gov.tw".into()));
+        assert!(c.reachable());
+        c.opted_out = true;
+        assert!(!c.reachable());
+    }
 }
 
 /// When a new link expires: the day typed, or else the end of the councilor's term; never

@@ -3,12 +3,13 @@
 //! new one with the same scope and expiry). Every change is audited, never with the token.
 //! And the office's own: 答非所問 from the status page.
 
-use super::{db, expiry, Fresh, Scope, PATH};
+use super::{db, expiry, Fresh, Scope, SendReason, PATH};
 use crate::{
     audit::{db::Entry, AuditAction},
     caller::Caller,
     db::Tx,
     error::AppError,
+    notifications::delivery::EmailAddress,
     state::AppState,
 };
 use chrono::NaiveDate;
@@ -49,13 +50,14 @@ pub async fn issue(
     public: &PublicUrl,
     scope: Scope,
     typed: &str,
+    send: bool,
 ) -> Result<Fresh, AppError> {
     let term_end = db::term_end(c.db(), scope.councilor_id)
         .await?
         .ok_or_else(|| AppError::validation("councilor", "找不到所選的議員。"))?;
     let expires_on = expiry(Some(typed), term_end, c.today())?;
     let mut tx = c.begin().await?;
-    let fresh = make(c, &mut tx, public, scope, expires_on, None).await?;
+    let fresh = make(c, &mut tx, public, scope, expires_on, None, send).await?;
     tx.commit().await?;
     Ok(fresh)
 }
@@ -70,7 +72,12 @@ pub async fn revoke(c: &Caller, id: i64) -> Result<(), AppError> {
 
 /// Revokes a live link and issues a new one of the same scope and expiry (an office lost
 /// its address, or it went where it should not).
-pub async fn reissue(c: &Caller, public: &PublicUrl, id: i64) -> Result<Fresh, AppError> {
+pub async fn reissue(
+    c: &Caller,
+    public: &PublicUrl,
+    id: i64,
+    send: bool,
+) -> Result<Fresh, AppError> {
     let mut tx = c.begin().await?;
     let expires_on = db::expiry(&mut tx, id).await?;
     if expires_on < c.today() {
@@ -80,7 +87,7 @@ pub async fn reissue(c: &Caller, public: &PublicUrl, id: i64) -> Result<Fresh, A
         ));
     }
     let scope = revoked(c, &mut tx, id).await?;
-    let fresh = make(c, &mut tx, public, scope, expires_on, Some(id)).await?;
+    let fresh = make(c, &mut tx, public, scope, expires_on, Some(id), send).await?;
     tx.commit().await?;
     Ok(fresh)
 }
@@ -116,6 +123,7 @@ async fn make(
     scope: Scope,
     expires_on: NaiveDate,
     reissue_of: Option<i64>,
+    send: bool,
 ) -> Result<Fresh, AppError> {
     let (id, token) = db::create(tx, scope, expires_on, c.user.id, c.ts()).await?;
     let entry =
@@ -127,11 +135,102 @@ async fn make(
         }));
     c.audit(tx, entry).await?;
     let url = public.link(&token);
+    let mailed = if send {
+        use crate::notifications::db::{
+            offices::{mail_link, NewLink},
+            outbox::Sender,
+        };
+        let sender = Sender {
+            base: &public.0,
+            city: &c.state.city,
+        };
+        let link = NewLink {
+            id,
+            scope,
+            url: &url,
+            expires_on,
+        };
+        let reason = if reissue_of.is_some() {
+            SendReason::Reissued
+        } else {
+            SendReason::Issued
+        };
+        let recorder = c.recorder();
+        mail_link(
+            tx,
+            &sender,
+            &link,
+            reason,
+            (&recorder, &c.client_addr),
+            c.ts(),
+        )
+        .await?
+    } else {
+        0
+    };
     Ok(Fresh {
         id,
         qr_svg: db::qr_svg(&url),
         url,
+        mailed,
     })
+}
+
+/// Adds an address to a councilor office's contacts.
+pub async fn add_contact(c: &Caller, councilor_id: i64, typed: &str) -> Result<(), AppError> {
+    let address = EmailAddress::parse(typed).map_err(|_| {
+        AppError::validation(
+            "address",
+            "請輸入議員辦公室的電子郵件地址，例如 office@example.gov.tw。",
+        )
+    })?;
+    let mut tx = c.begin().await?;
+    db::contacts::add(&mut tx, councilor_id, &address, c.user.id, c.ts()).await?;
+    let entry = Entry::new(
+        AuditAction::OfficeContactsChanged,
+        "councilor",
+        councilor_id,
+    )
+    .data(serde_json::json!({ "added": address.as_str() }));
+    c.audit(&mut tx, entry).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Removes one of a councilor office's addresses.
+pub async fn remove_contact(c: &Caller, councilor_id: i64, id: i64) -> Result<(), AppError> {
+    let mut tx = c.begin().await?;
+    let removed = db::contacts::remove(&mut tx, councilor_id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let entry = Entry::new(
+        AuditAction::OfficeContactsChanged,
+        "councilor",
+        councilor_id,
+    )
+    .data(serde_json::json!({ "removed": removed }));
+    c.audit(&mut tx, entry).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Records that an office asked not to be mailed (or may be again).
+pub async fn set_opt_out(c: &Caller, councilor_id: i64, opted_out: bool) -> Result<(), AppError> {
+    let mut tx = c.begin().await?;
+    let before = db::contacts::set_opt_out(&mut tx, councilor_id, opted_out)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if before != opted_out {
+        let entry = Entry::new(
+            AuditAction::OfficeContactsChanged,
+            "councilor",
+            councilor_id,
+        )
+        .data(serde_json::json!({ "opted_out": { "before": before, "after": opted_out } }));
+        c.audit(&mut tx, entry).await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 #[cfg(test)]

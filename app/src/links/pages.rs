@@ -5,10 +5,11 @@
 
 use super::{
     server_fns::{
-        councilor_cases, status_links, status_shows_overdue, IssueStatusLink, ReissueStatusLink,
-        RevokeStatusLink, SaveStatusShowsOverdue,
+        councilor_cases, office_contacts, status_links, status_shows_overdue, AddOfficeContact,
+        IssueStatusLink, ReissueStatusLink, RemoveOfficeContact, RevokeStatusLink,
+        SaveOfficeOptOut, SaveStatusShowsOverdue,
     },
-    CaseChoice, Fresh, Link, LinkState,
+    CaseChoice, Contacts, Fresh, Link, LinkState,
 };
 use crate::components::PageTitle;
 use crate::{
@@ -35,6 +36,9 @@ fn LinksView() -> impl IntoView {
     let refused = crate::error::flashed_error(IssueStatusLink::PATH)
         .or_else(|| crate::error::flashed_error(RevokeStatusLink::PATH))
         .or_else(|| crate::error::flashed_error(ReissueStatusLink::PATH));
+    let contact_refused = crate::error::flashed_error(AddOfficeContact::PATH)
+        .or_else(|| crate::error::flashed_error(RemoveOfficeContact::PATH))
+        .or_else(|| crate::error::flashed_error(SaveOfficeOptOut::PATH));
     let kept = |name: &str| {
         refused
             .as_ref()
@@ -55,12 +59,12 @@ fn LinksView() -> impl IntoView {
         move |_| async move {
             let choices = load_choices().await?;
             let view = status_links().await?;
-            let cases = match councilor {
-                Some(id) => councilor_cases(id).await?,
-                None => Vec::new(),
+            let (cases, contacts) = match councilor {
+                Some(id) => (councilor_cases(id).await?, Some(office_contacts(id).await?)),
+                None => (Vec::new(), None),
             };
             let shows_overdue = status_shows_overdue().await?;
-            Ok::<_, crate::error::AppError>((choices, view, cases, shows_overdue))
+            Ok::<_, crate::error::AppError>((choices, view, cases, contacts, shows_overdue))
         },
     );
     view! {
@@ -69,11 +73,12 @@ fn LinksView() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="loading">"載入中…"</p> }>
             {move || {
                 let refused = refused.clone();
+                let contact_refused = contact_refused.clone();
                 let (case_kept, expires_kept) = (case_kept.clone(), expires_kept.clone());
                 Suspend::new(async move {
                     match data.await {
                         Err(error) => view! { <ErrorPage error /> }.into_any(),
-                        Ok((choices, v, cases, shows_overdue)) => {
+                        Ok((choices, v, cases, contacts, shows_overdue)) => {
                             let chosen = councilor
                                 .and_then(|id| choices.councilors.iter().find(|(c, _)| *c == id).cloned());
                             view! {
@@ -94,8 +99,9 @@ fn LinksView() -> impl IntoView {
                                     <div></div>
                                     <div><button type="submit" class="secondary">"選擇議員"</button></div>
                                 </form>
-                                {chosen.map(|(id, name)| view! {
-                                    <IssueForm councilor=id name cases refused case_kept expires_kept />
+                                {chosen.zip(contacts).map(|((id, name), contacts)| view! {
+                                    <IssueForm councilor=id name=name.clone() cases refused case_kept expires_kept contacts=contacts.clone() />
+                                    <OfficeContacts name contacts refused=contact_refused />
                                 })}
                                 <LinkTable links=v.links />
                                 <OverdueSetting shown=shows_overdue />
@@ -118,6 +124,7 @@ fn IssueForm(
     refused: Option<crate::error::AppError>,
     case_kept: String,
     expires_kept: String,
+    contacts: Contacts,
 ) -> impl IntoView {
     // Grouped under their session, in the order the server gave.
     let mut sessions: Vec<(String, Vec<CaseChoice>)> = Vec::new();
@@ -162,8 +169,86 @@ fn IssueForm(
                 <p class="field-hint">"留空：本屆議員任期結束。"</p>
             </div>
             <div></div>
-            <div><button type="submit">"建立連結"</button></div>
+            <div>
+                {contact_hint(&contacts)}
+                <button type="submit">"建立連結"</button>
+            </div>
         </form>
+    }
+}
+
+/// The box that mails a new link to the office, ticked when it has addresses and did not
+/// opt out; otherwise a line that says why it cannot be mailed.
+fn contact_hint(contacts: &Contacts) -> AnyView {
+    if contacts.reachable() {
+        let n = contacts.addresses.len();
+        view! {
+            <label class="check">
+                <input type="checkbox" name="send" checked=true />
+                {format!("同時寄給議員辦公室（{n} 個聯絡信箱）")}
+            </label>
+        }
+        .into_any()
+    } else if contacts.opted_out {
+        view! { <p class="field-hint">"這個辦公室表示不收電子郵件；請以其他方式交付連結。"</p> }
+            .into_any()
+    } else {
+        view! { <p class="field-hint">"這個辦公室尚無聯絡信箱，連結不會寄出；可在下方新增。"</p> }
+            .into_any()
+    }
+}
+
+/// A councilor office's mail contacts: where its links and answer notices go, and whether
+/// it asked not to be mailed.
+#[component]
+fn OfficeContacts(
+    name: String,
+    contacts: Contacts,
+    refused: Option<crate::error::AppError>,
+) -> impl IntoView {
+    let councilor = contacts.councilor_id.to_string();
+    let kept = refused
+        .as_ref()
+        .and_then(|e| e.input("address").into_iter().next())
+        .unwrap_or_default();
+    view! {
+        <section class="panel" aria-labelledby="contacts-heading">
+            <h2 id="contacts-heading">{format!("{name} 議員辦公室聯絡信箱")}</h2>
+            <p class="field-hint">"新連結可寄到這些信箱；案件答復或提供資料時，辦公室也會收到一封附該案連結的通知信（信中不含答復內容）。"</p>
+            {refused.map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })}
+            {if contacts.addresses.is_empty() {
+                view! { <p class="empty">"尚無聯絡信箱。"</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="plain-list">
+                        {contacts.addresses.iter().map(|(id, address)| view! {
+                            <li class="inline-row">
+                                <span>{address.clone()}</span>
+                                <form method="post" action=RemoveOfficeContact::PATH>
+                                    <input type="hidden" name="councilor" value=councilor.clone() />
+                                    <input type="hidden" name="id" value=id.to_string() />
+                                    <button type="submit" class="secondary" aria-label=format!("移除 {address}")>"移除"</button>
+                                </form>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            <form method="post" action=AddOfficeContact::PATH class="inline-row" aria-label="新增聯絡信箱">
+                <input type="hidden" name="councilor" value=councilor.clone() />
+                <label for="contact-address">"新增信箱"</label>
+                <input id="contact-address" name="address" type="email" autocomplete="off" value=kept />
+                <button type="submit" class="secondary">"新增"</button>
+            </form>
+            <form method="post" action=SaveOfficeOptOut::PATH class="inline-row" aria-label="寄信設定">
+                <input type="hidden" name="councilor" value=councilor />
+                <label class="check">
+                    <input type="checkbox" name="opted_out" checked=contacts.opted_out />
+                    "辦公室表示不收電子郵件（保留信箱，但不寄信）"
+                </label>
+                <button type="submit" class="secondary">"儲存"</button>
+            </form>
+        </section>
     }
 }
 
@@ -194,6 +279,7 @@ fn FreshLink(f: Fresh) -> impl IntoView {
             <input id="fresh-url" readonly value=f.url.clone() />
             <crate::islands::CopyText text=f.url.clone() />
             <div class="qr" inner_html=f.qr_svg></div>
+            {(f.mailed > 0).then(|| view! { <p role="status">{format!("已排入寄送給議員辦公室的 {} 個聯絡信箱。", f.mailed)}</p> })}
             <p class="field-hint">"請複製或列印後交給議員辦公室；離開此頁後將無法再看到完整網址（可撤銷後重新發給）。"</p>
         </section>
     }
@@ -215,6 +301,7 @@ fn LinkTable(links: Vec<Link>) -> impl IntoView {
                     <th scope="col">"狀態"</th>
                     <th scope="col">"建立"</th>
                     <th scope="col">"最後使用"</th>
+                    <th scope="col">"寄給辦公室"</th>
                     <th scope="col">"操作"</th>
                 </tr>
             </thead>
@@ -230,6 +317,7 @@ fn LinkTable(links: Vec<Link>) -> impl IntoView {
                             <td>{l.state.label()}</td>
                             <td>{format!("{}，{}", l.created_by, roc_datetime(l.created_at))}</td>
                             <td>{l.last_used_at.map(roc_datetime).unwrap_or_else(|| "尚未使用".into())}</td>
+                            <td>{l.sent_at.map(|at| format!("{}，{} 個信箱", roc_datetime(at), l.sent_to)).unwrap_or_else(|| "未寄送".into())}</td>
                             <td class="inline-row">
                                 {live.then(|| view! {
                                     <form method="post" action=RevokeStatusLink::PATH>
@@ -238,8 +326,12 @@ fn LinkTable(links: Vec<Link>) -> impl IntoView {
                                     </form>
                                 })}
                                 {(!revoked).then(|| view! {
-                                    <form method="post" action=ReissueStatusLink::PATH>
+                                    <form method="post" action=ReissueStatusLink::PATH class="inline-row">
                                         <input type="hidden" name="id" value=l.id.to_string() />
+                                        <label class="check">
+                                            <input type="checkbox" name="send" checked=l.sent_at.is_some() />
+                                            "寄給辦公室"
+                                        </label>
                                         <button type="submit" class="secondary" aria-label=format!("重新發給 {} 的連結 {}", l.councilor, l.id)>"撤銷並重新發給"</button>
                                     </form>
                                 })}

@@ -80,6 +80,7 @@ pub async fn issue_status_link(
     councilor: String,
     #[server(default)] case: String,
     #[server(default)] expires: String,
+    #[server(default)] send: Option<String>,
 ) -> Result<(), AppError> {
     crate::error::with_status(
         async {
@@ -95,7 +96,7 @@ pub async fn issue_status_link(
             // 建立連結 cannot issue a link for someone else.
             let issued = async {
                 let scope = super::ops::scope(&councilor, &case)?;
-                super::ops::issue(&c, &public_url()?, scope, &expires).await
+                super::ops::issue(&c, &public_url()?, scope, &expires, send.is_some()).await
             };
             let fresh = issued.await.map_err(|e| e.with_input(typed()))?;
             show_once(fresh).await
@@ -118,12 +119,74 @@ pub async fn revoke_status_link(id: i64) -> Result<(), AppError> {
 }
 
 #[server(prefix = "/api", endpoint = "links/reissue")]
-pub async fn reissue_status_link(id: i64) -> Result<(), AppError> {
+pub async fn reissue_status_link(
+    id: i64,
+    #[server(default)] send: Option<String>,
+) -> Result<(), AppError> {
     crate::error::with_status(
         async {
             let c = secretariat().await?;
-            let fresh = super::ops::reissue(&c, &public_url()?, id).await?;
+            let fresh = super::ops::reissue(&c, &public_url()?, id, send.is_some()).await?;
             show_once(fresh).await
+        }
+        .await,
+    )
+}
+
+/// A councilor office's mail contacts.
+#[server(prefix = "/api", endpoint = "links/contacts")]
+pub async fn office_contacts(councilor: i64) -> Result<super::Contacts, AppError> {
+    crate::error::with_status(
+        async {
+            let c = secretariat().await?;
+            super::db::contacts::contacts(c.db(), councilor)
+                .await?
+                .ok_or(AppError::NotFound)
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "links/contacts/add")]
+pub async fn add_office_contact(councilor: i64, address: String) -> Result<(), AppError> {
+    crate::error::with_status(
+        async {
+            let c = secretariat().await?;
+            super::ops::add_contact(&c, councilor, &address)
+                .await
+                .map_err(|e| e.with_input(vec![("address".to_owned(), address.clone())]))?;
+            leptos_axum::redirect(&format!("/links?councilor={councilor}"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "links/contacts/remove")]
+pub async fn remove_office_contact(councilor: i64, id: i64) -> Result<(), AppError> {
+    crate::error::with_status(
+        async {
+            let c = secretariat().await?;
+            super::ops::remove_contact(&c, councilor, id).await?;
+            leptos_axum::redirect(&format!("/links?councilor={councilor}"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Whether the office asked not to be mailed (`opted_out`: a ticked box).
+#[server(prefix = "/api", endpoint = "links/contacts/opt-out")]
+pub async fn save_office_opt_out(
+    councilor: i64,
+    #[server(default)] opted_out: Option<String>,
+) -> Result<(), AppError> {
+    crate::error::with_status(
+        async {
+            let c = secretariat().await?;
+            super::ops::set_opt_out(&c, councilor, opted_out.is_some()).await?;
+            leptos_axum::redirect(&format!("/links?councilor={councilor}"));
+            Ok(())
         }
         .await,
     )

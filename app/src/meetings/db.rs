@@ -270,6 +270,28 @@ async fn agenda(
     Ok(build_agenda(cases, since, held_on, &decided))
 }
 
+/// The scheduled meeting (id, day) and its agenda as of now, read inside `tx` (the
+/// reminders' run, which tells bureaus and the reviewer on the meeting's eve).
+pub async fn scheduled_agenda(
+    tx: &mut Tx,
+) -> Result<Option<(i64, NaiveDate, Vec<AgendaGroup>)>, sqlx::Error> {
+    let Some(row) = sqlx::query("SELECT id, held_on FROM meetings WHERE status = 'scheduled'")
+        .fetch_optional(&mut **tx)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let (id, held_on): (i64, NaiveDate) = (row.try_get("id")?, date(&row, "held_on")?);
+    let cases = tracked_cases(&mut **tx).await?;
+    let since = confirmed_before(&mut **tx, id).await?;
+    let decided = decisions(&mut **tx, id).await?;
+    Ok(Some((
+        id,
+        held_on,
+        build_agenda(cases, since, held_on, &decided),
+    )))
+}
+
 /// The meeting's day, if it may still change (scheduled).
 async fn open_meeting(tx: &mut Tx, meeting_id: i64) -> Result<NaiveDate, AppError> {
     let row = sqlx::query("SELECT held_on, status FROM meetings WHERE id = $1")

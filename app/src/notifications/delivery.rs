@@ -27,6 +27,7 @@ text_enum!(Topic {
     Notice = "notice" / "通知",
     Digest = "digest" / "每日摘要",
     EmailConfirm = "email_confirm" / "確認電子郵件",
+    StatusLink = "status_link" / "議員辦公室連結",
 });
 
 text_enum!(DeliveryState {
@@ -302,6 +303,82 @@ pub fn confirm_letter(to_name: &str, link: &str, city: &City) -> Letter {
     }
 }
 
+/// What a councilor office is mailed about: a link issued for it, or one of its cases
+/// answered. The link is the office's own; the letter never carries the reply's text.
+pub struct OfficeNews<'a> {
+    pub reason: crate::links::SendReason,
+    pub councilor: &'a str,
+    /// `全部案件` or `質詢 第 12 號`.
+    pub scope: &'a str,
+    /// The case's topic, for a letter about one case.
+    pub topic: Option<&'a str>,
+    pub link: &'a str,
+    pub expires_on: NaiveDate,
+}
+
+/// The letter to a councilor office.
+pub fn office_letter(news: &OfficeNews<'_>, city: &City) -> Letter {
+    use crate::links::SendReason;
+    let councilor = one_line(news.councilor, 30);
+    let scope = one_line(news.scope, 40);
+    let topic = news.topic.map(|t| one_line(t, TOPIC_CHARS));
+    let (subject, said) = match news.reason {
+        SendReason::Issued | SendReason::Reissued => (
+            format!("［府會通］{councilor} 議員辦公室的案件辦理情形連結"),
+            format!(
+                "{} 為貴辦公室建立了專屬連結，不必登入即可查看{}的辦理情形與最終答復。{}",
+                city.liaison_office(),
+                if news.scope == "全部案件" {
+                    "本屆全部質詢與索資案件".to_owned()
+                } else {
+                    scope.clone()
+                },
+                if news.reason == SendReason::Reissued {
+                    "先前寄給貴辦公室的連結已停用。"
+                } else {
+                    ""
+                }
+            ),
+        ),
+        SendReason::Answered => (
+            format!("［府會通］{scope} 已答復"),
+            format!("貴辦公室的 {scope} 已答復，答復內容請開啟下面的連結查看。"),
+        ),
+        SendReason::Delivered => (
+            format!("［府會通］{scope} 已提供資料"),
+            format!("貴辦公室索取的 {scope} 已提供資料，請開啟下面的連結查看與下載。"),
+        ),
+    };
+    let until = crate::dates::roc_date(news.expires_on);
+    let office = city.liaison_office();
+    let topic_text = topic
+        .as_ref()
+        .map(|t| format!("議題：{t}\n"))
+        .unwrap_or_default();
+    let topic_html = topic
+        .as_ref()
+        .map(|t| format!("<br>議題：{}", markup(t)))
+        .unwrap_or_default();
+    Letter {
+        text: format!(
+            "{councilor} 議員辦公室 您好：\n\n{said}\n{topic_text}\n查看辦理情形：{}\n（此連結為貴辦公室專用，請勿轉寄；有效至 {until}。）\n——\n{office} 府會通\n",
+            news.link
+        ),
+        html: html_page(
+            &subject,
+            &format!(
+                "<p>{} 議員辦公室 您好：</p><p>{}{topic_html}</p><p><a href=\"{}\">查看辦理情形</a></p><p style=\"color:#555\">此連結為貴辦公室專用，請勿轉寄；有效至 {}。</p><hr><p style=\"color:#555\">{} 府會通</p>",
+                markup(&councilor),
+                markup(&said),
+                markup(news.link),
+                markup(&until),
+                markup(&office)
+            ),
+        ),
+        subject,
+    }
+}
+
 /// A person's own delivery settings (通知設定).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MySettings {
@@ -442,6 +519,37 @@ mod tests {
             number: 12,
             topic: topic.into(),
         }
+    }
+
+    #[test]
+    fn an_office_letter_names_the_case_and_its_link_and_hostile_names_stay_text() {
+        let news = OfficeNews {
+            reason: crate::links::SendReason::Answered,
+            councilor: "林雨彤\r\nBcc: x@y.tw<script>",
+            scope: "質詢 第 5 號",
+            topic: Some("停車\u{202E}<b>x</b>"),
+            link: "https://fuhuitong.example/s/abc",
+            expires_on: NaiveDate::from_ymd_opt(2026, 12, 24).unwrap(),
+        };
+        let letter = office_letter(&news, &City::default());
+        assert_eq!(letter.subject, "［府會通］質詢 第 5 號 已答復");
+        assert!(!letter.text.contains('\r') && !letter.text.contains("\nBcc"));
+        assert!(letter.text.contains("https://fuhuitong.example/s/abc"));
+        assert!(letter.text.contains("有效至 115/12/24"));
+        assert!(!letter.html.contains("<script>") && !letter.html.contains("<b>x"));
+        assert!(letter.html.contains("&lt;script&gt;"));
+        assert!(!letter.text.contains('\u{202E}'));
+        // A link issued for every case says so, in the subject too.
+        let issued = OfficeNews {
+            reason: crate::links::SendReason::Issued,
+            scope: "全部案件",
+            topic: None,
+            ..news
+        };
+        let letter = office_letter(&issued, &City::default());
+        assert!(letter.subject.ends_with("議員辦公室的案件辦理情形連結"));
+        assert!(!letter.subject.contains('\n'));
+        assert!(letter.text.contains("本屆全部質詢與索資案件"));
     }
 
     #[test]

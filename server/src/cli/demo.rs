@@ -36,6 +36,7 @@ pub(super) async fn seed(
         }
     }
     crate::demo::reference::seed_demo_addresses(state).await?;
+    crate::demo::reference::seed_demo_office_contacts(state).await?;
     let runner = crate::features::delivery::Runner::new(state.clone(), config)?;
     let (digests, sent) = runner.demo_morning().await?;
     let whither = match &config.mail.smtp_url {

@@ -151,6 +151,9 @@ pub enum LinkCommand {
         /// The secretariat account that creates it. Default: the only active one.
         #[arg(long)]
         by: Option<String>,
+        /// Also mail it to the councilor office's contacts (unless the office opted out).
+        #[arg(long)]
+        send: bool,
     },
 }
 
@@ -236,15 +239,19 @@ pub async fn run(cli: Cli, config: Config) -> Result<(), Box<dyn std::error::Err
                     case,
                     expires,
                     by,
+                    send,
                 },
         } => {
             let url = links::create(
                 &state,
                 &config,
-                councilor,
-                case,
-                expires.as_deref(),
-                by.as_deref(),
+                links::Asked {
+                    councilor,
+                    case,
+                    expires: expires.as_deref(),
+                    by: by.as_deref(),
+                    send,
+                },
             )
             .await?;
             println!("{url}");

@@ -103,6 +103,26 @@ pub async fn seed_demo_addresses(state: &AppState) -> Result<u64, sqlx::Error> {
     .rows_affected())
 }
 
+/// Gives each made-up councilor's office one address under the demo domain, so a link
+/// issued in the demo can be mailed and answers send their notices to the `.eml` folder.
+pub async fn seed_demo_office_contacts(state: &AppState) -> Result<u64, sqlx::Error> {
+    let mut added = 0;
+    for (n, (name, _, _)) in COUNCILORS.iter().enumerate() {
+        added += sqlx::query(
+            "INSERT INTO councilor_contacts (councilor_id, address, added_by, added_at) \
+             SELECT c.id, $1, u.id, $2 FROM councilors c JOIN users u ON u.username = 'demo-secretariat' \
+             WHERE c.name = $3 AND NOT EXISTS (SELECT 1 FROM councilor_contacts k WHERE k.councilor_id = c.id)",
+        )
+        .bind(format!("office{:02}@council.demo.example.gov.tw", n + 1))
+        .bind(state.now().timestamp())
+        .bind(*name)
+        .execute(&state.db)
+        .await?
+        .rows_affected();
+    }
+    Ok(added)
+}
+
 pub enum DemoAccount {
     Created { username: String, password: String },
     AlreadyThere { username: String },

@@ -29,7 +29,7 @@ async fn open(app: &TestApp, path: &str) -> reqwest::Response {
 }
 
 /// A data request of `councilor`, delivered by 交通局 with one file.
-async fn delivered(app: &TestApp, cast: &Cast, councilor: i64, file: &str) -> (i64, i64) {
+pub async fn delivered(app: &TestApp, cast: &Cast, councilor: i64, file: &str) -> (i64, i64) {
     let r = app.reference().await;
     let id: i64 = app
         .ok(

@@ -22,6 +22,7 @@ mod loopback;
 mod meetings;
 mod migration;
 mod notifications;
+mod offices;
 mod pages;
 mod plans;
 mod process;

@@ -186,7 +186,7 @@ async fn odt(app: &TestApp, who: &Client, path: &str) -> String {
     server::documents::odt::check::package(&bytes).unwrap()
 }
 
-async fn schedule(app: &TestApp, who: &Client, on: &str) -> reqwest::Response {
+pub async fn schedule(app: &TestApp, who: &Client, on: &str) -> reqwest::Response {
     app.call(
         who,
         "meetings/schedule",

@@ -311,3 +311,64 @@ async fn the_secretariat_sees_what_was_chased_this_morning_and_the_cases_still_u
     assert!(page.contains("今天不是工作日，不催辦。"));
     assert!(page.contains("逾期清單：催辦三次後仍未答復（1）"));
 }
+
+#[tokio::test]
+async fn on_the_meetings_eve_each_bureau_hears_of_its_cases_without_progress_and_the_reviewer_of_the_agenda(
+) {
+    use crate::meetings::{report, schedule, tracked, Cast};
+    let app = TestApp::spawn().await;
+    let cast = Cast::new(&app).await;
+    let quiet = tracked(&app, &cast, 5, "信義計畫區停車", "UDD").await;
+    let reported = tracked(&app, &cast, 6, "公車路網調整", "DOT").await;
+    assert!(
+        report(&app, &cast.dot, reported, "已完成路網檢討。", "113/04/30")
+            .await
+            .status()
+            .is_success()
+    );
+    // Thursday 3/21: bureaus hear on Tuesday, the reviewer on Wednesday.
+    let res = schedule(&app, &cast.sec, "113/03/21").await;
+    assert!(res.status().is_success() || res.status().is_redirection());
+    let heard = |kind: &'static str| {
+        let db = app.state.db.clone();
+        async move {
+            sqlx::query_as::<_, (String, i64)>(
+                "SELECT u.username, n.case_id FROM notifications n JOIN users u ON u.id = n.user_id \
+                 WHERE n.kind = $1 ORDER BY u.username, n.case_id",
+            )
+            .bind(kind)
+            .fetch_all(&db)
+            .await
+            .unwrap()
+        }
+    };
+    let day = |d: i64| {
+        // 00:30 Taipei on March d, 2024.
+        chrono::DateTime::parse_from_rfc3339(&format!("2024-03-{d:02}T00:30:00+08:00"))
+            .unwrap()
+            .timestamp()
+    };
+    run_due_reminders(&app.state.db, day(18)).await.unwrap();
+    assert!(
+        heard("meeting_reports").await.is_empty(),
+        "Monday: too early"
+    );
+
+    run_due_reminders(&app.state.db, day(19)).await.unwrap();
+    assert_eq!(
+        heard("meeting_reports").await,
+        vec![("ho.udd".to_owned(), quiet), ("wang.udd".to_owned(), quiet)],
+        "only the bureau whose case has no report since the last meeting"
+    );
+    assert!(heard("meeting_agenda").await.is_empty());
+
+    run_due_reminders(&app.state.db, day(20)).await.unwrap();
+    assert_eq!(
+        heard("meeting_agenda").await,
+        vec![
+            ("lo.rev".to_owned(), quiet),
+            ("lo.rev".to_owned(), reported)
+        ]
+    );
+    assert_eq!(heard("meeting_reports").await.len(), 2, "told once");
+}

@@ -34,6 +34,7 @@ pub async fn notify(
                 "COALESCE(u.bureau_id, 0) = $6 AND u.role = 'secretariat'",
                 0,
             ),
+            Audience::Reviewers => ("COALESCE(u.bureau_id, 0) = $6 AND u.role = 'reviewer'", 0),
         };
         let done = sqlx::query(&format!(
             "INSERT INTO notifications (user_id, kind, case_id, event_id, created_at, dedupe_key) \

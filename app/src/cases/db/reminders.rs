@@ -13,7 +13,7 @@ use super::{
 use crate::{
     cases::notify::{Audience, NotificationKind},
     dates::taipei_date,
-    notifications::chase::{case_chase, ChaseRule, ChaseTo},
+    notifications::chase::{case_chase, meeting_chase, ChaseRule, ChaseTo},
 };
 use sqlx::{AnyPool, Row};
 
@@ -98,6 +98,49 @@ pub async fn run_due_reminders(pool: &AnyPool, now: i64) -> Result<Option<u64>, 
         };
         written += notify(&mut tx, &notice, &audience).await?;
     }
+    written += meeting_eve(&mut tx, today, &calendar, now).await?;
     tx.commit().await?;
     Ok(Some(written))
+}
+
+/// The follow-up meeting's eve (`chase::meeting_chase`): two working days before it, each
+/// bureau hears of its tracked cases still without a progress report since the last
+/// meeting; the working day before, the reviewer hears of every case on the agenda. Keys
+/// name the meeting and its day, so a meeting moved to another day is told of again.
+async fn meeting_eve(
+    tx: &mut crate::db::Tx,
+    today: chrono::NaiveDate,
+    calendar: &crate::deadlines::WorkCalendar,
+    now: i64,
+) -> Result<u64, sqlx::Error> {
+    let Some((meeting, held_on, agenda)) = crate::meetings::db::scheduled_agenda(tx).await? else {
+        return Ok(0);
+    };
+    let Some(chase) = meeting_chase(held_on, today, calendar) else {
+        return Ok(0);
+    };
+    let mut written = 0;
+    for group in &agenda {
+        for item in &group.items {
+            let (kind, audience) = match chase.rule {
+                ChaseRule::MeetingReports if item.no_progress => (
+                    NotificationKind::MeetingReports,
+                    Audience::Bureau(group.bureau_id),
+                ),
+                ChaseRule::MeetingAgenda => (NotificationKind::MeetingAgenda, Audience::Reviewers),
+                _ => continue,
+            };
+            let key = format!("{}:{meeting}:{held_on}:{}", kind.as_str(), item.case.id);
+            let notice = Notice {
+                kind,
+                case_id: item.case.id,
+                event_id: None,
+                at: now,
+                except: None,
+                dedupe_key: Some(&key),
+            };
+            written += notify(tx, &notice, &[audience]).await?;
+        }
+    }
+    Ok(written)
 }

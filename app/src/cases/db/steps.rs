@@ -101,8 +101,39 @@ impl Step {
             };
             notify(tx, &notice, &audience).await?;
         }
+        if let Some(reason) = office_news(tx, self.action, &self.case).await? {
+            sqlx::query(
+                "INSERT INTO office_notices (case_id, reason, actor_id, created_at) \
+                 VALUES ($1, $2, $3, $4)",
+            )
+            .bind(self.case.id)
+            .bind(reason.as_str())
+            .bind(user.id)
+            .bind(now)
+            .execute(&mut **tx)
+            .await?;
+        }
         Ok(event)
     }
+}
+
+/// What a step tells the councilor's office (by mail, when it has contacts: the delivery
+/// runner reads `office_notices`): a question answered, data delivered, or a data request
+/// closed with a written answer and no delivery. Never the reply itself.
+async fn office_news(
+    tx: &mut Tx,
+    action: Action,
+    case: &CaseCore,
+) -> Result<Option<crate::links::SendReason>, sqlx::Error> {
+    use crate::{cases::CaseKind, links::SendReason};
+    Ok(match (action, case.kind) {
+        (Action::Deliver, _) => Some(SendReason::Delivered),
+        (Action::Approve, CaseKind::Question) => Some(SendReason::Answered),
+        (Action::Approve, CaseKind::DataRequest) if delivery_count(tx, case.id).await? == 0 => {
+            Some(SendReason::Delivered)
+        }
+        _ => None,
+    })
 }
 
 /// The lead bureau's open part, if any.

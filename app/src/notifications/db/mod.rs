@@ -1,9 +1,11 @@
-//! Reading and marking one user's notices; the outbox that carries them out (`outbox`) and
-//! each person's delivery settings (`settings`).
+//! Reading and marking one user's notices; the outbox that carries them out (`outbox`),
+//! each person's delivery settings (`settings`) and the mail to councilor offices
+//! (`offices`).
 //!
 //! Reading and marking one user's notices. Every query is keyed by the user's id, so no
 //! one reads or marks another's.
 
+pub mod offices;
 pub mod outbox;
 pub mod settings;
 

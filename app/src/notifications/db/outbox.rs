@@ -128,30 +128,84 @@ pub async fn queue(
             Channel::Webhook => payload(out, sender, &id, now),
             Channel::Email => "{}".to_owned(),
         };
-        queued += sqlx::query(
-            "INSERT INTO messages (channel, topic, user_id, webhook_id, recipient, subject, \
-               body_text, body_html, payload, message_id, state, attempts, not_before, \
-               created_at, dedupe_key) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'queued', 0, $11, $11, $12) \
-             ON CONFLICT (dedupe_key) DO NOTHING",
-        )
-        .bind(channel.as_str())
-        .bind(out.topic.as_str())
-        .bind(out.to.id)
-        .bind(hook)
-        .bind(recipient)
-        .bind(&out.letter.subject)
-        .bind(&out.letter.text)
-        .bind(&out.letter.html)
-        .bind(body)
-        .bind(&id)
-        .bind(now)
-        .bind(key)
-        .execute(&mut **tx)
-        .await?
-        .rows_affected();
+        let message = Message {
+            channel,
+            topic: out.topic,
+            user_id: Some(out.to.id),
+            webhook_id: hook,
+            recipient: &recipient,
+            letter: out.letter,
+            payload: &body,
+            dedupe_key: &key,
+        };
+        queued += insert(tx, &message, &id, now).await?;
     }
     Ok(queued)
+}
+
+/// One row of the outbox.
+pub struct Message<'a> {
+    pub channel: Channel,
+    pub topic: Topic,
+    /// The person it is for; none for a councilor office.
+    pub user_id: Option<i64>,
+    pub webhook_id: Option<i64>,
+    pub recipient: &'a str,
+    pub letter: &'a Letter,
+    pub payload: &'a str,
+    /// Once per key.
+    pub dedupe_key: &'a str,
+}
+
+/// Queues one message under the Message-ID `id` (made by `message_id`); 0 when its
+/// key was queued before.
+async fn insert(tx: &mut Tx, m: &Message<'_>, id: &str, now: i64) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query(
+        "INSERT INTO messages (channel, topic, user_id, webhook_id, recipient, subject, \
+           body_text, body_html, payload, message_id, state, attempts, not_before, \
+           created_at, dedupe_key) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'queued', 0, $11, $11, $12) \
+         ON CONFLICT (dedupe_key) DO NOTHING",
+    )
+    .bind(m.channel.as_str())
+    .bind(m.topic.as_str())
+    .bind(m.user_id)
+    .bind(m.webhook_id)
+    .bind(m.recipient)
+    .bind(&m.letter.subject)
+    .bind(&m.letter.text)
+    .bind(&m.letter.html)
+    .bind(m.payload)
+    .bind(id)
+    .bind(now)
+    .bind(m.dedupe_key)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected())
+}
+
+/// Queues one e-mail to `address`, not to any person's account (a councilor office).
+pub async fn queue_to_address(
+    tx: &mut Tx,
+    sender: &Sender<'_>,
+    topic: Topic,
+    address: &str,
+    letter: &Letter,
+    dedupe_key: &str,
+    now: i64,
+) -> Result<u64, sqlx::Error> {
+    let id = message_id(sender.host());
+    let message = Message {
+        channel: Channel::Email,
+        topic,
+        user_id: None,
+        webhook_id: None,
+        recipient: address,
+        letter,
+        payload: "{}",
+        dedupe_key: &format!("{dedupe_key}:email"),
+    };
+    insert(tx, &message, &id, now).await
 }
 
 /// The webhooks, active or not, in the order they were added.
@@ -439,6 +493,10 @@ pub enum Outcome {
     Permanent(String),
 }
 
+/// Topics whose body carries a key (a status link, an address's confirmation link): once
+/// sent, only the subject is kept, so the outbox is no second place the token lives.
+const SECRET_BEARING: &str = "'status_link', 'email_confirm'";
+
 /// Records what became of `message`'s try, if `worker` still holds it.
 pub async fn mark(
     pool: &AnyPool,
@@ -456,10 +514,12 @@ pub async fn mark(
         },
         Outcome::Permanent(a) => (DeliveryState::Failed, now, None, clip(a)),
     };
-    sqlx::query(
-        "UPDATE messages SET state = $1, not_before = $2, sent_at = $3, answer = $4 \
-         WHERE id = $5 AND claimed_by = $6 AND state = 'sending'",
-    )
+    sqlx::query(&format!(
+        "UPDATE messages SET state = $1, not_before = $2, sent_at = $3, answer = $4, \
+           body_text = CASE WHEN $1 = 'sent' AND topic IN ({SECRET_BEARING}) THEN '' ELSE body_text END, \
+           body_html = CASE WHEN $1 = 'sent' AND topic IN ({SECRET_BEARING}) THEN '' ELSE body_html END \
+         WHERE id = $5 AND claimed_by = $6 AND state = 'sending'"
+    ))
     .bind(state.as_str())
     .bind(not_before)
     .bind(sent_at)

@@ -17,7 +17,10 @@ use app::{
     caller::Caller,
     error::AppError,
     notifications::{
-        db::outbox::{self, Claimed, Outcome, Sender},
+        db::{
+            offices,
+            outbox::{self, Claimed, Outcome, Sender},
+        },
         delivery::{digest_day, Channel, MailSetup},
     },
     state::AppState,
@@ -127,7 +130,8 @@ impl Runner {
             city: &self.state.city,
         };
         let mut report = RunReport {
-            queued: outbox::route_new(&self.state.db, &sender, ts).await?.queued,
+            queued: outbox::route_new(&self.state.db, &sender, ts).await?.queued
+                + offices::route_office_notices(&self.state.db, &sender, ts).await?,
             ..RunReport::default()
         };
         let local = now.with_timezone(&app::dates::taipei()).naive_local();

@@ -1,4 +1,7 @@
-//! Status links kept as digests, and the one query of what an office may read.
+//! Status links kept as digests, and the one query of what an office may read; the
+//! offices' mail contacts in `contacts`.
+
+pub mod contacts;
 
 use super::{Link, LinkState, PublicCase, PublicStatus, Scope, TOKEN_BYTES};
 use crate::{
@@ -69,6 +72,18 @@ pub async fn create(
             return Err(AppError::validation("case", "這個案件不是所選議員的案件。"));
         }
     }
+    Ok(insert(tx, scope, expires_on, by, now).await?)
+}
+
+/// Creates a link for a scope known to be right (a case's own councilor); returns its id
+/// and the token, which is not kept.
+pub async fn insert(
+    tx: &mut crate::db::Tx,
+    scope: Scope,
+    expires_on: NaiveDate,
+    by: i64,
+    now: i64,
+) -> Result<(i64, String), sqlx::Error> {
     let (token, digest) = new_token();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO status_links (token_sha256, councilor_id, case_id, expires_on, created_by, \
@@ -117,7 +132,8 @@ pub async fn expiry(tx: &mut crate::db::Tx, id: i64) -> Result<NaiveDate, AppErr
 pub async fn list(pool: &AnyPool, today: NaiveDate) -> Result<Vec<Link>, AppError> {
     let rows = sqlx::query(
         "SELECT l.id, l.councilor_id, co.name AS councilor, l.case_id, c.kind, c.number, \
-           l.expires_on, l.revoked_at, u.display_name, l.created_at, l.last_used_at \
+           l.expires_on, l.revoked_at, u.display_name, l.created_at, l.last_used_at, \
+           l.sent_at, l.sent_to \
          FROM status_links l JOIN councilors co ON co.id = l.councilor_id \
          JOIN users u ON u.id = l.created_by LEFT JOIN cases c ON c.id = l.case_id \
          ORDER BY l.id DESC LIMIT 500",
@@ -144,6 +160,8 @@ pub async fn list(pool: &AnyPool, today: NaiveDate) -> Result<Vec<Link>, AppErro
                 created_by: r.try_get("display_name")?,
                 created_at: r.try_get("created_at")?,
                 last_used_at: r.try_get("last_used_at")?,
+                sent_at: r.try_get("sent_at")?,
+                sent_to: r.try_get("sent_to")?,
             })
         })
         .collect::<Result<_, sqlx::Error>>()
