@@ -55,8 +55,9 @@ test('the admin sees a message a gateway refused, with its answer, and sends it 
   const hooks = page.getByRole('region', { name: '訊息閘道', exact: true });
   await expect(hooks.getByRole('cell', { name, exact: true })).toBeVisible();
 
-  // Something to tell 都市發展局's people: the gateway gets it and refuses it.
-  await caseAtUdd(browser, 'question', `閘道退件 ${freshNumber()}`);
+  // Something to tell 都市發展局's people: the gateway gets it and refuses it. 最速件 goes
+  // out at once even on a day off (anything else waits for the next working morning).
+  await caseAtUdd(browser, 'data-request', `閘道退件 ${freshNumber()}`, '最速件');
   await expect(async () => {
     await page.goto('/admin/deliveries?state=failed');
     await expect(page.getByRole('cell', { name: new RegExp(`訊息閘道（${name}）`) }).first()).toBeVisible({ timeout: 1000 });

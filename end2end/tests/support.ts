@@ -51,7 +51,12 @@ export async function acceptAtUdd(page: Page, path: string, js = true) {
  * The secretariat records a case and hands it to 都市發展局 (where e2e-liaison works), who
  * accepts it; returns the case page's path. Goes through the UI as the office would.
  */
-export async function caseAtUdd(browser: Browser, kind: 'question' | 'data-request', topic: string) {
+export async function caseAtUdd(
+  browser: Browser,
+  kind: 'question' | 'data-request',
+  topic: string,
+  priority?: '普通件' | '速件' | '最速件',
+) {
   const sec = await openAs(browser, false, 'e2e-sec');
   if (kind === 'question') {
     await sec.goto('/cases/new/question');
@@ -64,6 +69,7 @@ export async function caseAtUdd(browser: Browser, kind: 'question' | 'data-reque
     await form.getByLabel('索資主旨').fill(topic);
     await form.getByLabel('索取資料項目').fill('請提供 112 年度執行明細。');
     await form.getByLabel('收件時間').fill('113/03/15 10:30');
+    if (priority) await form.getByLabel('速別').selectOption({ label: priority });
     await form.getByRole('button', { name: '登錄', exact: true }).click();
   }
   await expect(sec.getByRole('heading', { level: 1 })).toContainText(topic);

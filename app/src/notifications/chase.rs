@@ -16,6 +16,10 @@ text_enum!(ChaseRule {
     MeetingAgenda = "meeting_agenda" / "追蹤會議前一日議程",
 });
 
+/// The hour (Taipei time) from which a day's chases are written: they reach people with
+/// their working morning (and before the 08:30 digest), never in the night.
+pub const CHASE_FROM_HOUR: u32 = 7;
+
 /// Overdue cases are chased on the first working day past their due date, then every
 /// this many working days.
 pub const CHASE_EVERY: i64 = 3;

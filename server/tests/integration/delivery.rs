@@ -577,3 +577,107 @@ async fn a_runner_killed_between_send_and_mark_sends_again_with_the_same_message
         Some(claimed[0].message_id.clone())
     );
 }
+
+#[tokio::test]
+async fn a_fortnight_of_chases_follows_the_working_days_through_a_holiday_and_a_make_up_saturday() {
+    use app::cases::db::run_due_reminders;
+    let smtp = Smtp::start().await;
+    let (app, sec, _dir) = desk(&smtp).await;
+    // Wednesday 3/20 is a holiday; Saturday 3/23 is a make-up workday.
+    for (day, kind) in [("2024-03-20", "holiday"), ("2024-03-23", "workday")] {
+        sqlx::query("INSERT INTO calendar_days (day, kind, name) VALUES ($1, $2, '測試')")
+            .bind(day)
+            .bind(kind)
+            .execute(&app.state.db)
+            .await
+            .unwrap();
+    }
+    let id = app.record_question(&sec, 1, "北投區社會住宅興建進度").await;
+    app.assign(&sec, id, "UDD", &[]).await;
+    sqlx::query("UPDATE cases SET due_on = '2024-03-19' WHERE id = $1")
+        .bind(id)
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    runner(&app).run_once().await.unwrap();
+    let start = smtp.messages().len();
+    // Friday 3/15 08:00 → each later day at 06:50 (too early), 07:00, and 08:30 (digests).
+    let mut seen: Vec<(u32, String, String)> = Vec::new();
+    for day in 16..=29u32 {
+        let at = |h: u32, m: u32| {
+            chrono::DateTime::parse_from_rfc3339(&format!(
+                "2024-03-{day:02}T{h:02}:{m:02}:00+08:00"
+            ))
+            .unwrap()
+            .with_timezone(&chrono::Utc)
+        };
+        let now = app.state.now();
+        app.clock.advance(at(6, 50) - now);
+        assert_eq!(
+            run_due_reminders(&app.state.db, app.state.now().timestamp())
+                .await
+                .unwrap(),
+            None,
+            "nothing in the night"
+        );
+        app.clock.advance(Duration::minutes(10));
+        run_due_reminders(&app.state.db, app.state.now().timestamp())
+            .await
+            .unwrap();
+        runner(&app).run_once().await.unwrap();
+        app.clock.advance(Duration::minutes(90));
+        runner(&app).run_once().await.unwrap();
+        for m in smtp.messages().into_iter().skip(start + seen.len()) {
+            let subject = m.parsed().subject().unwrap_or("").to_owned();
+            seen.push((day, m.to[0].clone(), subject));
+        }
+    }
+    let to_ho: Vec<(u32, &str)> = seen
+        .iter()
+        .filter(|(_, to, _)| to == "ho@udd.example.gov.tw")
+        .map(|(d, _, s)| (*d, s.as_str()))
+        .collect();
+    assert_eq!(
+        to_ho,
+        vec![
+            // The last working day before Tuesday's due date: Monday, not Sunday.
+            (18, "［府會通］下一個工作日到期：質詢 第 1 號"),
+            // First working day overdue: Thursday (Wednesday is a holiday), then every third
+            // working day, the make-up Saturday counted.
+            (21, "［府會通］已逾期：質詢 第 1 號"),
+            (25, "［府會通］已逾期：質詢 第 1 號"),
+            (28, "［府會通］已逾期：質詢 第 1 號"),
+        ],
+        "{seen:?}"
+    );
+    let to_chiu: Vec<(u32, &str)> = seen
+        .iter()
+        .filter(|(_, to, _)| to == "chiu@udd.example.gov.tw")
+        .map(|(d, _, s)| (*d, s.as_str()))
+        .collect();
+    assert_eq!(
+        to_chiu,
+        vec![
+            // The approver's digest of Monday: the assignment and the coming due date.
+            (18, "［府會通］每日摘要 113/03/18：2 則通知"),
+            // The third chase reaches the approver too, at once.
+            (28, "［府會通］已逾期：質詢 第 1 號"),
+        ],
+        "{seen:?}"
+    );
+    // Nothing went out on a day off.
+    assert!(
+        seen.iter().all(|(d, _, _)| ![16, 17, 20, 24].contains(d)),
+        "{seen:?}"
+    );
+    // The day after the third chase the case is on the secretariat's overdue list.
+    let sec = app.client();
+    let password = crate::harness::PASSWORD;
+    assert!(app
+        .login(&sec, "chen.sec", password)
+        .await
+        .status()
+        .is_success());
+    let home = app.page(&sec, "/").await.text().await.unwrap();
+    assert!(home.contains("已催辦 3 次，逾期 8 個工作日"), "{home}");
+}

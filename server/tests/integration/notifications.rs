@@ -343,8 +343,8 @@ async fn on_the_meetings_eve_each_bureau_hears_of_its_cases_without_progress_and
         }
     };
     let day = |d: i64| {
-        // 00:30 Taipei on March d, 2024.
-        chrono::DateTime::parse_from_rfc3339(&format!("2024-03-{d:02}T00:30:00+08:00"))
+        // 07:30 Taipei on March d, 2024 (a day's chases are written from 07:00).
+        chrono::DateTime::parse_from_rfc3339(&format!("2024-03-{d:02}T07:30:00+08:00"))
             .unwrap()
             .timestamp()
     };

@@ -12,19 +12,26 @@ use super::{
 };
 use crate::{
     cases::notify::{Audience, NotificationKind},
-    dates::taipei_date,
-    notifications::chase::{case_chase, meeting_chase, ChaseRule, ChaseTo},
+    notifications::chase::{case_chase, meeting_chase, ChaseRule, ChaseTo, CHASE_FROM_HOUR},
 };
 use sqlx::{AnyPool, Row};
 
 pub const REMINDER_JOB: &str = "due_reminders";
 
-/// Runs the reminders of the Taipei day of `now`, unless that day's run already happened.
+/// Runs the reminders of the Taipei day of `now` (from [`CHASE_FROM_HOUR`] on), unless that
+/// day's run already happened.
 /// Returns the notices written, or `None` when another run had the day.
 pub async fn run_due_reminders(pool: &AnyPool, now: i64) -> Result<Option<u64>, sqlx::Error> {
-    let Some(today) = taipei_date(now) else {
+    let Some(local) = chrono::DateTime::from_timestamp(now, 0)
+        .map(|t| t.with_timezone(&crate::dates::taipei()).naive_local())
+    else {
         return Ok(None);
     };
+    // Not before the working morning: the day stays unclaimed until then.
+    if chrono::Timelike::hour(&local) < CHASE_FROM_HOUR {
+        return Ok(None);
+    }
+    let today = local.date();
     let mut tx = crate::db::begin(pool).await?;
     if !crate::db::claim_run(&mut tx, REMINDER_JOB, &today.to_string(), now).await? {
         return Ok(None);
