@@ -332,7 +332,7 @@ fn LinkTable(links: Vec<Link>) -> impl IntoView {
                                             <input type="checkbox" name="send" checked=l.sent_at.is_some() />
                                             "寄給辦公室"
                                         </label>
-                                        <button type="submit" class="secondary" aria-label=format!("重新發給 {} 的連結 {}", l.councilor, l.id)>"撤銷並重新發給"</button>
+                                        <button type="submit" class="secondary" aria-label=format!("撤銷並重新發給 {} 的連結 {}", l.councilor, l.id)>"撤銷並重新發給"</button>
                                     </form>
                                 })}
                             </td>
