@@ -8,6 +8,8 @@
 //!
 //! `bench --database-url URL --cases N [--requests R] [--concurrency C] [--only NAME]`
 
+mod delivery;
+
 use app::{
     admin::{db::insert_user, NewUser},
     auth::{password::hash_password, CurrentUser},
@@ -35,6 +37,10 @@ struct Args {
     concurrency: usize,
     /// Measure only the pages whose name contains this (for profiling one page).
     only: String,
+    /// Measure only delivery (the outbox against lettre alone, the morning digests).
+    delivery_only: bool,
+    /// Messages for the delivery measurement.
+    messages: usize,
 }
 
 fn args() -> Args {
@@ -44,9 +50,15 @@ fn args() -> Args {
         requests: 300,
         concurrency: 4,
         only: String::new(),
+        delivery_only: false,
+        messages: 10_000,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
+        if flag == "--delivery-only" {
+            a.delivery_only = true;
+            continue;
+        }
         let value = it.next().unwrap_or_default();
         match flag.as_str() {
             "--database-url" => a.database_url = value,
@@ -54,6 +66,7 @@ fn args() -> Args {
             "--requests" => a.requests = value.parse().expect("--requests N"),
             "--concurrency" => a.concurrency = value.parse().expect("--concurrency N"),
             "--only" => a.only = value,
+            "--messages" => a.messages = value.parse().expect("--messages N"),
             other => panic!("unknown flag {other}"),
         }
     }
@@ -256,6 +269,12 @@ async fn main() {
         .fetch_one(&state.db)
         .await
         .unwrap();
+    if args.delivery_only {
+        println!("### {backend}, {total} cases: delivery\n");
+        delivery::messages(&state, backend, args.messages).await;
+        delivery::digests(&state, backend).await;
+        return;
+    }
 
     let web = server::config::Config {
         public_url: String::new(),

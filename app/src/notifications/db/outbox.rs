@@ -497,9 +497,26 @@ pub enum Outcome {
 /// sent, only the subject is kept, so the outbox is no second place the token lives.
 const SECRET_BEARING: &str = "'status_link', 'email_confirm'";
 
-/// Records what became of `message`'s try, if `worker` still holds it.
-pub async fn mark(
+/// Records what became of a run's tries (`outcomes[i]` of `messages[i]`) in one
+/// transaction, for those `worker` still holds. A runner killed before it commits leaves
+/// them to be claimed and sent again when the lease ends, with the same Message-IDs.
+pub async fn mark_all(
     pool: &AnyPool,
+    worker: &str,
+    messages: &[Claimed],
+    outcomes: &[Outcome],
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let mut tx = begin(pool).await?;
+    for (message, outcome) in messages.iter().zip(outcomes) {
+        mark(&mut tx, worker, message, outcome, now).await?;
+    }
+    tx.commit().await
+}
+
+/// Records what became of `message`'s try, if `worker` still holds it.
+async fn mark(
+    tx: &mut Tx,
     worker: &str,
     message: &Claimed,
     outcome: &Outcome,
@@ -526,7 +543,7 @@ pub async fn mark(
     .bind(answer)
     .bind(message.id)
     .bind(worker)
-    .execute(pool)
+    .execute(&mut **tx)
     .await?;
     Ok(())
 }

@@ -103,6 +103,12 @@ pub struct RunReport {
     pub failed: u64,
 }
 
+/// Messages one runner has in flight at once. An SMTP transaction mostly waits: lettre
+/// writes a message's closing `.` apart from its body, so each one waits out the relay's
+/// delayed ACK (40 ms on Linux), and one at a time carries about 25 a second
+/// (docs/benchmarks.md); lettre's pool keeps a connection for each.
+pub const IN_FLIGHT: usize = 8;
+
 impl Runner {
     pub fn new(state: AppState, config: &Config) -> Result<Self, mail::MailSetupError> {
         Ok(Self {
@@ -141,9 +147,15 @@ impl Runner {
             report.digests = outbox::run_digests(&self.state.db, &sender, day, ts).await?;
         }
         let claimed = outbox::claim(&self.state.db, &self.worker, ts, self.batch).await?;
-        for message in &claimed {
-            let outcome = self.send(message).await;
-            match &outcome {
+        let mut outcomes = Vec::with_capacity(claimed.len());
+        for some in claimed.chunks(IN_FLIGHT) {
+            // Collected first: a stream adaptor over borrowed messages is not `Send` for
+            // every lifetime the spawned task needs.
+            let sends: Vec<_> = some.iter().map(|message| self.send(message)).collect();
+            outcomes.extend(futures::future::join_all(sends).await);
+        }
+        for (message, outcome) in claimed.iter().zip(&outcomes) {
+            match outcome {
                 Outcome::Sent(_) => report.sent += 1,
                 Outcome::Temporary(a) => {
                     tracing::warn!(id = message.id, answer = %a, "delivery will be retried");
@@ -154,15 +166,15 @@ impl Runner {
                     report.failed += 1;
                 }
             }
-            outbox::mark(
-                &self.state.db,
-                &self.worker,
-                message,
-                &outcome,
-                self.state.now().timestamp(),
-            )
-            .await?;
         }
+        outbox::mark_all(
+            &self.state.db,
+            &self.worker,
+            &claimed,
+            &outcomes,
+            self.state.now().timestamp(),
+        )
+        .await?;
         Ok(report)
     }
 
