@@ -298,6 +298,12 @@ pub async fn digests(state: &AppState, backend: &str) {
         base: &config.public_url,
         city: &state.city,
     };
+    // The bench's mornings are far in the future; an earlier run's claims of them go.
+    sqlx::query("DELETE FROM job_runs WHERE job = $1 AND run_key >= '2031-01-01'")
+        .bind(outbox::DIGEST_JOB)
+        .execute(db)
+        .await
+        .unwrap();
     let mut runs = Vec::new();
     let mut bare = Vec::new();
     let mut written = 0;
@@ -344,7 +350,7 @@ pub async fn digests(state: &AppState, backend: &str) {
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     println!("#### Morning digests ({backend})\n");
     println!(
-        "{} people of {} bureaus with {waiting} notices waiting ({WAITING} each), among {total} notices in all (one digested per case as history); every digest built and queued in one run, 5 mornings.\n",
+        "{} people of {} bureaus, the {written} of them whose bureau has open cases with {WAITING} notices waiting ({waiting} in all), among {total} notices (one digested per case as history); every digest built and queued in one run, 5 mornings.\n",
         users.len(),
         bureaus.len()
     );
