@@ -44,6 +44,7 @@ pub mod i18n;
 pub mod import;
 pub mod input;
 pub mod islands;
+pub mod limits;
 pub mod links;
 pub mod meetings;
 pub mod notifications;

@@ -61,7 +61,7 @@ pub const VARIABLES: &[Variable] = &[
     Variable {
         name: "LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE",
         default: "30",
-        help: "logins from one address a minute, per app server",
+        help: "logins from one address a minute, all app servers together",
     },
     Variable {
         name: "TRUSTED_PROXIES",
@@ -96,7 +96,7 @@ pub const VARIABLES: &[Variable] = &[
     Variable {
         name: "STATUS_LINK_LOOKUPS_PER_MINUTE",
         default: "60",
-        help: "status-link misses per address and views per link a minute, per app server",
+        help: "status-link misses per address and views per link a minute, all servers together",
     },
     Variable {
         name: "SMTP_URL",
@@ -117,6 +117,11 @@ pub const VARIABLES: &[Variable] = &[
         name: "DELIVERY_BATCH",
         default: "100",
         help: "messages one delivery run sends at most, per app server",
+    },
+    Variable {
+        name: "RENDER_SLOTS",
+        default: "1 per 2 cores",
+        help: "volumes written at once, all app servers together (set the same on each)",
     },
     Variable {
         name: "PDF_FONT",
@@ -168,7 +173,7 @@ pub struct Config {
     /// 30, no longer than the session).
     pub sessions: SessionPolicy,
     /// `LOGIN_MAX_FAILURES` (default 5), `LOGIN_LOCKOUT_MINUTES` (default 15) and
-    /// `LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE` (default 30, for each app server).
+    /// `LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE` (default 30, all servers together).
     pub lockout: LockoutPolicy,
     /// `TRUSTED_PROXIES`: addresses of the reverse proxies in front of the app, whose
     /// `X-Forwarded-For` names the client. Default: none (the TCP peer is the client).
@@ -177,10 +182,13 @@ pub struct Config {
     /// collection, `.otf` or `.ttf` with Traditional Chinese). Default: Debian's
     /// fonts-noto-cjk where it installs them.
     pub pdf_fonts: crate::documents::pdf::FontPaths,
+    /// `RENDER_SLOTS`: volumes written at once by all the servers on the database together
+    /// (default one per two cores of this machine, at least one).
+    pub render_slots: usize,
     /// `PUBLIC_URL`: the address offices reach the app at, for the status links the app
     /// hands out (e.g. `https://fuhuitong.gov.taipei`). Default: `http://<LISTEN_ADDR>`.
     pub public_url: String,
-    /// `STATUS_LINK_LOOKUPS_PER_MINUTE`: status-link lookups a minute, for each app server
+    /// `STATUS_LINK_LOOKUPS_PER_MINUTE`: status-link lookups a minute, all servers together
     /// (default 60): misses per client address, and views of each link.
     pub link_lookups_per_minute: u32,
     /// `CITY_NAME`, `COUNCIL_NAME`, `LIAISON_UNIT`, `LIAISON_CONTACT`: whom the app speaks
@@ -335,6 +343,10 @@ impl Config {
             }
         };
         let batch = number(&get, "DELIVERY_BATCH", 100)?.into();
+        let render_slots = match get("RENDER_SLOTS") {
+            None => crate::features::volume::RenderQueue::per_machine(),
+            Some(_) => number(&get, "RENDER_SLOTS", 1)? as usize,
+        };
         Ok(Self {
             mail: MailConfig {
                 smtp_url,
@@ -344,6 +356,7 @@ impl Config {
             },
             city,
             link_lookups_per_minute,
+            render_slots,
             public_url,
             trusted_proxies,
             pdf_fonts: crate::documents::pdf::FontPaths {

@@ -1,8 +1,8 @@
 //! Login throttling: after `max_failures` wrong passwords within `lock_for`, the username is
 //! locked for `lock_for`. Counted per submitted username whether or not the account exists,
-//! so the lock message reveals nothing about which accounts exist. On top of that, each app
-//! server refuses (429) a network address that tries more than `per_address_per_minute`
-//! logins a minute, whatever the names ([`AddressLimiter`]).
+//! so the lock message reveals nothing about which accounts exist. On top of that, the app
+//! refuses (429) a network address that tries more than `per_address_per_minute` logins a
+//! minute, whatever the names, counted by every server together ([`crate::limits`]).
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -24,78 +24,12 @@ impl Default for LockoutPolicy {
     }
 }
 
-/// Login attempts per network address, kept by each app server (the `governor` crate: a
-/// token bucket per key, refilled evenly over the minute).
-#[cfg(feature = "ssr")]
-#[derive(Clone)]
-pub struct AddressLimiter(std::sync::Arc<governor::DefaultKeyedRateLimiter<String>>);
-
-#[cfg(feature = "ssr")]
-impl AddressLimiter {
-    pub fn new(policy: &LockoutPolicy) -> Self {
-        Self::per_minute(policy.per_address_per_minute)
-    }
-
-    /// `per_minute` attempts per address, refilled evenly over the minute.
-    pub fn per_minute(per_minute: u32) -> Self {
-        let per_minute =
-            std::num::NonZeroU32::new(per_minute.max(1)).unwrap_or(std::num::NonZeroU32::MIN);
-        Self(std::sync::Arc::new(governor::RateLimiter::keyed(
-            governor::Quota::per_minute(per_minute),
-        )))
-    }
-
-    /// `Err(seconds to wait)` when `address` has used up its attempts. An IPv6 address
-    /// counts with its whole /64 ([`rate_key`]).
-    pub fn check(&self, address: &str) -> Result<(), u64> {
-        self.check_key(rate_key(address))
-    }
-
-    /// `Err(seconds to wait)` when `key` (anything: a link, an address) has used up its
-    /// attempts.
-    pub fn check_key(&self, key: String) -> Result<(), u64> {
-        use governor::clock::{Clock, DefaultClock};
-        self.0.check_key(&key).map_err(|not_until| {
-            not_until
-                .wait_time_from(DefaultClock::default().now())
-                .as_secs()
-                .max(1)
-        })
-    }
-
-    /// Forgets addresses whose buckets are full again (run now and then).
-    pub fn purge(&self) {
-        self.0.retain_recent();
-        self.0.shrink_to_fit();
-    }
-
-    /// How many keys are remembered.
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
-
-/// The key an address is limited under: an IPv4 address as it is, an IPv6 address by its
-/// /64, which one subscriber gets whole (counting each of its 2^64 addresses apart would
-/// limit nothing). An address that does not parse is its own key.
-pub fn rate_key(address: &str) -> String {
-    match address.parse::<std::net::IpAddr>() {
-        Ok(std::net::IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
-            Some(v4) => v4.to_string(),
-            None => {
-                let s = v6.segments();
-                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
-            }
-        },
-        _ => address.to_owned(),
-    }
-}
-
 impl LockoutPolicy {
+    /// Logins a minute from one network address, counted by every server together.
+    pub fn address_limit(&self) -> crate::limits::Limiter {
+        crate::limits::Limiter::new("login_address", self.per_address_per_minute)
+    }
+
     /// Failures older than this no longer count towards a lock.
     pub fn stale_before(&self, now: DateTime<Utc>) -> DateTime<Utc> {
         now - self.lock_for
@@ -193,32 +127,6 @@ mod tests {
 
     fn t(minute: i64) -> DateTime<Utc> {
         DateTime::from_timestamp(1_710_000_000, 0).unwrap() + Duration::minutes(minute)
-    }
-
-    #[cfg(feature = "ssr")]
-    #[test]
-    fn an_ipv6_client_is_limited_by_its_slash_64_and_ipv4_by_its_address() {
-        assert_eq!(rate_key("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
-        assert_eq!(rate_key("2001:db8:1:2:ffff:1:2:3"), "2001:db8:1:2::/64");
-        assert_eq!(rate_key("::ffff:203.0.113.7"), "203.0.113.7");
-        assert_eq!(rate_key("203.0.113.7"), "203.0.113.7");
-        let limiter = AddressLimiter::per_minute(2);
-        assert!(limiter.check("2001:db8::1").is_ok());
-        assert!(limiter.check("2001:db8::2").is_ok());
-        assert!(limiter.check("2001:db8::3").is_err());
-        assert!(limiter.check("2001:db8:0:1::1").is_ok());
-    }
-
-    #[cfg(feature = "ssr")]
-    #[test]
-    fn a_quiet_address_is_forgotten_when_purged() {
-        // 60,000 a minute: a bucket is full again within a millisecond.
-        let limiter = AddressLimiter::per_minute(60_000);
-        limiter.check("203.0.113.7").unwrap();
-        assert_eq!(limiter.len(), 1);
-        std::thread::sleep(std::time::Duration::from_millis(20));
-        limiter.purge();
-        assert!(limiter.is_empty());
     }
 
     #[test]

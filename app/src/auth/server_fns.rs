@@ -39,11 +39,12 @@ mod imp {
     };
     use crate::auth::{
         db,
-        lockout::{AddressLimiter, Attempt, LockoutPolicy},
+        lockout::{Attempt, LockoutPolicy},
         password::{hash_password, verify_password},
         session::{current_user, session, sign_in, sign_out},
         NewPassword, Username,
     };
+    use crate::limits::Verdict;
     use crate::{
         error::AppError,
         state::{app_state, client_addr, AppState},
@@ -69,14 +70,17 @@ mod imp {
         let name = Username::normalize_attempt(&username);
         let now = state.now();
 
-        if let Some(addresses) = leptos::prelude::use_context::<AddressLimiter>() {
-            if let Err(seconds) = addresses.check(&client_addr()) {
-                // Logged, not audited: a flood would otherwise write a row per request.
-                tracing::warn!(address = %client_addr(), "login attempts over the address limit");
-                return Err(AppError::TooManyAttempts { seconds });
-            }
-        }
         let policy = policy()?;
+        let address = crate::limits::rate_key(&client_addr());
+        let limit = policy.address_limit();
+        if let Verdict::Wait(seconds) = limit
+            .check(&state.db, &address, now.timestamp_millis())
+            .await?
+        {
+            // Logged, not audited: a flood would otherwise write a row per request.
+            tracing::warn!(address = %client_addr(), "login attempts over the address limit");
+            return Err(AppError::TooManyAttempts { seconds });
+        }
         let (attempts, locked_until) = db::claim_attempt(
             &state.db,
             &name,

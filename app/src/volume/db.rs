@@ -303,19 +303,22 @@ pub async fn create_job(
     Ok(id)
 }
 
-/// How far a job has come; also says it is still alive.
+/// How far a run of a job has come (`attempt`: the run's claim, so a run cut off and
+/// taken up elsewhere writes nothing more).
 pub async fn job_progress(
     pool: &AnyPool,
     id: i64,
+    attempt: i64,
     done: i64,
     total: i64,
     now: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE volume_jobs SET state = 'running', done = $2, total = $3, updated_at = $4 \
-         WHERE id = $1 AND state IN ('queued', 'running')",
+        "UPDATE volume_jobs SET done = $3, total = $4, updated_at = $5 \
+         WHERE id = $1 AND attempt = $2 AND state = 'running'",
     )
     .bind(id)
+    .bind(attempt)
     .bind(done)
     .bind(total)
     .bind(now)
@@ -324,50 +327,47 @@ pub async fn job_progress(
     Ok(())
 }
 
-/// Tells the job page that a queued job is still waiting for its turn (not interrupted).
-pub async fn job_waiting(pool: &AnyPool, id: i64, now: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE volume_jobs SET updated_at = $2 WHERE id = $1 AND state = 'queued'")
-        .bind(id)
-        .bind(now)
-        .execute(pool)
-        .await?;
-    Ok(())
-}
-
-/// Keeps the finished file.
+/// Keeps the finished file, if the run still holds the job: false when another server's
+/// run took it up (that run keeps its own file; there is never a second).
 pub async fn job_done(
     pool: &AnyPool,
     id: i64,
-    file_name: &str,
-    content_type: &str,
-    data: &[u8],
+    attempt: i64,
+    file: (&str, &str, &[u8]),
     now: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE volume_jobs SET state = 'done', done = total, file_name = $2, \
-           content_type = $3, data = $4, updated_at = $5 WHERE id = $1",
+) -> Result<bool, sqlx::Error> {
+    let (file_name, content_type, data) = file;
+    Ok(sqlx::query(
+        "UPDATE volume_jobs SET state = 'done', done = total, file_name = $3, \
+           content_type = $4, data = $5, updated_at = $6, lease_until = 0 \
+         WHERE id = $1 AND attempt = $2 AND state = 'running'",
     )
     .bind(id)
+    .bind(attempt)
     .bind(file_name)
     .bind(content_type)
     .bind(data.to_vec())
     .bind(now)
     .execute(pool)
-    .await?;
-    Ok(())
+    .await?
+    .rows_affected()
+        == 1)
 }
 
-/// Records why a job failed, in words the user may read.
+/// Records why a run failed, in words the user may read (if the run still holds the job).
 pub async fn job_failed(
     pool: &AnyPool,
     id: i64,
+    attempt: i64,
     message: &str,
     now: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE volume_jobs SET state = 'failed', error = $2, updated_at = $3 WHERE id = $1",
+        "UPDATE volume_jobs SET state = 'failed', error = $3, updated_at = $4, lease_until = 0 \
+         WHERE id = $1 AND attempt = $2 AND state = 'running'",
     )
     .bind(id)
+    .bind(attempt)
     .bind(message)
     .bind(now)
     .execute(pool)

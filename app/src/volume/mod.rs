@@ -11,6 +11,8 @@ pub mod document;
 pub mod ops;
 pub mod pages;
 pub mod server_fns;
+#[cfg(feature = "ssr")]
+pub mod turns;
 
 use crate::dates::parse_date;
 use chrono::NaiveDate;

@@ -3,7 +3,9 @@
 //! site. Unknown, expired, revoked and malformed tokens all get the same 404 after the same
 //! work; lookups are limited per client address; the token never reaches a log.
 
+use app::error::AppError;
 use app::{
+    limits::{rate_key, Limiter, Verdict},
     links::{status_page, well_formed, Scope},
     state::{AppState, ClientAddr},
 };
@@ -14,6 +16,7 @@ use axum::{
     routing::{get, post},
     Extension, Router,
 };
+use sqlx::AnyPool;
 use std::collections::HashMap;
 
 /// Token lookups allowed per client address per minute by default
@@ -29,72 +32,48 @@ pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
         .route("/robots.txt", get(robots))
 }
 
-/// The limits on token lookups, one set per app server. Two budgets, so that neither a
-/// guesser nor a busy office gets the other's treatment:
+/// The limits on token lookups, counted by every app server together ([`app::limits`]).
+/// Two budgets, so that neither a guesser nor a busy office gets the other's treatment:
 /// - misses (a token that opens nothing) per client address, IPv6 by its /64: once an
-///   address has used them up, every lookup from it is refused until the minute is over,
-///   a right guess included, so guessing gains nothing;
-/// - lookups per link: offices that share one address behind the council's NAT each have
+///   address has used them up, every lookup from it is refused until a miss would be
+///   allowed again, a right guess included, so guessing gains nothing;
+/// - views per link: offices that share one address behind the council's NAT each have
 ///   their own budget, and a leaked link cannot be read in a loop.
-#[derive(Clone)]
+#[derive(Clone, Copy)]
 pub struct Lookups {
-    misses: app::auth::lockout::AddressLimiter,
-    per_link: app::auth::lockout::AddressLimiter,
-    /// Addresses that used up their misses, until when.
-    blocked: std::sync::Arc<std::sync::Mutex<HashMap<String, std::time::Instant>>>,
+    misses: Limiter,
+    per_link: Limiter,
 }
 
 impl Lookups {
     pub fn new(per_minute: u32) -> Self {
         Self {
-            misses: app::auth::lockout::AddressLimiter::per_minute(per_minute),
-            per_link: app::auth::lockout::AddressLimiter::per_minute(per_minute),
-            blocked: Default::default(),
+            misses: Limiter::new("link_miss", per_minute),
+            per_link: Limiter::new("link_view", per_minute),
         }
     }
 
-    /// `Err(seconds)` while `client` is refused for its misses.
-    fn before(&self, client: &str) -> Result<(), u64> {
-        let key = app::auth::lockout::rate_key(client);
-        let blocked = self.blocked.lock().unwrap_or_else(|e| e.into_inner());
-        match blocked.get(&key) {
-            Some(until) => {
-                let left = until.saturating_duration_since(std::time::Instant::now());
-                if left.is_zero() {
-                    Ok(())
-                } else {
-                    Err(left.as_secs().max(1))
-                }
-            }
-            None => Ok(()),
-        }
+    /// `Some(seconds)` while `client` is refused for its misses.
+    async fn before(
+        &self,
+        db: &AnyPool,
+        client: &str,
+        now_ms: i64,
+    ) -> Result<Option<u64>, AppError> {
+        Ok(self.misses.over_now(db, &rate_key(client), now_ms).await?)
     }
 
-    /// Counts a miss by `client`; `Err(seconds)` when that used up its misses.
-    fn missed(&self, client: &str) -> Result<(), u64> {
-        self.misses.check(client).inspect_err(|&seconds| {
-            let until = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
-            self.blocked
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .insert(app::auth::lockout::rate_key(client), until);
-        })
+    /// Counts a miss by `client`.
+    async fn missed(&self, db: &AnyPool, client: &str, now_ms: i64) -> Result<Verdict, AppError> {
+        Ok(self.misses.check(db, &rate_key(client), now_ms).await?)
     }
 
-    /// Counts a lookup of link `id`; `Err(seconds)` past its budget.
-    fn opened(&self, id: i64) -> Result<(), u64> {
-        self.per_link.check_key(format!("link:{id}"))
-    }
-
-    /// Forgets quiet addresses and links, and blocks that have run out.
-    pub fn purge(&self) {
-        self.misses.purge();
-        self.per_link.purge();
-        let now = std::time::Instant::now();
-        self.blocked
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .retain(|_, until| *until > now);
+    /// Counts a view of link `id`.
+    async fn opened(&self, db: &AnyPool, id: i64, now_ms: i64) -> Result<Verdict, AppError> {
+        Ok(self
+            .per_link
+            .check(db, &format!("link:{id}"), now_ms)
+            .await?)
     }
 }
 
@@ -162,7 +141,18 @@ async fn open(
                 .into_response(),
         )
     };
-    lookups.before(client).map_err(too_many)?;
+    let failed = |e: AppError| {
+        tracing::error!("status link: {e:?}");
+        protected(StatusCode::INTERNAL_SERVER_ERROR.into_response())
+    };
+    let now_ms = state.now().timestamp_millis();
+    if let Some(seconds) = lookups
+        .before(&state.db, client, now_ms)
+        .await
+        .map_err(failed)?
+    {
+        return Err(too_many(seconds));
+    }
     let now = state.now().timestamp();
     let today = state.today();
     let looked_up = if well_formed(token) {
@@ -171,19 +161,28 @@ async fn open(
         // Looked up all the same (it cannot match: a digest of a token of another shape).
         format!("malformed:{token}")
     };
-    match app::links::db::resolve(&state.db, &looked_up, today, now).await {
-        Ok(Some(found)) if well_formed(token) => {
-            lookups.opened(found.0).map_err(too_many)?;
-            Ok(found)
+    let found = app::links::db::resolve(&state.db, &looked_up, today, now)
+        .await
+        .map_err(failed)?;
+    match found {
+        Some(found) if well_formed(token) => {
+            match lookups
+                .opened(&state.db, found.0, now_ms)
+                .await
+                .map_err(failed)?
+            {
+                Verdict::Allowed => Ok(found),
+                Verdict::Wait(seconds) => Err(too_many(seconds)),
+            }
         }
-        Ok(_) => {
-            lookups.missed(client).map_err(too_many)?;
-            Err(not_found(state))
-        }
-        Err(e) => {
-            tracing::error!("status link: {e:?}");
-            Err(protected(StatusCode::INTERNAL_SERVER_ERROR.into_response()))
-        }
+        _ => match lookups
+            .missed(&state.db, client, now_ms)
+            .await
+            .map_err(failed)?
+        {
+            Verdict::Allowed => Err(not_found(state)),
+            Verdict::Wait(seconds) => Err(too_many(seconds)),
+        },
     }
 }
 
@@ -258,42 +257,5 @@ async fn not_answered(
             let page = Html(status_page::refused(&state.city, &err, &token, id));
             protected((err.http_status(), page).into_response())
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::Lookups;
-    use std::time::Duration;
-
-    /// What the limits remember: misses and views counted, and addresses held back.
-    fn remembered(l: &Lookups) -> usize {
-        l.misses.len() + l.per_link.len() + l.blocked.lock().unwrap().len()
-    }
-
-    #[test]
-    fn quiet_addresses_and_links_are_forgotten_when_purged() {
-        // 60,000 a minute: a bucket is full again within a millisecond.
-        let lookups = Lookups::new(60_000);
-        lookups.missed("203.0.113.7").unwrap();
-        lookups.opened(42).unwrap();
-        assert_eq!(remembered(&lookups), 2);
-        std::thread::sleep(Duration::from_millis(20));
-        lookups.purge();
-        assert_eq!(remembered(&lookups), 0);
-    }
-
-    #[test]
-    fn an_address_out_of_misses_is_held_back_until_its_minute_is_over() {
-        let lookups = Lookups::new(1);
-        lookups.missed("203.0.113.7").unwrap();
-        assert!(lookups.missed("203.0.113.7").is_err());
-        assert!(lookups.before("203.0.113.7").is_err());
-        lookups.purge();
-        assert!(
-            lookups.before("203.0.113.7").is_err(),
-            "a purge keeps a block that has not run out"
-        );
-        assert!(lookups.before("198.51.100.1").is_ok());
     }
 }

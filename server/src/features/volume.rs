@@ -13,7 +13,7 @@ use app::{
     caller::{Caller, Refused},
     error::AppError,
     state::AppState,
-    volume::{ops, Volume, VolumeFilter, VolumeFormat, COMPILE_FORM, SEND_FORM},
+    volume::{ops, turns, Volume, VolumeFilter, VolumeFormat, COMPILE_FORM, SEND_FORM},
 };
 use axum::{
     extract::{Path, Query},
@@ -44,65 +44,149 @@ pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
         .route("/volumes/{id}/file", get(sent_file))
 }
 
-/// Who may write a volume now. Writing one takes a core and, for a PDF of a large session,
+/// Turns at writing volumes, shared by every server on the database
+/// ([`app::volume::turns`]). Writing one takes a core and, for a PDF of a large session,
 /// hundreds of megabytes (40 at once once took 1.2 GB and made others' pages 1.8 s slow),
-/// so each user has one written at a time and each server [`RenderQueue::per_server`]:
-/// the rest wait their turn, shown as 排隊中 on their job's page.
+/// so the cluster writes at most `RENDER_SLOTS` at once and each user one: the rest wait
+/// their turn, shown as 排隊中 on their job's page. Each server runs a worker that takes up
+/// queued jobs, and jobs whose server stopped, as turns come free.
 #[derive(Clone)]
 pub struct RenderQueue {
-    server: std::sync::Arc<tokio::sync::Semaphore>,
-    users: std::sync::Arc<std::sync::Mutex<HashMap<i64, std::sync::Arc<tokio::sync::Semaphore>>>>,
+    slots: i64,
+    /// Wakes this server's worker when a job is queued here, rather than at its next look.
+    wake: std::sync::Arc<tokio::sync::Notify>,
 }
 
-/// A turn to write a volume; the next in line goes when it is dropped.
+/// A turn to write a volume, renewed while held; given back when dropped.
 pub struct Turn {
-    _user: tokio::sync::OwnedSemaphorePermit,
-    _server: tokio::sync::OwnedSemaphorePermit,
+    db: sqlx::AnyPool,
+    slot: i64,
+    holder: String,
+    renewing: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Turn {
+    fn drop(&mut self) {
+        self.renewing.abort();
+        let (db, slot, holder) = (self.db.clone(), self.slot, std::mem::take(&mut self.holder));
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                if let Err(e) = turns::give_back(&db, slot, &holder).await {
+                    // Its lease runs out by itself.
+                    tracing::warn!("giving back a volume turn: {e}");
+                }
+            });
+        }
+    }
+}
+
+/// How often a waiting server looks for a turn or a job that another server's queued.
+const LOOK_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// A name for one turn or run, unique across servers: the process and a random number.
+fn holder() -> String {
+    format!("{}:{:016x}", std::process::id(), rand::random::<u64>())
 }
 
 impl RenderQueue {
-    /// At most `per_server` volumes written at once by this server.
-    pub fn new(per_server: usize) -> Self {
+    /// At most `slots` volumes written at once in the cluster.
+    pub fn new(slots: usize) -> Self {
         Self {
-            server: std::sync::Arc::new(tokio::sync::Semaphore::new(per_server.max(1))),
-            users: Default::default(),
+            slots: i64::try_from(slots.max(1)).unwrap_or(1),
+            wake: Default::default(),
         }
     }
 
-    /// One volume at a time per two cores, at least one.
-    pub fn per_server() -> usize {
+    /// One volume at a time per two cores of this machine, at least one.
+    pub fn per_machine() -> usize {
         std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1))
     }
 
-    /// Waits until `user` has no other volume being written and the server has room.
-    pub async fn turn(&self, user: i64) -> Turn {
-        let mine = {
-            let mut users = self.users.lock().unwrap_or_else(|e| e.into_inner());
-            // Users whose turns are all over are forgotten as the next one asks.
-            // (A permit, held or awaited, holds the semaphore too.)
-            users.retain(|_, s| std::sync::Arc::strong_count(s) > 1);
-            users
-                .entry(user)
-                .or_insert_with(|| std::sync::Arc::new(tokio::sync::Semaphore::new(1)))
-                .clone()
+    /// Waits until `user` has no other volume being written and the cluster has room.
+    pub async fn turn(&self, state: &AppState, user: i64) -> Result<Turn, AppError> {
+        let holder = holder();
+        let slot = loop {
+            let now = state.now().timestamp();
+            match turns::take_slot(&state.db, self.slots, user, &holder, now).await? {
+                Some(slot) => break slot,
+                None => tokio::time::sleep(std::time::Duration::from_millis(250)).await,
+            }
         };
-        let user = mine.acquire_owned().await.expect("never closed");
-        let server = self
-            .server
-            .clone()
-            .acquire_owned()
-            .await
-            .expect("never closed");
-        Turn {
-            _user: user,
-            _server: server,
-        }
+        let renewing = {
+            let (state, holder) = (state.clone(), holder.clone());
+            tokio::spawn(async move {
+                loop {
+                    tokio::time::sleep(renew_every()).await;
+                    let now = state.now().timestamp();
+                    if let Err(e) = turns::renew_slot(&state.db, slot, &holder, now).await {
+                        tracing::warn!("renewing a volume turn: {e}");
+                    }
+                }
+            })
+        };
+        Ok(Turn {
+            db: state.db.clone(),
+            slot,
+            holder,
+            renewing,
+        })
     }
+
+    /// Starts this server's worker: it takes up waiting jobs while the cluster has turns.
+    /// Only inside a Tokio runtime (a router built outside one, e.g. to list routes, has
+    /// none).
+    pub fn spawn_worker(&self, state: AppState, fonts: pdf::FontPaths) {
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let queue = self.clone();
+        runtime.spawn(async move {
+            if let Err(e) = turns::ensure_slots(&state.db, queue.slots).await {
+                tracing::warn!("volume turns: {e}");
+            }
+            let mut touched: Option<i64> = None;
+            loop {
+                loop {
+                    let (holder, now) = (holder(), state.now().timestamp());
+                    match turns::claim_job(&state.db, queue.slots, &holder, now).await {
+                        Ok(Some(job)) => {
+                            tokio::spawn(run_job(state.clone(), fonts.clone(), job, holder));
+                        }
+                        Ok(None) => break,
+                        Err(e) => {
+                            tracing::warn!("taking up a volume job: {e}");
+                            break;
+                        }
+                    }
+                }
+                let now = state.now().timestamp();
+                if touched.is_none_or(|t| now - t >= 20) {
+                    touched = Some(now);
+                    if let Err(e) = turns::still_waiting(&state.db, now).await {
+                        tracing::warn!("volume jobs waiting: {e}");
+                    }
+                }
+                tokio::select! {
+                    _ = queue.wake.notified() => {}
+                    _ = tokio::time::sleep(LOOK_EVERY) => {}
+                }
+            }
+        });
+    }
+
+    /// Tells this server's worker that a job was queued.
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+}
+
+fn renew_every() -> std::time::Duration {
+    std::time::Duration::from_secs(u64::try_from(turns::LEASE_SECS / 3).unwrap_or(20))
 }
 
 impl Default for RenderQueue {
     fn default() -> Self {
-        Self::new(Self::per_server())
+        Self::new(Self::per_machine())
     }
 }
 
@@ -163,7 +247,6 @@ fn volume_page(filter: Option<&VolumeFilter>) -> String {
 /// job's page, which shows how far it has come and offers the file when done.
 async fn compile(
     caller: Result<Caller, Refused>,
-    Extension(fonts): Extension<pdf::FontPaths>,
     Extension(queue): Extension<RenderQueue>,
     session: Session,
     headers: HeaderMap,
@@ -175,8 +258,7 @@ async fn compile(
         let filter = filter.clone().ok_or_else(no_session)?;
         let format = ops::compile_format(form.get("format").map(String::as_str))?;
         let id = ops::start_job(&c, &filter, format).await?;
-        let job = run_job(c.state.clone(), fonts, queue, c.user.id, id, filter, format);
-        tokio::spawn(job);
+        queue.wake();
         Ok(id)
     }
     .await;
@@ -200,70 +282,70 @@ fn no_session() -> AppError {
     AppError::validation("session", "請選擇會期。")
 }
 
-/// Compiles a job's volume when its turn comes and keeps the file; while it waits, and then
-/// as it goes (at most twice a second), it tells the job page that it is alive.
-pub async fn run_job(
-    state: AppState,
-    fonts: pdf::FontPaths,
-    queue: RenderQueue,
-    user: i64,
-    id: i64,
-    filter: VolumeFilter,
-    format: VolumeFormat,
-) {
+/// Runs a job this server took up, with its turn: compiles the volume and keeps the file.
+/// As it goes it tells the job page how far it has come (at most twice a second) and renews
+/// its lease; it stops if another server took the job up meanwhile, whose run then keeps
+/// the one file.
+async fn run_job(state: AppState, fonts: pdf::FontPaths, job: turns::Claimed, holder: String) {
     let db = state.db.clone();
     let result = async {
-        let turn = queue.turn(user);
-        tokio::pin!(turn);
-        let _turn = loop {
-            tokio::select! {
-                turn = &mut turn => break turn,
-                _ = tokio::time::sleep(std::time::Duration::from_secs(20)) => {
-                    app::volume::db::job_waiting(&db, id, state.now().timestamp()).await?;
-                }
-            }
-        };
-        let today = state.today();
-        let volume = app::volume::db::volume(&db, &state.city, &filter, today).await?;
+        let filter = VolumeFilter::from_query(|k| {
+            app::url::query_value(&job.query, k).filter(|v| !v.is_empty())
+        })
+        .ok_or_else(no_session)?;
+        let format = VolumeFormat::parse(&job.format)
+            .ok_or_else(|| AppError::internal("volume job", "unknown format"))?;
+        let volume = app::volume::db::volume(&db, &state.city, &filter, state.today()).await?;
         let name = file_name(&volume, format);
-        app::volume::db::job_progress(&db, id, 0, 1, state.now().timestamp()).await?;
         let (tell, mut heard) = tokio::sync::watch::channel((0usize, 1usize));
         let mut work = Box::pin(render(volume, format, fonts, move |done, total| {
             tell.send_replace((done, total));
         }));
+        let mut renew =
+            tokio::time::interval_at(tokio::time::Instant::now() + renew_every(), renew_every());
         let bytes = loop {
             tokio::select! {
                 bytes = &mut work => break bytes?,
+                _ = renew.tick() => {
+                    if !turns::renew_job(&db, &job, &holder, state.now().timestamp()).await? {
+                        tracing::warn!(job = job.id, "volume job taken up elsewhere; stopping");
+                        return Ok(());
+                    }
+                }
                 _ = tokio::time::sleep(std::time::Duration::from_millis(500)) => {
                     if heard.has_changed().unwrap_or(false) {
                         let (done, total) = *heard.borrow_and_update();
                         app::volume::db::job_progress(
-                            &db, id, done as i64, total as i64, state.now().timestamp(),
+                            &db, job.id, job.attempt, done as i64, total as i64,
+                            state.now().timestamp(),
                         )
                         .await?;
                     }
                 }
             }
         };
-        app::volume::db::job_done(
-            &db,
-            id,
-            &name,
-            format.media_type(),
-            &bytes,
-            state.now().timestamp(),
-        )
-        .await?;
+        let file = (name.as_str(), format.media_type(), bytes.as_slice());
+        let now = state.now().timestamp();
+        if !app::volume::db::job_done(&db, job.id, job.attempt, file, now).await? {
+            tracing::warn!(
+                job = job.id,
+                "volume job taken up elsewhere; its file is kept there"
+            );
+        }
         Ok::<_, AppError>(())
     }
     .await;
     if let Err(err) = result {
         // `AppError`'s words are for users; what went wrong inside was logged already.
+        let now = state.now().timestamp();
         if let Err(e) =
-            app::volume::db::job_failed(&db, id, &err.to_string(), state.now().timestamp()).await
+            app::volume::db::job_failed(&db, job.id, job.attempt, &err.to_string(), now).await
         {
-            tracing::error!("volume job {id}: {e}");
+            tracing::error!("volume job {}: {e}", job.id);
         }
+    }
+    if let Err(e) = turns::give_back(&db, job.slot, &holder).await {
+        tracing::warn!("giving back a volume turn: {e}");
     }
 }
 
@@ -305,7 +387,7 @@ async fn send(
         let volume = app::volume::db::volume(c.db(), &c.state.city, &filter, c.today()).await?;
         ops::check_sending(&volume, sent_on, c.today())?;
         let bytes = {
-            let _turn = queue.turn(c.user.id).await;
+            let _turn = queue.turn(&c.state, c.user.id).await?;
             render(volume.clone(), format, fonts, |_, _| {}).await?
         };
         ops::record_sent(&c, &filter, &volume, format, &bytes, (sent_on, &letter)).await
@@ -343,7 +425,7 @@ async fn now(
     let volume = app::volume::db::volume(c.db(), &c.state.city, &filter, c.today()).await?;
     let name = file_name(&volume, format);
     // In the same line as the page's compilations.
-    let _turn = queue.turn(c.user.id).await;
+    let _turn = queue.turn(&c.state, c.user.id).await?;
     let bytes = render(volume, format, fonts, |_, _| {}).await?;
     let ascii = format!("volume.{}", format.extension());
     Ok(answer::attachment(
@@ -352,36 +434,4 @@ async fn now(
         &ascii,
         &name,
     ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::RenderQueue;
-    use std::time::Duration;
-
-    async fn waits<F: std::future::Future>(f: F) -> bool {
-        tokio::time::timeout(Duration::from_millis(50), f)
-            .await
-            .is_err()
-    }
-
-    #[tokio::test]
-    async fn a_user_has_one_volume_written_at_a_time_and_the_next_goes_when_it_is_done() {
-        let queue = RenderQueue::new(4);
-        let first = queue.turn(1).await;
-        assert!(
-            waits(queue.turn(1)).await,
-            "a second turn of the same user waits"
-        );
-        let _other = queue.turn(2).await;
-        drop(first);
-        assert!(!waits(queue.turn(1)).await);
-    }
-
-    #[tokio::test]
-    async fn a_server_writes_at_most_its_share_at_once() {
-        let queue = RenderQueue::new(2);
-        let (_a, _b) = (queue.turn(1).await, queue.turn(2).await);
-        assert!(waits(queue.turn(3)).await, "a third user waits for room");
-    }
 }

@@ -1,32 +1,13 @@
-//! What the app does on its own now and then: forgets quiet addresses in the limiters,
-//! ends expired sessions, sends the day's due-date reminders and drops old volume builds
+//! What the app does on its own now and then: forgets quiet addresses and links in the
+//! limits, ends expired sessions, sends the day's due-date reminders and drops old volume builds
 //! and imports.
 
-use crate::{config::Config, features::links};
+use crate::config::Config;
 use app::{
     auth::{db::purge_stale_failures, session::DbSessionStore},
     state::AppState,
 };
 use std::time::Duration;
-
-/// Forgets quiet addresses and links now and then, so the login and status-link limiters'
-/// memory stays small. Only inside a Tokio runtime (a router built outside one, e.g. to
-/// list routes, has none).
-pub(super) fn spawn_limiter_purge(
-    addresses: app::auth::lockout::AddressLimiter,
-    lookups: links::Lookups,
-) {
-    if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-        runtime.spawn(async move {
-            let mut tick = tokio::time::interval(Duration::from_secs(60));
-            loop {
-                tick.tick().await;
-                addresses.purge();
-                lookups.purge();
-            }
-        });
-    }
-}
 
 /// Deletes expired sessions and stale login failures now and then, and sends the day's
 /// due-date reminders. Every app server may run it: the deletes are idempotent, and the
@@ -50,6 +31,9 @@ pub fn spawn_housekeeping(state: AppState, config: &Config) {
             let stale = lockout.stale_before(now).timestamp();
             if let Err(e) = purge_stale_failures(&state.db, now.timestamp(), stale).await {
                 tracing::warn!("login throttle cleanup failed: {e}");
+            }
+            if let Err(e) = app::limits::purge(&state.db, now.timestamp_millis()).await {
+                tracing::warn!("rate limit cleanup failed: {e}");
             }
             // Compiled volumes are kept a week to download again; those sent to the
             // council are kept for good in `volumes`.

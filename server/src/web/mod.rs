@@ -49,19 +49,18 @@ fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
 /// layers every request passes (outermost last).
 pub fn router(state: AppState, config: &Config, leptos_options: LeptosOptions) -> Router {
     let routes = route_list();
+    let render_queue = features::volume::RenderQueue::new(config.render_slots);
+    render_queue.spawn_worker(state.clone(), config.pdf_fonts.clone());
     let lookups = links::Lookups::new(config.link_lookups_per_minute);
     let context = {
         let state = state.clone();
         let lockout = config.lockout;
         let choices = app::reference::cache::ChoicesCache::default();
-        let addresses = app::auth::lockout::AddressLimiter::new(&lockout);
         let public_url = app::links::ops::PublicUrl(config.public_url.clone());
         let mail = features::delivery::setup(config);
-        housekeeping::spawn_limiter_purge(addresses.clone(), lookups.clone());
         move || {
             provide_context(state.clone());
             provide_context(lockout);
-            provide_context(addresses.clone());
             provide_context(choices.clone());
             provide_context(public_url.clone());
             provide_context(mail.clone());
@@ -98,7 +97,7 @@ pub fn router(state: AppState, config: &Config, leptos_options: LeptosOptions) -
         ))
         .layer(Extension(state))
         .layer(Extension(config.pdf_fonts.clone()))
-        .layer(Extension(features::volume::RenderQueue::default()))
+        .layer(Extension(render_queue))
         .layer(Extension(lookups))
         .layer(Extension(features::delivery::setup(config)))
         .layer(middleware::from_fn_with_state(

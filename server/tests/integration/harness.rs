@@ -25,8 +25,10 @@ pub struct TestApp {
     pub state: AppState,
     /// The settings it was started with.
     pub web: Config,
-    /// The database's URL, dropped with the app.
+    /// The database's URL, dropped with the app that made it.
     url: String,
+    /// Whether this app made the database (another server on it leaves it be).
+    owns_database: bool,
 }
 
 /// A test's database goes with its app, whether the test passed or panicked: a PostgreSQL
@@ -34,7 +36,9 @@ pub struct TestApp {
 /// also drops what a killed run left.)
 impl Drop for TestApp {
     fn drop(&mut self) {
-        forget_database(&self.url);
+        if self.owns_database {
+            forget_database(&self.url);
+        }
     }
 }
 
@@ -147,6 +151,23 @@ pub fn demo_city() -> app::city::City {
     }
 }
 
+/// Serves the app's router on a loopback port of its own.
+async fn serve(state: AppState, web: &Config) -> SocketAddr {
+    let options = LeptosOptions::builder().output_name("fuhuitong").build();
+    let app = router(state, web, options);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap()
+    });
+    addr
+}
+
 impl TestApp {
     pub async fn spawn() -> Self {
         Self::spawn_with(false).await
@@ -206,6 +227,38 @@ impl TestApp {
         Self::start_with(&fresh_database_url().await, web).await
     }
 
+    /// A fresh app with its own settings.
+    pub async fn spawn_with_config(web: Config) -> Self {
+        Self::start_with(&fresh_database_url().await, web).await
+    }
+
+    /// The settings a test app starts with, to change before [`TestApp::spawn_with_config`].
+    pub fn default_config() -> Config {
+        web_settings(false)
+    }
+
+    /// Another app server on this one's database, with its settings and clock, as a cluster
+    /// runs them: its own router, pool, limits and workers; the database stays this app's.
+    pub async fn another_server(&self) -> Self {
+        let db = open_database(&self.url)
+            .await
+            .expect("open the shared database");
+        let state = AppState {
+            db,
+            clock: self.clock.clone(),
+            city: self.state.city.clone(),
+        };
+        let addr = serve(state.clone(), &self.web).await;
+        Self {
+            addr,
+            clock: self.clock.clone(),
+            state,
+            web: self.web.clone(),
+            url: self.url.clone(),
+            owns_database: false,
+        }
+    }
+
     async fn start(url: &str, cookie_secure: bool) -> Self {
         Self::start_with(url, web_settings(cookie_secure)).await
     }
@@ -228,24 +281,14 @@ impl TestApp {
         server::demo::reference::seed_reference_data(&state)
             .await
             .unwrap();
-        let options = LeptosOptions::builder().output_name("fuhuitong").build();
-        let app = router(state.clone(), &web, options);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        tokio::spawn(async move {
-            axum::serve(
-                listener,
-                app.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .await
-            .unwrap()
-        });
+        let addr = serve(state.clone(), &web).await;
         Self {
             addr,
             clock,
             state,
             web,
             url: url.to_owned(),
+            owns_database: true,
         }
     }
 

@@ -10,6 +10,7 @@ mod case_list;
 mod case_pages;
 mod city;
 mod cli;
+mod cluster;
 mod data_requests;
 mod deadlines;
 mod delivery;
