@@ -1,5 +1,12 @@
 import { expect, test, type Page, type Response } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import { fillQuestion, logIn, ready } from '../tests/support';
+
+/** `scripts/cluster kill 2` and the like, on the cluster scripts/test started. */
+function cluster(...args: string[]) {
+  execFileSync(path.join(__dirname, '..', '..', 'scripts', 'cluster'), args, { stdio: 'inherit' });
+}
 
 /** The app server nginx sent a response to (the cluster's `X-Upstream` header). */
 function upstream(res: Response | { headers(): Record<string, string> }): string {
@@ -50,6 +57,9 @@ test('one session and the same answers through every app server behind nginx', a
   }
   expect([...answers.keys()].sort()).toHaveLength(3);
 
+  // One server crashes: the journey goes on through the other two, reads and writes alike.
+  cluster('kill', '2');
+
   // The bureau accepts in its own browser; the secretariat sees it from whichever server.
   const uddContext = await browser.newContext({ locale: 'zh-TW' });
   const udd = await uddContext.newPage();
@@ -64,6 +74,19 @@ test('one session and the same answers through every app server behind nginx', a
     await expect(sec.getByText('待局處接受', { exact: true })).toHaveCount(0);
   }
   expect(secSeen.size).toBe(3);
+
+  // Started again, it rejoins: nginx sends it requests, and it knows the session.
+  cluster('revive', '2');
+  await expect(async () => {
+    const again = new Set<string>();
+    for (let i = 0; i < 6; i++) {
+      const res = await sec.request.get(path);
+      expect(res.status()).toBe(200);
+      expect(await res.text()).toContain('登出');
+      again.add(upstream(res));
+    }
+    expect(again.size).toBe(3);
+  }).toPass({ timeout: 20_000 });
 
   // Signing out on one server ends the session on all of them.
   await sec.getByRole('button', { name: '登出' }).click();
