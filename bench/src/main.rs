@@ -8,6 +8,7 @@
 //!
 //! `bench --database-url URL --cases N [--requests R] [--concurrency C] [--only NAME]`
 
+mod cluster;
 mod delivery;
 
 use app::{
@@ -41,6 +42,11 @@ struct Args {
     delivery_only: bool,
     /// Messages for the delivery measurement.
     messages: usize,
+    /// nginx in front of a running `scripts/cluster`: measure the cluster instead.
+    cluster: Option<String>,
+    cluster_dir: std::path::PathBuf,
+    soak_minutes: u64,
+    soak_users: usize,
 }
 
 fn args() -> Args {
@@ -52,6 +58,10 @@ fn args() -> Args {
         only: String::new(),
         delivery_only: false,
         messages: 10_000,
+        cluster: None,
+        cluster_dir: "/tmp/fuhuitong-cluster".into(),
+        soak_minutes: 20,
+        soak_users: 200,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -67,6 +77,10 @@ fn args() -> Args {
             "--concurrency" => a.concurrency = value.parse().expect("--concurrency N"),
             "--only" => a.only = value,
             "--messages" => a.messages = value.parse().expect("--messages N"),
+            "--cluster" => a.cluster = Some(value),
+            "--cluster-dir" => a.cluster_dir = value.into(),
+            "--soak-minutes" => a.soak_minutes = value.parse().expect("--soak-minutes M"),
+            "--soak-users" => a.soak_users = value.parse().expect("--soak-users U"),
             other => panic!("unknown flag {other}"),
         }
     }
@@ -259,6 +273,25 @@ async fn main() {
         clock: Arc::new(SystemClock),
         city: Default::default(),
     };
+    if let Some(base) = args.cluster.clone() {
+        let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases")
+            .fetch_one(&state.db)
+            .await
+            .unwrap();
+        println!(
+            "### Three app servers behind nginx on PostgreSQL, {total} cases ({})\n",
+            machine()
+        );
+        let options = cluster::Options {
+            base,
+            dir: args.cluster_dir.clone(),
+            root: std::env::current_dir().unwrap(),
+            soak: Duration::from_secs(args.soak_minutes * 60),
+            users: args.soak_users,
+        };
+        cluster::run(&state, options).await;
+        return;
+    }
     prepare(&state, args.cases).await;
     let backend = if args.database_url.starts_with("postgres") {
         "PostgreSQL"
