@@ -46,6 +46,13 @@ prune_build_cache() {
   say "Build cache: $(du -sh "$target" 2>/dev/null | cut -f1) in $target"
 }
 
+ensure_terser() {
+  if ! command -v terser >/dev/null; then
+    say "Installing terser (npm) to minify the JS glue"
+    npm install --global terser@5
+  fi
+}
+
 ensure_wasm_opt() {
   if ! command -v wasm-opt >/dev/null; then
     say "Installing wasm-opt (npm package binaryen)"

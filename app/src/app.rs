@@ -22,7 +22,7 @@ use crate::{
     volume::pages::{VolumeJobPage, VolumePage},
 };
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet};
+use leptos_meta::{provide_meta_context, MetaTags};
 use leptos_router::{
     components::{Outlet, ParentRoute, Route, Router, Routes},
     path, SsrMode,
@@ -39,6 +39,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <AutoReload options=options.clone() />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                // `site_pkg_dir` names the build (`pkg/<hash>`, server/src/web/assets.rs).
+                <link
+                    rel="stylesheet"
+                    href=format!("/{}/{}.css", options.site_pkg_dir, options.output_name)
+                />
                 <HydrationScripts options islands=true />
                 <MetaTags />
             </head>
@@ -55,7 +60,6 @@ pub fn App() -> impl IntoView {
     #[cfg(feature = "ssr")]
     crate::error::provide_flashed_action_error();
     view! {
-        <Stylesheet id="leptos" href="/pkg/fuhuitong.css" />
         <PageTitle text="府會通" />
         <Router>
             <AppRoutes />

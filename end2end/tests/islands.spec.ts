@@ -57,7 +57,7 @@ function countPosts(page: Page, path: string) {
 }
 
 test('the wasm bundle loads and only the islands come alive', async ({ page }) => {
-  const wasm = page.waitForResponse((r) => r.url().endsWith('/pkg/fuhuitong.wasm') && r.ok());
+  const wasm = page.waitForResponse((r) => /\/pkg\/[0-9a-f]{12}\/fuhuitong\.wasm$/.test(r.url()) && r.ok());
   await page.goto('/login');
   await wasm;
   await ready(page);
@@ -65,6 +65,27 @@ test('the wasm bundle loads and only the islands come alive', async ({ page }) =
   const html = await (await page.request.get('/login')).text();
   expect(html).toContain('__RESOLVED_RESOURCES=[];');
   expect(html).not.toContain('__RESOLVED_RESOURCES[');
+});
+
+test('a second visit downloads nothing of the build: its files are kept by their content', async ({ page }) => {
+  await page.goto('/login');
+  await ready(page);
+  await page.goto('/login');
+  await ready(page);
+  const fetched = await page.evaluate(() =>
+    performance
+      .getEntriesByType('resource')
+      .filter((e) => new URL(e.name).pathname.startsWith('/pkg/'))
+      .map((e) => ({ name: new URL(e.name).pathname, bytes: (e as PerformanceResourceTiming).transferSize })),
+  );
+  // The stylesheet, the JS glue and the wasm, each named by the build and none sent again.
+  expect(fetched.map((f) => f.name.split('/').pop()).sort()).toEqual(
+    expect.arrayContaining(['fuhuitong.js', 'fuhuitong.wasm']),
+  );
+  for (const f of fetched) {
+    expect(f.name).toMatch(/^\/pkg\/[0-9a-f]{12}\//);
+    expect(f.bytes, f.name).toBe(0);
+  }
 });
 
 test('a login button says it is working and the form cannot be posted twice', async ({ page }) => {

@@ -5,6 +5,7 @@
 //! implemented only where the type is.)
 
 pub mod answer;
+pub mod assets;
 pub mod csrf;
 pub mod flash;
 pub mod housekeeping;
@@ -49,6 +50,8 @@ fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
 /// layers every request passes (outermost last).
 pub fn router(state: AppState, config: &Config, leptos_options: LeptosOptions) -> Router {
     let routes = route_list();
+    let assets = assets::Assets::of(&leptos_options);
+    let leptos_options = assets.versioned(leptos_options);
     let render_queue = features::volume::RenderQueue::new(config.render_slots);
     render_queue.spawn_worker(state.clone(), config.pdf_fonts.clone());
     let lookups = links::Lookups::new(config.link_lookups_per_minute);
@@ -87,6 +90,10 @@ pub fn router(state: AppState, config: &Config, leptos_options: LeptosOptions) -
         // does too.
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz).layer(Extension(state.db.clone())))
+        .route(
+            "/pkg/{version}/{file}",
+            get(assets::file).with_state(assets),
+        )
         .merge(features::routes())
         .leptos_routes_with_context(&leptos_options, routes, context.clone(), {
             let options = leptos_options.clone();

@@ -153,7 +153,15 @@ pub fn demo_city() -> app::city::City {
 
 /// Serves the app's router on a loopback port of its own.
 async fn serve(state: AppState, web: &Config) -> SocketAddr {
-    let options = LeptosOptions::builder().output_name("fuhuitong").build();
+    serve_site(state, web, "target/site").await
+}
+
+/// Serves the app's router with its browser files under `site_root`.
+async fn serve_site(state: AppState, web: &Config, site_root: &str) -> SocketAddr {
+    let options = LeptosOptions::builder()
+        .output_name("fuhuitong")
+        .site_root(site_root)
+        .build();
     let app = router(state, web, options);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -235,6 +243,27 @@ impl TestApp {
     /// The settings a test app starts with, to change before [`TestApp::spawn_with_config`].
     pub fn default_config() -> Config {
         web_settings(false)
+    }
+
+    /// Another server on this one's database whose browser files are those under `site_root`.
+    pub async fn another_server_with_site(&self, site_root: &str) -> Self {
+        let db = open_database(&self.url)
+            .await
+            .expect("open the shared database");
+        let state = AppState {
+            db,
+            clock: self.clock.clone(),
+            city: self.state.city.clone(),
+        };
+        let addr = serve_site(state.clone(), &self.web, site_root).await;
+        Self {
+            addr,
+            clock: self.clock.clone(),
+            state,
+            web: self.web.clone(),
+            url: self.url.clone(),
+            owns_database: false,
+        }
     }
 
     /// Another app server on this one's database, with its settings and clock, as a cluster

@@ -92,3 +92,70 @@ async fn pages_link_the_favicon_and_the_old_favicon_address_points_to_it() {
     assert_eq!(res.status(), StatusCode::PERMANENT_REDIRECT);
     assert_eq!(location(&res).as_deref(), Some("/favicon.svg"));
 }
+
+#[tokio::test]
+async fn a_page_links_its_builds_files_by_content_and_they_are_kept_a_year_without_asking() {
+    let site = std::env::temp_dir().join(format!("fht-site-{}", std::process::id()));
+    std::fs::create_dir_all(site.join("pkg")).unwrap();
+    std::fs::write(site.join("pkg/fuhuitong.js"), "export default 1;").unwrap();
+    std::fs::write(site.join("pkg/fuhuitong.wasm"), b"\0asm").unwrap();
+    std::fs::write(site.join("pkg/fuhuitong.css"), "body{}").unwrap();
+    let first = TestApp::spawn().await;
+    let app = first.another_server_with_site(site.to_str().unwrap()).await;
+    let page = app
+        .page(&app.client(), "/login")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let (_, rest) = page.split_once("/pkg/").expect("a link under /pkg/");
+    let version = rest.split('/').next().unwrap().to_owned();
+    assert_eq!(version.len(), 12, "{rest}");
+    for (file, kind) in [
+        ("fuhuitong.js", "text/javascript"),
+        ("fuhuitong.wasm", "application/wasm"),
+        ("fuhuitong.css", "text/css"),
+    ] {
+        assert!(
+            page.contains(&format!("/pkg/{version}/{file}")),
+            "{file} is linked"
+        );
+        let res = app
+            .page(&app.client(), &format!("/pkg/{version}/{file}"))
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        assert!(res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with(kind));
+        assert_eq!(
+            res.headers()["cache-control"],
+            "public, max-age=31536000, immutable"
+        );
+    }
+    // Another build's link still gets the file, but is asked for again; nothing else is
+    // served from there.
+    let other = app
+        .page(&app.client(), "/pkg/000000000000/fuhuitong.js")
+        .await;
+    assert_eq!(other.status(), StatusCode::OK);
+    assert_eq!(other.headers()["cache-control"], "no-cache");
+    for path in ["/pkg/x/..%2Fapp.db", "/pkg/x/hash.txt", "/pkg/x/.env"] {
+        assert_eq!(
+            app.page(&app.client(), path).await.status(),
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
+    // A new build is a new name.
+    std::fs::write(site.join("pkg/fuhuitong.js"), "export default 2;").unwrap();
+    let rebuilt = first.another_server_with_site(site.to_str().unwrap()).await;
+    let page = rebuilt
+        .page(&rebuilt.client(), "/login")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!page.contains(&format!("/pkg/{version}/")));
+    std::fs::remove_dir_all(&site).unwrap();
+}
