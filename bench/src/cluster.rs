@@ -134,7 +134,8 @@ async fn world(state: &AppState) -> World {
     let bureau_cases = |code: &'static str| async move {
         sqlx::query_scalar::<_, i64>(
             "SELECT a.case_id FROM assignments a JOIN bureaus b ON b.id = a.bureau_id \
-             WHERE b.code = $1 AND a.role = 'lead' ORDER BY a.case_id DESC LIMIT 50",
+             WHERE b.code = $1 AND a.role = 'lead' AND a.state IN ('pending', 'accepted') \
+             ORDER BY a.case_id DESC LIMIT 50",
         )
         .bind(code)
         .fetch_all(db)
@@ -466,6 +467,25 @@ async fn soak(
     let memory_before = memory(o);
     let log: Log = Default::default();
     let deadline = Instant::now() + o.soak;
+    // Each server's memory once a minute, to tell warming up from growing.
+    let samples = {
+        let dir = o.dir.clone();
+        tokio::spawn(async move {
+            let mut samples = Vec::new();
+            while Instant::now() < deadline {
+                tokio::time::sleep(Duration::from_secs(60)).await;
+                let o = Options {
+                    base: String::new(),
+                    dir: dir.clone(),
+                    root: PathBuf::new(),
+                    soak: Duration::ZERO,
+                    users: 0,
+                };
+                samples.push(memory(&o));
+            }
+            samples
+        })
+    };
     let mut tasks = Vec::new();
     for i in 0..o.users {
         let (username, role, bureau) = accounts[i % accounts.len()].clone();
@@ -492,6 +512,7 @@ async fn soak(
     }
     let outcomes = std::mem::take(&mut *log.lock().unwrap());
     let memory_after = memory(o);
+    let samples = samples.await.unwrap_or_default();
     let (lost, _) = writes_found(state, w, &outcomes).await;
     let mut pages: BTreeMap<&str, Vec<&Outcome>> = BTreeMap::new();
     for outcome in &outcomes {
@@ -531,6 +552,18 @@ async fn soak(
             kb.map_or("–".into(), |kb| format!("{:.1} MB", kb as f64 / 1024.0))
         };
         println!("| {name} | {} | {} |", mb(before), mb(after));
+    }
+    println!();
+    let series = |i: usize| {
+        samples
+            .iter()
+            .map(|m| m[i].1.map_or("–".into(), |kb| format!("{}", kb / 1024)))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    println!("Each server's memory (MB) at each minute of the soak:\n");
+    for (i, (name, _)) in memory_before.iter().enumerate() {
+        println!("- {name}: {}", series(i));
     }
     println!();
 }
