@@ -121,6 +121,18 @@ pub async fn claim_job(
     holder: &str,
     now: i64,
 ) -> Result<Option<Claimed>, sqlx::Error> {
+    // A read first, so that an idle worker's look every two seconds takes no write lock
+    // (on SQLite every write transaction does, whatever it matches).
+    let waiting: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM volume_jobs \
+         WHERE state = 'queued' OR (state = 'running' AND lease_until < $1) LIMIT 1",
+    )
+    .bind(now)
+    .fetch_optional(pool)
+    .await?;
+    if waiting.is_none() {
+        return Ok(None);
+    }
     sqlx::query(
         "UPDATE volume_jobs SET state = 'failed', error = $1, updated_at = $2 \
          WHERE state = 'running' AND lease_until < $2 AND attempt >= $3",
