@@ -534,7 +534,7 @@ async fn soak(
         let at = |q: f64| ms[((ms.len() as f64 * q).ceil() as usize).clamp(1, ms.len()) - 1];
         let errors = of
             .iter()
-            .filter(|o| !o.status.is_some_and(|s| s < 400))
+            .filter(|o| o.status.is_none_or(|s| s >= 400))
             .count();
         println!(
             "| {page} | {} | {:.1} | {:.1} | {} ({:.2} %) |",
