@@ -5,11 +5,7 @@
 //! looked for in the database afterwards; each server's memory is read at the soak's start
 //! and end. Prints Markdown sections for docs/benchmarks.md.
 
-use app::{
-    admin::{db::insert_user, NewUser},
-    auth::password::hash_password,
-    state::AppState,
-};
+use app::state::AppState;
 use std::{
     collections::BTreeMap,
     path::PathBuf,
@@ -104,19 +100,7 @@ async fn accounts(state: &AppState) -> Vec<(String, &'static str, &'static str)>
     for (role, bureau, share) in ROLES {
         for i in 0..share {
             let username = format!("soak-{role}-{}{i}", bureau.to_lowercase());
-            let bureau_id = match bureau {
-                "" => String::new(),
-                code => app::reference::db::bureau_id_by_code(&state.db, code)
-                    .await
-                    .unwrap()
-                    .unwrap()
-                    .to_string(),
-            };
-            let user =
-                NewUser::parse(&username, &username, role, &bureau_id, PASSWORD.into()).unwrap();
-            let hash = hash_password(&user.password).await.unwrap();
-            let mut conn = state.db.acquire().await.unwrap();
-            let _ = insert_user(&mut conn, &user, &hash, 0).await; // there already on a rerun
+            crate::add_user(state, &username, role, bureau, PASSWORD).await;
             made.push((username, role, bureau));
         }
     }

@@ -116,18 +116,7 @@ async fn prepare(state: &AppState, cases: usize) {
         .await
         .unwrap();
     for (username, role, bureau) in USERS {
-        let bureau_id = match bureau {
-            "" => String::new(),
-            code => app::reference::db::bureau_id_by_code(&state.db, code)
-                .await
-                .unwrap()
-                .unwrap()
-                .to_string(),
-        };
-        let user = NewUser::parse(username, username, role, &bureau_id, PASSWORD.into()).unwrap();
-        let hash = hash_password(&user.password).await.unwrap();
-        let mut conn = state.db.acquire().await.unwrap();
-        let _ = insert_user(&mut conn, &user, &hash, 0).await; // already there on a rerun
+        add_user(state, username, role, bureau, PASSWORD).await;
     }
     let have: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases")
         .fetch_one(&state.db)
@@ -158,6 +147,22 @@ async fn prepare(state: &AppState, cases: usize) {
                 .unwrap();
         }
     }
+}
+
+/// Adds a user of `role` (in the bureau of code `bureau`, or none) unless there already.
+async fn add_user(state: &AppState, username: &str, role: &str, bureau: &str, password: &str) {
+    let bureau_id = match bureau {
+        "" => String::new(),
+        code => app::reference::db::bureau_id_by_code(&state.db, code)
+            .await
+            .unwrap()
+            .unwrap()
+            .to_string(),
+    };
+    let user = NewUser::parse(username, username, role, &bureau_id, password.into()).unwrap();
+    let hash = hash_password(&user.password).await.unwrap();
+    let mut conn = state.db.acquire().await.unwrap();
+    let _ = insert_user(&mut conn, &user, &hash, 0).await; // already there on a rerun
 }
 
 /// The bare baseline: the same list rows as the case list's first page, as JSON.

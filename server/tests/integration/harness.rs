@@ -151,12 +151,8 @@ pub fn demo_city() -> app::city::City {
     }
 }
 
-/// Serves the app's router on a loopback port of its own.
-async fn serve(state: AppState, web: &Config) -> SocketAddr {
-    serve_site(state, web, "target/site").await
-}
-
-/// Serves the app's router with its browser files under `site_root`.
+/// Serves the app's router on a loopback port of its own, its browser files under
+/// `site_root`.
 async fn serve_site(state: AppState, web: &Config, site_root: &str) -> SocketAddr {
     let options = LeptosOptions::builder()
         .output_name("fuhuitong")
@@ -269,23 +265,7 @@ impl TestApp {
     /// Another app server on this one's database, with its settings and clock, as a cluster
     /// runs them: its own router, pool, limits and workers; the database stays this app's.
     pub async fn another_server(&self) -> Self {
-        let db = open_database(&self.url)
-            .await
-            .expect("open the shared database");
-        let state = AppState {
-            db,
-            clock: self.clock.clone(),
-            city: self.state.city.clone(),
-        };
-        let addr = serve(state.clone(), &self.web).await;
-        Self {
-            addr,
-            clock: self.clock.clone(),
-            state,
-            web: self.web.clone(),
-            url: self.url.clone(),
-            owns_database: false,
-        }
+        self.another_server_with_site("target/site").await
     }
 
     async fn start(url: &str, cookie_secure: bool) -> Self {
@@ -310,7 +290,7 @@ impl TestApp {
         server::demo::reference::seed_reference_data(&state)
             .await
             .unwrap();
-        let addr = serve(state.clone(), &web).await;
+        let addr = serve_site(state.clone(), &web, "target/site").await;
         Self {
             addr,
             clock,
