@@ -204,3 +204,42 @@ test('the upload refuses an oversized batch before sending, then shows its progr
   await expect(deliveries.getByRole('link', { name: '附表.pdf' })).toBeVisible();
   expect(uploads).toHaveLength(1);
 });
+
+test('a refusal by the server shows in place, in its words, with the chosen files kept', async ({ page, browser }) => {
+  const topic = `伺服器拒收 ${freshNumber()}`;
+  const path = await caseAtUdd(browser, 'data-request', topic);
+  await acceptAtUdd(page, path);
+
+  const form = page.getByRole('form', { name: '提供一批資料' });
+  await form.getByLabel('本批說明').fill('空白檔案');
+  // The browser's checks pass (sizes only); the server refuses a file of no bytes.
+  const files = form.getByLabel('附件（可多選）');
+  await files.setInputFiles([{ name: '空白.csv', mimeType: 'text/csv', buffer: Buffer.alloc(0) }]);
+  const before = page.url();
+  await form.getByRole('button', { name: '送出本批資料' }).click();
+
+  await expect(form.getByRole('alert')).toHaveText('「空白.csv」是空的檔案（0 位元組），本批資料未儲存。');
+  expect(page.url()).toBe(before);
+  expect(await files.evaluate((input: HTMLInputElement) => input.files?.length)).toBe(1);
+  await expect(form.getByRole('button', { name: '送出本批資料' })).toBeEnabled();
+  await expect(page.getByRole('region', { name: '提供資料' }).getByText('尚未提供資料。')).toBeVisible();
+});
+
+test('a new status link is copied with one press', async ({ page, context }, info) => {
+  // Only Chromium lets a test read the clipboard back.
+  test.skip(info.project.name === 'firefox', 'Firefox has no clipboard permissions to grant');
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await logIn(page, 'e2e-sec');
+  await page.goto('/links');
+  const choose = page.getByRole('form', { name: '選擇議員' });
+  await choose.getByLabel('議員').selectOption({ label: '林雨彤' });
+  await choose.getByRole('button', { name: '選擇議員' }).click();
+  await page.getByRole('form', { name: '建立狀態連結' }).getByRole('button', { name: '建立連結' }).click();
+
+  const url = await page.getByLabel('連結網址').inputValue();
+  expect(url).toMatch(/\/s\/[A-Za-z0-9_-]{43}$/);
+  await ready(page);
+  await page.getByRole('button', { name: '複製連結' }).click();
+  await expect(page.getByText('已複製')).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(url);
+});

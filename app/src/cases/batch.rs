@@ -63,6 +63,16 @@ pub fn check_batch<'a>(files: impl IntoIterator<Item = (&'a str, u64)>) -> Vec<B
     problems
 }
 
+/// The refusal of an upload over the limits, when the server (or the proxy before it)
+/// stopped reading it: which file was too large is not known by then.
+pub fn too_big_words() -> String {
+    format!(
+        "檔案過大：每個檔案以 {} 為限，整批以 {} 為限。本批資料未儲存。",
+        megabytes(MAX_FILE_BYTES),
+        megabytes(MAX_BATCH_BYTES)
+    )
+}
+
 /// Sizes as people read them: "10 MB", "12.4 MB", "0.2 MB".
 pub fn megabytes(bytes: u64) -> String {
     let tenths = (bytes * 10).div_ceil(1024 * 1024);

@@ -276,8 +276,9 @@ fn FreshLink(f: Fresh) -> impl IntoView {
         <section class="panel fresh-link" aria-labelledby="fresh-heading">
             <h2 id="fresh-heading">"新連結（僅顯示這一次）"</h2>
             <label for="fresh-url">"連結網址"</label>
-            <input id="fresh-url" readonly value=f.url.clone() />
-            <crate::islands::CopyText text=f.url.clone() />
+            <crate::islands::CopyText>
+                <input id="fresh-url" readonly value=f.url.clone() />
+            </crate::islands::CopyText>
             <div class="qr" inner_html=f.qr_svg></div>
             {(f.mailed > 0).then(|| view! { <p role="status">{format!("已排入寄送給議員辦公室的 {} 個聯絡信箱。", f.mailed)}</p> })}
             <p class="field-hint">"請複製或列印後交給議員辦公室；離開此頁後將無法再看到完整網址（可撤銷後重新發給）。"</p>

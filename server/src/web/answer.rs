@@ -17,6 +17,15 @@ pub fn wants_html(headers: &HeaderMap) -> bool {
         .is_some_and(|v| v.contains("text/html"))
 }
 
+/// Whether the client asked for plain text: the upload island, which shows a refusal's
+/// words in place and carries no JSON reader.
+fn wants_text(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/plain"))
+}
+
 /// `bytes` as a file to save: `name` (any characters; `ascii` for old clients) of type
 /// `content_type`.
 pub fn attachment(bytes: Vec<u8>, content_type: &str, ascii: &str, name: &str) -> Response {
@@ -46,7 +55,8 @@ pub struct Back<'a> {
 
 /// The answer to a form the server handles itself (an upload): a browser goes on to
 /// `to(value)`, or back to its page with the refusal kept for the form there (or to sign
-/// in); other clients get the value or the error as JSON with its status.
+/// in); a client asking for plain text gets the refusal's words, one mistake a line; other
+/// clients get the value or the error as JSON with its status.
 pub async fn form<T: serde::Serialize>(
     session: &Session,
     headers: &HeaderMap,
@@ -61,6 +71,17 @@ pub async fn form<T: serde::Serialize>(
         (Err(err), true) => {
             crate::web::flash::flash(session, back.page, back.form, err).await;
             Redirect::to(&format!("{}{}", back.page, back.fragment)).into_response()
+        }
+        (Err(err), false) if wants_text(headers) => {
+            let problems = err.problems();
+            let words = if problems.is_empty() {
+                err.to_string()
+            } else {
+                let lines: Vec<_> = problems.into_iter().map(|(_, m)| m).collect();
+                lines.join("\n")
+            };
+            let plain = [(header::CONTENT_TYPE, "text/plain; charset=utf-8")];
+            (err.http_status(), plain, words).into_response()
         }
         (Err(err), false) => {
             let status = err.http_status();

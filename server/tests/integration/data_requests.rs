@@ -2,7 +2,10 @@
 //! files, postponement, and who may download what.
 
 use crate::harness::TestApp;
-use app::cases::{batch::MAX_FILE_BYTES, CaseStatus};
+use app::cases::{
+    batch::{too_big_words, MAX_FILE_BYTES},
+    CaseStatus,
+};
 use reqwest::{header, multipart, Client, StatusCode};
 
 async fn record_data_request(app: &TestApp, sec: &Client, priority: &str, received: &str) -> i64 {
@@ -303,6 +306,47 @@ async fn an_oversized_file_is_refused_and_nothing_of_the_batch_is_stored() {
         .await
         .unwrap();
     assert!(!again.contains("請輸入本批說明"), "and only once");
+}
+
+#[tokio::test]
+async fn the_upload_island_asking_for_plain_text_gets_the_refusal_in_words_one_mistake_a_line() {
+    let app = TestApp::spawn().await;
+    let (dot, id) = accepted_at_dot(&app).await;
+
+    let form = multipart::Form::new().text("note", "").part(
+        "files",
+        multipart::Part::bytes(b"x".to_vec()).file_name("a.csv"),
+    );
+    let res = dot
+        .post(app.url(&format!("/cases/{id}/deliveries")))
+        .header(header::ACCEPT, "text/plain")
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        res.headers()[header::CONTENT_TYPE],
+        "text/plain; charset=utf-8"
+    );
+    let words = res.text().await.unwrap();
+    assert!(words.contains("請輸入本批說明"), "{words}");
+    assert!(!words.contains('{'), "words, not JSON: {words}");
+
+    let big = vec![b'x'; MAX_FILE_BYTES as usize + 1];
+    let form = multipart::Form::new()
+        .text("note", "太大")
+        .part("files", multipart::Part::bytes(big).file_name("big.csv"));
+    let res = dot
+        .post(app.url(&format!("/cases/{id}/deliveries")))
+        .header(header::ACCEPT, "text/plain")
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(res.text().await.unwrap(), too_big_words());
+    assert!(app.case(&dot, id).await.deliveries.is_empty());
 }
 
 #[tokio::test]

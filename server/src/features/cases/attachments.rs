@@ -6,7 +6,7 @@ use app::{
     caller::{Caller, Refused},
     cases::case_page::DELIVERY_FORM,
     cases::{
-        batch::{check_batch, megabytes, MAX_BATCH_BYTES, MAX_FILES, MAX_FILE_BYTES},
+        batch::{check_batch, too_big_words, MAX_BATCH_BYTES, MAX_FILES, MAX_FILE_BYTES},
         db::{deliver_batch, may_deliver, NewFile, StoredFile},
     },
     error::AppError,
@@ -161,14 +161,7 @@ async fn upload(
 }
 
 fn too_big() -> AppError {
-    AppError::validation(
-        "files",
-        format!(
-            "檔案過大：每個檔案以 {} 為限，整批以 {} 為限。本批資料未儲存。",
-            megabytes(MAX_FILE_BYTES),
-            megabytes(MAX_BATCH_BYTES)
-        ),
-    )
+    AppError::validation("files", too_big_words())
 }
 
 async fn read_form(mut multipart: Multipart) -> Result<(String, Vec<NewFile>), AppError> {
