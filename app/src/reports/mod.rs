@@ -84,7 +84,7 @@ pub struct CaseFact {
 }
 
 impl CaseFact {
-    fn open(&self) -> bool {
+    pub(crate) fn open(&self) -> bool {
         !matches!(self.status, CaseStatus::Closed | CaseStatus::Tracking)
             && self.replied_on.is_none()
     }
@@ -93,11 +93,11 @@ impl CaseFact {
         self.open() && self.due_on < today
     }
 
-    fn on_time(&self) -> Option<bool> {
+    pub(crate) fn on_time(&self) -> Option<bool> {
         self.replied_on.map(|on| on <= self.due_on)
     }
 
-    fn days_to_reply(&self) -> Option<i64> {
+    pub(crate) fn days_to_reply(&self) -> Option<i64> {
         self.replied_on
             .map(|on| (on - self.start).num_days().max(0))
     }

@@ -60,17 +60,17 @@ pub async fn report_view(
     range: super::Range,
     today: chrono::NaiveDate,
 ) -> Result<ReportView, AppError> {
-    let facts = super::db::facts(pool, range).await?;
+    // The figures are kept from the case events; the events since the last refresh
+    // (usually a few, the housekeeping refreshes too) are counted first.
+    super::db::rollup::refresh(pool).await?;
+    let report = super::db::figures::report(pool, range, today).await?;
     let mut meetings: Vec<MeetingSummary> = crate::meetings::db::list(pool)
         .await?
         .into_iter()
         .filter(|m| m.status == crate::meetings::MeetingStatus::Held && range.contains(m.held_on))
         .collect();
     meetings.reverse();
-    Ok(ReportView {
-        report: super::compute(&facts, range, today),
-        meetings,
-    })
+    Ok(ReportView { report, meetings })
 }
 
 #[server(prefix = "/api", endpoint = "reports")]

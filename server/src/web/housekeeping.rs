@@ -25,6 +25,15 @@ pub fn spawn_housekeeping(state: AppState, config: &Config) {
                 Ok(None) => {}
                 Err(e) => tracing::warn!("due-date reminders failed: {e}"),
             }
+            // The report's kept figures, so that the report page rarely has much to count
+            // (and a new database's first build happens here, not under a user).
+            match app::reports::db::rollup::refresh(&state.db).await {
+                Ok(app::reports::db::rollup::Refreshed::Rebuilt(n)) => {
+                    tracing::info!(cases = n, "report figures built")
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!("report figures refresh failed: {e}"),
+            }
             if let Err(e) = store.delete_expired().await {
                 tracing::warn!("session cleanup failed: {e}");
             }

@@ -14,7 +14,7 @@ use app::{
 use sqlx::{AnyPool, Row};
 
 /// Tables that grow with the cases; reading one without an index is what the guard forbids.
-const LARGE: [&str; 7] = [
+const LARGE: [&str; 12] = [
     "cases",
     "assignments",
     "case_councilors",
@@ -22,10 +22,15 @@ const LARGE: [&str; 7] = [
     "sub_answers",
     "case_search",
     "topic_pieces",
+    "report_facts",
+    "report_days",
+    "report_sittings",
+    "report_councilor_days",
+    "report_reply_days",
 ];
 
 /// The aliases the queries give the large tables.
-const LARGE_ALIASES: [&str; 7] = ["c", "a", "l", "cc", "e", "s", "p"];
+const LARGE_ALIASES: [&str; 8] = ["c", "a", "l", "cc", "e", "s", "p", "f"];
 
 /// What is wrong with the plan of `statement`, if anything.
 async fn problem(pool: &AnyPool, postgres: bool, statement: &Statement) -> Option<String> {
@@ -242,6 +247,46 @@ async fn no_list_or_queue_query_reads_a_large_table_without_an_index() {
         problems.is_empty(),
         "{} of {checked} queries read a large table without an index:\n{}",
         problems.len(),
+        problems.join("\n\n")
+    );
+}
+
+#[tokio::test]
+async fn the_reports_kept_figures_are_read_and_kept_through_indexes() {
+    use app::reports::{db, Range};
+    let url = fresh_database_url().await;
+    let postgres = url.starts_with("postgres");
+    let app = TestApp::spawn_on(&url).await;
+    app.create_user("chen.sec", "secretariat", None).await;
+    server::demo::generate::generate(&app.state, 1_500)
+        .await
+        .unwrap();
+    db::rollup::refresh(&app.state.db).await.unwrap();
+    let pool = &app.state.db;
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM cases ORDER BY id LIMIT 3")
+        .fetch_all(pool)
+        .await
+        .unwrap();
+    let days = ["2020-03-02", "2024-03-15"].map(str::to_owned).into();
+
+    let today = chrono::NaiveDate::from_ymd_opt(2024, 3, 15).unwrap();
+    let decade = Range {
+        from: chrono::NaiveDate::from_ymd_opt(2015, 1, 1).unwrap(),
+        to: chrono::NaiveDate::from_ymd_opt(2024, 12, 31).unwrap(),
+    };
+    let mut statements = db::figures::statements(Range::half_year_of(today), today);
+    statements.extend(db::figures::statements(decade, today));
+    statements.extend(db::rollup::update_statements(&ids, &days));
+    let mut problems = Vec::new();
+    for statement in &statements {
+        problems.extend(problem(pool, postgres, statement).await);
+    }
+    assert_eq!(statements.len(), 7 + 7 + 4 + 6 + 2);
+    assert!(
+        problems.is_empty(),
+        "{} of {} statements read a large table without an index:\n{}",
+        problems.len(),
+        statements.len(),
         problems.join("\n\n")
     );
 }

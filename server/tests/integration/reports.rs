@@ -294,3 +294,141 @@ async fn a_case_pending_past_its_due_date_counts_against_the_on_time_rate() {
     }
     assert!(page.contains("<th scope=\"col\">逾期未答復</th>"));
 }
+
+/// The report as kept (`figures`) and as a full recount of every case's facts
+/// (`reports::compute`), with the sittings in one order: the recount lists them as it met
+/// the cases.
+async fn kept_and_recounted(
+    pool: &sqlx::AnyPool,
+    range: app::reports::Range,
+    today: chrono::NaiveDate,
+) -> (app::reports::Report, app::reports::Report) {
+    use app::reports::{compute, db};
+    let mut kept = db::figures::report(pool, range, today).await.unwrap();
+    let facts = db::recount(pool).await.unwrap();
+    let mut full = compute(&facts, range, today);
+    for r in [&mut kept, &mut full] {
+        r.sittings
+            .sort_by(|a, b| (&a.session, &a.sitting_type).cmp(&(&b.session, &b.sitting_type)));
+    }
+    (kept, full)
+}
+
+fn day(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+#[tokio::test]
+async fn the_kept_figures_equal_a_full_recount_of_generated_cases_after_a_build_and_after_changes()
+{
+    use app::reports::{
+        db::rollup::{refresh, Refreshed},
+        Range,
+    };
+    let app = TestApp::spawn().await;
+    let cast = Cast::new(&app).await;
+    server::demo::generate::generate(&app.state, 1_500)
+        .await
+        .unwrap();
+    let pool = &app.state.db;
+    let built = refresh(pool).await.unwrap();
+    assert!(
+        matches!(built, Refreshed::Rebuilt(n) if n >= 1_500),
+        "{built:?}"
+    );
+
+    let today = app.state.today();
+    let ranges = [
+        Range::half_year_of(today),
+        Range {
+            from: day(2024, 1, 1),
+            to: day(2024, 12, 31),
+        },
+        Range {
+            from: day(2015, 1, 1),
+            to: day(2024, 12, 31),
+        },
+        Range {
+            from: day(2024, 3, 1),
+            to: day(2024, 3, 31),
+        },
+    ];
+    for range in ranges {
+        let (kept, full) = kept_and_recounted(pool, range, today).await;
+        assert_eq!(kept, full, "{range:?}");
+    }
+    // The generated cases fill every table, so the comparison compares something (they
+    // are answered on time without returns; the changes below add the rest).
+    let (decade, _) = kept_and_recounted(pool, ranges[2], today).await;
+    assert!(decade.sittings.len() > 10, "{:?}", decade.sittings);
+    assert!(decade.deliveries.received > 100);
+    assert!(decade.bureaus.len() > 10 && decade.councilors.len() > 50);
+
+    // Changes through the app: a question answered and tracked, one recorded and assigned,
+    // and the one assigned handed back by its bureau.
+    crate::meetings::tracked(&app, &cast, 1, "人行道改善", "UDD").await;
+    let open = app.record_question(&cast.sec, 2, "公車路網").await;
+    app.assign(&cast.sec, open, "DOT", &[]).await;
+    let declined = app.record_question(&cast.sec, 3, "路燈").await;
+    app.assign(&cast.sec, declined, "DOT", &[]).await;
+    app.ok(
+        &cast.dot,
+        "cases/reject",
+        &[
+            ("case_id", declined.to_string()),
+            ("reason", "非本局權責".to_owned()),
+        ],
+    )
+    .await;
+    let returned = app.record_question(&cast.sec, 4, "公園綠地").await;
+    app.assign(&cast.sec, returned, "UDD", &[]).await;
+    app.ok(
+        &cast.udd,
+        "cases/accept",
+        &[("case_id", returned.to_string())],
+    )
+    .await;
+    let version = app.case(&cast.udd, returned).await.reply_version;
+    app.save_reply(&cast.udd, returned, version, "規劃中。")
+        .await;
+    for (who, step) in [
+        (&cast.udd, "submit"),
+        (&cast.udd_boss, "sign_off"),
+        (&cast.sec, "pass_to_review"),
+        (&cast.rev, "return_from_review"),
+    ] {
+        assert_eq!(
+            app.step(who, returned, step, "請補充期程。").await.status(),
+            StatusCode::OK,
+            "{step}"
+        );
+    }
+    // Two servers refreshing at once: one reads the four cases, the other finds it done.
+    let (a, b) = tokio::join!(refresh(pool), refresh(pool));
+    let mut outcomes = [a.unwrap(), b.unwrap()];
+    outcomes.sort_by_key(|o| format!("{o:?}"));
+    assert_eq!(outcomes, [Refreshed::Cases(4), Refreshed::UpToDate]);
+    for range in ranges {
+        let (kept, full) = kept_and_recounted(pool, range, today).await;
+        assert_eq!(kept, full, "{range:?}");
+    }
+    let (march, _) = kept_and_recounted(pool, ranges[3], today).await;
+    assert!(march.sittings.iter().map(|s| s.questions).sum::<i64>() >= 4);
+    let udd = march
+        .bureaus
+        .iter()
+        .find(|b| b.bureau == "都市發展局")
+        .unwrap();
+    assert!(udd.returns >= 1 && udd.replied >= 1, "{udd:?}");
+    // Two months on, the open ones are overdue: late in the range, and overdue today.
+    let later = today + chrono::Duration::days(60);
+    for range in ranges {
+        let (kept, full) = kept_and_recounted(pool, range, later).await;
+        assert_eq!(kept, full, "{range:?} on {later}");
+    }
+    let (march, _) = kept_and_recounted(pool, ranges[3], later).await;
+    assert!(march.open_now >= 2 && march.overdue_now >= 2, "{march:?}");
+    assert!(march.bureaus.iter().any(|b| b.late_open > 0));
+    assert!(march.councilors.iter().any(|c| c.late_open > 0));
+    assert_eq!(refresh(pool).await.unwrap(), Refreshed::UpToDate);
+}

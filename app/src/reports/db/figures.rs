@@ -1,0 +1,274 @@
+//! The report read from the daily sums (`rollup`): a few rows per day of the range, and the
+//! open cases (few, by a partial index) for what depends on today. Equal to
+//! `reports::compute` over every case's facts; the integration tests hold it to that.
+
+use super::super::{BureauRow, CouncilorRow, DeliveryFigures, MonthRow, Range, Report, SittingRow};
+use crate::{
+    cases::CaseKind,
+    db::{
+        filter::{Arg, Statement},
+        unexpected,
+    },
+    reference::{session_title, SessionKind},
+};
+use chrono::{Datelike, NaiveDate};
+use sqlx::{AnyPool, Row};
+use std::collections::HashMap;
+
+/// The statements `report` runs, in order, for the plan guard.
+pub fn statements(range: Range, today: NaiveDate) -> Vec<Statement> {
+    let span = || {
+        vec![
+            Arg::Text(range.from.to_string()),
+            Arg::Text(range.to.to_string()),
+        ]
+    };
+    let st = |sql: &str, args: Vec<Arg>| Statement {
+        sql: sql.to_owned(),
+        args,
+    };
+    vec![
+        // 0: cases that started in the range, by kind and lead bureau.
+        st(
+            "SELECT kind, bureau_id, CAST(SUM(recorded) AS BIGINT) AS recorded, \
+               CAST(SUM(replied) AS BIGINT) AS replied, CAST(SUM(on_time) AS BIGINT) AS on_time, \
+               CAST(SUM(days) AS BIGINT) AS days, CAST(SUM(returns) AS BIGINT) AS returns, \
+               CAST(SUM(not_answers) AS BIGINT) AS not_answers \
+             FROM report_days WHERE day BETWEEN $1 AND $2 GROUP BY kind, bureau_id",
+            span(),
+        ),
+        // 1: cases recorded per month.
+        st(
+            "SELECT substr(day, 1, 7) AS month, CAST(SUM(recorded) AS BIGINT) AS n \
+             FROM report_days WHERE day BETWEEN $1 AND $2 GROUP BY substr(day, 1, 7)",
+            span(),
+        ),
+        // 2: replies per month.
+        st(
+            "SELECT substr(day, 1, 7) AS month, CAST(SUM(replied) AS BIGINT) AS n \
+             FROM report_reply_days WHERE day BETWEEN $1 AND $2 GROUP BY substr(day, 1, 7)",
+            span(),
+        ),
+        // 3: questions by session and sitting type, with their names.
+        st(
+            "SELECT q.questions, t.number AS term_number, s.number AS session_number, \
+               s.kind AS session_kind, st.name AS sitting_type \
+             FROM (SELECT session_id, sitting_type_id, CAST(SUM(questions) AS BIGINT) AS questions \
+                   FROM report_sittings WHERE day BETWEEN $1 AND $2 \
+                   GROUP BY session_id, sitting_type_id) q \
+             JOIN council_sessions s ON s.id = q.session_id \
+             JOIN council_terms t ON t.id = s.term_id \
+             LEFT JOIN sitting_types st ON st.id = q.sitting_type_id \
+             ORDER BY t.number, s.starts_on, s.id, st.sort_order, st.id",
+            span(),
+        ),
+        // 4: cases by councilor and kind, with their names.
+        st(
+            "SELECT co.name, q.kind, q.cases, q.replied, q.on_time, q.not_answers \
+             FROM (SELECT councilor_id, kind, CAST(SUM(cases) AS BIGINT) AS cases, \
+                     CAST(SUM(replied) AS BIGINT) AS replied, \
+                     CAST(SUM(on_time) AS BIGINT) AS on_time, \
+                     CAST(SUM(not_answers) AS BIGINT) AS not_answers \
+                   FROM report_councilor_days WHERE day BETWEEN $1 AND $2 \
+                   GROUP BY councilor_id, kind) q \
+             JOIN councilors co ON co.id = q.councilor_id",
+            span(),
+        ),
+        // 5: every open case, whenever it started.
+        st(
+            "SELECT f.case_id, f.bureau_id, f.start_on, f.due_on FROM report_facts f \
+             WHERE f.open = 1",
+            Vec::new(),
+        ),
+        // 6: the councilors of the range's open cases already past their due date.
+        st(
+            "SELECT co.name FROM report_facts f \
+             JOIN case_councilors cc ON cc.case_id = f.case_id \
+             JOIN councilors co ON co.id = cc.councilor_id \
+             WHERE f.open = 1 AND f.due_on < $3 AND f.start_on BETWEEN $1 AND $2",
+            vec![
+                Arg::Text(range.from.to_string()),
+                Arg::Text(range.to.to_string()),
+                Arg::Text(today.to_string()),
+            ],
+        ),
+    ]
+}
+
+/// The figures of `range` as of `today`; see `reports::compute` for what each counts.
+pub async fn report(pool: &AnyPool, range: Range, today: NaiveDate) -> Result<Report, sqlx::Error> {
+    // One after another: a report under load should not hold seven of the pool's
+    // connections at once.
+    let mut results = Vec::new();
+    for s in statements(range, today) {
+        results.push(
+            crate::db::filter::bind_all(sqlx::query(&s.sql), &s.args)
+                .fetch_all(pool)
+                .await?,
+        );
+    }
+    let [by_bureau, recorded, replied, sittings, by_councilor, open, late_councilors]: [Vec<
+        sqlx::any::AnyRow,
+    >; 7] = results
+        .try_into()
+        .map_err(|_| unexpected("report statements"))?;
+    let bureau_names: HashMap<i64, (String, i64)> =
+        sqlx::query_as::<_, (i64, String, i64)>("SELECT id, name, sort_order FROM bureaus")
+            .fetch_all(pool)
+            .await?
+            .into_iter()
+            .map(|(id, name, order)| (id, (name, order)))
+            .collect();
+
+    let mut deliveries = DeliveryFigures::default();
+    let mut bureaus: HashMap<i64, BureauRow> = HashMap::new();
+    let mut days: HashMap<i64, i64> = HashMap::new();
+    for r in &by_bureau {
+        let kind = CaseKind::parse(r.try_get("kind")?).ok_or_else(|| unexpected("kind"))?;
+        let bureau: i64 = r.try_get("bureau_id")?;
+        let (recorded, replied, on_time): (i64, i64, i64) = (
+            r.try_get("recorded")?,
+            r.try_get("replied")?,
+            r.try_get("on_time")?,
+        );
+        if kind == CaseKind::DataRequest {
+            deliveries.received += recorded;
+            deliveries.on_time += on_time;
+            deliveries.late += replied - on_time;
+            deliveries.pending += recorded - replied;
+        }
+        let Some(row) = bureau_row(&mut bureaus, &bureau_names, bureau) else {
+            continue;
+        };
+        match kind {
+            CaseKind::Question => row.questions += recorded,
+            CaseKind::DataRequest => row.data_requests += recorded,
+        }
+        row.replied += replied;
+        row.on_time += on_time;
+        row.returns += r.try_get::<i64, _>("returns")?;
+        row.not_answers += r.try_get::<i64, _>("not_answers")?;
+        *days.entry(bureau).or_default() += r.try_get::<i64, _>("days")?;
+    }
+
+    let (mut open_now, mut overdue_now) = (0, 0);
+    for r in &open {
+        let bureau: i64 = r.try_get("bureau_id")?;
+        let start = crate::db::date(r, "start_on")?;
+        let overdue = crate::db::date(r, "due_on")? < today;
+        open_now += 1;
+        overdue_now += i64::from(overdue);
+        let Some(row) = bureau_row(&mut bureaus, &bureau_names, bureau) else {
+            continue;
+        };
+        row.open += 1;
+        row.overdue += i64::from(overdue);
+        row.late_open += i64::from(overdue && range.contains(start));
+    }
+    let mut bureaus: Vec<BureauRow> = bureaus
+        .into_iter()
+        .map(|(id, mut row)| {
+            row.average_days = (row.replied > 0)
+                .then(|| days.get(&id).copied().unwrap_or(0) as f64 / row.replied as f64);
+            row
+        })
+        .collect();
+    bureaus.sort_by(|a, b| a.order.cmp(&b.order).then(a.bureau.cmp(&b.bureau)));
+
+    let sittings = sittings
+        .iter()
+        .map(|r| {
+            let kind = SessionKind::parse(r.try_get("session_kind")?)
+                .ok_or_else(|| unexpected("session kind"))?;
+            Ok(SittingRow {
+                session: session_title(
+                    r.try_get("term_number")?,
+                    r.try_get("session_number")?,
+                    kind,
+                ),
+                sitting_type: r
+                    .try_get::<Option<String>, _>("sitting_type")?
+                    .unwrap_or_default(),
+                questions: r.try_get("questions")?,
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+
+    // By name, as the page shows them: a councilor re-elected is one line.
+    let mut councilors: HashMap<String, CouncilorRow> = HashMap::new();
+    for r in &by_councilor {
+        let name: String = r.try_get("name")?;
+        let kind = CaseKind::parse(r.try_get("kind")?).ok_or_else(|| unexpected("kind"))?;
+        let row = councilors
+            .entry(name.clone())
+            .or_insert_with(|| CouncilorRow {
+                councilor: name,
+                ..Default::default()
+            });
+        let cases: i64 = r.try_get("cases")?;
+        match kind {
+            CaseKind::Question => row.questions += cases,
+            CaseKind::DataRequest => row.data_requests += cases,
+        }
+        row.replied += r.try_get::<i64, _>("replied")?;
+        row.on_time += r.try_get::<i64, _>("on_time")?;
+        row.not_answers += r.try_get::<i64, _>("not_answers")?;
+    }
+    for r in &late_councilors {
+        if let Some(row) = councilors.get_mut(&r.try_get::<String, _>("name")?) {
+            row.late_open += 1;
+        }
+    }
+    let mut councilors: Vec<CouncilorRow> = councilors.into_values().collect();
+    councilors.sort_by(|a, b| {
+        (b.questions + b.data_requests)
+            .cmp(&(a.questions + a.data_requests))
+            .then_with(|| a.councilor.cmp(&b.councilor))
+    });
+
+    let per_month = |rows: &[sqlx::any::AnyRow]| -> Result<HashMap<String, i64>, sqlx::Error> {
+        rows.iter()
+            .map(|r| Ok((r.try_get("month")?, r.try_get("n")?)))
+            .collect()
+    };
+    let (recorded, replied) = (per_month(&recorded)?, per_month(&replied)?);
+    let mut months = Vec::new();
+    let mut cursor =
+        NaiveDate::from_ymd_opt(range.from.year(), range.from.month(), 1).unwrap_or(range.from);
+    while cursor <= range.to && months.len() < 120 {
+        let key = format!("{}-{:02}", cursor.year(), cursor.month());
+        months.push(MonthRow {
+            month: format!("{}/{:02}", cursor.year() - 1911, cursor.month()),
+            recorded: recorded.get(&key).copied().unwrap_or(0),
+            replied: replied.get(&key).copied().unwrap_or(0),
+        });
+        cursor = cursor
+            .checked_add_months(chrono::Months::new(1))
+            .unwrap_or(range.to + chrono::Duration::days(1));
+    }
+
+    Ok(Report {
+        range,
+        sittings,
+        deliveries,
+        bureaus,
+        councilors,
+        months,
+        open_now,
+        overdue_now,
+    })
+}
+
+/// The line of bureau `id`, made on first use; none for 0 (no lead bureau).
+fn bureau_row<'a>(
+    bureaus: &'a mut HashMap<i64, BureauRow>,
+    names: &HashMap<i64, (String, i64)>,
+    id: i64,
+) -> Option<&'a mut BureauRow> {
+    let (name, order) = names.get(&id)?;
+    Some(bureaus.entry(id).or_insert_with(|| BureauRow {
+        bureau: name.clone(),
+        order: *order,
+        ..Default::default()
+    }))
+}
