@@ -206,12 +206,7 @@ pub async fn meeting(pool: &AnyPool, id: i64, today: NaiveDate) -> Result<Meetin
     .ok_or(AppError::NotFound)?;
     let status = meeting_status(&row)?;
     let held_on = date(&row, "held_on")?;
-    let attendees: Vec<String> = sqlx::query_scalar(
-        "SELECT name FROM meeting_attendees WHERE meeting_id = $1 ORDER BY position",
-    )
-    .bind(id)
-    .fetch_all(pool)
-    .await?;
+    let attendees = attendees(pool, id).await?;
     let (agenda, minutes) = match status {
         MeetingStatus::Scheduled => (agenda(pool, id, held_on).await?, None),
         MeetingStatus::Held => {
@@ -238,6 +233,14 @@ pub async fn meeting(pool: &AnyPool, id: i64, today: NaiveDate) -> Result<Meetin
             &crate::deadlines::db::work_calendar(pool).await?,
         ),
     })
+}
+
+/// Who attends a meeting, in their order.
+pub async fn attendees(pool: &AnyPool, id: i64) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT name FROM meeting_attendees WHERE meeting_id = $1 ORDER BY position")
+        .bind(id)
+        .fetch_all(pool)
+        .await
 }
 
 /// Moves a scheduled meeting to another day (and time); returns the day it had.

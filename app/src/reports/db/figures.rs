@@ -15,6 +15,43 @@ use chrono::{Datelike, NaiveDate};
 use sqlx::{AnyPool, Row};
 use std::collections::HashMap;
 
+/// A range as whole months (read from the monthly sums) and the days before and after them
+/// (read from the daily sums): `[first month, last month, from, day before the first
+/// month, day after the last month, to]`. An empty part is a range that matches nothing.
+fn split(range: Range) -> Vec<Arg> {
+    let first_of = |d: NaiveDate| d.with_day(1).unwrap_or(d);
+    let first_full = if range.from.day() == 1 {
+        range.from
+    } else {
+        first_of(range.from)
+            .checked_add_months(chrono::Months::new(1))
+            .unwrap_or(range.from)
+    };
+    let after_last_full = first_of(range.to + chrono::Duration::days(1));
+    let month = |d: NaiveDate| format!("{}-{:02}", d.year(), d.month());
+    let text = |s: String| Arg::Text(s);
+    if first_full >= after_last_full {
+        // No whole month: every day from the daily sums.
+        return vec![
+            text("1".into()),
+            text("0".into()),
+            text(range.from.to_string()),
+            text(range.to.to_string()),
+            text("1".into()),
+            text("0".into()),
+        ];
+    }
+    let last_full = after_last_full - chrono::Duration::days(1);
+    vec![
+        text(month(first_full)),
+        text(month(last_full)),
+        text(range.from.to_string()),
+        text((first_full - chrono::Duration::days(1)).to_string()),
+        text(after_last_full.to_string()),
+        text(range.to.to_string()),
+    ]
+}
+
 /// The statements `report` runs, in order, for the plan guard.
 pub fn statements(range: Range, today: NaiveDate) -> Vec<Statement> {
     let span = || {
@@ -34,14 +71,23 @@ pub fn statements(range: Range, today: NaiveDate) -> Vec<Statement> {
                CAST(SUM(replied) AS BIGINT) AS replied, CAST(SUM(on_time) AS BIGINT) AS on_time, \
                CAST(SUM(days) AS BIGINT) AS days, CAST(SUM(returns) AS BIGINT) AS returns, \
                CAST(SUM(not_answers) AS BIGINT) AS not_answers \
-             FROM report_days WHERE day BETWEEN $1 AND $2 GROUP BY kind, bureau_id",
-            span(),
+             FROM (SELECT kind, bureau_id, recorded, replied, on_time, days, returns, not_answers \
+                   FROM report_months WHERE month BETWEEN $1 AND $2 \
+                   UNION ALL \
+                   SELECT kind, bureau_id, recorded, replied, on_time, days, returns, not_answers \
+                   FROM report_days WHERE day BETWEEN $3 AND $4 OR day BETWEEN $5 AND $6) x \
+             GROUP BY kind, bureau_id",
+            split(range),
         ),
         // 1: cases recorded per month.
         st(
-            "SELECT substr(day, 1, 7) AS month, CAST(SUM(recorded) AS BIGINT) AS n \
-             FROM report_days WHERE day BETWEEN $1 AND $2 GROUP BY substr(day, 1, 7)",
-            span(),
+            "SELECT month, CAST(SUM(recorded) AS BIGINT) AS n \
+             FROM (SELECT month, recorded FROM report_months WHERE month BETWEEN $1 AND $2 \
+                   UNION ALL \
+                   SELECT substr(day, 1, 7) AS month, recorded FROM report_days \
+                   WHERE day BETWEEN $3 AND $4 OR day BETWEEN $5 AND $6) x \
+             GROUP BY month",
+            split(range),
         ),
         // 2: replies per month.
         st(
@@ -69,10 +115,15 @@ pub fn statements(range: Range, today: NaiveDate) -> Vec<Statement> {
                      CAST(SUM(replied) AS BIGINT) AS replied, \
                      CAST(SUM(on_time) AS BIGINT) AS on_time, \
                      CAST(SUM(not_answers) AS BIGINT) AS not_answers \
-                   FROM report_councilor_days WHERE day BETWEEN $1 AND $2 \
+                   FROM (SELECT councilor_id, kind, cases, replied, on_time, not_answers \
+                         FROM report_councilor_months WHERE month BETWEEN $1 AND $2 \
+                         UNION ALL \
+                         SELECT councilor_id, kind, cases, replied, on_time, not_answers \
+                         FROM report_councilor_days \
+                         WHERE day BETWEEN $3 AND $4 OR day BETWEEN $5 AND $6) x \
                    GROUP BY councilor_id, kind) q \
              JOIN councilors co ON co.id = q.councilor_id",
-            span(),
+            split(range),
         ),
         // 5: every open case, whenever it started.
         st(

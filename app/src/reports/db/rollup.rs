@@ -15,13 +15,16 @@ use crate::db::{
 use sqlx::AnyPool;
 use std::collections::BTreeSet;
 
-/// More changed cases than this are read again all at once, as in a first build: one pass
-/// over every case costs less than thousands of lists of ids.
-const REBUILD_OVER: usize = 2_000;
+/// Changed cases read again per statement (a meeting may release thousands at once).
+const CHANGED_PER_STATEMENT: usize = 1_000;
 /// Cases read and written per statement in a rebuild (14 values each: within both
 /// backends' limits on bound values).
 const BATCH: i64 = 5_000;
 const INSERT_ROWS: usize = 500;
+
+/// How far the figures are kept, and how far the events go.
+const LOOK: &str =
+    "SELECT r.seq, (SELECT MAX(e.seq) FROM case_events e) FROM report_state r WHERE r.id = 1";
 
 /// The cases with events between two chain positions.
 const CHANGED: &str = "SELECT DISTINCT case_id FROM case_events WHERE seq > $1 AND seq <= $2";
@@ -50,6 +53,12 @@ pub enum Refreshed {
 /// Brings the facts and sums up to the last committed case event. Servers refreshing at
 /// the same moment queue on the state row; the later ones find the work done.
 pub async fn refresh(pool: &AnyPool) -> Result<Refreshed, sqlx::Error> {
+    // Looked at first without writing: most report views find nothing to do, and on SQLite
+    // a write transaction would queue every view behind every writer.
+    let (done, top): (i64, Option<i64>) = sqlx::query_as(LOOK).fetch_one(pool).await?;
+    if top.is_none_or(|top| top <= done) {
+        return Ok(Refreshed::UpToDate);
+    }
     let mut tx = crate::db::begin(pool).await?;
     // Locks the row until commit (a no-op update, as the event chain's head does).
     let done: i64 =
@@ -63,18 +72,14 @@ pub async fn refresh(pool: &AnyPool) -> Result<Refreshed, sqlx::Error> {
         tx.rollback().await?;
         return Ok(Refreshed::UpToDate);
     };
-    let changed: Vec<i64> = if done == 0 {
-        Vec::new()
+    let outcome = if done == 0 {
+        Refreshed::Rebuilt(rebuild(&mut tx).await?)
     } else {
-        sqlx::query_scalar(&format!("{CHANGED} LIMIT {}", REBUILD_OVER + 1))
+        let changed: Vec<i64> = sqlx::query_scalar(CHANGED)
             .bind(done)
             .bind(top)
             .fetch_all(&mut *tx)
-            .await?
-    };
-    let outcome = if done == 0 || changed.len() > REBUILD_OVER {
-        Refreshed::Rebuilt(rebuild(&mut tx).await?)
-    } else {
+            .await?;
         update(&mut tx, &changed).await?;
         Refreshed::Cases(changed.len())
     };
@@ -94,6 +99,8 @@ async fn rebuild(tx: &mut Tx) -> Result<usize, sqlx::Error> {
         "report_sittings",
         "report_councilor_days",
         "report_reply_days",
+        "report_months",
+        "report_councilor_months",
     ] {
         sqlx::query(&format!("DELETE FROM {table}"))
             .execute(&mut **tx)
@@ -122,27 +129,28 @@ async fn rebuild(tx: &mut Tx) -> Result<usize, sqlx::Error> {
 /// Reads the `changed` cases again and sums again the days their facts fell on before and
 /// fall on now.
 async fn update(tx: &mut Tx, changed: &[i64]) -> Result<(), sqlx::Error> {
-    let ids = id_list(changed);
-    let before: Vec<(String, Option<String>)> = sqlx::query_as(&before_sql(&ids))
-        .fetch_all(&mut **tx)
-        .await?;
-    sqlx::query(&format!(
-        "DELETE FROM report_facts WHERE case_id IN ({ids})"
-    ))
-    .execute(&mut **tx)
-    .await?;
-    let rows = fact_rows(&mut **tx, &format!("c.id IN ({ids})")).await?;
-    insert_facts(tx, &rows).await?;
-
     let mut days = BTreeSet::new();
     let mut replies = BTreeSet::new();
-    for (start, replied) in before {
-        days.insert(start);
-        replies.extend(replied);
-    }
-    for row in &rows {
-        days.insert(row.fact.start.to_string());
-        replies.extend(row.fact.replied_on.map(|d| d.to_string()));
+    for chunk in changed.chunks(CHANGED_PER_STATEMENT) {
+        let ids = id_list(chunk);
+        let before: Vec<(String, Option<String>)> = sqlx::query_as(&before_sql(&ids))
+            .fetch_all(&mut **tx)
+            .await?;
+        sqlx::query(&format!(
+            "DELETE FROM report_facts WHERE case_id IN ({ids})"
+        ))
+        .execute(&mut **tx)
+        .await?;
+        let rows = fact_rows(&mut **tx, &format!("c.id IN ({ids})")).await?;
+        insert_facts(tx, &rows).await?;
+        for (start, replied) in before {
+            days.insert(start);
+            replies.extend(replied);
+        }
+        for row in &rows {
+            days.insert(row.fact.start.to_string());
+            replies.extend(row.fact.replied_on.map(|d| d.to_string()));
+        }
     }
     sum_days(tx, Some(&days)).await?;
     sum_replies(tx, Some(&replies)).await
@@ -213,7 +221,12 @@ async fn sum_days(tx: &mut Tx, days: Option<&BTreeSet<String>>) -> Result<(), sq
     if days.is_some_and(BTreeSet::is_empty) {
         return Ok(());
     }
-    for s in day_statements(days) {
+    let months: Option<BTreeSet<String>> =
+        days.map(|days| days.iter().map(|d| d[..7].to_owned()).collect());
+    for s in day_statements(days)
+        .into_iter()
+        .chain(month_statements(months.as_ref()))
+    {
         bind_all(sqlx::query(&s.sql), &s.args)
             .execute(&mut **tx)
             .await?;
@@ -272,6 +285,61 @@ fn day_statements(days: Option<&BTreeSet<String>>) -> Vec<Statement> {
     .collect()
 }
 
+/// Sums the days of `months` ('YYYY-MM'; every month when `None`) again by month. The
+/// days are picked by ranges, which their index serves.
+fn month_statements(months: Option<&BTreeSet<String>>) -> Vec<Statement> {
+    let (within, month_args) = days_in("month", months);
+    let (ranges, range_args) = match months {
+        None => ("1 = 1".to_owned(), Vec::new()),
+        Some(months) => {
+            let ranges = (0..months.len())
+                .map(|i| format!("day BETWEEN ${} AND ${}", 2 * i + 1, 2 * i + 2))
+                .collect::<Vec<_>>()
+                .join(" OR ");
+            let args = months
+                .iter()
+                .flat_map(|m| [Arg::Text(format!("{m}-01")), Arg::Text(format!("{m}-31"))])
+                .collect();
+            (format!("({ranges})"), args)
+        }
+    };
+    let st = |sql: String, args: &Vec<Arg>| Statement {
+        sql,
+        args: args.clone(),
+    };
+    vec![
+        st(
+            format!("DELETE FROM report_months WHERE {within}"),
+            &month_args,
+        ),
+        st(
+            format!("DELETE FROM report_councilor_months WHERE {within}"),
+            &month_args,
+        ),
+        st(
+            format!(
+                "INSERT INTO report_months (month, kind, bureau_id, recorded, replied, on_time, \
+                   days, returns, not_answers) \
+                 SELECT substr(day, 1, 7), kind, bureau_id, SUM(recorded), SUM(replied), \
+                   SUM(on_time), SUM(days), SUM(returns), SUM(not_answers) \
+                 FROM report_days WHERE {ranges} GROUP BY substr(day, 1, 7), kind, bureau_id"
+            ),
+            &range_args,
+        ),
+        st(
+            format!(
+                "INSERT INTO report_councilor_months (month, councilor_id, kind, cases, replied, \
+                   on_time, not_answers) \
+                 SELECT substr(day, 1, 7), councilor_id, kind, SUM(cases), SUM(replied), \
+                   SUM(on_time), SUM(not_answers) \
+                 FROM report_councilor_days WHERE {ranges} \
+                 GROUP BY substr(day, 1, 7), councilor_id, kind"
+            ),
+            &range_args,
+        ),
+    ]
+}
+
 fn reply_statements(days: Option<&BTreeSet<String>>) -> Vec<Statement> {
     let (on, args) = days_in("day", days);
     let replied = match days {
@@ -299,6 +367,7 @@ pub fn update_statements(ids: &[i64], days: &BTreeSet<String>) -> Vec<Statement>
     let ids = id_list(ids);
     let st = |sql: String, args: Vec<Arg>| Statement { sql, args };
     let mut all = vec![
+        st(LOOK.to_owned(), Vec::new()),
         st(CHANGED.to_owned(), vec![Arg::Int(1), Arg::Int(2)]),
         st(before_sql(&ids), Vec::new()),
         st(
@@ -308,6 +377,8 @@ pub fn update_statements(ids: &[i64], days: &BTreeSet<String>) -> Vec<Statement>
         st(super::fact_sql(&format!("c.id IN ({ids})")), Vec::new()),
     ];
     all.extend(day_statements(Some(days)));
+    let months = days.iter().map(|d| d[..7].to_owned()).collect();
+    all.extend(month_statements(Some(&months)));
     all.extend(reply_statements(Some(days)));
     all
 }
