@@ -60,6 +60,11 @@ pub fn statements(range: Range, today: NaiveDate) -> Vec<Statement> {
             Arg::Text(range.to.to_string()),
         ]
     };
+    let with_today = || {
+        let mut args = span();
+        args.push(Arg::Text(today.to_string()));
+        args
+    };
     let st = |sql: &str, args: Vec<Arg>| Statement {
         sql: sql.to_owned(),
         args,
@@ -125,23 +130,24 @@ pub fn statements(range: Range, today: NaiveDate) -> Vec<Statement> {
              JOIN councilors co ON co.id = q.councilor_id",
             split(range),
         ),
-        // 5: every open case, whenever it started.
+        // 5: open cases by lead bureau, whenever they started: how many, how many overdue
+        // today, and how many of those started in the range.
         st(
-            "SELECT f.case_id, f.bureau_id, f.start_on, f.due_on FROM report_facts f \
-             WHERE f.open = 1",
-            Vec::new(),
+            "SELECT bureau_id, COUNT(*) AS open, \
+               CAST(SUM(CASE WHEN due_on < $3 THEN 1 ELSE 0 END) AS BIGINT) AS overdue, \
+               CAST(SUM(CASE WHEN due_on < $3 AND start_on BETWEEN $1 AND $2 THEN 1 ELSE 0 END) \
+                 AS BIGINT) AS late_open \
+             FROM report_facts WHERE open = 1 GROUP BY bureau_id",
+            with_today(),
         ),
         // 6: the councilors of the range's open cases already past their due date.
         st(
-            "SELECT co.name FROM report_facts f \
+            "SELECT co.name, COUNT(*) AS late_open FROM report_facts f \
              JOIN case_councilors cc ON cc.case_id = f.case_id \
              JOIN councilors co ON co.id = cc.councilor_id \
-             WHERE f.open = 1 AND f.due_on < $3 AND f.start_on BETWEEN $1 AND $2",
-            vec![
-                Arg::Text(range.from.to_string()),
-                Arg::Text(range.to.to_string()),
-                Arg::Text(today.to_string()),
-            ],
+             WHERE f.open = 1 AND f.due_on < $3 AND f.start_on BETWEEN $1 AND $2 \
+             GROUP BY co.name",
+            with_today(),
         ),
     ]
 }
@@ -204,17 +210,15 @@ pub async fn report(pool: &AnyPool, range: Range, today: NaiveDate) -> Result<Re
 
     let (mut open_now, mut overdue_now) = (0, 0);
     for r in &open {
-        let bureau: i64 = r.try_get("bureau_id")?;
-        let start = crate::db::date(r, "start_on")?;
-        let overdue = crate::db::date(r, "due_on")? < today;
-        open_now += 1;
-        overdue_now += i64::from(overdue);
-        let Some(row) = bureau_row(&mut bureaus, &bureau_names, bureau) else {
+        let (open, overdue): (i64, i64) = (r.try_get("open")?, r.try_get("overdue")?);
+        open_now += open;
+        overdue_now += overdue;
+        let Some(row) = bureau_row(&mut bureaus, &bureau_names, r.try_get("bureau_id")?) else {
             continue;
         };
-        row.open += 1;
-        row.overdue += i64::from(overdue);
-        row.late_open += i64::from(overdue && range.contains(start));
+        row.open += open;
+        row.overdue += overdue;
+        row.late_open += r.try_get::<i64, _>("late_open")?;
     }
     let mut bureaus: Vec<BureauRow> = bureaus
         .into_iter()
@@ -267,7 +271,7 @@ pub async fn report(pool: &AnyPool, range: Range, today: NaiveDate) -> Result<Re
     }
     for r in &late_councilors {
         if let Some(row) = councilors.get_mut(&r.try_get::<String, _>("name")?) {
-            row.late_open += 1;
+            row.late_open += r.try_get::<i64, _>("late_open")?;
         }
     }
     let mut councilors: Vec<CouncilorRow> = councilors.into_values().collect();
