@@ -38,7 +38,7 @@ pub async fn list_meetings() -> Result<MeetingsOverview, AppError> {
             let meetings = super::db::list(c.db()).await?;
             let last_attendees = match meetings.first() {
                 // Only the names: the whole meeting would read its agenda, every tracked
-                // case (bench, 20,000 cases: this page 214 → 5 ms p95).
+                // case (bench, 20,000 cases: this page 214 → 8 ms p95).
                 Some(m) => super::db::attendees(c.db(), m.id).await?,
                 None => Vec::new(),
             };

@@ -291,7 +291,7 @@ pub fn compute(facts: &[CaseFact], range: Range, today: NaiveDate) -> Report {
             .find(|(b, _, _)| *b == row.bureau)
             .map(|(_, total, n)| *total as f64 / *n as f64);
     }
-    bureaus.sort_by(|a, b| a.order.cmp(&b.order).then(a.bureau.cmp(&b.bureau)));
+    sort_bureaus(&mut bureaus);
 
     let mut councilors: Vec<CouncilorRow> = Vec::new();
     for f in &in_range {
@@ -318,34 +318,24 @@ pub fn compute(facts: &[CaseFact], range: Range, today: NaiveDate) -> Report {
             row.not_answers += f.not_answers;
         }
     }
-    councilors.sort_by(|a, b| {
-        (b.questions + b.data_requests)
-            .cmp(&(a.questions + a.data_requests))
-            .then_with(|| a.councilor.cmp(&b.councilor))
-    });
+    sort_councilors(&mut councilors);
 
-    let month_of = |d: NaiveDate| format!("{}/{:02}", d.year() - 1911, d.month());
-    let mut months: Vec<MonthRow> = Vec::new();
-    let mut cursor =
-        NaiveDate::from_ymd_opt(range.from.year(), range.from.month(), 1).unwrap_or(range.from);
-    while cursor <= range.to && months.len() < 120 {
-        months.push(MonthRow {
-            month: month_of(cursor),
+    let mut months: Vec<MonthRow> = months_of(range)
+        .into_iter()
+        .map(|first| MonthRow {
+            month: month_label(first),
             recorded: 0,
             replied: 0,
-        });
-        cursor = cursor
-            .checked_add_months(chrono::Months::new(1))
-            .unwrap_or(range.to + chrono::Duration::days(1));
-    }
+        })
+        .collect();
     for f in facts {
         if range.contains(f.start) {
-            if let Some(m) = months.iter_mut().find(|m| m.month == month_of(f.start)) {
+            if let Some(m) = months.iter_mut().find(|m| m.month == month_label(f.start)) {
                 m.recorded += 1;
             }
         }
         if let Some(on) = f.replied_on.filter(|on| range.contains(*on)) {
-            if let Some(m) = months.iter_mut().find(|m| m.month == month_of(on)) {
+            if let Some(m) = months.iter_mut().find(|m| m.month == month_label(on)) {
                 m.replied += 1;
             }
         }
@@ -361,6 +351,39 @@ pub fn compute(facts: &[CaseFact], range: Range, today: NaiveDate) -> Report {
         open_now: facts.iter().filter(|f| f.open()).count() as i64,
         overdue_now: facts.iter().filter(|f| f.overdue(today)).count() as i64,
     }
+}
+
+/// The first day of each month the range touches, at most 120: the trend's months.
+fn months_of(range: Range) -> Vec<NaiveDate> {
+    let mut months = Vec::new();
+    let mut cursor =
+        NaiveDate::from_ymd_opt(range.from.year(), range.from.month(), 1).unwrap_or(range.from);
+    while cursor <= range.to && months.len() < 120 {
+        months.push(cursor);
+        cursor = cursor
+            .checked_add_months(chrono::Months::new(1))
+            .unwrap_or(range.to + chrono::Duration::days(1));
+    }
+    months
+}
+
+/// A month as the trend names it: `113/03`.
+fn month_label(day: NaiveDate) -> String {
+    format!("{}/{:02}", day.year() - 1911, day.month())
+}
+
+/// The city's order of bureaus, then by name.
+fn sort_bureaus(rows: &mut [BureauRow]) {
+    rows.sort_by(|a, b| a.order.cmp(&b.order).then(a.bureau.cmp(&b.bureau)));
+}
+
+/// Most cases first, then by name.
+fn sort_councilors(rows: &mut [CouncilorRow]) {
+    rows.sort_by(|a, b| {
+        (b.questions + b.data_requests)
+            .cmp(&(a.questions + a.data_requests))
+            .then_with(|| a.councilor.cmp(&b.councilor))
+    });
 }
 
 text_enum!(TableFormat {

@@ -35,6 +35,18 @@ async fn deliver(
     note: &str,
     files: Vec<(&str, Vec<u8>)>,
 ) -> reqwest::Response {
+    deliver_accepting(app, client, case, note, files, "*/*").await
+}
+
+/// [`deliver`], asking for an answer of type `accept`.
+async fn deliver_accepting(
+    app: &TestApp,
+    client: &Client,
+    case: i64,
+    note: &str,
+    files: Vec<(&str, Vec<u8>)>,
+    accept: &str,
+) -> reqwest::Response {
     let mut form = multipart::Form::new().text("note", note.to_owned());
     for (name, data) in files {
         form = form.part(
@@ -47,6 +59,7 @@ async fn deliver(
     }
     client
         .post(app.url(&format!("/cases/{case}/deliveries")))
+        .header(header::ACCEPT, accept)
         .multipart(form)
         .send()
         .await
@@ -313,17 +326,15 @@ async fn the_upload_island_asking_for_plain_text_gets_the_refusal_in_words_one_m
     let app = TestApp::spawn().await;
     let (dot, id) = accepted_at_dot(&app).await;
 
-    let form = multipart::Form::new().text("note", "").part(
-        "files",
-        multipart::Part::bytes(b"x".to_vec()).file_name("a.csv"),
-    );
-    let res = dot
-        .post(app.url(&format!("/cases/{id}/deliveries")))
-        .header(header::ACCEPT, "text/plain")
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+    let res = deliver_accepting(
+        &app,
+        &dot,
+        id,
+        "",
+        vec![("a.csv", b"x".to_vec())],
+        "text/plain",
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
         res.headers()[header::CONTENT_TYPE],
@@ -334,16 +345,7 @@ async fn the_upload_island_asking_for_plain_text_gets_the_refusal_in_words_one_m
     assert!(!words.contains('{'), "words, not JSON: {words}");
 
     let big = vec![b'x'; MAX_FILE_BYTES as usize + 1];
-    let form = multipart::Form::new()
-        .text("note", "太大")
-        .part("files", multipart::Part::bytes(big).file_name("big.csv"));
-    let res = dot
-        .post(app.url(&format!("/cases/{id}/deliveries")))
-        .header(header::ACCEPT, "text/plain")
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+    let res = deliver_accepting(&app, &dot, id, "太大", vec![("big.csv", big)], "text/plain").await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(res.text().await.unwrap(), too_big_words());
     assert!(app.case(&dot, id).await.deliveries.is_empty());

@@ -228,7 +228,7 @@ pub async fn report(pool: &AnyPool, range: Range, today: NaiveDate) -> Result<Re
             row
         })
         .collect();
-    bureaus.sort_by(|a, b| a.order.cmp(&b.order).then(a.bureau.cmp(&b.bureau)));
+    super::super::sort_bureaus(&mut bureaus);
 
     let sittings = sittings
         .iter()
@@ -275,11 +275,7 @@ pub async fn report(pool: &AnyPool, range: Range, today: NaiveDate) -> Result<Re
         }
     }
     let mut councilors: Vec<CouncilorRow> = councilors.into_values().collect();
-    councilors.sort_by(|a, b| {
-        (b.questions + b.data_requests)
-            .cmp(&(a.questions + a.data_requests))
-            .then_with(|| a.councilor.cmp(&b.councilor))
-    });
+    super::super::sort_councilors(&mut councilors);
 
     let per_month = |rows: &[sqlx::any::AnyRow]| -> Result<HashMap<String, i64>, sqlx::Error> {
         rows.iter()
@@ -287,20 +283,17 @@ pub async fn report(pool: &AnyPool, range: Range, today: NaiveDate) -> Result<Re
             .collect()
     };
     let (recorded, replied) = (per_month(&recorded)?, per_month(&replied)?);
-    let mut months = Vec::new();
-    let mut cursor =
-        NaiveDate::from_ymd_opt(range.from.year(), range.from.month(), 1).unwrap_or(range.from);
-    while cursor <= range.to && months.len() < 120 {
-        let key = format!("{}-{:02}", cursor.year(), cursor.month());
-        months.push(MonthRow {
-            month: format!("{}/{:02}", cursor.year() - 1911, cursor.month()),
-            recorded: recorded.get(&key).copied().unwrap_or(0),
-            replied: replied.get(&key).copied().unwrap_or(0),
-        });
-        cursor = cursor
-            .checked_add_months(chrono::Months::new(1))
-            .unwrap_or(range.to + chrono::Duration::days(1));
-    }
+    let months = super::super::months_of(range)
+        .into_iter()
+        .map(|first| {
+            let key = format!("{}-{:02}", first.year(), first.month());
+            MonthRow {
+                month: super::super::month_label(first),
+                recorded: recorded.get(&key).copied().unwrap_or(0),
+                replied: replied.get(&key).copied().unwrap_or(0),
+            }
+        })
+        .collect();
 
     Ok(Report {
         range,
