@@ -520,7 +520,7 @@ async fn a_case_page_ships_its_islands_but_no_resource_data() {
         "the islands loader is there"
     );
     assert!(
-        page.contains("<leptos-island") && page.contains("TextEditor"),
+        page.contains("<leptos-island") && page.contains("EditorLive"),
         "the reply editor is an island"
     );
     // Without JavaScript the editor is still a plain, required textarea in the form.
