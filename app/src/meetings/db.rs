@@ -3,8 +3,9 @@
 //! (it left tracking meanwhile) refuses the whole meeting, and nothing changes.
 
 use super::{
-    build_agenda, undecided, AgendaGroup, Decision, DecisionForm, DecisionKind, Meeting,
-    MeetingStatus, MeetingSummary, Minutes, MinutesGroup, MinutesItem, NewMeeting, TrackedCase,
+    build_agenda, undecided, AgendaGroup, AgendaPart, Decision, DecisionForm, DecisionKind,
+    Meeting, MeetingStatus, MeetingSummary, Minutes, MinutesGroup, MinutesItem, NewMeeting,
+    TrackedCase,
 };
 use crate::{
     auth::CurrentUser,
@@ -101,26 +102,42 @@ fn meeting_status(row: &AnyRow) -> Result<MeetingStatus, sqlx::Error> {
 pub async fn tracked_cases<'c>(
     db: impl sqlx::Executor<'c, Database = Any>,
 ) -> Result<Vec<TrackedCase>, sqlx::Error> {
+    tracked_cases_of(db, None).await
+}
+
+/// The tracked cases whose lead is `bureau` (all of them for `None`).
+async fn tracked_cases_of<'c>(
+    db: impl sqlx::Executor<'c, Database = Any>,
+    bureau: Option<i64>,
+) -> Result<Vec<TrackedCase>, sqlx::Error> {
     let latest = |column: &str| {
         format!(
             "(SELECT p.{column} FROM progress_reports p WHERE p.case_id = c.id \
              ORDER BY p.reported_at DESC, p.id DESC LIMIT 1)"
         )
     };
-    let rows = sqlx::query(&format!(
+    let sql = format!(
         "SELECT c.id, c.kind, c.number, c.topic, c.due_on, c.next_check_on, c.escalated, \
            a.bureau_id, b.name AS bureau, b.sort_order, \
            {} AS last_report_at, {} AS last_report, {} AS expected_on \
          FROM cases c \
          JOIN assignments a ON a.case_id = c.id AND a.role = 'lead' AND a.state = 'accepted' \
          JOIN bureaus b ON b.id = a.bureau_id \
-         WHERE c.status = 'tracking' ORDER BY b.sort_order, c.id",
+         WHERE c.status = 'tracking' {} ORDER BY b.sort_order, c.id",
         latest("reported_at"),
         latest("body"),
         latest("expected_on"),
-    ))
-    .fetch_all(db)
-    .await?;
+        if bureau.is_some() {
+            "AND a.bureau_id = $1"
+        } else {
+            ""
+        },
+    );
+    let mut query = sqlx::query(&sql);
+    if let Some(bureau) = bureau {
+        query = query.bind(bureau);
+    }
+    let rows = query.fetch_all(db).await?;
     rows.iter()
         .map(|row| {
             let optional_date = |column: &str| -> Result<Option<NaiveDate>, sqlx::Error> {
@@ -195,8 +212,30 @@ async fn bureaus(pool: &AnyPool) -> Result<Vec<(i64, String)>, sqlx::Error> {
         .await
 }
 
-/// A meeting with its agenda (scheduled) or its minutes (held), as of `today`.
+/// A meeting with its whole agenda (scheduled) or its minutes (held), as of `today`: what
+/// its papers are written from.
 pub async fn meeting(pool: &AnyPool, id: i64, today: NaiveDate) -> Result<Meeting, AppError> {
+    read_meeting(pool, id, today, None).await
+}
+
+/// A meeting as its web page shows it: an agenda longer than [`super::AGENDA_ON_ONE_PAGE`] holds
+/// only one bureau's part, `bureau` if it has cases on it (see [`super::shown_part`]).
+pub async fn meeting_page(
+    pool: &AnyPool,
+    id: i64,
+    today: NaiveDate,
+    bureau: Option<i64>,
+) -> Result<Meeting, AppError> {
+    read_meeting(pool, id, today, Some(bureau)).await
+}
+
+/// `paged`: `None` for the whole agenda, `Some(asked)` for a page.
+async fn read_meeting(
+    pool: &AnyPool,
+    id: i64,
+    today: NaiveDate,
+    paged: Option<Option<i64>>,
+) -> Result<Meeting, AppError> {
     let row = sqlx::query(
         "SELECT id, held_on, starts_at, place, status, minutes FROM meetings WHERE id = $1",
     )
@@ -207,13 +246,20 @@ pub async fn meeting(pool: &AnyPool, id: i64, today: NaiveDate) -> Result<Meetin
     let status = meeting_status(&row)?;
     let held_on = date(&row, "held_on")?;
     let attendees = attendees(pool, id).await?;
-    let (agenda, minutes) = match status {
-        MeetingStatus::Scheduled => (agenda(pool, id, held_on).await?, None),
+    let (agenda, parts, shown, minutes) = match status {
+        MeetingStatus::Scheduled => {
+            let parts = agenda_parts(pool, id).await?;
+            let total: usize = parts.iter().map(|p| p.cases).sum();
+            let shown = paged
+                .filter(|_| total > super::AGENDA_ON_ONE_PAGE)
+                .and_then(|asked| super::shown_part(&parts, asked));
+            (agenda(pool, id, held_on, shown).await?, parts, shown, None)
+        }
         MeetingStatus::Held => {
             let text: String = row.try_get("minutes")?;
             let minutes: Minutes =
                 serde_json::from_str(&text).map_err(|e| AppError::internal("stored minutes", e))?;
-            (Vec::new(), Some(minutes))
+            (Vec::new(), Vec::new(), None, Some(minutes))
         }
     };
     Ok(Meeting {
@@ -224,6 +270,8 @@ pub async fn meeting(pool: &AnyPool, id: i64, today: NaiveDate) -> Result<Meetin
         status,
         attendees,
         agenda,
+        parts,
+        shown,
         minutes,
         bureaus: bureaus(pool).await?,
         confirmable: status == MeetingStatus::Scheduled
@@ -262,12 +310,44 @@ pub async fn move_meeting(
     Ok(was)
 }
 
+/// Each lead bureau's tracked cases and how many of them still wait for a decision of
+/// meeting `id`, in the agenda's order of bureaus: counted in SQL, so that a page of a long
+/// agenda reads only its own bureau's cases with their progress reports.
+async fn agenda_parts(pool: &AnyPool, id: i64) -> Result<Vec<AgendaPart>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT a.bureau_id, b.name, COUNT(*) AS cases, COUNT(d.case_id) AS decided \
+         FROM cases c \
+         JOIN assignments a ON a.case_id = c.id AND a.role = 'lead' AND a.state = 'accepted' \
+         JOIN bureaus b ON b.id = a.bureau_id \
+         LEFT JOIN meeting_decisions d ON d.meeting_id = $1 AND d.case_id = c.id \
+         WHERE c.status = 'tracking' \
+         GROUP BY a.bureau_id, b.name, b.sort_order ORDER BY b.sort_order, a.bureau_id",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let cases: i64 = row.try_get("cases")?;
+            let decided: i64 = row.try_get("decided")?;
+            Ok(AgendaPart {
+                bureau_id: row.try_get("bureau_id")?,
+                bureau: row.try_get("name")?,
+                cases: cases as usize,
+                undecided: (cases - decided).max(0) as usize,
+            })
+        })
+        .collect()
+}
+
+/// The agenda of meeting `id`, or its part of `bureau`.
 async fn agenda(
     pool: &AnyPool,
     id: i64,
     held_on: NaiveDate,
+    bureau: Option<i64>,
 ) -> Result<Vec<AgendaGroup>, sqlx::Error> {
-    let cases = tracked_cases(pool).await?;
+    let cases = tracked_cases_of(pool, bureau).await?;
     let since = confirmed_before(pool, id).await?;
     let decided = decisions(pool, id).await?;
     Ok(build_agenda(cases, since, held_on, &decided))

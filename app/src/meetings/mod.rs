@@ -406,6 +406,30 @@ impl Decision {
 }
 
 /// How many agenda items still lack a decision.
+/// An agenda longer than this is shown a bureau at a time, under a table of its bureaus:
+/// the reviewer goes through it bureau by bureau, and a page of thousands of rows, each
+/// with its decision form, is more than a browser or a phone should be sent (bench,
+/// 40,000 tracked cases among 400,000 generated: 3.7 s for the whole agenda).
+pub const AGENDA_ON_ONE_PAGE: usize = 150;
+
+/// One bureau's share of a scheduled meeting's agenda, a line of its table of contents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgendaPart {
+    pub bureau_id: i64,
+    pub bureau: String,
+    pub cases: usize,
+    pub undecided: usize,
+}
+
+/// Which bureau's part a long agenda shows: the one asked for, if it has cases on the
+/// agenda; else the first still waiting for decisions; else the first.
+pub fn shown_part(parts: &[AgendaPart], asked: Option<i64>) -> Option<i64> {
+    asked
+        .filter(|b| parts.iter().any(|p| p.bureau_id == *b))
+        .or_else(|| parts.iter().find(|p| p.undecided > 0).map(|p| p.bureau_id))
+        .or_else(|| parts.first().map(|p| p.bureau_id))
+}
+
 pub fn undecided(agenda: &[AgendaGroup]) -> usize {
     agenda
         .iter()
@@ -434,8 +458,14 @@ pub struct Meeting {
     pub place: String,
     pub status: MeetingStatus,
     pub attendees: Vec<String>,
-    /// While scheduled: the agenda as of now, with the decisions recorded so far.
+    /// While scheduled: the agenda as of now, with the decisions recorded so far (on the
+    /// web page, only the part of `shown` when it is set).
     pub agenda: Vec<AgendaGroup>,
+    /// While scheduled: every bureau's part of the whole agenda, in the agenda's order.
+    pub parts: Vec<AgendaPart>,
+    /// The bureau whose part `agenda` holds, when the agenda is longer than
+    /// [`AGENDA_ON_ONE_PAGE`] and shown a bureau at a time.
+    pub shown: Option<i64>,
     /// Once held: the minutes as confirmed.
     pub minutes: Option<Minutes>,
     /// The bureaus a case may be handed to (id, name).
@@ -549,6 +579,36 @@ mod tests {
 
     /// 2024-03-15 08:00 Taipei, as seconds.
     const MAR_15: i64 = 1_710_460_800;
+
+    fn part(bureau_id: i64, cases: usize, undecided: usize) -> AgendaPart {
+        AgendaPart {
+            bureau_id,
+            bureau: format!("機關{bureau_id}"),
+            cases,
+            undecided,
+        }
+    }
+
+    #[test]
+    fn a_long_agenda_shows_the_bureau_asked_for() {
+        let parts = [part(3, 10, 0), part(1, 5, 5)];
+        assert_eq!(shown_part(&parts, Some(1)), Some(1));
+        assert_eq!(shown_part(&parts, Some(3)), Some(3));
+    }
+
+    #[test]
+    fn a_long_agenda_opens_at_the_first_bureau_still_waiting_for_decisions() {
+        let parts = [part(3, 10, 0), part(1, 5, 2), part(7, 5, 5)];
+        assert_eq!(shown_part(&parts, None), Some(1));
+        // A bureau with nothing on the agenda (or no such bureau) is not shown.
+        assert_eq!(shown_part(&parts, Some(99)), Some(1));
+    }
+
+    #[test]
+    fn a_long_agenda_all_decided_opens_at_its_first_bureau() {
+        assert_eq!(shown_part(&[part(3, 10, 0), part(1, 5, 0)], None), Some(3));
+        assert_eq!(shown_part(&[], None), None);
+    }
 
     fn case(id: i64, bureau: (i64, &str, i64), due: NaiveDate) -> TrackedCase {
         TrackedCase {

@@ -8,7 +8,7 @@ use super::{
         list_meetings, load_meeting, ConfirmMeeting, KeepTheRest, MoveMeeting, RecordDecision,
         ScheduleMeeting,
     },
-    AgendaGroup, AgendaItem, DecisionKind, Meeting, MeetingStatus, Minutes,
+    AgendaGroup, AgendaItem, AgendaPart, DecisionKind, Meeting, MeetingStatus, Minutes,
 };
 use crate::components::PageTitle;
 use crate::{
@@ -17,7 +17,10 @@ use crate::{
     dates::{roc_date, roc_datetime},
 };
 use leptos::prelude::*;
-use leptos_router::{components::A, hooks::use_params_map};
+use leptos_router::{
+    components::A,
+    hooks::{use_params_map, use_query_map},
+};
 
 const READERS: &[Role] = &[Role::Secretariat, Role::Reviewer, Role::Admin];
 
@@ -126,6 +129,7 @@ pub fn MeetingPage() -> impl IntoView {
 #[component]
 fn MeetingView(user: CurrentUser) -> impl IntoView {
     let params = use_params_map();
+    let query = use_query_map();
     let decide = ServerAction::<RecordDecision>::new();
     let confirm = ServerAction::<ConfirmMeeting>::new();
     let mover = ServerAction::<MoveMeeting>::new();
@@ -134,15 +138,19 @@ fn MeetingView(user: CurrentUser) -> impl IntoView {
         move || {
             (
                 params.get().get("id").and_then(|id| id.parse::<i64>().ok()),
+                query
+                    .get()
+                    .get("bureau")
+                    .and_then(|b| b.parse::<i64>().ok()),
                 decide.version().get()
                     + confirm.version().get()
                     + mover.version().get()
                     + keep.version().get(),
             )
         },
-        |(id, _)| async move {
+        |(id, bureau, _)| async move {
             match id {
-                Some(id) => load_meeting(id).await,
+                Some(id) => load_meeting(id, bureau).await,
                 None => Err(crate::error::AppError::NotFound),
             }
         },
@@ -265,9 +273,12 @@ fn AgendaView(
     let keep_error = form_result(keep.value());
     let next_check_on = m.next_check_on;
     let confirm_error = form_result(confirm.value());
-    let open = super::undecided(&m.agenda);
-    let total: usize = m.agenda.iter().map(|g| g.items.len()).sum();
+    let open: usize = m.parts.iter().map(|p| p.undecided).sum();
+    let total: usize = m.parts.iter().map(|p| p.cases).sum();
     let id = m.id;
+    let contents = m
+        .shown
+        .map(|shown| view! { <AgendaContents id parts=m.parts.clone() shown /> });
     let (confirmable, held_on) = (m.confirmable, m.held_on);
     let bureaus = m.bureaus.clone();
     view! {
@@ -279,6 +290,7 @@ fn AgendaView(
                 </p>
             </div>
             <p class="muted">"依主辦機關分組；逾期與未提報進度的案件排在各機關最前面。"</p>
+            {contents}
             <FormError error=decide_error />
             {(total == 0).then(|| view! { <p class="empty">"目前沒有列管中的案件。"</p> })}
             {m
@@ -342,6 +354,45 @@ fn AgendaView(
                 }}
             </section>
         }.into_any())}
+    }
+}
+
+/// A long agenda's table of contents: each bureau's cases and those still undecided, the
+/// shown one marked; the agenda is read a bureau at a time.
+#[component]
+fn AgendaContents(id: i64, parts: Vec<AgendaPart>, shown: i64) -> impl IntoView {
+    view! {
+        <nav class="agenda-parts no-print" aria-label="議程各機關">
+            <p>"議程較長，依主辦機關分頁；完整議程請下載 ODT。"</p>
+            <table class="data-table">
+                <thead>
+                    <tr>
+                        <th scope="col">"主辦機關"</th>
+                        <th scope="col" class="num">"案件"</th>
+                        <th scope="col" class="num">"未決議"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {parts
+                        .into_iter()
+                        .map(|p| {
+                            let current = (p.bureau_id == shown).then_some("page");
+                            view! {
+                                <tr>
+                                    <td>
+                                        <a href=format!("/meetings/{id}?bureau={}", p.bureau_id) aria-current=current>
+                                            {p.bureau}
+                                        </a>
+                                    </td>
+                                    <td class="num">{p.cases}</td>
+                                    <td class="num">{p.undecided}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </nav>
     }
 }
 

@@ -1036,3 +1036,109 @@ async fn keeping_the_rest_with_a_date_before_the_meeting_changes_nothing_and_kee
     let m = meeting(&app, &cast.rev, id).await;
     assert_eq!(app::meetings::undecided(&m.agenda), 1);
 }
+
+#[tokio::test]
+async fn a_long_agenda_is_read_a_bureau_at_a_time_under_a_table_of_its_bureaus() {
+    let app = TestApp::spawn().await;
+    let cast = Cast::new(&app).await;
+    server::demo::generate::generate(&app.state, 3_000)
+        .await
+        .unwrap();
+    let tracked: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases WHERE status = 'tracking'")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    assert!(
+        tracked as usize > app::meetings::AGENDA_ON_ONE_PAGE,
+        "{tracked}"
+    );
+    let id: i64 = schedule(&app, &cast.sec, "113/03/22")
+        .await
+        .json()
+        .await
+        .unwrap();
+
+    // The page opens at the first bureau, with every bureau's count above it.
+    let m = meeting(&app, &cast.rev, id).await;
+    assert_eq!(
+        m.parts.iter().map(|p| p.cases).sum::<usize>(),
+        tracked as usize
+    );
+    let (first, second) = (&m.parts[0], &m.parts[1]);
+    assert_eq!(m.shown, Some(first.bureau_id));
+    assert_eq!(m.agenda.len(), 1);
+    assert_eq!(m.agenda[0].bureau_id, first.bureau_id);
+    assert_eq!(m.agenda[0].items.len(), first.cases);
+
+    // A decision counts on its bureau's line; the page then opens at the next bureau
+    // still waiting once the first has none left.
+    let case = m.agenda[0].items[0].case.id;
+    let res = decide(&app, &cast.rev, id, case, "release", ("", ""), "已完成").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let m = meeting(&app, &cast.rev, id).await;
+    assert_eq!(m.parts[0].undecided, first.cases - 1);
+    app.ok(
+        &cast.rev,
+        "meetings/keep-the-rest",
+        &[
+            ("meeting_id", id.to_string()),
+            ("next_check_on", "113/04/12".into()),
+            ("remark", app::meetings::KEEP_ALL_REMARK.into()),
+        ],
+    )
+    .await;
+    let m = meeting(&app, &cast.rev, id).await;
+    assert!(m.parts.iter().all(|p| p.undecided == 0));
+    assert_eq!(
+        m.shown,
+        Some(first.bureau_id),
+        "all decided: the first again"
+    );
+
+    // Another bureau, asked for by its link.
+    let res = app
+        .call(
+            &cast.sec,
+            "meetings/detail",
+            &[
+                ("id", id.to_string()),
+                ("bureau", second.bureau_id.to_string()),
+            ],
+        )
+        .await;
+    let m: app::meetings::Meeting = res.json().await.unwrap();
+    assert_eq!(m.shown, Some(second.bureau_id));
+    assert_eq!(m.agenda[0].bureau_id, second.bureau_id);
+    assert_eq!(m.agenda[0].items.len(), second.cases);
+    let page = app
+        .page(
+            &cast.sec,
+            &format!("/meetings/{id}?bureau={}", second.bureau_id),
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(&format!(
+            "<a href=\"/meetings/{id}?bureau={}\" aria-current=\"page\">",
+            second.bureau_id
+        )),
+        "the shown bureau is marked in the contents"
+    );
+    assert!(page.contains(&format!("議程：列管案件 {tracked} 案")));
+    assert!(
+        !page.contains(&format!("href=\"/cases/{case}\"")),
+        "the first bureau's cases are on its own page"
+    );
+
+    // The papers still hold the whole agenda.
+    let whole = app::meetings::db::meeting(&app.state.db, id, app.state.today())
+        .await
+        .unwrap();
+    assert_eq!(
+        whole.agenda.iter().map(|g| g.items.len()).sum::<usize>(),
+        tracked as usize
+    );
+    assert_eq!(whole.shown, None);
+}

@@ -152,6 +152,27 @@ impl Search {
             .zip(&self.councilors)
             .map(|(spellings, councilors)| {
                 let mut args = Vec::new();
+                if backend == Backend::Postgres && councilors.is_empty() {
+                    // A semi-join PostgreSQL may run from either side: for a common word it
+                    // walks the list's order and stops after a page (or the count's cap)
+                    // of matches, where `IN (… UNION …)` first re-checked every document
+                    // the trigram index offered (社會住宅, 400,000 cases: 1.4 s p95).
+                    let any = spellings
+                        .iter()
+                        .map(|spelling| {
+                            let (contains, arg) = backend.doc_contains(&search::needle(spelling));
+                            args.push(arg);
+                            contains
+                        })
+                        .collect::<Vec<_>>()
+                        .join(" OR ");
+                    return (
+                        format!(
+                            "EXISTS (SELECT 1 FROM case_search s WHERE s.rowid = c.id AND ({any}))"
+                        ),
+                        args,
+                    );
+                }
                 let by_doc = spellings
                     .iter()
                     .map(|spelling| {
