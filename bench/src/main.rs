@@ -490,8 +490,13 @@ async fn main() {
         ("Reports, a decade", "bench-rev", since(3652)),
         ("Meetings", "bench-sec", "/meetings".to_owned()),
         (
-            "Meeting agenda (every tracked case)",
+            "Meeting agenda (every tracked case, a bureau a page)",
             "bench-sec",
+            format!("/meetings/{}", fixture.agenda),
+        ),
+        (
+            "Meeting agenda, reviewer (a decision form a case)",
+            "bench-rev",
             format!("/meetings/{}", fixture.agenda),
         ),
         (

@@ -35,7 +35,11 @@ pub fn agenda_document(m: &Meeting, city: &City) -> Result<Document, AppError> {
     let silent = items.iter().filter(|i| i.no_progress).count();
     let mut doc = Document::new(format!("{} 追蹤會議議程", roc_date(m.held_on))).heading(
         1,
-        format!("{} {} 追蹤會議議程", city.government, roc_date(m.held_on)),
+        format!(
+            "{}追蹤會議議程（{}）",
+            city.government,
+            day_written(m.held_on)
+        ),
     );
     for line in facts(m) {
         doc = doc.paragraph(line);
@@ -97,7 +101,11 @@ pub fn minutes_document(m: &Meeting, city: &City) -> Result<Document, AppError> 
     let counts = minutes.counts_sentence();
     let mut doc = Document::new(format!("{} 追蹤會議紀錄", roc_date(m.held_on))).heading(
         1,
-        format!("{} {} 追蹤會議紀錄", city.government, roc_date(m.held_on)),
+        format!(
+            "{}追蹤會議紀錄（{}）",
+            city.government,
+            day_written(m.held_on)
+        ),
     );
     for line in facts(m) {
         doc = doc.paragraph(line);
@@ -156,4 +164,11 @@ pub fn document(m: &Meeting, city: &City, file: &str) -> Result<(Document, Strin
         )),
         _ => Err(AppError::NotFound),
     }
+}
+
+/// The meeting's day as an official heading writes it: `113年3月29日`.
+fn day_written(day: chrono::NaiveDate) -> String {
+    crate::dates::roc_long_date(day)
+        .trim_start_matches("中華民國")
+        .to_owned()
 }

@@ -548,7 +548,7 @@ fn MinutesView(id: i64, minutes: Minutes) -> impl IntoView {
                 .into_iter()
                 .map(|g| view! {
                     <h3>{g.bureau}</h3>
-                    <table class="data-table">
+                    <table class="data-table minutes">
                         <thead>
                             <tr>
                                 <th scope="col">"案件"</th>

@@ -68,7 +68,7 @@ async fn another_city_names_itself_on_every_page_and_document() {
         .page(&cast.sec, &format!("/meetings/{meeting}/agenda.odt"))
         .await;
     let agenda = server::documents::odt::check::package(&res.bytes().await.unwrap()).unwrap();
-    assert!(agenda.contains("新北市政府 113/03/29 追蹤會議議程"));
+    assert!(agenda.contains("新北市政府追蹤會議議程（113年3月29日）"));
     not_taipei("the agenda", &agenda);
 
     // The councilor office's status page, its contact line, and the page for a dead link.

@@ -440,7 +440,7 @@ async fn two_meeting_cycles_from_agenda_to_minutes() {
     assert_eq!(minutes.released()[0].1.case_id, a);
     let content = odt(&app, &cast.rev, &format!("/meetings/{first}/minutes.odt")).await;
     for text in [
-        "追蹤會議紀錄",
+        "追蹤會議紀錄（113年",
         "已完工，解除列管",
         "請於下次會議報告招租結果",
         "繼續列管，113/04/12 再檢視",
