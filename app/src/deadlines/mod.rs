@@ -223,6 +223,37 @@ impl WorkCalendar {
         }
     }
 
+    /// Working days after `from` up to and including `to` (0 when `to` is not after
+    /// `from`): weekdays counted by whole weeks, then the holidays and make-up days between
+    /// them. The secretariat's start page weighs 2,000 open cases twice each; day by day
+    /// with a lookup per day that was 4 million lookups (150 ms of a 220 ms page at
+    /// 400,000 cases).
+    pub fn working_days_between(&self, from: NaiveDate, to: NaiveDate) -> i64 {
+        let Some(start) = from.succ_opt().filter(|s| *s <= to) else {
+            return 0;
+        };
+        let days = (to - start).num_days() + 1;
+        let mut weekdays = days / 7 * 5;
+        let mut day = start + Duration::days(days / 7 * 7);
+        while day <= to {
+            weekdays += i64::from(!matches!(day.weekday(), Weekday::Sat | Weekday::Sun));
+            day += Duration::days(1);
+        }
+        let changed: i64 = self
+            .exceptions
+            .range(start..=to)
+            .map(|(day, kind)| {
+                let weekend = matches!(day.weekday(), Weekday::Sat | Weekday::Sun);
+                match kind {
+                    DayKind::Holiday if !weekend => -1,
+                    DayKind::Workday if weekend => 1,
+                    _ => 0,
+                }
+            })
+            .sum();
+        weekdays + changed
+    }
+
     pub fn next_working_day_from(&self, mut day: NaiveDate) -> NaiveDate {
         // A year without a working day would be a broken calendar; stop looking after one.
         for _ in 0..366 {
@@ -260,6 +291,35 @@ mod tests {
             days,
             counting,
         }
+    }
+
+    #[test]
+    fn working_days_between_two_days_count_as_walking_them_day_by_day() {
+        let cal = calendar_2024();
+        let walked = |from: NaiveDate, to: NaiveDate| {
+            let mut n = 0;
+            let mut day = from + Duration::days(1);
+            while day <= to {
+                n += i64::from(cal.is_working_day(day));
+                day += Duration::days(1);
+            }
+            n
+        };
+        let first = d(2024, 1, 20);
+        for a in 0..60 {
+            for b in [0, 1, 2, 5, 6, 7, 8, 13, 14, 20, 33, 80, 400] {
+                let (from, to) = (first + Duration::days(a), first + Duration::days(a + b));
+                assert_eq!(
+                    cal.working_days_between(from, to),
+                    walked(from, to),
+                    "{from} → {to}"
+                );
+            }
+        }
+        assert_eq!(cal.working_days_between(d(2024, 3, 15), d(2024, 3, 1)), 0);
+        assert_eq!(cal.working_days_between(d(2024, 3, 15), d(2024, 3, 15)), 0);
+        // Friday 2024-02-16 to Monday 02-19: the make-up Saturday and Monday.
+        assert_eq!(cal.working_days_between(d(2024, 2, 16), d(2024, 2, 19)), 2);
     }
 
     #[test]

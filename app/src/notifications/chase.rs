@@ -50,16 +50,7 @@ pub struct Chase {
 
 /// Working days after `from` up to and including `to` (0 when `to` is not after `from`).
 pub fn working_days_after(from: NaiveDate, to: NaiveDate, calendar: &WorkCalendar) -> i64 {
-    let mut n = 0;
-    let mut day = from + Duration::days(1);
-    // A case years overdue is counted no further than the years the rules care about.
-    let mut left = 3 * 366;
-    while day <= to && left > 0 {
-        n += i64::from(calendar.is_working_day(day));
-        day += Duration::days(1);
-        left -= 1;
-    }
-    n
+    calendar.working_days_between(from, to)
 }
 
 /// The working day `n` working days before `day` (`n` ≥ 1).
