@@ -94,10 +94,10 @@ pub(super) fn build(
                 .and_hms_opt(18, 0, 0)
                 .map_or(0, |t| t.and_utc().timestamp() - 8 * 3600);
             let status = if session.settled {
-                if rng.gen_bool(0.9) {
-                    CaseStatus::Closed
-                } else {
+                if rng.gen_bool(session.tracked_share) {
                     CaseStatus::Tracking
+                } else {
+                    CaseStatus::Closed
                 }
             } else {
                 *pick(rng, CaseStatus::ALL)
