@@ -215,18 +215,20 @@ async fn bureaus(pool: &AnyPool) -> Result<Vec<(i64, String)>, sqlx::Error> {
 /// A meeting with its whole agenda (scheduled) or its minutes (held), as of `today`: what
 /// its papers are written from.
 pub async fn meeting(pool: &AnyPool, id: i64, today: NaiveDate) -> Result<Meeting, AppError> {
-    read_meeting(pool, id, today, None).await
+    read_meeting(pool, id, today, None, 1).await
 }
 
 /// A meeting as its web page shows it: an agenda longer than [`super::AGENDA_ON_ONE_PAGE`] holds
-/// only one bureau's part, `bureau` if it has cases on it (see [`super::shown_part`]).
+/// only one bureau's part, `bureau` if it has cases on it (see [`super::shown_part`]), and
+/// of that part page `page` of [`super::AGENDA_PAGE_ROWS`] cases.
 pub async fn meeting_page(
     pool: &AnyPool,
     id: i64,
     today: NaiveDate,
     bureau: Option<i64>,
+    page: usize,
 ) -> Result<Meeting, AppError> {
-    read_meeting(pool, id, today, Some(bureau)).await
+    read_meeting(pool, id, today, Some(bureau), page).await
 }
 
 /// `paged`: `None` for the whole agenda, `Some(asked)` for a page.
@@ -235,6 +237,7 @@ async fn read_meeting(
     id: i64,
     today: NaiveDate,
     paged: Option<Option<i64>>,
+    page: usize,
 ) -> Result<Meeting, AppError> {
     let row = sqlx::query(
         "SELECT id, held_on, starts_at, place, status, minutes FROM meetings WHERE id = $1",
@@ -246,7 +249,7 @@ async fn read_meeting(
     let status = meeting_status(&row)?;
     let held_on = date(&row, "held_on")?;
     let attendees = attendees(pool, id).await?;
-    let (agenda, parts, shown, minutes) = match status {
+    let (mut agenda, parts, shown, minutes) = match status {
         MeetingStatus::Scheduled => {
             let parts = agenda_parts(pool, id).await?;
             let total: usize = parts.iter().map(|p| p.cases).sum();
@@ -262,6 +265,20 @@ async fn read_meeting(
             (Vec::new(), Vec::new(), None, Some(minutes))
         }
     };
+    // The shown part, a page of it: the order within a bureau comes from every case's
+    // progress, so the part is read whole and cut here.
+    let (mut part_page, mut part_pages) = (1, 1);
+    if let (Some(_), Some(group)) = (shown, agenda.first_mut()) {
+        part_pages = group.items.len().div_ceil(super::AGENDA_PAGE_ROWS).max(1);
+        part_page = page.clamp(1, part_pages);
+        let skip = (part_page - 1) * super::AGENDA_PAGE_ROWS;
+        group.items = group
+            .items
+            .drain(..)
+            .skip(skip)
+            .take(super::AGENDA_PAGE_ROWS)
+            .collect();
+    }
     Ok(Meeting {
         id,
         held_on,
@@ -272,6 +289,8 @@ async fn read_meeting(
         agenda,
         parts,
         shown,
+        part_page,
+        part_pages,
         minutes,
         bureaus: bureaus(pool).await?,
         confirmable: status == MeetingStatus::Scheduled

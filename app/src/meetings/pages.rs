@@ -142,15 +142,19 @@ fn MeetingView(user: CurrentUser) -> impl IntoView {
                     .get()
                     .get("bureau")
                     .and_then(|b| b.parse::<i64>().ok()),
+                query
+                    .get()
+                    .get("page")
+                    .and_then(|p| p.parse::<usize>().ok()),
                 decide.version().get()
                     + confirm.version().get()
                     + mover.version().get()
                     + keep.version().get(),
             )
         },
-        |(id, bureau, _)| async move {
+        |(id, bureau, page, _)| async move {
             match id {
-                Some(id) => load_meeting(id, bureau).await,
+                Some(id) => load_meeting(id, bureau, page).await,
                 None => Err(crate::error::AppError::NotFound),
             }
         },
@@ -278,7 +282,24 @@ fn AgendaView(
     let id = m.id;
     let contents = m
         .shown
-        .map(|shown| view! { <AgendaContents id parts=m.parts.clone() shown /> });
+        .map(|shown| view! { <AgendaContents id parts=m.parts.clone() shown /> }.into_any());
+    // A page of a bureau's part: the heading counts the whole part, and a pager follows.
+    let part = m
+        .shown
+        .and_then(|b| m.parts.iter().find(|p| p.bureau_id == b))
+        .map(|p| (p.bureau_id, p.cases));
+    let (page, pages) = (m.part_page, m.part_pages);
+    let pager = part.filter(|_| pages > 1).map(|(bureau, _)| {
+        let href = move |n: usize| format!("/meetings/{id}?bureau={bureau}&page={n}");
+        view! {
+            <nav class="pager no-print" aria-label="分頁">
+                <span>{format!("第 {page} / {pages} 頁")}</span>
+                {(page > 1).then(|| view! { <a href=href(page - 1)>"上一頁"</a> })}
+                {(page < pages).then(|| view! { <a href=href(page + 1)>"下一頁"</a> })}
+            </nav>
+        }
+        .into_any()
+    });
     let (confirmable, held_on) = (m.confirmable, m.held_on);
     let bureaus = m.bureaus.clone();
     view! {
@@ -296,8 +317,12 @@ fn AgendaView(
             {m
                 .agenda
                 .into_iter()
-                .map(|group| view! { <AgendaGroupView group id reviewer decide bureaus=bureaus.clone() next_check_on /> }.into_any())
+                .map(|group| {
+                    let count = part.map_or(group.items.len(), |(_, cases)| cases);
+                    view! { <AgendaGroupView group count id reviewer decide bureaus=bureaus.clone() next_check_on /> }.into_any()
+                })
                 .collect_view()}
+            {pager}
         </section>
         {reviewer.then(|| view! {
             <section class="panel no-print" aria-labelledby="confirm-heading">
@@ -399,13 +424,15 @@ fn AgendaContents(id: i64, parts: Vec<AgendaPart>, shown: i64) -> impl IntoView 
 #[component]
 fn AgendaGroupView(
     group: AgendaGroup,
+    /// The bureau's cases on the agenda (more than `group` holds on a page of them).
+    count: usize,
     id: i64,
     reviewer: bool,
     decide: ServerAction<RecordDecision>,
     bureaus: Vec<(i64, String)>,
     next_check_on: chrono::NaiveDate,
 ) -> impl IntoView {
-    let heading = format!("{}（{} 案）", group.bureau, group.items.len());
+    let heading = format!("{}（{count} 案）", group.bureau);
     view! {
         <h3>{heading}</h3>
         <table class="data-table agenda">

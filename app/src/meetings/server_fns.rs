@@ -97,14 +97,19 @@ pub async fn move_meeting(
     )
 }
 
-/// A meeting as its page shows it; a long agenda, `bureau`'s part (see
+/// A meeting as its page shows it; a long agenda, page `page` of `bureau`'s part (see
 /// [`super::AGENDA_ON_ONE_PAGE`]).
 #[server(prefix = "/api", endpoint = "meetings/detail")]
-pub async fn load_meeting(id: i64, bureau: Option<i64>) -> Result<Meeting, AppError> {
+pub async fn load_meeting(
+    id: i64,
+    bureau: Option<i64>,
+    page: Option<usize>,
+) -> Result<Meeting, AppError> {
     with_status(
         async {
             let c = Caller::with_role(READERS).await?;
-            super::db::meeting_page(c.db(), id, c.today(), bureau).await
+            let page = page.unwrap_or(1);
+            super::db::meeting_page(c.db(), id, c.today(), bureau, page).await
         }
         .await,
     )

@@ -1149,4 +1149,79 @@ async fn a_long_agenda_is_read_a_bureau_at_a_time_under_a_table_of_its_bureaus()
         tracked as usize
     );
     assert_eq!(whole.shown, None);
+
+    // A bureau's long part is read a hundred cases a page, in the agenda's order.
+    let big = whole
+        .agenda
+        .iter()
+        .max_by_key(|g| g.items.len())
+        .unwrap()
+        .bureau_id;
+    sqlx::query(
+        "UPDATE cases SET status = 'tracking' WHERE id IN (SELECT c.id FROM cases c \
+         JOIN assignments a ON a.case_id = c.id AND a.role = 'lead' AND a.state = 'accepted' \
+         WHERE c.status = 'closed' AND a.bureau_id = $1 ORDER BY c.id LIMIT 120)",
+    )
+    .bind(big)
+    .execute(&app.state.db)
+    .await
+    .unwrap();
+    let whole = app::meetings::db::meeting(&app.state.db, id, app.state.today())
+        .await
+        .unwrap();
+    let part: Vec<i64> = whole
+        .agenda
+        .iter()
+        .find(|g| g.bureau_id == big)
+        .unwrap()
+        .items
+        .iter()
+        .map(|i| i.case.id)
+        .collect();
+    let rows = app::meetings::AGENDA_PAGE_ROWS;
+    assert!(part.len() > rows, "{}", part.len());
+    let pages = part.len().div_ceil(rows);
+    let mut read = Vec::new();
+    for page in 1..=pages {
+        let res = app
+            .call(
+                &cast.rev,
+                "meetings/detail",
+                &[
+                    ("id", id.to_string()),
+                    ("bureau", big.to_string()),
+                    ("page", page.to_string()),
+                ],
+            )
+            .await;
+        let m: app::meetings::Meeting = res.json().await.unwrap();
+        assert_eq!((m.part_page, m.part_pages), (page, pages));
+        read.extend(m.agenda[0].items.iter().map(|i| i.case.id));
+    }
+    assert_eq!(read, part, "the pages together are the part, in order");
+    let last = app
+        .page(&cast.rev, &format!("/meetings/{id}?bureau={big}&page=999"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        last.contains(&format!("第 {pages} / {pages} 頁")),
+        "a page past the end is the last"
+    );
+    assert!(last.contains(&format!(
+        "{}（{} 案）",
+        whole
+            .agenda
+            .iter()
+            .find(|g| g.bureau_id == big)
+            .unwrap()
+            .bureau,
+        part.len()
+    )));
+    assert!(last.contains(&format!(
+        "href=\"/meetings/{id}?bureau={big}&amp;page={}\"",
+        pages - 1
+    )));
+    assert!(!last.contains("下一頁"));
 }

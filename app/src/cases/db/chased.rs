@@ -74,11 +74,7 @@ pub async fn chased_queues(pool: &AnyPool, today: NaiveDate) -> Result<Vec<Queue
     let found = if ids.is_empty() {
         Vec::new()
     } else {
-        let list = ids
-            .iter()
-            .map(i64::to_string)
-            .collect::<Vec<_>>()
-            .join(", ");
+        let list = super::id_list(ids);
         rows(
             pool,
             &format!("SELECT {ROW_COLUMNS} FROM cases c WHERE c.id IN ({list})"),

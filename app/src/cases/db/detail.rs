@@ -162,11 +162,7 @@ pub async fn detail(
     let bureau_names: Vec<(i64, String)> = if ids.is_empty() {
         Vec::new()
     } else {
-        let list = ids
-            .iter()
-            .map(i64::to_string)
-            .collect::<Vec<_>>()
-            .join(", ");
+        let list = super::id_list(ids);
         sqlx::query_as(&format!(
             "SELECT id, name FROM bureaus WHERE id IN ({list})"
         ))

@@ -84,11 +84,7 @@ pub async fn export(
     // Names in two more queries (by id) rather than a backend-specific string aggregate.
     for chunk in ids.chunks(1_000).zip(rows.chunks_mut(1_000)) {
         let (ids, rows) = chunk;
-        let list = ids
-            .iter()
-            .map(i64::to_string)
-            .collect::<Vec<_>>()
-            .join(", ");
+        let list = super::id_list(ids.iter().copied());
         let councilors = super::lists::councilors_of(pool, ids).await?;
         let parts: Vec<(i64, String, String)> = sqlx::query_as(&format!(
             "SELECT a.case_id, a.role, b.name FROM assignments a JOIN bureaus b ON b.id = a.bureau_id \

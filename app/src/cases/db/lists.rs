@@ -74,11 +74,7 @@ pub async fn councilors_of(pool: &AnyPool, ids: &[i64]) -> Result<Vec<(i64, Stri
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let list = ids
-        .iter()
-        .map(i64::to_string)
-        .collect::<Vec<_>>()
-        .join(", ");
+    let list = super::id_list(ids.iter().copied());
     sqlx::query_as(&format!(
         "SELECT cc.case_id, co.name FROM case_councilors cc \
          JOIN councilors co ON co.id = cc.councilor_id \

@@ -4,7 +4,7 @@
 //! condition "contains", which `Backend::doc_contains` writes (a phrase MATCH on SQLite's
 //! FTS5 table, a LIKE on PostgreSQL's trigram index). Topic pieces are a plain table.
 
-use super::{kind, status};
+use super::{id_list, kind, status};
 use crate::db::filter::Statement;
 use crate::{
     auth::CurrentUser,
@@ -240,10 +240,6 @@ fn reply_shown<'a>(
     } else {
         reply
     }
-}
-
-fn id_list(ids: impl Iterator<Item = i64>) -> String {
-    ids.map(|id| id.to_string()).collect::<Vec<_>>().join(", ")
 }
 
 /// How many matches of each piece of the topic are weighed, newest first.
