@@ -95,6 +95,7 @@ fn AppRoutes() -> impl IntoView {
                 <Route path=path!("/cases") view=CaseListPage ssr=SsrMode::Async />
                 <Route path=path!("/cases/new/question") view=NewQuestionPage ssr=SsrMode::Async />
                 <Route path=path!("/cases/new/data-request") view=NewDataRequestPage ssr=SsrMode::Async />
+                <Route path=path!("/cases/new/service") view=crate::service::pages::NewServiceCasePage ssr=SsrMode::Async />
                 <Route path=path!("/cases/import") view=ImportPage ssr=SsrMode::Async />
                 <Route path=path!("/cases/import/:id") view=ImportPreviewPage ssr=SsrMode::Async />
                 <Route path=path!("/cases/:id") view=CasePage ssr=SsrMode::Async />

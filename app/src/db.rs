@@ -112,6 +112,8 @@ pub enum DbSetupError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("cannot create the database file {0}: {1}")]
     File(String, std::io::Error),
+    #[error("after the migrations, {0} rows refer to rows that do not exist")]
+    BrokenReferences(usize),
 }
 
 /// Opens a pool. SQLite files are created when missing and every connection gets WAL,
@@ -201,15 +203,38 @@ pub fn create_private(path: &std::path::Path) -> std::io::Result<()> {
 /// Brings the schema up to date. (Migration 0003 has a part in Rust, which SQL cannot do on
 /// SQLite: `chain::seal_unchained`, run right after this by whoever opens the database.)
 pub async fn migrate(pool: &AnyPool, url: &str) -> Result<(), DbSetupError> {
-    migrations(url)?.run(pool).await?;
-    Ok(())
+    run(migrations(url)?, pool, url).await
 }
 
 /// Runs the migrations up to and including `version` only: for tests that load data in an
 /// older schema and then check what a later migration makes of it.
 pub async fn migrate_to(pool: &AnyPool, url: &str, version: i64) -> Result<(), DbSetupError> {
     let older = Migrator::new(UpTo(migrations(url)?, version)).await?;
-    older.run(pool).await?;
+    run(&older, pool, url).await
+}
+
+/// SQLite cannot change a CHECK in place: a migration rebuilds the table (0019 rebuilds
+/// `cases`, which eighteen tables refer to). SQLite's own procedure for that turns foreign
+/// keys off on the connection first — dropping the old table would otherwise fail at
+/// commit, even deferred — and checks them all before turning them on again. The pragma
+/// does nothing inside a transaction, and sqlx runs each migration in one, so it is set
+/// here, around the whole run, on one connection.
+async fn run(migrator: &Migrator, pool: &AnyPool, url: &str) -> Result<(), DbSetupError> {
+    if Backend::of_url(url) != Some(Backend::Sqlite) {
+        migrator.run(pool).await?;
+        return Ok(());
+    }
+    let mut conn = pool.acquire().await?;
+    conn.execute("PRAGMA foreign_keys = OFF").await?;
+    let ran = migrator.run(&mut *conn).await;
+    let broken: Vec<AnyRow> = sqlx::query("PRAGMA foreign_key_check")
+        .fetch_all(&mut *conn)
+        .await?;
+    conn.execute("PRAGMA foreign_keys = ON").await?;
+    ran?;
+    if !broken.is_empty() {
+        return Err(DbSetupError::BrokenReferences(broken.len()));
+    }
     Ok(())
 }
 

@@ -87,6 +87,7 @@ fn StartPage(user: CurrentUser) -> impl IntoView {
                     <p class="page-actions">
                         <A href="/cases/new/question">"登錄質詢"</A>
                         <A href="/cases/new/data-request">"登錄索資"</A>
+                        <A href="/cases/new/service">"登錄服務案件"</A>
                         <A href="/cases">"全部案件"</A>
                     </p>
                 }

@@ -126,6 +126,7 @@ pub async fn record(
 pub enum Kept {
     Case,
     Attachment,
+    FilingFile,
 }
 
 impl Kept {
@@ -134,6 +135,7 @@ impl Kept {
         match self {
             Self::Case => "case",
             Self::Attachment => "attachment",
+            Self::FilingFile => "filing_file",
         }
     }
 }
@@ -143,6 +145,7 @@ pub async fn exists(pool: &AnyPool, kept: Kept, id: i64) -> Result<bool, crate::
     let sql = match kept {
         Kept::Case => "SELECT COUNT(*) FROM cases WHERE id = $1",
         Kept::Attachment => "SELECT COUNT(*) FROM attachments WHERE id = $1",
+        Kept::FilingFile => "SELECT COUNT(*) FROM filing_files WHERE id = $1",
     };
     let n: i64 = sqlx::query_scalar(sql).bind(id).fetch_one(pool).await?;
     Ok(n > 0)

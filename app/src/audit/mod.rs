@@ -55,6 +55,8 @@ text_enum!(AuditAction {
     MessageResent = "message_resent" / "重新寄送訊息",
     WebhookAdded = "webhook_added" / "新增訊息閘道",
     WebhookChanged = "webhook_changed" / "變更訊息閘道",
+    LinkFilingSwitched = "link_filing_switched" / "變更狀態連結送件權限",
+    FilingSettingsChanged = "filing_settings_changed" / "變更送件上限與個資保存期限",
 });
 
 text_enum!(AuditActor {

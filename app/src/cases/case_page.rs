@@ -139,6 +139,8 @@ fn bureau_options(
 /// The name a refused delivery upload is flashed under.
 pub const DELIVERY_FORM: &str = "deliveries";
 
+use crate::{filings::pages::FilingPanel, service::pages::ServiceFactRows};
+
 #[component]
 fn CaseBody(case: CaseDetail, bureaus: Vec<(i64, String)>, forms: Forms) -> impl IntoView {
     let label = super::case_label(case.kind, case.number);
@@ -162,6 +164,12 @@ fn CaseBody(case: CaseDetail, bureaus: Vec<(i64, String)>, forms: Forms) -> impl
             }
             .into_any()
         }
+        CaseKind::Service => view! {
+            <dt>"收件時間"</dt>
+            <dd>{case.received_at.map(roc_datetime).unwrap_or_default()}</dd>
+            {case.service.clone().map(|facts| view! { <ServiceFactRows facts /> })}
+        }
+        .into_any(),
         CaseKind::DataRequest => view! {
             <dt>"收件時間"</dt>
             <dd>{case.received_at.map(roc_datetime).unwrap_or_default()}</dd>
@@ -210,9 +218,12 @@ fn CaseBody(case: CaseDetail, bureaus: Vec<(i64, String)>, forms: Forms) -> impl
                             <dd>{format!("{}（書面答復彙編）", roc_date(on))}</dd>
                         })}
                     </dl>
-                    <h3>{match case.kind { CaseKind::Question => "質詢內容", CaseKind::DataRequest => "索取資料項目" }}</h3>
+                    <h3>{case.kind.body_label()}</h3>
                     <div class="prose">{case.body.clone()}</div>
                 </section>
+                {case.filing.clone().map(|filing| view! {
+                    <FilingPanel case_id=case.id filing can_decide=case.can_decide_filing />
+                })}
                 <Parts case=case.clone() bureaus=bureaus.clone() forms />
                 <SubAnswers case=case.clone() forms />
                 <Reply case=case.clone() forms />
@@ -372,10 +383,7 @@ fn SubAnswers(case: CaseDetail, forms: Forms) -> impl IntoView {
 fn Reply(case: CaseDetail, forms: Forms) -> impl IntoView {
     let error = form_result(forms.reply.value());
     let editing = case.can(Action::EditReply);
-    let heading = match case.kind {
-        CaseKind::Question => "書面答復",
-        CaseKind::DataRequest => "答復說明",
-    };
+    let heading = case.kind.reply_label();
     let conflict = move || {
         error.get().and_then(|e| match e {
             AppError::EditConflict { theirs, by, yours } => Some(view! {

@@ -34,6 +34,9 @@ text_enum!(EventAction {
     Escalate = "escalate" / "提報上級",
     SentToCouncil = "sent_to_council" / "書面答復函送議會",
     NotAnAnswer = "not_an_answer" / "議員辦公室表示答非所問",
+    TakeIn = "take_in" / "受理議員辦公室送出的案件",
+    Refuse = "refuse" / "不受理",
+    PersonalDataRemoved = "personal_data_removed" / "依保存期限刪除陳情人個人資料",
 });
 
 impl EventAction {
@@ -63,6 +66,9 @@ impl EventAction {
             Self::Escalate => "Escalated",
             Self::SentToCouncil => "Written reply sent to the council",
             Self::NotAnAnswer => "The councilor's office says the reply does not answer",
+            Self::TakeIn => "Taken in from the councilor's office",
+            Self::Refuse => "Not taken in",
+            Self::PersonalDataRemoved => "Constituent's personal data deleted after retention",
         };
         lang.pick(self.label(), en)
     }
@@ -195,6 +201,8 @@ pub struct RenderedEvent {
 
 fn status_label(status: CaseStatus, lang: Lang) -> &'static str {
     let en = match status {
+        CaseStatus::Filed => "Filed, to be taken in",
+        CaseStatus::Refused => "Not taken in",
         CaseStatus::Unassigned => "To assign",
         CaseStatus::Assigned => "Awaiting the bureau",
         CaseStatus::InProgress => "In progress",

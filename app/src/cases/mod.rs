@@ -28,9 +28,12 @@ use workflow::Action;
 text_enum!(CaseKind {
     Question = "question" / "質詢",
     DataRequest = "data_request" / "索資",
+    Service = "service" / "服務案件",
 });
 
 text_enum!(CaseStatus {
+    Filed = "filed" / "待受理",
+    Refused = "refused" / "不受理",
     Unassigned = "unassigned" / "待分派",
     Assigned = "assigned" / "待局處接受",
     InProgress = "in_progress" / "辦理中",
@@ -75,6 +78,26 @@ pub const OWING: &[CaseStatus] = &[
 /// Overdue: an answer is still owed and the due date (a Taipei day) has passed.
 pub fn is_overdue(status: CaseStatus, due_on: NaiveDate, today: NaiveDate) -> bool {
     OWING.contains(&status) && due_on < today
+}
+
+impl CaseKind {
+    /// The heading of what was asked, on the case page and in documents.
+    pub fn body_label(self) -> &'static str {
+        match self {
+            Self::Question => "質詢內容",
+            Self::DataRequest => "索取資料項目",
+            Self::Service => "陳情事項",
+        }
+    }
+
+    /// The heading of the bureau's answer.
+    pub fn reply_label(self) -> &'static str {
+        match self {
+            Self::Question => "書面答復",
+            Self::DataRequest => "答復說明",
+            Self::Service => "處理情形",
+        }
+    }
 }
 
 impl Priority {
@@ -817,6 +840,15 @@ pub struct CaseDetail {
     /// The day the written reply went to the council in a volume (書面答復彙編).
     #[serde(default)]
     pub sent_to_council_on: Option<NaiveDate>,
+    /// A service case's own facts (category, place, constituent as the viewer may see it).
+    #[serde(default)]
+    pub service: Option<crate::service::ServiceFacts>,
+    /// What the office filed through its link, if it did.
+    #[serde(default)]
+    pub filing: Option<crate::filings::FilingFacts>,
+    /// The viewer may take the filed case in or refuse it (the secretariat, while filed).
+    #[serde(default)]
+    pub can_decide_filing: bool,
 }
 
 impl CaseDetail {

@@ -255,6 +255,7 @@ fn CaseList(is_bureau: bool, can_record: bool) -> impl IntoView {
                         <div class="page-actions">
                             <A href="/cases/new/question">"登錄質詢"</A>
                             <A href="/cases/new/data-request">"登錄索資"</A>
+                            <A href="/cases/new/service">"登錄服務案件"</A>
                             <A href="/cases/import">"匯入質詢"</A>
                         </div>
                     }
@@ -506,7 +507,7 @@ fn FilterForm(choices: Choices, f: CaseFilter, is_bureau: bool) -> impl IntoView
 }
 
 /// A select whose options come from the choices, keeping a typed value after a refusal.
-fn select_field(
+pub(crate) fn select_field(
     id: &'static str,
     name: &'static str,
     list: Vec<(i64, String)>,

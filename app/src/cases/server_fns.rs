@@ -120,7 +120,13 @@ pub async fn record_data_request(form: DataRequestForm) -> Result<i64, AppError>
             let c = Caller::with_role(&[Role::Secretariat]).await?;
             let request = form.parse().map_err(|e| e.with_input(form.echo()))?;
             let mut tx = c.begin().await?;
-            let id = super::db::record_data_request(&mut tx, &request, &c.user, c.ts()).await?;
+            let id = super::db::record_data_request(
+                &mut tx,
+                &request,
+                super::db::RecordedBy::User(&c.user),
+                c.ts(),
+            )
+            .await?;
             tx.commit().await?;
             leptos_axum::redirect(&format!("/cases/{id}"));
             Ok(id)

@@ -387,6 +387,7 @@ pub fn ready_to_submit(
             match kind {
                 CaseKind::Question => "請先撰寫並儲存答復內容，再送主管核定。",
                 CaseKind::DataRequest => "請先撰寫並儲存說明，再送主管核定。",
+                CaseKind::Service => "請先撰寫並儲存處理情形，再送主管核定。",
             }
             .into(),
         ));

@@ -22,14 +22,16 @@ pub enum RuleKind {
     DataOrdinary,
     DataUrgent,
     DataMostUrgent,
+    ServiceCase,
 }
 
 impl RuleKind {
-    pub const ALL: [RuleKind; 4] = [
+    pub const ALL: [RuleKind; 5] = [
         RuleKind::QuestionReply,
         RuleKind::DataOrdinary,
         RuleKind::DataUrgent,
         RuleKind::DataMostUrgent,
+        RuleKind::ServiceCase,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -38,6 +40,7 @@ impl RuleKind {
             Self::DataOrdinary => "data_ordinary",
             Self::DataUrgent => "data_urgent",
             Self::DataMostUrgent => "data_most_urgent",
+            Self::ServiceCase => "service_case",
         }
     }
 
@@ -51,6 +54,7 @@ impl RuleKind {
             Self::DataOrdinary => "索資・普通件",
             Self::DataUrgent => "索資・速件",
             Self::DataMostUrgent => "索資・最速件",
+            Self::ServiceCase => "議員服務案件",
         }
     }
 }

@@ -75,6 +75,9 @@ pub struct Link {
     /// When it was last mailed to the office, and to how many addresses.
     pub sent_at: Option<i64>,
     pub sent_to: i64,
+    /// The office may file new requests through it (a link to all of a councilor's cases).
+    #[serde(default)]
+    pub filing_enabled: bool,
 }
 
 text_enum!(SendReason {
@@ -105,6 +108,8 @@ impl Contacts {
 pub const MAX_CONTACTS: usize = 10;
 
 text_enum!(PublicStatus {
+    Submitted = "submitted" / "已送出，待受理",
+    Refused = "refused" / "不受理",
     Received = "received" / "已收件",
     InProgress = "in_progress" / "處理中",
     Overdue = "overdue" / "逾期",
@@ -125,7 +130,9 @@ impl PublicStatus {
     ) -> Self {
         let approved = matches!(status, CaseStatus::Closed | CaseStatus::Tracking);
         match (kind, approved, delivered) {
-            (CaseKind::Question, true, _) => Self::Answered,
+            _ if status == CaseStatus::Filed => Self::Submitted,
+            _ if status == CaseStatus::Refused => Self::Refused,
+            (CaseKind::Question | CaseKind::Service, true, _) => Self::Answered,
             (CaseKind::DataRequest, true, _) | (CaseKind::DataRequest, _, true) => Self::Delivered,
             _ if today > due_on => Self::Overdue,
             _ if matches!(status, CaseStatus::Unassigned | CaseStatus::Assigned) => Self::Received,
@@ -207,6 +214,9 @@ pub struct PublicCase {
     pub files: Vec<(i64, String, i64)>,
     /// The office may say the answer does not answer ([`awaits_office`]).
     pub awaits_office: bool,
+    /// Why the secretariat did not take in what the office filed.
+    #[serde(default)]
+    pub refusal: Option<String>,
 }
 
 /// A link just made: its full address, shown this once, and its QR code (SVG).
@@ -400,5 +410,16 @@ mod tests {
             PublicStatus::Overdue
         );
         assert!(PublicStatus::Answered.answered() && !PublicStatus::Overdue.answered());
+        // What an office filed reads as sent until taken in, or as refused, never overdue.
+        assert_eq!(of(Service, Filed, false, day(20)), PublicStatus::Submitted);
+        assert_eq!(
+            of(DataRequest, Refused, false, day(20)),
+            PublicStatus::Refused
+        );
+        assert_eq!(of(Service, Closed, false, day(1)), PublicStatus::Answered);
+        assert_eq!(
+            of(Service, InProgress, false, day(11)),
+            PublicStatus::Overdue
+        );
     }
 }

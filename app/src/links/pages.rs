@@ -12,6 +12,7 @@ use super::{
     CaseChoice, Contacts, Fresh, Link, LinkState,
 };
 use crate::components::PageTitle;
+use crate::filings::server_fns::{filings_per_day, SaveFilingsPerDay, SwitchLinkFiling};
 use crate::{
     auth::{guard::RequireRole, Role},
     components::ErrorPage,
@@ -64,7 +65,15 @@ fn LinksView() -> impl IntoView {
                 None => (Vec::new(), None),
             };
             let shows_overdue = status_shows_overdue().await?;
-            Ok::<_, crate::error::AppError>((choices, view, cases, contacts, shows_overdue))
+            let per_day = filings_per_day().await?;
+            Ok::<_, crate::error::AppError>((
+                choices,
+                view,
+                cases,
+                contacts,
+                shows_overdue,
+                per_day,
+            ))
         },
     );
     view! {
@@ -78,7 +87,7 @@ fn LinksView() -> impl IntoView {
                 Suspend::new(async move {
                     match data.await {
                         Err(error) => view! { <ErrorPage error /> }.into_any(),
-                        Ok((choices, v, cases, contacts, shows_overdue)) => {
+                        Ok((choices, v, cases, contacts, shows_overdue, per_day)) => {
                             let chosen = councilor
                                 .and_then(|id| choices.councilors.iter().find(|(c, _)| *c == id).cloned());
                             view! {
@@ -105,6 +114,7 @@ fn LinksView() -> impl IntoView {
                                 })}
                                 <LinkTable links=v.links />
                                 <OverdueSetting shown=shows_overdue />
+                                <FilingLimit per_day />
                             }
                                 .into_any()
                         }
@@ -270,6 +280,25 @@ fn OverdueSetting(shown: bool) -> impl IntoView {
     }
 }
 
+/// How many cases one link may file a day.
+#[component]
+fn FilingLimit(per_day: i64) -> impl IntoView {
+    let refused = crate::error::flashed_error(SaveFilingsPerDay::PATH)
+        .and_then(|e| e.field_message("per_day"));
+    view! {
+        <section class="panel" aria-labelledby="filing-heading">
+            <h2 id="filing-heading">"議員辦公室線上送件"</h2>
+            <p class="field-hint">"議員的全部案件連結可直接送出索取資料與服務案件，送件後在「我的工作」待受理。可在上表逐一關閉。"</p>
+            <form method="post" action=SaveFilingsPerDay::PATH class="inline-row" aria-label="每日送件上限">
+                <label for="filing-per-day">"每個連結每日最多送件"</label>
+                <input id="filing-per-day" name="per_day" value=per_day.to_string() inputmode="numeric" required />
+                <button type="submit" class="secondary">"儲存"</button>
+            </form>
+            {refused.map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
+        </section>
+    }
+}
+
 #[component]
 fn FreshLink(f: Fresh) -> impl IntoView {
     view! {
@@ -303,6 +332,7 @@ fn LinkTable(links: Vec<Link>) -> impl IntoView {
                     <th scope="col">"建立"</th>
                     <th scope="col">"最後使用"</th>
                     <th scope="col">"寄給辦公室"</th>
+                    <th scope="col">"線上送件"</th>
                     <th scope="col">"操作"</th>
                 </tr>
             </thead>
@@ -319,6 +349,22 @@ fn LinkTable(links: Vec<Link>) -> impl IntoView {
                             <td>{format!("{}，{}", l.created_by, roc_datetime(l.created_at))}</td>
                             <td>{l.last_used_at.map(roc_datetime).unwrap_or_else(|| "尚未使用".into())}</td>
                             <td>{l.sent_at.map(|at| format!("{}，{} 個信箱", roc_datetime(at), l.sent_to)).unwrap_or_else(|| "未寄送".into())}</td>
+                            <td>
+                                {match (l.case_id, live) {
+                                    (None, true) => view! {
+                                        <form method="post" action=SwitchLinkFiling::PATH class="inline-row">
+                                            <input type="hidden" name="link" value=l.id.to_string() />
+                                            <label class="check">
+                                                <input type="checkbox" name="on" checked=l.filing_enabled />
+                                                "開放"
+                                            </label>
+                                            <button type="submit" class="secondary" aria-label=format!("儲存 {} 的連結 {} 線上送件設定", l.councilor, l.id)>"儲存"</button>
+                                        </form>
+                                    }.into_any(),
+                                    (None, false) => "—".into_any(),
+                                    (Some(_), _) => "單一案件不適用".into_any(),
+                                }}
+                            </td>
                             <td class="inline-row">
                                 {live.then(|| view! {
                                     <form method="post" action=RevokeStatusLink::PATH>

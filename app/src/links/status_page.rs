@@ -6,11 +6,20 @@ use super::{db::StatusPage, PublicCase, NOT_AN_ANSWER_MAX_CHARS, PATH};
 use crate::{city::City, dates::roc_date, error::AppError};
 use leptos::{prelude::*, tachys::view::RenderHtml};
 
-/// The page of a link's cases; `sent`: the case whose 答非所問 was just received.
-pub fn page(city: &City, p: StatusPage, token: &str, sent: Option<i64>) -> String {
+/// What the office just did, said at the top of its page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Done {
+    /// Its 答非所問 on this case was received.
+    NotAnswered(i64),
+    /// It filed this case.
+    Filed(i64),
+}
+
+/// The page of a link's cases, and what the office just did.
+pub fn page(city: &City, p: StatusPage, token: &str, done: Option<Done>) -> String {
     let title = format!("{} 議員 案件進度", p.councilor);
     let token = token.to_owned();
-    document(city, title, move || view! { <Cases p token sent /> })
+    document(city, title, move || view! { <Cases p token done /> })
 }
 
 /// The one answer for every token that opens nothing.
@@ -41,7 +50,7 @@ pub fn refused(city: &City, error: &AppError, token: &str, case_id: i64) -> Stri
 }
 
 /// A whole document around `body`, as plain HTML.
-fn document<V: IntoView + 'static>(
+pub(crate) fn document<V: IntoView + 'static>(
     city: &City,
     title: String,
     body: impl FnOnce() -> V + 'static,
@@ -77,8 +86,33 @@ fn document<V: IntoView + 'static>(
 }
 
 #[component]
-fn Cases(p: StatusPage, token: String, sent: Option<i64>) -> impl IntoView {
+fn Cases(p: StatusPage, token: String, done: Option<Done>) -> impl IntoView {
     let here = format!("{PATH}{token}");
+    let sent = match done {
+        Some(Done::NotAnswered(id)) => Some(id),
+        _ => None,
+    };
+    let filed = match done {
+        Some(Done::Filed(id)) => p.cases.iter().find(|c| c.id == id).map(|c| {
+            format!(
+                "已送出「{}」（{}）。府會聯絡人員受理後即分派局處辦理，進度會顯示在下方。",
+                c.topic, c.label
+            )
+        }),
+        _ => None,
+    };
+    let file_links = p.can_file.then(|| {
+        view! {
+            <nav class="status-file" aria-label="線上送件">
+                <h2>"線上送件"</h2>
+                <p>
+                    <a href=format!("{PATH}{token}/new/data-request")>"新增索取資料"</a>
+                    " "
+                    <a href=format!("{PATH}{token}/new/service")>"新增服務案件"</a>
+                </p>
+            </nav>
+        }
+    });
     let sessions = match p.sessions.len() {
         0 => None,
         1 => Some(view! { <p class="status-session">{p.sessions[0].1.clone()}</p> }.into_any()),
@@ -106,6 +140,8 @@ fn Cases(p: StatusPage, token: String, sent: Option<i64>) -> impl IntoView {
     };
     view! {
         <h1>{format!("{} 議員 案件進度", p.councilor)}</h1>
+        {filed.map(|words| view! { <p class="status-sent" role="status">{words}</p> })}
+        {file_links}
         {sessions}
         {p.cases.is_empty().then(|| view! { <p>"目前沒有案件。"</p> })}
         {p.cases
@@ -168,6 +204,10 @@ fn Case(c: PublicCase, token: String, sent: Option<i64>) -> impl IntoView {
                     None => view! { <dt>"預定答復日期"</dt><dd>{roc_date(c.due_on)}</dd> }.into_any(),
                 }}
             </dl>
+            {c.refusal.clone().map(|reason| view! {
+                <h3>"不受理理由"</h3>
+                <div class="status-reply">{reason}</div>
+            })}
             {reply}
             {(sent == Some(id)).then(|| view! {
                 <p class="status-sent" role="status">"已收到您的意見，已請主辦機關重新答復。"</p>
@@ -209,14 +249,16 @@ mod tests {
                 reply: format!("{evil}</textarea>"),
                 files: vec![(3, format!("{evil}.pdf"), 2048)],
                 awaits_office: true,
+                refusal: Some(evil.into()),
             }],
+            can_file: true,
         };
         let city = City {
             government: format!("市政府{evil}"),
             contact: evil.into(),
             ..City::default()
         };
-        page(&city, p, "tok_en-1", Some(7))
+        page(&city, p, "tok_en-1", Some(Done::NotAnswered(7)))
     }
 
     #[test]
@@ -241,5 +283,7 @@ mod tests {
             "{html}"
         );
         assert!(!html.contains("<script"), "no hydration script either");
+        assert!(html.contains("href=\"/s/tok_en-1/new/service\""), "{html}");
+        assert!(html.contains("不受理理由"), "{html}");
     }
 }

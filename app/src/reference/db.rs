@@ -164,6 +164,10 @@ pub async fn choices(pool: &AnyPool) -> Result<Choices, sqlx::Error> {
         .await?,
         bureaus: active("SELECT id, name AS label, active FROM bureaus ORDER BY sort_order, id")
             .await?,
+        service_categories: active(
+            "SELECT id, name AS label, active FROM service_categories ORDER BY sort_order, id",
+        )
+        .await?,
     })
 }
 

@@ -29,6 +29,9 @@ pub struct Choices {
     pub sitting_types: Vec<(i64, String)>,
     pub councilors: Vec<(i64, String)>,
     pub bureaus: Vec<(i64, String)>,
+    /// Service cases' categories (道路, 交通 …).
+    #[serde(default)]
+    pub service_categories: Vec<(i64, String)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -127,6 +127,8 @@ pub struct BureauRow {
     pub bureau: String,
     pub questions: i64,
     pub data_requests: i64,
+    #[serde(default)]
+    pub service_cases: i64,
     pub replied: i64,
     pub on_time: i64,
     /// Cases of the range still unanswered past their due date: late already, whenever
@@ -165,6 +167,8 @@ pub struct CouncilorRow {
     pub councilor: String,
     pub questions: i64,
     pub data_requests: i64,
+    #[serde(default)]
+    pub service_cases: i64,
     pub replied: i64,
     pub on_time: i64,
     /// Still unanswered past their due date.
@@ -267,6 +271,7 @@ pub fn compute(facts: &[CaseFact], range: Range, today: NaiveDate) -> Report {
         match f.kind {
             CaseKind::Question => row.questions += 1,
             CaseKind::DataRequest => row.data_requests += 1,
+            CaseKind::Service => row.service_cases += 1,
         }
         if let Some(on_time) = f.on_time() {
             row.replied += 1;
@@ -309,6 +314,7 @@ pub fn compute(facts: &[CaseFact], range: Range, today: NaiveDate) -> Report {
             match f.kind {
                 CaseKind::Question => row.questions += 1,
                 CaseKind::DataRequest => row.data_requests += 1,
+                CaseKind::Service => row.service_cases += 1,
             }
             if let Some(on_time) = f.on_time() {
                 row.replied += 1;
@@ -380,8 +386,8 @@ fn sort_bureaus(rows: &mut [BureauRow]) {
 /// Most cases first, then by name.
 fn sort_councilors(rows: &mut [CouncilorRow]) {
     rows.sort_by(|a, b| {
-        (b.questions + b.data_requests)
-            .cmp(&(a.questions + a.data_requests))
+        (b.questions + b.data_requests + b.service_cases)
+            .cmp(&(a.questions + a.data_requests + a.service_cases))
             .then_with(|| a.councilor.cmp(&b.councilor))
     });
 }
@@ -453,6 +459,7 @@ impl Report {
                     t(&b.bureau),
                     n(b.questions),
                     n(b.data_requests),
+                    n(b.service_cases),
                     n(b.replied),
                     n(b.on_time),
                     b.on_time_rate().map_or(t("—"), Cell::Number),
@@ -472,6 +479,7 @@ impl Report {
                     t(&c.councilor),
                     n(c.questions),
                     n(c.data_requests),
+                    n(c.service_cases),
                     n(c.replied),
                     n(c.on_time),
                     c.on_time_rate().map_or(t("—"), Cell::Number),
@@ -498,6 +506,7 @@ impl Report {
                     "主辦機關",
                     "質詢",
                     "索資",
+                    "服務案件",
                     "已答復",
                     "如期答復",
                     "如期率（%，含逾期未答復）",
@@ -515,6 +524,7 @@ impl Report {
                     "議員",
                     "質詢",
                     "索資",
+                    "服務案件",
                     "已答復",
                     "如期答復",
                     "如期率（%，含逾期未答復）",

@@ -712,7 +712,7 @@ pub async fn seed_demo_cases(state: &AppState, shift: Duration) -> Result<DemoCa
         let id = cases::record_data_request(
             &mut tx,
             &request,
-            &cast.secretariat,
+            cases::RecordedBy::User(&cast.secretariat),
             request.received_at + 1_800,
         )
         .await?;

@@ -91,7 +91,7 @@ async fn robots() -> impl IntoResponse {
 }
 
 /// The headers every answer under `/s/` carries, found or not.
-fn protected(mut response: Response) -> Response {
+pub(crate) fn protected(mut response: Response) -> Response {
     let h = response.headers_mut();
     h.insert(
         header::REFERRER_POLICY,
@@ -113,7 +113,7 @@ fn protected(mut response: Response) -> Response {
 }
 
 /// The one answer for every token that opens nothing.
-fn not_found(state: &AppState) -> Response {
+pub(crate) fn not_found(state: &AppState) -> Response {
     protected(
         (
             StatusCode::NOT_FOUND,
@@ -125,7 +125,7 @@ fn not_found(state: &AppState) -> Response {
 
 /// Resolves a token to the scope it opens, after the rate limit; the same work for a token
 /// of the wrong shape as for an unknown one, so that neither answers sooner.
-async fn open(
+pub(crate) async fn open(
     state: &AppState,
     lookups: &Lookups,
     client: &str,
@@ -193,16 +193,26 @@ async fn page(
     Path(token): Path<String>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    let (_, scope) = match open(&state, &lookups, &client, &token).await {
+    let (link_id, scope) = match open(&state, &lookups, &client, &token).await {
         Ok(found) => found,
         Err(refused) => return refused,
     };
     let today = state.today();
     let session = query.get("session").and_then(|s| s.parse().ok());
-    match app::links::db::page(&state.db, scope, session, today).await {
+    let page = async {
+        let mut p = app::links::db::page(&state.db, scope, session, today).await?;
+        p.can_file = app::filings::db::enabled(&state.db, link_id, scope).await?;
+        Ok::<_, AppError>(p)
+    };
+    match page.await {
         Ok(p) => {
-            let sent = query.get("sent").and_then(|s| s.parse().ok());
-            protected(Html(status_page::page(&state.city, p, &token, sent)).into_response())
+            let number = |key: &str| query.get(key).and_then(|s| s.parse().ok());
+            let done = match (number("sent"), number("filed")) {
+                (Some(id), _) => Some(status_page::Done::NotAnswered(id)),
+                (None, Some(id)) => Some(status_page::Done::Filed(id)),
+                _ => None,
+            };
+            protected(Html(status_page::page(&state.city, p, &token, done)).into_response())
         }
         Err(e) => {
             tracing::error!("status page: {e:?}");

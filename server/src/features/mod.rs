@@ -5,6 +5,7 @@ pub mod audit;
 pub mod cases;
 pub mod deadlines;
 pub mod delivery;
+pub mod filings;
 pub mod import;
 pub mod links;
 pub mod meetings;
@@ -24,5 +25,6 @@ pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
         .merge(import::routes())
         .merge(deadlines::routes())
         .merge(links::routes())
+        .merge(filings::routes())
         .merge(delivery::routes())
 }

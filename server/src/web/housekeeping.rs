@@ -1,6 +1,6 @@
 //! What the app does on its own now and then: forgets quiet addresses and links in the
 //! limits, ends expired sessions, sends the day's due-date reminders and drops old volume builds
-//! and imports.
+//! and imports, and deletes personal data past its retention.
 
 use crate::config::Config;
 use app::{
@@ -52,6 +52,14 @@ pub fn spawn_housekeeping(state: AppState, config: &Config) {
             }
             if let Err(e) = app::import::db::forget(&state.db, week_ago).await {
                 tracing::warn!("import cleanup failed: {e}");
+            }
+            // Constituents' names and phones of service cases closed for the retention
+            // period (個資法): idempotent, each deletion with its event.
+            let today = app::dates::taipei_day(now);
+            match app::service::db::remove_expired(&state.db, now.timestamp(), today).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(cases = n, "personal data removed after retention"),
+                Err(e) => tracing::warn!("personal data retention failed: {e}"),
             }
         }
     });

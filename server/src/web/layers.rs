@@ -19,7 +19,10 @@ pub const MAX_FORM_BYTES: usize = 2 * 1024 * 1024;
 /// length (chunked) is read here up to the limit and refused alike when it goes past it.
 /// Uploads have their own, larger limit (`files`).
 pub(super) async fn limit_form_bodies(request: Request, next: Next) -> Response {
-    if crate::features::cases::is_upload(request.method(), request.uri().path()) {
+    let (method, path) = (request.method(), request.uri().path());
+    if crate::features::cases::is_upload(method, path)
+        || crate::features::filings::is_upload(method, path)
+    {
         return next.run(request).await;
     }
     let too_large = || {

@@ -15,6 +15,7 @@ mod data_requests;
 mod deadlines;
 mod delivery;
 mod events;
+mod filings;
 mod harness;
 mod hostile;
 mod import;

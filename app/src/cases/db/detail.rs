@@ -201,6 +201,17 @@ pub async fn detail(
     .bind(case_id)
     .fetch_one(pool)
     .await?;
+    let service = match kind {
+        crate::cases::CaseKind::Service => {
+            let may_see = crate::service::may_see_personal_data(user.role, part.is_some());
+            crate::service::db::facts(pool, case_id, may_see).await?
+        }
+        _ => None,
+    };
+    let filing = match row.try_get::<Option<i64>, _>("filed_link_id")? {
+        Some(_) => crate::filings::db::facts(pool, case_id).await?,
+        None => None,
+    };
     let reply_by: Option<String> = row.try_get("reply_by")?;
     let reply_at: Option<i64> = row.try_get("reply_updated_at")?;
     Ok(CaseDetail {
@@ -247,5 +258,9 @@ pub async fn detail(
         escalated: flag(&row, "escalated")?,
         last_meeting_at,
         sent_to_council_on: sent_to_council_on.and_then(|d| d.parse().ok()),
+        service,
+        filing,
+        can_decide_filing: user.role == crate::auth::Role::Secretariat
+            && status == crate::cases::CaseStatus::Filed,
     })
 }

@@ -35,10 +35,14 @@ pub use lists::{
 pub use notify::{notify, Notice};
 pub use parts::{accept, add_co_bureau, assign, assign_each, reassign, reject};
 pub use progress::{last_meeting_at, report_progress};
-pub use record::{computed_due, next_question, record_data_request, record_question};
+pub(crate) use record::{check_session, link_councilor, next_number, reference_error};
+pub use record::{computed_due, next_question, record_data_request, record_question, RecordedBy};
 pub use reminders::{run_due_reminders, REMINDER_JOB};
 pub use saved::{remove_filter, save_filter, saved_filters};
-pub use search::{reindex_stale, similar, similar_statement, synonyms, Search, SIMILAR_SHOWN};
+pub use search::{
+    reindex_stale, similar, similar_statement, store as store_search, synonyms, Search,
+    SIMILAR_SHOWN,
+};
 pub use steps::{override_due, postpone, transition, StepRequest};
 
 use super::{
@@ -139,7 +143,7 @@ async fn core(tx: &mut Tx, case_id: i64) -> Result<Option<CaseCore>, sqlx::Error
 }
 
 /// The open part `bureau_id` holds in the case, if any.
-async fn my_part(
+pub(crate) async fn my_part(
     executor: impl sqlx::Executor<'_, Database = Any>,
     case_id: i64,
     bureau_id: Option<i64>,

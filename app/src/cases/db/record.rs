@@ -5,7 +5,7 @@ use crate::{
     auth::CurrentUser,
     cases::{
         events::{EventAction, EventData},
-        DueOverride, NewDataRequest, NewQuestion,
+        CaseKind, CaseStatus, DueOverride, NewDataRequest, NewQuestion,
     },
     db::{is_unique_violation, Tx},
     deadlines::{self, RuleKind},
@@ -27,7 +27,7 @@ pub async fn computed_due(
 }
 
 /// The due date typed over the rule's (with its reason), or the rule's.
-async fn due(
+pub(crate) async fn due(
     tx: &mut Tx,
     typed: &Option<DueOverride>,
     rule: RuleKind,
@@ -39,7 +39,7 @@ async fn due(
     })
 }
 
-fn reference_error(err: sqlx::Error, number_field: &str) -> AppError {
+pub(crate) fn reference_error(err: sqlx::Error, number_field: &str) -> AppError {
     match &err {
         e if is_unique_violation(e, "cases_session_kind_number_key") => {
             AppError::validation(number_field, "本會期已有相同編號的案件，請確認編號。")
@@ -147,42 +147,111 @@ pub async fn record_question(
     Ok(id)
 }
 
-pub async fn record_data_request(
+/// Who recorded a case: an officer (it waits to be assigned) or a councilor office through
+/// its status link (it waits for the secretariat to take it in).
+#[derive(Debug, Clone, Copy)]
+pub enum RecordedBy<'a> {
+    User(&'a CurrentUser),
+    Link(i64),
+}
+
+impl RecordedBy<'_> {
+    pub(crate) fn status(self) -> CaseStatus {
+        match self {
+            Self::User(_) => CaseStatus::Unassigned,
+            Self::Link(_) => CaseStatus::Filed,
+        }
+    }
+
+    pub(crate) fn actor(self) -> EventActor {
+        match self {
+            Self::User(user) => EventActor::user(user),
+            Self::Link(id) => EventActor::link(id),
+        }
+    }
+
+    pub(crate) fn user_id(self) -> Option<i64> {
+        match self {
+            Self::User(user) => Some(user.id),
+            Self::Link(_) => None,
+        }
+    }
+
+    pub(crate) fn link_id(self) -> Option<i64> {
+        match self {
+            Self::User(_) => None,
+            Self::Link(id) => Some(id),
+        }
+    }
+}
+
+/// The next number of a kind numbered in the order cases arrive within the session (data
+/// requests, service cases). The lock row is written before the maximum is read: a second
+/// recording waits for the first to commit and then reads its number (PostgreSQL; SQLite
+/// writers queue at BEGIN anyway).
+pub(crate) async fn next_number(
     tx: &mut Tx,
-    r: &NewDataRequest,
-    user: &CurrentUser,
-    now: i64,
-) -> Result<i64, AppError> {
+    session_id: i64,
+    kind: CaseKind,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO case_number_locks (session_id, kind, taken) VALUES ($1, $2, 1) \
+         ON CONFLICT (session_id, kind) DO UPDATE SET taken = case_number_locks.taken + 1",
+    )
+    .bind(session_id)
+    .bind(kind.as_str())
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query_scalar(
+        "SELECT COALESCE(MAX(number), 0) + 1 FROM cases WHERE session_id = $1 AND kind = $2",
+    )
+    .bind(session_id)
+    .bind(kind.as_str())
+    .fetch_one(&mut **tx)
+    .await
+}
+
+pub(crate) async fn check_session(tx: &mut Tx, session_id: i64) -> Result<(), AppError> {
     check_reference(
         tx,
         "SELECT id FROM council_sessions WHERE id = $1",
-        r.session_id,
+        session_id,
         "session_id",
         "找不到所選的會期。",
     )
-    .await?;
+    .await
+}
+
+/// Names the one councilor of a data request or service case.
+pub(crate) async fn link_councilor(
+    tx: &mut Tx,
+    case_id: i64,
+    councilor_id: i64,
+) -> Result<(), AppError> {
+    link_councilors(tx, case_id, &[councilor_id])
+        .await
+        .map_err(|e| match e {
+            AppError::Validation { message, .. } => AppError::validation("councilor_id", message),
+            other => other,
+        })
+}
+
+pub async fn record_data_request(
+    tx: &mut Tx,
+    r: &NewDataRequest,
+    by: RecordedBy<'_>,
+    now: i64,
+) -> Result<i64, AppError> {
+    check_session(tx, r.session_id).await?;
     let received = crate::dates::taipei_date(r.received_at).ok_or(AppError::BadRequest)?;
     let (due_on, reason) = due(tx, &r.due, r.priority.rule(), received).await?;
-    // Data requests are numbered in the order they arrive within the session. The lock row
-    // is written before the maximum is read: a second recording waits for the first to
-    // commit and then reads its number (PostgreSQL; SQLite writers queue at BEGIN anyway).
-    sqlx::query(
-        "INSERT INTO case_number_locks (session_id, kind, taken) VALUES ($1, 'data_request', 1) \
-         ON CONFLICT (session_id, kind) DO UPDATE SET taken = case_number_locks.taken + 1",
-    )
-    .bind(r.session_id)
-    .execute(&mut **tx)
-    .await?;
-    let number: i64 = sqlx::query_scalar(
-        "SELECT COALESCE(MAX(number), 0) + 1 FROM cases WHERE session_id = $1 AND kind = 'data_request'",
-    )
-    .bind(r.session_id)
-    .fetch_one(&mut **tx)
-    .await?;
+    let number = next_number(tx, r.session_id, CaseKind::DataRequest).await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO cases (kind, session_id, number, topic, body, received_at, priority, \
-           within_three_days, due_on, due_override_reason, status, created_by, created_at, updated_at) \
-         VALUES ('data_request', $1, $2, $3, $4, $5, $6, $7, $8, $9, 'unassigned', $10, $11, $11) RETURNING id",
+           within_three_days, due_on, due_override_reason, status, created_by, filed_link_id, \
+           created_at, updated_at) \
+         VALUES ('data_request', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) \
+         RETURNING id",
     )
     .bind(r.session_id)
     .bind(number)
@@ -193,17 +262,14 @@ pub async fn record_data_request(
     .bind(r.within_three_days)
     .bind(due_on.to_string())
     .bind(reason.clone())
-    .bind(user.id)
+    .bind(by.status().as_str())
+    .bind(by.user_id())
+    .bind(by.link_id())
     .bind(now)
     .fetch_one(&mut **tx)
     .await
     .map_err(|e| reference_error(e, "session_id"))?;
-    link_councilors(tx, id, &[r.councilor_id])
-        .await
-        .map_err(|e| match e {
-            AppError::Validation { message, .. } => AppError::validation("councilor_id", message),
-            other => other,
-        })?;
+    link_councilor(tx, id, r.councilor_id).await?;
     super::search::store(tx, id).await?;
     let data = EventData {
         due_on: Some(due_on),
@@ -212,15 +278,7 @@ pub async fn record_data_request(
         within_three_days: r.within_three_days,
         ..Default::default()
     };
-    append_event(
-        tx,
-        id,
-        now,
-        EventActor::user(user),
-        EventAction::Record,
-        &data,
-    )
-    .await?;
+    append_event(tx, id, now, by.actor(), EventAction::Record, &data).await?;
     Ok(id)
 }
 

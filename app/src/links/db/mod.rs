@@ -133,7 +133,7 @@ pub async fn list(pool: &AnyPool, today: NaiveDate) -> Result<Vec<Link>, AppErro
     let rows = sqlx::query(
         "SELECT l.id, l.councilor_id, co.name AS councilor, l.case_id, c.kind, c.number, \
            l.expires_on, l.revoked_at, u.display_name, l.created_at, l.last_used_at, \
-           l.sent_at, l.sent_to \
+           l.sent_at, l.sent_to, l.filing_enabled \
          FROM status_links l JOIN councilors co ON co.id = l.councilor_id \
          JOIN users u ON u.id = l.created_by LEFT JOIN cases c ON c.id = l.case_id \
          ORDER BY l.id DESC LIMIT 500",
@@ -162,6 +162,7 @@ pub async fn list(pool: &AnyPool, today: NaiveDate) -> Result<Vec<Link>, AppErro
                 last_used_at: r.try_get("last_used_at")?,
                 sent_at: r.try_get("sent_at")?,
                 sent_to: r.try_get("sent_to")?,
+                filing_enabled: crate::db::flag(r, "filing_enabled")?,
             })
         })
         .collect::<Result<_, sqlx::Error>>()
@@ -251,6 +252,8 @@ pub struct StatusPage {
     pub sessions: Vec<(i64, String)>,
     pub session: Option<i64>,
     pub cases: Vec<PublicCase>,
+    /// The link may file new requests (set by the handler: `filings::db::enabled`).
+    pub can_file: bool,
 }
 
 /// The cases `scope` opens in `session` (the newest session with any, when not given).
@@ -300,6 +303,7 @@ pub async fn page(
             sessions,
             session: None,
             cases: Vec::new(),
+            can_file: false,
         });
     };
     let rows = sqlx::query(&format!(
@@ -307,7 +311,8 @@ pub async fn page(
            (SELECT COUNT(*) FROM deliveries d WHERE d.case_id = c.id) AS deliveries, \
            (SELECT MIN(d.delivered_at) FROM deliveries d WHERE d.case_id = c.id) AS delivered_at, \
            (SELECT MAX(e.at) FROM case_events e WHERE e.case_id = c.id AND e.action = 'approve') \
-             AS approved_at \
+             AS approved_at, \
+           (SELECT f.refusal_reason FROM case_filings f WHERE f.case_id = c.id) AS refusal \
          FROM cases c \
          LEFT JOIN assignments a ON a.case_id = c.id AND a.role = 'lead' \
            AND a.state IN ('pending', 'accepted') \
@@ -358,6 +363,7 @@ pub async fn page(
             },
             files: Vec::new(),
             awaits_office: super::awaits_office(status),
+            refusal: r.try_get("refusal")?,
         });
     }
     // What is still pending first, then the answered; each by kind and number.
@@ -388,6 +394,7 @@ pub async fn page(
         sessions,
         session: Some(chosen),
         cases,
+        can_file: false,
     })
 }
 

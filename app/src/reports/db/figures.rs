@@ -200,6 +200,7 @@ pub async fn report(pool: &AnyPool, range: Range, today: NaiveDate) -> Result<Re
         match kind {
             CaseKind::Question => row.questions += recorded,
             CaseKind::DataRequest => row.data_requests += recorded,
+            CaseKind::Service => row.service_cases += recorded,
         }
         row.replied += replied;
         row.on_time += on_time;
@@ -264,6 +265,7 @@ pub async fn report(pool: &AnyPool, range: Range, today: NaiveDate) -> Result<Re
         match kind {
             CaseKind::Question => row.questions += cases,
             CaseKind::DataRequest => row.data_requests += cases,
+            CaseKind::Service => row.service_cases += cases,
         }
         row.replied += r.try_get::<i64, _>("replied")?;
         row.on_time += r.try_get::<i64, _>("on_time")?;

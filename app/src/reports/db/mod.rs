@@ -63,7 +63,7 @@ pub fn fact_sql(filter: &str) -> String {
          LEFT JOIN assignments a ON a.case_id = c.id AND a.role = 'lead' \
            AND a.state IN ('pending', 'accepted') \
          LEFT JOIN bureaus b ON b.id = a.bureau_id \
-         WHERE {filter}"
+         WHERE ({filter}) AND c.status NOT IN ('filed', 'refused')"
     )
 }
 
@@ -75,13 +75,13 @@ fn fact_row(row: &AnyRow) -> Result<FactRow, sqlx::Error> {
     let day = |unix: Option<i64>| unix.and_then(taipei_date);
     let start: NaiveDate = match kind {
         CaseKind::Question => date(row, "sitting_date")?,
-        CaseKind::DataRequest => {
+        CaseKind::DataRequest | CaseKind::Service => {
             day(row.try_get("received_at")?).ok_or_else(|| unexpected("receipt time"))?
         }
     };
     let approved = day(row.try_get("approved_at")?);
     let replied_on = match kind {
-        CaseKind::Question => approved,
+        CaseKind::Question | CaseKind::Service => approved,
         CaseKind::DataRequest => day(row.try_get("delivered_at")?).or(approved),
     };
     let bureau = match row.try_get::<Option<i64>, _>("bureau_id")? {

@@ -100,7 +100,7 @@ pub(super) fn build(
                     CaseStatus::Closed
                 }
             } else {
-                *pick(rng, CaseStatus::ALL)
+                *pick(rng, WORKED)
             };
             let tracking = status == CaseStatus::Tracking;
             let body = text(rng, &format!("有關{topic}，"), &ASK, 2..6);
@@ -137,7 +137,9 @@ pub(super) fn build(
                         day + Duration::days(7),
                     )
                 }
-                CaseKind::DataRequest => {
+                // Generated cases are questions and data requests only (the kind is chosen
+                // above); a service case would need its details row too.
+                CaseKind::DataRequest | CaseKind::Service => {
                     d_number += 1;
                     ids.requests += 1;
                     let p = *pick(rng, Priority::ALL);
@@ -352,6 +354,20 @@ pub(super) fn build(
     }
 }
 
+/// The statuses a generated case of an open session may be in: every one a case reaches
+/// once the secretariat has it (not an office's filing waiting for it, nor one refused).
+const WORKED: &[CaseStatus] = &[
+    CaseStatus::Unassigned,
+    CaseStatus::Assigned,
+    CaseStatus::InProgress,
+    CaseStatus::AwaitingSignOff,
+    CaseStatus::SignedOff,
+    CaseStatus::InReview,
+    CaseStatus::Returned,
+    CaseStatus::Closed,
+    CaseStatus::Tracking,
+];
+
 /// The path a case has taken to its status, as timeline steps: a prefix of the usual
 /// road to review, then a return or an approval.
 fn path(status: CaseStatus) -> Vec<EventAction> {
@@ -366,7 +382,7 @@ fn path(status: CaseStatus) -> Vec<EventAction> {
         PassToReview,
     ];
     let (steps, last) = match status {
-        CaseStatus::Unassigned => (1, None),
+        CaseStatus::Filed | CaseStatus::Refused | CaseStatus::Unassigned => (1, None),
         CaseStatus::Assigned => (2, None),
         CaseStatus::InProgress => (3, None),
         CaseStatus::AwaitingSignOff => (5, None),

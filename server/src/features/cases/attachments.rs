@@ -140,7 +140,8 @@ async fn upload(
     let result = async {
         let c = caller?;
         may_deliver(c.db(), case_id, &c.user).await?;
-        let (note, files) = read_form(multipart.map_err(|_| AppError::BadRequest)?).await?;
+        let (mut fields, files) = read_form(multipart.map_err(|_| AppError::BadRequest)?).await?;
+        let note = fields.remove("note").unwrap_or_default();
         deliver_batch(&c, case_id, &note, files).await
     }
     .await;
@@ -164,8 +165,13 @@ fn too_big() -> AppError {
     AppError::validation("files", too_big_words())
 }
 
-async fn read_form(mut multipart: Multipart) -> Result<(String, Vec<NewFile>), AppError> {
-    let mut note = String::new();
+/// A multipart form with files: its text fields (the first value of each name) and the
+/// files of its `files` inputs, each held to the upload limits while it streams in. Shared
+/// by deliveries and by offices filing through their links.
+pub async fn read_form(
+    mut multipart: Multipart,
+) -> Result<(std::collections::HashMap<String, String>, Vec<NewFile>), AppError> {
+    let mut fields = std::collections::HashMap::new();
     let mut files = Vec::new();
     while let Some(mut field) = multipart.next_field().await.map_err(|e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
@@ -174,11 +180,8 @@ async fn read_form(mut multipart: Multipart) -> Result<(String, Vec<NewFile>), A
             AppError::BadRequest
         }
     })? {
-        match field.name() {
-            Some("note") => {
-                note = field.text().await.map_err(|_| AppError::BadRequest)?;
-            }
-            Some("files") => {
+        match field.name().map(str::to_owned) {
+            Some(name) if name == "files" => {
                 let name = field.file_name().unwrap_or_default().to_owned();
                 let content_type = field
                     .content_type()
@@ -217,7 +220,11 @@ async fn read_form(mut multipart: Multipart) -> Result<(String, Vec<NewFile>), A
                     data,
                 });
             }
-            _ => {}
+            Some(name) => {
+                let text = field.text().await.map_err(|_| AppError::BadRequest)?;
+                fields.entry(name).or_insert(text);
+            }
+            None => {}
         }
     }
     // The same rules the browser checked before sending; each file was held to its own
@@ -228,7 +235,7 @@ async fn read_form(mut multipart: Multipart) -> Result<(String, Vec<NewFile>), A
     if let Some(problem) = check_batch(sizes).first() {
         return Err(AppError::validation("files", problem.message()));
     }
-    Ok((note, files))
+    Ok((fields, files))
 }
 
 async fn download(caller: Caller, Path(id): Path<i64>) -> Result<Response, AppError> {
@@ -244,7 +251,7 @@ async fn download(caller: Caller, Path(id): Path<i64>) -> Result<Response, AppEr
 
 /// A delivered file as sent: its own type if it is one browsers may be told, and never
 /// run as a page (`sandbox`, `nosniff`).
-fn served(file: StoredFile) -> Response {
+pub fn served(file: StoredFile) -> Response {
     let mut response =
         answer::attachment(file.data, &file.content_type, "download", &file.file_name);
     let h = response.headers_mut();

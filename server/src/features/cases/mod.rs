@@ -4,7 +4,7 @@
 pub mod attachments;
 pub mod similar;
 
-pub use attachments::is_upload;
+pub use attachments::{is_upload, read_form, served};
 
 use axum::Router;
 
