@@ -97,7 +97,7 @@ fn Form(kind: FilingKind, token: String, page: FormPage, title: &'static str) ->
                 <input id="topic" name="topic" value=value("topic") maxlength="200" required />
                 {problem("topic")}
                 <label for="body">"索取資料項目"</label>
-                <textarea id="body" name="body" rows="6" maxlength=LONG_TEXT_MAX_CHARS.to_string() required>{value("body")}</textarea>
+                <textarea id="body" name="body" rows="6" maxlength=LONG_TEXT_MAX_CHARS.to_string() required>{crate::escape::raw_child(value("body"))}</textarea>
                 {problem("body")}
                 <label for="priority">"速別"</label>
                 <select id="priority" name="priority">
@@ -134,7 +134,7 @@ fn Form(kind: FilingKind, token: String, page: FormPage, title: &'static str) ->
                 <input id="topic" name="topic" value=value("topic") maxlength=TOPIC_MAX_CHARS.to_string() required />
                 {problem("topic")}
                 <label for="body">"陳情事項"</label>
-                <textarea id="body" name="body" rows="6" maxlength=LONG_TEXT_MAX_CHARS.to_string() required>{value("body")}</textarea>
+                <textarea id="body" name="body" rows="6" maxlength=LONG_TEXT_MAX_CHARS.to_string() required>{crate::escape::raw_child(value("body"))}</textarea>
                 {problem("body")}
                 <label for="district">"行政區"</label>
                 <input id="district" name="district" value=value("district") maxlength=DISTRICT_MAX_CHARS.to_string() />

@@ -52,7 +52,7 @@ pub fn FilingPanel(case_id: i64, filing: FilingFacts, can_decide: bool) -> impl 
                     <input type="hidden" name="case_id" value=case_id />
                     <label for="refuse-reason">"不受理理由（議員辦公室看得到）"</label>
                     <textarea id="refuse-reason" name="reason" rows="3" maxlength=REASON_MAX_CHARS.to_string() required>
-                        {kept(refuse_error, "reason")}
+                        {crate::escape::raw_child(kept(refuse_error, "reason"))}
                     </textarea>
                     <FieldError error=refuse_error field="reason" />
                     <button type="submit">"不受理"</button>

@@ -81,6 +81,9 @@ pub struct CaseFact {
     /// The councilors who asked (a joint question names several).
     #[serde(default)]
     pub councilors: Vec<String>,
+    /// A service case's category: its name and its place in the reference order.
+    #[serde(default)]
+    pub category: Option<(String, i64)>,
 }
 
 impl CaseFact {
@@ -184,6 +187,81 @@ impl CouncilorRow {
     }
 }
 
+/// One category's service cases that started in the range, and how they were answered.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CategoryRow {
+    pub category: String,
+    pub cases: i64,
+    pub replied: i64,
+    pub on_time: i64,
+    /// Still unanswered past their due date.
+    pub late_open: i64,
+    pub open: i64,
+    #[serde(skip)]
+    order: i64,
+}
+
+impl CategoryRow {
+    /// A row as the kept figures sum it: cases, replied, on time, late open, open.
+    pub(crate) fn of(
+        category: String,
+        order: i64,
+        [cases, replied, on_time, late_open, open]: [i64; 5],
+    ) -> Self {
+        Self {
+            category,
+            cases,
+            replied,
+            on_time,
+            late_open,
+            open,
+            order,
+        }
+    }
+
+    /// See [`on_time_rate`].
+    pub fn on_time_rate(&self) -> Option<f64> {
+        on_time_rate(self.on_time, self.replied, self.late_open)
+    }
+}
+
+/// Service cases by category: the rows for `facts` of the range, in the reference order.
+fn category_rows<'a>(
+    facts: impl Iterator<Item = &'a CaseFact>,
+    today: NaiveDate,
+) -> Vec<CategoryRow> {
+    let mut rows: Vec<CategoryRow> = Vec::new();
+    for f in facts.filter(|f| f.kind == CaseKind::Service) {
+        let Some((name, order)) = &f.category else {
+            continue;
+        };
+        let row = match rows.iter().position(|r| &r.category == name) {
+            Some(i) => &mut rows[i],
+            None => {
+                rows.push(CategoryRow {
+                    category: name.clone(),
+                    order: *order,
+                    ..Default::default()
+                });
+                rows.last_mut().expect("just pushed")
+            }
+        };
+        row.cases += 1;
+        row.open += i64::from(f.open());
+        row.late_open += i64::from(f.overdue(today));
+        if let Some(on_time) = f.on_time() {
+            row.replied += 1;
+            row.on_time += i64::from(on_time);
+        }
+    }
+    sort_categories(&mut rows);
+    rows
+}
+
+pub(crate) fn sort_categories(rows: &mut [CategoryRow]) {
+    rows.sort_by(|a, b| a.order.cmp(&b.order).then(a.category.cmp(&b.category)));
+}
+
 /// Cases that started and cases replied in one month.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MonthRow {
@@ -206,6 +284,9 @@ pub struct Report {
     /// Open cases whatever their start, and how many of them are overdue.
     pub open_now: i64,
     pub overdue_now: i64,
+    /// Service cases by category.
+    #[serde(default)]
+    pub categories: Vec<CategoryRow>,
 }
 
 /// The figures of `range` as of `today`, from every case's facts. Tables count the cases
@@ -356,6 +437,7 @@ pub fn compute(facts: &[CaseFact], range: Range, today: NaiveDate) -> Report {
         months,
         open_now: facts.iter().filter(|f| f.open()).count() as i64,
         overdue_now: facts.iter().filter(|f| f.overdue(today)).count() as i64,
+        categories: category_rows(in_range.iter().copied(), today),
     }
 }
 
@@ -488,6 +570,21 @@ impl Report {
                 ]
             })
             .collect();
+        let categories = self
+            .categories
+            .iter()
+            .map(|c| {
+                vec![
+                    t(&c.category),
+                    n(c.cases),
+                    n(c.replied),
+                    n(c.on_time),
+                    c.on_time_rate().map_or(t("—"), Cell::Number),
+                    n(c.open),
+                    n(c.late_open),
+                ]
+            })
+            .collect();
         let header = |cols: &[&str]| cols.iter().map(|c| (*c).to_owned()).collect();
         vec![
             Table {
@@ -533,6 +630,19 @@ impl Report {
                 ]),
                 rows: councilors,
             },
+            Table {
+                title: format!("議員服務案件類別統計（{}）", self.range.label()),
+                header: header(&[
+                    "類別",
+                    "案件數",
+                    "已答復",
+                    "如期答復",
+                    "如期率（%，含逾期未答復）",
+                    "目前未結",
+                    "逾期未答復",
+                ]),
+                rows: categories,
+            },
         ]
     }
 }
@@ -561,6 +671,7 @@ mod tests {
             returns: 0,
             not_answers: 0,
             councilors: vec!["王大明".into()],
+            category: None,
         }
     }
 
@@ -703,15 +814,16 @@ mod tests {
     #[test]
     fn the_tables_carry_the_figures_with_a_total() {
         let tables = report().tables();
-        assert_eq!(tables.len(), 4);
+        assert_eq!(tables.len(), 5);
         let last = tables[0].rows.last().unwrap();
         assert_eq!(last[2], Cell::Number(4.0), "合計");
         assert_eq!(
             tables[1].rows[0].iter().map(Cell::text).collect::<Vec<_>>(),
             ["3", "1", "1", "1"]
         );
-        assert_eq!(tables[2].rows[1][5].text(), "0");
-        assert_eq!(tables[2].rows[0][6].text(), "5.3");
+        // After 質詢, 索資 and 服務案件: the on-time rate, then the average days.
+        assert_eq!(tables[2].rows[1][6].text(), "0");
+        assert_eq!(tables[2].rows[0][7].text(), "5.3");
     }
 
     #[test]

@@ -62,7 +62,7 @@ fn NewServiceCase() -> impl IntoView {
                         </div>
                         <label for="s-body">"陳情事項"</label>
                         <div>
-                            <textarea id="s-body" name="form[body]" rows="6" required>{kept(error, "body")}</textarea>
+                            <textarea id="s-body" name="form[body]" rows="6" required>{crate::escape::raw_child(kept(error, "body"))}</textarea>
                             <FieldError error field="body" />
                         </div>
                         <label for="s-district">"行政區"</label>

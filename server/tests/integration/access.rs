@@ -33,6 +33,8 @@ const EVERYONE: [Who; 7] = [
 /// Where a case must be for the action to make sense.
 #[derive(Debug, Clone, Copy)]
 enum Stage {
+    /// Filed by a councilor office through its status link, waiting to be taken in.
+    Filed,
     Unassigned,
     Assigned,
     InProgress,
@@ -157,6 +159,13 @@ fn table() -> Vec<Row> {
             Stage::Tracking,
             vec![Reviewer],
         ),
+        ("filings/take-in", vec![], Stage::Filed, vec![Secretariat]),
+        (
+            "filings/refuse",
+            vec![("reason", "重複送件")],
+            Stage::Filed,
+            vec![Secretariat],
+        ),
     ]
 }
 
@@ -193,7 +202,39 @@ impl Cast {
 
 static NUMBER: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(100);
 
+/// A data request an office files through its link, as the filing handler records it.
+async fn filed(app: &TestApp) -> i64 {
+    let scope = app::links::Scope {
+        councilor_id: app.reference().await.councilors[0],
+        case_id: None,
+    };
+    let by = app.current_user("m.sec").await.id;
+    let mut tx = app::db::begin(&app.state.db).await.unwrap();
+    let expires = app::dates::parse_date("115/12/24").unwrap();
+    let (link, _) = app::links::db::create(&mut tx, scope, expires, by, 0)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let fields = [
+        ("topic", "權限測試"),
+        ("body", "請提供資料。"),
+        ("contact", "助理"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect();
+    let filing =
+        app::filings::Filing::parse(app::filings::FilingKind::DataRequest, &fields).unwrap();
+    let (now, today) = (app.state.now().timestamp(), app.state.today());
+    app::filings::db::file(&app.state.db, link, scope, &filing, vec![], now, today)
+        .await
+        .unwrap()
+}
+
 async fn case_at(app: &TestApp, cast: &Cast, stage: Stage) -> i64 {
+    if matches!(stage, Stage::Filed) {
+        return filed(app).await;
+    }
     let sec = cast.get(Who::Secretariat);
     let n = NUMBER.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     let id = app.record_question(sec, n, "權限測試").await;
@@ -298,7 +339,11 @@ async fn every_role_can_do_its_own_steps_and_nothing_else_on_any_case() {
             let status = attempt(&app, &cast, who, endpoint, &fields, id).await;
             let bureau = !matches!(who, Who::Secretariat | Who::Reviewer | Who::Admin);
             let has_part = who != Who::Stranger && !matches!(stage, Stage::Unassigned);
-            let expected = if bureau && !has_part {
+            let expected = if matches!(stage, Stage::Filed) {
+                // Taking in is the secretariat's alone: the role refuses before the case
+                // is looked up, so no one learns whether it exists.
+                StatusCode::FORBIDDEN
+            } else if bureau && !has_part {
                 // A bureau with no part is not told the case exists.
                 StatusCode::NOT_FOUND
             } else {
@@ -342,16 +387,27 @@ async fn only_the_secretariat_records_cases() {
     let app = TestApp::spawn().await;
     let cast = Cast::new(&app).await;
     let form = app.question_form(7, "議題").await;
+    let r = app.reference().await;
+    let service = [
+        ("form[session_id]", r.session.to_string()),
+        ("form[councilor_id]", r.councilors[0].to_string()),
+        ("form[received_at]", "113/03/18 10:30".to_owned()),
+        ("form[category_id]", "1".to_owned()),
+        ("form[topic]", "人行道破損".to_owned()),
+        ("form[body]", "請派員修復。".to_owned()),
+    ];
     for who in EVERYONE {
-        let res = app
-            .call(cast.get(who), "cases/record-question", &form)
-            .await;
         let expected = if who == Who::Secretariat {
             StatusCode::OK
         } else {
             StatusCode::FORBIDDEN
         };
+        let res = app
+            .call(cast.get(who), "cases/record-question", &form)
+            .await;
         assert_eq!(res.status(), expected, "{who:?}");
+        let res = app.call(cast.get(who), "service/record", &service).await;
+        assert_eq!(res.status(), expected, "service case as {who:?}");
     }
     let anonymous = app.call(&app.client(), "cases/list", &[]).await;
     assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);

@@ -439,6 +439,34 @@ async fn personal_data_is_deleted_once_a_closed_service_case_has_rested_for_the_
         );
     }
     assert_eq!(app.case(&cast.sec, id).await.status, CaseStatus::Closed);
+    // The report counts them by category, as a full recount does.
+    let pool = &app.state.db;
+    app::reports::db::rollup::refresh(pool).await.unwrap();
+    let march = app::reports::Range {
+        from: chrono::NaiveDate::from_ymd_opt(2024, 3, 1).unwrap(),
+        to: chrono::NaiveDate::from_ymd_opt(2024, 3, 31).unwrap(),
+    };
+    let today = app.state.today();
+    let kept = app::reports::db::figures::report(pool, march, today)
+        .await
+        .unwrap();
+    let full = app::reports::compute(
+        &app::reports::db::recount(pool).await.unwrap(),
+        march,
+        today,
+    );
+    assert_eq!(kept, full);
+    let traffic = &kept.categories[0];
+    assert_eq!(
+        (
+            traffic.category.as_str(),
+            traffic.cases,
+            traffic.replied,
+            traffic.open
+        ),
+        ("交通", 2, 1, 1)
+    );
+    assert_eq!(kept.bureaus[0].service_cases, 1);
     let today = app.state.today();
     let now = app.state.now().timestamp();
     let removed = app::service::db::remove_expired(&app.state.db, now, today)

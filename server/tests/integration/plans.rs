@@ -279,7 +279,7 @@ async fn the_reports_kept_figures_are_read_and_kept_through_indexes() {
     for statement in &statements {
         problems.extend(problem(pool, postgres, statement).await);
     }
-    assert_eq!(statements.len(), 7 + 7 + 5 + 6 + 4 + 2);
+    assert_eq!(statements.len(), 8 + 8 + 5 + 6 + 4 + 2);
     assert!(
         problems.is_empty(),
         "{} of {} statements read a large table without an index:\n{}",

@@ -361,17 +361,6 @@ pub fn queue_statements(user: &CurrentUser) -> Result<Vec<QueueQuery>, AppError>
     let rejected = "SELECT a.case_id FROM assignments a WHERE a.state = 'rejected'";
     Ok(match user.role {
         Role::Secretariat => vec![
-            // What offices filed through their links, oldest first: it is not anyone's
-            // case until taken in.
-            q(
-                "議員辦公室送件待受理",
-                "目前沒有議員辦公室線上送來待受理的案件。",
-                format!(
-                    "SELECT {ROW_COLUMNS} FROM cases c WHERE c.status = 'filed' \
-                     ORDER BY c.id LIMIT 50"
-                ),
-                Vec::new(),
-            ),
             QueueQuery {
                 rejections: true,
                 ..q(
@@ -384,6 +373,17 @@ pub fn queue_statements(user: &CurrentUser) -> Result<Vec<QueueQuery>, AppError>
                     Vec::new(),
                 )
             },
+            // What offices filed through their links, oldest first: it is not anyone's
+            // case until taken in.
+            q(
+                "議員辦公室送件待受理",
+                "目前沒有議員辦公室線上送來待受理的案件。",
+                format!(
+                    "SELECT {ROW_COLUMNS} FROM cases c WHERE c.status = 'filed' \
+                     ORDER BY c.id LIMIT 50"
+                ),
+                Vec::new(),
+            ),
             q(
                 "待分派案件",
                 "目前沒有待分派的質詢或索資案件。",

@@ -2,7 +2,9 @@
 //! open cases (few, by a partial index) for what depends on today. Equal to
 //! `reports::compute` over every case's facts; the integration tests hold it to that.
 
-use super::super::{BureauRow, CouncilorRow, DeliveryFigures, MonthRow, Range, Report, SittingRow};
+use super::super::{
+    BureauRow, CategoryRow, CouncilorRow, DeliveryFigures, MonthRow, Range, Report, SittingRow,
+};
 use crate::{
     cases::CaseKind,
     db::{
@@ -149,6 +151,18 @@ pub fn statements(range: Range, today: NaiveDate) -> Vec<Statement> {
              GROUP BY co.name",
             with_today(),
         ),
+        // 7: service cases of the range by category, from their few detail rows.
+        st(
+            "SELECT sc.name AS category, sc.sort_order, COUNT(*) AS cases, \
+               CAST(SUM(f.replied) AS BIGINT) AS replied, \
+               CAST(SUM(f.on_time) AS BIGINT) AS on_time, CAST(SUM(f.open) AS BIGINT) AS open, \
+               CAST(SUM(CASE WHEN f.open = 1 AND f.due_on < $3 THEN 1 ELSE 0 END) AS BIGINT) \
+                 AS late_open \
+             FROM service_details sd JOIN report_facts f ON f.case_id = sd.case_id \
+             JOIN service_categories sc ON sc.id = sd.category_id \
+             WHERE f.start_on BETWEEN $1 AND $2 GROUP BY sc.name, sc.sort_order",
+            with_today(),
+        ),
     ]
 }
 
@@ -164,9 +178,9 @@ pub async fn report(pool: &AnyPool, range: Range, today: NaiveDate) -> Result<Re
                 .await?,
         );
     }
-    let [by_bureau, recorded, replied, sittings, by_councilor, open, late_councilors]: [Vec<
+    let [by_bureau, recorded, replied, sittings, by_councilor, open, late_councilors, by_category]: [Vec<
         sqlx::any::AnyRow,
-    >; 7] = results
+    >; 8] = results
         .try_into()
         .map_err(|_| unexpected("report statements"))?;
     let bureau_names: HashMap<i64, (String, i64)> =
@@ -297,6 +311,24 @@ pub async fn report(pool: &AnyPool, range: Range, today: NaiveDate) -> Result<Re
         })
         .collect();
 
+    let mut categories = by_category
+        .iter()
+        .map(|r| {
+            Ok(CategoryRow::of(
+                r.try_get("category")?,
+                r.try_get("sort_order")?,
+                [
+                    r.try_get("cases")?,
+                    r.try_get("replied")?,
+                    r.try_get("on_time")?,
+                    r.try_get("late_open")?,
+                    r.try_get("open")?,
+                ],
+            ))
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    super::super::sort_categories(&mut categories);
+
     Ok(Report {
         range,
         sittings,
@@ -306,6 +338,7 @@ pub async fn report(pool: &AnyPool, range: Range, today: NaiveDate) -> Result<Re
         months,
         open_now,
         overdue_now,
+        categories,
     })
 }
 

@@ -50,6 +50,7 @@ pub fn fact_sql(filter: &str) -> String {
            c.session_id, c.sitting_type_id, \
            t.number AS term_number, s.number AS session_number, s.kind AS session_kind, \
            st.name AS sitting_type, a.bureau_id, b.name AS bureau, b.sort_order, \
+           sc.name AS category, sc.sort_order AS category_order, \
            (SELECT MIN(e.at) FROM case_events e WHERE e.case_id = c.id AND e.action = 'approve') \
              AS approved_at, \
            (SELECT MIN(d.delivered_at) FROM deliveries d WHERE d.case_id = c.id) AS delivered_at, \
@@ -63,6 +64,8 @@ pub fn fact_sql(filter: &str) -> String {
          LEFT JOIN assignments a ON a.case_id = c.id AND a.role = 'lead' \
            AND a.state IN ('pending', 'accepted') \
          LEFT JOIN bureaus b ON b.id = a.bureau_id \
+         LEFT JOIN service_details sd ON sd.case_id = c.id \
+         LEFT JOIN service_categories sc ON sc.id = sd.category_id \
          WHERE ({filter}) AND c.status NOT IN ('filed', 'refused')"
     )
 }
@@ -110,6 +113,10 @@ fn fact_row(row: &AnyRow) -> Result<FactRow, sqlx::Error> {
             returns: row.try_get("returns")?,
             not_answers: row.try_get("not_answers")?,
             councilors: Vec::new(),
+            category: match row.try_get::<Option<String>, _>("category")? {
+                Some(name) => Some((name, row.try_get("category_order")?)),
+                None => None,
+            },
         },
     })
 }
