@@ -139,7 +139,10 @@ fn bureau_options(
 /// The name a refused delivery upload is flashed under.
 pub const DELIVERY_FORM: &str = "deliveries";
 
-use crate::{filings::pages::FilingPanel, service::pages::ServiceFactRows};
+use crate::{
+    filings::pages::FilingPanel,
+    service::pages::{ServiceFactRows, Visits},
+};
 
 #[component]
 fn CaseBody(case: CaseDetail, bureaus: Vec<(i64, String)>, forms: Forms) -> impl IntoView {
@@ -223,6 +226,16 @@ fn CaseBody(case: CaseDetail, bureaus: Vec<(i64, String)>, forms: Forms) -> impl
                 </section>
                 {case.filing.clone().map(|filing| view! {
                     <FilingPanel case_id=case.id filing can_decide=case.can_decide_filing />
+                })}
+                {case.service.clone().filter(|s| s.can_arrange || !s.visits.is_empty()).map(|s| {
+                    let lead = case
+                        .parts
+                        .iter()
+                        .find(|p| p.role == PartRole::Lead && matches!(p.state, PartState::Pending | PartState::Accepted))
+                        .map(|p| p.bureau_id);
+                    view! {
+                        <Visits case_id=case.id visits=s.visits can_arrange=s.can_arrange bureaus=bureaus.clone() lead />
+                    }
                 })}
                 <Parts case=case.clone() bureaus=bureaus.clone() forms />
                 <SubAnswers case=case.clone() forms />

@@ -37,6 +37,8 @@ text_enum!(EventAction {
     TakeIn = "take_in" / "受理議員辦公室送出的案件",
     Refuse = "refuse" / "不受理",
     PersonalDataRemoved = "personal_data_removed" / "依保存期限刪除陳情人個人資料",
+    ScheduleVisit = "schedule_visit" / "排定會勘或協調會",
+    VisitOutcome = "visit_outcome" / "記錄會勘或協調結果",
 });
 
 impl EventAction {
@@ -69,6 +71,8 @@ impl EventAction {
             Self::TakeIn => "Taken in from the councilor's office",
             Self::Refuse => "Not taken in",
             Self::PersonalDataRemoved => "Constituent's personal data deleted after retention",
+            Self::ScheduleVisit => "Site visit or meeting scheduled",
+            Self::VisitOutcome => "Outcome of a site visit or meeting",
         };
         lang.pick(self.label(), en)
     }
@@ -156,6 +160,20 @@ pub struct EventData {
     /// The day a written-reply volume carrying the reply was sent to the council.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sent_on: Option<NaiveDate>,
+    /// A site inspection or coordination meeting of a service case: which, when, where, and
+    /// the bureaus attending.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub visit_id: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub visit_kind: Option<crate::service::VisitKind>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub held_on: Option<NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub starts_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub place: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub attending: Vec<i64>,
     /// The sentence an event written before events were data carried (migration 0003).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -171,6 +189,7 @@ impl EventData {
             .chain(self.bureau_id)
             .chain(self.suggested_bureau_id)
             .chain(self.moved.iter().flat_map(|m| [m.from, m.to]))
+            .chain(self.attending.iter().copied())
             .collect();
         ids.sort_unstable();
         ids.dedup();
@@ -336,6 +355,25 @@ pub fn render(event: &TimelineEvent, bureau: &dyn Fn(i64) -> String, lang: Lang)
                 format!("隨書面答復彙編於 {} 函送議會", roc_date(on))
             } else {
                 format!("Sent to the council with the written-reply volume on {on}")
+            }
+        }),
+        Some(EventAction::Refuse) => d.reason.clone(),
+        Some(EventAction::ScheduleVisit) => d.held_on.map(|on| {
+            let kind = d.visit_kind.map(|k| k.label()).unwrap_or_default();
+            let at = d
+                .starts_at
+                .clone()
+                .map(|t| format!(" {t}"))
+                .unwrap_or_default();
+            let place = d.place.clone().unwrap_or_default();
+            if zh {
+                format!(
+                    "{kind} {}{at}，{place}；{}",
+                    roc_date(on),
+                    list(&d.attending)
+                )
+            } else {
+                format!("{on}{at}, {place}; {}", list(&d.attending))
             }
         }),
         Some(EventAction::SignOff) if d.text.is_some() => Some(

@@ -217,6 +217,18 @@ pub struct PublicCase {
     /// Why the secretariat did not take in what the office filed.
     #[serde(default)]
     pub refusal: Option<String>,
+    /// A service case's site inspections and coordination meetings: when, where, and what
+    /// came of them (never who attended: officers' names stay inside).
+    #[serde(default)]
+    pub visits: Vec<PublicVisit>,
+}
+
+/// A visit as the office reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicVisit {
+    /// `會勘 113/03/20 14:00，石牌路口`
+    pub heading: String,
+    pub outcome: Option<String>,
 }
 
 /// A link just made: its full address, shown this once, and its QR code (SVG).

@@ -204,6 +204,20 @@ fn Case(c: PublicCase, token: String, sent: Option<i64>) -> impl IntoView {
                     None => view! { <dt>"預定答復日期"</dt><dd>{roc_date(c.due_on)}</dd> }.into_any(),
                 }}
             </dl>
+            {(!c.visits.is_empty()).then(|| view! {
+                <h3>"會勘與協調會"</h3>
+                <ul class="status-visits">
+                    {c.visits
+                        .iter()
+                        .map(|v| view! {
+                            <li>
+                                {v.heading.clone()}
+                                {v.outcome.clone().map(|o| view! { <div class="status-reply">{format!("結果：{o}")}</div> })}
+                            </li>
+                        })
+                        .collect_view()}
+                </ul>
+            })}
             {c.refusal.clone().map(|reason| view! {
                 <h3>"不受理理由"</h3>
                 <div class="status-reply">{reason}</div>
@@ -250,6 +264,10 @@ mod tests {
                 files: vec![(3, format!("{evil}.pdf"), 2048)],
                 awaits_office: true,
                 refusal: Some(evil.into()),
+                visits: vec![crate::links::PublicVisit {
+                    heading: evil.into(),
+                    outcome: Some(evil.into()),
+                }],
             }],
             can_file: true,
         };

@@ -203,6 +203,7 @@ pub struct CategoryRow {
 
 impl CategoryRow {
     /// A row as the kept figures sum it: cases, replied, on time, late open, open.
+    #[cfg(feature = "ssr")]
     pub(crate) fn of(
         category: String,
         order: i64,

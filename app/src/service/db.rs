@@ -1,8 +1,11 @@
 //! Service cases in the database: recording one (by an officer or by an office's link), the
 //! case page's facts, and the retention job that deletes constituents' personal data.
 
-use super::{Category, Constituent, PersonalView, ServiceCase, ServiceFacts};
+use super::{
+    Category, Constituent, NewVisit, PersonalView, ServiceCase, ServiceFacts, Visit, VisitKind,
+};
 use crate::{
+    caller::Caller,
     cases::{
         db::{
             append_event, check_session, computed_due, link_councilor, next_number,
@@ -162,7 +165,187 @@ pub async fn facts(
         address: row.try_get("address")?,
         office_contact: row.try_get("office_contact")?,
         constituent,
+        visits: visits(pool, &[case_id])
+            .await?
+            .into_iter()
+            .map(|(_, v)| v)
+            .collect(),
+        can_arrange: false,
     }))
+}
+
+/// The visits of `cases`, each with its case id, soonest first.
+pub async fn visits(pool: &AnyPool, cases: &[i64]) -> Result<Vec<(i64, Visit)>, sqlx::Error> {
+    if cases.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids = crate::cases::db::id_list(cases.iter().copied());
+    let rows = sqlx::query(&format!(
+        "SELECT id, case_id, kind, held_on, starts_at, place, outcome FROM service_visits \
+         WHERE case_id IN ({ids}) ORDER BY held_on, starts_at, id"
+    ))
+    .fetch_all(pool)
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        out.push((
+            r.try_get("case_id")?,
+            Visit {
+                id: r.try_get("id")?,
+                kind: VisitKind::parse(r.try_get("kind")?)
+                    .ok_or_else(|| crate::db::unexpected("visit kind"))?,
+                held_on: crate::db::date(r, "held_on")?,
+                starts_at: r.try_get("starts_at")?,
+                place: r.try_get("place")?,
+                bureaus: Vec::new(),
+                outcome: r.try_get("outcome")?,
+            },
+        ));
+    }
+    if !out.is_empty() {
+        let visit_ids = crate::cases::db::id_list(out.iter().map(|(_, v)| v.id));
+        let who: Vec<(i64, String, String)> = sqlx::query_as(&format!(
+            "SELECT vb.visit_id, b.name, vb.attendees FROM service_visit_bureaus vb \
+             JOIN bureaus b ON b.id = vb.bureau_id WHERE vb.visit_id IN ({visit_ids}) \
+             ORDER BY b.sort_order, b.id"
+        ))
+        .fetch_all(pool)
+        .await?;
+        for (visit, name, attendees) in who {
+            if let Some((_, v)) = out.iter_mut().find(|(_, v)| v.id == visit) {
+                v.bureaus.push((name, attendees));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Checks that `c` may arrange visits on service case `case_id` now; its status.
+async fn arranging(c: &Caller, tx: &mut Tx, case_id: i64) -> Result<(), AppError> {
+    let row = sqlx::query("SELECT kind, status FROM cases WHERE id = $1")
+        .bind(case_id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let part = crate::cases::db::my_part(&mut **tx, case_id, c.user.bureau_id).await?;
+    if !crate::cases::db::standing(&c.user).may_view(part) {
+        return Err(AppError::NotFound);
+    }
+    if row.try_get::<String, _>("kind")? != CaseKind::Service.as_str() {
+        return Err(AppError::NotFound);
+    }
+    let status = crate::cases::CaseStatus::parse(row.try_get("status")?)
+        .ok_or_else(|| crate::db::unexpected("case status"))?;
+    let leads = part.is_some_and(|p| p.role == crate::cases::PartRole::Lead);
+    if !matches!(
+        c.user.role,
+        crate::auth::Role::Secretariat
+            | crate::auth::Role::BureauLiaison
+            | crate::auth::Role::BureauApprover
+    ) || (c.user.role != crate::auth::Role::Secretariat && !leads)
+    {
+        return Err(AppError::Forbidden);
+    }
+    if !super::may_arrange_visit(c.user.role, leads, status) {
+        return Err(AppError::Conflict(
+            "這個案件目前不能安排會勘或協調會（尚未受理或已結案）。".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Schedules a site inspection or coordination meeting on service case `case_id`.
+pub async fn schedule_visit(c: &Caller, case_id: i64, visit: &NewVisit) -> Result<i64, AppError> {
+    let mut tx = c.begin().await?;
+    arranging(c, &mut tx, case_id).await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO service_visits (case_id, kind, held_on, starts_at, place, created_by, \
+           created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(case_id)
+    .bind(visit.kind.as_str())
+    .bind(visit.held_on.to_string())
+    .bind(&visit.starts_at)
+    .bind(&visit.place)
+    .bind(c.user.id)
+    .bind(c.ts())
+    .fetch_one(&mut *tx)
+    .await?;
+    for (bureau, attendees) in &visit.bureaus {
+        sqlx::query(
+            "INSERT INTO service_visit_bureaus (visit_id, bureau_id, attendees) \
+             VALUES ($1, $2, $3)",
+        )
+        .bind(id)
+        .bind(bureau)
+        .bind(attendees)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| match &e {
+            sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
+                AppError::validation("bureau", "找不到所選的機關，請重新選擇。")
+            }
+            _ => e.into(),
+        })?;
+    }
+    let data = EventData {
+        visit_id: Some(id),
+        visit_kind: Some(visit.kind),
+        held_on: Some(visit.held_on),
+        starts_at: (!visit.starts_at.is_empty()).then(|| visit.starts_at.clone()),
+        place: Some(visit.place.clone()),
+        attending: visit.bureaus.iter().map(|(b, _)| *b).collect(),
+        ..Default::default()
+    };
+    append_event(
+        &mut tx,
+        case_id,
+        c.ts(),
+        EventActor::user(&c.user),
+        EventAction::ScheduleVisit,
+        &data,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Records what came of visit `visit_id` (once); returns its case.
+pub async fn record_outcome(c: &Caller, visit_id: i64, outcome: &str) -> Result<i64, AppError> {
+    let mut tx = c.begin().await?;
+    let row: Option<(i64, String, Option<String>)> =
+        sqlx::query_as("SELECT case_id, kind, outcome FROM service_visits WHERE id = $1")
+            .bind(visit_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let (case_id, kind, before) = row.ok_or(AppError::NotFound)?;
+    arranging(c, &mut tx, case_id).await?;
+    if before.is_some() {
+        return Err(AppError::Conflict("這場會勘或協調會已記錄結果。".into()));
+    }
+    sqlx::query("UPDATE service_visits SET outcome = $1, outcome_at = $2 WHERE id = $3")
+        .bind(outcome)
+        .bind(c.ts())
+        .bind(visit_id)
+        .execute(&mut *tx)
+        .await?;
+    let data = EventData {
+        visit_id: Some(visit_id),
+        visit_kind: VisitKind::parse(&kind),
+        comment: Some(outcome.to_owned()),
+        ..Default::default()
+    };
+    append_event(
+        &mut tx,
+        case_id,
+        c.ts(),
+        EventActor::user(&c.user),
+        EventAction::VisitOutcome,
+        &data,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(case_id)
 }
 
 /// The retention period the admin set (`personal_data_days`).

@@ -32,6 +32,130 @@ pub const PHONE_MAX_CHARS: usize = 30;
 /// sets `personal_data_days`.
 pub const DEFAULT_RETENTION_DAYS: i64 = 365;
 
+text_enum!(VisitKind {
+    Inspection = "inspection" / "會勘",
+    Coordination = "coordination" / "協調會",
+});
+
+pub const PLACE_MAX_CHARS: usize = 200;
+pub const ATTENDEES_MAX_CHARS: usize = 200;
+pub const OUTCOME_MAX_CHARS: usize = 2_000;
+/// Bureaus a visit form offers rows for.
+pub const VISIT_BUREAU_ROWS: usize = 4;
+
+/// A site inspection or coordination meeting as scheduled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewVisit {
+    pub kind: VisitKind,
+    pub held_on: NaiveDate,
+    /// `HH:MM`, or empty when only the day is set.
+    pub starts_at: String,
+    pub place: String,
+    /// The bureaus attending and who from each.
+    pub bureaus: Vec<(i64, String)>,
+}
+
+/// The visit form as sent: `bureau[]` and `attendees[]` pair up by position; rows left
+/// empty are skipped.
+pub fn parse_visit(
+    kind: &str,
+    held_on: &str,
+    starts_at: &str,
+    place: &str,
+    bureaus: &[String],
+    attendees: &[String],
+) -> Result<NewVisit, AppError> {
+    let mut p = Problems::new();
+    let kind = p.check(
+        VisitKind::parse(kind).ok_or_else(|| AppError::validation("kind", "請選擇會勘或協調會。")),
+    );
+    let held_on = p.check(
+        crate::dates::parse_date(held_on)
+            .ok_or_else(|| AppError::validation("held_on", "請輸入日期（民國年/月/日）。")),
+    );
+    let starts_at = p.check(time_of_day(starts_at));
+    let place = p.check(required_text("place", place, "地點", PLACE_MAX_CHARS));
+    let mut chosen: Vec<(i64, String)> = Vec::new();
+    for (i, raw) in bureaus.iter().enumerate() {
+        let who = attendees.get(i).map(|a| a.trim()).unwrap_or_default();
+        if raw.trim().is_empty() {
+            continue;
+        }
+        let Some(id) = raw.trim().parse::<i64>().ok().filter(|id| *id > 0) else {
+            p.check::<()>(Err(AppError::validation("bureau", "請選擇出席機關。")));
+            continue;
+        };
+        if chosen.iter().any(|(b, _)| *b == id) {
+            p.check::<()>(Err(AppError::validation("bureau", "同一機關請只列一次。")));
+            continue;
+        }
+        if who.chars().count() > ATTENDEES_MAX_CHARS {
+            p.check::<()>(Err(AppError::validation(
+                "attendees",
+                format!("出席人員最多 {ATTENDEES_MAX_CHARS} 字。"),
+            )));
+            continue;
+        }
+        chosen.push((id, who.to_owned()));
+    }
+    if chosen.is_empty() {
+        p.check::<()>(Err(AppError::validation(
+            "bureau",
+            "請至少列出一個出席機關。",
+        )));
+    }
+    p.finish(|| {
+        Some(NewVisit {
+            kind: kind?,
+            held_on: held_on?,
+            starts_at: starts_at?,
+            place: place?,
+            bureaus: chosen,
+        })
+    })
+}
+
+/// `14:00`, `9:30` → `09:30`; empty stays empty.
+fn time_of_day(raw: &str) -> Result<String, AppError> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(String::new());
+    }
+    chrono::NaiveTime::parse_from_str(raw, "%H:%M")
+        .map(|t| t.format("%H:%M").to_string())
+        .map_err(|_| AppError::validation("starts_at", "時間請填 時:分，例如 14:00。"))
+}
+
+/// The outcome of a visit, as typed.
+pub fn parse_outcome(raw: &str) -> Result<String, AppError> {
+    required_text("outcome", raw, "會勘或協調結果", OUTCOME_MAX_CHARS)
+}
+
+/// A visit as the case page and the status page show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Visit {
+    pub id: i64,
+    pub kind: VisitKind,
+    pub held_on: NaiveDate,
+    pub starts_at: String,
+    pub place: String,
+    /// Bureau name and who attends from it.
+    pub bureaus: Vec<(String, String)>,
+    pub outcome: Option<String>,
+}
+
+/// Who may schedule a visit or record its outcome: the secretariat, or the lead bureau while
+/// it holds the case; and only while the case is being worked (taken in, not closed).
+pub fn may_arrange_visit(role: Role, leads: bool, status: crate::cases::CaseStatus) -> bool {
+    use crate::cases::CaseStatus::*;
+    let open = !matches!(status, Filed | Refused | Closed);
+    open && match role {
+        Role::Secretariat => true,
+        Role::BureauLiaison | Role::BureauApprover => leads,
+        Role::Reviewer | Role::Admin => false,
+    }
+}
+
 /// A category of service case (道路, 交通 …), as forms list them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Category {
@@ -276,6 +400,12 @@ pub struct ServiceFacts {
     pub address: String,
     pub office_contact: String,
     pub constituent: PersonalView,
+    /// Site inspections and coordination meetings, soonest first.
+    #[serde(default)]
+    pub visits: Vec<Visit>,
+    /// The viewer may schedule one and record outcomes.
+    #[serde(default)]
+    pub can_arrange: bool,
 }
 
 /// Who may read a constituent's name and phone: the secretariat, and users of a bureau that
@@ -390,6 +520,54 @@ mod tests {
         assert!(retention_over(true, d(1, 1), d(2, 1), 31));
         assert!(!retention_over(true, d(1, 1), d(1, 31), 31));
         assert!(!retention_over(false, d(1, 1), d(12, 31), 31));
+    }
+
+    #[test]
+    fn a_visit_needs_its_kind_day_place_and_at_least_one_bureau() {
+        let rows = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        let visit = parse_visit(
+            "inspection",
+            "113/03/20",
+            "9:30",
+            "石牌路口",
+            &rows(&["3", "", "5"]),
+            &rows(&["王科長", "", "李股長"]),
+        )
+        .unwrap();
+        assert_eq!(visit.starts_at, "09:30");
+        assert_eq!(
+            visit.bureaus,
+            vec![(3, "王科長".into()), (5, "李股長".into())]
+        );
+        let err = parse_visit("tea", "昨天", "25:00", " ", &[], &[]).unwrap_err();
+        for field in ["kind", "held_on", "starts_at", "place", "bureau"] {
+            assert!(err.field_message(field).is_some(), "{field}");
+        }
+        let twice = parse_visit(
+            "coordination",
+            "113/03/20",
+            "",
+            "里民活動中心",
+            &rows(&["3", "3"]),
+            &[],
+        );
+        assert!(twice.unwrap_err().field_message("bureau").is_some());
+    }
+
+    #[test]
+    fn the_secretariat_and_the_lead_bureau_arrange_visits_while_the_case_is_worked() {
+        use crate::cases::CaseStatus::*;
+        assert!(may_arrange_visit(Role::Secretariat, false, Unassigned));
+        assert!(may_arrange_visit(Role::BureauLiaison, true, InProgress));
+        assert!(may_arrange_visit(Role::BureauApprover, true, Tracking));
+        assert!(!may_arrange_visit(Role::BureauLiaison, false, InProgress));
+        assert!(!may_arrange_visit(Role::Reviewer, false, InProgress));
+        for done in [Filed, Refused, Closed] {
+            assert!(
+                !may_arrange_visit(Role::Secretariat, false, done),
+                "{done:?}"
+            );
+        }
     }
 
     #[test]

@@ -2,9 +2,13 @@
 //! service case, and the admin's retention setting.
 
 use super::{
-    server_fns::{personal_data_days, RecordServiceCase, SavePersonalDataDays},
-    PersonalView, ServiceFacts, ADDRESS_MAX_CHARS, CONTACT_MAX_CHARS, DISTRICT_MAX_CHARS,
-    NAME_MAX_CHARS, PHONE_MAX_CHARS, TOPIC_MAX_CHARS,
+    server_fns::{
+        personal_data_days, RecordServiceCase, RecordVisitOutcome, SavePersonalDataDays,
+        ScheduleVisit,
+    },
+    PersonalView, ServiceFacts, Visit, VisitKind, ADDRESS_MAX_CHARS, CONTACT_MAX_CHARS,
+    DISTRICT_MAX_CHARS, NAME_MAX_CHARS, OUTCOME_MAX_CHARS, PHONE_MAX_CHARS, PLACE_MAX_CHARS,
+    TOPIC_MAX_CHARS, VISIT_BUREAU_ROWS,
 };
 use crate::{
     auth::{guard::RequireRole, Role},
@@ -139,6 +143,155 @@ pub fn ServiceFactRows(facts: ServiceFacts) -> impl IntoView {
         })}
         <dt>"陳情人"</dt>
         <dd>{constituent}</dd>
+    }
+}
+
+/// A visit in words: `會勘 113/03/20 14:00，石牌路口`.
+pub fn visit_heading(v: &Visit) -> String {
+    let at = if v.starts_at.is_empty() {
+        String::new()
+    } else {
+        format!(" {}", v.starts_at)
+    };
+    format!(
+        "{} {}{at}，{}",
+        v.kind.label(),
+        roc_date(v.held_on),
+        v.place
+    )
+}
+
+/// A service case's site inspections and coordination meetings, and the forms to schedule
+/// one and record what came of it.
+#[component]
+pub fn Visits(
+    case_id: i64,
+    visits: Vec<Visit>,
+    can_arrange: bool,
+    bureaus: Vec<(i64, String)>,
+    /// The lead bureau, offered first.
+    lead: Option<i64>,
+) -> impl IntoView {
+    let schedule = ServerAction::<ScheduleVisit>::new();
+    let outcome = ServerAction::<RecordVisitOutcome>::new();
+    let error = form_result(schedule.value());
+    let outcome_error = form_result(outcome.value());
+    let typed_rows = error
+        .get_untracked()
+        .map(|e| (e.input("bureau"), e.input("attendees")))
+        .unwrap_or_default();
+    let list = if visits.is_empty() {
+        view! { <p class="empty">"尚未安排會勘或協調會。"</p> }.into_any()
+    } else {
+        visits
+            .into_iter()
+            .map(|v| {
+                let who = v
+                    .bureaus
+                    .iter()
+                    .map(|(b, a)| if a.is_empty() { b.clone() } else { format!("{b}（{a}）") })
+                    .collect::<Vec<_>>()
+                    .join("、");
+                let record = (can_arrange && v.outcome.is_none()).then(|| {
+                    let field = format!("outcome-{}", v.id);
+                    view! {
+                        <ActionForm action=outcome attr:class="stacked-form" attr:aria-label=format!("記錄{}結果", v.kind.label())>
+                            <input type="hidden" name="visit_id" value=v.id />
+                            <label for=field.clone()>{format!("{}結果", v.kind.label())}</label>
+                            <textarea id=field name="outcome" rows="3" maxlength=OUTCOME_MAX_CHARS.to_string() required></textarea>
+                            <button type="submit" class="secondary">"記錄結果"</button>
+                        </ActionForm>
+                    }
+                });
+                view! {
+                    <li>
+                        <p><strong>{visit_heading(&v)}</strong></p>
+                        <p>{format!("出席：{who}")}</p>
+                        {v.outcome.clone().map(|o| view! { <p>{format!("結果：{o}")}</p> })}
+                        {record}
+                    </li>
+                }
+            })
+            .collect_view()
+            .into_any()
+    };
+    let form = can_arrange.then(|| {
+        let rows = (0..VISIT_BUREAU_ROWS)
+            .map(|i| {
+                let chosen = typed_rows
+                    .0
+                    .get(i)
+                    .cloned()
+                    .or_else(|| (i == 0).then(|| lead.map(|l| l.to_string())).flatten())
+                    .unwrap_or_default();
+                let who = typed_rows.1.get(i).cloned().unwrap_or_default();
+                let (b, a) = (format!("visit-bureau-{i}"), format!("visit-attendees-{i}"));
+                view! {
+                    <label for=b.clone()>{format!("出席機關 {}", i + 1)}</label>
+                    <div class="inline-row">
+                        <select id=b name="bureau[]">
+                            <option value="">"（不列）"</option>
+                            {bureaus
+                                .iter()
+                                .map(|(id, name)| view! {
+                                    <option value=id.to_string() selected=chosen == id.to_string()>{name.clone()}</option>
+                                })
+                                .collect_view()}
+                        </select>
+                        <label for=a.clone() class="visually-hidden">{format!("出席機關 {} 的人員", i + 1)}</label>
+                        <input id=a name="attendees[]" value=who placeholder="出席人員（職稱姓名）" />
+                    </div>
+                }
+            })
+            .collect_view();
+        let kind_kept = kept(error, "kind");
+        view! {
+            <ActionForm action=schedule attr:class="grid-form" attr:aria-label="安排會勘或協調會">
+                <input type="hidden" name="case_id" value=case_id />
+                <FormError error />
+                <FormProblems error />
+                <label for="visit-kind">"類型"</label>
+                <div>
+                    <select id="visit-kind" name="kind">
+                        {VisitKind::ALL
+                            .iter()
+                            .map(|k| view! { <option value=k.as_str() selected=kind_kept == k.as_str()>{k.label()}</option> })
+                            .collect_view()}
+                    </select>
+                </div>
+                <label for="visit-day">"日期"</label>
+                <div>
+                    <input id="visit-day" name="held_on" value=kept(error, "held_on") placeholder=crate::dates::example_date() required />
+                    <FieldError error field="held_on" />
+                </div>
+                <label for="visit-time">"時間"</label>
+                <div>
+                    <input id="visit-time" name="starts_at" value=kept(error, "starts_at") placeholder="14:00" />
+                    <FieldError error field="starts_at" />
+                </div>
+                <label for="visit-place">"地點"</label>
+                <div>
+                    <input id="visit-place" name="place" value=kept(error, "place") maxlength=PLACE_MAX_CHARS.to_string() required />
+                    <FieldError error field="place" />
+                </div>
+                {rows}
+                <div></div>
+                <div>
+                    <FieldError error field="bureau" />
+                    <FieldError error field="attendees" />
+                    <button type="submit">"安排"</button>
+                </div>
+            </ActionForm>
+        }
+    });
+    view! {
+        <section class="panel" id="visits" aria-labelledby="visits-heading">
+            <h2 id="visits-heading">"會勘與協調會"</h2>
+            <ul class="visits">{list}</ul>
+            <FieldError error=outcome_error field="outcome" />
+            <FormError error=outcome_error />
+            {form}
+        </section>
     }
 }
 

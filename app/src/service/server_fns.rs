@@ -67,3 +67,64 @@ pub async fn save_personal_data_days(days: String) -> Result<(), AppError> {
         .await,
     )
 }
+
+/// Schedules a site inspection or coordination meeting (`bureau[]` and `attendees[]` pair
+/// up by position).
+#[server(prefix = "/api", endpoint = "service/visit")]
+pub async fn schedule_visit(
+    case_id: i64,
+    kind: String,
+    held_on: String,
+    #[server(default)] starts_at: String,
+    place: String,
+    #[server(default)] bureau: Vec<String>,
+    #[server(default)] attendees: Vec<String>,
+) -> Result<i64, AppError> {
+    crate::error::with_status(
+        async {
+            let c = crate::caller::Caller::signed_in().await?;
+            let echo = || {
+                let mut pairs = vec![
+                    ("kind".to_owned(), kind.clone()),
+                    ("held_on".to_owned(), held_on.clone()),
+                    ("starts_at".to_owned(), starts_at.clone()),
+                    ("place".to_owned(), place.clone()),
+                ];
+                pairs.extend(bureau.iter().map(|b| ("bureau".to_owned(), b.clone())));
+                pairs.extend(
+                    attendees
+                        .iter()
+                        .map(|a| ("attendees".to_owned(), a.clone())),
+                );
+                pairs
+            };
+            let visit =
+                super::parse_visit(&kind, &held_on, &starts_at, &place, &bureau, &attendees)
+                    .map_err(|e| e.with_input(echo()))?;
+            let result = super::db::schedule_visit(&c, case_id, &visit).await;
+            let id = c
+                .refusals(case_id, result)
+                .await
+                .map_err(|e| e.with_input(echo()))?;
+            leptos_axum::redirect(&format!("/cases/{case_id}#visits"));
+            Ok(id)
+        }
+        .await,
+    )
+}
+
+/// Records what came of a visit.
+#[server(prefix = "/api", endpoint = "service/visit-outcome")]
+pub async fn record_visit_outcome(visit_id: i64, outcome: String) -> Result<(), AppError> {
+    crate::error::with_status(
+        async {
+            let c = crate::caller::Caller::signed_in().await?;
+            let text = super::parse_outcome(&outcome)
+                .map_err(|e| e.with_input(vec![("outcome".into(), outcome.clone())]))?;
+            let case_id = super::db::record_outcome(&c, visit_id, &text).await?;
+            leptos_axum::redirect(&format!("/cases/{case_id}#visits"));
+            Ok(())
+        }
+        .await,
+    )
+}

@@ -499,3 +499,99 @@ async fn personal_data_is_deleted_once_a_closed_service_case_has_rested_for_the_
         .unwrap();
     assert_eq!(again, 0);
 }
+
+#[tokio::test]
+async fn the_lead_bureau_schedules_a_site_inspection_and_the_office_reads_its_day_and_outcome() {
+    let app = TestApp::spawn().await;
+    let cast = Cast::new(&app).await;
+    let councilor = app.reference().await.councilors[0];
+    let id = service_case(&app, &cast, councilor, "人行道高低差").await;
+    let (dot, pwd) = (app.bureau("DOT").await, app.bureau("PWD").await);
+    let visit = |who: &'static str| {
+        let app = &app;
+        let cast = &cast;
+        async move {
+            let client = match who {
+                "sec" => &cast.sec,
+                "dot" => &cast.dot,
+                "udd" => &cast.udd,
+                _ => &cast.rev,
+            };
+            app.call(
+                client,
+                "service/visit",
+                &[
+                    ("case_id", id.to_string()),
+                    ("kind", "inspection".into()),
+                    ("held_on", "113/03/22".into()),
+                    ("starts_at", "14:00".into()),
+                    ("place", "中正路 300 號前".into()),
+                    ("bureau[]", dot.to_string()),
+                    ("attendees[]", "交通局 王科長".into()),
+                    ("bureau[]", pwd.to_string()),
+                    ("attendees[]", "工務局 李股長".into()),
+                ],
+            )
+            .await
+            .status()
+        }
+    };
+    // Before assignment only the secretariat arranges; a bureau without the lead may not.
+    app.assign(&cast.sec, id, "DOT", &[]).await;
+    assert_eq!(visit("udd").await, StatusCode::NOT_FOUND);
+    assert_eq!(visit("rev").await, StatusCode::FORBIDDEN);
+    assert_eq!(visit("dot").await, StatusCode::OK);
+    let case = app.case(&cast.sec, id).await;
+    let facts = case.service.unwrap();
+    let v = &facts.visits[0];
+    assert_eq!(v.starts_at, "14:00");
+    assert_eq!(v.bureaus.len(), 2);
+    assert_eq!(case.timeline[0].action, "schedule_visit");
+    let refused = app
+        .call(
+            &cast.dot,
+            "service/visit",
+            &[
+                ("case_id", id.to_string()),
+                ("kind", "coordination".into()),
+                ("held_on", "明天".into()),
+                ("place", "".into()),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    app.ok(
+        &cast.dot,
+        "service/visit-outcome",
+        &[
+            ("visit_id", v.id.to_string()),
+            (
+                "outcome",
+                "現場確認高低差約 5 公分，工務局將於 4 月上旬整平。".into(),
+            ),
+        ],
+    )
+    .await;
+    let twice = app
+        .call(
+            &cast.dot,
+            "service/visit-outcome",
+            &[
+                ("visit_id", v.id.to_string()),
+                ("outcome", "再記一次".into()),
+            ],
+        )
+        .await;
+    assert_eq!(twice.status(), StatusCode::CONFLICT);
+    let token = link(&app, councilor, None, "115/12/24").await;
+    let page = status_page(&app, &token).await;
+    assert!(
+        page.contains("會勘 113/03/22 14:00，中正路 300 號前"),
+        "{page}"
+    );
+    assert!(page.contains("4 月上旬整平"), "{page}");
+    assert!(
+        !page.contains("王科長"),
+        "officers' names stay inside: {page}"
+    );
+}

@@ -204,7 +204,13 @@ pub async fn detail(
     let service = match kind {
         crate::cases::CaseKind::Service => {
             let may_see = crate::service::may_see_personal_data(user.role, part.is_some());
-            crate::service::db::facts(pool, case_id, may_see).await?
+            let leads = part.is_some_and(|p| p.role == PartRole::Lead);
+            crate::service::db::facts(pool, case_id, may_see)
+                .await?
+                .map(|facts| crate::service::ServiceFacts {
+                    can_arrange: crate::service::may_arrange_visit(user.role, leads, status),
+                    ..facts
+                })
         }
         _ => None,
     };

@@ -72,7 +72,7 @@ pub(crate) fn open_part_probe(case_id: &str, bureau_param: usize) -> String {
 }
 
 /// Ids written out for `IN (…)`: integers only, so nothing to bind.
-fn id_list(ids: impl IntoIterator<Item = i64>) -> String {
+pub(crate) fn id_list(ids: impl IntoIterator<Item = i64>) -> String {
     ids.into_iter()
         .map(|id| id.to_string())
         .collect::<Vec<_>>()

@@ -326,8 +326,12 @@ pub async fn page(
     .await?;
     let shows_overdue = shows_overdue(pool).await?;
     let mut cases = Vec::with_capacity(rows.len());
+    let mut service = Vec::new();
     for r in &rows {
         let kind = CaseKind::parse(r.try_get("kind")?).ok_or_else(|| unexpected("case kind"))?;
+        if kind == CaseKind::Service {
+            service.push(r.try_get::<i64, _>("id")?);
+        }
         let status =
             CaseStatus::parse(r.try_get("status")?).ok_or_else(|| unexpected("case status"))?;
         let due_on = date(r, "due_on")?;
@@ -364,6 +368,7 @@ pub async fn page(
             files: Vec::new(),
             awaits_office: super::awaits_office(status),
             refusal: r.try_get("refusal")?,
+            visits: Vec::new(),
         });
     }
     // What is still pending first, then the answered; each by kind and number.
@@ -387,6 +392,14 @@ pub async fn page(
                     f.try_get("size_bytes")?,
                 ));
             }
+        }
+    }
+    for (case, visit) in crate::service::db::visits(pool, &service).await? {
+        if let Some(c) = cases.iter_mut().find(|c| c.id == case) {
+            c.visits.push(super::PublicVisit {
+                heading: crate::service::pages::visit_heading(&visit),
+                outcome: visit.outcome,
+            });
         }
     }
     Ok(StatusPage {
