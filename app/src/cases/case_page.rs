@@ -224,9 +224,10 @@ fn CaseBody(case: CaseDetail, bureaus: Vec<(i64, String)>, forms: Forms) -> impl
                     <h3>{case.kind.body_label()}</h3>
                     <div class="prose">{case.body.clone()}</div>
                 </section>
+                // Erased to AnyView: the page's type outgrows the wasm build's query depth.
                 {case.filing.clone().map(|filing| view! {
                     <FilingPanel case_id=case.id filing can_decide=case.can_decide_filing />
-                })}
+                }.into_any())}
                 {case.service.clone().filter(|s| s.can_arrange || !s.visits.is_empty()).map(|s| {
                     let lead = case
                         .parts
@@ -236,6 +237,7 @@ fn CaseBody(case: CaseDetail, bureaus: Vec<(i64, String)>, forms: Forms) -> impl
                     view! {
                         <Visits case_id=case.id visits=s.visits can_arrange=s.can_arrange bureaus=bureaus.clone() lead />
                     }
+                    .into_any()
                 })}
                 <Parts case=case.clone() bureaus=bureaus.clone() forms />
                 <SubAnswers case=case.clone() forms />
