@@ -730,10 +730,192 @@ pub async fn seed_demo_cases(state: &AppState, shift: Duration) -> Result<DemoCa
         tx.commit().await?;
     }
     seed_demo_meetings(state, &cast, shift).await?;
+    seed_demo_filings(state, &cast, shift).await?;
     Ok(DemoCases::Created {
         questions,
         data_requests,
     })
+}
+
+/// What councilor offices filed through their status links, and the liaison office's
+/// service cases: a data request taken in and assigned, a service case with its site
+/// inspection held and the outcome recorded, one refused with its reason, one still
+/// waiting; and a service case the secretariat took by phone. Through the operations the
+/// app uses, on the demo's days.
+async fn seed_demo_filings(state: &AppState, cast: &Cast, shift: Duration) -> Result<(), AppError> {
+    use app::{
+        filings::{db as filings, Filing, FilingKind},
+        links::Scope,
+        service::{self, ServiceCase},
+    };
+    let pool = &state.db;
+    let councilors: Vec<i64> = sqlx::query_scalar("SELECT id FROM councilors ORDER BY id")
+        .fetch_all(pool)
+        .await?;
+    let category = |code: &'static str| async move {
+        sqlx::query_scalar::<_, i64>("SELECT id FROM service_categories WHERE code = $1")
+            .bind(code)
+            .fetch_one(pool)
+            .await
+    };
+    let term_end: String = sqlx::query_scalar(
+        "SELECT t.ends_on FROM council_terms t WHERE t.number = 14",
+    )
+    .fetch_one(pool)
+    .await?;
+    // The secretariat acting on a demo day (the filings' decisions, the inspection).
+    let secretariat = |day: &str, time: &str| {
+        let mut c = app::caller::Caller::acting(cast.secretariat.clone(), state.clone(), String::new());
+        c.now = chrono::DateTime::from_timestamp(at(moved(day, shift), time), 0).unwrap_or(c.now);
+        c
+    };
+    // Each office's link to all its cases (its token was handed over on paper: not kept).
+    let mut links = Vec::new();
+    for (i, councilor) in councilors.iter().take(4).enumerate() {
+        let scope = Scope {
+            councilor_id: *councilor,
+            case_id: None,
+        };
+        let mut tx = app::db::begin(pool).await?;
+        let (id, _) = app::links::db::create(
+            &mut tx,
+            scope,
+            term_end.parse().unwrap_or_default(),
+            cast.secretariat.id,
+            at(moved("2024-03-06", shift), "10:00") + i as i64 * 60,
+        )
+        .await?;
+        tx.commit().await?;
+        links.push((id, scope));
+    }
+    let file = |link: usize, day: &'static str, time: &'static str, filing: Filing| {
+        let (id, scope) = links[link];
+        async move {
+            let day = moved(day, shift);
+            filings::file(pool, id, scope, &filing, Vec::new(), at(day, time), day).await
+        }
+    };
+    let text = |pairs: &[(&str, &str)]| {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect::<std::collections::HashMap<_, _>>()
+    };
+
+    // A data request an office filed, taken in and assigned.
+    let asked = Filing::parse(
+        FilingKind::DataRequest,
+        &text(&[
+            ("topic", "社區公園兒童遊戲場檢修紀錄"),
+            ("body", "請提供轄區內各社區公園兒童遊戲場近兩年之檢修紀錄與改善經費。"),
+            ("priority", "ordinary"),
+            ("contact", "服務處 陳助理 02-2720-0001"),
+        ]),
+    )?;
+    let id = file(0, "2024-04-09", "09:20", asked).await?;
+    filings::decide(&secretariat("2024-04-09", "10:05"), id, &filings::Decision::TakeIn).await?;
+    let mut tx = app::db::begin(pool).await?;
+    drive(&mut tx, cast, id, "PWD", &[], Goal::InProgress, true, at(moved("2024-04-09", shift), "10:30")).await?;
+    tx.commit().await?;
+
+    // A service case an office filed: taken in, assigned, a site inspection held.
+    let lights = Filing::Service(ServiceCase {
+        category_id: category("parks_lighting").await?,
+        district: "文山區".into(),
+        address: "興隆路二段 160 巷口".into(),
+        topic: "巷口路燈三盞不亮".into(),
+        body: "里民反映巷口路燈三盞不亮已兩週，夜間行人與機車經過危險，請儘速修復並檢查線路。".into(),
+        office_contact: "服務處 林助理 02-2930-0002".into(),
+        constituent: service::Constituent {
+            name: "黃先生（示範）".into(),
+            phone: "0912-000-321".into(),
+        },
+    });
+    let id = file(1, "2024-04-08", "16:40", lights).await?;
+    filings::decide(&secretariat("2024-04-09", "09:00"), id, &filings::Decision::TakeIn).await?;
+    let mut tx = app::db::begin(pool).await?;
+    drive(&mut tx, cast, id, "PWD", &[], Goal::InProgress, false, at(moved("2024-04-09", shift), "09:30")).await?;
+    tx.commit().await?;
+    let visit = service::parse_visit(
+        "inspection",
+        &moved("2024-04-12", shift).to_string(),
+        "10:00",
+        "興隆路二段 160 巷口",
+        &[cast.of("PWD").1.to_string()],
+        &["公園路燈工程管理處 股長".to_owned()],
+    )?;
+    let sec = secretariat("2024-04-10", "14:00");
+    let visit_id = service::db::schedule_visit(&sec, id, &visit).await?;
+    service::db::record_outcome(
+        &secretariat("2024-04-12", "11:30"),
+        visit_id,
+        "現場確認三盞燈具老化、一處線路受潮；路燈管理處已於當日更換燈具，線路於 4 月 19 日前完成改善。",
+    )
+    .await?;
+
+    // One refused, with the reason the office reads.
+    let parking = Filing::Service(ServiceCase {
+        category_id: category("traffic").await?,
+        district: "中山區".into(),
+        address: "林森北路 300 號前".into(),
+        topic: "騎樓違規停車檢舉".into(),
+        body: "民眾檢舉騎樓長期違規停放機車，請派員取締。".into(),
+        office_contact: "服務處 王助理".into(),
+        constituent: service::Constituent::default(),
+    });
+    let id = file(2, "2024-04-11", "11:15", parking).await?;
+    filings::decide(
+        &secretariat("2024-04-11", "15:00"),
+        id,
+        &filings::Decision::Refuse(
+            "違規停車屬即時取締事項，已轉請轄區警察分局處理；民眾亦可撥打 1999 或 110 即時檢舉。".into(),
+        ),
+    )
+    .await?;
+
+    // One still waiting for the secretariat.
+    let waiting = Filing::parse(
+        FilingKind::DataRequest,
+        &text(&[
+            ("topic", "各區長照據點服務人次"),
+            ("body", "請提供本年度第一季各行政區長照據點服務人次與志工人數。"),
+            ("priority", "urgent"),
+            ("contact", "服務處 張助理 02-2555-0003"),
+        ]),
+    )?;
+    file(3, "2024-04-17", "17:50", waiting).await?;
+
+    // A service case the secretariat took by phone, with the constituent's data kept.
+    let session: i64 = sqlx::query_scalar("SELECT id FROM council_sessions ORDER BY id LIMIT 1")
+        .fetch_one(pool)
+        .await?;
+    let phoned = ServiceCase {
+        category_id: category("building").await?,
+        district: "大安區".into(),
+        address: "復興南路一段 200 號".into(),
+        topic: "鄰房施工導致牆面龜裂".into(),
+        body: "住戶反映鄰地建案開挖後自家牆面出現裂縫，請建管單位派員會勘並督促建商處理。".into(),
+        office_contact: "服務處 李主任 02-2700-0004".into(),
+        constituent: service::Constituent {
+            name: "吳小姐（示範）".into(),
+            phone: "02-2700-1234".into(),
+        },
+    };
+    let received = at(moved("2024-04-15", shift), "10:10");
+    let mut tx = app::db::begin(pool).await?;
+    let id = service::db::record(
+        &mut tx,
+        session,
+        councilors[4 % councilors.len()],
+        received,
+        &phoned,
+        cases::RecordedBy::User(&cast.secretariat),
+        received + 600,
+    )
+    .await?;
+    drive(&mut tx, cast, id, "UDD", &[], Goal::Assigned, false, received + 1_200).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Taipei wall-clock time on a demo day, as stored.

@@ -158,7 +158,9 @@ async fn seed_demo_then_create_user_from_stdin_gives_an_account_that_logs_in() {
         db.close().await;
     }
 
-    // A living session: 60 questions and 20 data requests in every state of the workflow.
+    // A living session: 60 questions and 20 data requests in every state of the workflow;
+    // and what offices filed through their links (two data requests, two service cases),
+    // with a service case the secretariat took by phone.
     let app = TestApp::spawn_on(&url).await;
     let counts: Vec<(String, i64)> =
         sqlx::query_as("SELECT kind, COUNT(*) FROM cases GROUP BY kind ORDER BY kind")
@@ -167,13 +169,33 @@ async fn seed_demo_then_create_user_from_stdin_gives_an_account_that_logs_in() {
             .unwrap();
     assert_eq!(
         counts,
-        vec![("data_request".into(), 20), ("question".into(), 60)]
+        vec![
+            ("data_request".into(), 22),
+            ("question".into(), 60),
+            ("service".into(), 3)
+        ]
     );
     let states: i64 = sqlx::query_scalar("SELECT COUNT(DISTINCT status) FROM cases")
         .fetch_one(&app.state.db)
         .await
         .unwrap();
-    assert_eq!(states, 9, "every status has examples");
+    assert_eq!(states, 11, "every status has examples, filed and refused too");
+    let filed: Vec<(String, Option<String>)> = sqlx::query_as(
+        "SELECT c.status, f.refusal_reason FROM case_filings f JOIN cases c ON c.id = f.case_id \
+         ORDER BY f.case_id",
+    )
+    .fetch_all(&app.state.db)
+    .await
+    .unwrap();
+    assert_eq!(filed.len(), 4);
+    assert!(filed.iter().any(|(s, r)| s == "refused" && r.is_some()));
+    assert!(filed.iter().any(|(s, _)| s == "filed"));
+    let outcomes: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM service_visits WHERE outcome IS NOT NULL")
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
+    assert_eq!(outcomes, 1, "a site inspection held, with its outcome");
     let bureaus: i64 =
         sqlx::query_scalar("SELECT COUNT(DISTINCT bureau_id) FROM assignments WHERE role = 'lead'")
             .fetch_one(&app.state.db)
