@@ -516,6 +516,16 @@ async fn main() {
             format!("/cases/import/{}", fixture.import),
         ),
         ("Status links", "bench-sec", "/links".to_owned()),
+        (
+            "Case list, service cases",
+            "bench-sec",
+            "/cases?kind=service".to_owned(),
+        ),
+        (
+            "Office's filing form (service case, status link)",
+            "bench-sec",
+            format!("/s/{}/new/service", fixture.filing_token),
+        ),
         ("Audit log", "bench-admin", "/admin/audit".to_owned()),
         (
             "Mail deliveries",

@@ -14,7 +14,13 @@ pub struct Fixture {
     pub minutes: i64,
     pub job: i64,
     pub import: i64,
+    /// A councilor's link, for the office's filing form (a new one each run: a token is
+    /// only ever known when it is made).
+    pub filing_token: String,
 }
+
+/// Service cases the list of them shows, recorded once: generated data has none.
+const SERVICE_CASES: usize = 500;
 
 /// Rows of the uploaded list, the size of a long session's list from the council.
 const IMPORT_ROWS: usize = 600;
@@ -90,12 +96,98 @@ pub async fn fixture(state: &AppState, sec: &CurrentUser) -> Fixture {
         Some(id) => id,
         None => import_list(state, sec.id, now).await,
     };
+    service_cases(state, sec, now).await;
+    let councilor: i64 = sqlx::query_scalar("SELECT MIN(id) FROM councilors")
+        .fetch_one(db)
+        .await
+        .unwrap();
+    let mut tx = app::db::begin(db).await.unwrap();
+    let scope = app::links::Scope {
+        councilor_id: councilor,
+        case_id: None,
+    };
+    let (_, filing_token) =
+        app::links::db::create(&mut tx, scope, today + Duration::days(30), sec.id, now)
+            .await
+            .unwrap();
+    tx.commit().await.unwrap();
     Fixture {
         agenda,
         minutes,
         job,
         import,
+        filing_token,
     }
+}
+
+/// Records `SERVICE_CASES` service cases through the app's own operation, spread over the
+/// categories and the councilors of the newest session, unless they are there.
+async fn service_cases(state: &AppState, sec: &CurrentUser, now: i64) {
+    let db = &state.db;
+    let have: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases WHERE kind = 'service'")
+        .fetch_one(db)
+        .await
+        .unwrap();
+    if have as usize >= SERVICE_CASES {
+        return;
+    }
+    let session: i64 = sqlx::query_scalar("SELECT MAX(id) FROM council_sessions")
+        .fetch_one(db)
+        .await
+        .unwrap();
+    let categories: Vec<i64> = sqlx::query_scalar("SELECT id FROM service_categories")
+        .fetch_all(db)
+        .await
+        .unwrap();
+    let councilors: Vec<i64> = sqlx::query_scalar("SELECT id FROM councilors ORDER BY id")
+        .fetch_all(db)
+        .await
+        .unwrap();
+    let places = [
+        "興隆路二段",
+        "民生東路三段",
+        "石牌路一段",
+        "中正路",
+        "忠孝東路五段",
+    ];
+    let asks = [
+        "路燈不亮",
+        "人行道破損",
+        "排水溝堵塞",
+        "公園設施損壞",
+        "違規廣告物",
+    ];
+    let mut tx = app::db::begin(db).await.unwrap();
+    for i in have as usize..SERVICE_CASES {
+        let case = app::service::ServiceCase {
+            category_id: categories[i % categories.len()],
+            district: "示範區".into(),
+            address: format!("{} {} 號", places[i % places.len()], 10 + i),
+            topic: format!("{}{}", places[(i / 5) % places.len()], asks[i % asks.len()]),
+            body: "里民反映，請派員查看並儘速改善。".into(),
+            office_contact: "服務處 助理".into(),
+            constituent: app::service::Constituent {
+                name: "陳先生".into(),
+                phone: "0912-000-000".into(),
+            },
+        };
+        app::service::db::record(
+            &mut tx,
+            session,
+            councilors[i % councilors.len()],
+            now - (SERVICE_CASES - i) as i64 * 3_600,
+            &case,
+            app::cases::db::RecordedBy::User(sec),
+            now,
+        )
+        .await
+        .unwrap();
+        if i % 100 == 99 {
+            tx.commit().await.unwrap();
+            tx = app::db::begin(db).await.unwrap();
+        }
+    }
+    tx.commit().await.unwrap();
 }
 
 /// A held meeting whose minutes decide on tracked cases, grouped by bureau as the

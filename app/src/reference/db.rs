@@ -273,12 +273,26 @@ pub async fn reference_data(pool: &AnyPool) -> Result<super::ReferenceData, sqlx
                 })
             })
             .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let service_categories =
+        sqlx::query("SELECT id, name, active FROM service_categories ORDER BY sort_order, id")
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(super::ServiceCategoryRow {
+                    id: r.try_get("id")?,
+                    name: r.try_get("name")?,
+                    active: flag(r, "active")?,
+                })
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()?;
     Ok(ReferenceData {
         terms,
         sessions,
         councilors,
         bureaus,
         sitting_types,
+        service_categories,
     })
 }
 
@@ -383,6 +397,35 @@ pub async fn insert_sitting_type(conn: &mut AnyConnection, name: &str) -> Result
     .fetch_one(&mut *conn)
     .await
     .map_err(|e| taken(e, "sitting_types_name_key", "name", "已有同名的質詢類別。"))
+}
+
+/// A new category of service case, last in the order; its code made from its id, since
+/// nothing but the reference data reads it.
+pub async fn insert_service_category(
+    conn: &mut AnyConnection,
+    name: &str,
+) -> Result<i64, AppError> {
+    let order: i64 =
+        sqlx::query_scalar("SELECT COALESCE(MAX(sort_order), 0) + 1 FROM service_categories")
+            .fetch_one(&mut *conn)
+            .await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO service_categories (code, name, sort_order) VALUES ($1, $2, $3) RETURNING id",
+    )
+    .bind(format!("added-{order}"))
+    .bind(name)
+    .bind(order)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(|e| {
+        taken(
+            e,
+            "service_categories_name_key",
+            "name",
+            "已有同名的案件類別。",
+        )
+    })?;
+    Ok(id)
 }
 
 /// Another name for a sitting type, as lists write it; an alias names one type.

@@ -79,6 +79,16 @@ pub struct ReferenceData {
     pub councilors: Vec<CouncilorRow>,
     pub bureaus: Vec<BureauRow>,
     pub sitting_types: Vec<SittingTypeRow>,
+    /// Service cases' categories (道路, 交通 …).
+    #[serde(default)]
+    pub service_categories: Vec<ServiceCategoryRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceCategoryRow {
+    pub id: i64,
+    pub name: String,
+    pub active: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -138,6 +148,7 @@ pub enum Retirable {
     Bureau,
     Councilor,
     SittingType,
+    ServiceCategory,
 }
 
 impl Retirable {
@@ -146,6 +157,7 @@ impl Retirable {
             "bureau" => Some(Self::Bureau),
             "councilor" => Some(Self::Councilor),
             "sitting_type" => Some(Self::SittingType),
+            "service_category" => Some(Self::ServiceCategory),
             _ => None,
         }
     }
@@ -155,6 +167,7 @@ impl Retirable {
             Self::Bureau => "bureaus",
             Self::Councilor => "councilors",
             Self::SittingType => "sitting_types",
+            Self::ServiceCategory => "service_categories",
         }
     }
 }

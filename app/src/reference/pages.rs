@@ -2,8 +2,9 @@
 
 use super::{
     server_fns::{
-        load_reference, AddBureau, AddCouncilor, AddSession, AddSittingType, AddSittingTypeAlias,
-        AddTerm, RemoveSittingTypeAlias, SetActive, UpdateBureau, UpdateCouncilor, UpdateSession,
+        load_reference, AddBureau, AddCouncilor, AddServiceCategory, AddSession, AddSittingType,
+        AddSittingTypeAlias, AddTerm, RemoveSittingTypeAlias, SetActive, UpdateBureau,
+        UpdateCouncilor, UpdateSession,
     },
     ReferenceData, SessionKind, Term,
 };
@@ -30,6 +31,7 @@ struct Forms {
     councilor: ServerAction<AddCouncilor>,
     bureau: ServerAction<AddBureau>,
     sitting: ServerAction<AddSittingType>,
+    category: ServerAction<AddServiceCategory>,
     alias: ServerAction<AddSittingTypeAlias>,
     unalias: ServerAction<RemoveSittingTypeAlias>,
     active: ServerAction<SetActive>,
@@ -46,6 +48,7 @@ fn Reference() -> impl IntoView {
         councilor: ServerAction::new(),
         bureau: ServerAction::new(),
         sitting: ServerAction::new(),
+        category: ServerAction::new(),
         alias: ServerAction::new(),
         unalias: ServerAction::new(),
         active: ServerAction::new(),
@@ -60,6 +63,7 @@ fn Reference() -> impl IntoView {
                 + forms.councilor.version().get()
                 + forms.bureau.version().get()
                 + forms.sitting.version().get()
+                + forms.category.version().get()
                 + forms.alias.version().get()
                 + forms.unalias.version().get()
                 + forms.active.version().get()
@@ -140,6 +144,7 @@ fn Sections(data: ReferenceData, forms: Forms) -> impl IntoView {
     let councilor_error = form_result(forms.councilor.value());
     let bureau_error = form_result(forms.bureau.value());
     let sitting_error = form_result(forms.sitting.value());
+    let category_error = form_result(forms.category.value());
     let alias_error = form_result(forms.alias.value());
     let type_choices: Vec<(i64, String)> = data
         .sitting_types
@@ -346,6 +351,28 @@ fn Sections(data: ReferenceData, forms: Forms) -> impl IntoView {
             <p class="field-hint">"議會清單上的類別名稱與上表不同時（例如「總質詢」「業務質詢」），加為別名，匯入時即可對應。"</p>
             <FieldError error=alias_error field="alias" />
             <FormError error=alias_error />
+        </section>
+        <section class="panel">
+            <h2>"服務案件類別"</h2>
+            <table class="data-table">
+                <thead><tr><th scope="col">"名稱"</th><th scope="col">"狀態"</th><th></th></tr></thead>
+                <tbody>
+                    {data.service_categories.into_iter().map(|t| view! {
+                        <tr>
+                            <td>{t.name.clone()}</td>
+                            <td>{if t.active { "啟用" } else { "停用" }}</td>
+                            <td>{toggle(forms, "service_category", t.id, t.active, t.name)}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <ActionForm action=forms.category attr:class="inline-row" attr:aria-label="新增服務案件類別">
+                <label for="sc-name">"新增服務案件類別"</label>
+                <input id="sc-name" name="name" />
+                <button type="submit">"新增"</button>
+            </ActionForm>
+            <FieldError error=category_error field="name" />
+            <FormError error=category_error />
         </section>
     }
     .into_any()

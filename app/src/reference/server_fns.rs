@@ -66,6 +66,7 @@ const COUNCILOR: (&str, &str) = ("councilor", "councilors");
 const BUREAU: (&str, &str) = ("bureau", "bureaus");
 #[cfg(feature = "ssr")]
 const SITTING_TYPE: (&str, &str) = ("sitting_type", "sitting_types");
+const SERVICE_CATEGORY: (&str, &str) = ("service_category", "service_categories");
 
 #[server(prefix = "/api", endpoint = "admin/reference")]
 pub async fn load_reference() -> Result<super::ReferenceData, AppError> {
@@ -196,6 +197,32 @@ pub async fn add_sitting_type(name: String) -> Result<i64, AppError> {
     )
 }
 
+/// Adds a category of service case (a new kind of constituent's problem).
+#[server(prefix = "/api", endpoint = "admin/reference/service-category")]
+pub async fn add_service_category(name: String) -> Result<i64, AppError> {
+    crate::error::with_status(
+        async {
+            let c = Caller::admin().await?;
+            let name = crate::input::required_text("name", &name, "案件類別名稱", 20)?;
+            let mut tx = c.begin().await?;
+            let id = super::db::insert_service_category(&mut tx, &name).await?;
+            log(
+                &c,
+                &mut tx,
+                AuditAction::ReferenceCreated,
+                SERVICE_CATEGORY,
+                id,
+                None,
+            )
+            .await?;
+            tx.commit().await?;
+            super::cache::forget_choices();
+            Ok(id)
+        }
+        .await,
+    )
+}
+
 /// Adds another name councils' lists use for a sitting type (the import matches it).
 #[server(prefix = "/api", endpoint = "admin/reference/alias/add")]
 pub async fn add_sitting_type_alias(sitting_type: i64, alias: String) -> Result<i64, AppError> {
@@ -249,6 +276,7 @@ pub async fn set_active(
                 super::Retirable::Bureau => BUREAU,
                 super::Retirable::Councilor => COUNCILOR,
                 super::Retirable::SittingType => SITTING_TYPE,
+                super::Retirable::ServiceCategory => SERVICE_CATEGORY,
             };
             let active = !active.is_empty();
             let action = if active {

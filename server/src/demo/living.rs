@@ -758,14 +758,14 @@ async fn seed_demo_filings(state: &AppState, cast: &Cast, shift: Duration) -> Re
             .fetch_one(pool)
             .await
     };
-    let term_end: String = sqlx::query_scalar(
-        "SELECT t.ends_on FROM council_terms t WHERE t.number = 14",
-    )
-    .fetch_one(pool)
-    .await?;
+    let term_end: String =
+        sqlx::query_scalar("SELECT t.ends_on FROM council_terms t WHERE t.number = 14")
+            .fetch_one(pool)
+            .await?;
     // The secretariat acting on a demo day (the filings' decisions, the inspection).
     let secretariat = |day: &str, time: &str| {
-        let mut c = app::caller::Caller::acting(cast.secretariat.clone(), state.clone(), String::new());
+        let mut c =
+            app::caller::Caller::acting(cast.secretariat.clone(), state.clone(), String::new());
         c.now = chrono::DateTime::from_timestamp(at(moved(day, shift), time), 0).unwrap_or(c.now);
         c
     };
@@ -807,15 +807,33 @@ async fn seed_demo_filings(state: &AppState, cast: &Cast, shift: Duration) -> Re
         FilingKind::DataRequest,
         &text(&[
             ("topic", "社區公園兒童遊戲場檢修紀錄"),
-            ("body", "請提供轄區內各社區公園兒童遊戲場近兩年之檢修紀錄與改善經費。"),
+            (
+                "body",
+                "請提供轄區內各社區公園兒童遊戲場近兩年之檢修紀錄與改善經費。",
+            ),
             ("priority", "ordinary"),
             ("contact", "服務處 陳助理 02-2720-0001"),
         ]),
     )?;
     let id = file(0, "2024-04-09", "09:20", asked).await?;
-    filings::decide(&secretariat("2024-04-09", "10:05"), id, &filings::Decision::TakeIn).await?;
+    filings::decide(
+        &secretariat("2024-04-09", "10:05"),
+        id,
+        &filings::Decision::TakeIn,
+    )
+    .await?;
     let mut tx = app::db::begin(pool).await?;
-    drive(&mut tx, cast, id, "PWD", &[], Goal::InProgress, true, at(moved("2024-04-09", shift), "10:30")).await?;
+    drive(
+        &mut tx,
+        cast,
+        id,
+        "PWD",
+        &[],
+        Goal::InProgress,
+        true,
+        at(moved("2024-04-09", shift), "10:30"),
+    )
+    .await?;
     tx.commit().await?;
 
     // A service case an office filed: taken in, assigned, a site inspection held.
@@ -824,7 +842,8 @@ async fn seed_demo_filings(state: &AppState, cast: &Cast, shift: Duration) -> Re
         district: "文山區".into(),
         address: "興隆路二段 160 巷口".into(),
         topic: "巷口路燈三盞不亮".into(),
-        body: "里民反映巷口路燈三盞不亮已兩週，夜間行人與機車經過危險，請儘速修復並檢查線路。".into(),
+        body: "里民反映巷口路燈三盞不亮已兩週，夜間行人與機車經過危險，請儘速修復並檢查線路。"
+            .into(),
         office_contact: "服務處 林助理 02-2930-0002".into(),
         constituent: service::Constituent {
             name: "黃先生（示範）".into(),
@@ -832,9 +851,24 @@ async fn seed_demo_filings(state: &AppState, cast: &Cast, shift: Duration) -> Re
         },
     });
     let id = file(1, "2024-04-08", "16:40", lights).await?;
-    filings::decide(&secretariat("2024-04-09", "09:00"), id, &filings::Decision::TakeIn).await?;
+    filings::decide(
+        &secretariat("2024-04-09", "09:00"),
+        id,
+        &filings::Decision::TakeIn,
+    )
+    .await?;
     let mut tx = app::db::begin(pool).await?;
-    drive(&mut tx, cast, id, "PWD", &[], Goal::InProgress, false, at(moved("2024-04-09", shift), "09:30")).await?;
+    drive(
+        &mut tx,
+        cast,
+        id,
+        "PWD",
+        &[],
+        Goal::InProgress,
+        false,
+        at(moved("2024-04-09", shift), "09:30"),
+    )
+    .await?;
     tx.commit().await?;
     let visit = service::parse_visit(
         "inspection",
@@ -868,7 +902,8 @@ async fn seed_demo_filings(state: &AppState, cast: &Cast, shift: Duration) -> Re
         &secretariat("2024-04-11", "15:00"),
         id,
         &filings::Decision::Refuse(
-            "違規停車屬即時取締事項，已轉請轄區警察分局處理；民眾亦可撥打 1999 或 110 即時檢舉。".into(),
+            "違規停車屬即時取締事項，已轉請轄區警察分局處理；民眾亦可撥打 1999 或 110 即時檢舉。"
+                .into(),
         ),
     )
     .await?;
@@ -878,7 +913,10 @@ async fn seed_demo_filings(state: &AppState, cast: &Cast, shift: Duration) -> Re
         FilingKind::DataRequest,
         &text(&[
             ("topic", "各區長照據點服務人次"),
-            ("body", "請提供本年度第一季各行政區長照據點服務人次與志工人數。"),
+            (
+                "body",
+                "請提供本年度第一季各行政區長照據點服務人次與志工人數。",
+            ),
             ("priority", "urgent"),
             ("contact", "服務處 張助理 02-2555-0003"),
         ]),
@@ -913,7 +951,17 @@ async fn seed_demo_filings(state: &AppState, cast: &Cast, shift: Duration) -> Re
         received + 600,
     )
     .await?;
-    drive(&mut tx, cast, id, "UDD", &[], Goal::Assigned, false, received + 1_200).await?;
+    drive(
+        &mut tx,
+        cast,
+        id,
+        "UDD",
+        &[],
+        Goal::Assigned,
+        false,
+        received + 1_200,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

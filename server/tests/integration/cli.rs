@@ -179,7 +179,10 @@ async fn seed_demo_then_create_user_from_stdin_gives_an_account_that_logs_in() {
         .fetch_one(&app.state.db)
         .await
         .unwrap();
-    assert_eq!(states, 11, "every status has examples, filed and refused too");
+    assert_eq!(
+        states, 11,
+        "every status has examples, filed and refused too"
+    );
     let filed: Vec<(String, Option<String>)> = sqlx::query_as(
         "SELECT c.status, f.refusal_reason FROM case_filings f JOIN cases c ON c.id = f.case_id \
          ORDER BY f.case_id",

@@ -26,8 +26,12 @@ fn data_request_form(topic: &str) -> multipart::Form {
 }
 
 fn service_form(topic: &str) -> multipart::Form {
+    service_form_in("6", topic)
+}
+
+fn service_form_in(category: &str, topic: &str) -> multipart::Form {
     multipart::Form::new()
-        .text("category_id", "6")
+        .text("category_id", category.to_owned())
         .text("topic", topic.to_owned())
         .text("body", "巷口路燈三盞不亮已兩週，夜間行人不便。")
         .text("district", "北投區")
@@ -594,4 +598,73 @@ async fn the_lead_bureau_schedules_a_site_inspection_and_the_office_reads_its_da
         !page.contains("王科長"),
         "officers' names stay inside: {page}"
     );
+}
+
+#[tokio::test]
+async fn the_admin_keeps_the_categories_and_a_retired_one_leaves_the_forms_but_not_old_cases() {
+    let app = TestApp::spawn().await;
+    let cast = Cast::new(&app).await;
+    let admin = app.signed_in("admin.it", "admin", None).await;
+    let id: i64 = app
+        .ok(
+            &admin,
+            "admin/reference/service-category",
+            &[("name", "路樹".into())],
+        )
+        .await
+        .parse()
+        .unwrap();
+    let twice = app
+        .call(
+            &admin,
+            "admin/reference/service-category",
+            &[("name", "路樹".into())],
+        )
+        .await;
+    assert_eq!(twice.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let by_sec = app
+        .call(
+            &cast.sec,
+            "admin/reference/service-category",
+            &[("name", "雜項".into())],
+        )
+        .await;
+    assert_eq!(by_sec.status(), StatusCode::FORBIDDEN);
+    let councilor = app.reference().await.councilors[0];
+    let token = link(&app, councilor, None, "115/12/24").await;
+    let form = office()
+        .get(app.url(&format!("/s/{token}/new/service")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        form.contains(&format!("<option value=\"{id}\">路樹</option>")),
+        "{form}"
+    );
+    app.ok(
+        &admin,
+        "admin/reference/active",
+        &[("kind", "service_category".into()), ("id", id.to_string())],
+    )
+    .await;
+    let form = office()
+        .get(app.url(&format!("/s/{token}/new/service")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!form.contains("路樹"), "{form}");
+    let retired = file(
+        &app,
+        &token,
+        "service",
+        service_form_in(&id.to_string(), "行道樹傾倒"),
+    )
+    .await;
+    assert_eq!(retired.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }

@@ -304,6 +304,91 @@ async fn hostile_text_typed_or_imported_anywhere_never_becomes_markup_in_a_page_
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     fields_written += 1;
 
+    // An office files a service case through its link with the payloads in every field the
+    // form has; taken in, it gets a site inspection with hostile place, attendees and outcome.
+    let cut = |p: &str, n: usize| p.chars().take(n).collect::<String>();
+    let filing = multipart::Form::new()
+        .text("category_id", "1")
+        .text("topic", short(&payloads[0]))
+        .text("body", payloads[1].clone())
+        .text("district", cut(&payloads[2], 20))
+        .text("address", short(&payloads[3]))
+        .text("contact", cut(&payloads[4], 100))
+        .text("constituent_name", cut(&payloads[6], 50))
+        .part(
+            "files",
+            multipart::Part::bytes(b"x".to_vec())
+                .file_name(short(&payloads[7]))
+                .mime_str("text/plain")
+                .unwrap(),
+        );
+    let res = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .post(app.url(&format!("/s/{token}/new/service")))
+        .multipart(filing)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "filing");
+    let filed: i64 = crate::harness::location(&res)
+        .unwrap()
+        .split("filed=")
+        .nth(1)
+        .and_then(|s| s.split('#').next())
+        .unwrap()
+        .parse()
+        .unwrap();
+    app.ok(
+        &cast.sec,
+        "filings/take-in",
+        &[("case_id", filed.to_string())],
+    )
+    .await;
+    app.assign(&cast.sec, filed, "UDD", &["DOT"]).await;
+    let visit: i64 = app
+        .ok(
+            &cast.udd,
+            "service/visit",
+            &[
+                ("case_id", filed.to_string()),
+                ("kind", "coordination".into()),
+                ("held_on", "113/03/22".into()),
+                ("place", short(&payloads[5])),
+                ("bureau[]", app.bureau("DOT").await.to_string()),
+                ("attendees[]", cut(&payloads[9], 200)),
+            ],
+        )
+        .await
+        .parse()
+        .unwrap();
+    app.ok(
+        &cast.udd,
+        "service/visit-outcome",
+        &[
+            ("visit_id", visit.to_string()),
+            ("outcome", cut(&payloads[12], 2_000)),
+        ],
+    )
+    .await;
+    // A refused office form shows what was typed back.
+    let refused = app
+        .client()
+        .post(app.url(&format!("/s/{token}/new/data-request")))
+        .multipart(
+            multipart::Form::new()
+                .text("topic", short(&payloads[0]))
+                .text("body", payloads[1].clone()),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = refused.text().await.unwrap();
+    let mut office_found = planted_markup("refused office form", &html);
+    fields_written += 10;
+
     // A council list with the payloads in its rows.
     let mut list =
         String::from("\u{feff}質詢編號,質詢議員,質詢類別,質詢日期,質詢議題,質詢內容\r\n");
@@ -365,7 +450,9 @@ async fn hostile_text_typed_or_imported_anywhere_never_becomes_markup_in_a_page_
     pages.push(format!("/volume?session={}", r.session));
     pages.push(format!("/cases/import/{import}"));
     pages.push(format!("/s/{token}"));
+    pages.push(format!("/s/{token}/new/service"));
     pages.push(format!("/cases/{rejected}"));
+    pages.push(format!("/cases/{filed}"));
     pages.extend(cases.iter().map(|id| format!("/cases/{id}")));
     let roles: [(&str, &Client); 7] = [
         ("secretariat", &cast.sec),
@@ -377,6 +464,7 @@ async fn hostile_text_typed_or_imported_anywhere_never_becomes_markup_in_a_page_
         ("admin", &admin),
     ];
     let mut found = Vec::new();
+    found.append(&mut office_found);
     let mut read = 0usize;
     for (role, client) in roles {
         for path in &pages {
