@@ -66,6 +66,7 @@ const COUNCILOR: (&str, &str) = ("councilor", "councilors");
 const BUREAU: (&str, &str) = ("bureau", "bureaus");
 #[cfg(feature = "ssr")]
 const SITTING_TYPE: (&str, &str) = ("sitting_type", "sitting_types");
+#[cfg(feature = "ssr")]
 const SERVICE_CATEGORY: (&str, &str) = ("service_category", "service_categories");
 
 #[server(prefix = "/api", endpoint = "admin/reference")]
