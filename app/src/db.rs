@@ -271,6 +271,28 @@ fn migrations(url: &str) -> Result<&'static Migrator, DbSetupError> {
     )
 }
 
+/// One of the settings the app keeps in the database (`settings`, migration 0012): the
+/// liaison office's and the admin's choices, read by every server.
+pub async fn setting(pool: &AnyPool, key: &str) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+        .bind(key)
+        .fetch_optional(pool)
+        .await
+}
+
+/// Sets a setting, in `tx`.
+pub async fn set_setting(tx: &mut Tx, key: &str, value: &str) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO settings (key, value) VALUES ($1, $2) \
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )
+    .bind(key)
+    .bind(value)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// After a bulk load that chose the ids itself, moves PostgreSQL's identity sequences past
 /// them so later inserts do not collide; SQLite takes the next id from the table itself.
 pub async fn resync_ids(

@@ -22,25 +22,15 @@ use sqlx::{AnyPool, Row};
 
 /// How many cases one link may file a day (`link_filings_per_day`).
 pub async fn per_day(pool: &AnyPool) -> Result<i64, sqlx::Error> {
-    let set: Option<String> =
-        sqlx::query_scalar("SELECT value FROM settings WHERE key = 'link_filings_per_day'")
-            .fetch_optional(pool)
-            .await?;
-    Ok(set
+    Ok(crate::db::setting(pool, "link_filings_per_day")
+        .await?
         .and_then(|v| v.parse().ok())
         .unwrap_or(super::DEFAULT_PER_DAY))
 }
 
 /// Sets the per-day limit, in `tx`.
 pub async fn set_per_day(tx: &mut Tx, n: i64) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO settings (key, value) VALUES ('link_filings_per_day', $1) \
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-    )
-    .bind(n.to_string())
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+    crate::db::set_setting(tx, "link_filings_per_day", &n.to_string()).await
 }
 
 /// How many more link `link_id` may file today.

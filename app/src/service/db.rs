@@ -350,25 +350,15 @@ pub async fn record_outcome(c: &Caller, visit_id: i64, outcome: &str) -> Result<
 
 /// The retention period the admin set (`personal_data_days`).
 pub async fn retention_days(pool: &AnyPool) -> Result<i64, sqlx::Error> {
-    let set: Option<String> =
-        sqlx::query_scalar("SELECT value FROM settings WHERE key = 'personal_data_days'")
-            .fetch_optional(pool)
-            .await?;
-    Ok(set
+    Ok(crate::db::setting(pool, "personal_data_days")
+        .await?
         .and_then(|v| v.parse().ok())
         .unwrap_or(super::DEFAULT_RETENTION_DAYS))
 }
 
 /// Sets the retention period, in `tx`.
 pub async fn set_retention_days(tx: &mut Tx, days: i64) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO settings (key, value) VALUES ('personal_data_days', $1) \
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-    )
-    .bind(days.to_string())
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+    crate::db::set_setting(tx, "personal_data_days", &days.to_string()).await
 }
 
 /// Deletes the constituents' name and phone of every finished service case whose retention

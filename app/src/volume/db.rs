@@ -150,25 +150,15 @@ pub async fn volume(
 
 /// What the council calls a volume of written replies: the admin's setting.
 pub async fn title_words(pool: &AnyPool) -> Result<String, sqlx::Error> {
-    let set: Option<String> =
-        sqlx::query_scalar("SELECT value FROM settings WHERE key = 'volume_title'")
-            .fetch_optional(pool)
-            .await?;
-    Ok(set
+    Ok(crate::db::setting(pool, "volume_title")
+        .await?
         .filter(|w| !w.trim().is_empty())
         .unwrap_or_else(|| super::TITLE_WORDS.to_owned()))
 }
 
 /// Sets what the council calls a volume, in `tx`.
 pub async fn set_title_words(tx: &mut crate::db::Tx, words: &str) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO settings (key, value) VALUES ('volume_title', $1) \
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-    )
-    .bind(words)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+    crate::db::set_setting(tx, "volume_title", words).await
 }
 
 /// Keeps the exact file of a volume sent to the council on `sent_on`, and marks each of its

@@ -532,21 +532,11 @@ pub async fn not_an_answer(
 /// Whether status pages say 逾期 of a case past its due date: the liaison office's choice
 /// (the `status_shows_overdue` setting; shown unless it says no).
 pub async fn shows_overdue(pool: &AnyPool) -> Result<bool, sqlx::Error> {
-    let set: Option<String> =
-        sqlx::query_scalar("SELECT value FROM settings WHERE key = 'status_shows_overdue'")
-            .fetch_optional(pool)
-            .await?;
+    let set = crate::db::setting(pool, "status_shows_overdue").await?;
     Ok(set.as_deref() != Some("no"))
 }
 
 /// Sets whether status pages say 逾期, in `tx`.
 pub async fn set_shows_overdue(tx: &mut crate::db::Tx, shown: bool) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO settings (key, value) VALUES ('status_shows_overdue', $1) \
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-    )
-    .bind(if shown { "yes" } else { "no" })
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+    crate::db::set_setting(tx, "status_shows_overdue", if shown { "yes" } else { "no" }).await
 }
