@@ -227,11 +227,14 @@ async fn run(migrator: &Migrator, pool: &AnyPool, url: &str) -> Result<(), DbSet
     let mut conn = pool.acquire().await?;
     conn.execute("PRAGMA foreign_keys = OFF").await?;
     let ran = migrator.run(&mut *conn).await;
-    let broken: Vec<AnyRow> = sqlx::query("PRAGMA foreign_key_check")
+    let broken = sqlx::query("PRAGMA foreign_key_check")
         .fetch_all(&mut *conn)
-        .await?;
-    conn.execute("PRAGMA foreign_keys = ON").await?;
+        .await;
+    // On again before anything can fail, or the pool would hand the connection on without.
+    let on = conn.execute("PRAGMA foreign_keys = ON").await;
     ran?;
+    let broken: Vec<AnyRow> = broken?;
+    on?;
     if !broken.is_empty() {
         return Err(DbSetupError::BrokenReferences(broken.len()));
     }
