@@ -117,3 +117,8 @@ INSERT INTO deadline_rules (rule, days, counting) VALUES ('service_case', 7, 'wo
 
 INSERT INTO settings (key, value) VALUES ('link_filings_per_day', '10');
 INSERT INTO settings (key, value) VALUES ('personal_data_days', '365');
+
+-- The secretariat hears when an office files: a new notification kind.
+ALTER TABLE notifications DROP CONSTRAINT notifications_kind_check;
+ALTER TABLE notifications ADD CONSTRAINT notifications_kind_check
+    CHECK (kind IN ('assigned', 'rejected', 'returned', 'approved', 'due_tomorrow', 'overdue', 'meeting_decision', 'not_an_answer', 'reply_corrected', 'meeting_reports', 'meeting_agenda', 'office_filed'));

@@ -172,3 +172,27 @@ ALTER TABLE deadline_rules_0019 RENAME TO deadline_rules;
 
 INSERT INTO settings (key, value) VALUES ('link_filings_per_day', '10');
 INSERT INTO settings (key, value) VALUES ('personal_data_days', '365');
+
+-- The secretariat hears when an office files: a new notification kind. The table is rebuilt
+-- for its CHECK, as in 0015 (nothing refers to it).
+CREATE TABLE notifications_0019 (
+    id          INTEGER PRIMARY KEY,
+    user_id     INTEGER NOT NULL REFERENCES users (id),
+    kind        TEXT    NOT NULL CHECK (kind IN ('assigned', 'rejected', 'returned', 'approved', 'due_tomorrow', 'overdue', 'meeting_decision', 'not_an_answer', 'reply_corrected', 'meeting_reports', 'meeting_agenda', 'office_filed')),
+    case_id     INTEGER NOT NULL REFERENCES cases (id),
+    event_id    INTEGER REFERENCES case_events (id),
+    data        TEXT    NOT NULL DEFAULT '{}',
+    created_at  INTEGER NOT NULL,
+    read_at     INTEGER,
+    emailed_at  INTEGER,
+    dedupe_key  TEXT,
+    routed      TEXT,
+    CONSTRAINT notifications_user_dedupe_key UNIQUE (user_id, dedupe_key)
+);
+INSERT INTO notifications_0019 (id, user_id, kind, case_id, event_id, data, created_at, read_at, emailed_at, dedupe_key, routed)
+SELECT id, user_id, kind, case_id, event_id, data, created_at, read_at, emailed_at, dedupe_key, routed FROM notifications;
+DROP TABLE notifications;
+ALTER TABLE notifications_0019 RENAME TO notifications;
+CREATE INDEX notifications_user_idx ON notifications (user_id, read_at, id);
+CREATE INDEX notifications_unsent_idx ON notifications (emailed_at, id);
+CREATE INDEX notifications_routing_idx ON notifications (routed, emailed_at, user_id, id);

@@ -17,6 +17,7 @@ text_enum!(NotificationKind {
     ReplyCorrected = "reply_corrected" / "答復文字經修改後核轉",
     MeetingReports = "meeting_reports" / "追蹤會議前請提報進度",
     MeetingAgenda = "meeting_agenda" / "明日追蹤會議議程",
+    OfficeFiled = "office_filed" / "議員辦公室線上送件待受理",
 });
 
 /// A group of people who hear of something.

@@ -9,8 +9,12 @@ use crate::{
     },
     caller::Caller,
     cases::{
-        db::{append_event, my_part, standing, EventActor, NewFile, RecordedBy, StoredFile},
+        db::{
+            append_event, my_part, notify, standing, EventActor, NewFile, Notice, RecordedBy,
+            StoredFile,
+        },
         events::{Change, EventAction, EventData},
+        notify::{Audience, NotificationKind},
         CaseStatus,
     },
     db::{unexpected, Tx},
@@ -137,6 +141,21 @@ pub async fn file(
     .bind(filing.contact())
     .execute(&mut *tx)
     .await?;
+    // The secretariat hears of it (at once by mail, unless it chose otherwise).
+    let event: Option<i64> =
+        sqlx::query_scalar("SELECT MAX(id) FROM case_events WHERE case_id = $1")
+            .bind(case_id)
+            .fetch_one(&mut *tx)
+            .await?;
+    let notice = Notice {
+        kind: NotificationKind::OfficeFiled,
+        case_id,
+        event_id: event,
+        at: now,
+        except: None,
+        dedupe_key: None,
+    };
+    notify(&mut tx, &notice, &[Audience::Secretariat]).await?;
     for file in files {
         use sha2::Digest;
         let digest = sha2::Sha256::digest(&file.data);

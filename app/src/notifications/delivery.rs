@@ -58,7 +58,7 @@ pub fn default_mode(role: Role, kind: NotificationKind) -> Mode {
             K::Assigned | K::Returned | K::NotAnAnswer | K::DueTomorrow | K::Overdue,
         ) => Mode::Now,
         (Role::BureauApprover, K::Overdue) => Mode::Now,
-        (Role::Secretariat, K::Rejected | K::NotAnAnswer) => Mode::Now,
+        (Role::Secretariat, K::Rejected | K::NotAnAnswer | K::OfficeFiled) => Mode::Now,
         _ => Mode::Digest,
     }
 }

@@ -135,6 +135,16 @@ async fn an_office_files_a_data_request_with_a_file_and_the_secretariat_takes_it
         case.actions.is_empty(),
         "nothing but taking it in, until it is"
     );
+    // The secretariat, and only it, hears of it.
+    let told: Vec<(String, String)> = sqlx::query_as(
+        "SELECT u.role, n.kind FROM notifications n JOIN users u ON u.id = n.user_id \
+         WHERE n.case_id = $1",
+    )
+    .bind(id)
+    .fetch_all(&app.state.db)
+    .await
+    .unwrap();
+    assert_eq!(told, vec![("secretariat".into(), "office_filed".into())]);
     let queues = app.ok(&cast.sec, "cases/queues", &[]).await;
     assert!(queues.contains("議員辦公室送件待受理") && queues.contains("路燈維護經費"));
     // Its file: the secretariat downloads it; a bureau with no part in it cannot.
