@@ -44,14 +44,21 @@ pub async fn left_today(
     today: NaiveDate,
 ) -> Result<i64, sqlx::Error> {
     let limit = per_day(pool).await?;
-    let filed: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM case_filings WHERE link_id = $1 AND filed_on = $2",
-    )
-    .bind(link_id)
-    .bind(today.to_string())
-    .fetch_one(pool)
-    .await?;
-    Ok((limit - filed).max(0))
+    let mut conn = pool.acquire().await?;
+    Ok((limit - filed_on(&mut conn, link_id, today).await?).max(0))
+}
+
+/// How many cases link `link_id` has filed on `day` (a Taipei day).
+async fn filed_on(
+    conn: &mut sqlx::AnyConnection,
+    link_id: i64,
+    day: NaiveDate,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM case_filings WHERE link_id = $1 AND filed_on = $2")
+        .bind(link_id)
+        .bind(day.to_string())
+        .fetch_one(conn)
+        .await
 }
 
 /// Whether link `link_id` may file at all: a link to all of a councilor's cases with filing
@@ -108,13 +115,7 @@ pub async fn file(
         .bind(now)
         .execute(&mut *tx)
         .await?;
-    let filed_today: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM case_filings WHERE link_id = $1 AND filed_on = $2",
-    )
-    .bind(link_id)
-    .bind(today.to_string())
-    .fetch_one(&mut *tx)
-    .await?;
+    let filed_today = filed_on(&mut tx, link_id, today).await?;
     super::may_file(allowed, filed_today, limit)?;
     let session_id = session_for(&mut tx, scope.councilor_id, today).await?;
     let by = RecordedBy::Link(link_id);

@@ -237,13 +237,8 @@ async fn arranging(c: &Caller, tx: &mut Tx, case_id: i64) -> Result<(), AppError
     let status = crate::cases::CaseStatus::parse(row.try_get("status")?)
         .ok_or_else(|| crate::db::unexpected("case status"))?;
     let leads = part.is_some_and(|p| p.role == crate::cases::PartRole::Lead);
-    if !matches!(
-        c.user.role,
-        crate::auth::Role::Secretariat
-            | crate::auth::Role::BureauLiaison
-            | crate::auth::Role::BureauApprover
-    ) || (c.user.role != crate::auth::Role::Secretariat && !leads)
-    {
+    // Who, by the one rule: asked of a case being worked, so only the party decides here.
+    if !super::may_arrange_visit(c.user.role, leads, crate::cases::CaseStatus::InProgress) {
         return Err(AppError::Forbidden);
     }
     if !super::may_arrange_visit(c.user.role, leads, status) {
