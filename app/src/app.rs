@@ -96,6 +96,9 @@ fn AppRoutes() -> impl IntoView {
                 <Route path=path!("/cases/new/question") view=NewQuestionPage ssr=SsrMode::Async />
                 <Route path=path!("/cases/new/data-request") view=NewDataRequestPage ssr=SsrMode::Async />
                 <Route path=path!("/cases/new/service") view=crate::service::pages::NewServiceCasePage ssr=SsrMode::Async />
+                <Route path=path!("/cases/new/resolution") view=crate::resolutions::pages::NewResolutionPage ssr=SsrMode::Async />
+                <Route path=path!("/resolutions/reports") view=crate::resolutions::pages::ExecutionReportsPage ssr=SsrMode::Async />
+                <Route path=path!("/resolutions/reports/:id") view=crate::resolutions::pages::ExecutionReportPage ssr=SsrMode::Async />
                 <Route path=path!("/cases/import") view=ImportPage ssr=SsrMode::Async />
                 <Route path=path!("/cases/import/:id") view=ImportPreviewPage ssr=SsrMode::Async />
                 <Route path=path!("/cases/:id") view=CasePage ssr=SsrMode::Async />

@@ -88,10 +88,13 @@ fn StartPage(user: CurrentUser) -> impl IntoView {
                         <A href="/cases/new/question">"登錄質詢"</A>
                         <A href="/cases/new/data-request">"登錄索資"</A>
                         <A href="/cases/new/service">"登錄服務案件"</A>
+                        <A href="/cases/new/resolution">"登錄決議案"</A>
+                        <A href="/resolutions/reports">"執行情形報告"</A>
                         <A href="/cases">"全部案件"</A>
                     </p>
                 }
             })}
+        {matches!(user.role, Role::Secretariat | Role::Reviewer).then(|| view! { <ResolutionWarnings /> })}
         <Transition fallback=|| view! { <p class="loading">"載入中…"</p> }>
             {Suspend::new(async move {
                 match queues.await {
@@ -115,6 +118,47 @@ fn StartPage(user: CurrentUser) -> impl IntoView {
                 }
             })}
         </Transition>
+    }
+}
+
+/// Resolutions whose reconsideration window (覆議, 30 days) closes within five working
+/// days, and the execution report when it is due soon and not compiled.
+#[component]
+fn ResolutionWarnings() -> impl IntoView {
+    let warnings = Resource::new(|| (), |_| crate::resolutions::server_fns::warnings());
+    view! {
+        <Suspense>
+            {Suspend::new(async move {
+                let w = warnings.await.unwrap_or_default();
+                let report = w.report.map(|r| view! {
+                    <p class="notice warning" role="alert">
+                        {format!(
+                            "{}決議案執行情形報告應於 {} 前送達（{} 開議），尚未編製。",
+                            r.session,
+                            crate::dates::roc_date(r.due_on),
+                            crate::dates::roc_date(r.opens_on)
+                        )}
+                        " "
+                        <A href="/resolutions/reports">"編製報告"</A>
+                    </p>
+                });
+                let windows = (!w.windows.is_empty()).then(|| view! {
+                    <section class="panel warning" aria-labelledby="closing-windows">
+                        <h2 id="closing-windows">{format!("覆議期限將屆的決議案（{}）", w.windows.len())}</h2>
+                        <p class="hint">"市府得於收文後 30 日內提出覆議；期限過後即應依決議執行。"</p>
+                        <ul>
+                            {w.windows.into_iter().map(|c| view! {
+                                <li>
+                                    <a href=format!("/cases/{}", c.case_id)>{crate::resolutions::report::label(c.number)}</a>
+                                    {format!(" {}：覆議期限 {}", c.topic, crate::dates::roc_date(c.closes))}
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    </section>
+                });
+                view! { {report} {windows} }
+            })}
+        </Suspense>
     }
 }
 

@@ -51,6 +51,7 @@ pub mod meetings;
 pub mod notifications;
 pub mod reference;
 pub mod reports;
+pub mod resolutions;
 pub mod service;
 pub mod synonyms;
 pub mod top_bar;

@@ -141,6 +141,7 @@ pub const DELIVERY_FORM: &str = "deliveries";
 
 use crate::{
     filings::pages::FilingPanel,
+    resolutions::pages::{ResolutionFactRows, ResolutionPanel},
     service::pages::{ServiceFactRows, Visits},
 };
 
@@ -171,6 +172,10 @@ fn CaseBody(case: CaseDetail, bureaus: Vec<(i64, String)>, forms: Forms) -> impl
             <dt>"收件時間"</dt>
             <dd>{case.received_at.map(roc_datetime).unwrap_or_default()}</dd>
             {case.service.clone().map(|facts| view! { <ServiceFactRows facts /> })}
+        }
+        .into_any(),
+        CaseKind::Resolution => view! {
+            {case.resolution.clone().map(|facts| view! { <ResolutionFactRows facts /> })}
         }
         .into_any(),
         CaseKind::DataRequest => view! {
@@ -228,6 +233,9 @@ fn CaseBody(case: CaseDetail, bureaus: Vec<(i64, String)>, forms: Forms) -> impl
                 {case.filing.clone().map(|filing| view! {
                     <FilingPanel case_id=case.id filing can_decide=case.can_decide_filing />
                 }.into_any())}
+                {case.resolution.clone().map(|facts| view! {
+                    <ResolutionPanel case_id=case.id facts />
+                }.into_any())}
                 {case.service.clone().filter(|s| s.can_arrange || !s.visits.is_empty()).map(|s| {
                     let lead = case
                         .parts
@@ -244,7 +252,7 @@ fn CaseBody(case: CaseDetail, bureaus: Vec<(i64, String)>, forms: Forms) -> impl
                 <Reply case=case.clone() forms />
                 {(case.kind == CaseKind::DataRequest)
                     .then(|| view! { <Deliveries case=case.clone() error=delivery_error /> })}
-                {(case.status == CaseStatus::Tracking || !case.progress.is_empty())
+                {(case.status == CaseStatus::Tracking || !case.progress.is_empty() || case.can_report_progress)
                     .then(|| view! { <Progress case=case.clone() forms /> })}
             </div>
             <aside class="case-side">
@@ -772,6 +780,14 @@ fn Progress(case: CaseDetail, forms: Forms) -> impl IntoView {
     let escalated = case
         .escalated
         .then(|| view! { <p><span class="tag tag-overdue">"已提報上級"</span></p> });
+    // A resolution's progress is its execution (執行情形), with a percent and the bureau's
+    // letter.
+    let resolution = case.kind == CaseKind::Resolution;
+    let heading = if resolution {
+        "執行情形"
+    } else {
+        "辦理進度"
+    };
     // What the next meeting will see as new: reports and other steps since the last one.
     let since = case.last_meeting_at.map(|at| {
         let reports = case.progress.iter().filter(|p| p.reported_at > at).count();
@@ -791,7 +807,7 @@ fn Progress(case: CaseDetail, forms: Forms) -> impl IntoView {
     });
     view! {
         <section class="panel" aria-labelledby="case-progress">
-            <h2 id="case-progress">"辦理進度"</h2>
+            <h2 id="case-progress">{heading}</h2>
             {escalated}
             {check}
             {since}
@@ -807,6 +823,9 @@ fn Progress(case: CaseDetail, forms: Forms) -> impl IntoView {
                                 let expected = p
                                     .expected_on
                                     .map(|on| format!("預計 {} 完成", roc_date(on)));
+                                let percent = p.percent.map(|n| view! { <span class="tag">{format!("執行進度 {n}%")}</span> });
+                                let letter = (!p.letter_number.is_empty())
+                                    .then(|| view! { <p class="muted">{format!("發文字號：{}", p.letter_number)}</p> });
                                 view! {
                                     <li>
                                         <p class="progress-meta">
@@ -816,9 +835,11 @@ fn Progress(case: CaseDetail, forms: Forms) -> impl IntoView {
                                             "・"
                                             {roc_datetime(p.reported_at)}
                                             {p.since_last_meeting.then(|| view! { <span class="tag tag-new">"上次會議後"</span> })}
+                                            {percent}
                                         </p>
                                         <div class="prose">{p.body.clone()}</div>
                                         {expected.map(|e| view! { <p class="muted">{e}</p> })}
+                                        {letter}
                                     </li>
                                 }
                             })
@@ -833,7 +854,7 @@ fn Progress(case: CaseDetail, forms: Forms) -> impl IntoView {
                     view! {
                         <ActionForm action=forms.progress attr:class="stacked-form" attr:aria-label="提報辦理進度">
                             <input type="hidden" name="case_id" value=id />
-                            <label for="progress-body">"本次辦理進度"</label>
+                            <label for="progress-body">{if resolution { "本次執行情形" } else { "本次辦理進度" }}</label>
                             <textarea id="progress-body" name="form[body]" rows="4" maxlength="2000" required>
                                 {crate::escape::raw_child(kept(error, "body"))}
                             </textarea>
@@ -841,8 +862,16 @@ fn Progress(case: CaseDetail, forms: Forms) -> impl IntoView {
                             <label for="progress-expected">"預計完成日期（選填）"</label>
                             <input id="progress-expected" name="form[expected_on]" placeholder=crate::dates::example_date() value=kept(error, "expected_on") />
                             <FieldError error field="expected_on" />
+                            {resolution.then(|| view! {
+                                <label for="progress-percent">"執行進度（%，選填）"</label>
+                                <input id="progress-percent" name="form[percent]" inputmode="numeric" value=kept(error, "percent") />
+                                <FieldError error field="percent" />
+                                <label for="progress-letter">"函復議會的發文字號（選填）"</label>
+                                <input id="progress-letter" name="form[letter_number]" maxlength=crate::resolutions::LETTER_MAX_CHARS.to_string() value=kept(error, "letter_number") />
+                                <FieldError error field="letter_number" />
+                            })}
                             <FormError error />
-                            <button type="submit">"提報進度"</button>
+                            <button type="submit">{if resolution { "提報執行情形" } else { "提報進度" }}</button>
                         </ActionForm>
                     }
                 })}

@@ -39,6 +39,9 @@ text_enum!(EventAction {
     PersonalDataRemoved = "personal_data_removed" / "依保存期限刪除陳情人個人資料",
     ScheduleVisit = "schedule_visit" / "排定會勘或協調會",
     VisitOutcome = "visit_outcome" / "記錄會勘或協調結果",
+    ReconsiderationAsked = "reconsideration_asked" / "提出覆議",
+    ReconsiderationAnswered = "reconsideration_answered" / "記錄覆議結果",
+    NotExecutable = "not_executable" / "認定窒礙難行並函復議會",
 });
 
 impl EventAction {
@@ -73,6 +76,9 @@ impl EventAction {
             Self::PersonalDataRemoved => "Constituent's personal data deleted after retention",
             Self::ScheduleVisit => "Site visit or meeting scheduled",
             Self::VisitOutcome => "Outcome of a site visit or meeting",
+            Self::ReconsiderationAsked => "Reconsideration asked",
+            Self::ReconsiderationAnswered => "Council's answer to reconsideration",
+            Self::NotExecutable => "Found not executable; reasoned reply sent",
         };
         lang.pick(self.label(), en)
     }
@@ -174,6 +180,17 @@ pub struct EventData {
     pub place: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub attending: Vec<i64>,
+    /// An execution update's percent done and a letter's number (覆議, a bureau's reply,
+    /// the reasoned reply of a resolution found not executable).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub percent: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub letter_number: Option<String>,
+    /// The council's answer to a reconsideration, and its day.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<crate::resolutions::ReconsiderationOutcome>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decided_on: Option<NaiveDate>,
     /// The sentence an event written before events were data carried (migration 0003).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -332,10 +349,50 @@ pub fn render(event: &TimelineEvent, bureau: &dyn Fn(i64) -> String, lang: Lang)
             }
         }),
         Some(EventAction::OverrideDue | EventAction::Postpone) => d.reason.clone(),
-        Some(EventAction::ReportProgress) => d.comment.clone().map(|text| match d.expected_on {
-            Some(on) if zh => format!("{text}（預計 {} 完成）", roc_date(on)),
-            Some(on) => format!("{text} (expected done {on})"),
-            None => text,
+        Some(EventAction::ReportProgress) => d.comment.clone().map(|text| {
+            let mut text = match d.percent {
+                Some(p) if zh => format!("（執行進度 {p}%）{text}"),
+                Some(p) => format!("({p}% done) {text}"),
+                None => text,
+            };
+            if let Some(letter) = d.letter_number.as_deref().filter(|l| !l.is_empty()) {
+                text += &if zh {
+                    format!("（{letter}）")
+                } else {
+                    format!(" ({letter})")
+                };
+            }
+            match d.expected_on {
+                Some(on) if zh => format!("{text}（預計 {} 完成）", roc_date(on)),
+                Some(on) => format!("{text} (expected done {on})"),
+                None => text,
+            }
+        }),
+        Some(EventAction::ReconsiderationAsked | EventAction::NotExecutable) => {
+            d.sent_on.map(|on| {
+                let letter = d.letter_number.clone().unwrap_or_default();
+                let reason = d.reason.clone().unwrap_or_default();
+                if zh {
+                    format!("{} {letter}：{reason}", roc_date(on))
+                } else {
+                    format!("{on} {letter}: {reason}")
+                }
+            })
+        }
+        Some(EventAction::ReconsiderationAnswered) => d.outcome.zip(d.decided_on).map(|(o, on)| {
+            if zh {
+                format!("{}（{}）", o.label(), roc_date(on))
+            } else {
+                let words = match o {
+                    crate::resolutions::ReconsiderationOutcome::Sustained => {
+                        "Council kept its resolution"
+                    }
+                    crate::resolutions::ReconsiderationOutcome::Overturned => {
+                        "Council changed its resolution"
+                    }
+                };
+                format!("{words} ({on})")
+            }
         }),
         Some(EventAction::KeepTracking) => d.next_check_on.map(|on| {
             let remark = d.comment.clone().unwrap_or_default();

@@ -29,6 +29,7 @@ text_enum!(CaseKind {
     Question = "question" / "質詢",
     DataRequest = "data_request" / "索資",
     Service = "service" / "服務案件",
+    Resolution = "resolution" / "決議案",
 });
 
 text_enum!(CaseStatus {
@@ -87,6 +88,7 @@ impl CaseKind {
             Self::Question => "質詢內容",
             Self::DataRequest => "索取資料項目",
             Self::Service => "陳情事項",
+            Self::Resolution => "決議內容",
         }
     }
 
@@ -96,6 +98,7 @@ impl CaseKind {
             Self::Question => "書面答復",
             Self::DataRequest => "答復說明",
             Self::Service => "處理情形",
+            Self::Resolution => "執行情形",
         }
     }
 }
@@ -750,33 +753,83 @@ pub struct ProgressReport {
     pub bureau: String,
     pub body: String,
     pub expected_on: Option<NaiveDate>,
+    /// A resolution's execution update: how far along, and the bureau's letter when it
+    /// replied formally.
+    pub percent: Option<i64>,
+    pub letter_number: String,
     pub reported_by: String,
     pub reported_at: i64,
     /// Posted after the last follow-up meeting was held: what the next meeting will read.
     pub since_last_meeting: bool,
 }
 
-/// A progress report as typed: the text and, optionally, when the bureau expects to be done
-/// (ROC or ISO date).
+/// A progress report (or a resolution's execution update) as typed: the text and,
+/// optionally, when the bureau expects to be done (ROC or ISO date), the percent done and
+/// the bureau's letter.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProgressForm {
     pub body: String,
     #[serde(default)]
     pub expected_on: String,
+    #[serde(default)]
+    pub percent: String,
+    #[serde(default)]
+    pub letter_number: String,
+}
+
+/// A progress report, parsed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProgressUpdate {
+    pub body: String,
+    pub expected_on: Option<NaiveDate>,
+    pub percent: Option<i64>,
+    pub letter_number: String,
 }
 
 impl ProgressForm {
-    pub fn parse(&self) -> Result<(String, Option<NaiveDate>), AppError> {
-        let body = required_text("body", &self.body, "辦理進度", 2_000)?;
+    pub fn parse(&self) -> Result<ProgressUpdate, AppError> {
+        let mut p = Problems::new();
+        let body = p.check(required_text("body", &self.body, "辦理進度", 2_000));
         let expected = self.expected_on.trim();
-        let expected_on = if expected.is_empty() {
-            None
+        let expected_on = p.check(if expected.is_empty() {
+            Ok(None)
         } else {
-            Some(crate::dates::parse_date(expected).ok_or_else(|| {
+            crate::dates::parse_date(expected).map(Some).ok_or_else(|| {
                 AppError::validation("expected_on", "預計完成日期格式有誤，請輸入民國年/月/日。")
-            })?)
-        };
-        Ok((body, expected_on))
+            })
+        });
+        let percent = p.check(crate::resolutions::parse_percent(&self.percent));
+        let letter = self.letter_number.trim();
+        let letter_number = p.check(
+            if letter.chars().count() > crate::resolutions::LETTER_MAX_CHARS {
+                Err(AppError::validation(
+                    "letter_number",
+                    format!("發文字號最多 {} 字。", crate::resolutions::LETTER_MAX_CHARS),
+                ))
+            } else {
+                Ok(letter.to_owned())
+            },
+        );
+        p.finish(|| {
+            Some(ProgressUpdate {
+                body: body?,
+                expected_on: expected_on?,
+                percent: percent?,
+                letter_number: letter_number?,
+            })
+        })
+    }
+
+    pub fn echo(&self) -> Vec<(String, String)> {
+        [
+            ("body", &self.body),
+            ("expected_on", &self.expected_on),
+            ("percent", &self.percent),
+            ("letter_number", &self.letter_number),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.clone()))
+        .collect()
     }
 }
 
@@ -843,6 +896,7 @@ pub struct CaseDetail {
     /// A service case's own facts (category, place, constituent as the viewer may see it).
     #[serde(default)]
     pub service: Option<crate::service::ServiceFacts>,
+    pub resolution: Option<crate::resolutions::ResolutionFacts>,
     /// What the office filed through its link, if it did.
     #[serde(default)]
     pub filing: Option<crate::filings::FilingFacts>,
@@ -885,21 +939,32 @@ mod tests {
         let form = |body: &str, on: &str| ProgressForm {
             body: body.into(),
             expected_on: on.into(),
+            ..Default::default()
         };
-        assert_eq!(
-            form(" 已完成設計 ", "113/05/31").parse().unwrap(),
-            ("已完成設計".into(), NaiveDate::from_ymd_opt(2024, 5, 31))
-        );
-        assert_eq!(form("已發包", "").parse().unwrap().1, None);
-        assert!(form("  ", "")
+        let parsed = form(" 已完成設計 ", "113/05/31").parse().unwrap();
+        assert_eq!(parsed.body, "已完成設計");
+        assert_eq!(parsed.expected_on, NaiveDate::from_ymd_opt(2024, 5, 31));
+        assert_eq!(form("已發包", "").parse().unwrap().expected_on, None);
+        let err = form("  ", "5月底").parse().unwrap_err();
+        assert!(err.field_message("body").is_some());
+        assert!(err.field_message("expected_on").is_some());
+        let update = ProgressForm {
+            percent: "60%".into(),
+            letter_number: " 北市工字第1130001號 ".into(),
+            ..form("已發包", "")
+        }
+        .parse()
+        .unwrap();
+        assert_eq!(update.percent, Some(60));
+        assert_eq!(update.letter_number, "北市工字第1130001號");
+        let too_far = ProgressForm {
+            percent: "120".into(),
+            ..form("已發包", "")
+        };
+        assert!(too_far
             .parse()
             .unwrap_err()
-            .field_message("body")
-            .is_some());
-        assert!(form("x", "明年")
-            .parse()
-            .unwrap_err()
-            .field_message("expected_on")
+            .field_message("percent")
             .is_some());
     }
 

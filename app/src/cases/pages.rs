@@ -256,6 +256,7 @@ fn CaseList(is_bureau: bool, can_record: bool) -> impl IntoView {
                             <A href="/cases/new/question">"登錄質詢"</A>
                             <A href="/cases/new/data-request">"登錄索資"</A>
                             <A href="/cases/new/service">"登錄服務案件"</A>
+                            <A href="/cases/new/resolution">"登錄決議案"</A>
                             <A href="/cases/import">"匯入質詢"</A>
                         </div>
                     }

@@ -482,15 +482,12 @@ pub async fn report_progress(
     with_status(
         async {
             let c = Caller::with_role(&[Role::BureauLiaison, Role::BureauApprover]).await?;
-            let (body, expected_on) = form.parse().map_err(|e| {
-                e.keeping(&[("body", &form.body), ("expected_on", &form.expected_on)])
-            })?;
+            let update = form.parse().map_err(|e| e.with_input(form.echo()))?;
             change!(c, case_id, |tx| super::db::report_progress(
                 &mut tx,
                 case_id,
                 &c.user,
-                &body,
-                expected_on,
+                &update,
                 c.ts()
             ))
             .map(|_| ())

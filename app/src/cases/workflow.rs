@@ -316,10 +316,19 @@ impl Standing {
     }
 
     /// Whether the caller may post a progress report (辦理進度) on a case: a bureau user whose
-    /// bureau has accepted a part in it (lead or co), while it is under tracking.
-    pub fn may_report_progress(&self, part: Option<MyPart>, status: CaseStatus) -> bool {
+    /// bureau has accepted a part in it (lead or co), while it is under tracking — or, for a
+    /// resolution, from the day its bureaus accept it (execution updates, 執行情形, are
+    /// dated as the work goes, long before the reply chain).
+    pub fn may_report_progress(
+        &self,
+        part: Option<MyPart>,
+        kind: CaseKind,
+        status: CaseStatus,
+    ) -> bool {
+        let open = status == CaseStatus::Tracking
+            || (kind == CaseKind::Resolution && OPEN.contains(&status));
         self.role.belongs_to_bureau()
-            && status == CaseStatus::Tracking
+            && open
             && part.is_some_and(|p| p.state == PartState::Accepted)
     }
 
@@ -388,6 +397,7 @@ pub fn ready_to_submit(
                 CaseKind::Question => "請先撰寫並儲存答復內容，再送主管核定。",
                 CaseKind::DataRequest => "請先撰寫並儲存說明，再送主管核定。",
                 CaseKind::Service => "請先撰寫並儲存處理情形，再送主管核定。",
+                CaseKind::Resolution => "請先撰寫並儲存執行情形，再送主管核定。",
             }
             .into(),
         ));
@@ -530,17 +540,28 @@ mod tests {
         };
         for role in [Role::BureauLiaison, Role::BureauApprover] {
             let me = standing(role);
-            assert!(me.may_report_progress(accepted(PartRole::Lead), CaseStatus::Tracking));
-            assert!(me.may_report_progress(accepted(PartRole::Co), CaseStatus::Tracking));
-            assert!(!me.may_report_progress(LEAD_PENDING, CaseStatus::Tracking));
-            assert!(!me.may_report_progress(None, CaseStatus::Tracking));
-            assert!(!me.may_report_progress(accepted(PartRole::Lead), CaseStatus::InProgress));
-            assert!(!me.may_report_progress(accepted(PartRole::Lead), CaseStatus::Closed));
+            let q = CaseKind::Question;
+            let r = CaseKind::Resolution;
+            assert!(me.may_report_progress(accepted(PartRole::Lead), q, CaseStatus::Tracking));
+            assert!(me.may_report_progress(accepted(PartRole::Co), q, CaseStatus::Tracking));
+            assert!(!me.may_report_progress(LEAD_PENDING, q, CaseStatus::Tracking));
+            assert!(!me.may_report_progress(None, q, CaseStatus::Tracking));
+            assert!(!me.may_report_progress(accepted(PartRole::Lead), q, CaseStatus::InProgress));
+            assert!(!me.may_report_progress(accepted(PartRole::Lead), q, CaseStatus::Closed));
+            // A resolution's bureaus report execution while it is open, not once it closed.
+            assert!(me.may_report_progress(accepted(PartRole::Lead), r, CaseStatus::InProgress));
+            assert!(me.may_report_progress(accepted(PartRole::Co), r, CaseStatus::InReview));
+            assert!(!me.may_report_progress(LEAD_PENDING, r, CaseStatus::Assigned));
+            assert!(!me.may_report_progress(accepted(PartRole::Lead), r, CaseStatus::Closed));
         }
         for role in [Role::Secretariat, Role::Reviewer, Role::Admin] {
-            assert!(
-                !standing(role).may_report_progress(accepted(PartRole::Lead), CaseStatus::Tracking)
-            );
+            for kind in [CaseKind::Question, CaseKind::Resolution] {
+                assert!(!standing(role).may_report_progress(
+                    accepted(PartRole::Lead),
+                    kind,
+                    CaseStatus::Tracking
+                ));
+            }
         }
     }
 

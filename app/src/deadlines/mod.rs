@@ -23,15 +23,19 @@ pub enum RuleKind {
     DataUrgent,
     DataMostUrgent,
     ServiceCase,
+    /// The execution report of resolutions: due this many days *before* a regular session
+    /// opens (`resolutions::report_due`), not after something arrived.
+    ExecutionReport,
 }
 
 impl RuleKind {
-    pub const ALL: [RuleKind; 5] = [
+    pub const ALL: [RuleKind; 6] = [
         RuleKind::QuestionReply,
         RuleKind::DataOrdinary,
         RuleKind::DataUrgent,
         RuleKind::DataMostUrgent,
         RuleKind::ServiceCase,
+        RuleKind::ExecutionReport,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -41,6 +45,7 @@ impl RuleKind {
             Self::DataUrgent => "data_urgent",
             Self::DataMostUrgent => "data_most_urgent",
             Self::ServiceCase => "service_case",
+            Self::ExecutionReport => "execution_report",
         }
     }
 
@@ -55,6 +60,7 @@ impl RuleKind {
             Self::DataUrgent => "索資・速件",
             Self::DataMostUrgent => "索資・最速件",
             Self::ServiceCase => "議員服務案件",
+            Self::ExecutionReport => "決議案執行情形報告（定期會開議前）",
         }
     }
 }

@@ -115,6 +115,8 @@ text_enum!(PublicStatus {
     Overdue = "overdue" / "逾期",
     Answered = "answered" / "已答復",
     Delivered = "delivered" / "已提供資料",
+    Executed = "executed" / "已執行完畢",
+    NotExecutable = "not_executable" / "窒礙難行，已函復議會",
 });
 
 impl PublicStatus {
@@ -132,6 +134,9 @@ impl PublicStatus {
         match (kind, approved, delivered) {
             _ if status == CaseStatus::Filed => Self::Submitted,
             _ if status == CaseStatus::Refused => Self::Refused,
+            // A resolution under tracking is still being carried out; closed, it is done.
+            (CaseKind::Resolution, true, _) if status == CaseStatus::Closed => Self::Executed,
+            (CaseKind::Resolution, true, _) => Self::InProgress,
             (CaseKind::Question | CaseKind::Service, true, _) => Self::Answered,
             (CaseKind::DataRequest, true, _) | (CaseKind::DataRequest, _, true) => Self::Delivered,
             _ if today > due_on => Self::Overdue,
@@ -156,9 +161,20 @@ impl PublicStatus {
         }
     }
 
+    /// A closed resolution the reviewer found not executable reads so.
+    pub fn not_executable(self, found: bool) -> Self {
+        match self {
+            Self::Executed if found => Self::NotExecutable,
+            other => other,
+        }
+    }
+
     /// The final reply may be shown.
     pub fn answered(self) -> bool {
-        matches!(self, Self::Answered | Self::Delivered)
+        matches!(
+            self,
+            Self::Answered | Self::Delivered | Self::Executed | Self::NotExecutable
+        )
     }
 }
 
@@ -405,6 +421,24 @@ mod tests {
             );
         }
         assert_eq!(of(Question, Closed, false, day(20)), PublicStatus::Answered);
+        // A councilor's motion: in progress while tracked, executed once closed, or not
+        // executable when the reviewer found so.
+        assert_eq!(
+            of(Resolution, Tracking, false, day(1)),
+            PublicStatus::InProgress
+        );
+        assert_eq!(
+            of(Resolution, Closed, false, day(20)),
+            PublicStatus::Executed
+        );
+        assert_eq!(
+            of(Resolution, Closed, false, day(20)).not_executable(true),
+            PublicStatus::NotExecutable
+        );
+        assert_eq!(
+            of(Resolution, Tracking, false, day(20)).not_executable(true),
+            PublicStatus::InProgress
+        );
         assert_eq!(
             of(Question, Tracking, false, day(1)),
             PublicStatus::Answered

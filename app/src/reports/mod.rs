@@ -132,6 +132,8 @@ pub struct BureauRow {
     pub data_requests: i64,
     #[serde(default)]
     pub service_cases: i64,
+    #[serde(default)]
+    pub resolutions: i64,
     pub replied: i64,
     pub on_time: i64,
     /// Cases of the range still unanswered past their due date: late already, whenever
@@ -172,6 +174,8 @@ pub struct CouncilorRow {
     pub data_requests: i64,
     #[serde(default)]
     pub service_cases: i64,
+    #[serde(default)]
+    pub resolutions: i64,
     pub replied: i64,
     pub on_time: i64,
     /// Still unanswered past their due date.
@@ -354,6 +358,7 @@ pub fn compute(facts: &[CaseFact], range: Range, today: NaiveDate) -> Report {
             CaseKind::Question => row.questions += 1,
             CaseKind::DataRequest => row.data_requests += 1,
             CaseKind::Service => row.service_cases += 1,
+            CaseKind::Resolution => row.resolutions += 1,
         }
         if let Some(on_time) = f.on_time() {
             row.replied += 1;
@@ -397,6 +402,7 @@ pub fn compute(facts: &[CaseFact], range: Range, today: NaiveDate) -> Report {
                 CaseKind::Question => row.questions += 1,
                 CaseKind::DataRequest => row.data_requests += 1,
                 CaseKind::Service => row.service_cases += 1,
+                CaseKind::Resolution => row.resolutions += 1,
             }
             if let Some(on_time) = f.on_time() {
                 row.replied += 1;
@@ -469,8 +475,8 @@ fn sort_bureaus(rows: &mut [BureauRow]) {
 /// Most cases first, then by name.
 fn sort_councilors(rows: &mut [CouncilorRow]) {
     rows.sort_by(|a, b| {
-        (b.questions + b.data_requests + b.service_cases)
-            .cmp(&(a.questions + a.data_requests + a.service_cases))
+        (b.questions + b.data_requests + b.service_cases + b.resolutions)
+            .cmp(&(a.questions + a.data_requests + a.service_cases + a.resolutions))
             .then_with(|| a.councilor.cmp(&b.councilor))
     });
 }
@@ -543,6 +549,7 @@ impl Report {
                     n(b.questions),
                     n(b.data_requests),
                     n(b.service_cases),
+                    n(b.resolutions),
                     n(b.replied),
                     n(b.on_time),
                     b.on_time_rate().map_or(t("—"), Cell::Number),
@@ -563,6 +570,7 @@ impl Report {
                     n(c.questions),
                     n(c.data_requests),
                     n(c.service_cases),
+                    n(c.resolutions),
                     n(c.replied),
                     n(c.on_time),
                     c.on_time_rate().map_or(t("—"), Cell::Number),
@@ -605,6 +613,7 @@ impl Report {
                     "質詢",
                     "索資",
                     "服務案件",
+                    "決議案",
                     "已答復",
                     "如期答復",
                     "如期率（%，含逾期未答復）",
@@ -623,6 +632,7 @@ impl Report {
                     "質詢",
                     "索資",
                     "服務案件",
+                    "決議案",
                     "已答復",
                     "如期答復",
                     "如期率（%，含逾期未答復）",
@@ -822,9 +832,9 @@ mod tests {
             tables[1].rows[0].iter().map(Cell::text).collect::<Vec<_>>(),
             ["3", "1", "1", "1"]
         );
-        // After 質詢, 索資 and 服務案件: the on-time rate, then the average days.
-        assert_eq!(tables[2].rows[1][6].text(), "0");
-        assert_eq!(tables[2].rows[0][7].text(), "5.3");
+        // After 質詢, 索資, 服務案件 and 決議案: the on-time rate, then the average days.
+        assert_eq!(tables[2].rows[1][7].text(), "0");
+        assert_eq!(tables[2].rows[0][8].text(), "5.3");
     }
 
     #[test]

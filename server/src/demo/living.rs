@@ -729,6 +729,7 @@ pub async fn seed_demo_cases(state: &AppState, shift: Duration) -> Result<DemoCa
         .await?;
         tx.commit().await?;
     }
+    seed_demo_resolutions(state, &cast, shift).await?;
     seed_demo_meetings(state, &cast, shift).await?;
     seed_demo_filings(state, &cast, shift).await?;
     Ok(DemoCases::Created {
@@ -966,6 +967,217 @@ async fn seed_demo_filings(state: &AppState, cast: &Cast, shift: Duration) -> Re
     Ok(())
 }
 
+/// What the council decided, carried out: the budget riders and motions of the session
+/// before (received in January) at every stage — executed, tracked with execution updates
+/// (the follow-up meetings add more), found not executable, in progress, just assigned —
+/// the execution report compiled for this session from them, and this session's motions:
+/// one whose reconsideration window closes soon, one the city asked to reconsider, one
+/// just arrived.
+async fn seed_demo_resolutions(
+    state: &AppState,
+    cast: &Cast,
+    shift: Duration,
+) -> Result<(), AppError> {
+    use app::{
+        caller::Caller,
+        cases::ProgressUpdate,
+        resolutions::{db as resolutions, NotExecutableForm, ReconsiderationForm, ResolutionForm},
+    };
+    let pool = &state.db;
+    let session = |number: i64| async move {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT s.id FROM council_sessions s JOIN council_terms t ON t.id = s.term_id \
+             WHERE t.number = 14 AND s.kind = 'regular' AND s.number = $1",
+        )
+        .bind(number)
+        .fetch_one(pool)
+        .await
+    };
+    let (earlier, current) = (session(2).await?, session(3).await?);
+    let councilors: Vec<i64> = sqlx::query_scalar("SELECT id FROM councilors ORDER BY id")
+        .fetch_all(pool)
+        .await?;
+    // Officers acting on the demo's days, not today.
+    let caller = |user: &CurrentUser, when: i64| {
+        let mut c = Caller::acting(user.clone(), state.clone(), "127.0.0.1".into());
+        c.now = chrono::DateTime::from_timestamp(when, 0).unwrap_or(c.now);
+        c
+    };
+    enum Stage {
+        Executed,
+        Tracked,
+        NotExecutable,
+        InProgress,
+        Assigned,
+        Unassigned,
+    }
+    // (session, kind, lead, councilors, topic, body, budget item, requirement, report by,
+    //  received, stage)
+    type Row = (
+        i64,
+        &'static str,
+        &'static str,
+        &'static [usize],
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        Stage,
+    );
+    let rows: Vec<Row> = vec![
+        (earlier, "budget_rider", "PWD", &[0, 3], "人行道無障礙改善",
+         "113年度「人行道改善工程」預算通過，附帶決議：工務局應於113年4月30日前向工務委員會提出全市人行道無障礙改善專案報告。",
+         "工務局 人行道改善工程", "report", "2024-04-30", "2024-01-10", Stage::Tracked),
+        (earlier, "budget_rider", "DOT", &[5], "公車站牌即時資訊",
+         "113年度「公共運輸處業務」預算通過，附帶決議：交通局應於年底前完成全市公車站牌即時動態資訊設置。",
+         "交通局 公共運輸處業務", "action", "", "2024-01-10", Stage::Tracked),
+        (earlier, "budget_rider", "DEP", &[2], "垃圾車收運時間公告",
+         "113年度「環境清潔」預算通過，附帶決議：環保局應於各區公所及網站公告垃圾車收運時間異動。",
+         "環境保護局 環境清潔", "action", "", "2024-01-10", Stage::Executed),
+        (earlier, "motion", "DOSW", &[7, 1], "全面免費公托",
+         "建請市府自113年起全面提供免費公共托育，並以市庫全額支應。",
+         "", "reply", "", "2024-01-10", Stage::NotExecutable),
+        (earlier, "motion", "DOED", &[4], "校園午餐食材在地採購",
+         "建請教育局提高國中小營養午餐在地食材採購比例至五成以上。",
+         "", "action", "", "2024-01-10", Stage::InProgress),
+        (earlier, "petition", "UDD", &[6], "老舊公寓增設電梯補助",
+         "請願人陳請放寬老舊公寓增設電梯補助門檻，經審議決議：送請市府研處。",
+         "", "reply", "", "2024-01-10", Stage::Assigned),
+        (current, "motion", "DOT", &[3], "校園周邊速限30公里",
+         "建請交通局於國中小周邊道路全面實施速限每小時30公里。",
+         "", "action", "", "2024-03-22", Stage::Unassigned),
+        (current, "bill", "DOF", &[], "自治條例第十二條修正",
+         "市府函送「臺北市某自治條例」第十二條修正草案，經大會修正通過，刪除市府所提之罰則。",
+         "", "action", "", "2024-03-15", Stage::Assigned),
+        (current, "motion", "DOH", &[8], "社區長照據點擴充",
+         "建請衛生局於本年度內每一里設置至少一處社區長照據點。",
+         "", "action", "", "2024-04-02", Stage::Unassigned),
+    ];
+    let sec = &cast.secretariat;
+    let mut bill = None;
+    for (
+        i,
+        (session_id, kind, lead, who, topic, body, item, requirement, report_by, received, stage),
+    ) in rows.into_iter().enumerate()
+    {
+        let received_on = moved(received, shift);
+        let form = ResolutionForm {
+            session_id: session_id.to_string(),
+            resolution_kind: kind.into(),
+            sitting: if session_id == earlier {
+                "第2次定期大會第18次會議".into()
+            } else {
+                "第3次定期大會第5次會議".into()
+            },
+            councilor_ids: who
+                .iter()
+                .map(|n| councilors[*n % councilors.len()].to_string())
+                .collect(),
+            topic: topic.into(),
+            body: body.into(),
+            letter_number: format!("議議字第{}號", 1130000100 + i),
+            received_on: received_on.to_string(),
+            requirement: requirement.into(),
+            committee: if requirement == "report" {
+                "工務委員會".into()
+            } else {
+                String::new()
+            },
+            report_by: if report_by.is_empty() {
+                String::new()
+            } else {
+                moved(report_by, shift).to_string()
+            },
+            budget_item: item.into(),
+        };
+        let t0 = at(received_on, "10:00");
+        let mut tx = app::db::begin(pool).await?;
+        let id = resolutions::record(&mut tx, &form.parse()?, sec, t0).await?;
+        let goal = match stage {
+            Stage::Executed => Goal::Closed,
+            Stage::Tracked => Goal::Tracking,
+            Stage::NotExecutable | Stage::InProgress => Goal::InProgress,
+            Stage::Assigned => Goal::Assigned,
+            Stage::Unassigned => Goal::Unassigned,
+        };
+        drive(&mut tx, cast, id, lead, &[], goal, false, t0 + 2 * 3_600).await?;
+        let liaison = &cast.of(lead).2;
+        match stage {
+            Stage::Tracked => {
+                let update = ProgressUpdate {
+                    body: "已完成規劃設計，辦理發包作業中。".into(),
+                    percent: Some(30),
+                    letter_number: format!("府工字第{}號", 1130001000 + i),
+                    ..Default::default()
+                };
+                cases::report_progress(
+                    &mut tx,
+                    id,
+                    liaison,
+                    &update,
+                    at(moved("2024-02-19", shift), "16:00"),
+                )
+                .await?;
+            }
+            Stage::InProgress => {
+                let update = ProgressUpdate {
+                    body: "已函請各校調查在地食材採購現況，研議提高比例之配套。".into(),
+                    percent: Some(20),
+                    ..Default::default()
+                };
+                cases::report_progress(
+                    &mut tx,
+                    id,
+                    liaison,
+                    &update,
+                    at(moved("2024-02-20", shift), "11:00"),
+                )
+                .await?;
+            }
+            Stage::NotExecutable => {
+                let reviewer = caller(&cast.reviewer, at(moved("2024-02-16", shift), "17:00"));
+                let finding = NotExecutableForm {
+                    sent_on: moved("2024-02-16", shift).to_string(),
+                    letter_number: "府社字第1130002345號".into(),
+                    reply: "全面免費公托每年需增加經費約新臺幣40億元，超出本市財政負擔；本府將以擴大育兒津貼與增設公托據點替代，已函復大會。".into(),
+                }
+                .parse(reviewer.today())?;
+                resolutions::mark_not_executable(&reviewer, &mut tx, id, &finding).await?;
+            }
+            _ => {}
+        }
+        if kind == "bill" {
+            bill = Some(id);
+        }
+        tx.commit().await?;
+    }
+    // The report that went to this session: the session before's resolutions as they stood.
+    let compiled_at = at(moved("2024-02-21", shift), "17:00");
+    let mut tx = app::db::begin(pool).await?;
+    resolutions::compile(
+        &caller(sec, compiled_at),
+        &mut tx,
+        current,
+        &[earlier],
+        compiled_at,
+    )
+    .await?;
+    // The city asks the council to reconsider the amended bill (罰則 struck out).
+    if let Some(id) = bill {
+        let form = ReconsiderationForm {
+            asked_on: moved("2024-04-10", shift).to_string(),
+            letter_number: "府法綜字第1130003456號".into(),
+            reason: "刪除罰則將使本條規範失去拘束力，窒礙難行，依地方制度法第39條提請覆議。".into(),
+        };
+        let secretariat = caller(sec, at(moved("2024-04-10", shift), "17:00"));
+        resolutions::ask_reconsideration(&secretariat, &mut tx, id, &form).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Taipei wall-clock time on a demo day, as stored.
 fn at(day: NaiveDate, time: &str) -> i64 {
     app::dates::parse_taipei_datetime(&format!("{day} {time}")).unwrap_or_default()
@@ -1011,12 +1223,16 @@ async fn seed_demo_meetings(
             }
             if let Some(liaison) = liaison_of(case.lead_bureau_id) {
                 let expected = (i % 2 == 0).then(|| held_on + Duration::days(30));
+                let update = app::cases::ProgressUpdate {
+                    body: reports[(i + round) % reports.len()].to_owned(),
+                    expected_on: expected,
+                    ..Default::default()
+                };
                 cases::report_progress(
                     &mut tx,
                     case.id,
                     &liaison,
-                    reports[(i + round) % reports.len()],
-                    expected,
+                    &update,
                     at(moved(reported, shift), "16:00"),
                 )
                 .await?;

@@ -164,6 +164,18 @@ pub async fn seed_reference_data_moved(
         &day("2024-06-03"),
     )
     .await?;
+    // The session before, which passed the year's budget: the demo's budget riders and
+    // earlier motions come from it. Added after the current one, which stays the first
+    // session by id and the default of every form.
+    upsert_session(
+        &state.db,
+        term,
+        SessionKind::Regular,
+        2,
+        &day("2023-08-29"),
+        &day("2023-12-26"),
+    )
+    .await?;
     for (name, party, district) in COUNCILORS {
         let councilor = NewCouncilor {
             name,

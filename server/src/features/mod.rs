@@ -10,6 +10,7 @@ pub mod import;
 pub mod links;
 pub mod meetings;
 pub mod reports;
+pub mod resolutions;
 pub mod volume;
 
 use axum::Router;
@@ -21,6 +22,7 @@ pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
         .merge(audit::routes())
         .merge(meetings::routes())
         .merge(reports::routes())
+        .merge(resolutions::routes())
         .merge(volume::routes())
         .merge(import::routes())
         .merge(deadlines::routes())

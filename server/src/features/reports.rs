@@ -85,7 +85,11 @@ async fn report(
 }
 
 /// The tables as a CSV or XLSX attachment named `name` (and the format's extension).
-fn file(tables: &[Table], format: TableFormat, name: &str) -> Result<Response, AppError> {
+pub(crate) fn file(
+    tables: &[Table],
+    format: TableFormat,
+    name: &str,
+) -> Result<Response, AppError> {
     let bytes = match (format, tables) {
         // One table: its header is the first line, so that a program reads it as it is.
         (TableFormat::Csv, [one]) => csv::table(one).map_err(|e| AppError::internal("csv", e))?,

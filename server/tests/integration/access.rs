@@ -42,6 +42,10 @@ enum Stage {
     SignedOff,
     InReview,
     Tracking,
+    /// A budget rider, assigned to the lead bureau with the co-bureau, both accepted.
+    Resolution,
+    /// That, with the city's reconsideration asked and the council's answer awaited.
+    ResolutionAsked,
 }
 
 /// The table: endpoint, extra form fields, the stage it needs, and who may.
@@ -161,6 +165,38 @@ fn table() -> Vec<Row> {
         ),
         ("filings/take-in", vec![], Stage::Filed, vec![Secretariat]),
         (
+            "cases/progress",
+            vec![("form[body]", "執行情形"), ("form[percent]", "50")],
+            Stage::Resolution,
+            vec![LeadLiaison, LeadApprover, CoLiaison],
+        ),
+        (
+            "resolutions/reconsideration",
+            vec![
+                ("form[asked_on]", "113/03/14"),
+                ("form[letter_number]", "府法字第1號"),
+                ("form[reason]", "窒礙難行"),
+            ],
+            Stage::Resolution,
+            vec![Secretariat],
+        ),
+        (
+            "resolutions/reconsideration-outcome",
+            vec![("outcome", "sustained"), ("outcome_on", "113/03/15")],
+            Stage::ResolutionAsked,
+            vec![Secretariat],
+        ),
+        (
+            "resolutions/not-executable",
+            vec![
+                ("form[sent_on]", "113/03/14"),
+                ("form[letter_number]", "府社字第1號"),
+                ("form[reply]", "經費不足"),
+            ],
+            Stage::Resolution,
+            vec![Reviewer],
+        ),
+        (
             "filings/refuse",
             vec![("reason", "重複送件")],
             Stage::Filed,
@@ -236,6 +272,37 @@ async fn case_at(app: &TestApp, cast: &Cast, stage: Stage) -> i64 {
         return filed(app).await;
     }
     let sec = cast.get(Who::Secretariat);
+    if matches!(stage, Stage::Resolution | Stage::ResolutionAsked) {
+        let form = crate::resolutions::rider_form(app, "權限測試", "113/03/12").await;
+        let id: i64 = app
+            .ok(sec, "resolutions/record", &form)
+            .await
+            .parse()
+            .unwrap();
+        app.assign(sec, id, "UDD", &["DOT"]).await;
+        for who in [Who::LeadLiaison, Who::CoLiaison] {
+            app.ok(
+                cast.get(who),
+                "cases/accept",
+                &[("case_id", id.to_string())],
+            )
+            .await;
+        }
+        if matches!(stage, Stage::ResolutionAsked) {
+            app.ok(
+                sec,
+                "resolutions/reconsideration",
+                &[
+                    ("case_id", id.to_string()),
+                    ("form[asked_on]", "113/03/14".into()),
+                    ("form[letter_number]", "府法字第1號".into()),
+                    ("form[reason]", "窒礙難行".into()),
+                ],
+            )
+            .await;
+        }
+        return id;
+    }
     let n = NUMBER.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     let id = app.record_question(sec, n, "權限測試").await;
     if matches!(stage, Stage::Unassigned) {
@@ -339,9 +406,11 @@ async fn every_role_can_do_its_own_steps_and_nothing_else_on_any_case() {
             let status = attempt(&app, &cast, who, endpoint, &fields, id).await;
             let bureau = !matches!(who, Who::Secretariat | Who::Reviewer | Who::Admin);
             let has_part = who != Who::Stranger && !matches!(stage, Stage::Unassigned);
-            let expected = if matches!(stage, Stage::Filed) {
-                // Taking in is the secretariat's alone: the role refuses before the case
-                // is looked up, so no one learns whether it exists.
+            let expected = if matches!(stage, Stage::Filed) || endpoint.starts_with("resolutions/")
+            {
+                // Taking in, reconsideration and the finding of not executable are one
+                // city-wide role's alone: the role refuses before the case is looked up,
+                // so no one learns whether it exists.
                 StatusCode::FORBIDDEN
             } else if bureau && !has_part {
                 // A bureau with no part is not told the case exists.

@@ -154,13 +154,14 @@ async fn seed_demo_then_create_user_from_stdin_gives_an_account_that_logs_in() {
             .fetch_one(&db)
             .await
             .unwrap();
-        assert_eq!(decided, 8 + 7);
+        // The tracked questions and data request, and two budget riders under tracking.
+        assert_eq!(decided, 10 + 9);
         db.close().await;
     }
 
     // A living session: 60 questions and 20 data requests in every state of the workflow;
-    // and what offices filed through their links (two data requests, two service cases),
-    // with a service case the secretariat took by phone.
+    // what offices filed through their links (two data requests, two service cases), with a
+    // service case the secretariat took by phone; and nine resolutions at every stage.
     let app = TestApp::spawn_on(&url).await;
     let counts: Vec<(String, i64)> =
         sqlx::query_as("SELECT kind, COUNT(*) FROM cases GROUP BY kind ORDER BY kind")
@@ -172,9 +173,23 @@ async fn seed_demo_then_create_user_from_stdin_gives_an_account_that_logs_in() {
         vec![
             ("data_request".into(), 22),
             ("question".into(), 60),
+            ("resolution".into(), 9),
             ("service".into(), 3)
         ]
     );
+    // Resolutions: one reconsideration asked, one found not executable, execution updates
+    // with percents, and the execution report compiled for this session.
+    let (asked, not_executable, reports, updates): (i64, i64, i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM resolution_reconsiderations), \
+           (SELECT COUNT(*) FROM resolution_details WHERE not_executable_on IS NOT NULL), \
+           (SELECT COUNT(*) FROM execution_reports), \
+           (SELECT COUNT(*) FROM progress_reports WHERE percent IS NOT NULL)",
+    )
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    assert_eq!((asked, not_executable, reports), (1, 1, 1));
+    assert!(updates >= 3, "{updates}");
     let states: i64 = sqlx::query_scalar("SELECT COUNT(DISTINCT status) FROM cases")
         .fetch_one(&app.state.db)
         .await

@@ -30,6 +30,7 @@ mod plans;
 mod process;
 mod reference;
 mod reports;
+mod resolutions;
 mod search;
 mod security;
 mod sessions;

@@ -191,7 +191,7 @@ async fn sending_a_volume_keeps_its_file_and_marks_its_replies_as_sent() {
 
 /// The text of a PDF as a reader extracts it, without the spaces and line breaks that
 /// layout puts between the pieces.
-fn pdf_text(bytes: &[u8]) -> String {
+pub fn pdf_text(bytes: &[u8]) -> String {
     assert!(bytes.starts_with(b"%PDF-"), "a PDF file");
     let text = pdf_extract::extract_text_from_mem(bytes).expect("the PDF parses");
     text.chars().filter(|c| !c.is_whitespace()).collect()

@@ -214,6 +214,13 @@ pub async fn detail(
         }
         _ => None,
     };
+    let resolution = match kind {
+        crate::cases::CaseKind::Resolution => {
+            crate::resolutions::db::facts(pool, case_id, user, status, row.try_get("received_at")?)
+                .await?
+        }
+        _ => None,
+    };
     let filing = match row.try_get::<Option<i64>, _>("filed_link_id")? {
         Some(_) => crate::filings::db::facts(pool, case_id).await?,
         None => None,
@@ -257,7 +264,7 @@ pub async fn detail(
         actions,
         similar,
         progress,
-        can_report_progress: me.may_report_progress(part, status),
+        can_report_progress: me.may_report_progress(part, kind, status),
         next_check_on: row
             .try_get::<Option<String>, _>("next_check_on")?
             .and_then(|d| d.parse().ok()),
@@ -265,6 +272,7 @@ pub async fn detail(
         last_meeting_at,
         sent_to_council_on: sent_to_council_on.and_then(|d| d.parse().ok()),
         service,
+        resolution,
         filing,
         can_decide_filing: user.role == crate::auth::Role::Secretariat
             && status == crate::cases::CaseStatus::Filed,

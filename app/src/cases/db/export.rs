@@ -76,7 +76,7 @@ pub async fn export(
             status: status(row)?,
             due_on: date(row, "due_on")?,
             replied_on: match kind {
-                CaseKind::Question | CaseKind::Service => approved,
+                CaseKind::Question | CaseKind::Service | CaseKind::Resolution => approved,
                 CaseKind::DataRequest => delivered.or(approved),
             },
         });

@@ -35,7 +35,9 @@ pub use lists::{
 pub use notify::{notify, Notice};
 pub use parts::{accept, add_co_bureau, assign, assign_each, reassign, reject};
 pub use progress::{last_meeting_at, report_progress};
-pub(crate) use record::{check_session, link_councilor, next_number, reference_error};
+pub(crate) use record::{
+    check_session, link_councilor, link_councilors, next_number, reference_error,
+};
 pub use record::{computed_due, next_question, record_data_request, record_question, RecordedBy};
 pub use reminders::{run_due_reminders, REMINDER_JOB};
 pub use saved::{remove_filter, save_filter, saved_filters};

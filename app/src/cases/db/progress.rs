@@ -9,12 +9,11 @@ use crate::{
     auth::CurrentUser,
     cases::{
         events::{EventAction, EventData},
-        ProgressReport,
+        ProgressReport, ProgressUpdate,
     },
     db::Tx,
     error::AppError,
 };
-use chrono::NaiveDate;
 use sqlx::{AnyPool, Row};
 
 /// Posts a report for the caller's bureau; returns its id.
@@ -22,8 +21,7 @@ pub async fn report_progress(
     tx: &mut Tx,
     case_id: i64,
     user: &CurrentUser,
-    body: &str,
-    expected_on: Option<NaiveDate>,
+    update: &ProgressUpdate,
     now: i64,
 ) -> Result<i64, AppError> {
     let case = core(tx, case_id).await?.ok_or(AppError::NotFound)?;
@@ -32,28 +30,35 @@ pub async fn report_progress(
     if !me.may_view(part) {
         return Err(AppError::NotFound);
     }
-    let (true, Some(bureau_id)) = (me.may_report_progress(part, case.status), user.bureau_id)
-    else {
+    let (true, Some(bureau_id)) = (
+        me.may_report_progress(part, case.kind, case.status),
+        user.bureau_id,
+    ) else {
         return Err(AppError::Conflict(
-            "只有已接受分派的局處，能在案件列管期間提報辦理進度。".into(),
+            "只有已接受分派的局處，能在案件列管期間（決議案於執行期間）提報辦理進度。".into(),
         ));
     };
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO progress_reports (case_id, bureau_id, body, expected_on, reported_by, reported_at) \
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        "INSERT INTO progress_reports (case_id, bureau_id, body, expected_on, percent, \
+           letter_number, reported_by, reported_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
     .bind(case_id)
     .bind(bureau_id)
-    .bind(body)
-    .bind(expected_on.map(|d| d.to_string()))
+    .bind(&update.body)
+    .bind(update.expected_on.map(|d| d.to_string()))
+    .bind(update.percent)
+    .bind(&update.letter_number)
     .bind(user.id)
     .bind(now)
     .fetch_one(&mut **tx)
     .await?;
     let data = EventData {
         bureau_id: Some(bureau_id),
-        comment: Some(body.to_owned()),
-        expected_on,
+        comment: Some(update.body.clone()),
+        expected_on: update.expected_on,
+        percent: update.percent,
+        letter_number: Some(update.letter_number.clone()).filter(|l| !l.is_empty()),
         ..Default::default()
     };
     append_event(
@@ -79,7 +84,8 @@ pub async fn last_meeting_at(pool: &AnyPool) -> Result<Option<i64>, sqlx::Error>
 pub async fn reports(pool: &AnyPool, case_id: i64) -> Result<Vec<ProgressReport>, sqlx::Error> {
     let since = last_meeting_at(pool).await?;
     let rows = sqlx::query(
-        "SELECT b.name AS bureau, p.body, p.expected_on, u.display_name, p.reported_at \
+        "SELECT b.name AS bureau, p.body, p.expected_on, p.percent, p.letter_number, \
+           u.display_name, p.reported_at \
          FROM progress_reports p JOIN bureaus b ON b.id = p.bureau_id \
          JOIN users u ON u.id = p.reported_by \
          WHERE p.case_id = $1 ORDER BY p.reported_at DESC, p.id DESC",
@@ -96,6 +102,8 @@ pub async fn reports(pool: &AnyPool, case_id: i64) -> Result<Vec<ProgressReport>
                 expected_on: row
                     .try_get::<Option<String>, _>("expected_on")?
                     .and_then(|d| d.parse().ok()),
+                percent: row.try_get("percent")?,
+                letter_number: row.try_get("letter_number")?,
                 reported_by: row.try_get("display_name")?,
                 reported_at,
                 since_last_meeting: since.is_none_or(|s| reported_at > s),

@@ -51,7 +51,11 @@ pub(crate) fn reference_error(err: sqlx::Error, number_field: &str) -> AppError 
     }
 }
 
-async fn link_councilors(tx: &mut Tx, case_id: i64, ids: &[i64]) -> Result<(), AppError> {
+pub(crate) async fn link_councilors(
+    tx: &mut Tx,
+    case_id: i64,
+    ids: &[i64],
+) -> Result<(), AppError> {
     for (position, councilor) in ids.iter().enumerate() {
         sqlx::query(
             "INSERT INTO case_councilors (case_id, councilor_id, position) VALUES ($1, $2, $3)",

@@ -312,7 +312,9 @@ pub async fn page(
            (SELECT MIN(d.delivered_at) FROM deliveries d WHERE d.case_id = c.id) AS delivered_at, \
            (SELECT MAX(e.at) FROM case_events e WHERE e.case_id = c.id AND e.action = 'approve') \
              AS approved_at, \
-           (SELECT f.refusal_reason FROM case_filings f WHERE f.case_id = c.id) AS refusal \
+           (SELECT f.refusal_reason FROM case_filings f WHERE f.case_id = c.id) AS refusal, \
+           (SELECT d.not_executable_on FROM resolution_details d WHERE d.case_id = c.id) \
+             AS not_executable \
          FROM cases c \
          LEFT JOIN assignments a ON a.case_id = c.id AND a.role = 'lead' \
            AND a.state IN ('pending', 'accepted') \
@@ -337,14 +339,17 @@ pub async fn page(
         let due_on = date(r, "due_on")?;
         let delivered = r.try_get::<i64, _>("deliveries")? > 0;
         let public = PublicStatus::of(kind, status, due_on, delivered, today)
-            .as_shown(shows_overdue, status);
+            .as_shown(shows_overdue, status)
+            .not_executable(r.try_get::<Option<String>, _>("not_executable")?.is_some());
         let approved = matches!(status, CaseStatus::Closed | CaseStatus::Tracking);
         let day = |column: &str| -> Result<Option<NaiveDate>, sqlx::Error> {
             Ok(r.try_get::<Option<i64>, _>(column)?
                 .and_then(crate::dates::taipei_date))
         };
         let answered_on = match public {
-            PublicStatus::Answered => day("approved_at")?,
+            PublicStatus::Answered | PublicStatus::Executed | PublicStatus::NotExecutable => {
+                day("approved_at")?
+            }
             PublicStatus::Delivered => match (day("delivered_at")?, day("approved_at")?) {
                 (Some(d), Some(a)) => Some(d.min(a)),
                 (d, a) => d.or(a),

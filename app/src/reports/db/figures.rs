@@ -215,6 +215,7 @@ pub async fn report(pool: &AnyPool, range: Range, today: NaiveDate) -> Result<Re
             CaseKind::Question => row.questions += recorded,
             CaseKind::DataRequest => row.data_requests += recorded,
             CaseKind::Service => row.service_cases += recorded,
+            CaseKind::Resolution => row.resolutions += recorded,
         }
         row.replied += replied;
         row.on_time += on_time;
@@ -280,6 +281,7 @@ pub async fn report(pool: &AnyPool, range: Range, today: NaiveDate) -> Result<Re
             CaseKind::Question => row.questions += cases,
             CaseKind::DataRequest => row.data_requests += cases,
             CaseKind::Service => row.service_cases += cases,
+            CaseKind::Resolution => row.resolutions += cases,
         }
         row.replied += r.try_get::<i64, _>("replied")?;
         row.on_time += r.try_get::<i64, _>("on_time")?;

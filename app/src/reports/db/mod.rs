@@ -78,13 +78,13 @@ fn fact_row(row: &AnyRow) -> Result<FactRow, sqlx::Error> {
     let day = |unix: Option<i64>| unix.and_then(taipei_date);
     let start: NaiveDate = match kind {
         CaseKind::Question => date(row, "sitting_date")?,
-        CaseKind::DataRequest | CaseKind::Service => {
+        CaseKind::DataRequest | CaseKind::Service | CaseKind::Resolution => {
             day(row.try_get("received_at")?).ok_or_else(|| unexpected("receipt time"))?
         }
     };
     let approved = day(row.try_get("approved_at")?);
     let replied_on = match kind {
-        CaseKind::Question | CaseKind::Service => approved,
+        CaseKind::Question | CaseKind::Service | CaseKind::Resolution => approved,
         CaseKind::DataRequest => day(row.try_get("delivered_at")?).or(approved),
     };
     let bureau = match row.try_get::<Option<i64>, _>("bureau_id")? {

@@ -138,8 +138,8 @@ pub(super) fn build(
                     )
                 }
                 // Generated cases are questions and data requests only (the kind is chosen
-                // above); a service case would need its details row too.
-                CaseKind::DataRequest | CaseKind::Service => {
+                // above); a service case or a resolution would need its details row too.
+                CaseKind::DataRequest | CaseKind::Service | CaseKind::Resolution => {
                     d_number += 1;
                     ids.requests += 1;
                     let p = *pick(rng, Priority::ALL);
