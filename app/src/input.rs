@@ -18,6 +18,18 @@ pub fn required_text(field: &str, raw: &str, what: &str, max: usize) -> Result<S
     Ok(text.to_owned())
 }
 
+/// Trimmed text that may be empty, at most `max` characters.
+pub fn optional_text(field: &str, raw: &str, what: &str, max: usize) -> Result<String, AppError> {
+    let text = raw.trim();
+    if text.chars().count() > max {
+        return Err(AppError::validation(
+            field,
+            format!("{what}最多 {max} 字。"),
+        ));
+    }
+    Ok(text.to_owned())
+}
+
 /// What was typed into a form that was sent back to its own page unsaved (找相似案件 on the
 /// question form). Like a refused form's error it travels in the session, for the next
 /// request of the page at `to`; never in the URL, which would put the whole text of a

@@ -494,8 +494,8 @@ pub async fn next_report(pool: &AnyPool, today: NaiveDate) -> Result<Option<Repo
 }
 
 /// Sessions that have resolutions, newest first, with how many: what a report may cover.
-pub async fn sessions_with_resolutions(
-    pool: &AnyPool,
+pub async fn sessions_with_resolutions<'c>(
+    db: impl Db<'c>,
 ) -> Result<Vec<(i64, String, i64)>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT s.id, s.number, s.kind, t.number AS term, COUNT(*) AS n FROM cases c \
@@ -503,7 +503,7 @@ pub async fn sessions_with_resolutions(
          WHERE c.kind = 'resolution' AND c.status NOT IN ('filed', 'refused') \
          GROUP BY s.id, s.number, s.kind, t.number, s.starts_on ORDER BY s.starts_on DESC",
     )
-    .fetch_all(pool)
+    .fetch_all(db)
     .await?;
     rows.iter()
         .map(|r| {
@@ -692,11 +692,11 @@ pub async fn compile(
         row.try_get("number")?,
         SessionKind::Regular,
     );
-    let known = sessions_with_resolutions_tx(tx).await?;
+    let known = sessions_with_resolutions(&mut **tx).await?;
     let mut covered = Vec::new();
     for id in sessions {
-        match known.iter().find(|(k, _)| k == id) {
-            Some((_, title)) if !covered.contains(title) => covered.push(title.clone()),
+        match known.iter().find(|(k, _, _)| k == id) {
+            Some((_, title, _)) if !covered.contains(title) => covered.push(title.clone()),
             Some(_) => {}
             None => {
                 return Err(AppError::validation(
@@ -751,26 +751,6 @@ pub async fn compile(
     );
     c.audit(tx, entry).await?;
     Ok(id)
-}
-
-async fn sessions_with_resolutions_tx(tx: &mut Tx) -> Result<Vec<(i64, String)>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT DISTINCT s.id, s.number, s.kind, t.number AS term FROM cases c \
-         JOIN council_sessions s ON s.id = c.session_id JOIN council_terms t ON t.id = s.term_id \
-         WHERE c.kind = 'resolution'",
-    )
-    .fetch_all(&mut **tx)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            let kind =
-                SessionKind::parse(r.try_get("kind")?).ok_or_else(|| unexpected("session kind"))?;
-            Ok((
-                r.try_get("id")?,
-                crate::reference::session_title(r.try_get("term")?, r.try_get("number")?, kind),
-            ))
-        })
-        .collect()
 }
 
 /// A compiled report.

@@ -19,7 +19,7 @@ use crate::{
     cases::CaseStatus,
     deadlines::{Counting, DeadlineRule, RuleKind, WorkCalendar},
     error::{AppError, Problems},
-    input::required_text,
+    input::{optional_text, required_text},
 };
 use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -157,17 +157,6 @@ pub fn may_record_reconsideration(role: Role, status: CaseStatus) -> bool {
 /// cases, while it is not closed.
 pub fn may_mark_not_executable(role: Role, status: CaseStatus) -> bool {
     role == Role::Reviewer && !matches!(status, CaseStatus::Closed)
-}
-
-fn optional_text(field: &str, raw: &str, what: &str, max: usize) -> Result<String, AppError> {
-    let text = raw.trim();
-    if text.chars().count() > max {
-        return Err(AppError::validation(
-            field,
-            format!("{what}最多 {max} 字。"),
-        ));
-    }
-    Ok(text.to_owned())
 }
 
 fn date(field: &str, raw: &str, what: &str) -> Result<NaiveDate, AppError> {

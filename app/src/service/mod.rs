@@ -14,7 +14,7 @@ pub mod server_fns;
 use crate::{
     auth::Role,
     error::{AppError, Problems},
-    input::required_text,
+    input::{optional_text, required_text},
 };
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -208,17 +208,6 @@ pub struct ServiceCase {
     pub body: String,
     pub office_contact: String,
     pub constituent: Constituent,
-}
-
-fn optional_text(field: &str, raw: &str, what: &str, max: usize) -> Result<String, AppError> {
-    let text = raw.trim();
-    if text.chars().count() > max {
-        return Err(AppError::validation(
-            field,
-            format!("{what}最多 {max} 字。"),
-        ));
-    }
-    Ok(text.to_owned())
 }
 
 /// A phone number as people write it: digits, with spaces, dashes, parentheses, a leading
