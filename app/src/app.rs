@@ -98,6 +98,8 @@ fn AppRoutes() -> impl IntoView {
                 <Route path=path!("/cases/new/service") view=crate::service::pages::NewServiceCasePage ssr=SsrMode::Async />
                 <Route path=path!("/cases/new/resolution") view=crate::resolutions::pages::NewResolutionPage ssr=SsrMode::Async />
                 <Route path=path!("/resolutions/reports") view=crate::resolutions::pages::ExecutionReportsPage ssr=SsrMode::Async />
+                <Route path=path!("/resolutions/import") view=crate::resolutions::import_pages::ResolutionImportPage ssr=SsrMode::Async />
+                <Route path=path!("/resolutions/import/:id") view=crate::resolutions::import_pages::ResolutionImportPreviewPage ssr=SsrMode::Async />
                 <Route path=path!("/resolutions/reports/:id") view=crate::resolutions::pages::ExecutionReportPage ssr=SsrMode::Async />
                 <Route path=path!("/cases/import") view=ImportPage ssr=SsrMode::Async />
                 <Route path=path!("/cases/import/:id") view=ImportPreviewPage ssr=SsrMode::Async />

@@ -138,3 +138,7 @@ CREATE TABLE execution_report_sessions (
     session_id  INTEGER NOT NULL REFERENCES council_sessions (id),
     PRIMARY KEY (report_id, session_id)
 );
+
+-- The council's list of resolutions arrives as a file after a session, like its list of
+-- questions: uploaded lists are kept for their preview with what they list.
+ALTER TABLE question_imports ADD COLUMN kind TEXT NOT NULL DEFAULT 'question' CHECK (kind IN ('question', 'resolution'));

@@ -58,6 +58,7 @@ text_enum!(AuditAction {
     LinkFilingSwitched = "link_filing_switched" / "變更狀態連結送件權限",
     FilingSettingsChanged = "filing_settings_changed" / "變更送件上限與個資保存期限",
     ExecutionReportCompiled = "execution_report_compiled" / "編製決議案執行情形報告",
+    ResolutionsImported = "resolutions_imported" / "匯入決議案清單",
 });
 
 text_enum!(AuditActor {

@@ -258,6 +258,7 @@ fn CaseList(is_bureau: bool, can_record: bool) -> impl IntoView {
                             <A href="/cases/new/service">"登錄服務案件"</A>
                             <A href="/cases/new/resolution">"登錄決議案"</A>
                             <A href="/cases/import">"匯入質詢"</A>
+                            <A href="/resolutions/import">"匯入決議案"</A>
                         </div>
                     }
                 })}

@@ -213,7 +213,7 @@ impl Known {
         }
     }
 
-    fn councilor(&self, written: &str) -> Option<i64> {
+    pub fn councilor(&self, written: &str) -> Option<i64> {
         self.councilors.get(&cells::name_key(written)).copied()
     }
 

@@ -10,6 +10,8 @@
 
 #[cfg(feature = "ssr")]
 pub mod db;
+pub mod import;
+pub mod import_pages;
 pub mod pages;
 pub mod report;
 pub mod server_fns;
@@ -58,6 +60,9 @@ pub const WARN_WORKING_DAYS: i64 = 5;
 /// arrived: councils meet in regular session twice a year, so the next one opens within
 /// about six months.
 pub const NO_SESSION_DAYS: i64 = 183;
+
+/// The upload form of the council's list, as a refusal is flashed back to it.
+pub const UPLOAD_FORM: &str = "resolution-import-upload";
 
 pub const TOPIC_MAX_CHARS: usize = 200;
 pub const BODY_MAX_CHARS: usize = crate::cases::LONG_TEXT_MAX_CHARS;

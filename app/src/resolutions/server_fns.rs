@@ -211,3 +211,42 @@ pub async fn warnings() -> Result<StartWarnings, AppError> {
         .await,
     )
 }
+
+/// An uploaded list of resolutions checked row by row, its columns mapped as `columns` (the
+/// preview page's query) says, the guess where it is silent.
+#[server(prefix = "/api", endpoint = "resolutions/import/preview")]
+pub async fn resolution_import_preview(
+    id: i64,
+    #[server(default)] columns: String,
+) -> Result<super::import::Preview, AppError> {
+    crate::error::with_status(
+        async {
+            use crate::{auth::Role, caller::Caller};
+            let c = Caller::with_role(&[Role::Secretariat]).await?;
+            super::db::preview(c.db(), id, |k| crate::url::query_value(&columns, k)).await
+        }
+        .await,
+    )
+}
+
+/// Imports the rows chosen on the preview (`line[]`): all in one transaction, or, if any
+/// chosen row has a problem, none. Returns how many resolutions were recorded.
+#[server(prefix = "/api", endpoint = "resolutions/import/commit")]
+pub async fn commit_resolution_import(
+    id: i64,
+    #[server(default)] columns: String,
+    #[server(default)] line: Vec<String>,
+) -> Result<usize, AppError> {
+    crate::error::with_status(
+        async {
+            use crate::{auth::Role, caller::Caller};
+            let c = Caller::with_role(&[Role::Secretariat]).await?;
+            let lines = line.iter().filter_map(|l| l.trim().parse().ok()).collect();
+            let columns = |k: &str| crate::url::query_value(&columns, k);
+            let n = super::db::commit_import(&c, id, columns, &lines).await?;
+            leptos_axum::redirect(&format!("/resolutions/import/{id}"));
+            Ok(n)
+        }
+        .await,
+    )
+}

@@ -608,14 +608,14 @@ async fn upload(
 
 /// The upload form: the session chosen, the list's name and bytes (2 MB at most), and the
 /// sheet asked for, if any.
-struct UploadForm {
-    session_id: i64,
-    name: String,
-    bytes: axum::body::Bytes,
-    sheet: String,
+pub(crate) struct UploadForm {
+    pub(crate) session_id: i64,
+    pub(crate) name: String,
+    pub(crate) bytes: axum::body::Bytes,
+    pub(crate) sheet: String,
 }
 
-async fn read_form(mut multipart: Multipart) -> Result<UploadForm, AppError> {
+pub(crate) async fn read_form(mut multipart: Multipart) -> Result<UploadForm, AppError> {
     let (mut session_id, mut file, mut sheet) = (None, None, String::new());
     while let Some(field) = multipart.next_field().await.map_err(|e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {

@@ -660,3 +660,195 @@ async fn the_execution_report_is_compiled_kept_and_read_as_odt_pdf_csv_and_xlsx(
         StatusCode::NOT_FOUND
     );
 }
+
+/// Uploads a list of resolutions for the session; returns the kept list's id.
+async fn upload_list(app: &TestApp, who: &Client, name: &str, bytes: Vec<u8>) -> reqwest::Response {
+    let session = app.reference().await.session.to_string();
+    let form = reqwest::multipart::Form::new()
+        .text("session", session)
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()),
+        );
+    who.post(app.url("/resolutions/import"))
+        .header(reqwest::header::ACCEPT, "text/html")
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_councils_list_of_resolutions_is_previewed_row_by_row_and_the_rows_chosen_imported_at_once(
+) {
+    let app = TestApp::spawn().await;
+    let cast = Cast::new(&app).await;
+    let name: String = sqlx::query_scalar("SELECT name FROM councilors WHERE id = $1")
+        .bind(app.reference().await.councilors[0])
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    // A workbook as the council sends it: a title line, then the columns.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let rows: Vec<Vec<String>> = vec![
+        vec!["臺北市議會第14屆第3次定期大會決議案".into()],
+        [
+            "種類",
+            "提案議員",
+            "案由",
+            "決議內容",
+            "預算科目",
+            "來文字號",
+            "收文日期",
+            "辦理方式",
+            "報告期限",
+            "委員會",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect(),
+        vec![
+            "附帶決議".into(),
+            name.clone(),
+            "人行道無障礙改善".into(),
+            "應提出專案報告。".into(),
+            "工務局 人行道".into(),
+            "議議字第1號".into(),
+            "113/03/12".into(),
+            "限期提出專案報告".into(),
+            "113/06/14".into(),
+            "工務委員會".into(),
+        ],
+        vec![
+            "議員提案".into(),
+            format!("{name}、查無此人"),
+            "速限30公里".into(),
+            "建請實施。".into(),
+            "".into(),
+            "議議字第2號".into(),
+            "113/03/12".into(),
+            "".into(),
+            "".into(),
+            "".into(),
+        ],
+        vec![
+            "請願案".into(),
+            name.clone(),
+            "<script>alert(1)</script>老舊公寓電梯".into(),
+            "送請市府研處。".into(),
+            "".into(),
+            "議議字第3號".into(),
+            "113/03/12".into(),
+            "研處見復".into(),
+            "".into(),
+            "".into(),
+        ],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            sheet.write_string(r as u32, c as u16, cell).unwrap();
+        }
+    }
+    let bytes = book.save_to_buffer().unwrap();
+
+    // Only the secretariat uploads: a bureau's browser is sent back with the refusal, and
+    // nothing is kept.
+    let refused = upload_list(&app, &cast.udd, "決議案.xlsx", bytes.clone()).await;
+    assert_eq!(refused.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        crate::harness::location(&refused).as_deref(),
+        Some("/resolutions/import")
+    );
+    let kept: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM question_imports")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(kept, 0);
+    let res = upload_list(&app, &cast.sec, "決議案.xlsx", bytes).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let to = crate::harness::location(&res).unwrap();
+    let id: i64 = to.rsplit('/').next().unwrap().parse().unwrap();
+    // Not a list of questions: the questions' preview does not know it.
+    assert_eq!(
+        app.call(
+            &cast.sec,
+            "cases/import/preview",
+            &[("id", id.to_string()), ("columns", String::new())]
+        )
+        .await
+        .status(),
+        StatusCode::NOT_FOUND
+    );
+
+    let page = app.page(&cast.sec, &to).await.text().await.unwrap();
+    assert!(
+        page.contains("共 3 列：可匯入 2 列，有問題 1 列。"),
+        "{page}"
+    );
+    assert!(page.contains("找不到議員「查無此人」"));
+    assert!(
+        page.contains("&lt;script&gt;alert(1)&lt;/script&gt;老舊公寓電梯"),
+        "escaped"
+    );
+    assert!(!page.contains("<script>alert(1)"));
+    // Lines are the sheet's: the title on 1, the columns on 2, the rows from 3.
+    let commit = |lines: &[&str]| {
+        let mut form = vec![("id", id.to_string()), ("columns", String::new())];
+        form.extend(lines.iter().map(|l| ("line[]", (*l).to_owned())));
+        form
+    };
+    let res = app
+        .call(&cast.sec, "resolutions/import/commit", &commit(&["3", "4"]))
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("第 4 列有問題"));
+    let before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases WHERE kind = 'resolution'")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(before, 0, "nothing written");
+
+    app.ok(&cast.sec, "resolutions/import/commit", &commit(&["3", "5"]))
+        .await;
+    let imported: Vec<(String, String, Option<String>)> = sqlx::query_as(
+        "SELECT d.resolution_kind, d.requirement, d.report_by FROM resolution_details d \
+         ORDER BY d.case_id",
+    )
+    .fetch_all(&app.state.db)
+    .await
+    .unwrap();
+    assert_eq!(
+        imported,
+        vec![
+            (
+                "budget_rider".into(),
+                "report".into(),
+                Some("2024-06-14".into())
+            ),
+            ("petition".into(), "reply".into(), None),
+        ]
+    );
+    let audited: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'resolutions_imported'")
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
+    assert_eq!(audited, 1);
+    let page = app.page(&cast.sec, &to).await.text().await.unwrap();
+    assert!(page.contains("已匯入 2 件決議案。"));
+    assert_eq!(
+        app.call(&cast.sec, "resolutions/import/commit", &commit(&["3"]))
+            .await
+            .status(),
+        StatusCode::CONFLICT,
+        "a list is imported once"
+    );
+    let sample = app.page(&cast.sec, "/resolutions/import/sample.csv").await;
+    assert_eq!(sample.status(), StatusCode::OK);
+    assert!(sample
+        .text()
+        .await
+        .unwrap()
+        .starts_with("種類,提案議員,案由"));
+}
