@@ -526,6 +526,21 @@ async fn main() {
             "bench-sec",
             format!("/s/{}/new/service", fixture.filing_token),
         ),
+        (
+            "Case list, resolutions",
+            "bench-sec",
+            "/cases?kind=resolution".to_owned(),
+        ),
+        (
+            "Execution reports",
+            "bench-sec",
+            "/resolutions/reports".to_owned(),
+        ),
+        (
+            "Execution report (two sessions' resolutions)",
+            "bench-rev",
+            format!("/resolutions/reports/{}", fixture.execution_report),
+        ),
         ("Audit log", "bench-admin", "/admin/audit".to_owned()),
         (
             "Mail deliveries",

@@ -17,7 +17,13 @@ pub struct Fixture {
     /// A councilor's link, for the office's filing form (a new one each run: a token is
     /// only ever known when it is made).
     pub filing_token: String,
+    /// An execution report compiled over the two newest sessions' resolutions.
+    pub execution_report: i64,
 }
+
+/// A decade of a council's resolutions (some 250 a session), recorded once: generated data
+/// has none.
+const RESOLUTIONS: usize = 5_000;
 
 /// Service cases the list of them shows, recorded once: generated data has none.
 const SERVICE_CASES: usize = 500;
@@ -97,6 +103,7 @@ pub async fn fixture(state: &AppState, sec: &CurrentUser) -> Fixture {
         None => import_list(state, sec.id, now).await,
     };
     service_cases(state, sec, now).await;
+    let execution_report = resolutions(state, sec, now).await;
     let councilor: i64 = sqlx::query_scalar("SELECT MIN(id) FROM councilors")
         .fetch_one(db)
         .await
@@ -117,7 +124,131 @@ pub async fn fixture(state: &AppState, sec: &CurrentUser) -> Fixture {
         job,
         import,
         filing_token,
+        execution_report,
     }
+}
+
+/// Records `RESOLUTIONS` resolutions through the app's own operation, spread over every
+/// session (received the day each opens, plus a few), with a lead bureau and two execution
+/// updates each written directly as generated data is; then compiles an execution report
+/// over the two newest sessions, unless one is there. Returns the report's id.
+async fn resolutions(state: &AppState, sec: &CurrentUser, now: i64) -> i64 {
+    let db = &state.db;
+    let have: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases WHERE kind = 'resolution'")
+        .fetch_one(db)
+        .await
+        .unwrap();
+    let sessions: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, starts_on FROM council_sessions ORDER BY starts_on")
+            .fetch_all(db)
+            .await
+            .unwrap();
+    let councilors: Vec<i64> = sqlx::query_scalar("SELECT id FROM councilors ORDER BY id")
+        .fetch_all(db)
+        .await
+        .unwrap();
+    let bureaus: Vec<i64> = sqlx::query_scalar("SELECT id FROM bureaus ORDER BY id LIMIT 12")
+        .fetch_all(db)
+        .await
+        .unwrap();
+    let kinds = ["budget_rider", "motion", "motion", "petition", "bill"];
+    let asks = [
+        "人行道改善",
+        "公車站牌",
+        "社區長照據點",
+        "校園午餐",
+        "老舊公寓電梯",
+    ];
+    let mut tx = app::db::begin(db).await.unwrap();
+    for i in have as usize..RESOLUTIONS {
+        let (session, opens) = &sessions[i * sessions.len() / RESOLUTIONS];
+        let opens: chrono::NaiveDate = opens.parse().unwrap();
+        let kind = kinds[i % kinds.len()];
+        let form = app::resolutions::ResolutionForm {
+            session_id: session.to_string(),
+            resolution_kind: kind.into(),
+            sitting: "第3次定期大會第10次會議".into(),
+            councilor_ids: if kind == "bill" {
+                Vec::new()
+            } else {
+                vec![councilors[i % councilors.len()].to_string()]
+            },
+            topic: format!("{}（第 {i} 案）", asks[i % asks.len()]),
+            body: "建請市府研議改善，並將辦理情形函復本會。".into(),
+            letter_number: format!("議議字第{}號", 1_000_000 + i),
+            received_on: (opens + Duration::days((i % 60) as i64)).to_string(),
+            requirement: "action".into(),
+            committee: String::new(),
+            report_by: String::new(),
+            budget_item: if kind == "budget_rider" {
+                "工務局 人行道改善工程".into()
+            } else {
+                String::new()
+            },
+        };
+        let id = app::resolutions::db::record(&mut tx, &form.parse().unwrap(), sec, now)
+            .await
+            .unwrap();
+        let bureau = bureaus[i % bureaus.len()];
+        sqlx::query(
+            "INSERT INTO assignments (case_id, bureau_id, role, state, assigned_by, assigned_at, \
+               responded_by, responded_at) VALUES ($1, $2, 'lead', 'accepted', $3, $4, $3, $4)",
+        )
+        .bind(id)
+        .bind(bureau)
+        .bind(sec.id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+        for (n, percent) in [(1, 30), (2, 60)] {
+            sqlx::query(
+                "INSERT INTO progress_reports (case_id, bureau_id, body, percent, letter_number, \
+                   reported_by, reported_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(id)
+            .bind(bureau)
+            .bind(format!("第 {n} 次執行情形：已完成規劃，辦理發包作業中。"))
+            .bind(percent)
+            .bind(format!("府授字第{}號", 2_000_000 + i * 2 + n))
+            .bind(sec.id)
+            .bind(now - 86_400 * (3 - n) as i64)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        }
+        sqlx::query("UPDATE cases SET status = 'in_progress' WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        if i % 200 == 199 {
+            tx.commit().await.unwrap();
+            tx = app::db::begin(db).await.unwrap();
+        }
+    }
+    tx.commit().await.unwrap();
+    if let Some(id) = sqlx::query_scalar("SELECT MAX(id) FROM execution_reports")
+        .fetch_one(db)
+        .await
+        .unwrap()
+    {
+        return id;
+    }
+    let newest: Vec<i64> = sessions.iter().rev().take(2).map(|(id, _)| *id).collect();
+    let target: i64 = sqlx::query_scalar(
+        "SELECT id FROM council_sessions WHERE kind = 'regular' ORDER BY starts_on DESC LIMIT 1",
+    )
+    .fetch_one(db)
+    .await
+    .unwrap();
+    let c = app::caller::Caller::acting(sec.clone(), state.clone(), "127.0.0.1".into());
+    let mut tx = app::db::begin(db).await.unwrap();
+    let id = app::resolutions::db::compile(&c, &mut tx, target, &newest, now)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    id
 }
 
 /// Records `SERVICE_CASES` service cases through the app's own operation, spread over the

@@ -124,6 +124,10 @@ async fn no_list_or_queue_query_reads_a_large_table_without_an_index() {
             ..Default::default()
         },
         CaseFilter {
+            kind: Some(CaseKind::Resolution),
+            ..Default::default()
+        },
+        CaseFilter {
             councilor: Some(councilor),
             ..Default::default()
         },
@@ -247,6 +251,21 @@ async fn no_list_or_queue_query_reads_a_large_table_without_an_index() {
         problems.len(),
         problems.join("\n\n")
     );
+}
+
+#[tokio::test]
+async fn the_start_pages_reconsideration_warning_reads_resolutions_by_their_index() {
+    let url = fresh_database_url().await;
+    let postgres = url.starts_with("postgres");
+    let app = TestApp::spawn_on(&url).await;
+    app.create_user("chen.sec", "secretariat", None).await;
+    server::demo::generate::generate(&app.state, 1_500)
+        .await
+        .unwrap();
+    let today = chrono::NaiveDate::from_ymd_opt(2024, 3, 15).unwrap();
+    let statement = app::resolutions::db::closing_windows_statement(today);
+    let problem = problem(&app.state.db, postgres, &statement).await;
+    assert!(problem.is_none(), "{}", problem.unwrap_or_default());
 }
 
 #[tokio::test]

@@ -27,7 +27,11 @@ use crate::{
         events::{Change, EventAction, EventData},
         CaseKind, CaseStatus,
     },
-    db::{date, unexpected, Db, Tx},
+    db::{
+        date,
+        filter::{bind_all, Arg, Statement},
+        unexpected, Db, Tx,
+    },
     deadlines::{self, RuleKind, WorkCalendar},
     error::AppError,
     reference::SessionKind,
@@ -438,23 +442,32 @@ pub async fn mark_not_executable(
     Ok(())
 }
 
+/// The resolutions that may have a window closing: open, not asked to reconsider, and
+/// received in the last 45 days (read by the index on kind and the day received). Apart
+/// for the plan guard.
+pub fn closing_windows_statement(today: NaiveDate) -> Statement {
+    let since = start_of(today - Duration::days(i64::from(super::RECONSIDERATION_DAYS) + 15));
+    Statement {
+        sql: "SELECT c.id, c.number, c.topic, c.received_at FROM cases c \
+              WHERE c.kind = 'resolution' AND c.received_at >= $1 AND c.status <> 'closed' \
+                AND NOT EXISTS (SELECT 1 FROM resolution_reconsiderations r \
+                  WHERE r.case_id = c.id) \
+              ORDER BY c.received_at, c.id"
+            .into(),
+        args: vec![Arg::Int(since)],
+    }
+}
+
 /// Resolutions whose window closes within [`super::WARN_WORKING_DAYS`] working days and
-/// that nobody has asked to reconsider, soonest first. Only the last 45 days' resolutions
-/// can qualify, read by the index on (kind, received_at).
+/// that nobody has asked to reconsider, soonest first.
 pub async fn closing_windows(
     pool: &AnyPool,
     today: NaiveDate,
 ) -> Result<Vec<ClosingWindow>, sqlx::Error> {
-    let since = start_of(today - Duration::days(i64::from(super::RECONSIDERATION_DAYS) + 15));
-    let rows = sqlx::query(
-        "SELECT c.id, c.number, c.topic, c.received_at FROM cases c \
-         WHERE c.kind = 'resolution' AND c.received_at >= $1 AND c.status <> 'closed' \
-           AND NOT EXISTS (SELECT 1 FROM resolution_reconsiderations r WHERE r.case_id = c.id) \
-         ORDER BY c.received_at, c.id",
-    )
-    .bind(since)
-    .fetch_all(pool)
-    .await?;
+    let statement = closing_windows_statement(today);
+    let rows = bind_all(sqlx::query(&statement.sql), &statement.args)
+        .fetch_all(pool)
+        .await?;
     let calendar: WorkCalendar = deadlines::db::work_calendar(pool).await?;
     let mut out = Vec::new();
     for r in rows {
