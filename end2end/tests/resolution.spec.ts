@@ -64,3 +64,33 @@ test('the secretariat records a budget rider, the bureau reports its execution, 
   await expect(sec.getByRole('link', { name: 'ODT' })).toBeVisible();
   await desk.close();
 });
+
+test('the secretariat imports the council list of resolutions: checks every row, imports the good one', async ({ page }, info) => {
+  await logIn(page, info.project.name === 'no-js' ? 'e2e-sec-nojs' : 'e2e-sec');
+  await page.getByRole('navigation', { name: '主選單' }).getByRole('link', { name: '案件列表' }).click();
+  await page.getByRole('link', { name: '匯入決議案' }).click();
+  await expect(page.getByRole('link', { name: '下載範例檔' })).toBeVisible();
+
+  const topic = `里民活動中心修繕 ${Date.now() % 100000}`;
+  const csv =
+    '\ufeff種類,提案議員,案由,決議內容,來文字號,收文日期,辦理方式\r\n' +
+    `議員提案,林雨彤,${topic},建請市府於年底前完成修繕。,議議字第1130008888號,${rocToday()},依決議執行\r\n` +
+    `議員提案,查無此人,另一提案,建請研議。,議議字第1130008889號,${rocToday()},依決議執行\r\n`;
+  const upload = page.getByRole('form', { name: '上傳決議案清單' });
+  await upload.getByLabel('決議案清單').setInputFiles({
+    name: '議會決議案清單.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(csv, 'utf-8'),
+  });
+  await upload.getByRole('button', { name: '上傳並檢查' }).click();
+
+  await expect(page.getByText('共 2 列：可匯入 1 列，有問題 1 列。')).toBeVisible();
+  await expect(page.getByText('找不到議員「查無此人」')).toBeVisible();
+  await expect(page.getByLabel('匯入第 2 列')).toBeChecked();
+  await expect(page.getByLabel('匯入第 3 列')).not.toBeChecked();
+
+  await page.getByRole('button', { name: '匯入勾選的列' }).click();
+  await expect(page.getByText('已匯入 1 件決議案。')).toBeVisible();
+  await page.getByRole('link', { name: '查看決議案' }).click();
+  await expect(page.getByRole('link', { name: new RegExp(topic) }).first()).toBeVisible();
+});
