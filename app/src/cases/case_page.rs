@@ -656,7 +656,7 @@ fn Steps(case: CaseDetail, bureaus: Vec<(i64, String)>, forms: Forms) -> impl In
     view! {
         <section class="panel steps" aria-labelledby="case-steps">
             <h2 id="case-steps">"辦理"</h2>
-            {(!any).then(|| view! { <p class="empty">"目前沒有需要您辦理的步驟。"</p> })}
+            {(!any).then(|| pending_elsewhere(&case))}
             <FormError error=step_error />
             <FieldError error=step_error field="comment" />
             {has(Action::Assign)
@@ -876,6 +876,28 @@ fn Progress(case: CaseDetail, forms: Forms) -> impl IntoView {
                     }
                 })}
         </section>
+    }
+}
+
+/// What the steps panel says when it has no step: where on the page the one thing left to
+/// do is (a progress report, a resolution's reconsideration or finding), or that there is
+/// none.
+fn pending_elsewhere(case: &CaseDetail) -> AnyView {
+    let resolution = case.resolution.as_ref();
+    if case.can_report_progress {
+        let what = if case.kind == CaseKind::Resolution {
+            "提報執行情形"
+        } else {
+            "提報辦理進度"
+        };
+        view! { <p>"請在下方"<a href="#case-progress">{what}</a>"。"</p> }.into_any()
+    } else if resolution.is_some_and(|r| {
+        r.can_ask_reconsideration || r.can_record_outcome || r.can_mark_not_executable
+    }) {
+        view! { <p>"覆議與窒礙難行的紀錄，在"<a href="#case-resolution">"覆議與執行"</a>"。"</p> }
+            .into_any()
+    } else {
+        view! { <p class="empty">"目前沒有需要您辦理的步驟。"</p> }.into_any()
     }
 }
 

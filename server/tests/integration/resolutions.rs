@@ -201,6 +201,17 @@ async fn a_budget_rider_is_recorded_with_its_deadlines_and_its_bureau_reports_ex
             "{step}"
         );
     }
+    // In review the bureau has no step, but may still report: the steps panel says where.
+    let page = app
+        .page(&cast.udd, &format!("/cases/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("href=\"#case-progress\""),
+        "the steps panel points to the one thing left to do"
+    );
     let version = app.case(&cast.rev, id).await.version;
     app.ok(
         &cast.rev,
