@@ -203,7 +203,7 @@ pub async fn schedule(app: &TestApp, who: &Client, on: &str) -> reqwest::Respons
     .await
 }
 
-async fn meeting(app: &TestApp, who: &Client, id: i64) -> app::meetings::Meeting {
+pub async fn meeting(app: &TestApp, who: &Client, id: i64) -> app::meetings::Meeting {
     let res = app
         .call(who, "meetings/detail", &[("id", id.to_string())])
         .await;
@@ -211,7 +211,7 @@ async fn meeting(app: &TestApp, who: &Client, id: i64) -> app::meetings::Meeting
     res.json().await.unwrap()
 }
 
-async fn decide(
+pub async fn decide(
     app: &TestApp,
     who: &Client,
     meeting: i64,

@@ -863,3 +863,104 @@ async fn the_councils_list_of_resolutions_is_previewed_row_by_row_and_the_rows_c
         .unwrap()
         .starts_with("種類,提案議員,案由"));
 }
+
+#[tokio::test]
+async fn a_tracked_resolution_is_on_the_meetings_agenda_and_released_there_as_executed() {
+    let app = TestApp::spawn().await;
+    let cast = Cast::new(&app).await;
+    let id = record(
+        &app,
+        &cast.sec,
+        &rider_form(&app, "河濱自行車道照明", "113/03/12").await,
+    )
+    .await;
+    app.assign(&cast.sec, id, "UDD", &[]).await;
+    app.ok(&cast.udd, "cases/accept", &[("case_id", id.to_string())])
+        .await;
+    assert_eq!(
+        update(&app, &cast.udd, id, "已完成照明設計。", "50").await,
+        StatusCode::OK
+    );
+    let version = app.case(&cast.udd, id).await.reply_version;
+    app.save_reply(&cast.udd, id, version, "照明改善工程施工中。")
+        .await;
+    for (who, step) in [
+        (&cast.udd, "submit"),
+        (&cast.udd_boss, "sign_off"),
+        (&cast.sec, "pass_to_review"),
+    ] {
+        assert_eq!(
+            app.step(who, id, step, "").await.status(),
+            StatusCode::OK,
+            "{step}"
+        );
+    }
+    let version = app.case(&cast.rev, id).await.version;
+    app.ok(
+        &cast.rev,
+        "cases/step",
+        &[
+            ("case_id", id.to_string()),
+            ("version", version.to_string()),
+            ("step", "approve".into()),
+            ("keep_tracking", "1".into()),
+        ],
+    )
+    .await;
+
+    // On the agenda like any tracked case, with its execution update.
+    let res = crate::meetings::schedule(&app, &cast.sec, "113/03/15").await;
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "{}",
+        res.text().await.unwrap()
+    );
+    let meeting_id: i64 = sqlx::query_scalar("SELECT id FROM meetings WHERE status = 'scheduled'")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    let m = crate::meetings::meeting(&app, &cast.rev, meeting_id).await;
+    assert!(
+        m.agenda
+            .iter()
+            .flat_map(|g| &g.items)
+            .any(|i| i.case.id == id),
+        "the tracked resolution is on the agenda"
+    );
+    let page = app
+        .page(&cast.rev, &format!("/meetings/{meeting_id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("河濱自行車道照明"));
+
+    // Released at the meeting: executed.
+    let res = crate::meetings::decide(
+        &app,
+        &cast.rev,
+        meeting_id,
+        id,
+        "release",
+        ("", ""),
+        "已完成照明改善，執行完畢。",
+    )
+    .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "{}",
+        res.text().await.unwrap()
+    );
+    app.ok(
+        &cast.rev,
+        "meetings/confirm",
+        &[("meeting_id", meeting_id.to_string())],
+    )
+    .await;
+    let case = app.case(&cast.rev, id).await;
+    assert_eq!(case.status, CaseStatus::Closed);
+    assert_eq!(case.resolution.unwrap().state, ExecutionState::Executed);
+    assert_eq!(case.timeline[0].action, "release");
+}
