@@ -101,6 +101,12 @@ fn AppRoutes() -> impl IntoView {
                 <Route path=path!("/resolutions/import") view=crate::resolutions::import_pages::ResolutionImportPage ssr=SsrMode::Async />
                 <Route path=path!("/resolutions/import/:id") view=crate::resolutions::import_pages::ResolutionImportPreviewPage ssr=SsrMode::Async />
                 <Route path=path!("/resolutions/reports/:id") view=crate::resolutions::pages::ExecutionReportPage ssr=SsrMode::Async />
+                <Route path=path!("/bills") view=crate::bills::pages::BillsPage ssr=SsrMode::Async />
+                <Route path=path!("/bills/new") view=crate::bills::pages::NewBillPage ssr=SsrMode::Async />
+                <Route path=path!("/bills/:id") view=crate::bills::pages::BillPage ssr=SsrMode::Async />
+                <Route path=path!("/briefings") view=crate::bills::briefing_pages::BriefingsPage ssr=SsrMode::Async />
+                <Route path=path!("/briefings/:id") view=crate::bills::briefing_pages::BriefingPage ssr=SsrMode::Async />
+                <Route path=path!("/briefings/:id/pack") view=crate::bills::briefing_pages::BriefingPackPage ssr=SsrMode::Async />
                 <Route path=path!("/cases/import") view=ImportPage ssr=SsrMode::Async />
                 <Route path=path!("/cases/import/:id") view=ImportPreviewPage ssr=SsrMode::Async />
                 <Route path=path!("/cases/:id") view=CasePage ssr=SsrMode::Async />

@@ -121,3 +121,40 @@ pub fn FormError(error: FormResult) -> impl IntoView {
             .map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })
     }
 }
+
+/// A document of the city's papers (`crate::document`) as a page to read and print: the
+/// same blocks the server writes as ODT and PDF, so the printout says what the files say.
+/// Page breaks become print breaks; Leptos escapes every text.
+#[component]
+pub fn DocumentView(doc: crate::document::Document) -> impl IntoView {
+    use crate::document::Block;
+    let blocks = doc
+        .blocks
+        .into_iter()
+        .map(|block| match block {
+            // The document's own first heading is the page's h1; its others sit below it.
+            Block::Heading { level: 1, text, .. } => view! { <h1>{text}</h1> }.into_any(),
+            Block::Heading { level: 2, text, .. } => view! { <h2>{text}</h2> }.into_any(),
+            Block::Heading { text, .. } => view! { <h3>{text}</h3> }.into_any(),
+            Block::Paragraph(text) => view! { <p class="doc-text">{text}</p> }.into_any(),
+            Block::Centered(text) => view! { <p class="doc-centered">{text}</p> }.into_any(),
+            Block::Table { header, rows } => view! {
+                <table class="data-table">
+                    <thead><tr>{header.iter().map(|h| view! { <th scope="col">{h.clone()}</th> }).collect_view()}</tr></thead>
+                    <tbody>
+                        {rows.into_iter().map(|row| view! {
+                            <tr>{row.into_iter().zip(header.clone()).map(|(cell, label)| view! { <td data-label=label>{cell}</td> }).collect_view()}</tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }
+            .into_any(),
+            Block::Contents(lines) => view! {
+                <ol class="doc-contents">{lines.into_iter().map(|(text, _)| view! { <li>{text}</li> }).collect_view()}</ol>
+            }
+            .into_any(),
+            Block::PageBreak => view! { <hr class="doc-break" /> }.into_any(),
+        })
+        .collect_view();
+    view! { <article class="volume document">{blocks}</article> }
+}

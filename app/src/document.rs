@@ -2,16 +2,18 @@
 //! contents and page breaks. What a document says is built beside its feature (the
 //! meeting's agenda and minutes, the written-reply volume) and unit-tested there; the
 //! server's `documents` writes this one model as ODT and as PDF, so every format says the
-//! same thing.
+//! same thing; `components::DocumentView` shows it for print.
+
+use serde::{Deserialize, Serialize};
 
 /// A document: its title and its blocks in order.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Document {
     pub title: String,
     pub blocks: Vec<Block>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Block {
     /// A heading of level 1 to 3; an anchor lets the contents point at it.
     Heading {

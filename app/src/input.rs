@@ -30,6 +30,25 @@ pub fn optional_text(field: &str, raw: &str, what: &str, max: usize) -> Result<S
     Ok(text.to_owned())
 }
 
+/// A day typed as the users write it (民國年/月/日, or ISO).
+pub fn required_date(field: &str, raw: &str, what: &str) -> Result<chrono::NaiveDate, AppError> {
+    crate::dates::parse_date(raw)
+        .ok_or_else(|| AppError::validation(field, format!("請輸入{what}（民國年/月/日）。")))
+}
+
+/// A day that may be left empty.
+pub fn optional_date(
+    field: &str,
+    raw: &str,
+    what: &str,
+) -> Result<Option<chrono::NaiveDate>, AppError> {
+    if raw.trim().is_empty() {
+        Ok(None)
+    } else {
+        required_date(field, raw, what).map(Some)
+    }
+}
+
 /// What was typed into a form that was sent back to its own page unsaved (找相似案件 on the
 /// question form). Like a refused form's error it travels in the session, for the next
 /// request of the page at `to`; never in the URL, which would put the whole text of a

@@ -32,11 +32,13 @@ pub mod admin;
 pub mod app;
 pub mod audit;
 pub mod auth;
+pub mod bills;
 pub mod cases;
 pub mod city;
 pub mod components;
 pub mod dates;
 pub mod deadlines;
+pub mod document;
 pub mod error;
 pub mod escape;
 pub mod filings;
@@ -64,8 +66,6 @@ pub mod caller;
 pub mod chain;
 #[cfg(feature = "ssr")]
 pub mod db;
-#[cfg(feature = "ssr")]
-pub mod document;
 #[cfg(feature = "ssr")]
 pub mod state;
 

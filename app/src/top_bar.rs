@@ -56,6 +56,8 @@ pub fn TopBar() -> impl IntoView {
                                     .then(|| view! { <A href="/meetings">"追蹤會議"</A><A href="/reports">"統計報表"</A> })}
                                 {matches!(user.role, Role::Secretariat | Role::Reviewer)
                                     .then(|| view! { <A href="/volume">"答復彙編"</A> })}
+                                {crate::bills::BILL_READERS.contains(&user.role)
+                                    .then(|| view! { <A href="/bills">"議法案"</A> })}
                                 {(user.role == Role::Secretariat)
                                     .then(|| view! { <A href="/links">"狀態連結"</A> })}
                                 {is_admin

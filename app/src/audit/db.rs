@@ -127,6 +127,8 @@ pub enum Kept {
     Case,
     Attachment,
     FilingFile,
+    Bill,
+    Briefing,
 }
 
 impl Kept {
@@ -136,6 +138,8 @@ impl Kept {
             Self::Case => "case",
             Self::Attachment => "attachment",
             Self::FilingFile => "filing_file",
+            Self::Bill => "bill",
+            Self::Briefing => "briefing",
         }
     }
 }
@@ -146,6 +150,8 @@ pub async fn exists(pool: &AnyPool, kept: Kept, id: i64) -> Result<bool, crate::
         Kept::Case => "SELECT COUNT(*) FROM cases WHERE id = $1",
         Kept::Attachment => "SELECT COUNT(*) FROM attachments WHERE id = $1",
         Kept::FilingFile => "SELECT COUNT(*) FROM filing_files WHERE id = $1",
+        Kept::Bill => "SELECT COUNT(*) FROM bills WHERE id = $1",
+        Kept::Briefing => "SELECT COUNT(*) FROM caucus_briefings WHERE id = $1",
     };
     let n: i64 = sqlx::query_scalar(sql).bind(id).fetch_one(pool).await?;
     Ok(n > 0)

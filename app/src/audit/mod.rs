@@ -59,6 +59,16 @@ text_enum!(AuditAction {
     FilingSettingsChanged = "filing_settings_changed" / "變更送件上限與個資保存期限",
     ExecutionReportCompiled = "execution_report_compiled" / "編製決議案執行情形報告",
     ResolutionsImported = "resolutions_imported" / "匯入決議案清單",
+    BillCallSent = "bill_call_sent" / "請各局處提報議法案",
+    BillCallAnswered = "bill_call_answered" / "局處回報本會期無議法案",
+    BillRecorded = "bill_recorded" / "登錄議法案",
+    BillStageRecorded = "bill_stage_recorded" / "記錄議法案審議進度",
+    BillMajorMarked = "bill_major_marked" / "變更重大議法案標記",
+    BriefingScheduled = "briefing_scheduled" / "排定黨團報告",
+    BriefingBillsChosen = "briefing_bills_chosen" / "選定黨團報告議案",
+    BriefingHeld = "briefing_held" / "記錄黨團報告結果",
+    BriefingAskRecorded = "briefing_ask_recorded" / "記錄黨團要求",
+    BriefingAskFiled = "briefing_ask_filed" / "黨團要求轉為索資案件",
 });
 
 text_enum!(AuditActor {
@@ -111,6 +121,9 @@ impl AuditRow {
             "calendar_day" => "行事曆",
             "attachment" => "附件",
             "case" => "案件",
+            "bill" => "議法案",
+            "bill_call" => "議法案提報",
+            "briefing" => "黨團報告",
             "" => return String::new(),
             other => other,
         };

@@ -903,6 +903,9 @@ pub struct CaseDetail {
     /// The viewer may take the filed case in or refuse it (the secretariat, while filed).
     #[serde(default)]
     pub can_decide_filing: bool,
+    /// A caucus's ask at a briefing this data request was made of: the briefing and caucus.
+    #[serde(default)]
+    pub from_briefing: Option<(i64, String)>,
 }
 
 impl CaseDetail {

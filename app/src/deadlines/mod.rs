@@ -26,16 +26,19 @@ pub enum RuleKind {
     /// The execution report of resolutions: due this many days *before* a regular session
     /// opens (`resolutions::report_due`), not after something arrived.
     ExecutionReport,
+    /// The secretariat's call for the session's bills: due this many days after it is sent.
+    BillCall,
 }
 
 impl RuleKind {
-    pub const ALL: [RuleKind; 6] = [
+    pub const ALL: [RuleKind; 7] = [
         RuleKind::QuestionReply,
         RuleKind::DataOrdinary,
         RuleKind::DataUrgent,
         RuleKind::DataMostUrgent,
         RuleKind::ServiceCase,
         RuleKind::ExecutionReport,
+        RuleKind::BillCall,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -46,6 +49,7 @@ impl RuleKind {
             Self::DataMostUrgent => "data_most_urgent",
             Self::ServiceCase => "service_case",
             Self::ExecutionReport => "execution_report",
+            Self::BillCall => "bill_call",
         }
     }
 
@@ -61,6 +65,7 @@ impl RuleKind {
             Self::DataMostUrgent => "索資・最速件",
             Self::ServiceCase => "議員服務案件",
             Self::ExecutionReport => "決議案執行情形報告（定期會開議前）",
+            Self::BillCall => "各局處提報本會期議法案",
         }
     }
 }

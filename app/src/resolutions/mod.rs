@@ -21,7 +21,7 @@ use crate::{
     cases::CaseStatus,
     deadlines::{Counting, DeadlineRule, RuleKind, WorkCalendar},
     error::{AppError, Problems},
-    input::{optional_text, required_text},
+    input::{optional_date, optional_text, required_date as date, required_text},
 };
 use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -162,19 +162,6 @@ pub fn may_record_reconsideration(role: Role, status: CaseStatus) -> bool {
 /// cases, while it is not closed.
 pub fn may_mark_not_executable(role: Role, status: CaseStatus) -> bool {
     role == Role::Reviewer && !matches!(status, CaseStatus::Closed)
-}
-
-fn date(field: &str, raw: &str, what: &str) -> Result<NaiveDate, AppError> {
-    crate::dates::parse_date(raw)
-        .ok_or_else(|| AppError::validation(field, format!("請輸入{what}（民國年/月/日）。")))
-}
-
-fn optional_date(field: &str, raw: &str, what: &str) -> Result<Option<NaiveDate>, AppError> {
-    if raw.trim().is_empty() {
-        Ok(None)
-    } else {
-        date(field, raw, what).map(Some)
-    }
 }
 
 /// A resolution as the secretariat types it (or as a row of an imported list).

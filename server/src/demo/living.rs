@@ -730,6 +730,7 @@ pub async fn seed_demo_cases(state: &AppState, shift: Duration) -> Result<DemoCa
         tx.commit().await?;
     }
     seed_demo_resolutions(state, &cast, shift).await?;
+    seed_demo_bills(state, &cast, shift).await?;
     seed_demo_meetings(state, &cast, shift).await?;
     seed_demo_filings(state, &cast, shift).await?;
     Ok(DemoCases::Created {
@@ -1179,6 +1180,216 @@ async fn seed_demo_resolutions(
 }
 
 /// Taipei wall-clock time on a demo day, as stored.
+/// The session's bills and the mayor's caucus briefings: the secretariat's call, bills of
+/// six bureaus at every stage (one passed, one amended and passed, one held, one returned,
+/// one withdrawn, one not yet sent), the major ones marked, two briefings held with the
+/// caucuses' positions and asks (one ask made a data request) and one scheduled.
+async fn seed_demo_bills(state: &AppState, cast: &Cast, shift: Duration) -> Result<(), AppError> {
+    use app::bills::{db as bills, BillForm, CallForm, NewAsk, Position, StageForm};
+    let pool = &state.db;
+    let session: i64 = sqlx::query_scalar(
+        "SELECT s.id FROM council_sessions s JOIN council_terms t ON t.id = s.term_id \
+         WHERE t.number = 14 AND s.kind = 'regular' AND s.number = 3",
+    )
+    .fetch_one(pool)
+    .await?;
+    let acting = |user: &CurrentUser, day: &str, time: &str| {
+        let mut c = app::caller::Caller::acting(user.clone(), state.clone(), "127.0.0.1".into());
+        c.now = chrono::DateTime::from_timestamp(at(moved(day, shift), time), 0).unwrap_or(c.now);
+        c
+    };
+    let sec = &cast.secretariat;
+    {
+        let c = acting(sec, "2024-03-06", "09:30");
+        let call = CallForm {
+            session_id: session.to_string(),
+            due_on: String::new(),
+            note: "請於期限前登錄本會期擬送議會的自治條例、預算案及專案報告，並簡述重要性，作為市長黨團報告的依據。".into(),
+        }
+        .parse(c.today())?;
+        let mut tx = c.begin().await?;
+        bills::send_call(&c, &mut tx, &call).await?;
+        tx.commit().await?;
+    }
+    // (bureau, kind, title, why, changes, committee, major, steps: (stage, day, note))
+    type Steps = &'static [(&'static str, &'static str, &'static str)];
+    type Row = (
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        bool,
+        Steps,
+    );
+    let rows: [Row; 8] = [
+        ("UDD", "ordinance_amended", "都市更新自治條例部分條文修正草案",
+         "縮短都更審議時程、提高公益設施容積獎勵，加速老舊社區重建；未修正則百餘件申請案將延宕。",
+         "第5條：審議期限由一年縮短為六個月。\n第9條：增列社會住宅容積獎勵。",
+         "工務委員會", true,
+         &[("sent", "2024-03-08", ""), ("first_reading", "2024-03-12", ""),
+           ("committee", "2024-03-28", "工務委員會審查，第5條保留待協商。")]),
+        ("DOT", "ordinance_new", "公共自行車租賃自治條例草案",
+         "公共自行車營運無自治條例依據，收費與違規處理易生爭議；制定後營運、收費與罰則有明確規範。",
+         "明定營運主體、收費原則、租借規則及違規處理。", "交通委員會", true,
+         &[("sent", "2024-03-08", ""), ("first_reading", "2024-03-12", ""),
+           ("committee", "2024-03-21", ""), ("second_reading", "2024-04-09", ""),
+           ("passed", "2024-04-09", "大會三讀通過。")]),
+        ("PWD", "supplementary_budget", "113年度追加預算案（人行道改善）",
+         "人行道無障礙改善為附帶決議要求，追加預算通過後始能於汛期前完成第一期工程。",
+         "追加人行道改善工程經費，分三期施作。", "工務委員會", true,
+         &[("sent", "2024-03-15", ""), ("first_reading", "2024-03-19", ""),
+           ("committee", "2024-04-02", ""), ("second_reading", "2024-04-16", ""),
+           ("held", "2024-04-16", "大會保留，下次會議再議。")]),
+        ("DOSW", "ordinance_amended", "老人福利自治條例修正草案",
+         "擴大敬老福利點數適用範圍，回應議會多次質詢；影響本市六十五歲以上長者。",
+         "第7條：敬老福利點數得用於社區據點課程。", "衛生福利委員會", true,
+         &[("sent", "2024-03-08", ""), ("first_reading", "2024-03-12", "")]),
+        ("DEP", "ordinance_repealed", "廢止資源回收站設置自治條例",
+         "條文已併入廢棄物清理自治條例，廢止以免法規重複。", "", "", false,
+         &[("sent", "2024-03-15", ""), ("returned", "2024-03-26", "程序委員會退回，請補充併入條文對照表。")]),
+        ("DOH", "report", "長期照顧服務推動專案報告",
+         "衛生委員會要求就社區長照據點擴充提出專案報告。", "", "衛生福利委員會", false, &[]),
+        ("DOT", "other", "市區公車路線調整案", "配合捷運新路線通車調整公車路線。", "", "交通委員會", false,
+         &[("sent", "2024-03-20", ""), ("withdrawn", "2024-04-01", "市府撤回，併下會期路網檢討案重送。")]),
+        ("UDD", "ordinance_amended", "建築管理自治條例部分條文修正草案",
+         "放寬老舊公寓增設電梯的建蔽率限制，回應請願案。", "第12條：增設昇降設備不計入建蔽率。", "工務委員會", true,
+         &[("sent", "2024-03-08", ""), ("first_reading", "2024-03-12", ""),
+           ("committee", "2024-03-26", ""), ("second_reading", "2024-04-11", ""),
+           ("passed_amended", "2024-04-11", "大會修正通過：增設以一座為限。")]),
+    ];
+    let mut ids = Vec::new();
+    for (code, kind, title, why, changes, committee, major, steps) in rows {
+        let liaison = &cast.of(code).2;
+        let c = acting(liaison, "2024-03-07", "10:00");
+        let form = BillForm {
+            session_id: session.to_string(),
+            bill_kind: kind.into(),
+            title: title.into(),
+            why: why.into(),
+            changes: changes.into(),
+            committee: committee.into(),
+            contact: format!("{}（示範）", liaison.display_name),
+            ..Default::default()
+        };
+        let mut tx = c.begin().await?;
+        let id = bills::record(&c, &mut tx, &form.parse()?).await?;
+        tx.commit().await?;
+        for (version, (stage, day, note)) in (1..).zip(steps) {
+            let c = acting(liaison, day, "17:00");
+            let form = StageForm {
+                stage: (*stage).into(),
+                on: app::dates::roc_date(moved(day, shift)),
+                note: (*note).into(),
+                council_number: if *stage == "first_reading" {
+                    format!("市府提案第{}號", 1100 + id)
+                } else {
+                    String::new()
+                },
+            };
+            let mut tx = c.begin().await?;
+            bills::record_stage(&c, &mut tx, id, &form, version).await?;
+            tx.commit().await?;
+        }
+        if major {
+            let c = acting(sec, "2024-03-20", "11:00");
+            let mut tx = c.begin().await?;
+            bills::mark_major(&c, &mut tx, id, true).await?;
+            tx.commit().await?;
+        }
+        ids.push(id);
+    }
+    // Two briefings held, one scheduled. (caucus, day, bills, positions, asks (bill index, ask, file as a data request of))
+    type Asks = &'static [(Option<usize>, &'static str, Option<&'static str>)];
+    type Briefing = (
+        &'static str,
+        &'static str,
+        &'static [usize],
+        &'static [&'static str],
+        Asks,
+    );
+    let briefings: [Briefing; 3] = [
+        (
+            "青禾黨",
+            "2024-03-25",
+            &[0, 1, 2],
+            &["support", "conditional", "undecided"],
+            &[
+                (
+                    None,
+                    "請提供近三年都市更新案件審議時程統計，作為審查參考。",
+                    Some("林雨彤"),
+                ),
+                (
+                    Some(2),
+                    "追加預算請附各區人行道改善優先順序及評分標準。",
+                    None,
+                ),
+            ],
+        ),
+        (
+            "晨光聯盟",
+            "2024-04-08",
+            &[0, 3],
+            &["oppose", "support"],
+            &[(Some(1), "請提供敬老福利點數近五年使用統計與經費。", None)],
+        ),
+        ("社區行動黨", "2024-04-25", &[0, 2, 7], &[], &[]),
+    ];
+    for (caucus, day, chosen, positions, asks) in briefings {
+        let c = acting(sec, "2024-03-21", "15:00");
+        let form = app::bills::BriefingForm {
+            session_id: session.to_string(),
+            caucus: caucus.into(),
+            held_on: app::dates::roc_date(moved(day, shift)),
+            starts_at: "10:00".into(),
+            place: "議會黨團會議室".into(),
+            attendees: "市長、副市長、秘書長及相關局處首長".into(),
+        };
+        let mut tx = c.begin().await?;
+        let id = bills::schedule(&c, &mut tx, &form.parse()?).await?;
+        let presented: Vec<i64> = chosen.iter().map(|i| ids[*i]).collect();
+        bills::choose_bills(&c, &mut tx, id, &presented).await?;
+        tx.commit().await?;
+        if positions.is_empty() {
+            continue;
+        }
+        let c = acting(sec, day, "16:00");
+        let recorded: Vec<(i64, Position)> = presented
+            .iter()
+            .zip(positions.iter())
+            .filter_map(|(b, p)| Position::parse(p).map(|p| (*b, p)))
+            .collect();
+        let mut tx = c.begin().await?;
+        bills::record_outcome(
+            &c,
+            &mut tx,
+            id,
+            &recorded,
+            "市長說明各案重點，黨團提出下列要求。",
+        )
+        .await?;
+        for (bill, ask, file_as) in asks {
+            let new = NewAsk {
+                bill_id: bill.map(|i| presented[i]),
+                ask: (*ask).into(),
+            };
+            let ask_id = bills::add_ask(&c, &mut tx, id, &new).await?;
+            if let Some(name) = file_as {
+                let councilor: i64 =
+                    sqlx::query_scalar("SELECT id FROM councilors WHERE name = $1")
+                        .bind(*name)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                bills::file_ask(&c, &mut tx, id, ask_id, councilor).await?;
+            }
+        }
+        tx.commit().await?;
+    }
+    Ok(())
+}
+
 fn at(day: NaiveDate, time: &str) -> i64 {
     app::dates::parse_taipei_datetime(&format!("{day} {time}")).unwrap_or_default()
 }

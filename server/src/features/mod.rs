@@ -2,6 +2,7 @@
 //! status page, the volume built in the background. Named as in `app/src/`.
 
 pub mod audit;
+pub mod bills;
 pub mod cases;
 pub mod deadlines;
 pub mod delivery;
@@ -20,6 +21,7 @@ pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
     Router::new()
         .merge(cases::routes())
         .merge(audit::routes())
+        .merge(bills::routes())
         .merge(meetings::routes())
         .merge(reports::routes())
         .merge(resolutions::routes())

@@ -111,19 +111,7 @@ async fn download(
         }
         "pdf" => {
             let doc = report.document(&c.state.city);
-            let _turn = queue.turn(&c.state, c.user.id).await?;
-            let bytes = tokio::task::spawn_blocking(move || {
-                let fonts = pdf::Fonts::load(&fonts).map_err(|e| match e {
-                    pdf::PdfError::Write(e) => AppError::internal("pdf fonts", e),
-                    missing => {
-                        tracing::error!("pdf fonts: {missing}");
-                        AppError::Unavailable(missing.to_string())
-                    }
-                })?;
-                pdf::render(&doc, &fonts, &mut |_, _| {}).map_err(|e| AppError::internal("pdf", e))
-            })
-            .await
-            .map_err(|e| AppError::internal("report render", e))??;
+            let bytes = queue.pdf(&c, &fonts, doc).await?;
             Ok(answer::attachment(
                 bytes,
                 pdf::MEDIA_TYPE,

@@ -102,6 +102,30 @@ impl RenderQueue {
         std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1))
     }
 
+    /// A short document (an execution report, a briefing pack) as PDF, written in the same
+    /// line as volumes: the caller waits for a turn, the writing runs off the async threads.
+    pub async fn pdf(
+        &self,
+        c: &app::caller::Caller,
+        fonts: &pdf::FontPaths,
+        doc: app::document::Document,
+    ) -> Result<Vec<u8>, AppError> {
+        let _turn = self.turn(&c.state, c.user.id).await?;
+        let fonts = fonts.clone();
+        tokio::task::spawn_blocking(move || {
+            let fonts = pdf::Fonts::load(&fonts).map_err(|e| match e {
+                pdf::PdfError::Write(e) => AppError::internal("pdf fonts", e),
+                missing => {
+                    tracing::error!("pdf fonts: {missing}");
+                    AppError::Unavailable(missing.to_string())
+                }
+            })?;
+            pdf::render(&doc, &fonts, &mut |_, _| {}).map_err(|e| AppError::internal("pdf", e))
+        })
+        .await
+        .map_err(|e| AppError::internal("pdf render", e))?
+    }
+
     /// Waits until `user` has no other volume being written and the cluster has room.
     pub async fn turn(&self, state: &AppState, user: i64) -> Result<Turn, AppError> {
         let holder = holder();

@@ -614,3 +614,329 @@ async fn every_handler_lets_in_only_its_roles_and_sends_a_browser_without_a_sess
         );
     }
 }
+
+/// Where the bills' actions need the world to be: a bill of 都發局 (the lead bureau's)
+/// marked major, a briefing scheduled that presents it, or that briefing held with an ask.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BillStage {
+    /// A session with no call for bills yet.
+    NoCall,
+    /// The call sent; a major bill of 都發局 recorded.
+    Bill,
+    BriefingScheduled,
+    BriefingHeld,
+}
+
+#[derive(Clone, Copy)]
+struct BillWorld {
+    session: i64,
+    bill: i64,
+    version: i64,
+    briefing: i64,
+    ask: i64,
+}
+
+static BILLS: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(1);
+
+async fn bill_world(app: &TestApp, cast: &Cast, stage: BillStage) -> BillWorld {
+    let sec = cast.get(Who::Secretariat);
+    let sessions: Vec<i64> = sqlx::query_scalar("SELECT id FROM council_sessions ORDER BY id")
+        .fetch_all(&app.state.db)
+        .await
+        .unwrap();
+    let mut world = BillWorld {
+        session: sessions[0],
+        bill: 0,
+        version: 1,
+        briefing: 0,
+        ask: 0,
+    };
+    if stage == BillStage::NoCall {
+        // The session before has no call: only one is sent per session.
+        world.session = sessions[1];
+        return world;
+    }
+    let calls: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM bill_calls WHERE session_id = $1")
+        .bind(world.session)
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    if calls == 0 {
+        app.ok(
+            sec,
+            "bills/call",
+            &[("form[session_id]", world.session.to_string())],
+        )
+        .await;
+    }
+    let n = BILLS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    world.bill = app
+        .ok(
+            cast.get(Who::LeadLiaison),
+            "bills/record",
+            &[
+                ("form[session_id]", world.session.to_string()),
+                ("form[bill_kind]", "ordinance_amended".into()),
+                ("form[title]", format!("權限測試自治條例修正草案{n}")),
+                ("form[why]", "權限測試".into()),
+            ],
+        )
+        .await
+        .parse()
+        .unwrap();
+    app.ok(
+        sec,
+        "bills/major",
+        &[
+            ("bill_id", world.bill.to_string()),
+            ("major", "true".into()),
+        ],
+    )
+    .await;
+    world.version = 2;
+    if stage == BillStage::Bill {
+        return world;
+    }
+    world.briefing = app
+        .ok(
+            sec,
+            "briefings/schedule",
+            &[
+                ("form[session_id]", world.session.to_string()),
+                ("form[caucus]", "青禾黨".into()),
+                ("form[held_on]", "113/03/20".into()),
+            ],
+        )
+        .await
+        .parse()
+        .unwrap();
+    app.ok(
+        sec,
+        "briefings/bills",
+        &[
+            ("briefing_id", world.briefing.to_string()),
+            ("bill_ids[]", world.bill.to_string()),
+        ],
+    )
+    .await;
+    if stage == BillStage::BriefingScheduled {
+        return world;
+    }
+    app.ok(
+        sec,
+        "briefings/outcome",
+        &[
+            ("briefing_id", world.briefing.to_string()),
+            ("bill_ids[]", world.bill.to_string()),
+            ("positions[]", "support".into()),
+        ],
+    )
+    .await;
+    world.ask = app
+        .ok(
+            sec,
+            "briefings/ask",
+            &[
+                ("briefing_id", world.briefing.to_string()),
+                ("ask", "請提供統計".into()),
+            ],
+        )
+        .await
+        .parse()
+        .unwrap();
+    world
+}
+
+/// Everything the bills and briefings write, counted: a refused attempt must change none.
+async fn bill_writes(app: &TestApp) -> Vec<i64> {
+    let mut counts = Vec::new();
+    for sql in [
+        "SELECT COUNT(*) FROM bills",
+        "SELECT COUNT(*) FROM bill_events",
+        "SELECT COUNT(*) FROM bill_calls",
+        "SELECT COUNT(*) FROM bill_call_nothing",
+        "SELECT COUNT(*) FROM caucus_briefings",
+        "SELECT COUNT(*) FROM briefing_bills WHERE position IS NOT NULL",
+        "SELECT COUNT(*) FROM briefing_asks",
+        "SELECT COUNT(*) FROM briefing_asks WHERE case_id IS NOT NULL",
+        "SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM bills",
+    ] {
+        counts.push(
+            sqlx::query_scalar(sql)
+                .fetch_one(&app.state.db)
+                .await
+                .unwrap(),
+        );
+    }
+    counts
+}
+
+#[tokio::test]
+async fn every_role_can_do_its_own_bill_and_briefing_actions_and_nothing_else() {
+    use Who::*;
+    let app = TestApp::spawn().await;
+    let cast = Cast::new(&app).await;
+    let bureau_writers = vec![Secretariat, LeadLiaison, LeadApprover];
+    let readers = vec![Secretariat, Reviewer, Admin, LeadLiaison, LeadApprover];
+    type BillRow = (
+        &'static str,
+        Vec<(&'static str, &'static str)>,
+        BillStage,
+        Vec<Who>,
+    );
+    let rows: Vec<BillRow> = vec![
+        ("bills/bill", vec![("id", "BILL")], BillStage::Bill, readers),
+        (
+            "bills/record",
+            vec![
+                ("form[session_id]", "SESSION"),
+                ("form[bureau_id]", "LEAD"),
+                ("form[bill_kind]", "report"),
+                ("form[title]", "專案報告"),
+                ("form[why]", "說明"),
+            ],
+            BillStage::Bill,
+            bureau_writers.clone(),
+        ),
+        (
+            "bills/stage",
+            vec![
+                ("bill_id", "BILL"),
+                ("version", "VERSION"),
+                ("form[stage]", "sent"),
+                ("form[on]", "113/03/15"),
+            ],
+            BillStage::Bill,
+            bureau_writers,
+        ),
+        (
+            "bills/major",
+            vec![("bill_id", "BILL"), ("major", "false")],
+            BillStage::Bill,
+            vec![Secretariat],
+        ),
+        (
+            "bills/call",
+            vec![("form[session_id]", "SESSION")],
+            BillStage::NoCall,
+            vec![Secretariat],
+        ),
+        (
+            "bills/nothing",
+            vec![("session_id", "SESSION")],
+            BillStage::Bill,
+            vec![LeadLiaison, LeadApprover, CoLiaison, Stranger],
+        ),
+        (
+            "briefings/briefing",
+            vec![("id", "BRIEFING")],
+            BillStage::BriefingScheduled,
+            vec![Secretariat, Reviewer, Admin],
+        ),
+        (
+            "briefings/schedule",
+            vec![
+                ("form[session_id]", "SESSION"),
+                ("form[caucus]", "晨光聯盟"),
+                ("form[held_on]", "113/03/22"),
+            ],
+            BillStage::Bill,
+            vec![Secretariat],
+        ),
+        (
+            "briefings/bills",
+            vec![("briefing_id", "BRIEFING"), ("bill_ids[]", "BILL")],
+            BillStage::BriefingScheduled,
+            vec![Secretariat],
+        ),
+        (
+            "briefings/outcome",
+            vec![
+                ("briefing_id", "BRIEFING"),
+                ("bill_ids[]", "BILL"),
+                ("positions[]", "oppose"),
+            ],
+            BillStage::BriefingScheduled,
+            vec![Secretariat],
+        ),
+        (
+            "briefings/ask",
+            vec![("briefing_id", "BRIEFING"), ("ask", "請說明")],
+            BillStage::BriefingHeld,
+            vec![Secretariat],
+        ),
+        (
+            "briefings/file-ask",
+            vec![
+                ("briefing_id", "BRIEFING"),
+                ("ask_id", "ASK"),
+                ("councilor_id", "MEMBER"),
+            ],
+            BillStage::BriefingHeld,
+            vec![Secretariat],
+        ),
+    ];
+    let member: i64 =
+        sqlx::query_scalar("SELECT id FROM councilors WHERE caucus = '青禾黨' ORDER BY id LIMIT 1")
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
+    for (endpoint, fields, stage, allowed) in rows {
+        let attempt = |who: Who, world: &BillWorld| {
+            let form: Vec<(&str, String)> = fields
+                .iter()
+                .map(|(k, v)| {
+                    let v = match *v {
+                        "BILL" => world.bill.to_string(),
+                        "VERSION" => world.version.to_string(),
+                        "SESSION" => world.session.to_string(),
+                        "BRIEFING" => world.briefing.to_string(),
+                        "ASK" => world.ask.to_string(),
+                        "MEMBER" => member.to_string(),
+                        v => v.to_owned(),
+                    };
+                    (*k, v)
+                })
+                .collect();
+            let app = &app;
+            let client = cast.get(who).clone();
+            async move {
+                let mut form = form;
+                for (_, v) in form.iter_mut() {
+                    if v == "LEAD" {
+                        *v = app.bureau("UDD").await.to_string();
+                    }
+                }
+                app.call(&client, endpoint, &form).await.status()
+            }
+        };
+        let world = bill_world(&app, &cast, stage).await;
+        let before = bill_writes(&app).await;
+        for who in EVERYONE.into_iter().filter(|w| !allowed.contains(w)) {
+            // Each role is refused before anything is looked up or written.
+            assert_eq!(
+                attempt(who, &world).await,
+                StatusCode::FORBIDDEN,
+                "{endpoint} as {who:?}"
+            );
+        }
+        assert_eq!(
+            bill_writes(&app).await,
+            before,
+            "{endpoint}: a refused attempt wrote something"
+        );
+        for (i, who) in allowed.iter().enumerate() {
+            // The first on the refused attempts' world, each other on one of its own.
+            let world = if i == 0 {
+                world
+            } else {
+                bill_world(&app, &cast, stage).await
+            };
+            assert_eq!(
+                attempt(*who, &world).await,
+                StatusCode::OK,
+                "{endpoint} as {who:?}"
+            );
+        }
+    }
+}

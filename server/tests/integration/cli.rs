@@ -171,7 +171,8 @@ async fn seed_demo_then_create_user_from_stdin_gives_an_account_that_logs_in() {
     assert_eq!(
         counts,
         vec![
-            ("data_request".into(), 22),
+            // One of them a caucus's ask at a briefing.
+            ("data_request".into(), 23),
             ("question".into(), 60),
             ("resolution".into(), 9),
             ("service".into(), 3)
@@ -190,6 +191,18 @@ async fn seed_demo_then_create_user_from_stdin_gives_an_account_that_logs_in() {
     .unwrap();
     assert_eq!((asked, not_executable, reports), (1, 1, 1));
     assert!(updates >= 3, "{updates}");
+    // Bills at every stage but one repeated, two briefings held and one scheduled, one ask
+    // made a data request.
+    let (stages, held, scheduled, filed_asks): (i64, i64, i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COUNT(DISTINCT stage) FROM bills), \
+           (SELECT COUNT(*) FROM caucus_briefings WHERE status = 'held'), \
+           (SELECT COUNT(*) FROM caucus_briefings WHERE status = 'scheduled'), \
+           (SELECT COUNT(*) FROM briefing_asks WHERE case_id IS NOT NULL)",
+    )
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    assert_eq!((stages, held, scheduled, filed_asks), (8, 2, 1, 1));
     let states: i64 = sqlx::query_scalar("SELECT COUNT(DISTINCT status) FROM cases")
         .fetch_one(&app.state.db)
         .await

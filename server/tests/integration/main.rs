@@ -5,7 +5,9 @@
 mod access;
 mod accounts;
 mod audit;
+
 mod auth;
+mod bills;
 mod case_list;
 mod case_pages;
 mod city;

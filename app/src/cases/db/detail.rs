@@ -201,6 +201,17 @@ pub async fn detail(
     .bind(case_id)
     .fetch_one(pool)
     .await?;
+    // The link back to a caucus briefing's ask (`bills`); read here as a row, so that the
+    // case module does not depend on the bills module, which records through it.
+    let from_briefing = sqlx::query(
+        "SELECT br.id, br.caucus FROM briefing_asks a \
+         JOIN caucus_briefings br ON br.id = a.briefing_id WHERE a.case_id = $1",
+    )
+    .bind(case_id)
+    .fetch_optional(pool)
+    .await?
+    .map(|r| Ok::<_, sqlx::Error>((r.try_get("id")?, r.try_get("caucus")?)))
+    .transpose()?;
     let service = match kind {
         crate::cases::CaseKind::Service => {
             let may_see = crate::service::may_see_personal_data(user.role, part.is_some());
@@ -276,5 +287,6 @@ pub async fn detail(
         filing,
         can_decide_filing: user.role == crate::auth::Role::Secretariat
             && status == crate::cases::CaseStatus::Filed,
+        from_briefing,
     })
 }
