@@ -105,7 +105,7 @@ fn BriefingsList() -> impl IntoView {
                             </div>
                             <label for="br-attendees">"出席人員"</label>
                             <div>
-                                <textarea id="br-attendees" name="form[attendees]" rows="2" maxlength=NOTE_MAX_CHARS placeholder="市長、相關局處首長">{kept(error, "attendees")}</textarea>
+                                <textarea id="br-attendees" name="form[attendees]" rows="2" maxlength=NOTE_MAX_CHARS placeholder="市長、相關局處首長">{crate::escape::raw_child(kept(error, "attendees"))}</textarea>
                                 <FieldError error field="attendees" />
                             </div>
                             <div></div>
@@ -251,7 +251,7 @@ fn BriefingDetail(briefing: Briefing, actions: Actions) -> impl IntoView {
                 {position_rows}
                 <label for="outcome-note">"報告紀要"</label>
                 <div>
-                    <textarea id="outcome-note" name="note" rows="3" maxlength=NOTE_MAX_CHARS>{outcome_note}</textarea>
+                    <textarea id="outcome-note" name="note" rows="3" maxlength=NOTE_MAX_CHARS>{crate::escape::raw_child(outcome_note)}</textarea>
                     <FieldError error=outcome_error field="positions" />
                     <FieldError error=outcome_error field="note" />
                 </div>
@@ -283,7 +283,7 @@ fn BriefingDetail(briefing: Briefing, actions: Actions) -> impl IntoView {
                 </div>
                 <label for="ask-text">"要求"</label>
                 <div>
-                    <textarea id="ask-text" name="ask" rows="2" required maxlength=ASK_MAX_CHARS>{ask_kept}</textarea>
+                    <textarea id="ask-text" name="ask" rows="2" required maxlength=ASK_MAX_CHARS>{crate::escape::raw_child(ask_kept)}</textarea>
                     <FieldError error=ask_error field="ask" />
                 </div>
                 <div></div>

@@ -134,7 +134,7 @@ fn call_panel(
                     </div>
                     <label for="call-note">"說明"</label>
                     <div>
-                        <textarea id="call-note" name="form[note]" rows="2" maxlength=NOTE_MAX_CHARS>{kept(error, "note")}</textarea>
+                        <textarea id="call-note" name="form[note]" rows="2" maxlength=NOTE_MAX_CHARS>{crate::escape::raw_child(kept(error, "note"))}</textarea>
                         <FieldError error field="note" />
                     </div>
                     <div></div>
@@ -298,13 +298,13 @@ fn NewBill(user: CurrentUser) -> impl IntoView {
                         </div>
                         <label for="b-why">"重要性說明"</label>
                         <div>
-                            <textarea id="b-why" name="form[why]" rows="3" required maxlength=WHY_MAX_CHARS aria-describedby="b-why-hint">{kept(error, "why")}</textarea>
+                            <textarea id="b-why" name="form[why]" rows="3" required maxlength=WHY_MAX_CHARS aria-describedby="b-why-hint">{crate::escape::raw_child(kept(error, "why"))}</textarea>
                             <p class="hint" id="b-why-hint">"幾行字說明為何重要：影響誰、不通過會怎樣。會印在黨團報告資料上。"</p>
                             <FieldError error field="why" />
                         </div>
                         <label for="b-changes">"主要內容"</label>
                         <div>
-                            <textarea id="b-changes" name="form[changes]" rows="4" maxlength=CHANGES_MAX_CHARS>{kept(error, "changes")}</textarea>
+                            <textarea id="b-changes" name="form[changes]" rows="4" maxlength=CHANGES_MAX_CHARS>{crate::escape::raw_child(kept(error, "changes"))}</textarea>
                             <FieldError error field="changes" />
                         </div>
                         <label for="b-committee">"審查委員會"</label>
@@ -409,7 +409,7 @@ fn BillDetail(
                 </div>
                 <label for="s-note">"說明"</label>
                 <div>
-                    <textarea id="s-note" name="form[note]" rows="2" maxlength=NOTE_MAX_CHARS>{kept(error, "note")}</textarea>
+                    <textarea id="s-note" name="form[note]" rows="2" maxlength=NOTE_MAX_CHARS>{crate::escape::raw_child(kept(error, "note"))}</textarea>
                     <FieldError error field="note" />
                 </div>
                 <div></div>

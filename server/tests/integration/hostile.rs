@@ -495,6 +495,122 @@ async fn hostile_text_typed_or_imported_anywhere_never_becomes_markup_in_a_page_
         .unwrap();
     fields_written += 11;
 
+    // Bills and a caucus briefing: a payload in every field a bureau or the secretariat
+    // types, each bill major and presented, the caucus's asks with them, one made a data
+    // request.
+    let mut bills = Vec::new();
+    for p in &payloads {
+        let id: i64 = app
+            .ok(
+                &cast.udd,
+                "bills/record",
+                &[
+                    ("form[session_id]", r.session.to_string()),
+                    ("form[bill_kind]", "ordinance_new".to_owned()),
+                    ("form[title]", short(p)),
+                    ("form[why]", p.chars().take(2_000).collect()),
+                    ("form[changes]", p.chars().take(4_000).collect()),
+                    ("form[committee]", p.chars().take(100).collect()),
+                    ("form[council_number]", p.chars().take(100).collect()),
+                    ("form[contact]", p.chars().take(100).collect()),
+                ],
+            )
+            .await
+            .parse()
+            .unwrap();
+        app.ok(
+            &cast.udd,
+            "bills/stage",
+            &[
+                ("bill_id", id.to_string()),
+                ("version", "1".to_owned()),
+                ("form[stage]", "sent".to_owned()),
+                ("form[on]", "113/03/14".to_owned()),
+                ("form[note]", p.chars().take(1_000).collect()),
+            ],
+        )
+        .await;
+        app.ok(
+            &cast.sec,
+            "bills/major",
+            &[("bill_id", id.to_string()), ("major", "true".to_owned())],
+        )
+        .await;
+        bills.push(id);
+    }
+    app.ok(
+        &cast.sec,
+        "bills/call",
+        &[
+            ("form[session_id]", r.session.to_string()),
+            ("form[note]", payloads[0].chars().take(1_000).collect()),
+        ],
+    )
+    .await;
+    let caucus: String = sqlx::query_scalar("SELECT caucus FROM councilors WHERE id = $1")
+        .bind(r.councilors[0])
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    let briefing: i64 = app
+        .ok(
+            &cast.sec,
+            "briefings/schedule",
+            &[
+                ("form[session_id]", r.session.to_string()),
+                ("form[caucus]", caucus),
+                ("form[held_on]", "113/03/20".to_owned()),
+                (
+                    "form[place]",
+                    short(&payloads[0]).chars().take(100).collect(),
+                ),
+                ("form[attendees]", payloads[0].chars().take(1_000).collect()),
+            ],
+        )
+        .await
+        .parse()
+        .unwrap();
+    let mut chosen = vec![("briefing_id", briefing.to_string())];
+    chosen.extend(bills.iter().map(|b| ("bill_ids[]", b.to_string())));
+    app.ok(&cast.sec, "briefings/bills", &chosen).await;
+    let mut outcome = vec![
+        ("briefing_id", briefing.to_string()),
+        ("note", payloads[1].chars().take(1_000).collect()),
+    ];
+    for b in &bills {
+        outcome.push(("bill_ids[]", b.to_string()));
+        outcome.push(("positions[]", "conditional".to_owned()));
+    }
+    app.ok(&cast.sec, "briefings/outcome", &outcome).await;
+    for (i, p) in payloads.iter().enumerate() {
+        let ask: i64 = app
+            .ok(
+                &cast.sec,
+                "briefings/ask",
+                &[
+                    ("briefing_id", briefing.to_string()),
+                    ("bill_id", bills[i].to_string()),
+                    ("ask", p.chars().take(2_000).collect()),
+                ],
+            )
+            .await
+            .parse()
+            .unwrap();
+        if i == 0 {
+            app.ok(
+                &cast.sec,
+                "briefings/file-ask",
+                &[
+                    ("briefing_id", briefing.to_string()),
+                    ("ask_id", ask.to_string()),
+                    ("councilor_id", r.councilors[0].to_string()),
+                ],
+            )
+            .await;
+        }
+    }
+    fields_written += 13;
+
     // Every page, as each role.
     let mut pages: Vec<String> = [
         "/",
@@ -523,6 +639,11 @@ async fn hostile_text_typed_or_imported_anywhere_never_becomes_markup_in_a_page_
     pages.extend(resolutions.iter().map(|id| format!("/cases/{id}")));
     pages.push("/resolutions/reports".into());
     pages.push(format!("/resolutions/reports/{report}"));
+    pages.push(format!("/bills?session={}", r.session));
+    pages.extend(bills.iter().map(|id| format!("/bills/{id}")));
+    pages.push(format!("/briefings?session={}", r.session));
+    pages.push(format!("/briefings/{briefing}"));
+    pages.push(format!("/briefings/{briefing}/pack"));
     let roles: [(&str, &Client); 7] = [
         ("secretariat", &cast.sec),
         ("reviewer", &cast.rev),
@@ -561,6 +682,10 @@ async fn hostile_text_typed_or_imported_anywhere_never_becomes_markup_in_a_page_
         format!("/resolutions/reports/{report}/report.xlsx"),
         format!("/resolutions/reports/{report}/report.odt"),
         format!("/resolutions/reports/{report}/report.pdf"),
+        format!("/bills/report.csv?session={}", r.session),
+        format!("/bills/report.xlsx?session={}", r.session),
+        format!("/briefings/{briefing}/pack.odt"),
+        format!("/briefings/{briefing}/pack.pdf"),
     ];
     let mut exports = 0usize;
     for path in &files {
@@ -764,4 +889,36 @@ async fn a_formula_typed_at_a_failed_login_is_inert_in_the_admins_audit_file() {
     // (Usernames are kept in lower case.)
     assert!(text.to_lowercase().contains("'=hyperlink"), "{text}");
     assert_eq!(csv_formulas("audit.csv", &bytes), Vec::<String>::new());
+}
+
+#[tokio::test]
+async fn a_refused_bill_keeps_a_why_that_closes_the_textarea_inside_its_textarea() {
+    let app = TestApp::spawn().await;
+    let cast = Cast::new(&app).await;
+    let why =
+        r#"</textarea><meta http-equiv="refresh" content="0;url=https://evil.example"><textarea>"#;
+    // No title: refused, and sent back to the form without JavaScript with what was typed.
+    let res = cast
+        .udd
+        .post(app.url("/api/bills/record"))
+        .header(reqwest::header::ACCEPT, "text/html")
+        .header(reqwest::header::REFERER, app.url("/bills/new"))
+        .form(&[
+            (
+                "form[session_id]",
+                app.reference().await.session.to_string(),
+            ),
+            ("form[bill_kind]", "other".to_owned()),
+            ("form[why]", why.to_owned()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_redirection(), "{}", res.status());
+    let doc = clean_page(&app, &cast.udd, "/bills/new").await;
+    let kept: Vec<String> = doc
+        .select(&Selector::parse("textarea#b-why").unwrap())
+        .map(|t| t.text().collect())
+        .collect();
+    assert_eq!(kept, [why]);
 }
