@@ -204,3 +204,155 @@ fn qpdf_finds_the_pdf_sound_and_poppler_reads_its_text_whole() {
     );
     assert!(tree[at("H2")..].contains("質詢 第 1 號"), "{tree}");
 }
+
+/// `doc` as ODT, laid out and printed by LibreOffice, read back a page at a time.
+fn printed_pages(doc: &Document) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let odt_path = dir.path().join("document.odt");
+    std::fs::write(&odt_path, odt::write(doc).unwrap()).unwrap();
+    let profile = format!(
+        "-env:UserInstallation=file://{}/profile",
+        dir.path().display()
+    );
+    run(
+        "soffice",
+        &[
+            &profile,
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            dir.path().to_str().unwrap(),
+            odt_path.to_str().unwrap(),
+        ],
+    );
+    let printed = dir.path().join("document.pdf");
+    let text = run("pdftotext", &[printed.to_str().unwrap(), "-"]);
+    // pdftotext ends every page with a form feed. LibreOffice sets a space between Chinese
+    // and digits, and table cells wrap: each page's text is read without white space.
+    text.split('\u{c}')
+        .map(|p| p.chars().filter(|c| !c.is_whitespace()).collect::<String>())
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+fn day(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+#[test]
+fn libreoffice_prints_a_briefing_pack_as_a_cover_an_agenda_and_a_page_per_bill() {
+    use app::bills::{BillKind, BillRow, Briefing, BriefingStatus, PresentedBill, Stage};
+    if !have("soffice") || !have("pdftotext") {
+        return;
+    }
+    let bill = |id: i64, title: &str, stage: Stage| PresentedBill {
+        bill: BillRow {
+            id,
+            bureau_id: 1,
+            bureau: "都市發展局".into(),
+            kind: BillKind::OrdinanceAmended,
+            title: title.into(),
+            committee: "工務委員會".into(),
+            council_number: format!("市府提案第{id}號"),
+            major: true,
+            stage,
+            stage_on: day(2026, 11, 30),
+        },
+        why: "縮短都市更新審議時程，加速老舊社區重建。".repeat(6),
+        changes: "第5條：審議期限由一年縮短為六個月。".into(),
+        position: None,
+    };
+    let briefing = Briefing {
+        id: 1,
+        session_id: 1,
+        session: "第14屆第4次定期大會".into(),
+        caucus: "青禾黨".into(),
+        held_on: day(2026, 12, 10),
+        starts_at: "10:00".into(),
+        place: "議會黨團會議室".into(),
+        attendees: "市長、都市發展局局長".into(),
+        status: BriefingStatus::Scheduled,
+        outcome_note: String::new(),
+        bills: vec![
+            bill(1, "都市更新自治條例修正草案", Stage::Committee),
+            bill(2, "建築管理自治條例修正草案", Stage::FirstReading),
+        ],
+        asks: vec![],
+        major_bills: vec![],
+        councilors: vec![],
+        may_write: true,
+    };
+    let doc = app::bills::documents::pack(&briefing, &app::city::City::default());
+    let pages = printed_pages(&doc);
+    assert_eq!(pages.len(), 4, "cover, agenda, two bills: {pages:#?}");
+    assert!(pages[0].contains("青禾黨黨團") && pages[0].contains("115/12/1010:00"));
+    assert!(pages[1].contains("議程") && pages[1].contains("建築管理自治條例修正草案"));
+    assert!(pages[2].contains("都市更新自治條例修正草案") && pages[2].contains("為何重要"));
+    assert!(pages[3].contains("建築管理自治條例修正草案") && pages[3].contains("一讀"));
+}
+
+#[test]
+fn libreoffice_prints_an_execution_report_with_its_counts_and_every_update() {
+    use app::resolutions::{
+        report::{BureauPart, ExecutionReport, LatestUpdate, ReportContent, ReportRow},
+        ExecutionState, ResolutionKind,
+    };
+    if !have("soffice") || !have("pdftotext") {
+        return;
+    }
+    let row = |n: i64, state: ExecutionState, body: &str| ReportRow {
+        case_id: n,
+        session: "第14屆第3次定期大會".into(),
+        number: n,
+        kind: ResolutionKind::BudgetRider,
+        topic: format!("人行道無障礙改善第{n}案"),
+        councilors: "林雨彤".into(),
+        letter_number: format!("議議字第11300012{n:02}號"),
+        co_bureaus: String::new(),
+        state,
+        latest: Some(LatestUpdate {
+            on: day(2026, 11, 20),
+            bureau: "工務局".into(),
+            body: body.into(),
+            percent: Some(40),
+            letter_number: String::new(),
+        }),
+        not_executable_reply: None,
+    };
+    let report = ExecutionReport {
+        id: 1,
+        due_on: day(2026, 12, 1),
+        compiled_at: 1_764_000_000,
+        compiled_by: "秘書處".into(),
+        content: ReportContent {
+            for_session: "第14屆第4次定期大會".into(),
+            opens_on: day(2026, 12, 10),
+            sessions: vec!["第14屆第3次定期大會".into()],
+            parts: vec![BureauPart {
+                bureau: "工務局".into(),
+                rows: (1..=12)
+                    .map(|n| {
+                        let state = if n % 3 == 0 {
+                            ExecutionState::Executed
+                        } else {
+                            ExecutionState::InProgress
+                        };
+                        row(n, state, &format!("已完成第{n}區設計，辦理發包中。"))
+                    })
+                    .collect(),
+            }],
+        },
+    };
+    let doc = report.document(&app::city::City::default());
+    let text = printed_pages(&doc).join("\n");
+    assert!(text.contains("決議案執行情形報告"), "{text}");
+    assert!(text.contains("共12案：已執行完畢4案、執行中8案"), "the counts: {text}");
+    for n in [1, 6, 12] {
+        assert!(
+            text.contains(&format!("人行道無障礙改善第{n}案")),
+            "row {n}: {text}"
+        );
+    }
+    assert!(text.contains("已完成第12區設計"), "the last update: {text}");
+}
