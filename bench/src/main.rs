@@ -541,6 +541,32 @@ async fn main() {
             "bench-rev",
             format!("/resolutions/reports/{}", fixture.execution_report),
         ),
+        (
+            "Bills, a session (150 bills, every bureau)",
+            "bench-sec",
+            format!("/bills?session={}", fixture.bills_session),
+        ),
+        ("Bills, bureau liaison", "bench-udd", "/bills".to_owned()),
+        (
+            "Bill page (its steps and positions)",
+            "bench-rev",
+            format!("/bills/{}", fixture.bill),
+        ),
+        (
+            "Briefings, a session",
+            "bench-sec",
+            format!("/briefings?session={}", fixture.bills_session),
+        ),
+        (
+            "Briefing (10 bills, positions, asks)",
+            "bench-sec",
+            format!("/briefings/{}", fixture.briefing),
+        ),
+        (
+            "Briefing pack, print",
+            "bench-rev",
+            format!("/briefings/{}/pack", fixture.briefing),
+        ),
         ("Audit log", "bench-admin", "/admin/audit".to_owned()),
         (
             "Mail deliveries",

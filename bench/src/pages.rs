@@ -19,11 +19,21 @@ pub struct Fixture {
     pub filing_token: String,
     /// An execution report compiled over the two newest sessions' resolutions.
     pub execution_report: i64,
+    /// The newest session, which has bills and briefings; a bill of it with its steps; a
+    /// held briefing with its bills, positions and asks.
+    pub bills_session: i64,
+    pub bill: i64,
+    pub briefing: i64,
 }
 
 /// A decade of a council's resolutions (some 250 a session), recorded once: generated data
 /// has none.
 const RESOLUTIONS: usize = 5_000;
+
+/// A decade of bills (some 150 a session from every bureau), recorded once.
+const BILLS: usize = 3_000;
+/// Briefings of the newest session, one per caucus, each presenting this many bills.
+const BRIEFING_BILLS: usize = 10;
 
 /// Service cases the list of them shows, recorded once: generated data has none.
 const SERVICE_CASES: usize = 500;
@@ -104,6 +114,7 @@ pub async fn fixture(state: &AppState, sec: &CurrentUser) -> Fixture {
     };
     service_cases(state, sec, now).await;
     let execution_report = resolutions(state, sec, now).await;
+    let (bills_session, bill, briefing) = bills(state, sec).await;
     let councilor: i64 = sqlx::query_scalar("SELECT MIN(id) FROM councilors")
         .fetch_one(db)
         .await
@@ -125,7 +136,142 @@ pub async fn fixture(state: &AppState, sec: &CurrentUser) -> Fixture {
         import,
         filing_token,
         execution_report,
+        bills_session,
+        bill,
+        briefing,
     }
+}
+
+/// Records `BILLS` bills through the app's own operations, spread over every session and
+/// bureau, each sent and read the first time, one in five marked major; then a briefing per
+/// caucus of the newest session, held, with positions and two asks each. Returns the newest
+/// session, its first bill and its first briefing.
+async fn bills(state: &AppState, sec: &CurrentUser) -> (i64, i64, i64) {
+    use app::bills::{db as bills, BillForm, NewAsk, Position, StageForm};
+    let db = &state.db;
+    let sessions: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM council_sessions ORDER BY starts_on")
+            .fetch_all(db)
+            .await
+            .unwrap();
+    let newest = *sessions.last().unwrap();
+    let have: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM bills")
+        .fetch_one(db)
+        .await
+        .unwrap();
+    let bureaus: Vec<i64> = sqlx::query_scalar("SELECT id FROM bureaus ORDER BY id")
+        .fetch_all(db)
+        .await
+        .unwrap();
+    let c = app::caller::Caller::acting(sec.clone(), state.clone(), "127.0.0.1".into());
+    let today = c.today();
+    let kinds = [
+        "ordinance_amended",
+        "ordinance_new",
+        "budget",
+        "other",
+        "report",
+    ];
+    let mut tx = app::db::begin(db).await.unwrap();
+    for i in have as usize..BILLS {
+        let form = BillForm {
+            session_id: sessions[i * sessions.len() / BILLS].to_string(),
+            bureau_id: bureaus[i % bureaus.len()].to_string(),
+            bill_kind: kinds[i % kinds.len()].into(),
+            title: format!("自治條例部分條文修正草案（第 {i} 案）"),
+            why: "因應實務需要，簡化申請程序並明定罰則，以利執行。".into(),
+            changes: "第5條：審議期限縮短為六個月。".into(),
+            committee: "工務委員會".into(),
+            ..Default::default()
+        };
+        let id = bills::record(&c, &mut tx, &form.parse().unwrap())
+            .await
+            .unwrap();
+        for (version, (stage, days)) in [("sent", 20), ("first_reading", 10)]
+            .into_iter()
+            .enumerate()
+        {
+            let step = StageForm {
+                stage: stage.into(),
+                on: (today - Duration::days(days)).to_string(),
+                note: String::new(),
+                council_number: String::new(),
+            };
+            bills::record_stage(&c, &mut tx, id, &step, version as i64 + 1)
+                .await
+                .unwrap();
+        }
+        if i % 5 == 0 {
+            bills::mark_major(&c, &mut tx, id, true).await.unwrap();
+        }
+        if i % 200 == 199 {
+            tx.commit().await.unwrap();
+            tx = app::db::begin(db).await.unwrap();
+        }
+    }
+    tx.commit().await.unwrap();
+    let bill: i64 = sqlx::query_scalar("SELECT MIN(id) FROM bills WHERE session_id = $1")
+        .bind(newest)
+        .fetch_one(db)
+        .await
+        .unwrap();
+    if let Some(id) = sqlx::query_scalar("SELECT MIN(id) FROM caucus_briefings")
+        .fetch_one(db)
+        .await
+        .unwrap()
+    {
+        return (newest, bill, id);
+    }
+    let caucuses: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT co.caucus FROM councilors co JOIN council_sessions s ON s.term_id = co.term_id \
+         WHERE s.id = $1 AND co.caucus <> '' ORDER BY co.caucus",
+    )
+    .bind(newest)
+    .fetch_all(db)
+    .await
+    .unwrap();
+    let major: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM bills WHERE session_id = $1 AND major = $2 ORDER BY id")
+            .bind(newest)
+            .bind(true)
+            .fetch_all(db)
+            .await
+            .unwrap();
+    let mut first = None;
+    let mut tx = app::db::begin(db).await.unwrap();
+    for caucus in caucuses {
+        let form = app::bills::BriefingForm {
+            session_id: newest.to_string(),
+            caucus,
+            held_on: (today - Duration::days(3)).to_string(),
+            starts_at: "10:00".into(),
+            place: "議會黨團會議室".into(),
+            attendees: "市長、相關局處首長".into(),
+        };
+        let id = bills::schedule(&c, &mut tx, &form.parse().unwrap())
+            .await
+            .unwrap();
+        let chosen: Vec<i64> = major.iter().take(BRIEFING_BILLS).copied().collect();
+        bills::choose_bills(&c, &mut tx, id, &chosen).await.unwrap();
+        let positions: Vec<(i64, Position)> = chosen
+            .iter()
+            .enumerate()
+            .map(|(i, b)| (*b, Position::ALL[i % Position::ALL.len()]))
+            .collect();
+        bills::record_outcome(&c, &mut tx, id, &positions, "市長說明各案重點。")
+            .await
+            .unwrap();
+        for ask in ["請提供近三年執行統計。", "請說明經費來源。"] {
+            let new = NewAsk {
+                bill_id: chosen.first().copied(),
+                ask: ask.into(),
+            };
+            bills::add_ask(&c, &mut tx, id, &new).await.unwrap();
+        }
+        first.get_or_insert(id);
+    }
+    tx.commit().await.unwrap();
+    (newest, bill, first.unwrap_or_default())
 }
 
 /// Records `RESOLUTIONS` resolutions through the app's own operation, spread over every

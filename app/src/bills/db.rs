@@ -70,8 +70,30 @@ async fn session_or_current(
     }
 }
 
-async fn sessions(db: &AnyPool) -> Result<Vec<(i64, String)>, AppError> {
-    Ok(crate::reference::db::choices(db).await?.sessions)
+/// Every session, newest first, titled; and the title of `current` among them. One small
+/// read, not the forms' whole reference data.
+async fn sessions(db: &AnyPool, current: i64) -> Result<(Vec<(i64, String)>, String), AppError> {
+    let rows = sqlx::query(
+        "SELECT s.id, s.kind, s.number, t.number AS term FROM council_sessions s \
+         JOIN council_terms t ON t.id = s.term_id ORDER BY s.starts_on DESC, s.id DESC",
+    )
+    .fetch_all(db)
+    .await?;
+    let mut all = Vec::with_capacity(rows.len());
+    for r in rows {
+        let kind = crate::reference::SessionKind::parse(r.try_get("kind")?)
+            .ok_or_else(|| unexpected("session kind"))?;
+        all.push((
+            r.try_get::<i64, _>("id")?,
+            crate::reference::session_title(r.try_get("term")?, r.try_get("number")?, kind),
+        ));
+    }
+    let name = all
+        .iter()
+        .find(|(id, _)| *id == current)
+        .map(|(_, name)| name.clone())
+        .ok_or(AppError::NotFound)?;
+    Ok((all, name))
 }
 
 /// The bills of a session the caller may see, by bureau, with the call and the counts.
@@ -121,11 +143,12 @@ pub async fn session_bills(c: &Caller, asked: Option<i64>) -> Result<SessionBill
     } else {
         (0, 0)
     };
+    let (sessions, session) = sessions(c.db(), session_id).await?;
     Ok(SessionBills {
         session_id,
-        session: session_name(c.db(), session_id).await?,
+        session,
         ends_on,
-        sessions: sessions(c.db()).await?,
+        sessions,
         bills,
         call,
         near_end: nearing_end(ends_on, today),
@@ -554,10 +577,11 @@ pub async fn briefings_page(c: &Caller, asked: Option<i64>) -> Result<BriefingsD
         })
     })
     .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let (sessions, session) = sessions(c.db(), session_id).await?;
     Ok(BriefingsData {
         session_id,
-        session: session_name(c.db(), session_id).await?,
-        sessions: sessions(c.db()).await?,
+        session,
+        sessions,
         briefings,
         caucuses: caucuses(c.db(), session_id).await?,
         may_write: c.user.role == Role::Secretariat,

@@ -221,9 +221,15 @@ fn CaseBody(case: CaseDetail, bureaus: Vec<(i64, String)>, forms: Forms) -> impl
                             {roc_date(case.due_on)}
                             {case.due_override_reason.clone().map(|r| view! { <span class="muted">{format!("（調整：{r}）")}</span> })}
                         </dd>
-                        {case.from_briefing.clone().map(|(briefing, caucus)| view! {
-                            <dt>"來源"</dt>
-                            <dd><a href=format!("/briefings/{briefing}")>{format!("{caucus}黨團報告提出的要求")}</a></dd>
+                        {case.from_briefing.clone().map(|source| {
+                            let words = format!("{}黨團報告提出的要求", source.caucus);
+                            view! {
+                                <dt>"來源"</dt>
+                                <dd>{match source.briefing_id {
+                                    Some(id) => view! { <a href=format!("/briefings/{id}")>{words}</a> }.into_any(),
+                                    None => view! { <span>{words}</span> }.into_any(),
+                                }}</dd>
+                            }
                         })}
                         {case.sent_to_council_on.map(|on| view! {
                             <dt>"函送議會"</dt>

@@ -903,9 +903,17 @@ pub struct CaseDetail {
     /// The viewer may take the filed case in or refuse it (the secretariat, while filed).
     #[serde(default)]
     pub can_decide_filing: bool,
-    /// A caucus's ask at a briefing this data request was made of: the briefing and caucus.
+    /// A caucus's ask at a briefing this data request was made of.
     #[serde(default)]
-    pub from_briefing: Option<(i64, String)>,
+    pub from_briefing: Option<BriefingSource>,
+}
+
+/// The caucus briefing a data request came from; its id only for those who may open it
+/// (the secretariat, the reviewer, the admin), so a bureau is not offered a refused link.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BriefingSource {
+    pub briefing_id: Option<i64>,
+    pub caucus: String,
 }
 
 impl CaseDetail {

@@ -347,7 +347,10 @@ fn libreoffice_prints_an_execution_report_with_its_counts_and_every_update() {
     let doc = report.document(&app::city::City::default());
     let text = printed_pages(&doc).join("\n");
     assert!(text.contains("決議案執行情形報告"), "{text}");
-    assert!(text.contains("共12案：已執行完畢4案、執行中8案"), "the counts: {text}");
+    assert!(
+        text.contains("共12案：已執行完畢4案、執行中8案"),
+        "the counts: {text}"
+    );
     for n in [1, 6, 12] {
         assert!(
             text.contains(&format!("人行道無障礙改善第{n}案")),

@@ -362,7 +362,18 @@ async fn the_secretariat_briefs_a_caucus_on_major_bills_and_an_ask_becomes_a_dat
     );
     let case = app.case(&cast.sec, case_id).await;
     assert_eq!(case.kind, app::cases::CaseKind::DataRequest);
-    assert_eq!(case.from_briefing, Some((briefing, "青禾黨".to_owned())));
+    let source = case.from_briefing.unwrap();
+    assert_eq!(
+        (source.briefing_id, source.caucus.as_str()),
+        (Some(briefing), "青禾黨")
+    );
+    // Assigned to 都發局, the case names the caucus to its bureau, with no link it may not open.
+    app.assign(&cast.sec, case_id, "UDD", &[]).await;
+    let source = app.case(&cast.udd, case_id).await.from_briefing.unwrap();
+    assert_eq!(
+        (source.briefing_id, source.caucus.as_str()),
+        (None, "青禾黨")
+    );
     assert!(case.body.contains("審議時程統計"));
 
     let res = app

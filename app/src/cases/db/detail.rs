@@ -210,7 +210,21 @@ pub async fn detail(
     .bind(case_id)
     .fetch_optional(pool)
     .await?
-    .map(|r| Ok::<_, sqlx::Error>((r.try_get("id")?, r.try_get("caucus")?)))
+    .map(|r| {
+        Ok::<_, sqlx::Error>(crate::cases::BriefingSource {
+            // Those who read briefings (`bills::BRIEFING_READERS`, not imported: bills
+            // records through this module).
+            briefing_id: matches!(
+                user.role,
+                crate::auth::Role::Secretariat
+                    | crate::auth::Role::Reviewer
+                    | crate::auth::Role::Admin
+            )
+            .then(|| r.try_get("id"))
+            .transpose()?,
+            caucus: r.try_get("caucus")?,
+        })
+    })
     .transpose()?;
     let service = match kind {
         crate::cases::CaseKind::Service => {
