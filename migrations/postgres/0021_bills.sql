@@ -59,7 +59,7 @@ CREATE TABLE bill_events (
     bill_id   BIGINT  NOT NULL REFERENCES bills (id),
     at        BIGINT  NOT NULL,
     actor_id  BIGINT  NOT NULL REFERENCES users (id),
-    action    TEXT    NOT NULL CHECK (action IN ('recorded', 'stage', 'marked_major', 'unmarked_major')),
+    action    TEXT    NOT NULL CHECK (action IN ('recorded', 'edited', 'stage', 'marked_major', 'unmarked_major')),
     stage     TEXT,
     on_date   TEXT,
     note      TEXT    NOT NULL DEFAULT '',

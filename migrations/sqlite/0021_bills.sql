@@ -65,7 +65,7 @@ CREATE TABLE bill_events (
     bill_id   INTEGER NOT NULL REFERENCES bills (id),
     at        INTEGER NOT NULL,
     actor_id  INTEGER NOT NULL REFERENCES users (id),
-    action    TEXT    NOT NULL CHECK (action IN ('recorded', 'stage', 'marked_major', 'unmarked_major')),
+    action    TEXT    NOT NULL CHECK (action IN ('recorded', 'edited', 'stage', 'marked_major', 'unmarked_major')),
     stage     TEXT,
     on_date   TEXT,
     note      TEXT    NOT NULL DEFAULT '',

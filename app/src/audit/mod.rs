@@ -63,6 +63,7 @@ text_enum!(AuditAction {
     BillCallAnswered = "bill_call_answered" / "局處回報本會期無議法案",
     BillRecorded = "bill_recorded" / "登錄議法案",
     BillStageRecorded = "bill_stage_recorded" / "記錄議法案審議進度",
+    BillEdited = "bill_edited" / "修改議法案資料",
     BillMajorMarked = "bill_major_marked" / "變更重大議法案標記",
     BriefingScheduled = "briefing_scheduled" / "排定黨團報告",
     BriefingBillsChosen = "briefing_bills_chosen" / "選定黨團報告議案",

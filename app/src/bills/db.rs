@@ -365,6 +365,91 @@ pub async fn record_stage(
     .await
 }
 
+/// Corrects a bill's own facts (kind, title, why, what changes, committee, number,
+/// contact); its session and bureau stay. The timeline names the fields changed.
+pub async fn edit(
+    c: &Caller,
+    tx: &mut Tx,
+    id: i64,
+    form: &super::BillForm,
+    version: i64,
+) -> Result<(), AppError> {
+    for_write(c, tx, id).await?;
+    let before = sqlx::query(
+        "SELECT session_id, bill_kind, title, why, changes, committee, council_number, contact \
+         FROM bills WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_one(&mut **tx)
+    .await?;
+    let session_id: i64 = before.try_get("session_id")?;
+    let new = super::BillForm {
+        session_id: session_id.to_string(),
+        bureau_id: String::new(),
+        ..form.clone()
+    }
+    .parse()?;
+    let after = [
+        ("bill_kind", new.kind.as_str().to_owned()),
+        ("title", new.title.clone()),
+        ("why", new.why.clone()),
+        ("changes", new.changes.clone()),
+        ("committee", new.committee.clone()),
+        ("council_number", new.council_number.clone()),
+        ("contact", new.contact.clone()),
+    ];
+    let mut changed = serde_json::Map::new();
+    for (field, value) in &after {
+        let was: String = before.try_get(*field)?;
+        if was != *value {
+            changed.insert((*field).into(), json!({ "before": was, "after": value }));
+        }
+    }
+    if changed.is_empty() {
+        return Ok(());
+    }
+    let updated = sqlx::query(
+        "UPDATE bills SET bill_kind = $1, title = $2, why = $3, changes = $4, committee = $5, \
+           council_number = $6, contact = $7, version = version + 1, updated_at = $8 \
+         WHERE id = $9 AND version = $10",
+    )
+    .bind(new.kind.as_str())
+    .bind(&new.title)
+    .bind(&new.why)
+    .bind(&new.changes)
+    .bind(&new.committee)
+    .bind(&new.council_number)
+    .bind(&new.contact)
+    .bind(c.ts())
+    .bind(id)
+    .bind(version)
+    .execute(&mut **tx)
+    .await?;
+    if updated.rows_affected() != 1 {
+        return Err(AppError::Conflict(
+            "這個議案剛被別人更新過，請重新整理後再修改。".into(),
+        ));
+    }
+    let fields: Vec<&str> = changed
+        .keys()
+        .map(|k| match k.as_str() {
+            "bill_kind" => "種類",
+            "title" => "案名",
+            "why" => "重要性說明",
+            "changes" => "主要內容",
+            "committee" => "審查委員會",
+            "council_number" => "議會案號",
+            _ => "聯絡人",
+        })
+        .collect();
+    event(c, tx, id, "edited", None, &fields.join("、")).await?;
+    c.audit(
+        tx,
+        Entry::new(AuditAction::BillEdited, "bill", id).data(serde_json::Value::Object(changed)),
+    )
+    .await
+}
+
 /// The secretariat marks a bill major (重大), or takes the mark off.
 pub async fn mark_major(c: &Caller, tx: &mut Tx, id: i64, major: bool) -> Result<(), AppError> {
     if c.user.role != Role::Secretariat {

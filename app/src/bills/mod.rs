@@ -608,6 +608,7 @@ impl BillEvent {
                 Some(on) => format!("{}（{}）", stage.label(), crate::dates::roc_date(on)),
                 None => stage.label().into(),
             },
+            ("edited", _) => "修改議案資料".into(),
             ("marked_major", _) => "列為重大議案".into(),
             ("unmarked_major", _) => "取消重大議案標記".into(),
             (other, _) => other.to_owned(),

@@ -4,7 +4,7 @@
 
 use super::{
     server_fns::{
-        bill_page, bills_page, MarkMajor, RecordBill, RecordStage, SayNothing, SendCall,
+        bill_page, bills_page, EditBill, MarkMajor, RecordBill, RecordStage, SayNothing, SendCall,
         BILL_WRITERS,
     },
     Bill, BillKind, BillRow, SessionBills, BILL_READERS, CHANGES_MAX_CHARS, NOTE_MAX_CHARS,
@@ -345,16 +345,23 @@ fn BillView() -> impl IntoView {
     let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0));
     let stage = ServerAction::<RecordStage>::new();
     let major = ServerAction::<MarkMajor>::new();
+    let edit = ServerAction::<EditBill>::new();
     let error = form_result(stage.value());
+    let edit_error = form_result(edit.value());
     let bill = Resource::new(
-        move || (id(), stage.version().get() + major.version().get()),
+        move || {
+            (
+                id(),
+                stage.version().get() + major.version().get() + edit.version().get(),
+            )
+        },
         |(id, _)| bill_page(id),
     );
     view! {
         <Transition fallback=|| view! { <p class="loading">"載入中…"</p> }>
             {move || Suspend::new(async move {
                 match bill.await {
-                    Ok(b) => view! { <BillDetail bill=b stage major error /> }.into_any(),
+                    Ok(b) => view! { <BillDetail bill=b stage major error edit edit_error /> }.into_any(),
                     Err(e) => view! { <ErrorPage error=e /> }.into_any(),
                 }
             })}
@@ -368,6 +375,8 @@ fn BillDetail(
     stage: ServerAction<RecordStage>,
     major: ServerAction<MarkMajor>,
     error: crate::components::FormResult,
+    edit: ServerAction<EditBill>,
+    edit_error: crate::components::FormResult,
 ) -> impl IntoView {
     let b = &bill.row;
     let (id, version, today) = (b.id, bill.version, bill.today);
@@ -427,6 +436,46 @@ fn BillDetail(
             </ActionForm>
         }
     });
+    let edit_form = bill.may_write.then(|| {
+        // What was typed when refused, else what the bill says.
+        let value = |name: &str, current: &str| match kept(edit_error, name) {
+            s if s.is_empty() && edit_error.get_untracked().is_none() => current.to_owned(),
+            s => s,
+        };
+        let kind = value("bill_kind", b.kind.as_str());
+        let kinds = BillKind::ALL
+            .iter()
+            .map(|k| view! { <option value=k.as_str() selected=kind == k.as_str()>{k.label()}</option> })
+            .collect_view();
+        let (title, why, changes) = (value("title", &b.title), value("why", &bill.why), value("changes", &bill.changes));
+        let (committee, number, contact) = (value("committee", &b.committee), value("council_number", &b.council_number), value("contact", &bill.contact));
+        view! {
+            <details class="panel no-print" open=edit_error.get_untracked().is_some()>
+                <summary>"修改議案資料"</summary>
+                <ActionForm action=edit attr:class="grid-form wide" attr:aria-label="修改議案資料">
+                    <FormError error=edit_error />
+                    <input type="hidden" name="bill_id" value=id.to_string() />
+                    <input type="hidden" name="version" value=version.to_string() />
+                    <label for="e-kind">"種類"</label>
+                    <div><select id="e-kind" name="form[bill_kind]" required>{kinds}</select><FieldError error=edit_error field="bill_kind" /></div>
+                    <label for="e-title">"案名"</label>
+                    <div><input id="e-title" name="form[title]" type="text" required maxlength=TITLE_MAX_CHARS value=title /><FieldError error=edit_error field="title" /></div>
+                    <label for="e-why">"重要性說明"</label>
+                    <div><textarea id="e-why" name="form[why]" rows="3" required maxlength=WHY_MAX_CHARS>{crate::escape::raw_child(why)}</textarea><FieldError error=edit_error field="why" /></div>
+                    <label for="e-changes">"主要內容"</label>
+                    <div><textarea id="e-changes" name="form[changes]" rows="4" maxlength=CHANGES_MAX_CHARS>{crate::escape::raw_child(changes)}</textarea><FieldError error=edit_error field="changes" /></div>
+                    <label for="e-committee">"審查委員會"</label>
+                    <div><input id="e-committee" name="form[committee]" type="text" maxlength=SHORT_MAX_CHARS value=committee /><FieldError error=edit_error field="committee" /></div>
+                    <label for="e-number">"議會案號"</label>
+                    <div><input id="e-number" name="form[council_number]" type="text" maxlength=SHORT_MAX_CHARS value=number /><FieldError error=edit_error field="council_number" /></div>
+                    <label for="e-contact">"聯絡人"</label>
+                    <div><input id="e-contact" name="form[contact]" type="text" maxlength=SHORT_MAX_CHARS value=contact /><FieldError error=edit_error field="contact" /></div>
+                    <div></div>
+                    <div><button type="submit">"儲存修改"</button></div>
+                </ActionForm>
+            </details>
+        }
+    });
     let positions = (!bill.positions.is_empty()).then(|| view! {
         <h2>"黨團態度"</h2>
         <ul>
@@ -456,6 +505,7 @@ fn BillDetail(
         <p class="doc-text">{bill.why.clone()}</p>
         {(!bill.changes.is_empty()).then(|| view! { <h2>"主要內容"</h2><p class="doc-text">{bill.changes.clone()}</p> })}
         {stage_form}
+        {edit_form}
         {positions}
         <h2>"歷程"</h2>
         <ol class="timeline">

@@ -90,6 +90,20 @@ pub async fn record_stage(
     )
 }
 
+#[server(prefix = "/api", endpoint = "bills/edit")]
+pub async fn edit_bill(bill_id: i64, version: i64, form: BillForm) -> Result<(), AppError> {
+    with_status(
+        async {
+            let c = Caller::with_role(BILL_WRITERS).await?;
+            in_tx!(c, Kept::Bill, bill_id, |tx| super::db::edit(
+                &c, &mut tx, bill_id, &form, version
+            ))
+            .map_err(|e: AppError| e.with_input(form.echo()))
+        }
+        .await,
+    )
+}
+
 #[server(prefix = "/api", endpoint = "bills/major")]
 pub async fn mark_major(bill_id: i64, #[server(default)] major: String) -> Result<(), AppError> {
     with_status(

@@ -810,6 +810,18 @@ async fn every_role_can_do_its_own_bill_and_briefing_actions_and_nothing_else() 
             bureau_writers,
         ),
         (
+            "bills/edit",
+            vec![
+                ("bill_id", "BILL"),
+                ("version", "VERSION"),
+                ("form[bill_kind]", "other"),
+                ("form[title]", "改名的議案"),
+                ("form[why]", "說明"),
+            ],
+            BillStage::Bill,
+            vec![Secretariat, LeadLiaison, LeadApprover],
+        ),
+        (
             "bills/major",
             vec![("bill_id", "BILL"), ("major", "false")],
             BillStage::Bill,

@@ -175,16 +175,64 @@ async fn a_bureau_records_its_bill_and_its_way_through_the_council_while_other_b
         ["登錄議案", "送議會（113/03/12）", "一讀（113/03/14）"]
     );
 
+    // Its bureau corrects its facts; the timeline names what changed; another bureau may not.
+    let edit = |version: i64, title: &str| {
+        send(
+            &app,
+            &cast.udd,
+            "bills/edit",
+            vec![
+                ("bill_id", id.to_string()),
+                ("version", version.to_string()),
+                ("form[bill_kind]", "ordinance_amended".into()),
+                ("form[title]", title.into()),
+                ("form[why]", "縮短審議時程，加速老舊社區重建。".into()),
+                ("form[changes]", "第5條：審議期限縮短為六個月。".into()),
+                ("form[committee]", "工務委員會".into()),
+            ],
+        )
+    };
+    assert_eq!(
+        edit(3, "都市更新自治條例部分條文修正草案").await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        edit(3, "再改").await.status(),
+        StatusCode::CONFLICT,
+        "a stale version"
+    );
+    let refused = app
+        .call(
+            &cast.dot,
+            "bills/edit",
+            &[
+                ("bill_id", id.to_string()),
+                ("version", "4".into()),
+                ("form[bill_kind]", "other".into()),
+                ("form[title]", "改名".into()),
+                ("form[why]", "x".into()),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let b = bill(&app, &cast.udd, id).await;
+    assert_eq!(b.row.title, "都市更新自治條例部分條文修正草案");
+    let last = b.events.last().unwrap();
+    assert_eq!(
+        (last.sentence().as_str(), last.note.as_str()),
+        ("修改議案資料", "案名")
+    );
+
     // Each write is in the audit log too.
     let audited: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM audit_log WHERE target_kind = 'bill' AND target_id = $1 \
-         AND action IN ('bill_recorded', 'bill_stage_recorded')",
+         AND action IN ('bill_recorded', 'bill_stage_recorded', 'bill_edited')",
     )
     .bind(id.to_string())
     .fetch_one(&app.state.db)
     .await
     .unwrap();
-    assert_eq!(audited, 3);
+    assert_eq!(audited, 4);
     // The page reads without JavaScript, with its next steps to choose from.
     let page = app
         .page(&cast.udd, &format!("/bills/{id}"))
@@ -192,7 +240,7 @@ async fn a_bureau_records_its_bill_and_its_way_through_the_council_while_other_b
         .text()
         .await
         .unwrap();
-    assert!(page.contains("都市更新自治條例修正草案"));
+    assert!(page.contains("都市更新自治條例部分條文修正草案"));
     assert!(page.contains("委員會審查"), "the next step offered");
 }
 
