@@ -95,6 +95,8 @@ fn StartPage(user: CurrentUser) -> impl IntoView {
                 }
             })}
         {matches!(user.role, Role::Secretariat | Role::Reviewer).then(|| view! { <ResolutionWarnings /> })}
+        {matches!(user.role, Role::Secretariat | Role::BureauLiaison | Role::BureauApprover)
+            .then(|| view! { <BillCallReminder bureau=user.role != Role::Secretariat /> })}
         <Transition fallback=|| view! { <p class="loading">"載入中…"</p> }>
             {Suspend::new(async move {
                 match queues.await {
@@ -157,6 +159,29 @@ fn ResolutionWarnings() -> impl IntoView {
                     </section>
                 });
                 view! { {report} {windows} }
+            })}
+        </Suspense>
+    }
+}
+
+/// The call for the session's bills, while it waits for answers: a bureau that has not
+/// answered is asked to, the secretariat sees how many have not.
+#[component]
+fn BillCallReminder(bureau: bool) -> impl IntoView {
+    let reminder = Resource::new(|| (), |_| crate::bills::server_fns::call_reminder());
+    view! {
+        <Suspense>
+            {Suspend::new(async move {
+                reminder.await.ok().flatten().map(|r| {
+                    let class = if r.overdue { "notice warning" } else { "notice" };
+                    view! {
+                        <p class=class role="status">
+                            {r.sentence(bureau)}
+                            " "
+                            <A href=format!("/bills?session={}", r.session_id)>{if bureau { "登錄議案" } else { "查看提報情形" }}</A>
+                        </p>
+                    }
+                })
             })}
         </Suspense>
     }

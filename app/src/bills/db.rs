@@ -234,6 +234,51 @@ async fn event(
     Ok(())
 }
 
+/// The newest call for bills whose session has not ended, if the caller's bureau (or, for
+/// the secretariat, any bureau) has not answered it.
+pub async fn call_reminder(c: &Caller) -> Result<Option<super::CallReminder>, AppError> {
+    let bureau = match c.user.role {
+        Role::Secretariat => None,
+        Role::BureauLiaison | Role::BureauApprover => c.user.bureau_id,
+        _ => return Ok(None),
+    };
+    if bureau.is_none() && c.user.role != Role::Secretariat {
+        return Ok(None);
+    }
+    let today = c.today();
+    let Some(call) = sqlx::query(
+        "SELECT k.session_id, k.due_on FROM bill_calls k \
+         JOIN council_sessions s ON s.id = k.session_id \
+         WHERE s.ends_on >= $1 ORDER BY k.asked_on DESC, k.id DESC LIMIT 1",
+    )
+    .bind(today.to_string())
+    .fetch_optional(c.db())
+    .await?
+    else {
+        return Ok(None);
+    };
+    let session_id: i64 = call.try_get("session_id")?;
+    let due_on = date(&call, "due_on")?;
+    let Some(status) = call_status(c, session_id).await? else {
+        return Ok(None);
+    };
+    let missing = match bureau {
+        Some(own) => usize::from(status.missing.iter().any(|(id, _)| *id == own)),
+        None => status.missing.len(),
+    };
+    if missing == 0 {
+        return Ok(None);
+    }
+    let (_, session) = sessions(c.db(), session_id).await?;
+    Ok(Some(super::CallReminder {
+        session_id,
+        session,
+        due_on,
+        missing,
+        overdue: today > due_on,
+    }))
+}
+
 /// Records a bill for the caller's bureau (the secretariat names one). Returns its id.
 pub async fn record(c: &Caller, tx: &mut Tx, b: &NewBill) -> Result<i64, AppError> {
     let bureau_id = match c.user.role {

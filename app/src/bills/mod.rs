@@ -655,6 +655,36 @@ pub struct CallStatus {
     pub mine_said_nothing: bool,
 }
 
+/// The start page's reminder of an open call for bills: to a bureau that has not answered,
+/// and to the secretariat while bureaus have not.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallReminder {
+    pub session_id: i64,
+    pub session: String,
+    pub due_on: NaiveDate,
+    /// Bureaus that have not answered (for a bureau: 1, itself).
+    pub missing: usize,
+    pub overdue: bool,
+}
+
+impl CallReminder {
+    pub fn sentence(&self, bureau: bool) -> String {
+        let due = crate::dates::roc_date(self.due_on);
+        let late = if self.overdue { "已逾期，" } else { "" };
+        if bureau {
+            format!(
+                "秘書處請各局處於 {due} 前提報{}的議法案，{late}本局處尚未回報。",
+                self.session
+            )
+        } else {
+            format!(
+                "{}議法案提報期限 {due}，{late}尚有 {} 個局處未回報。",
+                self.session, self.missing
+            )
+        }
+    }
+}
+
 /// The session view: every bill the viewer may see, by bureau.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionBills {

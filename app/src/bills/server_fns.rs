@@ -42,6 +42,18 @@ pub async fn bills_page(session: Option<i64>) -> Result<SessionBills, AppError> 
     )
 }
 
+/// The start page's reminder of the call for bills, for whoever owes or awaits answers.
+#[server(prefix = "/api", endpoint = "bills/reminder")]
+pub async fn call_reminder() -> Result<Option<super::CallReminder>, AppError> {
+    with_status(
+        async {
+            let c = Caller::signed_in().await?;
+            super::db::call_reminder(&c).await
+        }
+        .await,
+    )
+}
+
 #[server(prefix = "/api", endpoint = "bills/record")]
 pub async fn record_bill(form: BillForm) -> Result<i64, AppError> {
     with_status(

@@ -107,6 +107,12 @@ async fn a_bureau_records_its_bill_and_its_way_through_the_council_while_other_b
     assert_eq!(call.due_on.to_string(), "2024-03-29");
     assert!(call.missing.iter().any(|(_, n)| n == "都市發展局"));
 
+    // The start page reminds a bureau that has not answered, and the secretariat of how many.
+    let home = app.page(&cast.udd, "/").await.text().await.unwrap();
+    assert!(home.contains("本局處尚未回報"), "the bureau is reminded");
+    let home = app.page(&cast.sec, "/").await.text().await.unwrap();
+    assert!(home.contains("局處未回報"), "the secretariat sees who owes");
+
     let id = record_bill(&app, &cast.udd, "都市更新自治條例修正草案").await;
     let b = bill(&app, &cast.udd, id).await;
     assert_eq!(
@@ -136,6 +142,11 @@ async fn a_bureau_records_its_bill_and_its_way_through_the_council_while_other_b
     assert!(call.answered.contains(&"都市發展局".to_owned()));
     assert!(call.answered.contains(&"交通局".to_owned()));
     assert!(!call.missing.iter().any(|(_, n)| n == "交通局"));
+
+    for who in [&cast.udd, &cast.dot] {
+        let home = app.page(who, "/").await.text().await.unwrap();
+        assert!(!home.contains("本局處尚未回報"), "answered: no more reminder");
+    }
 
     // Its steps, in order, dated as they happened.
     assert_eq!(
