@@ -38,6 +38,18 @@ test('a bureau records a bill for the session and the council’s first step on 
   await step.getByRole('button', { name: '記錄' }).click();
   await ready(page, js);
   await expect(page.getByText(`送議會（${todayRoc()}）`).first()).toBeVisible();
+  // The comparison table, uploaded as a plain form; it is listed to download.
+  const files = page.getByRole('form', { name: '上傳附件' });
+  await files.getByLabel('附件種類').selectOption({ label: '條文對照表' });
+  await files.getByLabel('檔案（可多選）').setInputFiles({
+    name: '條文對照表.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from('條次,現行條文,修正條文\r\n第5條,一年,六個月\r\n'),
+  });
+  await files.getByRole('button', { name: '上傳附件' }).click();
+  await ready(page, js);
+  await expect(page.getByRole('link', { name: '條文對照表.csv' })).toBeVisible();
+
   // Next it can be read the first time, not yet passed.
   const next = page.getByRole('form', { name: '記錄審議進度' }).getByLabel('進度');
   await expect(next.locator('option', { hasText: '一讀' })).toHaveCount(1);

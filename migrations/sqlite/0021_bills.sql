@@ -65,13 +65,29 @@ CREATE TABLE bill_events (
     bill_id   INTEGER NOT NULL REFERENCES bills (id),
     at        INTEGER NOT NULL,
     actor_id  INTEGER NOT NULL REFERENCES users (id),
-    action    TEXT    NOT NULL CHECK (action IN ('recorded', 'edited', 'stage', 'marked_major', 'unmarked_major')),
+    action    TEXT    NOT NULL CHECK (action IN ('recorded', 'edited', 'stage', 'marked_major', 'unmarked_major', 'file_added')),
     stage     TEXT,
     on_date   TEXT,
     note      TEXT    NOT NULL DEFAULT '',
     CHECK (action <> 'stage' OR (stage IS NOT NULL AND on_date IS NOT NULL))
 );
 CREATE INDEX bill_events_bill_idx ON bill_events (bill_id, id);
+
+-- A bill's papers: the draft text, the comparison table (條文對照表), anything else. Held to
+-- the upload limits of a data request's files.
+CREATE TABLE bill_files (
+    id            INTEGER PRIMARY KEY,
+    bill_id       INTEGER NOT NULL REFERENCES bills (id),
+    file_kind     TEXT    NOT NULL CHECK (file_kind IN ('draft', 'comparison', 'other')),
+    file_name     TEXT    NOT NULL,
+    content_type  TEXT    NOT NULL,
+    size_bytes    INTEGER NOT NULL,
+    sha256        TEXT    NOT NULL,
+    data          BLOB   NOT NULL,
+    uploaded_by   INTEGER NOT NULL REFERENCES users (id),
+    uploaded_at   INTEGER NOT NULL
+);
+CREATE INDEX bill_files_bill_idx ON bill_files (bill_id, id);
 
 -- The mayor briefs a caucus (黨團, as the councilors' reference data names them) on the
 -- session's major bills; after it, the caucus's position on each and what it asked.

@@ -128,6 +128,7 @@ pub enum Kept {
     Attachment,
     FilingFile,
     Bill,
+    BillFile,
     Briefing,
 }
 
@@ -139,6 +140,7 @@ impl Kept {
             Self::Attachment => "attachment",
             Self::FilingFile => "filing_file",
             Self::Bill => "bill",
+            Self::BillFile => "bill_file",
             Self::Briefing => "briefing",
         }
     }
@@ -151,6 +153,7 @@ pub async fn exists(pool: &AnyPool, kept: Kept, id: i64) -> Result<bool, crate::
         Kept::Attachment => "SELECT COUNT(*) FROM attachments WHERE id = $1",
         Kept::FilingFile => "SELECT COUNT(*) FROM filing_files WHERE id = $1",
         Kept::Bill => "SELECT COUNT(*) FROM bills WHERE id = $1",
+        Kept::BillFile => "SELECT COUNT(*) FROM bill_files WHERE id = $1",
         Kept::Briefing => "SELECT COUNT(*) FROM caucus_briefings WHERE id = $1",
     };
     let n: i64 = sqlx::query_scalar(sql).bind(id).fetch_one(pool).await?;

@@ -55,6 +55,16 @@ text_enum!(Position {
     Undecided = "undecided" / "未表態",
 });
 
+// A bill's papers.
+text_enum!(FileKind {
+    Draft = "draft" / "草案條文",
+    Comparison = "comparison" / "條文對照表",
+    Other = "other" / "其他附件",
+});
+
+/// The name a refused upload of a bill's papers is flashed under.
+pub const FILES_FORM: &str = "bill-files";
+
 text_enum!(BriefingStatus {
     Scheduled = "scheduled" / "已排定",
     Held = "held" / "已報告",
@@ -609,11 +619,23 @@ impl BillEvent {
                 None => stage.label().into(),
             },
             ("edited", _) => "修改議案資料".into(),
+            ("file_added", _) => "上傳附件".into(),
             ("marked_major", _) => "列為重大議案".into(),
             ("unmarked_major", _) => "取消重大議案標記".into(),
             (other, _) => other.to_owned(),
         }
     }
+}
+
+/// A paper of a bill, as its page lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BillFile {
+    pub id: i64,
+    pub kind: FileKind,
+    pub file_name: String,
+    pub size_bytes: i64,
+    pub uploaded_at: i64,
+    pub uploaded_by: String,
 }
 
 /// A caucus's position on a bill, and its briefing.
@@ -636,6 +658,7 @@ pub struct Bill {
     pub contact: String,
     pub version: i64,
     pub events: Vec<BillEvent>,
+    pub files: Vec<BillFile>,
     pub positions: Vec<CaucusPosition>,
     pub may_write: bool,
     pub may_mark_major: bool,

@@ -476,6 +476,50 @@ fn BillDetail(
             </details>
         }
     });
+    // The upload is a plain multipart post to the server's handler; a refusal comes back
+    // in the session.
+    let files_error = crate::error::flashed_error(super::FILES_FORM)
+        .map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> });
+    let file_list = if bill.files.is_empty() {
+        view! { <p class="empty">"尚無附件。"</p> }.into_any()
+    } else {
+        view! {
+            <ul class="files">
+                {bill.files.iter().map(|f| view! {
+                    <li>
+                        {format!("{}：", f.kind.label())}
+                        <a href=format!("/bills/files/{}", f.id)>{f.file_name.clone()}</a>
+                        <span class="muted">{format!("（{}，{} {}）", crate::cases::batch::megabytes(f.size_bytes as u64), roc_datetime(f.uploaded_at), f.uploaded_by)}</span>
+                    </li>
+                }).collect_view()}
+            </ul>
+        }.into_any()
+    };
+    let upload = bill.may_write.then(|| view! {
+        <form method="post" action=format!("/bills/{id}/files") enctype="multipart/form-data" class="stacked-form no-print" aria-label="上傳附件">
+            {files_error}
+            <label for="bf-kind">"附件種類"</label>
+            <select id="bf-kind" name="file_kind" required>
+                {super::FileKind::ALL.iter().map(|k| view! { <option value=k.as_str()>{k.label()}</option> }).collect_view()}
+            </select>
+            <label for="bf-files">"檔案（可多選）"</label>
+            <input id="bf-files" name="files" type="file" multiple required aria-describedby="bf-limits" />
+            <p class="field-hint" id="bf-limits">{format!(
+                "每個檔案 {} 以內，每次最多 {} 個、合計 {} 以內。",
+                crate::cases::batch::megabytes(crate::cases::batch::MAX_FILE_BYTES),
+                crate::cases::batch::MAX_FILES,
+                crate::cases::batch::megabytes(crate::cases::batch::MAX_BATCH_BYTES),
+            )}</p>
+            <button type="submit">"上傳附件"</button>
+        </form>
+    });
+    let files = view! {
+        <section id="bill-files" class="panel" aria-labelledby="bill-files-title">
+            <h2 id="bill-files-title">"附件（草案條文、條文對照表）"</h2>
+            {file_list}
+            {upload}
+        </section>
+    };
     let positions = (!bill.positions.is_empty()).then(|| view! {
         <h2>"黨團態度"</h2>
         <ul>
@@ -504,6 +548,7 @@ fn BillDetail(
         <h2>"重要性說明"</h2>
         <p class="doc-text">{bill.why.clone()}</p>
         {(!bill.changes.is_empty()).then(|| view! { <h2>"主要內容"</h2><p class="doc-text">{bill.changes.clone()}</p> })}
+        {files}
         {stage_form}
         {edit_form}
         {positions}

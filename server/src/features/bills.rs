@@ -1,25 +1,35 @@
 //! Bills and briefings as files: a briefing's pack (`/briefings/{id}/pack.odt|pdf`, what it
-//! says is `app::bills::documents`) and a session's bills as a report
-//! (`/bills/report.csv|xlsx?session=`, a bureau's own bills only).
+//! says is `app::bills::documents`), a session's bills as a report
+//! (`/bills/report.csv|xlsx?session=`, a bureau's own bills only), and a bill's papers (the
+//! draft text, the comparison table) uploaded as a plain form and downloaded.
 
-use super::volume::RenderQueue;
+use super::{
+    cases::{read_form, served_bytes},
+    volume::RenderQueue,
+};
 use crate::{
     documents::{odt, pdf},
-    web::answer,
+    web::answer::{self, Back},
 };
 use app::{
-    bills::{BILL_READERS, BRIEFING_READERS},
-    caller::Caller,
+    bills::{BILL_READERS, BRIEFING_READERS, FILES_FORM},
+    caller::{Caller, Refused},
+    cases::batch::MAX_BATCH_BYTES,
     error::AppError,
     reports::TableFormat,
 };
 use axum::{
-    extract::{Path, Query},
+    extract::{multipart::MultipartRejection, DefaultBodyLimit, Multipart, Path, Query},
+    http::HeaderMap,
     response::Response,
-    routing::get,
+    routing::{get, post},
     Extension, Router,
 };
 use std::collections::HashMap;
+use tower_sessions::Session;
+
+/// As a data request's files: the batch and room for the form's framing.
+const MAX_BODY_BYTES: usize = MAX_BATCH_BYTES as usize + 1024 * 1024;
 
 pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
     // Named in full: `/bills/{id}` and `/briefings/{id}/pack` are the app's pages.
@@ -40,6 +50,58 @@ pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
             "/bills/report.xlsx",
             get(|c, q| report(c, q, TableFormat::Xlsx)),
         )
+        .route(
+            "/bills/{id}/files",
+            post(upload).layer(DefaultBodyLimit::max(MAX_BODY_BYTES)),
+        )
+        .route("/bills/files/{id}", get(download))
+}
+
+/// Whether a request uploads a bill's papers (`POST /bills/{id}/files`), which has the
+/// uploads' body limit.
+pub fn is_upload(method: &http::Method, path: &str) -> bool {
+    method == http::Method::POST
+        && path
+            .strip_prefix("/bills/")
+            .and_then(|rest| rest.strip_suffix("/files"))
+            .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Stores a bill's papers: who may is settled before a byte of the body is read.
+async fn upload(
+    caller: Result<Caller, Refused>,
+    session: Session,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let result = async {
+        let c = caller?;
+        app::bills::db::may_add_files(&c, id).await?;
+        let (fields, files) = read_form(multipart.map_err(|_| AppError::BadRequest)?).await?;
+        let kind = fields.get("file_kind").cloned().unwrap_or_default();
+        app::bills::db::add_files(&c, id, &kind, files).await
+    }
+    .await;
+    let page = format!("/bills/{id}");
+    let back = Back {
+        page: &page,
+        form: FILES_FORM,
+        fragment: "#bill-files",
+    };
+    answer::form(
+        &session,
+        &headers,
+        result,
+        |_| format!("{page}#bill-files"),
+        back,
+    )
+    .await
+}
+
+async fn download(c: Caller, Path(id): Path<i64>) -> Result<Response, AppError> {
+    let (name, content_type, data) = app::bills::db::file(&c, id).await?;
+    Ok(served_bytes(data, &content_type, &name))
 }
 
 async fn pack(

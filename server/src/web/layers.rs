@@ -22,6 +22,7 @@ pub(super) async fn limit_form_bodies(request: Request, next: Next) -> Response 
     let (method, path) = (request.method(), request.uri().path());
     if crate::features::cases::is_upload(method, path)
         || crate::features::filings::is_upload(method, path)
+        || crate::features::bills::is_upload(method, path)
     {
         return next.run(request).await;
     }

@@ -145,7 +145,10 @@ async fn a_bureau_records_its_bill_and_its_way_through_the_council_while_other_b
 
     for who in [&cast.udd, &cast.dot] {
         let home = app.page(who, "/").await.text().await.unwrap();
-        assert!(!home.contains("本局處尚未回報"), "answered: no more reminder");
+        assert!(
+            !home.contains("本局處尚未回報"),
+            "answered: no more reminder"
+        );
     }
 
     // Its steps, in order, dated as they happened.
@@ -234,16 +237,60 @@ async fn a_bureau_records_its_bill_and_its_way_through_the_council_while_other_b
         ("修改議案資料", "案名")
     );
 
+    // Its papers: the bureau uploads the comparison table; the reviewer downloads it as sent;
+    // another bureau may neither add nor read one.
+    let upload = |who: &Client, name: &str| {
+        let form = reqwest::multipart::Form::new()
+            .text("file_kind", "comparison")
+            .part(
+                "files",
+                reqwest::multipart::Part::bytes("第5條 現行條文｜修正條文".as_bytes().to_vec())
+                    .file_name(name.to_owned())
+                    .mime_str("text/plain")
+                    .unwrap(),
+            );
+        who.post(app.url(&format!("/bills/{id}/files")))
+            .multipart(form)
+            .send()
+    };
+    assert_eq!(
+        upload(&cast.dot, "x.txt").await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        upload(&cast.udd, "條文對照表.txt").await.unwrap().status(),
+        StatusCode::OK
+    );
+    let b = bill(&app, &cast.rev, id).await;
+    assert_eq!(b.files.len(), 1);
+    assert_eq!(b.files[0].kind, app::bills::FileKind::Comparison);
+    let file = b.files[0].id;
+    let res = app.page(&cast.rev, &format!("/bills/files/{file}")).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        res.headers()["content-security-policy"],
+        "sandbox",
+        "never run as a page"
+    );
+    assert_eq!(res.text().await.unwrap(), "第5條 現行條文｜修正條文");
+    assert_eq!(
+        app.page(&cast.dot, &format!("/bills/files/{file}"))
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(b.events.last().unwrap().note, "條文對照表：條文對照表.txt");
+
     // Each write is in the audit log too.
     let audited: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM audit_log WHERE target_kind = 'bill' AND target_id = $1 \
-         AND action IN ('bill_recorded', 'bill_stage_recorded', 'bill_edited')",
+         AND action IN ('bill_recorded', 'bill_stage_recorded', 'bill_edited', 'bill_files_added')",
     )
     .bind(id.to_string())
     .fetch_one(&app.state.db)
     .await
     .unwrap();
-    assert_eq!(audited, 4);
+    assert_eq!(audited, 5);
     // The page reads without JavaScript, with its next steps to choose from.
     let page = app
         .page(&cast.udd, &format!("/bills/{id}"))

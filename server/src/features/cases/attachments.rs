@@ -252,8 +252,12 @@ async fn download(caller: Caller, Path(id): Path<i64>) -> Result<Response, AppEr
 /// A delivered file as sent: its own type if it is one browsers may be told, and never
 /// run as a page (`sandbox`, `nosniff`).
 pub fn served(file: StoredFile) -> Response {
-    let mut response =
-        answer::attachment(file.data, &file.content_type, "download", &file.file_name);
+    served_bytes(file.data, &file.content_type, &file.file_name)
+}
+
+/// Any stored upload as sent (a bill's papers too), under the same headers.
+pub fn served_bytes(data: Vec<u8>, content_type: &str, file_name: &str) -> Response {
+    let mut response = answer::attachment(data, content_type, "download", file_name);
     let h = response.headers_mut();
     h.insert(
         header::CONTENT_SECURITY_POLICY,

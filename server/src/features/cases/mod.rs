@@ -4,7 +4,7 @@
 pub mod attachments;
 pub mod similar;
 
-pub use attachments::{is_upload, read_form, served};
+pub use attachments::{is_upload, read_form, served, served_bytes};
 
 use axum::Router;
 
