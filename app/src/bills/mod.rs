@@ -742,7 +742,60 @@ impl SessionBills {
     }
 }
 
+/// A bureau's bills of a session, counted as the session view and the report do.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BureauCounts {
+    pub bureau: String,
+    /// 三讀通過 or 修正通過.
+    pub passed: usize,
+    /// Still before the council.
+    pub pending: usize,
+    /// Not yet sent.
+    pub planned: usize,
+    /// Returned or withdrawn.
+    pub gone: usize,
+}
+
+impl BureauCounts {
+    pub fn total(&self) -> usize {
+        self.passed + self.pending + self.planned + self.gone
+    }
+}
+
 impl SessionBills {
+    /// Per bureau, in the order the bills are listed (the bureaus' own order).
+    pub fn by_bureau(&self) -> Vec<BureauCounts> {
+        let mut bureaus: Vec<BureauCounts> = Vec::new();
+        for b in &self.bills {
+            let i = match bureaus.iter().position(|c| c.bureau == b.bureau) {
+                Some(i) => i,
+                None => {
+                    bureaus.push(BureauCounts {
+                        bureau: b.bureau.clone(),
+                        ..Default::default()
+                    });
+                    bureaus.len() - 1
+                }
+            };
+            let c = &mut bureaus[i];
+            if b.stage.passed() {
+                c.passed += 1;
+            } else if b.stage.pending_in_council() {
+                c.pending += 1;
+            } else if b.stage == Stage::Planned {
+                c.planned += 1;
+            } else {
+                c.gone += 1;
+            }
+        }
+        bureaus
+    }
+
+    /// The session has ended (the view then says what passed and what did not).
+    pub fn ended(&self) -> bool {
+        self.today > self.ends_on
+    }
+
     /// The session's bills and, per bureau, how many passed, are pending and went nowhere,
     /// with the briefings held and the asks open: the report's CSV and XLSX.
     pub fn tables(&self) -> Vec<crate::reports::Table> {
@@ -779,26 +832,7 @@ impl SessionBills {
                 })
                 .collect(),
         };
-        let mut bureaus: Vec<(String, [usize; 4])> = Vec::new();
-        for b in &self.bills {
-            let i = match bureaus.iter().position(|(n, _)| *n == b.bureau) {
-                Some(i) => i,
-                None => {
-                    bureaus.push((b.bureau.clone(), [0; 4]));
-                    bureaus.len() - 1
-                }
-            };
-            let column = if b.stage.passed() {
-                1
-            } else if b.stage.pending_in_council() {
-                2
-            } else if b.stage == Stage::Planned {
-                3
-            } else {
-                0
-            };
-            bureaus[i].1[column] += 1;
-        }
+        let bureaus = self.by_bureau();
         let number = |n: usize| Cell::Number(n as f64);
         let by_bureau = Table {
             title: "各機關議案審議情形".into(),
@@ -814,14 +848,14 @@ impl SessionBills {
             .to_vec(),
             rows: bureaus
                 .iter()
-                .map(|(name, [gone, passed, pending, planned])| {
+                .map(|b| {
                     vec![
-                        text(name),
-                        number(gone + passed + pending + planned),
-                        number(*passed),
-                        number(*pending),
-                        number(*planned),
-                        number(*gone),
+                        text(&b.bureau),
+                        number(b.total()),
+                        number(b.passed),
+                        number(b.pending),
+                        number(b.planned),
+                        number(b.gone),
                     ]
                 })
                 .collect(),
@@ -1111,6 +1145,52 @@ mod tests {
         );
         let many: Vec<String> = (1..=41).map(|i| i.to_string()).collect();
         assert!(parse_bill_ids(&many).is_err());
+    }
+
+    #[test]
+    fn the_session_counts_each_bureaus_bills_once_by_where_they_stand() {
+        let row = |bureau: &str, stage: Stage| BillRow {
+            id: 1,
+            bureau_id: 1,
+            bureau: bureau.into(),
+            kind: BillKind::Other,
+            title: String::new(),
+            committee: String::new(),
+            council_number: String::new(),
+            major: false,
+            stage,
+            stage_on: d(2026, 12, 1),
+        };
+        let view = SessionBills {
+            session_id: 1,
+            session: "第4次定期大會".into(),
+            ends_on: d(2026, 12, 20),
+            sessions: vec![],
+            bills: vec![
+                row("都發局", Stage::Passed),
+                row("都發局", Stage::Committee),
+                row("都發局", Stage::PassedAmended),
+                row("交通局", Stage::Withdrawn),
+                row("交通局", Stage::Planned),
+                row("交通局", Stage::Held),
+            ],
+            call: None,
+            near_end: false,
+            today: d(2026, 12, 21),
+            briefings_held: 0,
+            asks_open: 0,
+        };
+        let counts = view.by_bureau();
+        assert_eq!(
+            counts
+                .iter()
+                .map(|c| (c.bureau.as_str(), c.passed, c.pending, c.planned, c.gone))
+                .collect::<Vec<_>>(),
+            [("都發局", 2, 1, 0, 0), ("交通局", 0, 1, 1, 1)]
+        );
+        assert!(counts.iter().all(|c| c.total() == 3));
+        assert!(view.ended());
+        assert_eq!(view.pending().len(), 2);
     }
 
     #[test]

@@ -103,6 +103,9 @@ fn SessionView(user: CurrentUser) -> impl IntoView {
                     <p>{format!("共 {} 案", p.bills.len())}{(!summary.is_empty()).then(|| format!("：{summary}"))}
                         " " <span class="file-links no-print"><a href=files>"CSV"</a>" "<a href=xlsx>"XLSX"</a></span>
                     </p>
+                    {ended_summary(&p)}
+                    {bureau_table(&p)}
+                    <h3>"議案"</h3>
                     {bill_table(&p.bills)}
                 }.into_any()
             })}
@@ -203,6 +206,46 @@ fn near_end_warning(p: &SessionBills) -> Option<impl IntoView> {
                 </ul>
             </section>
         }
+    })
+}
+
+/// After the session: what passed, and what is left for the next one.
+fn ended_summary(p: &SessionBills) -> Option<impl IntoView> {
+    p.ended().then(|| {
+        let passed = p.bills.iter().filter(|b| b.stage.passed()).count();
+        let pending = p.pending().len();
+        view! {
+            <p class="notice" role="status">{format!(
+                "本會期已於 {} 結束：通過 {passed} 案，仍待審議 {pending} 案。",
+                roc_date(p.ends_on)
+            )}</p>
+        }
+    })
+}
+
+/// Each bureau's bills by where they stand: the session at a glance.
+fn bureau_table(p: &SessionBills) -> Option<impl IntoView> {
+    let counts = p.by_bureau();
+    (counts.len() > 1).then(|| view! {
+        <table class="data-table">
+            <caption>"各機關議案審議情形"</caption>
+            <thead><tr>
+                <th scope="col">"主辦機關"</th><th scope="col">"議案"</th><th scope="col">"通過"</th>
+                <th scope="col">"審議中"</th><th scope="col">"擬送議會"</th><th scope="col">"退回或撤回"</th>
+            </tr></thead>
+            <tbody>
+                {counts.into_iter().map(|c| view! {
+                    <tr>
+                        <td data-label="主辦機關">{c.bureau.clone()}</td>
+                        <td data-label="議案" class="num">{c.total()}</td>
+                        <td data-label="通過" class="num">{c.passed}</td>
+                        <td data-label="審議中" class="num">{c.pending}</td>
+                        <td data-label="擬送議會" class="num">{c.planned}</td>
+                        <td data-label="退回或撤回" class="num">{c.gone}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
     })
 }
 

@@ -495,6 +495,11 @@ async fn the_secretariat_briefs_a_caucus_on_major_bills_and_an_ask_becomes_a_dat
     assert_eq!(b_page.positions[0].position, Some(Position::Conditional));
     assert!(bill(&app, &cast.udd, major).await.positions.is_empty());
 
+    // The session view counts each bureau's bills by where they stand.
+    let page = app.page(&cast.sec, "/bills").await.text().await.unwrap();
+    assert!(page.contains("各機關議案審議情形"));
+    assert!(page.contains("黨團報告已舉行 1 場"), "briefings held");
+
     // The session's bills as a report: XLSX reopened, CSV with every bill.
     let res = app
         .page(&cast.sec, &format!("/bills/report.xlsx?session={session}"))
