@@ -108,7 +108,8 @@ pub async fn session_bills(c: &Caller, asked: Option<i64>) -> Result<SessionBill
     let ends_on =
         NaiveDate::parse_from_str(&ends_on, "%Y-%m-%d").map_err(|_| unexpected("session end"))?;
     let own = match c.user.role {
-        Role::BureauLiaison | Role::BureauApprover => Some(c.user.bureau_id.unwrap_or(0)),
+        // A bureau's user without a bureau sees none (-1 names no bureau; 0 would be all).
+        Role::BureauLiaison | Role::BureauApprover => Some(c.user.bureau_id.unwrap_or(-1)),
         _ => None,
     };
     let sql = format!(
@@ -338,6 +339,11 @@ pub async fn record(c: &Caller, tx: &mut Tx, b: &NewBill) -> Result<i64, AppErro
     Ok(id)
 }
 
+/// A write against a version someone else has moved on from.
+fn stale() -> AppError {
+    AppError::Conflict("這個議案剛被別人更新過，請重新整理後再試。".into())
+}
+
 /// The bill's bureau, stage and its day, and version, for a write; `Forbidden` when the
 /// caller may not write it.
 async fn for_write(
@@ -372,9 +378,7 @@ pub async fn record_stage(
 ) -> Result<(), AppError> {
     let (_, current, since, stored) = for_write(c, tx, id).await?;
     if version != stored {
-        return Err(AppError::Conflict(
-            "這個議案剛被別人更新過，請重新整理後再記錄。".into(),
-        ));
+        return Err(stale());
     }
     let step = form.parse(current, since, c.today())?;
     let updated = sqlx::query(
@@ -392,9 +396,7 @@ pub async fn record_stage(
     .execute(&mut **tx)
     .await?;
     if updated.rows_affected() != 1 {
-        return Err(AppError::Conflict(
-            "這個議案剛被別人更新過，請重新整理後再記錄。".into(),
-        ));
+        return Err(stale());
     }
     event(c, tx, id, "stage", Some((step.stage, step.on)), &step.note).await?;
     c.audit(
@@ -471,9 +473,7 @@ pub async fn edit(
     .execute(&mut **tx)
     .await?;
     if updated.rows_affected() != 1 {
-        return Err(AppError::Conflict(
-            "這個議案剛被別人更新過，請重新整理後再修改。".into(),
-        ));
+        return Err(stale());
     }
     let fields: Vec<&str> = changed
         .keys()

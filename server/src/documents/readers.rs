@@ -92,26 +92,7 @@ fn libreoffice_fills_the_contents_page_numbers_breaks_no_number_and_sets_a_tradi
     if !have("soffice") || !have("pdftotext") {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let odt_path = dir.path().join("volume.odt");
-    std::fs::write(&odt_path, odt::write(&document()).unwrap()).unwrap();
-    let profile = format!(
-        "-env:UserInstallation=file://{}/profile",
-        dir.path().display()
-    );
-    run(
-        "soffice",
-        &[
-            &profile,
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            dir.path().to_str().unwrap(),
-            odt_path.to_str().unwrap(),
-        ],
-    );
-    let printed = dir.path().join("volume.pdf");
+    let (_dir, printed) = printed_by_libreoffice(&document());
     let text = run("pdftotext", &[printed.to_str().unwrap(), "-"]);
     // The contents: each line ends in the page its heading is on, not the placeholder.
     for (n, page) in [(1, 2), (2, 3)] {
@@ -205,8 +186,9 @@ fn qpdf_finds_the_pdf_sound_and_poppler_reads_its_text_whole() {
     assert!(tree[at("H2")..].contains("質詢 第 1 號"), "{tree}");
 }
 
-/// `doc` as ODT, laid out and printed by LibreOffice, read back a page at a time.
-fn printed_pages(doc: &Document) -> Vec<String> {
+/// `doc` as ODT, laid out and printed to PDF by LibreOffice (with a profile of its own in
+/// the directory returned, which must live as long as the file is read).
+fn printed_by_libreoffice(doc: &Document) -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let odt_path = dir.path().join("document.odt");
     std::fs::write(&odt_path, odt::write(doc).unwrap()).unwrap();
@@ -227,6 +209,12 @@ fn printed_pages(doc: &Document) -> Vec<String> {
         ],
     );
     let printed = dir.path().join("document.pdf");
+    (dir, printed)
+}
+
+/// `doc` printed by LibreOffice, read back a page at a time.
+fn printed_pages(doc: &Document) -> Vec<String> {
+    let (_dir, printed) = printed_by_libreoffice(doc);
     let text = run("pdftotext", &[printed.to_str().unwrap(), "-"]);
     // pdftotext ends every page with a form feed. LibreOffice sets a space between Chinese
     // and digits, and table cells wrap: each page's text is read without white space.
