@@ -1181,8 +1181,7 @@ async fn seed_demo_resolutions(
 
 /// Taipei wall-clock time on a demo day, as stored.
 /// The session's bills and the mayor's caucus briefings: the secretariat's call, bills of
-/// six bureaus at every stage (one passed, one amended and passed, one held, one returned,
-/// one withdrawn, one not yet sent), the major ones marked, two briefings held with the
+/// six bureaus, one at each of the ten stages, the major ones marked, two briefings held with the
 /// caucuses' positions and asks (one ask made a data request) and one scheduled.
 async fn seed_demo_bills(state: &AppState, cast: &Cast, shift: Duration) -> Result<(), AppError> {
     use app::bills::{db as bills, BillForm, CallForm, NewAsk, Position, StageForm};
@@ -1223,7 +1222,7 @@ async fn seed_demo_bills(state: &AppState, cast: &Cast, shift: Duration) -> Resu
         bool,
         Steps,
     );
-    let rows: [Row; 8] = [
+    let rows: [Row; 10] = [
         ("UDD", "ordinance_amended", "都市更新自治條例部分條文修正草案",
          "縮短都更審議時程、提高公益設施容積獎勵，加速老舊社區重建；未修正則百餘件申請案將延宕。",
          "第5條：審議期限由一年縮短為六個月。\n第9條：增列社會住宅容積獎勵。",
@@ -1258,6 +1257,13 @@ async fn seed_demo_bills(state: &AppState, cast: &Cast, shift: Duration) -> Resu
          &[("sent", "2024-03-08", ""), ("first_reading", "2024-03-12", ""),
            ("committee", "2024-03-26", ""), ("second_reading", "2024-04-11", ""),
            ("passed_amended", "2024-04-11", "大會修正通過：增設以一座為限。")]),
+        ("PWD", "ordinance_amended", "道路挖掘管理自治條例部分條文修正草案",
+         "管線單位挖掘道路後的修復期限與罰則，回應議會對路平的質詢。", "第8條：修復期限縮短為七日。", "工務委員會", false,
+         &[("sent", "2024-03-08", ""), ("first_reading", "2024-03-12", ""),
+           ("committee", "2024-03-28", ""), ("second_reading", "2024-04-16", "大會二讀，三讀排入下次會議。")]),
+        ("DOH", "ordinance_amended", "醫療機構設置自治條例修正草案",
+         "配合中央法規修正設置標準，避免本市規定與中央牴觸。", "", "衛生福利委員會", false,
+         &[("sent", "2024-04-12", "")]),
     ];
     let mut ids = Vec::new();
     for (code, kind, title, why, changes, committee, major, steps) in rows {
