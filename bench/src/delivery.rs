@@ -9,6 +9,7 @@ use app::{
     notifications::{
         db::outbox::{self, queue_to_address, Claimed, Sender},
         delivery::{notice_letter, Channel, NoticeLine, Topic},
+        Subject,
     },
     state::AppState,
 };
@@ -88,10 +89,12 @@ fn config(port: u16) -> server::config::Config {
 fn line(i: usize) -> NoticeLine {
     NoticeLine {
         kind: NotificationKind::Assigned,
-        case_id: i as i64 + 1,
-        case_kind: CaseKind::Question,
-        number: i as i64 + 1,
-        topic: format!("北投區社會住宅興建進度與周邊交通改善之辦理情形（第 {i} 則）"),
+        about: Subject::Case {
+            id: i as i64 + 1,
+            kind: CaseKind::Question,
+            number: i as i64 + 1,
+            topic: format!("北投區社會住宅興建進度與周邊交通改善之辦理情形（第 {i} 則）"),
+        },
     }
 }
 

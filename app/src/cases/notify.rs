@@ -18,7 +18,18 @@ text_enum!(NotificationKind {
     MeetingReports = "meeting_reports" / "追蹤會議前請提報進度",
     MeetingAgenda = "meeting_agenda" / "明日追蹤會議議程",
     OfficeFiled = "office_filed" / "議員辦公室線上送件待受理",
+    BillCall = "bill_call" / "秘書處請提報本會期議法案",
+    BillCallDue = "bill_call_due" / "議法案提報下一個工作日截止",
+    BillCallOverdue = "bill_call_overdue" / "議法案提報已逾期",
 });
+
+/// What a notice is about: a case, or the secretariat's call for a session's bills
+/// (`bill_calls`), which has no case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum About {
+    Case(i64),
+    BillCall(i64),
+}
 
 /// A group of people who hear of something.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -150,7 +150,7 @@ pub async fn file(
             .await?;
     let notice = Notice {
         kind: NotificationKind::OfficeFiled,
-        case_id,
+        about: crate::cases::notify::About::Case(case_id),
         event_id: event,
         at: now,
         except: None,

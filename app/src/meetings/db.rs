@@ -660,7 +660,7 @@ async fn apply(
     let event = append_event(tx, case.id, now, EventActor::user(user), action, &data).await?;
     let notice = Notice {
         kind: NotificationKind::MeetingDecision,
-        case_id: case.id,
+        about: crate::cases::notify::About::Case(case.id),
         event_id: Some(event),
         at: now,
         except: Some(user.id),

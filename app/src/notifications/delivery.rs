@@ -4,10 +4,7 @@
 //! (`server/src/features/delivery`) carry it.
 
 use crate::{
-    auth::Role,
-    cases::{case_label, notify::NotificationKind, CaseKind},
-    city::City,
-    escape::markup,
+    auth::Role, cases::notify::NotificationKind, city::City, escape::markup, notifications::Subject,
 };
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use serde::{Deserialize, Serialize};
@@ -55,9 +52,16 @@ pub fn default_mode(role: Role, kind: NotificationKind) -> Mode {
         (Role::Admin, _) => Mode::Off,
         (
             Role::BureauLiaison,
-            K::Assigned | K::Returned | K::NotAnAnswer | K::DueTomorrow | K::Overdue,
+            K::Assigned
+            | K::Returned
+            | K::NotAnAnswer
+            | K::DueTomorrow
+            | K::Overdue
+            | K::BillCall
+            | K::BillCallDue
+            | K::BillCallOverdue,
         ) => Mode::Now,
-        (Role::BureauApprover, K::Overdue) => Mode::Now,
+        (Role::BureauApprover, K::Overdue | K::BillCallOverdue) => Mode::Now,
         (Role::Secretariat, K::Rejected | K::NotAnAnswer | K::OfficeFiled) => Mode::Now,
         _ => Mode::Digest,
     }
@@ -148,23 +152,16 @@ impl EmailAddress {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NoticeLine {
     pub kind: NotificationKind,
-    pub case_id: i64,
-    pub case_kind: CaseKind,
-    pub number: i64,
-    pub topic: String,
+    pub about: Subject,
 }
 
 impl NoticeLine {
     pub fn headline(&self) -> String {
-        format!(
-            "{}：{}",
-            self.kind.label(),
-            case_label(self.case_kind, self.number)
-        )
+        format!("{}：{}", self.kind.label(), self.about.label())
     }
 
     pub fn link(&self, base: &str) -> String {
-        format!("{}/cases/{}", base.trim_end_matches('/'), self.case_id)
+        format!("{}{}", base.trim_end_matches('/'), self.about.path())
     }
 }
 
@@ -204,17 +201,18 @@ fn settings_link(base: &str) -> String {
 /// case's text beyond its topic.
 pub fn notice_letter(line: &NoticeLine, to_name: &str, base: &str, city: &City) -> Letter {
     let headline = line.headline();
-    let topic = one_line(&line.topic, TOPIC_CHARS);
+    let topic = one_line(line.about.topic(), TOPIC_CHARS);
     let name = one_line(to_name, 50);
     let link = line.link(base);
+    let opens = line.about.opens();
     let (foot_text, foot_html) = footer(city, &settings_link(base));
     Letter {
         subject: format!("［府會通］{headline}"),
-        text: format!("{name} 您好：\n\n{headline}\n議題：{topic}\n\n開啟案件：{link}\n{foot_text}"),
+        text: format!("{name} 您好：\n\n{headline}\n議題：{topic}\n\n{opens}：{link}\n{foot_text}"),
         html: html_page(
             &headline,
             &format!(
-                "<p>{} 您好：</p><p><strong>{}</strong><br>議題：{}</p><p><a href=\"{}\">開啟案件</a></p>{foot_html}",
+                "<p>{} 您好：</p><p><strong>{}</strong><br>議題：{}</p><p><a href=\"{}\">{opens}</a></p>{foot_html}",
                 markup(&name),
                 markup(&headline),
                 markup(&topic),
@@ -259,8 +257,8 @@ pub fn digest_letter(
             of_kind.len()
         ));
         for line in of_kind {
-            let label = case_label(line.case_kind, line.number);
-            let topic = one_line(&line.topic, TOPIC_CHARS);
+            let label = line.about.label();
+            let topic = one_line(line.about.topic(), TOPIC_CHARS);
             let link = line.link(base);
             text.push_str(&format!("・{label}　{topic}\n  {link}\n"));
             html.push_str(&format!(
@@ -510,14 +508,17 @@ impl WebhookInput {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cases::CaseKind;
 
     fn line(topic: &str) -> NoticeLine {
         NoticeLine {
             kind: NotificationKind::Assigned,
-            case_id: 7,
-            case_kind: CaseKind::Question,
-            number: 12,
-            topic: topic.into(),
+            about: Subject::Case {
+                id: 7,
+                kind: CaseKind::Question,
+                number: 12,
+                topic: topic.into(),
+            },
         }
     }
 
@@ -659,6 +660,29 @@ mod tests {
         assert!(!letter.html.contains("<b>"));
         assert!(letter.text.contains("https://fht.example.gov.tw/cases/7"));
         assert!(!letter.text.contains("\r\nBcc"));
+    }
+
+    #[test]
+    fn a_call_for_bills_opens_the_sessions_bills_not_a_case() {
+        let call = NoticeLine {
+            kind: NotificationKind::BillCallOverdue,
+            about: Subject::BillCall {
+                session_id: 4,
+                session: "第 4 屆第 5 次定期大會".into(),
+            },
+        };
+        let letter = notice_letter(&call, "王", "https://fht.example.gov.tw", &City::default());
+        assert_eq!(
+            letter.subject,
+            "［府會通］議法案提報已逾期：第 4 屆第 5 次定期大會"
+        );
+        assert!(letter
+            .text
+            .contains("開啟本會期議法案：https://fht.example.gov.tw/bills?session=4"));
+        assert!(letter
+            .html
+            .contains("href=\"https://fht.example.gov.tw/bills?session=4\""));
+        assert!(!letter.text.contains("/cases/"));
     }
 
     #[test]

@@ -57,14 +57,16 @@ fn InboxView() -> impl IntoView {
                                         .into_iter()
                                         .map(|n| {
                                             let headline = n.headline();
+                                            let href = n.about.path();
+                                            let line = format!("{}・{}", n.about.topic(), roc_datetime(n.created_at));
                                             let label = format!("將「{headline}」標示為已讀");
                                             view! {
                                                 <li class:unread=!n.read>
                                                     <p>
                                                         {(!n.read).then(|| view! { <span class="tag tag-overdue">"未讀"</span> })}
-                                                        <A href=format!("/cases/{}", n.case_id)>{headline}</A>
+                                                        <A href=href>{headline}</A>
                                                     </p>
-                                                    <p class="muted">{format!("{}・{}", n.topic, roc_datetime(n.created_at))}</p>
+                                                    <p class="muted">{line}</p>
                                                     {(!n.read)
                                                         .then(|| {
                                                             view! {

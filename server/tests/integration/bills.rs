@@ -78,6 +78,115 @@ async fn session_view(app: &TestApp, who: &Client) -> SessionBills {
 }
 
 #[tokio::test]
+async fn the_call_for_bills_reaches_every_bureau_in_its_inbox_and_by_mail_and_chases_only_those_that_have_not_answered(
+) {
+    use app::cases::db::run_due_reminders;
+    let app = TestApp::spawn().await;
+    let cast = Cast::new(&app).await;
+    let session = session(&app).await;
+    app.ok(
+        &cast.sec,
+        "bills/call",
+        &[("form[session_id]", session.to_string())],
+    )
+    .await;
+    let heard = |kind: &'static str| {
+        let db = app.state.db.clone();
+        async move {
+            sqlx::query_scalar::<_, String>(
+                "SELECT u.username FROM notifications n JOIN users u ON u.id = n.user_id \
+                 WHERE n.kind = $1 AND n.case_id IS NULL ORDER BY u.username",
+            )
+            .bind(kind)
+            .fetch_all(&db)
+            .await
+            .unwrap()
+        }
+    };
+    // Every bureau's people hear of the call; the secretariat who sent it does not.
+    assert_eq!(
+        heard("bill_call").await,
+        ["chiang.dot", "ho.udd", "lee.dot", "wang.udd"]
+    );
+    let inbox = app
+        .page(&cast.udd, "/notifications")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(inbox.contains("秘書處請提報本會期議法案"), "{inbox}");
+    assert!(inbox.contains(&format!("href=\"/bills?session={session}\"")));
+
+    // 交通局 answers that it has none; 都發局 stays silent.
+    app.ok(
+        &cast.dot,
+        "bills/nothing",
+        &[("session_id", session.to_string())],
+    )
+    .await;
+    // Due Friday 3/29: the working day before, the silent bureau hears it is due.
+    let day = |d: &str| {
+        chrono::DateTime::parse_from_rfc3339(&format!("2024-{d}T07:30:00+08:00"))
+            .unwrap()
+            .timestamp()
+    };
+    run_due_reminders(&app.state.db, day("03-27"))
+        .await
+        .unwrap();
+    assert!(
+        heard("bill_call_due").await.is_empty(),
+        "Wednesday: too early"
+    );
+    run_due_reminders(&app.state.db, day("03-28"))
+        .await
+        .unwrap();
+    assert_eq!(heard("bill_call_due").await, ["ho.udd", "wang.udd"]);
+
+    // The liaison is mailed at once (their default), with a link to the session's bills.
+    sqlx::query("UPDATE users SET email = 'ho.udd@example.gov.tw' WHERE username = 'ho.udd'")
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    let sender = app::notifications::db::outbox::Sender {
+        base: "https://fuhuitong.example.gov.tw",
+        city: &app.state.city,
+    };
+    app::notifications::db::outbox::route_new(&app.state.db, &sender, day("03-28"))
+        .await
+        .unwrap();
+    let mail: Vec<(String, String)> = sqlx::query_as(
+        "SELECT subject, body_text FROM messages WHERE recipient = 'ho.udd@example.gov.tw' \
+         AND subject LIKE '%議法案提報%' ORDER BY id",
+    )
+    .fetch_all(&app.state.db)
+    .await
+    .unwrap();
+    assert_eq!(mail.len(), 1, "{mail:?}");
+    assert!(mail[0]
+        .0
+        .starts_with("［府會通］議法案提報下一個工作日截止："));
+    assert!(mail[0].1.contains(&format!(
+        "https://fuhuitong.example.gov.tw/bills?session={session}"
+    )));
+
+    // Overdue on Monday 4/1: the liaison is chased; the approver only from the third chase.
+    run_due_reminders(&app.state.db, day("04-01"))
+        .await
+        .unwrap();
+    assert_eq!(heard("bill_call_overdue").await, ["ho.udd"]);
+    // Once it has answered, it is chased no more.
+    record_bill(&app, &cast.udd, "都市更新自治條例修正草案").await;
+    for d in ["04-02", "04-03", "04-08", "04-09", "04-10", "04-11"] {
+        run_due_reminders(&app.state.db, day(d)).await.unwrap();
+    }
+    assert_eq!(heard("bill_call_overdue").await, ["ho.udd"]);
+    assert!(!heard("bill_call_due")
+        .await
+        .iter()
+        .any(|u| u.ends_with(".dot")));
+}
+
+#[tokio::test]
 async fn a_bureau_records_its_bill_and_its_way_through_the_council_while_other_bureaus_see_nothing_of_it(
 ) {
     let app = TestApp::spawn().await;

@@ -1,7 +1,16 @@
 //! The secretariat's call for a session's bills: sent once, answered by a bill or by saying
-//! there is none, and reminded on the start page while unanswered.
+//! there is none, and reminded while unanswered: on the start page, and by notices (inbox and
+//! mail) when it is sent, the working day before it is due and on the overdue chase days, as a
+//! case is chased (`notifications::chase::case_chase`).
 
 use super::*;
+use crate::{
+    cases::{
+        db::{notify, Notice},
+        notify::{About, Audience, NotificationKind},
+    },
+    notifications::chase::{case_chase, ChaseRule, ChaseTo},
+};
 
 /// The secretariat asks every bureau for the session's bills, due on the day typed or by the
 /// `bill_call` rule from today. Once per session.
@@ -35,6 +44,23 @@ pub async fn send_call(c: &Caller, tx: &mut Tx, call: &NewCall) -> Result<(), Ap
         }
         Err(e) => return Err(e.into()),
     };
+    // Every active bureau hears of it (whoever sent it needs no notice of their own call).
+    let bureaus: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM bureaus WHERE active = $1 ORDER BY id")
+            .bind(true)
+            .fetch_all(&mut **tx)
+            .await?;
+    let key = format!("{}:{id}", NotificationKind::BillCall.as_str());
+    let notice = Notice {
+        kind: NotificationKind::BillCall,
+        about: About::BillCall(id),
+        event_id: None,
+        at: c.ts(),
+        except: Some(c.user.id),
+        dedupe_key: Some(&key),
+    };
+    let audience: Vec<Audience> = bureaus.into_iter().map(Audience::Bureau).collect();
+    notify(tx, &notice, &audience).await?;
     c.audit(
         tx,
         Entry::new(AuditAction::BillCallSent, "bill_call", id).data(json!({
@@ -70,6 +96,75 @@ pub async fn say_nothing(c: &Caller, tx: &mut Tx, session_id: i64) -> Result<(),
             .data(json!({ "bureau_id": bureau_id })),
     )
     .await
+}
+
+/// The reminder job's part for calls for bills (run inside its claimed transaction): for
+/// every call of a session not yet ended, due by the next working day or overdue, the
+/// bureaus that have not answered are told on the days the case schedule chases (the
+/// working day before it is due; the first working day overdue and every third after, the
+/// approvers from the third chase on). Returns the notices written.
+pub async fn chase_calls(
+    tx: &mut Tx,
+    today: NaiveDate,
+    calendar: &crate::deadlines::WorkCalendar,
+    now: i64,
+) -> Result<u64, sqlx::Error> {
+    let next = calendar.next_working_day_from(today + chrono::Duration::days(1));
+    let calls = sqlx::query(
+        "SELECT k.id, k.session_id, k.due_on FROM bill_calls k \
+         JOIN council_sessions s ON s.id = k.session_id \
+         WHERE s.ends_on >= $1 AND k.due_on <= $2 ORDER BY k.id",
+    )
+    .bind(today.to_string())
+    .bind(next.to_string())
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut written = 0;
+    for call in &calls {
+        let call_id: i64 = call.try_get("id")?;
+        let due_on = date(call, "due_on")?;
+        let Some(chase) = case_chase(due_on, today, calendar) else {
+            continue;
+        };
+        let kind = match chase.rule {
+            ChaseRule::DueNextWorkingDay => NotificationKind::BillCallDue,
+            ChaseRule::Overdue => NotificationKind::BillCallOverdue,
+            _ => continue,
+        };
+        let silent: Vec<i64> = sqlx::query_scalar(
+            "SELECT bu.id FROM bureaus bu WHERE bu.active = $1 \
+             AND NOT EXISTS (SELECT 1 FROM bills b WHERE b.session_id = $2 AND b.bureau_id = bu.id) \
+             AND NOT EXISTS (SELECT 1 FROM bill_call_nothing x WHERE x.call_id = $3 AND x.bureau_id = bu.id) \
+             ORDER BY bu.id",
+        )
+        .bind(true)
+        .bind(call.try_get::<i64, _>("session_id")?)
+        .bind(call_id)
+        .fetch_all(&mut **tx)
+        .await?;
+        let audience: Vec<Audience> = silent
+            .iter()
+            .flat_map(|b| {
+                chase.to.iter().filter_map(move |to| match to {
+                    ChaseTo::Bureau => Some(Audience::Bureau(*b)),
+                    ChaseTo::Liaisons => Some(Audience::Liaisons(*b)),
+                    ChaseTo::Approvers => Some(Audience::Approvers(*b)),
+                    ChaseTo::SecretariatList | ChaseTo::Reviewer => None,
+                })
+            })
+            .collect();
+        let key = format!("{}:{call_id}:{due_on}:{}", kind.as_str(), chase.nth);
+        let notice = Notice {
+            kind,
+            about: About::BillCall(call_id),
+            event_id: None,
+            at: now,
+            except: None,
+            dedupe_key: Some(&key),
+        };
+        written += notify(tx, &notice, &audience).await?;
+    }
+    Ok(written)
 }
 
 /// The newest call for bills whose session has not ended, if the caller's bureau (or, for

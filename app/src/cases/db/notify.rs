@@ -1,14 +1,14 @@
 //! Writing the outbox: one row per active user of the audience, never the person who acted.
 
 use crate::{
-    cases::notify::{Audience, NotificationKind},
+    cases::notify::{About, Audience, NotificationKind},
     db::Tx,
 };
 
-/// What to tell, about which case and event.
+/// What to tell, about which case (or call for bills) and event.
 pub struct Notice<'a> {
     pub kind: NotificationKind,
-    pub case_id: i64,
+    pub about: About,
     pub event_id: Option<i64>,
     pub at: i64,
     /// The user who acted, who needs no notice of their own step.
@@ -37,19 +37,26 @@ pub async fn notify(
             Audience::Reviewers => ("COALESCE(u.bureau_id, 0) = $6 AND u.role = 'reviewer'", 0),
         };
         let done = sqlx::query(&format!(
-            "INSERT INTO notifications (user_id, kind, case_id, event_id, created_at, dedupe_key) \
-             SELECT u.id, $1, $2, $3, $4, $5 FROM users u \
+            "INSERT INTO notifications (user_id, kind, case_id, bill_call_id, event_id, created_at, dedupe_key) \
+             SELECT u.id, $1, $2, $9, $3, $4, $5 FROM users u \
              WHERE u.active = $7 AND {who} AND u.id <> $8 \
              ON CONFLICT (user_id, dedupe_key) DO NOTHING"
         ))
         .bind(notice.kind.as_str())
-        .bind(notice.case_id)
+        .bind(match notice.about {
+            About::Case(id) => Some(id),
+            About::BillCall(_) => None,
+        })
         .bind(notice.event_id)
         .bind(notice.at)
         .bind(notice.dedupe_key)
         .bind(bureau)
         .bind(true)
         .bind(notice.except.unwrap_or(0))
+        .bind(match notice.about {
+            About::BillCall(id) => Some(id),
+            About::Case(_) => None,
+        })
         .execute(&mut **tx)
         .await?;
         written += done.rows_affected();

@@ -11,7 +11,7 @@ use super::{
     owing_sql,
 };
 use crate::{
-    cases::notify::{Audience, NotificationKind},
+    cases::notify::{About, Audience, NotificationKind},
     notifications::chase::{case_chase, meeting_chase, ChaseRule, ChaseTo, CHASE_FROM_HOUR},
 };
 use sqlx::{AnyPool, Row};
@@ -97,7 +97,7 @@ pub async fn run_due_reminders(pool: &AnyPool, now: i64) -> Result<Option<u64>, 
         };
         let notice = Notice {
             kind,
-            case_id,
+            about: About::Case(case_id),
             event_id: None,
             at: now,
             except: None,
@@ -106,6 +106,7 @@ pub async fn run_due_reminders(pool: &AnyPool, now: i64) -> Result<Option<u64>, 
         written += notify(&mut tx, &notice, &audience).await?;
     }
     written += meeting_eve(&mut tx, today, &calendar, now).await?;
+    written += crate::bills::db::chase_calls(&mut tx, today, &calendar, now).await?;
     tx.commit().await?;
     Ok(Some(written))
 }
@@ -140,7 +141,7 @@ async fn meeting_eve(
             let key = format!("{}:{meeting}:{held_on}:{}", kind.as_str(), item.case.id);
             let notice = Notice {
                 kind,
-                case_id: item.case.id,
+                about: About::Case(item.case.id),
                 event_id: None,
                 at: now,
                 except: None,

@@ -93,7 +93,7 @@ impl Step {
         if let Some((kind, audience)) = audience {
             let notice = Notice {
                 kind,
-                case_id: self.case.id,
+                about: crate::cases::notify::About::Case(self.case.id),
                 event_id: Some(event),
                 at: now,
                 except: Some(user.id),

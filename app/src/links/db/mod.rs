@@ -524,7 +524,7 @@ pub async fn not_an_answer(
     }
     let notice = Notice {
         kind: NotificationKind::NotAnAnswer,
-        case_id,
+        about: crate::cases::notify::About::Case(case_id),
         event_id: Some(event),
         at: now,
         except: None,

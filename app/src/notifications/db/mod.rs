@@ -9,23 +9,59 @@ pub mod offices;
 pub mod outbox;
 pub mod settings;
 
-use super::{Inbox, Notification};
+use super::{Inbox, Notification, Subject};
 use crate::{
     auth::CurrentUser,
     cases::{notify::NotificationKind, CaseKind},
     db::unexpected,
 };
-use sqlx::{AnyPool, Row};
+use sqlx::{any::AnyRow, AnyPool, Row};
+
+/// What a notice (`n`) is about: its case, or the call for bills and the call's session.
+/// Every join is by a primary key.
+pub(crate) const SUBJECT_JOINS: &str = "LEFT JOIN cases c ON c.id = n.case_id \
+     LEFT JOIN bill_calls bc ON bc.id = n.bill_call_id \
+     LEFT JOIN council_sessions cs ON cs.id = bc.session_id \
+     LEFT JOIN council_terms ct ON ct.id = cs.term_id";
+
+/// The columns [`subject`] reads, from [`SUBJECT_JOINS`].
+pub(crate) const SUBJECT_COLUMNS: &str = "n.case_id, c.kind AS case_kind, c.number, c.topic, \
+     bc.session_id AS call_session_id, cs.kind AS session_kind, cs.number AS session_number, \
+     ct.number AS term_number";
+
+pub(crate) fn subject(r: &AnyRow) -> Result<Subject, sqlx::Error> {
+    if let Some(id) = r.try_get::<Option<i64>, _>("case_id")? {
+        return Ok(Subject::Case {
+            id,
+            kind: CaseKind::parse(r.try_get("case_kind")?).ok_or_else(|| unexpected("kind"))?,
+            number: r.try_get("number")?,
+            topic: r.try_get("topic")?,
+        });
+    }
+    let kind = crate::reference::SessionKind::parse(r.try_get("session_kind")?)
+        .ok_or_else(|| unexpected("session kind"))?;
+    Ok(Subject::BillCall {
+        session_id: r.try_get("call_session_id")?,
+        session: crate::reference::session_title(
+            r.try_get("term_number")?,
+            r.try_get("session_number")?,
+            kind,
+        ),
+    })
+}
 
 /// How many notices the inbox lists.
 pub const SHOWN: i64 = 100;
 
 /// The notices `user` may still read: a bureau user's only about cases their bureau holds a
-/// part in now (someone moved to another bureau no longer reads the old one's topics);
-/// `$1` is the user, `$2` the bureau.
+/// part in now (someone moved to another bureau no longer reads the old one's topics), and
+/// calls for bills, which every bureau answers; `$1` is the user, `$2` the bureau.
 fn visible(user: &CurrentUser) -> String {
     if user.role.belongs_to_bureau() {
-        format!(" AND {}", crate::cases::db::open_part_probe("n.case_id", 2))
+        format!(
+            " AND (n.case_id IS NULL OR {})",
+            crate::cases::db::open_part_probe("n.case_id", 2)
+        )
     } else {
         String::new()
     }
@@ -54,8 +90,8 @@ fn bureau(user: &CurrentUser) -> Option<i64> {
 
 pub async fn inbox(pool: &AnyPool, user: &CurrentUser) -> Result<Inbox, sqlx::Error> {
     let sql = format!(
-        "SELECT n.id, n.kind, n.case_id, n.created_at, n.read_at, c.kind AS case_kind, \
-           c.number, c.topic FROM notifications n JOIN cases c ON c.id = n.case_id \
+        "SELECT n.id, n.kind, n.created_at, n.read_at, {SUBJECT_COLUMNS} \
+         FROM notifications n {SUBJECT_JOINS} \
          WHERE n.user_id = $1{} ORDER BY n.id DESC LIMIT {SHOWN}",
         visible(user)
     );
@@ -73,11 +109,7 @@ pub async fn inbox(pool: &AnyPool, user: &CurrentUser) -> Result<Inbox, sqlx::Er
                 id: r.try_get("id")?,
                 kind: NotificationKind::parse(r.try_get("kind")?)
                     .ok_or_else(|| unexpected("notification kind"))?,
-                case_id: r.try_get("case_id")?,
-                case_kind: CaseKind::parse(r.try_get("case_kind")?)
-                    .ok_or_else(|| unexpected("kind"))?,
-                case_number: r.try_get("number")?,
-                topic: r.try_get("topic")?,
+                about: subject(r)?,
                 created_at: r.try_get("created_at")?,
                 read: r.try_get::<Option<i64>, _>("read_at")?.is_some(),
             })

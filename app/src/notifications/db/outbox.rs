@@ -6,14 +6,16 @@
 
 use crate::{
     auth::Role,
-    cases::{notify::NotificationKind, CaseKind, Priority},
+    cases::{notify::NotificationKind, Priority},
     city::City,
     db::{begin, flag, unexpected, Backend, Tx},
+    notifications::db::{SUBJECT_COLUMNS, SUBJECT_JOINS},
     notifications::delivery::{
         default_mode, digest_letter, notice_letter, one_line, retry_after, route, Channel,
         DeliveryRow, DeliveryState, Letter, Mode, NoticeLine, Topic, Webhook, LEASE_SECONDS,
         TOPIC_CHARS,
     },
+    notifications::Subject,
 };
 use chrono::NaiveDate;
 use sqlx::{AnyPool, Row};
@@ -76,8 +78,12 @@ fn payload(out: &Outgoing<'_>, sender: &Sender<'_>, id: &str, now: i64) -> Strin
             serde_json::json!({
                 "kind": n.kind.as_str(),
                 "kind_label": n.kind.label(),
-                "case": crate::cases::case_label(n.case_kind, n.number),
-                "topic": one_line(&n.topic, TOPIC_CHARS),
+                "case": match &n.about {
+                    Subject::Case { .. } => Some(n.about.label()),
+                    Subject::BillCall { .. } => None,
+                },
+                "about": n.about.label(),
+                "topic": one_line(n.about.topic(), TOPIC_CHARS),
                 "link": n.link(sender.base),
             })
         })
@@ -239,10 +245,7 @@ fn notice_line(r: &sqlx::any::AnyRow) -> Result<NoticeLine, sqlx::Error> {
     Ok(NoticeLine {
         kind: NotificationKind::parse(r.try_get("kind")?)
             .ok_or_else(|| unexpected("notification kind"))?,
-        case_id: r.try_get("case_id")?,
-        case_kind: CaseKind::parse(r.try_get("case_kind")?).ok_or_else(|| unexpected("kind"))?,
-        number: r.try_get("number")?,
-        topic: r.try_get("topic")?,
+        about: super::subject(r)?,
     })
 }
 
@@ -257,8 +260,10 @@ pub struct Routing {
 
 /// Whether the notice's person may still read it (as the inbox decides, `super::visible`):
 /// a bureau user only of cases their bureau holds an open part in, so someone moved to
-/// another bureau overnight is not mailed the old one's topics in the morning.
-const STILL_THEIRS: &str = "CASE WHEN u.bureau_id IS NULL OR EXISTS (SELECT 1 FROM assignments a \
+/// another bureau overnight is not mailed the old one's topics in the morning; a call for
+/// bills is every bureau's.
+const STILL_THEIRS: &str =
+    "CASE WHEN u.bureau_id IS NULL OR n.case_id IS NULL OR EXISTS (SELECT 1 FROM assignments a \
      WHERE a.case_id = n.case_id AND a.bureau_id = u.bureau_id \
      AND a.state IN ('pending', 'accepted')) THEN 1 ELSE 0 END AS still_theirs";
 
@@ -278,10 +283,10 @@ pub async fn route_new(
         return Ok(Routing::default());
     };
     let rows = sqlx::query(&format!(
-        "SELECT n.id, n.user_id, n.kind, n.case_id, c.kind AS case_kind, c.number, c.topic, \
+        "SELECT n.id, n.user_id, n.kind, {SUBJECT_COLUMNS}, \
            c.priority, c.within_three_days, u.role, u.username, u.display_name, u.email, \
            u.active, p.mode, {STILL_THEIRS} \
-         FROM notifications n JOIN users u ON u.id = n.user_id JOIN cases c ON c.id = n.case_id \
+         FROM notifications n JOIN users u ON u.id = n.user_id {SUBJECT_JOINS} \
          LEFT JOIN notification_prefs p ON p.user_id = n.user_id AND p.kind = n.kind \
          WHERE n.routed IS NULL ORDER BY n.id LIMIT {ROUTE_BATCH}"
     ))
@@ -312,12 +317,12 @@ pub async fn route_new(
         let priority = r
             .try_get::<Option<String>, _>("priority")?
             .and_then(|p| Priority::parse(&p));
-        let may_send = crate::notifications::chase::may_send_on(
-            today,
-            &calendar,
-            priority,
-            flag(r, "within_three_days")?,
-        );
+        // A call for bills has no case, so nothing in it that cannot wait for a working day.
+        let urgent = match line.about {
+            Subject::Case { .. } => flag(r, "within_three_days")?,
+            Subject::BillCall { .. } => false,
+        };
+        let may_send = crate::notifications::chase::may_send_on(today, &calendar, priority, urgent);
         let routed = route(mode, may_send);
         let id: i64 = r.try_get("id")?;
         let won = sqlx::query(
@@ -368,9 +373,9 @@ pub async fn run_digests(
     }
     let hooks = webhooks(&mut *tx).await?;
     let rows = sqlx::query(&format!(
-        "SELECT n.id, n.user_id, n.kind, n.case_id, c.kind AS case_kind, c.number, c.topic, \
+        "SELECT n.id, n.user_id, n.kind, {SUBJECT_COLUMNS}, \
            u.username, u.display_name, u.email, u.active, {STILL_THEIRS} \
-         FROM notifications n JOIN users u ON u.id = n.user_id JOIN cases c ON c.id = n.case_id \
+         FROM notifications n JOIN users u ON u.id = n.user_id {SUBJECT_JOINS} \
          WHERE n.routed = 'digest' AND n.emailed_at IS NULL ORDER BY n.user_id, n.id"
     ))
     .fetch_all(&mut *tx)
