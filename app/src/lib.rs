@@ -51,6 +51,7 @@ pub mod limits;
 pub mod links;
 pub mod meetings;
 pub mod notifications;
+pub mod promises;
 pub mod reference;
 pub mod reports;
 pub mod resolutions;

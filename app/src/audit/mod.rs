@@ -71,6 +71,7 @@ text_enum!(AuditAction {
     BriefingHeld = "briefing_held" / "記錄黨團報告結果",
     BriefingAskRecorded = "briefing_ask_recorded" / "記錄黨團要求",
     BriefingAskFiled = "briefing_ask_filed" / "黨團要求轉為索資案件",
+    PromiseRecorded = "promise_recorded" / "記錄會後補資料承諾",
 });
 
 text_enum!(AuditActor {

@@ -118,7 +118,7 @@ fn CaseView() -> impl IntoView {
 
 /// The bureaus to choose from, `selected` (an id, as typed before a refusal or as
 /// suggested) chosen.
-fn bureau_options(
+pub(crate) fn bureau_options(
     bureaus: &[(i64, String)],
     placeholder: &'static str,
     selected: &str,
@@ -141,6 +141,7 @@ pub const DELIVERY_FORM: &str = "deliveries";
 
 use crate::{
     filings::pages::FilingPanel,
+    promises::pages::PromisePanel,
     resolutions::pages::{ResolutionFactRows, ResolutionPanel},
     service::pages::{ServiceFactRows, Visits},
 };
@@ -231,6 +232,13 @@ fn CaseBody(case: CaseDetail, bureaus: Vec<(i64, String)>, forms: Forms) -> impl
                                 }}</dd>
                             }
                         })}
+                        {case.promised_on.clone().map(|source| view! {
+                            <dt>"來源"</dt>
+                            <dd>
+                                <a href=format!("/cases/{}", source.question_id)>{super::case_label(CaseKind::Question, source.question_number)}</a>
+                                {format!(" 質詢時{}承諾會後提供", source.promised_by)}
+                            </dd>
+                        })}
                         {case.sent_to_council_on.map(|on| view! {
                             <dt>"函送議會"</dt>
                             <dd>{format!("{}（書面答復彙編）", roc_date(on))}</dd>
@@ -254,6 +262,17 @@ fn CaseBody(case: CaseDetail, bureaus: Vec<(i64, String)>, forms: Forms) -> impl
                         .map(|p| p.bureau_id);
                     view! {
                         <Visits case_id=case.id visits=s.visits can_arrange=s.can_arrange bureaus=bureaus.clone() lead />
+                    }
+                    .into_any()
+                })}
+                {(case.kind == CaseKind::Question && (case.can_promise || !case.promises.is_empty())).then(|| {
+                    let lead = case
+                        .parts
+                        .iter()
+                        .find(|p| p.role == PartRole::Lead && matches!(p.state, PartState::Pending | PartState::Accepted))
+                        .map(|p| p.bureau_id);
+                    view! {
+                        <PromisePanel case_id=case.id promises=case.promises.clone() can_promise=case.can_promise bureaus=bureaus.clone() lead />
                     }
                     .into_any()
                 })}

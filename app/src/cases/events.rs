@@ -42,6 +42,7 @@ text_enum!(EventAction {
     ReconsiderationAsked = "reconsideration_asked" / "提出覆議",
     ReconsiderationAnswered = "reconsideration_answered" / "記錄覆議結果",
     NotExecutable = "not_executable" / "認定窒礙難行並函復議會",
+    Promise = "promise" / "記錄會後補資料承諾",
 });
 
 impl EventAction {
@@ -79,6 +80,7 @@ impl EventAction {
             Self::ReconsiderationAsked => "Reconsideration asked",
             Self::ReconsiderationAnswered => "Council's answer to reconsideration",
             Self::NotExecutable => "Found not executable; reasoned reply sent",
+            Self::Promise => "Material promised in session recorded",
         };
         lang.pick(self.label(), en)
     }
@@ -191,6 +193,9 @@ pub struct EventData {
     pub outcome: Option<crate::resolutions::ReconsiderationOutcome>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub decided_on: Option<NaiveDate>,
+    /// The data request a promise made in session became (`promises`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_number: Option<i64>,
     /// The sentence an event written before events were data carried (migration 0003).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -379,6 +384,16 @@ pub fn render(event: &TimelineEvent, bureau: &dyn Fn(i64) -> String, lang: Lang)
                 }
             })
         }
+        Some(EventAction::Promise) => d.comment.clone().map(|what| {
+            let by = d.reason.clone().unwrap_or_default();
+            let number = d.request_number.unwrap_or_default();
+            let due = d.due_on.map(roc_date).unwrap_or_default();
+            if zh {
+                format!("{by}承諾會後提供：{what}（索資 第 {number} 號，期限 {due}）")
+            } else {
+                format!("{by} promised: {what} (data request {number}, due {due})")
+            }
+        }),
         Some(EventAction::ReconsiderationAnswered) => d.outcome.zip(d.decided_on).map(|(o, on)| {
             if zh {
                 format!("{}（{}）", o.label(), roc_date(on))

@@ -906,6 +906,35 @@ pub struct CaseDetail {
     /// A caucus's ask at a briefing this data request was made of.
     #[serde(default)]
     pub from_briefing: Option<BriefingSource>,
+    /// Material promised in session on this question, each a data request (`promises`).
+    #[serde(default)]
+    pub promises: Vec<PromiseLine>,
+    /// The question this data request carries a promise of.
+    #[serde(default)]
+    pub promised_on: Option<PromiseSource>,
+    /// The viewer may record a promise on this question (`promises::may_record`).
+    #[serde(default)]
+    pub can_promise: bool,
+}
+
+/// A promise made in session on a question, and the data request that carries it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PromiseLine {
+    pub request_id: i64,
+    pub request_number: i64,
+    pub promised_by: String,
+    pub what: String,
+    pub due_on: NaiveDate,
+    pub status: CaseStatus,
+    pub overdue: bool,
+}
+
+/// The question a data request carries a promise of.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PromiseSource {
+    pub question_id: i64,
+    pub question_number: i64,
+    pub promised_by: String,
 }
 
 /// The caucus briefing a data request came from; its id only for those who may open it

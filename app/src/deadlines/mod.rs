@@ -28,10 +28,12 @@ pub enum RuleKind {
     ExecutionReport,
     /// The secretariat's call for the session's bills: due this many days after it is sent.
     BillCall,
+    /// Material promised in session (會後補資料): due this many days after the promise.
+    Promise,
 }
 
 impl RuleKind {
-    pub const ALL: [RuleKind; 7] = [
+    pub const ALL: [RuleKind; 8] = [
         RuleKind::QuestionReply,
         RuleKind::DataOrdinary,
         RuleKind::DataUrgent,
@@ -39,6 +41,7 @@ impl RuleKind {
         RuleKind::ServiceCase,
         RuleKind::ExecutionReport,
         RuleKind::BillCall,
+        RuleKind::Promise,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -50,6 +53,7 @@ impl RuleKind {
             Self::ServiceCase => "service_case",
             Self::ExecutionReport => "execution_report",
             Self::BillCall => "bill_call",
+            Self::Promise => "promise",
         }
     }
 
@@ -66,6 +70,7 @@ impl RuleKind {
             Self::ServiceCase => "議員服務案件",
             Self::ExecutionReport => "決議案執行情形報告（定期會開議前）",
             Self::BillCall => "各局處提報本會期議法案",
+            Self::Promise => "會後補資料（質詢時承諾）",
         }
     }
 }

@@ -112,6 +112,7 @@ pub async fn volume(
             letter_number: row
                 .try_get::<Option<String>, _>("letter_number")?
                 .unwrap_or_default(),
+            promised: Vec::new(),
         });
     }
     for chunk in entries.chunks_mut(1_000) {
@@ -130,7 +131,33 @@ pub async fn volume(
         ))
         .fetch_all(pool)
         .await?;
+        let promised = sqlx::query(&format!(
+            "SELECT p.question_id, p.promised_by, p.what, r.number, r.due_on, r.status \
+             FROM case_promises p JOIN cases r ON r.id = p.request_id \
+             WHERE p.question_id IN ({list}) ORDER BY p.question_id, p.id"
+        ))
+        .fetch_all(pool)
+        .await?;
+        let mut promised_of: Vec<(i64, super::Promised)> = Vec::with_capacity(promised.len());
+        for r in &promised {
+            let status: String = r.try_get("status")?;
+            promised_of.push((
+                r.try_get("question_id")?,
+                super::Promised {
+                    promised_by: r.try_get("promised_by")?,
+                    what: r.try_get("what")?,
+                    request_number: r.try_get("number")?,
+                    due_on: date(r, "due_on")?,
+                    provided: status == "closed" || status == "tracking",
+                },
+            ));
+        }
         for e in chunk.iter_mut() {
+            e.promised = promised_of
+                .iter()
+                .filter(|(q, _)| *q == e.case_id)
+                .map(|(_, p)| p.clone())
+                .collect();
             e.councilors = councilors
                 .iter()
                 .filter(|(c, _)| *c == e.case_id)

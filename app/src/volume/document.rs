@@ -63,6 +63,12 @@ pub fn document(v: &Volume) -> Document {
         if !closing.is_empty() {
             doc = doc.paragraph(closing.join("\n"));
         }
+        if !e.promised.is_empty() {
+            doc = doc.heading(3, "會後補資料");
+            for p in &e.promised {
+                doc = doc.paragraph(p.sentence());
+            }
+        }
     }
     if !v.outstanding.is_empty() {
         let rows = v

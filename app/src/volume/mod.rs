@@ -92,6 +92,35 @@ pub struct Entry {
     pub replied_on: Option<NaiveDate>,
     /// The letter (發文字號) a volume carrying it was sent under, once recorded.
     pub letter_number: String,
+    /// Material promised in session on the question (`promises`), listed under its reply.
+    #[serde(default)]
+    pub promised: Vec<Promised>,
+}
+
+/// A promise made in session on a question, as the volume lists it under the question.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Promised {
+    pub promised_by: String,
+    pub what: String,
+    pub request_number: i64,
+    pub due_on: NaiveDate,
+    /// The data request carrying it has been answered and approved.
+    pub provided: bool,
+}
+
+impl Promised {
+    /// `都市發展局局長承諾提供：…（索資第 7 號，已提供）`
+    pub fn sentence(&self) -> String {
+        let state = if self.provided {
+            "已提供".to_owned()
+        } else {
+            format!("期限 {}，尚未提供", crate::dates::roc_date(self.due_on))
+        };
+        format!(
+            "{}承諾提供：{}（索資第 {} 號，{state}）",
+            self.promised_by, self.what, self.request_number
+        )
+    }
 }
 
 impl Entry {
@@ -305,6 +334,7 @@ mod tests {
             approved,
             replied_on: approved.then(|| day(4, 1)),
             letter_number: String::new(),
+            promised: Vec::new(),
         }
     }
 

@@ -350,6 +350,12 @@ fn EntryView(e: Entry) -> impl IntoView {
                     {(!e.letter_number.is_empty()).then(|| view! { <br />{format!("發文字號：{}", e.letter_number)} })}
                 </p>
             })}
+            {(!e.promised.is_empty()).then(|| view! {
+                <h4>"會後補資料"</h4>
+                <ul class="plain-list">
+                    {e.promised.iter().map(|p| view! { <li>{p.sentence()}</li> }).collect_view()}
+                </ul>
+            })}
         </section>
     }
 }

@@ -731,6 +731,7 @@ pub async fn seed_demo_cases(state: &AppState, shift: Duration) -> Result<DemoCa
     }
     seed_demo_resolutions(state, &cast, shift).await?;
     seed_demo_bills(state, &cast, shift).await?;
+    seed_demo_promises(state, &cast, shift).await?;
     seed_demo_meetings(state, &cast, shift).await?;
     seed_demo_filings(state, &cast, shift).await?;
     Ok(DemoCases::Created {
@@ -1391,6 +1392,55 @@ async fn seed_demo_bills(state: &AppState, cast: &Cast, shift: Duration) -> Resu
                 bills::file_ask(&c, &mut tx, id, ask_id, councilor).await?;
             }
         }
+        tx.commit().await?;
+    }
+    Ok(())
+}
+
+/// Two promises made in session on the social-housing question (會後補資料): the figures the
+/// bureau head promised, due by the rule (and so running late), and a list promised by a
+/// day of his own.
+async fn seed_demo_promises(
+    state: &AppState,
+    cast: &Cast,
+    shift: Duration,
+) -> Result<(), AppError> {
+    use app::promises::{db as promises, PromiseForm};
+    let pool = &state.db;
+    let (question, lead): (i64, i64) = sqlx::query_as(
+        "SELECT c.id, a.bureau_id FROM cases c JOIN assignments a ON a.case_id = c.id \
+         WHERE c.kind = 'question' AND c.topic = $1 AND a.role = 'lead' \
+         AND a.state IN ('pending', 'accepted') ORDER BY c.id LIMIT 1",
+    )
+    .bind(QUESTIONS[0].2)
+    .fetch_one(pool)
+    .await?;
+    let mut c =
+        app::caller::Caller::acting(cast.secretariat.clone(), state.clone(), "127.0.0.1".into());
+    c.now = chrono::DateTime::from_timestamp(at(moved("2024-03-12", shift), "16:40"), 0)
+        .unwrap_or(c.now);
+    let rows = [
+        (
+            "都市發展局局長",
+            "提供近三年社會住宅各基地申請戶數、中籤率及弱勢保障戶比例統計。",
+            String::new(),
+        ),
+        (
+            "市長",
+            "提供各行政區社會住宅預定基地清單與預定完工年度。",
+            app::dates::roc_date(moved("2024-04-02", shift)),
+        ),
+    ];
+    for (by, what, due_on) in rows {
+        let promise = PromiseForm {
+            promised_by: by.into(),
+            what: what.into(),
+            bureau_id: lead.to_string(),
+            due_on,
+        }
+        .parse(c.today())?;
+        let mut tx = c.begin().await?;
+        promises::record(&c, &mut tx, question, &promise).await?;
         tx.commit().await?;
     }
     Ok(())

@@ -116,6 +116,16 @@ fn table() -> Vec<Row> {
             vec![Secretariat],
         ),
         (
+            "promises/record",
+            vec![
+                ("form[promised_by]", "都市發展局局長"),
+                ("form[what]", "會後補充統計"),
+                ("form[bureau_id]", "LEAD"),
+            ],
+            Stage::InProgress,
+            vec![Secretariat],
+        ),
+        (
             "cases/step",
             vec![("step", "submit")],
             Stage::InProgress,
@@ -406,11 +416,13 @@ async fn every_role_can_do_its_own_steps_and_nothing_else_on_any_case() {
             let status = attempt(&app, &cast, who, endpoint, &fields, id).await;
             let bureau = !matches!(who, Who::Secretariat | Who::Reviewer | Who::Admin);
             let has_part = who != Who::Stranger && !matches!(stage, Stage::Unassigned);
-            let expected = if matches!(stage, Stage::Filed) || endpoint.starts_with("resolutions/")
+            let expected = if matches!(stage, Stage::Filed)
+                || endpoint.starts_with("resolutions/")
+                || endpoint.starts_with("promises/")
             {
-                // Taking in, reconsideration and the finding of not executable are one
-                // city-wide role's alone: the role refuses before the case is looked up,
-                // so no one learns whether it exists.
+                // Taking in, reconsideration, the finding of not executable and promises
+                // are one city-wide role's alone: the role refuses before the case is
+                // looked up, so no one learns whether it exists.
                 StatusCode::FORBIDDEN
             } else if bureau && !has_part {
                 // A bureau with no part is not told the case exists.

@@ -172,7 +172,7 @@ async fn seed_demo_then_create_user_from_stdin_gives_an_account_that_logs_in() {
         counts,
         vec![
             // One of them a caucus's ask at a briefing.
-            ("data_request".into(), 23),
+            ("data_request".into(), 25),
             ("question".into(), 60),
             ("resolution".into(), 9),
             ("service".into(), 3)

@@ -219,6 +219,29 @@ async fn hostile_text_typed_or_imported_anywhere_never_becomes_markup_in_a_page_
     }
     fields_written += 6;
 
+    // Promises made in session on the approved questions: who promised and what, into the
+    // question's page, the request's topic and text, and the volume.
+    let udd = app.bureau("UDD").await;
+    for i in (0..payloads.len()).step_by(2) {
+        let p = &payloads[i];
+        let request: i64 = app
+            .ok(
+                &cast.sec,
+                "promises/record",
+                &[
+                    ("case_id", cases[i].to_string()),
+                    ("form[promised_by]", p.chars().take(40).collect()),
+                    ("form[what]", p.chars().take(1_000).collect()),
+                    ("form[bureau_id]", udd.to_string()),
+                ],
+            )
+            .await
+            .parse()
+            .unwrap();
+        cases.push(request);
+    }
+    fields_written += 2;
+
     // A rejection's reason.
     let rejected = app.record_question(&cast.sec, 300, "退回分派的案件").await;
     app.assign(&cast.sec, rejected, "DOT", &[]).await;

@@ -30,6 +30,7 @@ mod offices;
 mod pages;
 mod plans;
 mod process;
+mod promises;
 mod reference;
 mod reports;
 mod resolutions;

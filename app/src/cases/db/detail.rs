@@ -226,6 +226,55 @@ pub async fn detail(
         })
     })
     .transpose()?;
+    // Promises made in session (`promises`): on a question, the data requests they became;
+    // on a data request, the question it came from. Read as rows here, as the briefing's
+    // link is, since `promises` records through this module.
+    let promises = match kind {
+        crate::cases::CaseKind::Question => sqlx::query(
+            "SELECT p.request_id, r.number, p.promised_by, p.what, r.due_on, r.status \
+             FROM case_promises p JOIN cases r ON r.id = p.request_id \
+             WHERE p.question_id = $1 ORDER BY p.id",
+        )
+        .bind(case_id)
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(|r| {
+            let due_on = crate::db::date(r, "due_on")?;
+            let status = crate::cases::CaseStatus::parse(r.try_get("status")?)
+                .ok_or_else(|| unexpected("status"))?;
+            Ok(crate::cases::PromiseLine {
+                request_id: r.try_get("request_id")?,
+                request_number: r.try_get("number")?,
+                promised_by: r.try_get("promised_by")?,
+                what: r.try_get("what")?,
+                due_on,
+                status,
+                overdue: is_overdue(status, due_on, today),
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?,
+        _ => Vec::new(),
+    };
+    let promised_on = match kind {
+        crate::cases::CaseKind::DataRequest => sqlx::query(
+            "SELECT p.question_id, q.number, p.promised_by FROM case_promises p \
+             JOIN cases q ON q.id = p.question_id WHERE p.request_id = $1",
+        )
+        .bind(case_id)
+        .fetch_optional(pool)
+        .await?
+        .map(|r| {
+            Ok::<_, sqlx::Error>(crate::cases::PromiseSource {
+                question_id: r.try_get("question_id")?,
+                question_number: r.try_get("number")?,
+                promised_by: r.try_get("promised_by")?,
+            })
+        })
+        .transpose()?,
+        _ => None,
+    };
+    let can_promise = crate::promises::may_record(user.role, kind, status);
     let service = match kind {
         crate::cases::CaseKind::Service => {
             let may_see = crate::service::may_see_personal_data(user.role, part.is_some());
@@ -302,5 +351,8 @@ pub async fn detail(
         can_decide_filing: user.role == crate::auth::Role::Secretariat
             && status == crate::cases::CaseStatus::Filed,
         from_briefing,
+        promises,
+        promised_on,
+        can_promise,
     })
 }
