@@ -106,6 +106,16 @@ fn StartPage(user: CurrentUser) -> impl IntoView {
                             view! {
                                 <section class="panel">
                                     <h2>{format!("{}（{}）", q.title, q.rows.len())}</h2>
+                                    {q.by_flag.map(|status| view! {
+                                        <p class="queue-filters">"依敏感標記查看："
+                                            {crate::background::Flag::ALL
+                                                .iter()
+                                                .map(|f| view! {
+                                                    " "<a href=format!("/cases?status={}&flag={}", status.as_str(), f.as_str())>{f.label()}</a>
+                                                })
+                                                .collect_view()}
+                                        </p>
+                                    })}
                                     {if q.rows.is_empty() {
                                         view! { <p class="empty">{q.empty}</p> }.into_any()
                                     } else {

@@ -32,6 +32,7 @@ pub mod admin;
 pub mod app;
 pub mod audit;
 pub mod auth;
+pub mod background;
 pub mod bills;
 pub mod cases;
 pub mod city;

@@ -72,6 +72,7 @@ text_enum!(AuditAction {
     BriefingAskRecorded = "briefing_ask_recorded" / "記錄黨團要求",
     BriefingAskFiled = "briefing_ask_filed" / "黨團要求轉為索資案件",
     PromiseRecorded = "promise_recorded" / "記錄會後補資料承諾",
+    BackgroundSaved = "background_saved" / "更新案件內部背景說明",
 });
 
 text_enum!(AuditActor {

@@ -140,6 +140,7 @@ pub(crate) fn bureau_options(
 pub const DELIVERY_FORM: &str = "deliveries";
 
 use crate::{
+    background::pages::BackgroundPanel,
     filings::pages::FilingPanel,
     promises::pages::PromisePanel,
     resolutions::pages::{ResolutionFactRows, ResolutionPanel},
@@ -276,6 +277,9 @@ fn CaseBody(case: CaseDetail, bureaus: Vec<(i64, String)>, forms: Forms) -> impl
                     }
                     .into_any()
                 })}
+                {case.background.clone().map(|background| view! {
+                    <BackgroundPanel case_id=case.id background />
+                }.into_any())}
                 <Parts case=case.clone() bureaus=bureaus.clone() forms />
                 <SubAnswers case=case.clone() forms />
                 <Reply case=case.clone() forms />

@@ -545,6 +545,9 @@ pub struct CaseFilter {
     pub overdue: bool,
     #[serde(default)]
     pub tracking: bool,
+    /// Only cases carrying this internal flag (`background`), for those who read flags.
+    #[serde(default)]
+    pub flag: Option<crate::background::Flag>,
     #[serde(default)]
     pub q: String,
     #[serde(default)]
@@ -584,6 +587,7 @@ impl CaseFilter {
             status: get("status").and_then(|v| CaseStatus::parse(&v)),
             overdue: get("overdue").is_some_and(|v| !v.is_empty()),
             tracking: get("tracking").is_some_and(|v| !v.is_empty()),
+            flag: get("flag").and_then(|v| crate::background::Flag::parse(&v)),
             q: get("q")
                 .unwrap_or_default()
                 .trim()
@@ -635,6 +639,9 @@ impl CaseFilter {
         }
         if self.tracking {
             push("tracking", "1".into());
+        }
+        if let Some(v) = self.flag {
+            push("flag", v.as_str().into());
         }
         if !self.q.is_empty() {
             push("q", self.q.clone());
@@ -839,6 +846,10 @@ pub struct Queue {
     pub title: String,
     pub empty: String,
     pub rows: Vec<CaseRow>,
+    /// The status whose cases the queue lists, when its reader may narrow it by internal
+    /// flag (`background`) on the case list.
+    #[serde(default)]
+    pub by_flag: Option<CaseStatus>,
 }
 
 /// Everything the case page shows, already cut to what the viewer may see and do.
@@ -915,6 +926,9 @@ pub struct CaseDetail {
     /// The viewer may record a promise on this question (`promises::may_record`).
     #[serde(default)]
     pub can_promise: bool,
+    /// The lead bureau's internal background and flags, for those who may see them.
+    #[serde(default)]
+    pub background: Option<crate::background::Background>,
 }
 
 /// A promise made in session on a question, and the data request that carries it.

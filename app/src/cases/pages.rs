@@ -203,6 +203,7 @@ pub fn CaseListPage() -> impl IntoView {
                     <CaseList
                         is_bureau=user.role.belongs_to_bureau()
                         can_record=user.role == Role::Secretariat
+                        can_flag=crate::background::may_filter(user.role)
                     />
                 }
             }
@@ -225,7 +226,7 @@ fn page_href(filter: &CaseFilter, page: u32, from: Option<(&str, ListKey)>) -> S
 }
 
 #[component]
-fn CaseList(is_bureau: bool, can_record: bool) -> impl IntoView {
+fn CaseList(is_bureau: bool, can_record: bool, can_flag: bool) -> impl IntoView {
     let query = use_query_map();
     let filter = Memo::new(move |_| {
         let q = query.get();
@@ -278,7 +279,7 @@ fn CaseList(is_bureau: bool, can_record: bool) -> impl IntoView {
             {Suspend::new(async move {
                 let choices = options.await.unwrap_or_default();
                 let f = filter.get_untracked();
-                view! { <FilterForm choices f is_bureau /> }
+                view! { <FilterForm choices f is_bureau can_flag /> }
             })}
         </Transition>
         <Transition fallback=|| view! { <p class="loading">"載入中…"</p> }>
@@ -428,7 +429,7 @@ fn options(list: Vec<(i64, String)>, selected: Option<i64>) -> impl IntoView {
 }
 
 #[component]
-fn FilterForm(choices: Choices, f: CaseFilter, is_bureau: bool) -> impl IntoView {
+fn FilterForm(choices: Choices, f: CaseFilter, is_bureau: bool, can_flag: bool) -> impl IntoView {
     view! {
         <form method="get" action="/cases" class="filters" role="search" aria-label="篩選案件">
             <label>
@@ -495,6 +496,21 @@ fn FilterForm(choices: Choices, f: CaseFilter, is_bureau: bool) -> impl IntoView
                         .collect_view()}
                 </select>
             </label>
+            {can_flag
+                .then(|| {
+                    view! {
+                        <label>
+                            "敏感標記"
+                            <select name="flag">
+                                <option value="">"全部"</option>
+                                {crate::background::Flag::ALL
+                                    .iter()
+                                    .map(|x| view! { <option value=x.as_str() selected=f.flag == Some(*x)>{x.label()}</option> })
+                                    .collect_view()}
+                            </select>
+                        </label>
+                    }
+                })}
             <label class="check">
                 <input type="checkbox" name="overdue" value="1" checked=f.overdue />
                 "只看逾期"

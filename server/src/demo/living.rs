@@ -732,6 +732,7 @@ pub async fn seed_demo_cases(state: &AppState, shift: Duration) -> Result<DemoCa
     seed_demo_resolutions(state, &cast, shift).await?;
     seed_demo_bills(state, &cast, shift).await?;
     seed_demo_promises(state, &cast, shift).await?;
+    seed_demo_backgrounds(state, &cast, shift).await?;
     seed_demo_meetings(state, &cast, shift).await?;
     seed_demo_filings(state, &cast, shift).await?;
     Ok(DemoCases::Created {
@@ -1441,6 +1442,56 @@ async fn seed_demo_promises(
         .parse(c.today())?;
         let mut tx = c.begin().await?;
         promises::record(&c, &mut tx, question, &promise).await?;
+        tx.commit().await?;
+    }
+    Ok(())
+}
+
+/// The lead bureau's internal background on two cases: the social-housing question (media
+/// and budget), and a reply waiting for the reviewer (legal risk), so the reviewer's queue
+/// shows a flag.
+async fn seed_demo_backgrounds(
+    state: &AppState,
+    cast: &Cast,
+    shift: Duration,
+) -> Result<(), AppError> {
+    use app::background::{db as background, parse};
+    let pool = &state.db;
+    let housing: i64 = sqlx::query_scalar(
+        "SELECT id FROM cases WHERE kind = 'question' AND topic = $1 ORDER BY id LIMIT 1",
+    )
+    .bind(QUESTIONS[0].2)
+    .fetch_one(pool)
+    .await?;
+    let in_review: Option<(i64, String)> = sqlx::query_as(
+        "SELECT c.id, b.code FROM cases c JOIN assignments a ON a.case_id = c.id \
+         JOIN bureaus b ON b.id = a.bureau_id WHERE c.status = 'in_review' \
+         AND a.role = 'lead' AND a.state = 'accepted' ORDER BY c.id LIMIT 1",
+    )
+    .fetch_optional(pool)
+    .await?;
+    let mut rows = vec![(
+        housing,
+        QUESTIONS[0].0.to_owned(),
+        "議員將於總質詢後召開記者會，媒體已追問北投基地延宕一年的原因；追加預算須於下次定期會提出。",
+        vec!["media".to_owned(), "budget".to_owned()],
+    )];
+    if let Some((id, code)) = in_review {
+        rows.push((
+            id,
+            code,
+            "答復內容涉及承包商履約爭議，相關訴訟仍在地方法院審理中，用語請法務局確認。",
+            vec!["legal".to_owned()],
+        ));
+    }
+    for (case_id, code, note, flags) in rows {
+        let liaison = &cast.of(&code).2;
+        let mut c = app::caller::Caller::acting(liaison.clone(), state.clone(), "127.0.0.1".into());
+        c.now = chrono::DateTime::from_timestamp(at(moved("2024-03-13", shift), "11:20"), 0)
+            .unwrap_or(c.now);
+        let new = parse(note, &flags)?;
+        let mut tx = c.begin().await?;
+        background::save(&c, &mut tx, case_id, 0, &new).await?;
         tx.commit().await?;
     }
     Ok(())

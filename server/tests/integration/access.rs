@@ -116,6 +116,16 @@ fn table() -> Vec<Row> {
             vec![Secretariat],
         ),
         (
+            "cases/background",
+            vec![
+                ("note", "議員擬召開記者會。"),
+                ("flags[]", "media"),
+                ("background_version", "0"),
+            ],
+            Stage::InProgress,
+            vec![LeadLiaison, LeadApprover],
+        ),
+        (
             "promises/record",
             vec![
                 ("form[promised_by]", "都市發展局局長"),

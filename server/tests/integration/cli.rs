@@ -171,7 +171,7 @@ async fn seed_demo_then_create_user_from_stdin_gives_an_account_that_logs_in() {
     assert_eq!(
         counts,
         vec![
-            // One of them a caucus's ask at a briefing.
+            // One of them a caucus's ask at a briefing, two of them promises made in session.
             ("data_request".into(), 25),
             ("question".into(), 60),
             ("resolution".into(), 9),
@@ -191,6 +191,17 @@ async fn seed_demo_then_create_user_from_stdin_gives_an_account_that_logs_in() {
     .unwrap();
     assert_eq!((asked, not_executable, reports), (1, 1, 1));
     assert!(updates >= 3, "{updates}");
+    // Promises made in session on the social-housing question; internal backgrounds with
+    // flags, one of them on a reply waiting for the reviewer.
+    let (promises, backgrounds, flagged_in_review): (i64, i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM case_promises), (SELECT COUNT(*) FROM case_background), \
+           (SELECT COUNT(*) FROM case_flags f JOIN cases c ON c.id = f.case_id \
+            WHERE c.status = 'in_review')",
+    )
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    assert_eq!((promises, backgrounds, flagged_in_review), (2, 2, 1));
     // Bills at every stage, two briefings held and one scheduled, one ask made a data request.
     let (stages, held, scheduled, filed_asks): (i64, i64, i64, i64) = sqlx::query_as(
         "SELECT (SELECT COUNT(DISTINCT stage) FROM bills), \

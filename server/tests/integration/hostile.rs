@@ -242,6 +242,22 @@ async fn hostile_text_typed_or_imported_anywhere_never_becomes_markup_in_a_page_
     }
     fields_written += 2;
 
+    // The lead bureau's internal background, on the page and in its textarea.
+    for (i, p) in payloads.iter().enumerate() {
+        app.ok(
+            &cast.udd,
+            "cases/background",
+            &[
+                ("case_id", cases[i].to_string()),
+                ("background_version", "0".into()),
+                ("note", p.chars().take(2_000).collect()),
+                ("flags[]", "media".into()),
+            ],
+        )
+        .await;
+    }
+    fields_written += 1;
+
     // A rejection's reason.
     let rejected = app.record_question(&cast.sec, 300, "退回分派的案件").await;
     app.assign(&cast.sec, rejected, "DOT", &[]).await;

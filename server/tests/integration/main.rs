@@ -7,6 +7,7 @@ mod accounts;
 mod audit;
 
 mod auth;
+mod background;
 mod bills;
 mod case_list;
 mod case_pages;

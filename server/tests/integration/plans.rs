@@ -147,6 +147,12 @@ async fn no_list_or_queue_query_reads_a_large_table_without_an_index() {
             tracking: true,
             ..Default::default()
         },
+        // The reviewer's queue narrowed by an internal flag (a bureau: of the cases it leads).
+        CaseFilter {
+            status: Some(CaseStatus::InReview),
+            flag: Some(app::background::Flag::Media),
+            ..Default::default()
+        },
         // Sorted by due date, either way, alone and filtered (paged by number).
         CaseFilter {
             sort: Some(app::cases::ListSort::DueFirst),

@@ -104,11 +104,13 @@ pub async fn chased_queues(pool: &AnyPool, today: NaiveDate) -> Result<Vec<Queue
                 "今天不是工作日，不催辦。".into()
             },
             rows: today_list,
+            by_flag: None,
         },
         Queue {
             title: "逾期清單：催辦三次後仍未答復".into(),
             empty: "沒有催辦三次以上仍未答復的案件。".into(),
             rows: long_list,
+            by_flag: None,
         },
     ])
 }

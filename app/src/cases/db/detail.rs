@@ -275,6 +275,13 @@ pub async fn detail(
         _ => None,
     };
     let can_promise = crate::promises::may_record(user.role, kind, status);
+    let leads = part.is_some_and(|p| p.role == PartRole::Lead);
+    let background = if crate::background::may_see(user.role, leads) {
+        let can_edit = crate::background::may_write(user.role, leads);
+        Some(crate::background::db::read(pool, case_id, can_edit).await?)
+    } else {
+        None
+    };
     let service = match kind {
         crate::cases::CaseKind::Service => {
             let may_see = crate::service::may_see_personal_data(user.role, part.is_some());
@@ -354,5 +361,6 @@ pub async fn detail(
         promises,
         promised_on,
         can_promise,
+        background,
     })
 }

@@ -171,6 +171,27 @@ pub(super) fn list_where(
     if filter.tracking {
         w.push("c.status = 'tracking'", None);
     }
+    if let Some(flag) = filter.flag {
+        if !crate::background::may_filter(user.role) {
+            return Err(AppError::Forbidden);
+        }
+        let flagged = "EXISTS (SELECT 1 FROM case_flags f WHERE f.case_id = c.id AND f.flag = ?)";
+        if user.role.belongs_to_bureau() {
+            // A bureau reads the flags of the cases it leads only (`background::may_see`).
+            w.push_all(
+                &format!(
+                    "{flagged} AND EXISTS (SELECT 1 FROM assignments l WHERE l.case_id = c.id \
+                     AND l.bureau_id = ? AND l.role = 'lead' AND l.state IN ('pending', 'accepted'))"
+                ),
+                vec![
+                    Arg::Text(flag.as_str().into()),
+                    Arg::Int(user.bureau_id.ok_or(AppError::Forbidden)?),
+                ],
+            );
+        } else {
+            w.push(flagged, Some(Arg::Text(flag.as_str().into())));
+        }
+    }
     if !filter.ids.is_empty() {
         // Integers only, written out: at most `MAX_IDS` of them.
         let ids = filter
@@ -498,6 +519,33 @@ async fn rejection_notes(pool: &AnyPool, rows: &mut [CaseRow]) -> Result<(), sql
     Ok(())
 }
 
+/// `敏感標記：媒體關注、法律風險` on the rows whose lead bureau flagged them.
+async fn flag_notes(pool: &AnyPool, rows: &mut [CaseRow]) -> Result<(), sqlx::Error> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let ids = super::id_list(rows.iter().map(|r| r.id));
+    let found: Vec<(i64, String)> = sqlx::query_as(&format!(
+        "SELECT case_id, flag FROM case_flags WHERE case_id IN ({ids}) ORDER BY case_id"
+    ))
+    .fetch_all(pool)
+    .await?;
+    for row in rows {
+        let mut flags: Vec<crate::background::Flag> = found
+            .iter()
+            .filter(|(id, _)| *id == row.id)
+            .filter_map(|(_, f)| crate::background::Flag::parse(f))
+            .collect();
+        if flags.is_empty() || row.note.is_some() {
+            continue;
+        }
+        flags.sort_by_key(|f| crate::background::Flag::ALL.iter().position(|a| a == f));
+        let words: Vec<&str> = flags.iter().map(|f| f.label()).collect();
+        row.note = Some(format!("敏感標記：{}", words.join("、")));
+    }
+    Ok(())
+}
+
 /// The first case of `user`'s start-page queue for `action` ([`Action::queue`]) other than
 /// `after`: the queue as the start page shows it, most urgent first.
 pub async fn next_in_queue(
@@ -529,15 +577,23 @@ pub async fn queues(
     today: NaiveDate,
 ) -> Result<Vec<Queue>, AppError> {
     let mut queues = Vec::new();
+    // The secretariat and the reviewer judge replies: their worked queues say which cases
+    // the lead bureau flagged, and lead to the list narrowed by flag.
+    let judges = matches!(user.role, Role::Secretariat | Role::Reviewer);
     for query in queue_statements(user)? {
         let mut rows = rows(pool, &query.statement.sql, &query.statement.args, today).await?;
         if query.rejections {
             rejection_notes(pool, &mut rows).await?;
         }
+        let by_flag = query.status.filter(|_| judges);
+        if by_flag.is_some() {
+            flag_notes(pool, &mut rows).await?;
+        }
         queues.push(Queue {
             title: query.title.into(),
             empty: query.empty.into(),
             rows,
+            by_flag,
         });
     }
     if user.role == Role::Secretariat {
