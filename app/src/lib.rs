@@ -48,6 +48,7 @@ pub mod i18n;
 pub mod import;
 pub mod input;
 pub mod islands;
+pub mod letters;
 pub mod limits;
 pub mod links;
 pub mod meetings;

@@ -142,6 +142,7 @@ pub const DELIVERY_FORM: &str = "deliveries";
 use crate::{
     background::pages::BackgroundPanel,
     filings::pages::FilingPanel,
+    letters::pages::LetterPanel,
     promises::pages::PromisePanel,
     resolutions::pages::{ResolutionFactRows, ResolutionPanel},
     service::pages::{ServiceFactRows, Visits},
@@ -277,6 +278,9 @@ fn CaseBody(case: CaseDetail, bureaus: Vec<(i64, String)>, forms: Forms) -> impl
                     }
                     .into_any()
                 })}
+                {(case.can_draft_letter || case.can_record_incoming || case.can_record_outgoing || !case.letters.is_empty()).then(|| view! {
+                    <LetterPanel case_id=case.id letters=case.letters.clone() can_incoming=case.can_record_incoming can_outgoing=case.can_record_outgoing can_draft=case.can_draft_letter />
+                }.into_any())}
                 {case.background.clone().map(|background| view! {
                     <BackgroundPanel case_id=case.id background />
                 }.into_any())}

@@ -43,6 +43,8 @@ text_enum!(EventAction {
     ReconsiderationAnswered = "reconsideration_answered" / "記錄覆議結果",
     NotExecutable = "not_executable" / "認定窒礙難行並函復議會",
     Promise = "promise" / "記錄會後補資料承諾",
+    IncomingLetter = "incoming_letter" / "記錄議會來文字號",
+    OutgoingLetter = "outgoing_letter" / "記錄發文字號",
 });
 
 impl EventAction {
@@ -81,6 +83,8 @@ impl EventAction {
             Self::ReconsiderationAnswered => "Council's answer to reconsideration",
             Self::NotExecutable => "Found not executable; reasoned reply sent",
             Self::Promise => "Material promised in session recorded",
+            Self::IncomingLetter => "Council's letter number recorded",
+            Self::OutgoingLetter => "Outgoing letter number recorded",
         };
         lang.pick(self.label(), en)
     }
@@ -382,6 +386,13 @@ pub fn render(event: &TimelineEvent, bureau: &dyn Fn(i64) -> String, lang: Lang)
                 } else {
                     format!("{on} {letter}: {reason}")
                 }
+            })
+        }
+        Some(EventAction::IncomingLetter | EventAction::OutgoingLetter) => {
+            d.letter_number.clone().map(|n| match d.sent_on {
+                Some(on) if zh => format!("{n}（{}）", roc_date(on)),
+                Some(on) => format!("{n} ({on})"),
+                None => n,
             })
         }
         Some(EventAction::Promise) => d.comment.clone().map(|what| {

@@ -929,6 +929,32 @@ pub struct CaseDetail {
     /// The lead bureau's internal background and flags, for those who may see them.
     #[serde(default)]
     pub background: Option<crate::background::Background>,
+    /// The council's letter and the city's (`letters`), and what the viewer may do with
+    /// them: record the council's, record the city's, download the draft.
+    #[serde(default)]
+    pub letters: LetterNumbers,
+    #[serde(default)]
+    pub can_record_incoming: bool,
+    #[serde(default)]
+    pub can_record_outgoing: bool,
+    #[serde(default)]
+    pub can_draft_letter: bool,
+}
+
+/// The letters a case travels by: the council's incoming one and the city's outgoing one,
+/// each with its day; empty numbers while not recorded.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LetterNumbers {
+    pub incoming_number: String,
+    pub incoming_on: Option<NaiveDate>,
+    pub outgoing_number: String,
+    pub outgoing_on: Option<NaiveDate>,
+}
+
+impl LetterNumbers {
+    pub fn is_empty(&self) -> bool {
+        self.incoming_number.is_empty() && self.outgoing_number.is_empty()
+    }
 }
 
 /// A promise made in session on a question, and the data request that carries it.

@@ -237,6 +237,9 @@ pub struct PublicCase {
     /// came of them (never who attended: officers' names stay inside).
     #[serde(default)]
     pub visits: Vec<PublicVisit>,
+    /// The council's letter it came under and the city's letter the reply went under.
+    #[serde(default)]
+    pub letters: crate::cases::LetterNumbers,
 }
 
 /// A visit as the office reads it.

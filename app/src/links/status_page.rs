@@ -203,6 +203,13 @@ fn Case(c: PublicCase, token: String, sent: Option<i64>) -> impl IntoView {
                     Some(day) => view! { <dt>"答復日期"</dt><dd>{roc_date(day)}</dd> }.into_any(),
                     None => view! { <dt>"預定答復日期"</dt><dd>{roc_date(c.due_on)}</dd> }.into_any(),
                 }}
+                {(!c.letters.incoming_number.is_empty()).then(|| view! {
+                    <dt>"議會來文字號"</dt><dd>{c.letters.incoming_number.clone()}</dd>
+                })}
+                {(!c.letters.outgoing_number.is_empty()).then(|| {
+                    let on = c.letters.outgoing_on.map(|d| format!("（{}）", roc_date(d))).unwrap_or_default();
+                    view! { <dt>"發文字號"</dt><dd>{format!("{}{on}", c.letters.outgoing_number)}</dd> }
+                })}
             </dl>
             {(!c.visits.is_empty()).then(|| view! {
                 <h3>"會勘與協調會"</h3>
@@ -268,6 +275,12 @@ mod tests {
                     heading: evil.into(),
                     outcome: Some(evil.into()),
                 }],
+                letters: crate::cases::LetterNumbers {
+                    incoming_number: evil.into(),
+                    incoming_on: None,
+                    outgoing_number: evil.into(),
+                    outgoing_on: NaiveDate::from_ymd_opt(2024, 3, 29),
+                },
             }],
             can_file: true,
         };

@@ -733,6 +733,7 @@ pub async fn seed_demo_cases(state: &AppState, shift: Duration) -> Result<DemoCa
     seed_demo_bills(state, &cast, shift).await?;
     seed_demo_promises(state, &cast, shift).await?;
     seed_demo_backgrounds(state, &cast, shift).await?;
+    seed_demo_letters(state, &cast, shift).await?;
     seed_demo_meetings(state, &cast, shift).await?;
     seed_demo_filings(state, &cast, shift).await?;
     Ok(DemoCases::Created {
@@ -1492,6 +1493,55 @@ async fn seed_demo_backgrounds(
         let new = parse(note, &flags)?;
         let mut tx = c.begin().await?;
         background::save(&c, &mut tx, case_id, 0, &new).await?;
+        tx.commit().await?;
+    }
+    Ok(())
+}
+
+/// The council's letter and the city's on the first data request answered and approved, so
+/// its page offers the letter draft and the status page shows both numbers.
+async fn seed_demo_letters(state: &AppState, cast: &Cast, shift: Duration) -> Result<(), AppError> {
+    use app::letters::{db as letters, LetterForm, Which};
+    let Some((case_id, code)): Option<(i64, String)> = sqlx::query_as(
+        "SELECT c.id, b.code FROM cases c JOIN assignments a ON a.case_id = c.id \
+         JOIN bureaus b ON b.id = a.bureau_id WHERE c.kind = 'data_request' \
+         AND c.status IN ('closed', 'tracking') AND a.role = 'lead' AND a.state = 'accepted' \
+         ORDER BY c.number LIMIT 1",
+    )
+    .fetch_optional(&state.db)
+    .await?
+    else {
+        return Ok(());
+    };
+    let acting = |user: &CurrentUser| {
+        let mut c = app::caller::Caller::acting(user.clone(), state.clone(), "127.0.0.1".into());
+        c.now = chrono::DateTime::from_timestamp(at(moved("2024-03-22", shift), "15:00"), 0)
+            .unwrap_or(c.now);
+        c
+    };
+    let rows = [
+        (
+            &cast.secretariat,
+            Which::Incoming,
+            "議議字第1130003158號",
+            moved("2024-03-11", shift),
+        ),
+        (
+            &cast.of(&code).2,
+            Which::Outgoing,
+            "府授字第1133056789號",
+            moved("2024-03-22", shift),
+        ),
+    ];
+    for (who, which, number, on) in rows {
+        let c = acting(who);
+        let letter = LetterForm {
+            number: number.into(),
+            on: app::dates::roc_date(on),
+        }
+        .parse(c.today())?;
+        let mut tx = c.begin().await?;
+        letters::save(&c, &mut tx, case_id, which, &letter).await?;
         tx.commit().await?;
     }
     Ok(())

@@ -347,3 +347,51 @@ fn libreoffice_prints_an_execution_report_with_its_counts_and_every_update() {
     }
     assert!(text.contains("已完成第12區設計"), "the last update: {text}");
 }
+
+#[test]
+fn libreoffice_prints_a_letter_draft_on_one_page_with_its_basis_and_numbers() {
+    use app::{
+        cases::{CaseKind, LetterNumbers, Priority},
+        letters::documents::{draft, LetterFacts},
+    };
+    if !have("soffice") || !have("pdftotext") {
+        return;
+    }
+    let facts = LetterFacts {
+        kind: CaseKind::DataRequest,
+        number: 7,
+        topic: "社會住宅中籤率".into(),
+        reply: "檢附近三年各基地申請戶數及中籤率統計表如附件。".into(),
+        councilors: vec!["林雨彤".into()],
+        lead: Some("都市發展局".into()),
+        priority: Some(Priority::Urgent),
+        sitting: None,
+        received_on: Some(day(2024, 3, 12)),
+        letters: LetterNumbers {
+            incoming_number: "議議字第1130001234號".into(),
+            incoming_on: Some(day(2024, 3, 11)),
+            outgoing_number: "府都新字第1133012345號".into(),
+            outgoing_on: Some(day(2024, 3, 20)),
+        },
+        has_files: true,
+    };
+    let city = app::city::City {
+        government: "臺北市政府".into(),
+        council: "臺北市議會".into(),
+        liaison_unit: "秘書處".into(),
+        contact: String::new(),
+    };
+    let pages = printed_pages(&draft(&facts, &city));
+    assert_eq!(pages.len(), 1, "{pages:?}");
+    for words in [
+        "臺北市政府都市發展局函（稿）",
+        "受文者：臺北市議會林雨彤議員",
+        "發文字號：府都新字第1133012345號",
+        "主旨：檢送貴議員索取「社會住宅中籤率」相關資料，請查照。",
+        "一、依據臺北市議會113/03/11議議字第1130001234號函辦理。",
+        "正本：林雨彤議員",
+        "副本：臺北市政府秘書處",
+    ] {
+        assert!(pages[0].contains(words), "{words}: {}", pages[0]);
+    }
+}

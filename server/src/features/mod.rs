@@ -8,6 +8,7 @@ pub mod deadlines;
 pub mod delivery;
 pub mod filings;
 pub mod import;
+pub mod letters;
 pub mod links;
 pub mod meetings;
 pub mod reports;
@@ -27,6 +28,7 @@ pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
         .merge(resolutions::routes())
         .merge(volume::routes())
         .merge(import::routes())
+        .merge(letters::routes())
         .merge(deadlines::routes())
         .merge(links::routes())
         .merge(filings::routes())

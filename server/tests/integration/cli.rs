@@ -202,6 +202,15 @@ async fn seed_demo_then_create_user_from_stdin_gives_an_account_that_logs_in() {
     .await
     .unwrap();
     assert_eq!((promises, backgrounds, flagged_in_review), (2, 2, 1));
+    let letters: (String, String) =
+        sqlx::query_as("SELECT incoming_number, outgoing_number FROM case_letters")
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
+    assert!(
+        !letters.0.is_empty() && !letters.1.is_empty(),
+        "{letters:?}"
+    );
     // Bills at every stage, two briefings held and one scheduled, one ask made a data request.
     let (stages, held, scheduled, filed_asks): (i64, i64, i64, i64) = sqlx::query_as(
         "SELECT (SELECT COUNT(DISTINCT stage) FROM bills), \

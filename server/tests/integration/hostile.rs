@@ -258,6 +258,23 @@ async fn hostile_text_typed_or_imported_anywhere_never_becomes_markup_in_a_page_
     }
     fields_written += 1;
 
+    // The letters of the approved questions: the council's number and the city's.
+    for i in (0..payloads.len()).step_by(2) {
+        let number: String = payloads[i].chars().take(40).collect();
+        for (who, which) in [(&cast.sec, "incoming"), (&cast.udd, "outgoing")] {
+            app.ok(
+                who,
+                &format!("letters/{which}"),
+                &[
+                    ("case_id", cases[i].to_string()),
+                    ("form[number]", number.clone()),
+                ],
+            )
+            .await;
+        }
+    }
+    fields_written += 2;
+
     // A rejection's reason.
     let rejected = app.record_question(&cast.sec, 300, "退回分派的案件").await;
     app.assign(&cast.sec, rejected, "DOT", &[]).await;
@@ -725,6 +742,7 @@ async fn hostile_text_typed_or_imported_anywhere_never_becomes_markup_in_a_page_
         format!("/bills/report.xlsx?session={}", r.session),
         format!("/briefings/{briefing}/pack.odt"),
         format!("/briefings/{briefing}/pack.pdf"),
+        format!("/cases/{}/letter.odt", cases[4]),
     ];
     let mut exports = 0usize;
     for path in &files {
@@ -758,12 +776,15 @@ async fn hostile_text_typed_or_imported_anywhere_never_becomes_markup_in_a_page_
         } else {
             let (planted, text) = zip_xml(path, &bytes);
             found.extend(planted);
-            // (The report tables hold figures, not texts.)
+            // (The report tables hold figures, not texts; the letter draft is of one case,
+            // whose texts are the fifth payload.)
+            let expected = if path.contains("/letter.odt") {
+                payloads[4].as_str()
+            } else {
+                "<script>window.pwned=1</script>"
+            };
             if !path.starts_with("/reports") {
-                assert!(
-                    text.contains("<script>window.pwned=1</script>"),
-                    "{path} keeps the text as text"
-                );
+                assert!(text.contains(expected), "{path} keeps the text as text");
             }
         }
     }

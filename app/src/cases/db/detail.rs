@@ -275,6 +275,29 @@ pub async fn detail(
         _ => None,
     };
     let can_promise = crate::promises::may_record(user.role, kind, status);
+    // The letters (`letters`), read as a row for the same reason as the promises.
+    let letters = sqlx::query(
+        "SELECT incoming_number, incoming_on, outgoing_number, outgoing_on FROM case_letters \
+         WHERE case_id = $1",
+    )
+    .bind(case_id)
+    .fetch_optional(pool)
+    .await?
+    .map(|r| {
+        let day = |column: &str| -> Result<Option<NaiveDate>, sqlx::Error> {
+            r.try_get::<Option<String>, _>(column)?
+                .map(|d| d.parse().map_err(|_| unexpected(column)))
+                .transpose()
+        };
+        Ok::<_, sqlx::Error>(crate::cases::LetterNumbers {
+            incoming_number: r.try_get("incoming_number")?,
+            incoming_on: day("incoming_on")?,
+            outgoing_number: r.try_get("outgoing_number")?,
+            outgoing_on: day("outgoing_on")?,
+        })
+    })
+    .transpose()?
+    .unwrap_or_default();
     let leads = part.is_some_and(|p| p.role == PartRole::Lead);
     let background = if crate::background::may_see(user.role, leads) {
         let can_edit = crate::background::may_write(user.role, leads);
@@ -362,5 +385,9 @@ pub async fn detail(
         promised_on,
         can_promise,
         background,
+        letters,
+        can_record_incoming: crate::letters::may_record_incoming(user.role),
+        can_record_outgoing: crate::letters::may_record_outgoing(user.role, leads, status),
+        can_draft_letter: crate::letters::may_draft(user.role, leads, kind, status),
     })
 }

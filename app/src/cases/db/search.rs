@@ -20,15 +20,25 @@ use sqlx::{AnyConnection, AnyPool, Row};
 /// Writes the document of one case from its row; called wherever topic, question text or
 /// reply change, in the same transaction.
 pub async fn store(conn: &mut AnyConnection, case_id: i64) -> Result<(), sqlx::Error> {
-    let row = sqlx::query("SELECT topic, body, reply FROM cases WHERE id = $1")
-        .bind(case_id)
-        .fetch_one(&mut *conn)
-        .await?;
-    let doc = search::doc(
-        row.try_get("topic")?,
-        row.try_get("body")?,
-        row.try_get("reply")?,
-    );
+    let row = sqlx::query(
+        "SELECT c.topic, c.body, c.reply, l.incoming_number, l.outgoing_number FROM cases c \
+         LEFT JOIN case_letters l ON l.case_id = c.id WHERE c.id = $1",
+    )
+    .bind(case_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    // The letters' numbers are searched with the reply (`letters`); a case without them
+    // indexes exactly as before, so no stored document goes stale.
+    let mut reply: String = row.try_get("reply")?;
+    for column in ["incoming_number", "outgoing_number"] {
+        if let Some(number) = row.try_get::<Option<String>, _>(column)? {
+            if !number.is_empty() {
+                reply.push('\n');
+                reply.push_str(&number);
+            }
+        }
+    }
+    let doc = search::doc(row.try_get("topic")?, row.try_get("body")?, &reply);
     let pieces = search::pieces(row.try_get("topic")?);
     put(conn, case_id, &doc, &pieces).await
 }

@@ -314,8 +314,10 @@ pub async fn page(
              AS approved_at, \
            (SELECT f.refusal_reason FROM case_filings f WHERE f.case_id = c.id) AS refusal, \
            (SELECT d.not_executable_on FROM resolution_details d WHERE d.case_id = c.id) \
-             AS not_executable \
+             AS not_executable, \
+           l.incoming_number, l.incoming_on, l.outgoing_number, l.outgoing_on \
          FROM cases c \
+         LEFT JOIN case_letters l ON l.case_id = c.id \
          LEFT JOIN assignments a ON a.case_id = c.id AND a.role = 'lead' \
            AND a.state IN ('pending', 'accepted') \
          LEFT JOIN bureaus b ON b.id = a.bureau_id \
@@ -374,6 +376,20 @@ pub async fn page(
             awaits_office: super::awaits_office(status),
             refusal: r.try_get("refusal")?,
             visits: Vec::new(),
+            letters: crate::cases::LetterNumbers {
+                incoming_number: r
+                    .try_get::<Option<String>, _>("incoming_number")?
+                    .unwrap_or_default(),
+                incoming_on: letter_day(r, "incoming_on")?,
+                // The city's letter once the reply it carries is approved.
+                outgoing_number: if approved {
+                    r.try_get::<Option<String>, _>("outgoing_number")?
+                        .unwrap_or_default()
+                } else {
+                    String::new()
+                },
+                outgoing_on: letter_day(r, "outgoing_on")?.filter(|_| approved),
+            },
         });
     }
     // What is still pending first, then the answered; each by kind and number.
@@ -544,4 +560,10 @@ pub async fn shows_overdue(pool: &AnyPool) -> Result<bool, sqlx::Error> {
 /// Sets whether status pages say 逾期, in `tx`.
 pub async fn set_shows_overdue(tx: &mut crate::db::Tx, shown: bool) -> Result<(), sqlx::Error> {
     crate::db::set_setting(tx, "status_shows_overdue", if shown { "yes" } else { "no" }).await
+}
+
+fn letter_day(r: &sqlx::any::AnyRow, column: &str) -> Result<Option<NaiveDate>, sqlx::Error> {
+    r.try_get::<Option<String>, _>(column)?
+        .map(|d| d.parse().map_err(|_| unexpected(column)))
+        .transpose()
 }
