@@ -84,6 +84,11 @@ pub struct CaseFact {
     /// A service case's category: its name and its place in the reference order.
     #[serde(default)]
     pub category: Option<(String, i64)>,
+    /// The office agreed to a later due date or to delivery in batches (an interim reply's
+    /// agreement or a postponement): a reply by the moved date is on time after an agreed
+    /// extension, counted apart.
+    #[serde(default)]
+    pub extended: bool,
 }
 
 impl CaseFact {
@@ -98,6 +103,11 @@ impl CaseFact {
 
     pub(crate) fn on_time(&self) -> Option<bool> {
         self.replied_on.map(|on| on <= self.due_on)
+    }
+
+    /// On time, by a due date the office agreed to move.
+    pub(crate) fn on_time_extended(&self) -> bool {
+        self.extended && self.on_time() == Some(true)
     }
 
     pub(crate) fn days_to_reply(&self) -> Option<i64> {
@@ -118,7 +128,11 @@ pub struct SittingRow {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeliveryFigures {
     pub received: i64,
+    /// On time, including those on time after an agreed extension.
     pub on_time: i64,
+    /// Of `on_time`, those answered by a due date the office agreed to move.
+    #[serde(default)]
+    pub on_time_extended: i64,
     pub late: i64,
     pub pending: i64,
 }
@@ -135,7 +149,11 @@ pub struct BureauRow {
     #[serde(default)]
     pub resolutions: i64,
     pub replied: i64,
+    /// On time, including those on time after an agreed extension.
     pub on_time: i64,
+    /// Of `on_time`, those answered by a due date the office agreed to move.
+    #[serde(default)]
+    pub on_time_extended: i64,
     /// Cases of the range still unanswered past their due date: late already, whenever
     /// they are answered.
     pub late_open: i64,
@@ -324,6 +342,7 @@ pub fn compute(facts: &[CaseFact], range: Range, today: NaiveDate) -> Report {
             Some(false) => deliveries.late += 1,
             None => deliveries.pending += 1,
         }
+        deliveries.on_time_extended += i64::from(f.on_time_extended());
     }
 
     let mut bureaus: Vec<BureauRow> = Vec::new();
@@ -363,6 +382,7 @@ pub fn compute(facts: &[CaseFact], range: Range, today: NaiveDate) -> Report {
         if let Some(on_time) = f.on_time() {
             row.replied += 1;
             row.on_time += i64::from(on_time);
+            row.on_time_extended += i64::from(f.on_time_extended());
         }
         row.late_open += i64::from(f.overdue(today));
         row.returns += f.returns;
@@ -551,7 +571,9 @@ impl Report {
                     n(b.service_cases),
                     n(b.resolutions),
                     n(b.replied),
-                    n(b.on_time),
+                    n(b.on_time - b.on_time_extended),
+                    n(b.on_time_extended),
+                    n(b.replied - b.on_time),
                     b.on_time_rate().map_or(t("—"), Cell::Number),
                     b.average_days.map_or(t("—"), Cell::Number),
                     n(b.open),
@@ -603,8 +625,20 @@ impl Report {
             },
             Table {
                 title: format!("議員索取資料統計（{}）", self.range.label()),
-                header: header(&["收件數", "如期提供", "逾期提供", "尚未提供"]),
-                rows: vec![vec![n(d.received), n(d.on_time), n(d.late), n(d.pending)]],
+                header: header(&[
+                    "收件數",
+                    "如期提供",
+                    "展延後如期提供",
+                    "逾期提供",
+                    "尚未提供",
+                ]),
+                rows: vec![vec![
+                    n(d.received),
+                    n(d.on_time - d.on_time_extended),
+                    n(d.on_time_extended),
+                    n(d.late),
+                    n(d.pending),
+                ]],
             },
             Table {
                 title: format!("各機關辦理情形（{}）", self.range.label()),
@@ -616,7 +650,9 @@ impl Report {
                     "決議案",
                     "已答復",
                     "如期答復",
-                    "如期率（%，含逾期未答復）",
+                    "展延後如期答復",
+                    "逾期答復",
+                    "如期率（%，含展延後如期、逾期未答復）",
                     "平均答復日數",
                     "目前未結",
                     "目前逾期",
@@ -683,6 +719,7 @@ mod tests {
             not_answers: 0,
             councilors: vec!["王大明".into()],
             category: None,
+            extended: false,
         }
     }
 
@@ -749,10 +786,40 @@ mod tests {
             DeliveryFigures {
                 received: 3,
                 on_time: 1,
+                on_time_extended: 0,
                 late: 1,
                 pending: 1
             }
         );
+    }
+
+    #[test]
+    fn a_reply_by_a_due_date_the_office_agreed_to_move_is_on_time_after_an_extension_not_late() {
+        let range = Range {
+            from: day(1, 1),
+            to: day(6, 30),
+        };
+        let extended = |replied_on: NaiveDate| CaseFact {
+            extended: true,
+            ..replied(request(day(3, 1), day(3, 20), UDD), replied_on)
+        };
+        // By the moved date; after it, still late; on time without an extension.
+        let facts = vec![
+            extended(day(3, 18)),
+            extended(day(3, 25)),
+            replied(request(day(3, 1), day(3, 20), UDD), day(3, 10)),
+        ];
+        let r = compute(&facts, range, day(3, 29));
+        assert_eq!(
+            (r.deliveries.on_time, r.deliveries.on_time_extended, r.deliveries.late),
+            (2, 1, 1)
+        );
+        let udd = &r.bureaus[0];
+        assert_eq!((udd.replied, udd.on_time, udd.on_time_extended), (3, 2, 1));
+        let table = &r.tables()[1];
+        assert_eq!(table.header[1..4], ["如期提供", "展延後如期提供", "逾期提供"]);
+        let cells: Vec<String> = table.rows[0].iter().map(Cell::text).collect();
+        assert_eq!(cells, ["3", "1", "1", "1", "0"]);
     }
 
     #[test]
@@ -830,11 +897,12 @@ mod tests {
         assert_eq!(last[2], Cell::Number(4.0), "合計");
         assert_eq!(
             tables[1].rows[0].iter().map(Cell::text).collect::<Vec<_>>(),
-            ["3", "1", "1", "1"]
+            ["3", "1", "0", "1", "1"]
         );
-        // After 質詢, 索資, 服務案件 and 決議案: the on-time rate, then the average days.
-        assert_eq!(tables[2].rows[1][7].text(), "0");
-        assert_eq!(tables[2].rows[0][8].text(), "5.3");
+        // After 質詢, 索資, 服務案件, 決議案 and the replies (on time, on time after an
+        // extension, late): the on-time rate, then the average days.
+        assert_eq!(tables[2].rows[1][9].text(), "0");
+        assert_eq!(tables[2].rows[0][10].text(), "5.3");
     }
 
     #[test]

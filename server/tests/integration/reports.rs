@@ -86,7 +86,7 @@ async fn the_figures_follow_the_cases_and_the_files_carry_the_same_values() {
     assert_eq!(&bytes[..3], b"\xEF\xBB\xBF");
     let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
     assert!(
-        text.contains("質詢議題統計") && text.contains("都市發展局,1,0,0,0,1,1,100,"),
+        text.contains("質詢議題統計") && text.contains("都市發展局,1,0,0,0,1,1,0,0,100,"),
         "{text}"
     );
     for title in &titles {

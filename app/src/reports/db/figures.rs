@@ -77,11 +77,14 @@ pub fn statements(range: Range, today: NaiveDate) -> Vec<Statement> {
             "SELECT kind, bureau_id, CAST(SUM(recorded) AS BIGINT) AS recorded, \
                CAST(SUM(replied) AS BIGINT) AS replied, CAST(SUM(on_time) AS BIGINT) AS on_time, \
                CAST(SUM(days) AS BIGINT) AS days, CAST(SUM(returns) AS BIGINT) AS returns, \
-               CAST(SUM(not_answers) AS BIGINT) AS not_answers \
-             FROM (SELECT kind, bureau_id, recorded, replied, on_time, days, returns, not_answers \
+               CAST(SUM(not_answers) AS BIGINT) AS not_answers, \
+               CAST(SUM(on_time_extended) AS BIGINT) AS on_time_extended \
+             FROM (SELECT kind, bureau_id, recorded, replied, on_time, days, returns, not_answers, \
+                     on_time_extended \
                    FROM report_months WHERE month BETWEEN $1 AND $2 \
                    UNION ALL \
-                   SELECT kind, bureau_id, recorded, replied, on_time, days, returns, not_answers \
+                   SELECT kind, bureau_id, recorded, replied, on_time, days, returns, not_answers, \
+                     on_time_extended \
                    FROM report_days WHERE day BETWEEN $3 AND $4 OR day BETWEEN $5 AND $6) x \
              GROUP BY kind, bureau_id",
             split(range),
@@ -202,9 +205,11 @@ pub async fn report(pool: &AnyPool, range: Range, today: NaiveDate) -> Result<Re
             r.try_get("replied")?,
             r.try_get("on_time")?,
         );
+        let extended: i64 = r.try_get("on_time_extended")?;
         if kind == CaseKind::DataRequest {
             deliveries.received += recorded;
             deliveries.on_time += on_time;
+            deliveries.on_time_extended += extended;
             deliveries.late += replied - on_time;
             deliveries.pending += recorded - replied;
         }
@@ -219,6 +224,7 @@ pub async fn report(pool: &AnyPool, range: Range, today: NaiveDate) -> Result<Re
         }
         row.replied += replied;
         row.on_time += on_time;
+        row.on_time_extended += extended;
         row.returns += r.try_get::<i64, _>("returns")?;
         row.not_answers += r.try_get::<i64, _>("not_answers")?;
         *days.entry(bureau).or_default() += r.try_get::<i64, _>("days")?;

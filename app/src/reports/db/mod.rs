@@ -57,7 +57,10 @@ pub fn fact_sql(filter: &str) -> String {
            (SELECT COUNT(*) FROM case_events e WHERE e.case_id = c.id \
               AND e.action IN ('return_from_check', 'return_from_review')) AS returns, \
            (SELECT COUNT(*) FROM case_events e WHERE e.case_id = c.id \
-              AND e.action = 'not_an_answer') AS not_answers \
+              AND e.action = 'not_an_answer') AS not_answers, \
+           (SELECT COUNT(*) FROM interim_replies i WHERE i.case_id = c.id \
+              AND i.agreement <> 'none') + (SELECT COUNT(*) FROM case_events e \
+              WHERE e.case_id = c.id AND e.action = 'postpone') AS extensions \
          FROM cases c JOIN council_sessions s ON s.id = c.session_id \
          JOIN council_terms t ON t.id = s.term_id \
          LEFT JOIN sitting_types st ON st.id = c.sitting_type_id \
@@ -117,6 +120,7 @@ fn fact_row(row: &AnyRow) -> Result<FactRow, sqlx::Error> {
                 Some(name) => Some((name, row.try_get("category_order")?)),
                 None => None,
             },
+            extended: row.try_get::<i64, _>("extensions")? > 0,
         },
     })
 }

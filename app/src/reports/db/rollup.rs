@@ -17,7 +17,7 @@ use std::collections::BTreeSet;
 
 /// Changed cases read again per statement (a meeting may release thousands at once).
 const CHANGED_PER_STATEMENT: usize = 1_000;
-/// Cases read and written per statement in a rebuild (14 values each: within both
+/// Cases read and written per statement in a rebuild (15 values each: within both
 /// backends' limits on bound values).
 const BATCH: i64 = 5_000;
 const INSERT_ROWS: usize = 500;
@@ -163,8 +163,8 @@ async fn insert_facts(tx: &mut Tx, rows: &[super::FactRow]) -> Result<(), sqlx::
     for chunk in rows.chunks(INSERT_ROWS) {
         let values = (0..chunk.len())
             .map(|i| {
-                let n = i * 14;
-                let list = (1..=14)
+                let n = i * 15;
+                let list = (1..=15)
                     .map(|k| format!("${}", n + k))
                     .collect::<Vec<_>>()
                     .join(", ");
@@ -174,7 +174,8 @@ async fn insert_facts(tx: &mut Tx, rows: &[super::FactRow]) -> Result<(), sqlx::
             .join(", ");
         let sql = format!(
             "INSERT INTO report_facts (case_id, kind, session_id, sitting_type_id, bureau_id, \
-               start_on, due_on, replied_on, replied, on_time, days, returns, not_answers, open) \
+               start_on, due_on, replied_on, replied, on_time, days, returns, not_answers, open, \
+               on_time_extended) \
              VALUES {values}"
         );
         let mut query = sqlx::query(&sql);
@@ -194,7 +195,8 @@ async fn insert_facts(tx: &mut Tx, rows: &[super::FactRow]) -> Result<(), sqlx::
                 .bind(f.days_to_reply().unwrap_or(0))
                 .bind(f.returns)
                 .bind(f.not_answers)
-                .bind(i64::from(f.open()));
+                .bind(i64::from(f.open()))
+                .bind(i64::from(f.on_time_extended()));
         }
         query.execute(&mut **tx).await?;
     }
@@ -260,9 +262,9 @@ fn day_statements(days: Option<&BTreeSet<String>>) -> Vec<Statement> {
         format!("DELETE FROM report_councilor_days WHERE {on}"),
         format!(
             "INSERT INTO report_days (day, kind, bureau_id, recorded, replied, on_time, days, \
-               returns, not_answers) \
+               returns, not_answers, on_time_extended) \
              SELECT start_on, kind, bureau_id, COUNT(*), SUM(replied), SUM(on_time), SUM(days), \
-               SUM(returns), SUM(not_answers) \
+               SUM(returns), SUM(not_answers), SUM(on_time_extended) \
              FROM report_facts WHERE {start} GROUP BY start_on, kind, bureau_id"
         ),
         format!(
@@ -322,9 +324,9 @@ fn month_statements(months: Option<&BTreeSet<String>>) -> Vec<Statement> {
         st(
             format!(
                 "INSERT INTO report_months (month, kind, bureau_id, recorded, replied, on_time, \
-                   days, returns, not_answers) \
+                   days, returns, not_answers, on_time_extended) \
                  SELECT substr(day, 1, 7), kind, bureau_id, SUM(recorded), SUM(replied), \
-                   SUM(on_time), SUM(days), SUM(returns), SUM(not_answers) \
+                   SUM(on_time), SUM(days), SUM(returns), SUM(not_answers), SUM(on_time_extended) \
                  FROM report_days WHERE {ranges} GROUP BY substr(day, 1, 7), kind, bureau_id"
             ),
             &range_args,
