@@ -47,6 +47,7 @@ pub mod home;
 pub mod i18n;
 pub mod import;
 pub mod input;
+pub mod interim;
 pub mod islands;
 pub mod letters;
 pub mod limits;

@@ -142,6 +142,7 @@ pub const DELIVERY_FORM: &str = "deliveries";
 use crate::{
     background::pages::BackgroundPanel,
     filings::pages::FilingPanel,
+    interim::pages::InterimPanel,
     letters::pages::LetterPanel,
     promises::pages::PromisePanel,
     resolutions::pages::{ResolutionFactRows, ResolutionPanel},
@@ -283,6 +284,9 @@ fn CaseBody(case: CaseDetail, bureaus: Vec<(i64, String)>, forms: Forms) -> impl
                 }.into_any())}
                 {case.background.clone().map(|background| view! {
                     <BackgroundPanel case_id=case.id background />
+                }.into_any())}
+                {(case.can_send_interim || !case.interims.is_empty()).then(|| view! {
+                    <InterimPanel case_id=case.id replies=case.interims.clone() can_record=case.can_send_interim />
                 }.into_any())}
                 <Parts case=case.clone() bureaus=bureaus.clone() forms />
                 <SubAnswers case=case.clone() forms />

@@ -45,6 +45,7 @@ text_enum!(EventAction {
     Promise = "promise" / "記錄會後補資料承諾",
     IncomingLetter = "incoming_letter" / "記錄議會來文字號",
     OutgoingLetter = "outgoing_letter" / "記錄發文字號",
+    InterimReply = "interim_reply" / "期中答復",
 });
 
 impl EventAction {
@@ -85,6 +86,7 @@ impl EventAction {
             Self::Promise => "Material promised in session recorded",
             Self::IncomingLetter => "Council's letter number recorded",
             Self::OutgoingLetter => "Outgoing letter number recorded",
+            Self::InterimReply => "Interim reply sent",
         };
         lang.pick(self.label(), en)
     }
@@ -388,6 +390,28 @@ pub fn render(event: &TimelineEvent, bureau: &dyn Fn(i64) -> String, lang: Lang)
                 }
             })
         }
+        Some(EventAction::InterimReply) => d.comment.clone().map(|known| {
+            let why = d.reason.clone().unwrap_or_default();
+            match (d.due.as_ref(), d.expected_on, zh) {
+                (Some(c), _, true) => format!(
+                    "{known}（原因：{why}；期限由 {} 改為 {}）",
+                    roc_date(c.from),
+                    roc_date(c.to)
+                ),
+                (None, Some(on), true) => {
+                    format!(
+                        "{known}（原因：{why}；預定 {} 答復，期限不變）",
+                        roc_date(on)
+                    )
+                }
+                (Some(c), _, false) => format!("{known} (why: {why}; due {} → {})", c.from, c.to),
+                (None, on, false) => format!(
+                    "{known} (why: {why}; expected {})",
+                    on.map(|d| d.to_string()).unwrap_or_default()
+                ),
+                (None, None, true) => format!("{known}（原因：{why}）"),
+            }
+        }),
         Some(EventAction::IncomingLetter | EventAction::OutgoingLetter) => {
             d.letter_number.clone().map(|n| match d.sent_on {
                 Some(on) if zh => format!("{n}（{}）", roc_date(on)),

@@ -939,6 +939,12 @@ pub struct CaseDetail {
     pub can_record_outgoing: bool,
     #[serde(default)]
     pub can_draft_letter: bool,
+    /// The lead bureau's interim replies (`interim`), oldest first, and whether the viewer
+    /// may send one.
+    #[serde(default)]
+    pub interims: Vec<crate::interim::InterimReply>,
+    #[serde(default)]
+    pub can_send_interim: bool,
 }
 
 /// The letters a case travels by: the council's incoming one and the city's outgoing one,

@@ -240,6 +240,9 @@ pub struct PublicCase {
     /// The council's letter it came under and the city's letter the reply went under.
     #[serde(default)]
     pub letters: crate::cases::LetterNumbers,
+    /// The bureau's latest interim reply while the case is unanswered.
+    #[serde(default)]
+    pub interim: Option<crate::interim::InterimReply>,
 }
 
 /// A visit as the office reads it.

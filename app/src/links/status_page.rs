@@ -225,6 +225,14 @@ fn Case(c: PublicCase, token: String, sent: Option<i64>) -> impl IntoView {
                         .collect_view()}
                 </ul>
             })}
+            {c.interim.clone().map(|i| view! {
+                <h3>"期中答復"</h3>
+                <div class="status-reply">
+                    <p>{format!("{}：{}", roc_date(i.on), i.sentence())}</p>
+                    <p>{format!("目前已掌握：{}", i.known)}</p>
+                    <p>{format!("需要更多時間的原因：{}", i.why)}</p>
+                </div>
+            })}
             {c.refusal.clone().map(|reason| view! {
                 <h3>"不受理理由"</h3>
                 <div class="status-reply">{reason}</div>
@@ -275,6 +283,15 @@ mod tests {
                     heading: evil.into(),
                     outcome: Some(evil.into()),
                 }],
+                interim: Some(crate::interim::InterimReply {
+                    known: evil.into(),
+                    why: evil.into(),
+                    previous_due_on: NaiveDate::from_ymd_opt(2024, 3, 20).unwrap(),
+                    new_due_on: NaiveDate::from_ymd_opt(2024, 3, 29).unwrap(),
+                    agreement: crate::interim::Agreement::Later,
+                    agreed_with: evil.into(),
+                    on: NaiveDate::from_ymd_opt(2024, 3, 18).unwrap(),
+                }),
                 letters: crate::cases::LetterNumbers {
                     incoming_number: evil.into(),
                     incoming_on: None,

@@ -811,13 +811,20 @@ mod tests {
         ];
         let r = compute(&facts, range, day(3, 29));
         assert_eq!(
-            (r.deliveries.on_time, r.deliveries.on_time_extended, r.deliveries.late),
+            (
+                r.deliveries.on_time,
+                r.deliveries.on_time_extended,
+                r.deliveries.late
+            ),
             (2, 1, 1)
         );
         let udd = &r.bureaus[0];
         assert_eq!((udd.replied, udd.on_time, udd.on_time_extended), (3, 2, 1));
         let table = &r.tables()[1];
-        assert_eq!(table.header[1..4], ["如期提供", "展延後如期提供", "逾期提供"]);
+        assert_eq!(
+            table.header[1..4],
+            ["如期提供", "展延後如期提供", "逾期提供"]
+        );
         let cells: Vec<String> = table.rows[0].iter().map(Cell::text).collect();
         assert_eq!(cells, ["3", "1", "1", "1", "0"]);
     }

@@ -734,6 +734,7 @@ pub async fn seed_demo_cases(state: &AppState, shift: Duration) -> Result<DemoCa
     seed_demo_promises(state, &cast, shift).await?;
     seed_demo_backgrounds(state, &cast, shift).await?;
     seed_demo_letters(state, &cast, shift).await?;
+    seed_demo_interims(state, &cast).await?;
     seed_demo_meetings(state, &cast, shift).await?;
     seed_demo_filings(state, &cast, shift).await?;
     Ok(DemoCases::Created {
@@ -1542,6 +1543,45 @@ async fn seed_demo_letters(state: &AppState, cast: &Cast, shift: Duration) -> Re
         .parse(c.today())?;
         let mut tx = c.begin().await?;
         letters::save(&c, &mut tx, case_id, which, &letter).await?;
+        tx.commit().await?;
+    }
+    Ok(())
+}
+
+/// Two interim replies: a question still being answered whose office has not yet agreed to
+/// the later day, and a data request whose office agreed to delivery in batches (its due
+/// date moved). Sent today, so their new dates lie ahead of whenever the demo is loaded.
+async fn seed_demo_interims(state: &AppState, cast: &Cast) -> Result<(), AppError> {
+    use app::interim::{db as interim, InterimForm};
+    let pool = &state.db;
+    for (kind, agreement, who) in [
+        ("question", "none", ""),
+        ("data_request", "batches", "議員辦公室張助理"),
+    ] {
+        let Some((case_id, code, due_on)): Option<(i64, String, String)> = sqlx::query_as(
+            "SELECT c.id, b.code, c.due_on FROM cases c JOIN assignments a ON a.case_id = c.id \
+             JOIN bureaus b ON b.id = a.bureau_id WHERE c.kind = $1 AND c.status = 'in_progress' \
+             AND a.role = 'lead' AND a.state = 'accepted' ORDER BY c.number LIMIT 1",
+        )
+        .bind(kind)
+        .fetch_optional(pool)
+        .await?
+        else {
+            continue;
+        };
+        let liaison = &cast.of(&code).2;
+        let c = app::caller::Caller::acting(liaison.clone(), state.clone(), "127.0.0.1".into());
+        let due: NaiveDate = due_on.parse().unwrap_or_else(|_| c.today());
+        let new_due = due.max(c.today()) + Duration::days(14);
+        let form = InterimForm {
+            known: "已彙整各區初步資料，尚缺兩個行政區的統計。".into(),
+            why: "其餘資料須向中央主管機關調閱，預計兩週內取得。".into(),
+            new_due_on: app::dates::roc_date(new_due),
+            agreement: agreement.into(),
+            agreed_with: who.into(),
+        };
+        let mut tx = c.begin().await?;
+        interim::record(&c, &mut tx, case_id, &form).await?;
         tx.commit().await?;
     }
     Ok(())

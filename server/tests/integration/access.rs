@@ -126,6 +126,18 @@ fn table() -> Vec<Row> {
             vec![LeadLiaison, LeadApprover],
         ),
         (
+            "cases/interim",
+            vec![
+                ("form[known]", "已完成初步統計。"),
+                ("form[why]", "須向中央調閱資料。"),
+                ("form[new_due_on]", "113/05/31"),
+                ("form[agreement]", "later"),
+                ("form[agreed_with]", "議員辦公室王助理"),
+            ],
+            Stage::InProgress,
+            vec![LeadLiaison, LeadApprover],
+        ),
+        (
             "letters/incoming",
             vec![("form[number]", "議議字第1130001234號")],
             Stage::InProgress,

@@ -258,6 +258,25 @@ async fn hostile_text_typed_or_imported_anywhere_never_becomes_markup_in_a_page_
     }
     fields_written += 1;
 
+    // Interim replies on the questions still being answered: what is known, why, who agreed.
+    for i in (1..payloads.len()).step_by(2) {
+        let p = &payloads[i];
+        app.ok(
+            &cast.udd,
+            "cases/interim",
+            &[
+                ("case_id", cases[i].to_string()),
+                ("form[known]", p.chars().take(2_000).collect()),
+                ("form[why]", p.chars().take(500).collect()),
+                ("form[new_due_on]", "113/12/31".into()),
+                ("form[agreement]", "later".into()),
+                ("form[agreed_with]", p.chars().take(40).collect()),
+            ],
+        )
+        .await;
+    }
+    fields_written += 3;
+
     // The letters of the approved questions: the council's number and the city's.
     for i in (0..payloads.len()).step_by(2) {
         let number: String = payloads[i].chars().take(40).collect();

@@ -22,6 +22,7 @@ mod filings;
 mod harness;
 mod hostile;
 mod import;
+mod interim;
 mod letters;
 mod links;
 mod loopback;

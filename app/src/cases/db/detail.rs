@@ -389,5 +389,7 @@ pub async fn detail(
         can_record_incoming: crate::letters::may_record_incoming(user.role),
         can_record_outgoing: crate::letters::may_record_outgoing(user.role, leads, status),
         can_draft_letter: crate::letters::may_draft(user.role, leads, kind, status),
+        interims: crate::interim::db::of_case(pool, case_id).await?,
+        can_send_interim: crate::interim::may_record(user.role, leads, status),
     })
 }

@@ -376,6 +376,7 @@ pub async fn page(
             awaits_office: super::awaits_office(status),
             refusal: r.try_get("refusal")?,
             visits: Vec::new(),
+            interim: None,
             letters: crate::cases::LetterNumbers {
                 incoming_number: r
                     .try_get::<Option<String>, _>("incoming_number")?
@@ -413,6 +414,18 @@ pub async fn page(
                     f.try_get("size_bytes")?,
                 ));
             }
+        }
+    }
+    // The latest interim reply of each case still unanswered: what the bureau knows, why
+    // it needs more time, and the new date.
+    let waiting: Vec<i64> = cases
+        .iter()
+        .filter(|c| !c.status.answered())
+        .map(|c| c.id)
+        .collect();
+    for (id, reply) in crate::interim::db::of_cases(pool, &waiting).await? {
+        if let Some(c) = cases.iter_mut().find(|c| c.id == id) {
+            c.interim = Some(reply);
         }
     }
     for (case, visit) in crate::service::db::visits(pool, &service).await? {
