@@ -105,6 +105,7 @@ fn AppRoutes() -> impl IntoView {
                 <Route path=path!("/bills/new") view=crate::bills::pages::NewBillPage ssr=SsrMode::Async />
                 <Route path=path!("/bills/:id") view=crate::bills::pages::BillPage ssr=SsrMode::Async />
                 <Route path=path!("/briefings") view=crate::bills::briefing_pages::BriefingsPage ssr=SsrMode::Async />
+                <Route path=path!("/briefs") view=crate::briefs::pages::BriefsPage ssr=SsrMode::Async />
                 <Route path=path!("/briefings/:id") view=crate::bills::briefing_pages::BriefingPage ssr=SsrMode::Async />
                 <Route path=path!("/briefings/:id/pack") view=crate::bills::briefing_pages::BriefingPackPage ssr=SsrMode::Async />
                 <Route path=path!("/cases/import") view=ImportPage ssr=SsrMode::Async />

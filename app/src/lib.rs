@@ -34,6 +34,7 @@ pub mod audit;
 pub mod auth;
 pub mod background;
 pub mod bills;
+pub mod briefs;
 pub mod cases;
 pub mod city;
 pub mod components;

@@ -55,7 +55,7 @@ pub fn TopBar() -> impl IntoView {
                                 {matches!(user.role, Role::Secretariat | Role::Reviewer | Role::Admin)
                                     .then(|| view! { <A href="/meetings">"追蹤會議"</A><A href="/reports">"統計報表"</A> })}
                                 {matches!(user.role, Role::Secretariat | Role::Reviewer)
-                                    .then(|| view! { <A href="/volume">"答復彙編"</A> })}
+                                    .then(|| view! { <A href="/volume">"答復彙編"</A><A href="/briefs">"問政摘要"</A> })}
                                 {crate::bills::BILL_READERS.contains(&user.role)
                                     .then(|| view! { <A href="/bills">"議法案"</A> })}
                                 {(user.role == Role::Secretariat)

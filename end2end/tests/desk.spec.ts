@@ -100,7 +100,7 @@ test('on a phone the menu folds away, the queues are cards and no page scrolls s
   const page = await phone.newPage();
   for (const [user, pages] of [
     ['e2e-liaison', ['/', '/cases', '/notifications', '/bills', '/bills/new']],
-    [js ? 'e2e-sec' : 'e2e-sec-nojs', ['/', '/cases', '/meetings', '/links', '/reports', '/volume', '/cases/new/question', '/bills', '/briefings', '/briefings/1', '/briefings/1/pack']],
+    [js ? 'e2e-sec' : 'e2e-sec-nojs', ['/', '/cases', '/meetings', '/links', '/reports', '/volume', '/cases/new/question', '/bills', '/briefings', '/briefings/1', '/briefings/1/pack', '/briefs?order=陳冠霖']],
   ] as const) {
     await logIn(page, user);
     await ready(page, js);

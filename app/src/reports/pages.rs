@@ -64,7 +64,10 @@ fn chart(title: &'static str, svg: String) -> impl IntoView {
 }
 
 fn table_view(table: Table) -> AnyView {
+    // A wide table (a bureau's fifteen figures) scrolls inside its box on a phone rather
+    // than pushing the page sideways.
     view! {
+        <div class="table-scroll">
         <table class="data-table">
             <caption>{table.title}</caption>
             <thead>
@@ -90,6 +93,7 @@ fn table_view(table: Table) -> AnyView {
                     .collect_view()}
             </tbody>
         </table>
+        </div>
     }
     .into_any()
 }

@@ -395,3 +395,72 @@ fn libreoffice_prints_a_letter_draft_on_one_page_with_its_basis_and_numbers() {
         assert!(pages[0].contains(words), "{words}: {}", pages[0]);
     }
 }
+
+#[test]
+fn libreoffice_prints_a_councilor_brief_as_a_cover_and_a_page_per_councilor() {
+    use app::briefs::{Brief, BriefCase, BriefPromise, CouncilorBrief};
+    if !have("soffice") || !have("pdftotext") {
+        return;
+    }
+    let case = |n: i64, topic: &str, overdue: bool| BriefCase {
+        label: format!("質詢 第 {n} 號"),
+        topic: topic.into(),
+        bureau: Some("都市發展局".into()),
+        due_on: day(2024, 3, 22),
+        overdue,
+        answer: "已完成規劃，預計年底動工。".into(),
+    };
+    let councilor = |name: &str, open: Vec<BriefCase>| CouncilorBrief {
+        councilor: name.into(),
+        caucus: "青禾黨".into(),
+        open,
+        not_answers: Vec::new(),
+        earlier: vec![case(1, "人行道改善", false)],
+        promises: vec![BriefPromise {
+            question: "質詢 第 5 號".into(),
+            promised_by: "都市發展局局長".into(),
+            what: "各基地中籤率統計".into(),
+            due_on: day(2024, 3, 22),
+            overdue: true,
+        }],
+    };
+    let brief = Brief {
+        government: "臺北市政府".into(),
+        session_id: 1,
+        session: "第14屆第3次定期大會".into(),
+        sessions: Vec::new(),
+        compiled_on: day(2024, 3, 25),
+        order: String::new(),
+        councilors: vec![
+            councilor("陳冠霖", vec![case(6, "公車專用道延伸", true)]),
+            councilor("林雨彤", Vec::new()),
+        ],
+    };
+    let pages = printed_pages(&brief.document());
+    assert_eq!(
+        pages.len(),
+        3,
+        "a cover and a page per councilor: {pages:?}"
+    );
+    assert!(
+        pages[0].contains("第14屆第3次定期大會議員問政摘要"),
+        "{}",
+        pages[0]
+    );
+    assert!(pages[1].contains("1.陳冠霖議員（青禾黨）"), "{}", pages[1]);
+    assert!(
+        pages[1].contains("公車專用道延伸（都市發展局，期限113/03/22，已逾期）"),
+        "{}",
+        pages[1]
+    );
+    assert!(
+        pages[1].contains("都市發展局局長承諾提供各基地中籤率統計"),
+        "{}",
+        pages[1]
+    );
+    assert!(
+        pages[2].contains("2.林雨彤議員") && pages[2].contains("未結案件無。"),
+        "{}",
+        pages[2]
+    );
+}

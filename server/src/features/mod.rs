@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod bills;
+pub mod briefs;
 pub mod cases;
 pub mod deadlines;
 pub mod delivery;
@@ -23,6 +24,7 @@ pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
         .merge(cases::routes())
         .merge(audit::routes())
         .merge(bills::routes())
+        .merge(briefs::routes())
         .merge(meetings::routes())
         .merge(reports::routes())
         .merge(resolutions::routes())

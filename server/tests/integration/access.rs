@@ -571,12 +571,13 @@ async fn a_bureau_lists_only_the_cases_it_holds_a_part_in() {
 
 /// The HTTP that is not a server fn, and who may use it. Each is asked as a script would
 /// (no `Accept: text/html`), so a refusal is its status.
-const HANDLERS: [(&str, &str, &[&str]); 17] = [
+const HANDLERS: [(&str, &str, &[&str]); 18] = [
     ("GET", "/cases.csv", &["sec", "rev", "admin", "udd"]),
     ("GET", "/reports/tables.csv", &["sec", "rev", "admin"]),
     ("GET", "/admin/audit.csv", &["admin"]),
     ("GET", "/meetings/1/agenda.odt", &["sec", "rev", "admin"]),
     ("GET", "/volume.odt?session=1", &["sec", "rev"]),
+    ("GET", "/briefs/brief.odt", &["sec", "rev"]),
     ("GET", "/volume/jobs/1/file", &["sec", "rev"]),
     ("GET", "/volumes/1/file", &["sec", "rev"]),
     ("GET", "/cases/import/sample.csv", &["sec"]),

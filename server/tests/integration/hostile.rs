@@ -705,6 +705,7 @@ async fn hostile_text_typed_or_imported_anywhere_never_becomes_markup_in_a_page_
     .map(|p| p.to_string())
     .collect();
     pages.push(format!("/volume?session={}", r.session));
+    pages.push("/briefs".into());
     pages.push(format!("/cases/import/{import}"));
     pages.push(format!("/s/{token}"));
     pages.push(format!("/s/{token}/new/service"));
@@ -762,6 +763,7 @@ async fn hostile_text_typed_or_imported_anywhere_never_becomes_markup_in_a_page_
         format!("/briefings/{briefing}/pack.odt"),
         format!("/briefings/{briefing}/pack.pdf"),
         format!("/cases/{}/letter.odt", cases[4]),
+        "/briefs/brief.odt".into(),
     ];
     let mut exports = 0usize;
     for path in &files {

@@ -9,6 +9,7 @@ mod audit;
 mod auth;
 mod background;
 mod bills;
+mod briefs;
 mod case_list;
 mod case_pages;
 mod city;
