@@ -98,11 +98,19 @@ impl LetterForm {
     }
 }
 
-/// Which of a case's two letters a form records.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Which {
-    Incoming,
-    Outgoing,
+text_enum!(Which {
+    Incoming = "incoming" / "來文字號",
+    Outgoing = "outgoing" / "發文字號",
+});
+
+impl Which {
+    /// The day's name beside the number.
+    pub fn day_label(self) -> &'static str {
+        match self {
+            Which::Incoming => "來文日期",
+            Which::Outgoing => "發文日期",
+        }
+    }
 }
 
 #[cfg(test)]

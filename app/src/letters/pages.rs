@@ -1,13 +1,10 @@
 //! The case page's letters panel: the council's letter and the city's, the forms for those
 //! who record them, and the draft to download.
 
-use super::{
-    server_fns::{RecordIncoming, RecordOutgoing},
-    NUMBER_MAX_CHARS,
-};
+use super::{server_fns::RecordLetter, Which, NUMBER_MAX_CHARS};
 use crate::{
     cases::LetterNumbers,
-    components::{form_result, kept, FieldError, FormError},
+    components::{form_result, kept, FieldError, FormError, FormResult},
     dates::{example_date, roc_date},
 };
 use leptos::prelude::*;
@@ -23,6 +20,35 @@ fn line(number: &str, on: Option<chrono::NaiveDate>) -> String {
     }
 }
 
+/// The form for one of the two letters. Both post to the same action; a mistake in one is
+/// shown under that one only (the refusal carries which it was), and a refusal not about a
+/// field above both (`LetterPanel`).
+fn letter_form(case_id: i64, which: Which, action: ServerAction<RecordLetter>) -> impl IntoView {
+    let error = form_result(action.value());
+    let mine: FormResult = Signal::derive(move || {
+        error
+            .get()
+            .filter(|e| e.input("which").first().map(String::as_str) == Some(which.as_str()))
+    });
+    let id = which.as_str();
+    view! {
+        <details open=mine.get_untracked().is_some()>
+            <summary>{format!("記錄{}", which.label())}</summary>
+            <ActionForm action attr:class="stacked-form" attr:aria-label=format!("記錄{}", which.label())>
+                <input type="hidden" name="case_id" value=case_id />
+                <input type="hidden" name="which" value=id />
+                <label for=format!("{id}-number")>{which.label()}</label>
+                <input id=format!("{id}-number") name="form[number]" value=kept(mine, "number") maxlength=NUMBER_MAX_CHARS.to_string() required />
+                <FieldError error=mine field="number" />
+                <label for=format!("{id}-on")>{which.day_label()}</label>
+                <input id=format!("{id}-on") name="form[on]" inputmode="numeric" value=kept(mine, "on") placeholder=example_date() />
+                <FieldError error=mine field="on" />
+                <button type="submit" class="secondary">{format!("儲存{}", which.label())}</button>
+            </ActionForm>
+        </details>
+    }
+}
+
 #[component]
 pub fn LetterPanel(
     case_id: i64,
@@ -31,42 +57,8 @@ pub fn LetterPanel(
     can_outgoing: bool,
     can_draft: bool,
 ) -> impl IntoView {
-    let incoming = ServerAction::<RecordIncoming>::new();
-    let outgoing = ServerAction::<RecordOutgoing>::new();
-    let in_error = form_result(incoming.value());
-    let out_error = form_result(outgoing.value());
-    let in_form = can_incoming.then(|| view! {
-        <details open=in_error.get_untracked().is_some()>
-            <summary>"記錄來文字號"</summary>
-            <ActionForm action=incoming attr:class="stacked-form" attr:aria-label="記錄來文字號">
-                <input type="hidden" name="case_id" value=case_id />
-                <FormError error=in_error />
-                <label for="in-number">"來文字號"</label>
-                <input id="in-number" name="form[number]" value=kept(in_error, "number") maxlength=NUMBER_MAX_CHARS.to_string() placeholder="議議字第1130001234號" required />
-                <FieldError error=in_error field="number" />
-                <label for="in-on">"來文日期"</label>
-                <input id="in-on" name="form[on]" inputmode="numeric" value=kept(in_error, "on") placeholder=example_date() />
-                <FieldError error=in_error field="on" />
-                <button type="submit" class="secondary">"儲存來文字號"</button>
-            </ActionForm>
-        </details>
-    });
-    let out_form = can_outgoing.then(|| view! {
-        <details open=out_error.get_untracked().is_some()>
-            <summary>"記錄發文字號"</summary>
-            <ActionForm action=outgoing attr:class="stacked-form" attr:aria-label="記錄發文字號">
-                <input type="hidden" name="case_id" value=case_id />
-                <FormError error=out_error />
-                <label for="out-number">"發文字號"</label>
-                <input id="out-number" name="form[number]" value=kept(out_error, "number") maxlength=NUMBER_MAX_CHARS.to_string() placeholder="府都新字第1133012345號" required />
-                <FieldError error=out_error field="number" />
-                <label for="out-on">"發文日期"</label>
-                <input id="out-on" name="form[on]" inputmode="numeric" value=kept(out_error, "on") placeholder=example_date() />
-                <FieldError error=out_error field="on" />
-                <button type="submit" class="secondary">"儲存發文字號"</button>
-            </ActionForm>
-        </details>
-    });
+    let action = ServerAction::<RecordLetter>::new();
+    let error = form_result(action.value());
     let draft = can_draft.then(|| {
         view! {
             <p><a href=format!("/cases/{case_id}/letter.odt") download>"下載函稿（ODT）"</a></p>
@@ -82,8 +74,9 @@ pub fn LetterPanel(
                 <dd>{line(&letters.outgoing_number, letters.outgoing_on)}</dd>
             </dl>
             {draft}
-            {in_form}
-            {out_form}
+            <FormError error />
+            {can_incoming.then(|| letter_form(case_id, Which::Incoming, action))}
+            {can_outgoing.then(|| letter_form(case_id, Which::Outgoing, action))}
         </section>
     }
 }

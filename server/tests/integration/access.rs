@@ -138,14 +138,20 @@ fn table() -> Vec<Row> {
             vec![LeadLiaison, LeadApprover],
         ),
         (
-            "letters/incoming",
-            vec![("form[number]", "議議字第1130001234號")],
+            "letters/record",
+            vec![
+                ("which", "incoming"),
+                ("form[number]", "議議字第1130001234號"),
+            ],
             Stage::InProgress,
             vec![Secretariat],
         ),
         (
-            "letters/outgoing",
-            vec![("form[number]", "府都新字第1133012345號")],
+            "letters/record",
+            vec![
+                ("which", "outgoing"),
+                ("form[number]", "府都新字第1133012345號"),
+            ],
             Stage::Tracking,
             vec![Secretariat, LeadLiaison, LeadApprover],
         ),
@@ -453,11 +459,10 @@ async fn every_role_can_do_its_own_steps_and_nothing_else_on_any_case() {
             let expected = if matches!(stage, Stage::Filed)
                 || endpoint.starts_with("resolutions/")
                 || endpoint.starts_with("promises/")
-                || endpoint == "letters/incoming"
             {
-                // Taking in, reconsideration, the finding of not executable, promises and
-                // the council's letter are one city-wide role's alone: the role refuses
-                // before the case is looked up, so no one learns whether it exists.
+                // Taking in, reconsideration, the finding of not executable and promises
+                // are one city-wide role's alone: the role refuses before the case is
+                // looked up, so no one learns whether it exists.
                 StatusCode::FORBIDDEN
             } else if bureau && !has_part {
                 // A bureau with no part is not told the case exists.

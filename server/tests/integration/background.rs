@@ -213,22 +213,7 @@ async fn the_reviewers_queue_names_the_flags_and_the_list_narrows_by_them_but_th
     assert_eq!(ids("/cases?flag=legal", "udd").await, (false, true));
 
     // The councilor's status page and the volume never carry it.
-    let by = app.current_user("chen.sec").await.id;
-    let councilor = app.reference().await.councilors[0];
-    let mut tx = app::db::begin(&app.state.db).await.unwrap();
-    let (_, token) = app::links::db::create(
-        &mut tx,
-        app::links::Scope {
-            councilor_id: councilor,
-            case_id: None,
-        },
-        app::dates::parse_date("115/12/24").unwrap(),
-        by,
-        0,
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
+    let token = app.status_token(app.reference().await.councilors[0]).await;
     let status = app
         .page(&app.client(), &format!("/s/{token}"))
         .await

@@ -418,6 +418,27 @@ impl TestApp {
             .unwrap()
     }
 
+    /// A status link to every case of `councilor_id`, issued by chen.sec (who must exist);
+    /// its token, for `/s/{token}`.
+    pub async fn status_token(&self, councilor_id: i64) -> String {
+        let by = self.current_user("chen.sec").await.id;
+        let mut tx = app::db::begin(&self.state.db).await.unwrap();
+        let (_, token) = app::links::db::create(
+            &mut tx,
+            app::links::Scope {
+                councilor_id,
+                case_id: None,
+            },
+            app::dates::parse_date("115/12/24").unwrap(),
+            by,
+            0,
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        token
+    }
+
     pub async fn bureau(&self, code: &str) -> i64 {
         bureau_id_by_code(&self.state.db, code)
             .await

@@ -283,9 +283,10 @@ async fn hostile_text_typed_or_imported_anywhere_never_becomes_markup_in_a_page_
         for (who, which) in [(&cast.sec, "incoming"), (&cast.udd, "outgoing")] {
             app.ok(
                 who,
-                &format!("letters/{which}"),
+                "letters/record",
                 &[
                     ("case_id", cases[i].to_string()),
+                    ("which", which.into()),
                     ("form[number]", number.clone()),
                 ],
             )

@@ -94,22 +94,7 @@ async fn an_agreed_extension_moves_the_due_date_and_a_reply_by_then_counts_as_on
     assert_eq!(c.interims.len(), 2);
 
     // The status page shows the interim reply and the new date.
-    let by = app.current_user("chen.sec").await.id;
-    let councilor = app.reference().await.councilors[0];
-    let mut tx = app::db::begin(&app.state.db).await.unwrap();
-    let (_, token) = app::links::db::create(
-        &mut tx,
-        app::links::Scope {
-            councilor_id: councilor,
-            case_id: None,
-        },
-        app::dates::parse_date("115/12/24").unwrap(),
-        by,
-        0,
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
+    let token = app.status_token(app.reference().await.councilors[0]).await;
     let status = app
         .page(&app.client(), &format!("/s/{token}"))
         .await

@@ -18,9 +18,10 @@ pub async fn letter(
 ) -> reqwest::Response {
     app.call(
         who,
-        &format!("letters/{which}"),
+        "letters/record",
         &[
             ("case_id", case.to_string()),
+            ("which", which.to_owned()),
             ("form[number]", number.to_owned()),
             ("form[on]", on.to_owned()),
         ],
@@ -105,22 +106,7 @@ async fn an_approved_reply_goes_under_a_letter_draft_that_names_the_councils_let
     }
 
     // The councilor's status page shows both.
-    let by = app.current_user("chen.sec").await.id;
-    let councilor = app.reference().await.councilors[0];
-    let mut tx = app::db::begin(&app.state.db).await.unwrap();
-    let (_, token) = app::links::db::create(
-        &mut tx,
-        app::links::Scope {
-            councilor_id: councilor,
-            case_id: None,
-        },
-        app::dates::parse_date("115/12/24").unwrap(),
-        by,
-        0,
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
+    let token = app.status_token(app.reference().await.councilors[0]).await;
     let status = app
         .page(&app.client(), &format!("/s/{token}"))
         .await
