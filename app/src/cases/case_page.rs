@@ -235,12 +235,18 @@ fn CaseBody(case: CaseDetail, bureaus: Vec<(i64, String)>, forms: Forms) -> impl
                                 }}</dd>
                             }
                         })}
-                        {case.promised_on.clone().map(|source| view! {
-                            <dt>"來源"</dt>
-                            <dd>
-                                <a href=format!("/cases/{}", source.question_id)>{super::case_label(CaseKind::Question, source.question_number)}</a>
-                                {format!(" 質詢時{}承諾會後提供", source.promised_by)}
-                            </dd>
+                        {case.promised_on.clone().map(|source| {
+                            let question = super::case_label(CaseKind::Question, source.question_number);
+                            view! {
+                                <dt>"來源"</dt>
+                                <dd>
+                                    {match source.question_id {
+                                        Some(id) => view! { <a href=format!("/cases/{id}")>{question}</a> }.into_any(),
+                                        None => view! { <span>{question}</span> }.into_any(),
+                                    }}
+                                    {format!(" 質詢時{}承諾會後提供", source.promised_by)}
+                                </dd>
+                            }
                         })}
                         {case.sent_to_council_on.map(|on| view! {
                             <dt>"函送議會"</dt>

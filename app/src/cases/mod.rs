@@ -975,10 +975,11 @@ pub struct PromiseLine {
     pub overdue: bool,
 }
 
-/// The question a data request carries a promise of.
+/// The question a data request carries a promise of; its id only for those who may open it
+/// (a bureau with no part in the question is not offered a refused link).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PromiseSource {
-    pub question_id: i64,
+    pub question_id: Option<i64>,
     pub question_number: i64,
     pub promised_by: String,
 }

@@ -67,7 +67,10 @@ async fn a_promise_made_in_session_becomes_a_data_request_linked_both_ways_and_l
     // A joint question's request is of its first councilor, as the council lists them.
     assert_eq!(r.councilors, q.councilors[..1]);
     let source = r.promised_on.unwrap();
-    assert_eq!((source.question_id, source.question_number), (question, 5));
+    assert_eq!(
+        (source.question_id, source.question_number),
+        (Some(question), 5)
+    );
     assert_eq!(q.promises.len(), 1);
     assert_eq!(q.promises[0].request_id, request);
     assert!(q.timeline.iter().any(|e| e.action == "promise"));
@@ -120,6 +123,13 @@ async fn a_promise_made_in_session_becomes_a_data_request_linked_both_ways_and_l
         Some("都市發展局局長承諾的提供日期")
     );
 
+    // A bureau asked to deliver what another bureau's question promised reads where it came
+    // from, but is not offered a link to a question it cannot open.
+    let res = promise(&app, &cast.sec, question, "交通衝擊評估摘要", "DOT", "").await;
+    let for_dot: i64 = res.text().await.unwrap().parse().unwrap();
+    let source = app.case(&cast.dot, for_dot).await.promised_on.unwrap();
+    assert_eq!((source.question_id, source.question_number), (None, 5));
+
     // The volume lists the promised material under its question.
     let session = app.reference().await.session;
     let res = app
@@ -131,7 +141,7 @@ async fn a_promise_made_in_session_becomes_a_data_request_linked_both_ways_and_l
         .await;
     let v: app::volume::Volume = res.json().await.unwrap();
     let entry = v.entries.iter().find(|e| e.case_id == question).unwrap();
-    assert_eq!(entry.promised.len(), 2);
+    assert_eq!(entry.promised.len(), 3);
     assert_eq!(
         entry.promised[0].sentence(),
         "都市發展局局長承諾提供：提供近三年社會住宅申請人數與中籤率統計（索資第 1 號，期限 113/03/22，尚未提供）"

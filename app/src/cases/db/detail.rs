@@ -257,16 +257,24 @@ pub async fn detail(
         _ => Vec::new(),
     };
     let promised_on = match kind {
-        crate::cases::CaseKind::DataRequest => sqlx::query(
-            "SELECT p.question_id, q.number, p.promised_by FROM case_promises p \
-             JOIN cases q ON q.id = p.question_id WHERE p.request_id = $1",
-        )
+        crate::cases::CaseKind::DataRequest => sqlx::query(&format!(
+            "SELECT p.question_id, q.number, p.promised_by, \
+               CASE WHEN {} THEN 1 ELSE 0 END AS may_open \
+             FROM case_promises p JOIN cases q ON q.id = p.question_id WHERE p.request_id = $1",
+            if user.role.belongs_to_bureau() {
+                super::open_part_probe("p.question_id", 2)
+            } else {
+                "$2 = $2".to_owned()
+            }
+        ))
         .bind(case_id)
+        .bind(user.bureau_id.unwrap_or(0))
         .fetch_optional(pool)
         .await?
         .map(|r| {
+            let may_open = r.try_get::<i64, _>("may_open")? == 1;
             Ok::<_, sqlx::Error>(crate::cases::PromiseSource {
-                question_id: r.try_get("question_id")?,
+                question_id: may_open.then(|| r.try_get("question_id")).transpose()?,
                 question_number: r.try_get("number")?,
                 promised_by: r.try_get("promised_by")?,
             })
