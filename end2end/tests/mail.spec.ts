@@ -15,13 +15,13 @@ test('a liaison officer chooses how each kind of notice reaches them and asks to
   const assigned = page.getByRole('group', { name: '新分派案件' });
   await expect(assigned.getByRole('radio', { name: '立即通知（預設）' })).toBeChecked();
   await assigned.getByRole('radio', { name: '每日摘要' }).check();
-  await page.getByRole('group', { name: '已逾期' }).getByRole('radio', { name: '不通知' }).check();
+  await page.getByRole('group', { name: '已逾期', exact: true }).getByRole('radio', { name: '不通知' }).check();
   await page.getByRole('button', { name: '儲存通知設定' }).click();
   await expect(page.getByRole('status').filter({ hasText: '已儲存通知設定。' })).toBeVisible();
 
   await page.reload();
   await expect(page.getByRole('group', { name: '新分派案件' }).getByRole('radio', { name: '每日摘要' })).toBeChecked();
-  await expect(page.getByRole('group', { name: '已逾期' }).getByRole('radio', { name: '不通知' })).toBeChecked();
+  await expect(page.getByRole('group', { name: '已逾期', exact: true }).getByRole('radio', { name: '不通知' })).toBeChecked();
 
   await ready(page, js);
   const address = `mail-${freshNumber()}@udd.example.gov.tw`;

@@ -65,9 +65,11 @@ fn chart(title: &'static str, svg: String) -> impl IntoView {
 
 fn table_view(table: Table) -> AnyView {
     // A wide table (a bureau's fifteen figures) scrolls inside its box on a phone rather
-    // than pushing the page sideways.
+    // than pushing the page sideways; the box takes the keyboard's focus so that it can be
+    // scrolled without a pointer.
+    let name = table.title.clone();
     view! {
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0" role="group" aria-label=name>
         <table class="data-table">
             <caption>{table.title}</caption>
             <thead>
