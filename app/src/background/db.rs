@@ -56,15 +56,11 @@ async fn part(c: &Caller, tx: &mut Tx, case_id: i64) -> Result<Option<(bool, boo
     if exists.is_none() {
         return Ok(None);
     }
-    let roles: Vec<String> = sqlx::query_scalar(
-        "SELECT role FROM assignments WHERE case_id = $1 AND bureau_id = $2 \
-         AND state IN ('pending', 'accepted')",
-    )
-    .bind(case_id)
-    .bind(c.user.bureau_id.unwrap_or(0))
-    .fetch_all(&mut **tx)
-    .await?;
-    Ok(Some((!roles.is_empty(), roles.iter().any(|r| r == "lead"))))
+    let part = crate::cases::db::my_part(&mut **tx, case_id, c.user.bureau_id).await?;
+    Ok(Some((
+        part.is_some(),
+        part.is_some_and(|p| p.role == crate::cases::PartRole::Lead),
+    )))
 }
 
 /// Saves the lead bureau's background of `case_id` over version `seen` (0: none yet).

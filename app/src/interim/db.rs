@@ -6,9 +6,9 @@ use super::{may_record, Agreement, InterimForm, InterimReply};
 use crate::{
     caller::Caller,
     cases::{
-        db::{append_event, EventActor},
+        db::{append_event, my_part, EventActor},
         events::{Change, EventAction, EventData},
-        CaseStatus,
+        CaseStatus, PartRole,
     },
     db::{date, unexpected, Tx},
     error::AppError,
@@ -29,19 +29,11 @@ pub async fn record(
     let status = CaseStatus::parse(row.try_get("status")?).ok_or_else(|| unexpected("status"))?;
     let due_on = date(&row, "due_on")?;
     let bureau = c.user.bureau_id.unwrap_or(0);
-    let parts: Vec<String> = sqlx::query_scalar(
-        "SELECT role FROM assignments WHERE case_id = $1 AND bureau_id = $2 \
-         AND state IN ('pending', 'accepted')",
-    )
-    .bind(case_id)
-    .bind(bureau)
-    .fetch_all(&mut **tx)
-    .await?;
     // A bureau with no part is not told the case exists, as on every case step.
-    if parts.is_empty() {
-        return Err(AppError::NotFound);
-    }
-    let leads = parts.iter().any(|r| r == "lead");
+    let part = my_part(&mut **tx, case_id, c.user.bureau_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let leads = part.role == PartRole::Lead;
     if !may_record(c.user.role, leads, status) {
         return Err(if leads {
             AppError::Conflict("只有辦理中的案件可以提出期中答復。".into())

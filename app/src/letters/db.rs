@@ -5,14 +5,13 @@ use super::{may_record_incoming, may_record_outgoing, Letter, Which};
 use crate::{
     caller::Caller,
     cases::{
-        db::{append_event, store_search, EventActor},
+        db::{append_event, my_part, store_search, EventActor},
         events::{EventAction, EventData},
-        CaseStatus,
+        CaseStatus, PartRole,
     },
     db::{unexpected, Tx},
     error::AppError,
 };
-use sqlx::Row;
 
 pub async fn save(
     c: &Caller,
@@ -27,22 +26,12 @@ pub async fn save(
         .await?
         .ok_or(AppError::NotFound)?;
     let status = CaseStatus::parse(&status).ok_or_else(|| unexpected("status"))?;
-    let parts: Vec<String> = sqlx::query(
-        "SELECT role FROM assignments WHERE case_id = $1 AND bureau_id = $2 \
-         AND state IN ('pending', 'accepted')",
-    )
-    .bind(case_id)
-    .bind(c.user.bureau_id.unwrap_or(0))
-    .fetch_all(&mut **tx)
-    .await?
-    .iter()
-    .map(|r| r.try_get("role"))
-    .collect::<Result<_, _>>()?;
+    let part = my_part(&mut **tx, case_id, c.user.bureau_id).await?;
     // A bureau with no part is not told the case exists, as on every case step.
-    if c.user.role.belongs_to_bureau() && parts.is_empty() {
+    if c.user.role.belongs_to_bureau() && part.is_none() {
         return Err(AppError::NotFound);
     }
-    let leads = parts.iter().any(|r| r == "lead");
+    let leads = part.is_some_and(|p| p.role == PartRole::Lead);
     let (column, action) = match which {
         Which::Incoming => {
             if !may_record_incoming(c.user.role) {
