@@ -95,6 +95,7 @@ fn StartPage(user: CurrentUser) -> impl IntoView {
                 }
             })}
         {matches!(user.role, Role::Secretariat | Role::Reviewer).then(|| view! { <ResolutionWarnings /> })}
+        {(user.role != Role::Admin).then(|| view! { <crate::corrections::pages::WaitingCorrections /> })}
         {matches!(user.role, Role::Secretariat | Role::BureauLiaison | Role::BureauApprover)
             .then(|| view! { <BillCallReminder bureau=user.role != Role::Secretariat /> })}
         <Transition fallback=|| view! { <p class="loading">"載入中…"</p> }>

@@ -38,6 +38,7 @@ pub mod briefs;
 pub mod cases;
 pub mod city;
 pub mod components;
+pub mod corrections;
 pub mod dates;
 pub mod deadlines;
 pub mod document;

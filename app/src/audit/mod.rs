@@ -73,6 +73,9 @@ text_enum!(AuditAction {
     BriefingAskFiled = "briefing_ask_filed" / "黨團要求轉為索資案件",
     PromiseRecorded = "promise_recorded" / "記錄會後補資料承諾",
     BackgroundSaved = "background_saved" / "更新案件內部背景說明",
+    CorrectionSubmitted = "correction_submitted" / "提出勘誤",
+    CorrectionApproved = "correction_approved" / "勘誤審查通過",
+    CorrectionReturned = "correction_returned" / "勘誤退回修正",
 });
 
 text_enum!(AuditActor {

@@ -141,6 +141,7 @@ pub const DELIVERY_FORM: &str = "deliveries";
 
 use crate::{
     background::pages::BackgroundPanel,
+    corrections::pages::CorrectionPanel,
     filings::pages::FilingPanel,
     interim::pages::InterimPanel,
     letters::pages::LetterPanel,
@@ -209,6 +210,7 @@ fn CaseBody(case: CaseDetail, bureaus: Vec<(i64, String)>, forms: Forms) -> impl
             </h1>
             <span class=format!("status status-{}", case.status.as_str())>{case.status.label()}</span>
             {case.overdue.then(|| view! { <span class="tag tag-overdue">"逾期"</span> })}
+            {case.corrections.iter().any(|k| k.state == crate::corrections::CorrectionState::Approved).then(|| view! { <span class="tag">"已勘誤"</span> })}
         </div>
         <div class="case-layout">
             <div class="case-main">
@@ -297,6 +299,9 @@ fn CaseBody(case: CaseDetail, bureaus: Vec<(i64, String)>, forms: Forms) -> impl
                 <Parts case=case.clone() bureaus=bureaus.clone() forms />
                 <SubAnswers case=case.clone() forms />
                 <Reply case=case.clone() forms />
+                {(case.can_correct || !case.corrections.is_empty()).then(|| view! {
+                    <CorrectionPanel case_id=case.id reply=case.reply.clone() corrections=case.corrections.clone() can_correct=case.can_correct can_review=case.can_review_correction />
+                }.into_any())}
                 {(case.kind == CaseKind::DataRequest)
                     .then(|| view! { <Deliveries case=case.clone() error=delivery_error /> })}
                 {(case.status == CaseStatus::Tracking || !case.progress.is_empty() || case.can_report_progress)
@@ -533,6 +538,11 @@ fn Reply(case: CaseDetail, forms: Forms) -> impl IntoView {
                     .into_any()
             }}
             {case.reply_updated.clone().map(|(by, at)| view! { <p class="muted">{format!("最後儲存：{by}・{}", roc_datetime(at))}</p> })}
+            {case.corrections.iter().rev().find_map(|k| k.approved_on.map(|d| (k.id, d))).map(|(id, d)| view! {
+                <p class="correction-flag" role="note">
+                    <a href=format!("#correction-{id}")>{format!("{}，更正內容見「勘誤」。", crate::corrections::flag(d))}</a>
+                </p>
+            })}
         </section>
     }
     .into_any()

@@ -46,6 +46,9 @@ text_enum!(EventAction {
     IncomingLetter = "incoming_letter" / "記錄議會來文字號",
     OutgoingLetter = "outgoing_letter" / "記錄發文字號",
     InterimReply = "interim_reply" / "期中答復",
+    CorrectionSubmitted = "correction_submitted" / "提出勘誤",
+    CorrectionApproved = "correction_approved" / "勘誤審查通過",
+    CorrectionReturned = "correction_returned" / "勘誤退回修正",
 });
 
 impl EventAction {
@@ -87,6 +90,9 @@ impl EventAction {
             Self::IncomingLetter => "Council's letter number recorded",
             Self::OutgoingLetter => "Outgoing letter number recorded",
             Self::InterimReply => "Interim reply sent",
+            Self::CorrectionSubmitted => "Correction sent for review",
+            Self::CorrectionApproved => "Correction approved",
+            Self::CorrectionReturned => "Correction returned",
         };
         lang.pick(self.label(), en)
     }

@@ -945,6 +945,14 @@ pub struct CaseDetail {
     pub interims: Vec<crate::interim::InterimReply>,
     #[serde(default)]
     pub can_send_interim: bool,
+    /// Corrections of the answer (`corrections`), oldest first, and whether the viewer may
+    /// write one or review the one in review.
+    #[serde(default)]
+    pub corrections: Vec<crate::corrections::Correction>,
+    #[serde(default)]
+    pub can_correct: bool,
+    #[serde(default)]
+    pub can_review_correction: bool,
 }
 
 /// The letters a case travels by: the council's incoming one and the city's outgoing one,

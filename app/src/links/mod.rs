@@ -85,6 +85,7 @@ text_enum!(SendReason {
     Reissued = "reissued" / "重新發給",
     Answered = "answered" / "案件已答復",
     Delivered = "delivered" / "資料已提供",
+    Corrected = "corrected" / "答復已勘誤",
 });
 
 /// A councilor office's mail contacts, as the secretariat keeps them.
@@ -243,6 +244,9 @@ pub struct PublicCase {
     /// The bureau's latest interim reply while the case is unanswered.
     #[serde(default)]
     pub interim: Option<crate::interim::InterimReply>,
+    /// Approved corrections of the answer (勘誤), oldest first.
+    #[serde(default)]
+    pub corrections: Vec<crate::corrections::PublicCorrection>,
 }
 
 /// A visit as the office reads it.

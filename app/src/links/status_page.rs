@@ -154,10 +154,26 @@ fn Cases(p: StatusPage, token: String, done: Option<Done>) -> impl IntoView {
 #[component]
 fn Case(c: PublicCase, token: String, sent: Option<i64>) -> impl IntoView {
     let id = c.id;
+    let corrected = !c.corrections.is_empty();
     let reply = (c.status.answered() && !c.reply.is_empty()).then(|| {
+        let corrections = c
+            .corrections
+            .iter()
+            .map(|k| {
+                view! {
+                    <h3>{format!("勘誤（{}）", roc_date(k.on))}</h3>
+                    <div class="status-reply status-correction">
+                        <p>{format!("勘誤原因：{}", k.why)}</p>
+                        <p>"更正為："</p>
+                        {k.body.clone()}
+                    </div>
+                }
+            })
+            .collect_view();
         view! {
-            <h3>"答復內容"</h3>
+            <h3>{if corrected { "原答復內容（已勘誤，更正內容見下方）" } else { "答復內容" }}</h3>
             <div class="status-reply">{c.reply.clone()}</div>
+            {corrections}
         }
     });
     let files = (!c.files.is_empty()).then(|| {
@@ -196,6 +212,7 @@ fn Case(c: PublicCase, token: String, sent: Option<i64>) -> impl IntoView {
             <h2>{format!("{}　{}", c.label, c.topic)}</h2>
             <p>
                 <span class=format!("status-word status-{}", c.status.as_str())>{c.status.label()}</span>
+                {corrected.then(|| view! { " "<span class="status-word status-corrected">"已勘誤"</span> })}
             </p>
             <dl>
                 {c.lead_bureau.map(|lead| view! { <dt>"主辦機關"</dt><dd>{lead}</dd> })}
@@ -292,6 +309,11 @@ mod tests {
                     agreed_with: evil.into(),
                     on: NaiveDate::from_ymd_opt(2024, 3, 18).unwrap(),
                 }),
+                corrections: vec![crate::corrections::PublicCorrection {
+                    body: evil.into(),
+                    why: evil.into(),
+                    on: NaiveDate::from_ymd_opt(2024, 4, 2).unwrap(),
+                }],
                 letters: crate::cases::LetterNumbers {
                     incoming_number: evil.into(),
                     incoming_on: None,

@@ -346,6 +346,12 @@ pub fn office_letter(news: &OfficeNews<'_>, city: &City) -> Letter {
             format!("［府會通］{scope} 已提供資料"),
             format!("貴辦公室索取的 {scope} 已提供資料，請開啟下面的連結查看與下載。"),
         ),
+        SendReason::Corrected => (
+            format!("［府會通］{scope} 答復勘誤"),
+            format!(
+                "貴辦公室的 {scope} 先前送達的答復內容有誤，已更正（勘誤）。更正內容與原因請開啟下面的連結查看；書面答復彙編將於下次函送時一併列入勘誤。"
+            ),
+        ),
     };
     let until = crate::dates::roc_date(news.expires_on);
     let office = city.liaison_office();

@@ -113,6 +113,7 @@ pub async fn volume(
                 .try_get::<Option<String>, _>("letter_number")?
                 .unwrap_or_default(),
             promised: Vec::new(),
+            corrected_on: None,
         });
     }
     for chunk in entries.chunks_mut(1_000) {
@@ -152,7 +153,13 @@ pub async fn volume(
                 },
             ));
         }
+        let corrected = crate::corrections::db::corrected_on(pool, &ids).await?;
         for e in chunk.iter_mut() {
+            e.corrected_on = corrected
+                .iter()
+                .filter(|(c, _)| *c == e.case_id)
+                .map(|(_, d)| *d)
+                .max();
             e.promised = promised_of
                 .iter()
                 .filter(|(q, _)| *q == e.case_id)
@@ -172,6 +179,7 @@ pub async fn volume(
     }
     let mut volume = compile(city, &title, sitting_type, today, entries);
     volume.title_words = title_words(pool).await?;
+    volume.corrections = crate::corrections::db::for_volume(pool, filter).await?;
     Ok(volume)
 }
 
@@ -205,10 +213,10 @@ pub async fn record_sending(
         events::{EventAction, EventData},
     };
     use sha2::Digest;
-    if volume.entries.is_empty() {
+    if volume.entries.is_empty() && volume.corrections.is_empty() {
         return Err(AppError::validation(
             "sent_on",
-            "這份彙編沒有任何已審查通過的答復，無須函送。",
+            "這份彙編沒有任何已審查通過的答復或勘誤，無須函送。",
         ));
     }
     let (name, content_type, data) = file;
@@ -236,6 +244,8 @@ pub async fn record_sending(
     .bind(letter_number)
     .fetch_one(&mut **tx)
     .await?;
+    let corrections: Vec<i64> = volume.corrections.iter().map(|c| c.id).collect();
+    crate::corrections::db::mark_sent(tx, id, &corrections).await?;
     for entry in &volume.entries {
         sqlx::query("INSERT INTO volume_cases (volume_id, case_id) VALUES ($1, $2)")
             .bind(id)

@@ -24,14 +24,22 @@ pub fn document(v: &Volume) -> Document {
     if !v.outstanding.is_empty() {
         contents.push(("尚未完成答復之質詢".into(), OUTSTANDING.into()));
     }
+    if !v.corrections.is_empty() {
+        contents.push(("勘誤".into(), CORRECTIONS.into()));
+    }
     let mut doc = Document::new(v.title())
         .centered(v.government.clone())
         .heading(1, v.title())
         .centered(roc_long_date(v.compiled_on))
         .centered(format!(
-            "已審查通過之書面答復 {} 題；尚未完成答復 {} 題。",
+            "已審查通過之書面答復 {} 題；尚未完成答復 {} 題{}。",
             v.entries.len(),
-            v.outstanding.len()
+            v.outstanding.len(),
+            if v.corrections.is_empty() {
+                String::new()
+            } else {
+                format!("；勘誤 {} 則", v.corrections.len())
+            }
         ))
         .page_break()
         .heading(2, "目錄")
@@ -63,6 +71,12 @@ pub fn document(v: &Volume) -> Document {
         if !closing.is_empty() {
             doc = doc.paragraph(closing.join("\n"));
         }
+        if let Some(day) = e.corrected_on {
+            doc = doc.paragraph(format!(
+                "※{}，更正內容見本彙編「勘誤」或先前函送之勘誤。",
+                crate::corrections::flag(day)
+            ));
+        }
         if !e.promised.is_empty() {
             doc = doc.heading(3, "會後補資料");
             for p in &e.promised {
@@ -88,7 +102,26 @@ pub fn document(v: &Volume) -> Document {
             .heading_at(2, "尚未完成答復之質詢", OUTSTANDING.into())
             .table(&["編號", "議員", "質詢議題", "答復機關"], rows);
     }
+    if !v.corrections.is_empty() {
+        doc = doc.page_break().heading_at(2, "勘誤", CORRECTIONS.into());
+        for c in &v.corrections {
+            doc = doc
+                .heading(3, format!("{}　{}", c.label, c.topic))
+                .paragraph(format!(
+                    "質詢議員：{}　勘誤日期：{}",
+                    c.councilors.join("、"),
+                    roc_long_date(c.approved_on)
+                ))
+                .paragraph(format!("勘誤原因：{}", c.why))
+                .paragraph(c.original_heading())
+                .paragraph(c.original.clone())
+                .paragraph("更正為")
+                .paragraph(c.body.clone());
+        }
+    }
     doc
 }
+
+const CORRECTIONS: &str = "corrections";
 
 const OUTSTANDING: &str = "outstanding";

@@ -95,6 +95,37 @@ pub struct Entry {
     /// Material promised in session on the question (`promises`), listed under its reply.
     #[serde(default)]
     pub promised: Vec<Promised>,
+    /// The day its reply was last corrected (`corrections`): the reply is printed as sent,
+    /// flagged, and the correction stands in the corrections section of the volume that
+    /// carries it.
+    #[serde(default)]
+    pub corrected_on: Option<NaiveDate>,
+}
+
+/// An approved correction (勘誤) as the corrections section of the next volume prints it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CorrectionEntry {
+    pub id: i64,
+    pub case_id: i64,
+    /// `質詢 第 12 號`
+    pub label: String,
+    pub topic: String,
+    pub councilors: Vec<String>,
+    pub original: String,
+    pub original_on: Option<NaiveDate>,
+    pub body: String,
+    pub why: String,
+    pub approved_on: NaiveDate,
+}
+
+impl CorrectionEntry {
+    /// `原答復（113年3月20日）`
+    pub fn original_heading(&self) -> String {
+        match self.original_on {
+            Some(d) => format!("原答復（{}）", crate::dates::roc_long_date(d)),
+            None => "原答復".into(),
+        }
+    }
 }
 
 /// A promise made in session on a question, as the volume lists it under the question.
@@ -153,6 +184,9 @@ pub struct Volume {
     pub compiled_on: NaiveDate,
     pub entries: Vec<Entry>,
     pub outstanding: Vec<Entry>,
+    /// Corrections approved since the last volume sent (勘誤), printed after the replies.
+    #[serde(default)]
+    pub corrections: Vec<CorrectionEntry>,
 }
 
 /// What a volume is called unless the admin sets the council's own words.
@@ -296,6 +330,7 @@ pub fn compile(
         compiled_on,
         entries,
         outstanding,
+        corrections: Vec::new(),
     }
 }
 
@@ -335,6 +370,7 @@ mod tests {
             replied_on: approved.then(|| day(4, 1)),
             letter_number: String::new(),
             promised: Vec::new(),
+            corrected_on: None,
         }
     }
 

@@ -274,9 +274,13 @@ fn VolumeBody(v: Volume) -> impl IntoView {
     let title = v.title();
     let count = v.entries.len();
     let outstanding = v.outstanding.len();
+    let corrections = v.corrections.len();
+    let corrected = (corrections > 0)
+        .then(|| format!("另有勘誤 {corrections} 則。"))
+        .unwrap_or_default();
     view! {
         <p class="no-print downloads">
-            {format!("已審查通過 {count} 題，尚未完成 {outstanding} 題。")}
+            {format!("已審查通過 {count} 題，尚未完成 {outstanding} 題。{corrected}")}
         </p>
         <article class="volume">
             <header class="volume-cover">
@@ -294,6 +298,7 @@ fn VolumeBody(v: Volume) -> impl IntoView {
                         })
                         .collect_view()}
                     {(outstanding > 0).then(|| view! { <li><a href="#outstanding">"尚未完成答復之質詢"</a></li> })}
+                    {(corrections > 0).then(|| view! { <li><a href="#corrections">"勘誤"</a></li> })}
                 </ol>
             </nav>
             {v.entries.into_iter().map(|e| view! { <EntryView e /> }.into_any()).collect_view()}
@@ -322,7 +327,35 @@ fn VolumeBody(v: Volume) -> impl IntoView {
                     </table>
                 </section>
             })}
+            {(corrections > 0).then(|| view! { <Corrections list=v.corrections /> })}
         </article>
+    }
+}
+
+/// The corrections section: each corrected answer as it was sent and as it now reads.
+#[component]
+fn Corrections(list: Vec<super::CorrectionEntry>) -> impl IntoView {
+    view! {
+        <section class="volume-corrections" id="corrections">
+            <h2>"勘誤"</h2>
+            {list.into_iter().map(|c| view! {
+                <section class="volume-entry" id=format!("correction-{}", c.id)>
+                    <h3>{format!("{}　{}", c.label, c.topic)}</h3>
+                    <dl class="facts">
+                        <dt>"質詢議員"</dt>
+                        <dd>{c.councilors.join("、")}</dd>
+                        <dt>"勘誤日期"</dt>
+                        <dd>{crate::dates::roc_long_date(c.approved_on)}</dd>
+                        <dt>"勘誤原因"</dt>
+                        <dd>{c.why.clone()}</dd>
+                    </dl>
+                    <h4>{c.original_heading()}</h4>
+                    <div class="prose">{c.original}</div>
+                    <h4>"更正為"</h4>
+                    <div class="prose">{c.body}</div>
+                </section>
+            }.into_any()).collect_view()}
+        </section>
     }
 }
 
@@ -344,6 +377,9 @@ fn EntryView(e: Entry) -> impl IntoView {
             <div class="prose">{e.body}</div>
             <h4>"答復內容"</h4>
             <div class="prose">{e.reply}</div>
+            {e.corrected_on.map(|d| view! {
+                <p class="correction-flag" role="note">{format!("※{}，更正內容見「勘誤」。", crate::corrections::flag(d))}</p>
+            })}
             {(e.replied_on.is_some() || !e.letter_number.is_empty()).then(|| view! {
                 <p class="volume-reply-closing">
                     {e.replied_on.map(|d| format!("答復日期：{}", crate::dates::roc_long_date(d)))}

@@ -735,6 +735,7 @@ pub async fn seed_demo_cases(state: &AppState, shift: Duration) -> Result<DemoCa
     seed_demo_backgrounds(state, &cast, shift).await?;
     seed_demo_letters(state, &cast, shift).await?;
     seed_demo_interims(state, &cast).await?;
+    seed_demo_corrections(state, &cast).await?;
     seed_demo_meetings(state, &cast, shift).await?;
     seed_demo_filings(state, &cast, shift).await?;
     Ok(DemoCases::Created {
@@ -1583,6 +1584,40 @@ async fn seed_demo_interims(state: &AppState, cast: &Cast) -> Result<(), AppErro
         let mut tx = c.begin().await?;
         interim::record(&c, &mut tx, case_id, &form).await?;
         tx.commit().await?;
+    }
+    Ok(())
+}
+
+/// Two corrections (勘誤) of answered questions: one the reviewer approved (its office told,
+/// waiting for the next volume), one waiting on the reviewer's start page.
+async fn seed_demo_corrections(state: &AppState, cast: &Cast) -> Result<(), AppError> {
+    use app::corrections::{db as corrections, CorrectionForm, Step};
+    let answered: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT c.id, b.code, c.reply FROM cases c JOIN assignments a ON a.case_id = c.id \
+         JOIN bureaus b ON b.id = a.bureau_id WHERE c.kind = 'question' \
+         AND c.status IN ('closed', 'tracking') AND c.reply <> '' AND a.role = 'lead' \
+         AND a.state = 'accepted' ORDER BY c.number DESC LIMIT 2",
+    )
+    .fetch_all(&state.db)
+    .await?;
+    for (i, (case_id, code, reply)) in answered.into_iter().enumerate() {
+        let acting = |user: &CurrentUser| {
+            app::caller::Caller::acting(user.clone(), state.clone(), "127.0.0.1".into())
+        };
+        let c = acting(&cast.of(&code).2);
+        let form = CorrectionForm {
+            body: format!("{reply}\n（更正：第二段所列完工期程應為「明年第二季」，特此更正。）"),
+            why: "原答復誤植完工期程。".into(),
+        };
+        let mut tx = c.begin().await?;
+        let id = corrections::submit(&c, &mut tx, case_id, &form).await?;
+        tx.commit().await?;
+        if i == 0 {
+            let c = acting(&cast.reviewer);
+            let mut tx = c.begin().await?;
+            corrections::review(&c, &mut tx, id, Step::Approve, "").await?;
+            tx.commit().await?;
+        }
     }
     Ok(())
 }

@@ -156,6 +156,15 @@ fn table() -> Vec<Row> {
             vec![Secretariat, LeadLiaison, LeadApprover],
         ),
         (
+            "corrections/submit",
+            vec![
+                ("form[body]", "更正後的答復內容。"),
+                ("form[why]", "原答復誤植數字。"),
+            ],
+            Stage::Tracking,
+            vec![Secretariat, LeadLiaison, LeadApprover],
+        ),
+        (
             "promises/record",
             vec![
                 ("form[promised_by]", "都市發展局局長"),

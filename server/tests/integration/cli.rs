@@ -211,6 +211,21 @@ async fn seed_demo_then_create_user_from_stdin_gives_an_account_that_logs_in() {
         !letters.0.is_empty() && !letters.1.is_empty(),
         "{letters:?}"
     );
+    // Corrections: one approved (its office told), one waiting for the reviewer.
+    let corrections: Vec<(String,)> = sqlx::query_as("SELECT state FROM corrections ORDER BY id")
+        .fetch_all(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        corrections,
+        [("approved".to_owned(),), ("in_review".to_owned(),)]
+    );
+    let told: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM office_notices WHERE reason = 'corrected'")
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
+    assert_eq!(told, 1);
     // Bills at every stage, two briefings held and one scheduled, one ask made a data request.
     let (stages, held, scheduled, filed_asks): (i64, i64, i64, i64) = sqlx::query_as(
         "SELECT (SELECT COUNT(DISTINCT stage) FROM bills), \

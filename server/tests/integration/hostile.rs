@@ -295,6 +295,34 @@ async fn hostile_text_typed_or_imported_anywhere_never_becomes_markup_in_a_page_
     }
     fields_written += 2;
 
+    // Corrections of the approved answers, approved: what it should say and why, into the
+    // case page, the status page and the volume's corrections section.
+    for i in (0..payloads.len()).step_by(2) {
+        let p = &payloads[i];
+        app.ok(
+            &cast.udd,
+            "corrections/submit",
+            &[
+                ("case_id", cases[i].to_string()),
+                ("form[body]", format!("勘誤：{p}")),
+                ("form[why]", p.chars().take(500).collect()),
+            ],
+        )
+        .await;
+        let correction = app.case(&cast.rev, cases[i]).await.corrections[0].id;
+        app.ok(
+            &cast.rev,
+            "corrections/review",
+            &[
+                ("case_id", cases[i].to_string()),
+                ("correction_id", correction.to_string()),
+                ("decision", "approve".into()),
+            ],
+        )
+        .await;
+    }
+    fields_written += 2;
+
     // A rejection's reason.
     let rejected = app.record_question(&cast.sec, 300, "退回分派的案件").await;
     app.assign(&cast.sec, rejected, "DOT", &[]).await;

@@ -15,6 +15,7 @@ mod case_pages;
 mod city;
 mod cli;
 mod cluster;
+mod corrections;
 mod data_requests;
 mod deadlines;
 mod delivery;

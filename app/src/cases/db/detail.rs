@@ -399,5 +399,8 @@ pub async fn detail(
         can_draft_letter: crate::letters::may_draft(user.role, leads, kind, status),
         interims: crate::interim::db::of_case(pool, case_id).await?,
         can_send_interim: crate::interim::may_record(user.role, leads, status),
+        corrections: crate::corrections::db::of_case(pool, case_id).await?,
+        can_correct: crate::corrections::may_draft(user.role, leads, kind, status),
+        can_review_correction: crate::corrections::may_review(user.role),
     })
 }

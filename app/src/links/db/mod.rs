@@ -377,6 +377,7 @@ pub async fn page(
             refusal: r.try_get("refusal")?,
             visits: Vec::new(),
             interim: None,
+            corrections: Vec::new(),
             letters: crate::cases::LetterNumbers {
                 incoming_number: r
                     .try_get::<Option<String>, _>("incoming_number")?
@@ -426,6 +427,17 @@ pub async fn page(
     for (id, reply) in crate::interim::db::of_cases(pool, &waiting).await? {
         if let Some(c) = cases.iter_mut().find(|c| c.id == id) {
             c.interim = Some(reply);
+        }
+    }
+    // Corrections of answers already given, each beside the answer it corrects.
+    let answered: Vec<i64> = cases
+        .iter()
+        .filter(|c| !c.reply.is_empty())
+        .map(|c| c.id)
+        .collect();
+    for (id, k) in crate::corrections::db::approved_of_cases(pool, &answered).await? {
+        if let Some(c) = cases.iter_mut().find(|c| c.id == id) {
+            c.corrections.push(k);
         }
     }
     for (case, visit) in crate::service::db::visits(pool, &service).await? {
