@@ -45,6 +45,7 @@ pub mod document;
 pub mod error;
 pub mod escape;
 pub mod filings;
+pub mod grouping;
 pub mod home;
 pub mod i18n;
 pub mod import;

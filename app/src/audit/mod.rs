@@ -76,6 +76,8 @@ text_enum!(AuditAction {
     CorrectionSubmitted = "correction_submitted" / "提出勘誤",
     CorrectionApproved = "correction_approved" / "勘誤審查通過",
     CorrectionReturned = "correction_returned" / "勘誤退回修正",
+    RepliesLinked = "replies_linked" / "併案或援引答復",
+    RepliesUnlinked = "replies_unlinked" / "取消併案或援引答復",
 });
 
 text_enum!(AuditActor {

@@ -143,6 +143,7 @@ use crate::{
     background::pages::BackgroundPanel,
     corrections::pages::CorrectionPanel,
     filings::pages::FilingPanel,
+    grouping::pages::{ShareOffers, SharedPanel},
     interim::pages::InterimPanel,
     letters::pages::LetterPanel,
     promises::pages::PromisePanel,
@@ -298,6 +299,9 @@ fn CaseBody(case: CaseDetail, bureaus: Vec<(i64, String)>, forms: Forms) -> impl
                 }.into_any())}
                 <Parts case=case.clone() bureaus=bureaus.clone() forms />
                 <SubAnswers case=case.clone() forms />
+                {case.shared.clone().map(|shared| view! {
+                    <SharedPanel case_id=case.id shared open=matches!(case.status, CaseStatus::InProgress | CaseStatus::Returned) />
+                }.into_any())}
                 <Reply case=case.clone() forms />
                 {(case.can_correct || !case.corrections.is_empty()).then(|| view! {
                     <CorrectionPanel case_id=case.id reply=case.reply.clone() corrections=case.corrections.clone() can_correct=case.can_correct can_review=case.can_review_correction />
@@ -310,6 +314,9 @@ fn CaseBody(case: CaseDetail, bureaus: Vec<(i64, String)>, forms: Forms) -> impl
             <aside class="case-side">
                 <Steps case=case.clone() bureaus=bureaus.clone() forms />
                 <SimilarCases cases=case.similar.clone() heading="相似案件" />
+                {(!case.share_offers.is_empty()).then(|| view! {
+                    <ShareOffers case_id=case.id offers=case.share_offers.clone() similar=case.similar.clone() />
+                }.into_any())}
                 <Timeline case=case.clone() />
             </aside>
         </div>

@@ -49,6 +49,9 @@ text_enum!(EventAction {
     CorrectionSubmitted = "correction_submitted" / "提出勘誤",
     CorrectionApproved = "correction_approved" / "勘誤審查通過",
     CorrectionReturned = "correction_returned" / "勘誤退回修正",
+    ReplyGrouped = "reply_grouped" / "併案答復",
+    ReplyReferred = "reply_referred" / "援引答復",
+    ReplyUnlinked = "reply_unlinked" / "取消併案或援引",
 });
 
 impl EventAction {
@@ -93,6 +96,9 @@ impl EventAction {
             Self::CorrectionSubmitted => "Correction sent for review",
             Self::CorrectionApproved => "Correction approved",
             Self::CorrectionReturned => "Correction returned",
+            Self::ReplyGrouped => "Answered together with another question",
+            Self::ReplyReferred => "Answered by referring to an earlier answer",
+            Self::ReplyUnlinked => "Grouping or referral undone",
         };
         lang.pick(self.label(), en)
     }

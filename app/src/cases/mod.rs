@@ -953,6 +953,12 @@ pub struct CaseDetail {
     pub can_correct: bool,
     #[serde(default)]
     pub can_review_correction: bool,
+    /// Grouped and referral answers (`grouping`): what this case is answered through or
+    /// answers too, and what the similar-case list offers the lead bureau.
+    #[serde(default)]
+    pub shared: Option<crate::grouping::Shared>,
+    #[serde(default)]
+    pub share_offers: Vec<crate::grouping::Offer>,
 }
 
 /// The letters a case travels by: the council's incoming one and the city's outgoing one,

@@ -217,7 +217,7 @@ mod tests {
     #[test]
     fn only_answers_already_passed_by_the_reviewer_are_corrected() {
         use CaseStatus::*;
-        for status in CaseStatus::ALL {
+        for status in CaseStatus::ALL.iter().copied() {
             let ok = matches!(status, Closed | Tracking);
             assert_eq!(correctable(CaseKind::Question, status), ok, "{status:?}");
         }

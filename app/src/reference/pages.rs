@@ -76,6 +76,7 @@ fn Reference() -> impl IntoView {
     view! {
         <h1>"基本資料"</h1>
         <VolumeTitleForm />
+        <crate::grouping::pages::ReferralWindowForm />
         <crate::service::pages::RetentionForm />
         <p class="hint">"停用的局處、議員與質詢類別保留在既有案件上，但不再出現在新案件的選單。"</p>
         <Transition fallback=|| view! { <p class="loading">"載入中…"</p> }>

@@ -114,6 +114,8 @@ pub async fn volume(
                 .unwrap_or_default(),
             promised: Vec::new(),
             corrected_on: None,
+            shared_note: None,
+            reply_elsewhere: false,
         });
     }
     for chunk in entries.chunks_mut(1_000) {
@@ -177,6 +179,36 @@ pub async fn volume(
                 .collect();
         }
     }
+    let ids: Vec<i64> = entries.iter().map(|e| e.case_id).collect();
+    let links = crate::grouping::db::links_of(pool, &ids).await?;
+    let elsewhere: Vec<i64> = links
+        .iter()
+        .map(|(_, s, _)| *s)
+        .filter(|s| !ids.contains(s))
+        .collect();
+    let outside: Vec<(i64, String, i64)> = if elsewhere.is_empty() {
+        Vec::new()
+    } else {
+        sqlx::query_as(&format!(
+            "SELECT id, kind, number FROM cases WHERE id IN ({})",
+            crate::cases::db::id_list(elsewhere.iter().copied())
+        ))
+        .fetch_all(pool)
+        .await?
+    };
+    let labels: Vec<(i64, String)> = entries
+        .iter()
+        .map(|e| (e.case_id, e.label()))
+        .chain(outside.into_iter().filter_map(|(id, kind, number)| {
+            crate::cases::CaseKind::parse(&kind).map(|k| (id, crate::cases::case_label(k, number)))
+        }))
+        .collect();
+    super::note_shared(&mut entries, &links, |id| {
+        labels
+            .iter()
+            .find(|(i, _)| *i == id)
+            .map(|(_, l)| l.clone())
+    });
     let mut volume = compile(city, &title, sitting_type, today, entries);
     volume.title_words = title_words(pool).await?;
     volume.corrections = crate::corrections::db::for_volume(pool, filter).await?;

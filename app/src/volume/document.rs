@@ -57,8 +57,13 @@ pub fn document(v: &Volume) -> Document {
             .paragraph(format!("答復機關：{}", e.bureaus.join("、")))
             .heading(3, "質詢內容")
             .paragraph(e.body.clone())
-            .heading(3, "答復內容")
-            .paragraph(e.reply.clone());
+            .heading(3, "答復內容");
+        if !e.reply_elsewhere {
+            doc = doc.paragraph(e.reply.clone());
+        }
+        if let Some(note) = &e.shared_note {
+            doc = doc.paragraph(note.clone());
+        }
         // The reply's date, and the letter it went to the council under once recorded, as
         // the printed volumes close each reply.
         let mut closing = Vec::new();

@@ -100,6 +100,12 @@ pub struct Entry {
     /// carries it.
     #[serde(default)]
     pub corrected_on: Option<NaiveDate>,
+    /// Grouped or referral answers (`grouping`): a note on how this question was answered
+    /// with another, and whether its reply is printed there rather than here (once).
+    #[serde(default)]
+    pub shared_note: Option<String>,
+    #[serde(default)]
+    pub reply_elsewhere: bool,
 }
 
 /// An approved correction (勘誤) as the corrections section of the next volume prints it.
@@ -305,6 +311,52 @@ pub struct SentVolume {
     pub format: VolumeFormat,
 }
 
+/// Notes the grouped and referral answers among the approved `entries` (`links`: case,
+/// source, kind): a question whose source is printed in the same volume says so instead of
+/// printing the reply again; an anchor lists the questions it answers too; a question
+/// whose source is not in the volume keeps its reply and notes where it came from.
+pub fn note_shared(
+    entries: &mut [Entry],
+    links: &[(i64, i64, crate::grouping::ShareKind)],
+    label_of: impl Fn(i64) -> Option<String>,
+) {
+    use crate::grouping::{answers_also, printed_with, ShareKind};
+    let printed =
+        |id: i64, entries: &[Entry]| entries.iter().any(|e| e.case_id == id && e.approved);
+    let mut also: Vec<(i64, String)> = Vec::new();
+    for (case, source, kind) in links {
+        if !printed(*case, entries) {
+            continue;
+        }
+        let Some(source_label) = label_of(*source) else {
+            continue;
+        };
+        let here = printed(*source, entries);
+        if let Some(e) = entries.iter_mut().find(|e| e.case_id == *case) {
+            if here {
+                e.shared_note = Some(printed_with(*kind, &source_label));
+                e.reply_elsewhere = true;
+                also.push((*source, e.label()));
+            } else {
+                e.shared_note = Some(match kind {
+                    ShareKind::Grouped => format!("本題與{source_label}併案答復。"),
+                    ShareKind::Referral => format!("本題援引{source_label}之答復。"),
+                });
+            }
+        }
+    }
+    for e in entries.iter_mut() {
+        let labels: Vec<String> = also
+            .iter()
+            .filter(|(s, _)| *s == e.case_id)
+            .map(|(_, l)| l.clone())
+            .collect();
+        if !labels.is_empty() {
+            e.shared_note = Some(answers_also(&labels));
+        }
+    }
+}
+
 /// Orders the questions as the council reads them (by sitting day and type, then by the
 /// first councilor's name, then by number) and puts the unapproved ones at the end.
 pub fn compile(
@@ -371,7 +423,46 @@ mod tests {
             letter_number: String::new(),
             promised: Vec::new(),
             corrected_on: None,
+            shared_note: None,
+            reply_elsewhere: false,
         }
+    }
+
+    #[test]
+    fn a_reply_shared_by_two_questions_is_printed_once_and_both_say_so() {
+        use crate::grouping::ShareKind;
+        let sitting = ("市政總質詢", 3, day(3, 26));
+        let mut entries = vec![
+            q(5, "林雨彤", sitting, true),
+            q(6, "張志豪", sitting, true),
+            q(7, "王美玲", sitting, true),
+            q(8, "李大同", sitting, false),
+        ];
+        let label = |id: i64| Some(format!("質詢 第 {id} 號"));
+        let links = [
+            (6, 5, ShareKind::Grouped),
+            (7, 40, ShareKind::Referral),
+            (8, 5, ShareKind::Grouped),
+        ];
+        note_shared(&mut entries, &links, label);
+        assert_eq!(
+            entries[0].shared_note.as_deref(),
+            Some("本答復併同答復：質詢 第 6 號。"),
+            "the outstanding 8 is not printed"
+        );
+        assert!(!entries[0].reply_elsewhere);
+        assert_eq!(
+            entries[1].shared_note.as_deref(),
+            Some("本題與質詢 第 5 號併案答復，答復內容見該題。")
+        );
+        assert!(entries[1].reply_elsewhere);
+        assert_eq!(
+            entries[2].shared_note.as_deref(),
+            Some("本題援引質詢 第 40 號之答復。"),
+            "its source is in another volume: its own reply is printed"
+        );
+        assert!(!entries[2].reply_elsewhere);
+        assert_eq!(entries[3].shared_note, None);
     }
 
     #[test]

@@ -275,9 +275,11 @@ fn VolumeBody(v: Volume) -> impl IntoView {
     let count = v.entries.len();
     let outstanding = v.outstanding.len();
     let corrections = v.corrections.len();
-    let corrected = (corrections > 0)
-        .then(|| format!("另有勘誤 {corrections} 則。"))
-        .unwrap_or_default();
+    let corrected = if corrections > 0 {
+        format!("另有勘誤 {corrections} 則。")
+    } else {
+        String::new()
+    };
     view! {
         <p class="no-print downloads">
             {format!("已審查通過 {count} 題，尚未完成 {outstanding} 題。{corrected}")}
@@ -376,7 +378,8 @@ fn EntryView(e: Entry) -> impl IntoView {
             <h4>"質詢內容"</h4>
             <div class="prose">{e.body}</div>
             <h4>"答復內容"</h4>
-            <div class="prose">{e.reply}</div>
+            {(!e.reply_elsewhere).then(|| view! { <div class="prose">{e.reply.clone()}</div> })}
+            {e.shared_note.clone().map(|n| view! { <p class="shared-note" role="note">{n}</p> })}
             {e.corrected_on.map(|d| view! {
                 <p class="correction-flag" role="note">{format!("※{}，更正內容見「勘誤」。", crate::corrections::flag(d))}</p>
             })}

@@ -736,6 +736,7 @@ pub async fn seed_demo_cases(state: &AppState, shift: Duration) -> Result<DemoCa
     seed_demo_letters(state, &cast, shift).await?;
     seed_demo_interims(state, &cast).await?;
     seed_demo_corrections(state, &cast).await?;
+    seed_demo_shared_replies(state, &cast).await?;
     seed_demo_meetings(state, &cast, shift).await?;
     seed_demo_filings(state, &cast, shift).await?;
     Ok(DemoCases::Created {
@@ -1617,6 +1618,63 @@ async fn seed_demo_corrections(state: &AppState, cast: &Cast) -> Result<(), AppE
             let mut tx = c.begin().await?;
             corrections::review(&c, &mut tx, id, Step::Approve, "").await?;
             tx.commit().await?;
+        }
+    }
+    Ok(())
+}
+
+/// A grouped answer (two questions of one bureau still being written, the later grouped
+/// under the earlier) and a referral (a question answered by quoting the same bureau's
+/// approved answer), as the lead bureau would through the similar-case list.
+async fn seed_demo_shared_replies(state: &AppState, cast: &Cast) -> Result<(), AppError> {
+    use app::grouping::db as grouping;
+    let pool = &state.db;
+    let writing: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT c.id, b.code FROM cases c JOIN assignments a ON a.case_id = c.id \
+         JOIN bureaus b ON b.id = a.bureau_id WHERE c.kind = 'question' \
+         AND c.status IN ('in_progress', 'returned') AND a.role = 'lead' \
+         AND a.state = 'accepted' \
+         AND NOT EXISTS (SELECT 1 FROM interim_replies i WHERE i.case_id = c.id) \
+         ORDER BY b.code, c.number",
+    )
+    .fetch_all(pool)
+    .await?;
+    let acting = |code: &str| {
+        app::caller::Caller::acting(cast.of(code).2.clone(), state.clone(), "127.0.0.1".into())
+    };
+    // The first bureau with two questions being written groups them.
+    if let Some(pair) = writing.windows(2).find(|w| w[0].1 == w[1].1) {
+        let c = acting(&pair[0].1);
+        let mut tx = c.begin().await?;
+        grouping::group(&c, &mut tx, pair[0].0, pair[1].0).await?;
+        tx.commit().await?;
+    }
+    // A question of another bureau refers to that bureau's approved answer.
+    let approved: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT c.id, b.code FROM cases c JOIN assignments a ON a.case_id = c.id \
+         JOIN bureaus b ON b.id = a.bureau_id WHERE c.kind = 'question' \
+         AND c.status IN ('closed', 'tracking') AND a.role = 'lead' AND a.state = 'accepted' \
+         AND NOT EXISTS (SELECT 1 FROM corrections k WHERE k.case_id = c.id) \
+         ORDER BY c.number",
+    )
+    .fetch_all(pool)
+    .await?;
+    let linked: Vec<i64> = sqlx::query_scalar("SELECT case_id FROM shared_replies")
+        .fetch_all(pool)
+        .await?;
+    let anchors: Vec<i64> = sqlx::query_scalar("SELECT source_id FROM shared_replies")
+        .fetch_all(pool)
+        .await?;
+    let free = writing
+        .iter()
+        .filter(|(id, _)| !linked.contains(id) && !anchors.contains(id));
+    for (case_id, code) in free {
+        if let Some((source, _)) = approved.iter().find(|(_, c)| c == code) {
+            let c = acting(code);
+            let mut tx = c.begin().await?;
+            grouping::refer(&c, &mut tx, *case_id, *source).await?;
+            tx.commit().await?;
+            break;
         }
     }
     Ok(())

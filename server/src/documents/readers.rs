@@ -464,3 +464,87 @@ fn libreoffice_prints_a_councilor_brief_as_a_cover_and_a_page_per_councilor() {
         pages[2]
     );
 }
+
+#[test]
+fn libreoffice_prints_a_volume_with_a_shared_reply_once_and_its_corrections_last() {
+    use app::volume::{compile, document::document, note_shared, CorrectionEntry, Entry};
+    if !have("soffice") || !have("pdftotext") {
+        return;
+    }
+    let entry = |number: i64, councilor: &str, reply: &str| Entry {
+        case_id: number,
+        number,
+        councilors: vec![councilor.into()],
+        sitting_type: "市政總質詢".into(),
+        sitting_order: 3,
+        sitting_date: day(2024, 3, 26),
+        topic: format!("信義計畫區停車 {number}"),
+        body: "請說明停車位規劃。".into(),
+        reply: reply.into(),
+        bureaus: vec!["都市發展局".into()],
+        approved: true,
+        replied_on: Some(day(2024, 4, 1)),
+        letter_number: String::new(),
+        promised: Vec::new(),
+        corrected_on: None,
+        shared_note: None,
+        reply_elsewhere: false,
+    };
+    let shared = "信義計畫區將增設立體停車場一處。";
+    let mut entries = vec![
+        entry(5, "林雨彤", shared),
+        entry(6, "陳冠霖", shared),
+        Entry {
+            corrected_on: Some(day(2024, 4, 8)),
+            ..entry(7, "張志豪", "增設停車格 12 格。")
+        },
+    ];
+    note_shared(
+        &mut entries,
+        &[(6, 5, app::grouping::ShareKind::Grouped)],
+        |id| Some(format!("質詢 第 {id} 號")),
+    );
+    let city = app::city::City {
+        government: "臺北市政府".into(),
+        council: "臺北市議會".into(),
+        ..Default::default()
+    };
+    let mut volume = compile(
+        &city,
+        "第14屆第3次定期大會",
+        None,
+        day(2024, 4, 10),
+        entries,
+    );
+    volume.corrections = vec![CorrectionEntry {
+        id: 1,
+        case_id: 7,
+        label: "質詢 第 7 號".into(),
+        topic: "信義計畫區停車 7".into(),
+        councilors: vec!["張志豪".into()],
+        original: "增設停車格 12 格。".into(),
+        original_on: Some(day(2024, 4, 1)),
+        body: "增設停車格 120 格。".into(),
+        why: "原答復誤植停車格數。".into(),
+        approved_on: day(2024, 4, 8),
+    }];
+    // Poppler's text comes without spaces.
+    let text = printed_pages(&document(&volume)).join("\n");
+    let shared: String = shared.split_whitespace().collect();
+    assert_eq!(text.matches(&shared).count(), 1, "{text}");
+    for words in [
+        "本答復併同答復：質詢第6號。",
+        "本題與質詢第5號併案答復，答復內容見該題。",
+        "勘誤1則",
+        "※本答復已於113/04/08勘誤",
+    ] {
+        assert!(text.contains(words), "{words}: {text}");
+    }
+    let corrections = text
+        .rfind("勘誤原因：原答復誤植停車格數。")
+        .expect("the corrections section");
+    assert!(
+        text[corrections..].contains("更正為增設停車格120格。"),
+        "{text}"
+    );
+}

@@ -226,6 +226,12 @@ async fn seed_demo_then_create_user_from_stdin_gives_an_account_that_logs_in() {
             .await
             .unwrap();
     assert_eq!(told, 1);
+    // One grouped answer and one referral.
+    let shared: Vec<(String,)> = sqlx::query_as("SELECT kind FROM shared_replies ORDER BY kind")
+        .fetch_all(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(shared, [("grouped".to_owned(),), ("referral".to_owned(),)]);
     // Bills at every stage, two briefings held and one scheduled, one ask made a data request.
     let (stages, held, scheduled, filed_asks): (i64, i64, i64, i64) = sqlx::query_as(
         "SELECT (SELECT COUNT(DISTINCT stage) FROM bills), \

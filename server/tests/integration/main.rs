@@ -21,6 +21,7 @@ mod deadlines;
 mod delivery;
 mod events;
 mod filings;
+mod grouping;
 mod harness;
 mod hostile;
 mod import;

@@ -169,7 +169,7 @@ pub async fn detail(
         .fetch_all(pool)
         .await?
     };
-    let actions = Action::ALL
+    let actions: Vec<Action> = Action::ALL
         .into_iter()
         .filter(|a| me.may(*a, part) && a.next(kind, status, false).is_ok())
         .collect();
@@ -337,6 +337,23 @@ pub async fn detail(
         Some(_) => crate::filings::db::facts(pool, case_id).await?,
         None => None,
     };
+    let shared = crate::grouping::db::shared(pool, case_id, leads, user).await?;
+    // A question grouped under another has its reply written and sent up there.
+    let actions: Vec<Action> = if shared
+        .as_ref()
+        .and_then(|s| s.through.as_ref())
+        .is_some_and(|t| t.kind == crate::grouping::ShareKind::Grouped)
+    {
+        actions
+            .into_iter()
+            .filter(|a| !matches!(a, Action::EditReply | Action::SubmitForSignOff))
+            .collect()
+    } else {
+        actions
+    };
+    let similar_ids: Vec<i64> = similar.iter().map(|s| s.id).collect();
+    let share_offers =
+        crate::grouping::db::offers(pool, user, case_id, leads, &similar_ids, today).await?;
     let reply_by: Option<String> = row.try_get("reply_by")?;
     let reply_at: Option<i64> = row.try_get("reply_updated_at")?;
     Ok(CaseDetail {
@@ -402,5 +419,7 @@ pub async fn detail(
         corrections: crate::corrections::db::of_case(pool, case_id).await?,
         can_correct: crate::corrections::may_draft(user.role, leads, kind, status),
         can_review_correction: crate::corrections::may_review(user.role),
+        shared,
+        share_offers,
     })
 }

@@ -45,6 +45,7 @@ impl Step {
         let case = core(tx, case_id).await?.ok_or(AppError::NotFound)?;
         let part = my_part(&mut **tx, case_id, user.bureau_id).await?;
         let next = standing(user).check(action, part, case.kind, case.status, keep_tracking)?;
+        crate::grouping::db::refuse_if_grouped(tx, case_id, action).await?;
         if seen_version.is_some_and(|v| v != case.version) {
             return Err(AppError::Conflict(
                 "案件在您開啟頁面後已有變動，未執行本次操作。請重新整理頁面確認後再試。".into(),
@@ -282,7 +283,11 @@ pub async fn transition(
         text: corrected,
         ..Default::default()
     };
+    let next = step.next;
     step.finish(tx, user, now, data).await?;
+    if action == Action::Approve {
+        crate::grouping::db::carry_approval(tx, user, now, case_id, next).await?;
+    }
     Ok(())
 }
 
