@@ -461,6 +461,30 @@ async fn main() {
         .await,
     );
     results.extend(run("Case page (50 cases)", "bench-sec", sample).await);
+    // The lead bureau's own questions being written: the page also reads what the similar
+    // cases offer it (併案, 援引), its corrections and its links.
+    let writing: Vec<i64> = sqlx::query_scalar(
+        "SELECT c.id FROM cases c JOIN assignments a ON a.case_id = c.id \
+         JOIN bureaus b ON b.id = a.bureau_id WHERE b.code = 'UDD' AND a.role = 'lead' \
+         AND a.state = 'accepted' AND c.kind = 'question' \
+         AND c.status IN ('in_progress', 'returned') ORDER BY c.id",
+    )
+    .fetch_all(&state.db)
+    .await
+    .unwrap();
+    if !writing.is_empty() {
+        let mine: Vec<String> = (0..50)
+            .map(|i| url(&format!("/cases/{}", writing[i * writing.len() / 50])))
+            .collect();
+        results.extend(
+            run(
+                "Case page, lead bureau liaison writing (50 questions)",
+                "bench-udd",
+                mine,
+            )
+            .await,
+        );
+    }
     let topics: Vec<String> =
         sqlx::query_scalar("SELECT topic FROM cases ORDER BY id DESC LIMIT 20")
             .fetch_all(&state.db)
@@ -566,6 +590,11 @@ async fn main() {
             "Briefing pack, print",
             "bench-rev",
             format!("/briefings/{}/pack", fixture.briefing),
+        ),
+        (
+            "Councilor brief, every councilor with a case open",
+            "bench-sec",
+            format!("/briefs?session={session}"),
         ),
         ("Audit log", "bench-admin", "/admin/audit".to_owned()),
         (
