@@ -42,8 +42,24 @@ async fn candidate(
     conn: &mut sqlx::AnyConnection,
     id: i64,
 ) -> Result<Option<(Candidate, String, String)>, sqlx::Error> {
-    let Some(r) = sqlx::query(
-        "SELECT c.kind, c.status, c.number, c.reply, \
+    Ok(candidates(conn, &[id])
+        .await?
+        .into_iter()
+        .next()
+        .map(|(_, c, label, reply)| (c, label, reply)))
+}
+
+/// The cases `ids` as the rules see them, with their labels and replies, in one statement
+/// (the similar-case list asks for several at once).
+async fn candidates(
+    conn: &mut sqlx::AnyConnection,
+    ids: &[i64],
+) -> Result<Vec<(i64, Candidate, String, String)>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = sqlx::query(&format!(
+        "SELECT c.id, c.kind, c.status, c.number, c.reply, \
            (SELECT a.bureau_id FROM assignments a WHERE a.case_id = c.id AND a.role = 'lead' \
              AND a.state = 'accepted') AS lead, \
            (SELECT COUNT(*) FROM shared_replies s WHERE s.case_id = c.id) AS linked, \
@@ -51,30 +67,33 @@ async fn candidate(
              AND s.kind = 'grouped') AS anchors, \
            (SELECT MIN(e.at) FROM case_events e WHERE e.case_id = c.id AND e.action = 'approve') \
              AS approved_at \
-         FROM cases c WHERE c.id = $1",
-    )
-    .bind(id)
-    .fetch_optional(&mut *conn)
-    .await?
-    else {
-        return Ok(None);
-    };
-    let kind = CaseKind::parse(r.try_get("kind")?).ok_or_else(|| unexpected("kind"))?;
-    let c = Candidate {
-        kind,
-        status: CaseStatus::parse(r.try_get("status")?).ok_or_else(|| unexpected("status"))?,
-        lead: r.try_get("lead")?,
-        linked: r.try_get::<i64, _>("linked")? > 0,
-        anchors: r.try_get::<i64, _>("anchors")? > 0,
-        approved_on: r
-            .try_get::<Option<i64>, _>("approved_at")?
-            .and_then(crate::dates::taipei_date),
-    };
-    Ok(Some((
-        c,
-        case_label(kind, r.try_get("number")?),
-        r.try_get("reply")?,
-    )))
+         FROM cases c WHERE c.id IN ({})",
+        id_list(ids.iter().copied())
+    ))
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let kind = CaseKind::parse(r.try_get("kind")?).ok_or_else(|| unexpected("kind"))?;
+            let c = Candidate {
+                kind,
+                status: CaseStatus::parse(r.try_get("status")?)
+                    .ok_or_else(|| unexpected("status"))?,
+                lead: r.try_get("lead")?,
+                linked: r.try_get::<i64, _>("linked")? > 0,
+                anchors: r.try_get::<i64, _>("anchors")? > 0,
+                approved_on: r
+                    .try_get::<Option<i64>, _>("approved_at")?
+                    .and_then(crate::dates::taipei_date),
+            };
+            Ok((
+                r.try_get("id")?,
+                c,
+                case_label(kind, r.try_get("number")?),
+                r.try_get("reply")?,
+            ))
+        })
+        .collect()
 }
 
 /// The caller's standing on `case_id`: refused as on every case step when its bureau has
@@ -490,22 +509,20 @@ pub async fn offers(
         return Ok(Vec::new());
     };
     let months = window(pool).await?;
-    let mut out = Vec::new();
-    for id in similar {
-        let Some((other, _, _)) = candidate(&mut conn, *id).await? else {
-            continue;
-        };
-        if check_referral(&case, &other, today, months).is_ok() {
-            out.push(Offer {
-                case_id: *id,
-                kind: ShareKind::Referral,
-            });
-        } else if check_group(&case, &other).is_ok() {
-            out.push(Offer {
-                case_id: *id,
-                kind: ShareKind::Grouped,
-            });
-        }
-    }
-    Ok(out)
+    let others = candidates(&mut conn, similar).await?;
+    // In the similar list's order.
+    Ok(similar
+        .iter()
+        .filter_map(|id| {
+            let (_, other, _, _) = others.iter().find(|o| o.0 == *id)?;
+            let kind = if check_referral(&case, other, today, months).is_ok() {
+                ShareKind::Referral
+            } else if check_group(&case, other).is_ok() {
+                ShareKind::Grouped
+            } else {
+                return None;
+            };
+            Some(Offer { case_id: *id, kind })
+        })
+        .collect())
 }
