@@ -39,7 +39,8 @@ pub async fn record(
             AppError::Conflict("會後補資料只能記錄在質詢上。".into())
         });
     }
-    // A joint question's data request is of its first councilor, as the council lists them.
+    // The data request is of the question's first councilor, as the council lists them; a
+    // joint question's other councilors are added after it, so each office follows it.
     let councilor_id: i64 = sqlx::query_scalar(
         "SELECT councilor_id FROM case_councilors WHERE case_id = $1 ORDER BY position LIMIT 1",
     )
@@ -70,6 +71,16 @@ pub async fn record(
         }),
     };
     let request_id = record_data_request(tx, &request, RecordedBy::User(&c.user), c.ts()).await?;
+    sqlx::query(
+        "INSERT INTO case_councilors (case_id, councilor_id, position) \
+         SELECT $1, councilor_id, position FROM case_councilors \
+         WHERE case_id = $2 AND councilor_id <> $3",
+    )
+    .bind(request_id)
+    .bind(question_id)
+    .bind(councilor_id)
+    .execute(&mut **tx)
+    .await?;
     // A new case is at version 1; the bureau hears of it as of any assignment.
     assign(tx, request_id, &c.user, 1, promise.bureau_id, &[], c.ts()).await?;
     let request_number: i64 = sqlx::query_scalar("SELECT number FROM cases WHERE id = $1")

@@ -57,12 +57,14 @@ async fn the_brief_gives_each_councilor_in_speaking_order_their_open_cases_promi
         "in speaking order"
     );
     let first = &brief.councilors[0];
-    assert_eq!(first.open.len(), 1, "{first:?}");
+    assert_eq!(first.open.len(), 2, "{first:?}");
     assert_eq!(first.open[0].topic, "公車專用道延伸");
-    // The promise's data request is of the question's first councilor.
+    // The promise's data request is of every councilor of the joint question.
     let second = &brief.councilors[1];
     assert_eq!(second.open.len(), 2, "{second:?}");
-    assert!(second.open.iter().any(|c| c.topic.contains("會後補資料")));
+    for c in [first, second] {
+        assert!(c.open.iter().any(|c| c.topic.contains("會後補資料")));
+    }
     assert_eq!(first.promises.len(), 1);
     assert_eq!(first.promises[0].what, "各基地中籤率統計");
     assert_eq!(first.earlier.len(), 1);
