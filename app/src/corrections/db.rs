@@ -181,14 +181,13 @@ pub async fn review(
         return Err(step.next(Some(CorrectionState::Approved)).unwrap_err());
     }
     if approved {
-        sqlx::query(
-            "INSERT INTO office_notices (case_id, reason, actor_id, created_at) \
-             VALUES ($1, 'corrected', $2, $3)",
+        crate::notifications::db::offices::queue(
+            tx,
+            case_id,
+            crate::links::SendReason::Corrected,
+            c.user.id,
+            c.ts(),
         )
-        .bind(case_id)
-        .bind(c.user.id)
-        .bind(c.ts())
-        .execute(&mut **tx)
         .await?;
     }
     let data = EventData {

@@ -391,14 +391,13 @@ pub async fn carry_approval(
             &data,
         )
         .await?;
-        sqlx::query(
-            "INSERT INTO office_notices (case_id, reason, actor_id, created_at) \
-             VALUES ($1, 'answered', $2, $3)",
+        crate::notifications::db::offices::queue(
+            tx,
+            id,
+            crate::links::SendReason::Answered,
+            user.id,
+            now,
         )
-        .bind(id)
-        .bind(user.id)
-        .bind(now)
-        .execute(&mut **tx)
         .await?;
     }
     Ok(())

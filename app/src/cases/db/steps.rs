@@ -103,16 +103,8 @@ impl Step {
             notify(tx, &notice, &audience).await?;
         }
         if let Some(reason) = office_news(tx, self.action, &self.case).await? {
-            sqlx::query(
-                "INSERT INTO office_notices (case_id, reason, actor_id, created_at) \
-                 VALUES ($1, $2, $3, $4)",
-            )
-            .bind(self.case.id)
-            .bind(reason.as_str())
-            .bind(user.id)
-            .bind(now)
-            .execute(&mut **tx)
-            .await?;
+            crate::notifications::db::offices::queue(tx, self.case.id, reason, user.id, now)
+                .await?;
         }
         Ok(event)
     }

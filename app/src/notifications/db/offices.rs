@@ -92,6 +92,28 @@ pub async fn mail_link(
     Ok(sent_to)
 }
 
+/// Queues word to case `case_id`'s offices (answered, delivered, corrected) for the next
+/// run of [`route_office_notices`]: the one way in for every step that tells an office.
+pub async fn queue(
+    tx: &mut crate::db::Tx,
+    case_id: i64,
+    reason: SendReason,
+    actor_id: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO office_notices (case_id, reason, actor_id, created_at) \
+         VALUES ($1, $2, $3, $4)",
+    )
+    .bind(case_id)
+    .bind(reason.as_str())
+    .bind(actor_id)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// How many office notices one run takes at most.
 const BATCH: i64 = 200;
 
