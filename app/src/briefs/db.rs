@@ -134,18 +134,48 @@ pub async fn compile(
         .await?;
         // What they asked before (any session of the term), newest approved first: only the
         // few shown per councilor are read (a term holds thousands of answers, each with its
-        // reply; reading them all made a whole session's brief 20 times slower).
-        let earlier = sqlx::query(&format!(
-            "SELECT * FROM (SELECT {CASE_COLUMNS}, ROW_NUMBER() OVER (PARTITION BY cc.councilor_id \
+        // reply; reading them all made a whole session's brief 20 times slower). The few are
+        // picked from ids and dates alone and then read whole: ranking the rows with their
+        // replies sorted 89,000 of them through PostgreSQL's window (2 s at 400,000 cases,
+        // against 0.24 s for the ids).
+        let picked = sqlx::query(&format!(
+            "SELECT t.councilor_id, t.id, t.place FROM (SELECT cc.councilor_id, c.id, \
+               ROW_NUMBER() OVER (PARTITION BY cc.councilor_id \
                ORDER BY c.updated_at DESC, c.id DESC) AS place \
-             {CASE_JOINS} JOIN council_sessions s ON s.id = c.session_id \
+             FROM case_councilors cc JOIN cases c ON c.id = cc.case_id \
+             JOIN council_sessions s ON s.id = c.session_id \
              WHERE cc.councilor_id IN ({list}) AND s.term_id = $1 \
-             AND c.status IN ('closed', 'tracking')) t \
-             WHERE t.place <= {EARLIER_SHOWN} ORDER BY t.place"
+             AND c.status IN ('closed', 'tracking')) t WHERE t.place <= {EARLIER_SHOWN}"
         ))
         .bind(term)
         .fetch_all(pool)
         .await?;
+        let mut place: HashMap<(i64, i64), i64> = HashMap::with_capacity(picked.len());
+        for r in &picked {
+            place.insert(
+                (r.try_get("councilor_id")?, r.try_get("id")?),
+                r.try_get("place")?,
+            );
+        }
+        let mut earlier = Vec::with_capacity(place.len());
+        if !place.is_empty() {
+            let cases = crate::cases::db::id_list(place.keys().map(|k| k.1));
+            // A joint question comes back once per councilor: kept only where it was picked.
+            for r in sqlx::query(&format!(
+                "SELECT {CASE_COLUMNS} {CASE_JOINS} WHERE c.id IN ({cases}) \
+                 AND cc.councilor_id IN ({list})"
+            ))
+            .fetch_all(pool)
+            .await?
+            {
+                let key = (r.try_get("councilor_id")?, r.try_get("id")?);
+                if let Some(p) = place.get(&key) {
+                    earlier.push((*p, key.1, r));
+                }
+            }
+        }
+        earlier.sort_by_key(|e| (e.0, e.1));
+        let earlier: Vec<AnyRow> = earlier.into_iter().map(|e| e.2).collect();
         let promises = sqlx::query(&format!(
             "SELECT cc.councilor_id, q.number, p.promised_by, p.what, r.due_on, r.status \
              FROM case_promises p JOIN cases q ON q.id = p.question_id \

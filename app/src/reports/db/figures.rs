@@ -154,7 +154,10 @@ pub fn statements(range: Range, today: NaiveDate) -> Vec<Statement> {
              GROUP BY co.name",
             with_today(),
         ),
-        // 7: service cases of the range by category, from their few detail rows.
+        // 7: service cases of the range by category, from their few detail rows. `|| ''`
+        // keeps the day range off report_facts_start_idx: PostgreSQL's generic plan for a
+        // bound range guesses 0.5% of the facts and read the whole range through it (all
+        // 249,000 for a decade, 108 ms) to join 500 service cases, against 500 lookups.
         st(
             "SELECT sc.name AS category, sc.sort_order, COUNT(*) AS cases, \
                CAST(SUM(f.replied) AS BIGINT) AS replied, \
@@ -163,7 +166,7 @@ pub fn statements(range: Range, today: NaiveDate) -> Vec<Statement> {
                  AS late_open \
              FROM service_details sd JOIN report_facts f ON f.case_id = sd.case_id \
              JOIN service_categories sc ON sc.id = sd.category_id \
-             WHERE f.start_on BETWEEN $1 AND $2 GROUP BY sc.name, sc.sort_order",
+             WHERE f.start_on || '' BETWEEN $1 AND $2 GROUP BY sc.name, sc.sort_order",
             with_today(),
         ),
     ]
