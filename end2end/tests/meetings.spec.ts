@@ -32,11 +32,17 @@ test('the reviewer runs and closes the follow-up meeting and the secretariat sch
   await expect(page.getByRole('heading', { name: /^議程：列管案件 \d+ 案$/ })).toBeVisible();
   await expect(page.getByRole('link', { name: '下載議程（ODT）' })).toBeVisible();
 
-  // One decision per case: the first released, the others kept under tracking.
+  // One decision per case: one released, the others kept under tracking. The demo keeps a
+  // council resolution under tracking; the journey's first run (hydrated) releases that one,
+  // executed, and a later run the first case on its agenda.
   const open = page.getByRole('form', { name: /的決議$/ });
+  const riders = page.getByRole('form', { name: /^決議案 第 \d+ 號的決議$/ });
+  if (js) await expect(riders.first()).toBeVisible();
+  const released = (await riders.count()) > 0 ? riders.first() : open.first();
+  const label = (await released.getAttribute('aria-label'))!.replace(/的決議$/, '');
   let decided = 0;
   while ((await open.count()) > 0) {
-    const form = open.first();
+    const form = decided === 0 ? released : open.first();
     if (decided === 0) {
       await form.getByLabel('決議', { exact: true }).selectOption({ label: '解除列管' });
       await form.getByLabel('決議說明').fill('已完成改善，解除列管。');
@@ -59,6 +65,15 @@ test('the reviewer runs and closes the follow-up meeting and the secretariat sch
   await expect(page.getByRole('link', { name: '下載會議紀錄（ODT）' })).toBeVisible();
   await expect(page.getByText('已完成改善，解除列管。').first()).toBeVisible();
   await expect(page.getByRole('form', { name: /的決議$/ })).toHaveCount(0);
+
+  // The released case is closed; a resolution released is executed (執行完畢).
+  await page.getByRole('link', { name: label, exact: true }).first().click();
+  await ready(page, js);
+  await expect(page.getByRole('heading', { level: 1 })).toContainText(label);
+  await expect(page.getByText('已結案', { exact: true }).first()).toBeVisible();
+  if (label.startsWith('決議案')) {
+    await expect(page.getByText('已執行完畢', { exact: true }).first()).toBeVisible();
+  }
 
   // The secretariat schedules the next meeting on the suggested day.
   const context = await browser.newContext({ javaScriptEnabled: js, locale: 'zh-TW' });

@@ -25,6 +25,7 @@ mod steps;
 
 pub use crate::db::filter::Statement;
 pub use answers::{save_reply, write_sub_answer};
+pub use chased::chase_statement;
 pub use detail::detail;
 pub use events::{append_event, EventActor};
 pub use export::{export, export_table, ExportRow, EXPORT_CAP};
@@ -81,6 +82,8 @@ pub(crate) fn id_list(ids: impl IntoIterator<Item = i64>) -> String {
         .join(", ")
 }
 
+/// `'unassigned', 'assigned', …`: the owing statuses as SQL. SQLite's cases_owing_due_idx
+/// (migration 0030) repeats this list term for term, or it is not used.
 fn owing_sql() -> String {
     sql_list(OWING)
 }
@@ -169,4 +172,19 @@ pub(crate) async fn my_part(
         })
     })
     .transpose()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::owing_sql;
+
+    #[test]
+    fn the_sqlite_owing_index_repeats_the_owing_list_term_for_term() {
+        // Changing OWING needs a new migration with the new list, or SQLite quietly goes
+        // back to walking every closed case on the start pages.
+        let migration =
+            include_str!("../../../../migrations/sqlite/0030_start_page_and_report_indexes.sql");
+        let condition = format!("WHERE status IN ({})", owing_sql());
+        assert!(migration.contains(&condition), "{condition}");
+    }
 }
