@@ -89,28 +89,65 @@ impl Field {
 }
 
 /// Which column (0-based) holds each field.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Mapping(pub Vec<(Field, Option<usize>)>);
+/// A field of an imported list (a question's, a resolution's): its code in the preview's
+/// query, and the column titles council and office lists give it.
+pub trait Column: Copy + PartialEq + 'static {
+    const ALL: &'static [Self];
+    fn code(self) -> &'static str;
+    /// Compared after removing spaces, in lower case.
+    fn titles(self) -> &'static [&'static str];
+}
 
-impl Mapping {
-    /// The columns whose titles name the fields; a field whose title is not found is left
-    /// unmapped for the user to choose.
+impl Column for Field {
+    const ALL: &'static [Self] = Field::ALL;
+    fn code(self) -> &'static str {
+        self.as_str()
+    }
+    fn titles(self) -> &'static [&'static str] {
+        Field::titles(self)
+    }
+}
+
+/// Which column (0-based) holds each field of `F`, if any.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Columns<F>(pub Vec<(F, Option<usize>)>);
+
+impl<F> Default for Columns<F> {
+    fn default() -> Self {
+        Columns(Vec::new())
+    }
+}
+
+/// Which column holds each field of a question.
+pub type Mapping = Columns<Field>;
+
+/// A column title as compared: no spaces or byte-order mark, lower case.
+pub fn norm_title(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{feff}')
+        .collect::<String>()
+        .to_lowercase()
+}
+
+impl<F: Column> Columns<F> {
+    /// The columns whose titles name the fields, each column serving one field; a field
+    /// whose title is not found is left unmapped for the user to choose.
     pub fn guess(header: &[String]) -> Self {
-        let norm = |s: &str| -> String {
-            s.chars()
-                .filter(|c| !c.is_whitespace() && *c != '\u{feff}')
-                .collect::<String>()
-                .to_lowercase()
-        };
-        let titles: Vec<String> = header.iter().map(|h| norm(h)).collect();
-        Mapping(
-            Field::ALL
+        let titles: Vec<String> = header.iter().map(|h| norm_title(h)).collect();
+        let mut used = HashSet::new();
+        Columns(
+            F::ALL
                 .iter()
                 .map(|f| {
-                    let at = f
-                        .titles()
-                        .iter()
-                        .find_map(|t| titles.iter().position(|h| h == t));
+                    let at = f.titles().iter().find_map(|t| {
+                        titles
+                            .iter()
+                            .enumerate()
+                            .position(|(i, h)| h == t && !used.contains(&i))
+                    });
+                    if let Some(i) = at {
+                        used.insert(i);
+                    }
                     (*f, at)
                 })
                 .collect(),
@@ -118,13 +155,13 @@ impl Mapping {
     }
 
     /// Reads the mapping from a query or form (`number=0&topic=4…`); fields not given keep
-    /// their guess.
-    pub fn from_query(guess: Mapping, get: impl Fn(&str) -> Option<String>) -> Self {
-        Mapping(
+    /// their guess, an empty value leaves a field without a column.
+    pub fn from_query(guess: Self, get: impl Fn(&str) -> Option<String>) -> Self {
+        Columns(
             guess
                 .0
                 .into_iter()
-                .map(|(f, at)| match get(f.as_str()) {
+                .map(|(f, at)| match get(f.code()) {
                     Some(v) if v.trim().is_empty() => (f, None),
                     Some(v) => (f, v.trim().parse().ok().or(at)),
                     None => (f, at),
@@ -133,7 +170,7 @@ impl Mapping {
         )
     }
 
-    pub fn column(&self, field: Field) -> Option<usize> {
+    pub fn column(&self, field: F) -> Option<usize> {
         self.0
             .iter()
             .find(|(f, _)| *f == field)
@@ -146,7 +183,7 @@ impl Mapping {
             .map(|(f, at)| {
                 format!(
                     "{}={}",
-                    f.as_str(),
+                    f.code(),
                     at.map(|a| a.to_string()).unwrap_or_default()
                 )
             })

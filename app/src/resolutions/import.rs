@@ -58,77 +58,19 @@ impl Field {
 }
 
 /// Which column (0-based) holds each field.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Mapping(pub Vec<(Field, Option<usize>)>);
+pub type Mapping = crate::import::Columns<Field>;
 
-fn norm(s: &str) -> String {
-    s.chars()
-        .filter(|c| !c.is_whitespace() && *c != '\u{feff}')
-        .collect::<String>()
-        .to_lowercase()
-}
-
-impl Mapping {
-    /// The columns whose titles name the fields; each column serves one field.
-    pub fn guess(header: &[String]) -> Self {
-        let titles: Vec<String> = header.iter().map(|h| norm(h)).collect();
-        let mut used = HashSet::new();
-        Mapping(
-            Field::ALL
-                .iter()
-                .map(|f| {
-                    let at = f.titles().iter().find_map(|t| {
-                        titles
-                            .iter()
-                            .enumerate()
-                            .position(|(i, h)| h == t && !used.contains(&i))
-                    });
-                    if let Some(i) = at {
-                        used.insert(i);
-                    }
-                    (*f, at)
-                })
-                .collect(),
-        )
+impl crate::import::Column for Field {
+    const ALL: &'static [Self] = Field::ALL;
+    fn code(self) -> &'static str {
+        self.as_str()
     }
-
-    /// The mapping from the preview's query (`topic=2&letter_number=…`); fields not given
-    /// keep their guess, an empty value leaves a field without a column.
-    pub fn from_query(guess: Mapping, get: impl Fn(&str) -> Option<String>) -> Self {
-        Mapping(
-            guess
-                .0
-                .into_iter()
-                .map(|(f, at)| match get(f.as_str()) {
-                    Some(v) if v.trim().is_empty() => (f, None),
-                    Some(v) => (f, v.trim().parse().ok().or(at)),
-                    None => (f, at),
-                })
-                .collect(),
-        )
-    }
-
-    pub fn column(&self, field: Field) -> Option<usize> {
-        self.0
-            .iter()
-            .find(|(f, _)| *f == field)
-            .and_then(|(_, at)| *at)
-    }
-
-    pub fn query(&self) -> String {
-        self.0
-            .iter()
-            .map(|(f, at)| {
-                format!(
-                    "{}={}",
-                    f.as_str(),
-                    at.map(|a| a.to_string()).unwrap_or_default()
-                )
-            })
-            .collect::<Vec<_>>()
-            .join("&")
+    fn titles(self) -> &'static [&'static str] {
+        Field::titles(self)
     }
 }
+
+use crate::import::norm_title as norm;
 
 /// A kind as lists write it: 議決案, 附帶決議, 預算附帶決議, 議員提案, 提案, 請願案 …
 pub fn kind_of(cell: &str) -> Option<ResolutionKind> {
