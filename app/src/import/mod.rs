@@ -88,7 +88,6 @@ impl Field {
     }
 }
 
-/// Which column (0-based) holds each field.
 /// A field of an imported list (a question's, a resolution's): its code in the preview's
 /// query, and the column titles council and office lists give it.
 pub trait Column: Copy + PartialEq + 'static {

@@ -5,7 +5,7 @@
 //! rows chosen written in one transaction, or none.
 
 use super::{NewResolution, Requirement, ResolutionForm, ResolutionKind};
-use crate::import::{cells, Known};
+use crate::import::{cells, norm_title as norm, Known};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
@@ -69,8 +69,6 @@ impl crate::import::Column for Field {
         Field::titles(self)
     }
 }
-
-use crate::import::norm_title as norm;
 
 /// A kind as lists write it: 議決案, 附帶決議, 預算附帶決議, 議員提案, 提案, 請願案 …
 pub fn kind_of(cell: &str) -> Option<ResolutionKind> {
