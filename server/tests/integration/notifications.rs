@@ -372,3 +372,55 @@ async fn on_the_meetings_eve_each_bureau_hears_of_its_cases_without_progress_and
     );
     assert_eq!(heard("meeting_reports").await.len(), 2, "told once");
 }
+
+#[tokio::test]
+async fn a_long_backlog_fills_both_chase_lists_to_fifty_most_overdue_first_and_the_page_after_it_still_loads(
+) {
+    let app = TestApp::spawn().await;
+    let sec = app.signed_in("chen.sec", "secretariat", None).await;
+    // 200 unanswered questions due one a day from 2023-08-28 (a Monday) to 2024-03-14: far
+    // more than either list shows, so the chase stops reading part way (issue 28).
+    let first = chrono::NaiveDate::from_ymd_opt(2023, 8, 28).unwrap();
+    for n in 0..200 {
+        let topic = if n == 0 {
+            "最久未答復".to_owned()
+        } else {
+            format!("積案 {n}")
+        };
+        let id = app.record_question(&sec, n + 1, &topic).await;
+        sqlx::query("UPDATE cases SET due_on = $1 WHERE id = $2")
+            .bind((first + chrono::Duration::days(n)).to_string())
+            .bind(id)
+            .execute(&app.state.db)
+            .await
+            .unwrap();
+    }
+    let on_friday = app.page(&sec, "/").await.text().await.unwrap();
+    assert!(on_friday.contains("今天催辦的案件（50）"), "{on_friday}");
+    assert!(on_friday.contains("逾期清單：催辦三次後仍未答復（50）"));
+    // The overdue list is the page's last; it holds the 50 most overdue, due by 10/16.
+    let list = &on_friday[on_friday.find("逾期清單：催辦三次後仍未答復").unwrap()..];
+    assert!(list.contains("最久未答復"));
+    assert!(list.contains("積案 49"));
+    assert!(
+        !list.contains("積案 120"),
+        "due 12/26, past the first fifty"
+    );
+
+    // Saturday: nothing is chased, and the overdue list is still full.
+    app.clock.advance(chrono::Duration::days(1));
+    let sec = app.client();
+    assert!(app
+        .login(&sec, "chen.sec", crate::harness::PASSWORD)
+        .await
+        .status()
+        .is_success());
+    let on_saturday = app.page(&sec, "/").await.text().await.unwrap();
+    assert!(on_saturday.contains("今天不是工作日，不催辦。"));
+    assert!(on_saturday.contains("逾期清單：催辦三次後仍未答復（50）"));
+    // The reading left part way gave its connection back: the next pages load.
+    for _ in 0..3 {
+        assert!(app.page(&sec, "/").await.status().is_success());
+        assert!(app.page(&sec, "/cases").await.status().is_success());
+    }
+}
