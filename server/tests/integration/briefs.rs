@@ -115,3 +115,93 @@ async fn the_brief_gives_each_councilor_in_speaking_order_their_open_cases_promi
         );
     }
 }
+
+#[tokio::test]
+async fn with_no_order_typed_every_councilor_with_an_open_case_is_briefed_by_name_with_their_newest_answers(
+) {
+    use app::briefs::{db, EARLIER_SHOWN};
+    use std::collections::HashMap;
+    let app = TestApp::spawn().await;
+    app.create_user("chen.sec", "secretariat", None).await;
+    server::demo::generate::generate(&app.state, 1_500)
+        .await
+        .unwrap();
+    let pool = &app.state.db;
+    // The generated sessions are over by now; some of the largest one's cases are reopened.
+    let (session, term): (i64, i64) = sqlx::query_as(
+        "SELECT s.id, s.term_id FROM council_sessions s JOIN cases c ON c.session_id = s.id \
+         GROUP BY s.id, s.term_id ORDER BY COUNT(*) DESC, s.id LIMIT 1",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "UPDATE cases SET status = 'in_progress' WHERE id IN \
+         (SELECT id FROM cases WHERE session_id = $1 ORDER BY id LIMIT 60)",
+    )
+    .bind(session)
+    .execute(pool)
+    .await
+    .unwrap();
+    let brief = db::compile(pool, "測試市政府", Some(session), "", app.state.today())
+        .await
+        .unwrap();
+    let expected: Vec<String> = sqlx::query_scalar(
+        "SELECT name FROM councilors WHERE term_id = $1 AND id IN (SELECT cc.councilor_id \
+         FROM case_councilors cc JOIN cases c ON c.id = cc.case_id WHERE c.session_id = $2 \
+         AND c.status NOT IN ('closed', 'tracking', 'filed', 'refused')) ORDER BY name, id",
+    )
+    .bind(term)
+    .bind(session)
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    assert!(expected.len() > 5, "{expected:?}");
+    let got: Vec<&str> = brief
+        .councilors
+        .iter()
+        .map(|c| c.councilor.as_str())
+        .collect();
+    assert_eq!(got, expected);
+    assert!(brief.councilors.iter().all(|c| !c.open.is_empty()));
+
+    // Each councilor's newest answers of the term, ranked here over all of them, equal what
+    // the walk finds, whether it sees them all or stops after ten rows and ranks the rest
+    // apart.
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM councilors WHERE term_id = $1")
+        .bind(term)
+        .fetch_all(pool)
+        .await
+        .unwrap();
+    let sessions: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM council_sessions WHERE term_id = $1")
+            .bind(term)
+            .fetch_all(pool)
+            .await
+            .unwrap();
+    let answered: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT cc.councilor_id, c.id FROM cases c JOIN case_councilors cc ON cc.case_id = c.id \
+         JOIN council_sessions s ON s.id = c.session_id WHERE s.term_id = $1 \
+         AND c.status IN ('closed', 'tracking') ORDER BY c.updated_at DESC, c.id DESC",
+    )
+    .bind(term)
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    let mut recount: HashMap<(i64, i64), i64> = HashMap::new();
+    let mut seen: HashMap<i64, i64> = HashMap::new();
+    for (councilor, case) in answered {
+        let place = seen.entry(councilor).or_default();
+        if *place < EARLIER_SHOWN as i64 {
+            *place += 1;
+            recount.insert((councilor, case), *place);
+        }
+    }
+    assert!(recount.len() > EARLIER_SHOWN * 5, "{}", recount.len());
+    for rows in [10, db::EARLIER_WALK] {
+        let walked = db::earlier_picked(pool, &ids, &sessions, rows)
+            .await
+            .unwrap();
+        assert_eq!(walked, recount, "walking {rows} rows");
+    }
+}
