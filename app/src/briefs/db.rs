@@ -100,8 +100,8 @@ pub fn not_answers_statement(ids: &[i64], session: i64) -> Statement {
 }
 
 /// The approved answers of `sessions` to the councilors of `ids`, newest first, at most
-/// `rows` rows: (councilor, case) ids alone, walked on PostgreSQL through
-/// cases_answered_updated_idx (migration 0031). SQLite reads the term's sessions and sorts.
+/// `rows` rows: (councilor, case) ids alone, walked through cases_answered_updated_idx
+/// (migration 0031), whose condition it repeats term for term.
 pub fn earlier_walk_statement(ids: &[i64], sessions: &[i64], rows: usize) -> Statement {
     let list = crate::cases::db::id_list(ids.iter().copied());
     let in_term = crate::cases::db::id_list(sessions.iter().copied());
@@ -236,11 +236,13 @@ pub async fn compile(
     let names: Vec<(i64, String)> = members.iter().map(|m| (m.0, m.1.clone())).collect();
     let typed = speaking_order(order, &names).map_err(|e| e.keeping(&[("order", order)]))?;
     // The open cases of the session: of the councilors typed, or of all (then whoever has
-    // one is in the brief, by name, and no statement first looks for who that is).
+    // one is in the brief, by name, and no statement first looks for who that is). Sorted
+    // as text (`|| ''`): SQLite otherwise walked every case in due order to skip a sort of
+    // the session's (25,511 cases: 16 ms, against 2 ms for the session's 1,155 rows sorted).
     let open = sqlx::query(&format!(
         "SELECT {OPEN_COLUMNS} {CASE_JOINS} WHERE c.session_id = $1 \
          AND c.status NOT IN ('closed', 'tracking', 'filed', 'refused') {} \
-         ORDER BY c.due_on, c.id",
+         ORDER BY c.due_on || '', c.id",
         if typed.is_empty() {
             String::new()
         } else {
