@@ -1,5 +1,6 @@
 -- The councilor brief (issue 32, item 7), measured in issue 28's bench at 400,000 cases
--- (notes in docs/benchmarks.md). The same as migrations/sqlite/0031_councilor_brief_indexes.sql.
+-- (notes in docs/benchmarks.md). Kept in step with
+-- migrations/sqlite/0031_councilor_brief_indexes.sql, which has only the first.
 --
 -- The replies a councilor's office said do not answer (答非所問) are few: the brief starts
 -- from them, where it probed every case of the session for one (82 ms, for none found).

@@ -100,8 +100,8 @@ pub fn not_answers_statement(ids: &[i64], session: i64) -> Statement {
 }
 
 /// The approved answers of `sessions` to the councilors of `ids`, newest first, at most
-/// `rows` rows: (councilor, case) ids alone, walked through cases_answered_updated_idx
-/// (migration 0031), whose condition it repeats term for term.
+/// `rows` rows: (councilor, case) ids alone, walked on PostgreSQL through
+/// cases_answered_updated_idx (migration 0031). SQLite reads the term's sessions and sorts.
 pub fn earlier_walk_statement(ids: &[i64], sessions: &[i64], rows: usize) -> Statement {
     let list = crate::cases::db::id_list(ids.iter().copied());
     let in_term = crate::cases::db::id_list(sessions.iter().copied());
@@ -163,9 +163,9 @@ impl Places {
 /// case) → place. Only ids are read, and the few shown are read whole afterwards.
 ///
 /// The term's answers are walked newest first until every councilor has their few, which
-/// takes a few hundred rows: ranking all of them
-/// per councilor sorted 89,000 rows through PostgreSQL's window at 400,000 cases (200 ms
-/// of the brief's 370). A councilor still short after [`EARLIER_WALK`] rows (one who asked
+/// takes a few hundred rows (about 10 ms on PostgreSQL at 400,000 cases, through
+/// cases_answered_updated_idx): ranking all of them per councilor sorted 89,000 rows
+/// through PostgreSQL's window (200 ms of the brief's 370). A councilor still short after [`EARLIER_WALK`] rows (one who asked
 /// little, long ago) is ranked by that window, over their own answers only. `walk_rows`:
 /// [`EARLIER_WALK`], but for tests.
 pub async fn earlier_picked(

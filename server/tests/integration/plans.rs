@@ -455,9 +455,8 @@ async fn the_councilor_brief_starts_from_the_few_not_an_answer_events_and_the_ne
     if !postgres {
         // SQLite takes a partial index only where the statement repeats its condition: the
         // 答非所問 statement names its own, or it fell back to probing every case of the
-        // session. (Whether the walk of the newest answers takes cases_answered_updated_idx
-        // or reads the term's sessions and sorts them is SQLite's choice by its statistics;
-        // both are checked above not to scan.)
+        // session. (The walk of the newest answers reads the term's sessions and sorts them
+        // here; PostgreSQL's walks cases_answered_updated_idx, checked above not to scan.)
         // The plans follow the statistics: these are what ANALYZE measured on the bench's
         // 25,511 cases (19,534 answered, 165,866 events, none 答非所問), reread by the
         // connection on `ANALYZE sqlite_schema`.
