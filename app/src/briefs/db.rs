@@ -165,9 +165,9 @@ impl Places {
 /// The term's answers are walked newest first until every councilor has their few, which
 /// takes a few hundred rows (about 10 ms on PostgreSQL at 400,000 cases, through
 /// cases_answered_updated_idx): ranking all of them per councilor sorted 89,000 rows
-/// through PostgreSQL's window (200 ms of the brief's 370). A councilor still short after [`EARLIER_WALK`] rows (one who asked
-/// little, long ago) is ranked by that window, over their own answers only. `walk_rows`:
-/// [`EARLIER_WALK`], but for tests.
+/// through PostgreSQL's window (200 ms of the brief's 370). A councilor still short after
+/// [`EARLIER_WALK`] rows (one who asked little, long ago) is ranked by that window, over
+/// their own answers only. `walk_rows`: [`EARLIER_WALK`], but for tests.
 pub async fn earlier_picked(
     pool: &AnyPool,
     ids: &[i64],
