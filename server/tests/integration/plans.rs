@@ -46,6 +46,30 @@ async fn sqlite_plan(db: &mut sqlx::AnyConnection, statement: &Statement) -> Vec
     .collect()
 }
 
+/// Puts into `sqlite_stat1` what ANALYZE measured on the bench's 25,511 cases, and has the
+/// connection `db` reread it (`ANALYZE sqlite_schema`): SQLite's plans follow the statistics,
+/// and those of the test's 1,500 generated cases choose differently.
+async fn bench_statistics(db: &mut sqlx::AnyConnection) {
+    for statement in [
+        "DELETE FROM sqlite_stat1 WHERE tbl IN ('cases', 'case_councilors', 'case_events')",
+        "INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES \
+         ('cases', 'cases_due_idx', '25511 8 1'), \
+         ('cases', 'cases_status_due_idx', '25511 2835 7'), \
+         ('cases', 'cases_status_kind_number_idx', '25511 2835 1276 13 1'), \
+         ('cases', 'cases_kind_number_idx', '25511 6378 20 1'), \
+         ('cases', 'cases_kind_received_idx', '25511 6378 6'), \
+         ('cases', 'cases_session_idx', '25511 798 269 1'), \
+         ('cases', 'cases_owing_due_idx', '5843 30 1 1'), \
+         ('case_councilors', 'case_councilors_councilor_idx', '26810 107'), \
+         ('case_councilors', 'sqlite_autoindex_case_councilors_1', '26810 1 1'), \
+         ('case_events', 'case_events_case_idx', '165866 7 1'), \
+         ('case_events', 'case_events_not_an_answer_idx', '0 0')",
+        "ANALYZE sqlite_schema",
+    ] {
+        sqlx::query(statement).execute(&mut *db).await.unwrap();
+    }
+}
+
 /// What is wrong with the plan of `statement`, if anything.
 async fn problem(pool: &AnyPool, postgres: bool, statement: &Statement) -> Option<String> {
     let mut tx = pool.begin().await.unwrap();
@@ -371,24 +395,10 @@ async fn sqlite_reads_the_owing_cases_and_the_filed_ones_without_walking_every_c
         .await
         .unwrap();
     let today = chrono::NaiveDate::from_ymd_opt(2024, 3, 15).unwrap();
-    // The plans follow the statistics. These are what ANALYZE measured on the bench's 25,511
-    // cases (5,843 owing, none filed), where SQLite walked every closed case before 0030;
-    // a connection rereads them on `ANALYZE sqlite_schema`.
+    // The plans follow the statistics: the bench's (5,843 owing, none filed), where SQLite
+    // walked every closed case before 0030.
     let mut db = app.state.db.acquire().await.unwrap();
-    for statement in [
-        "DELETE FROM sqlite_stat1 WHERE tbl = 'cases'",
-        "INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES \
-         ('cases', 'cases_due_idx', '25511 8 1'), \
-         ('cases', 'cases_status_due_idx', '25511 2835 7'), \
-         ('cases', 'cases_status_kind_number_idx', '25511 2835 1276 13 1'), \
-         ('cases', 'cases_kind_number_idx', '25511 6378 20 1'), \
-         ('cases', 'cases_kind_received_idx', '25511 6378 6'), \
-         ('cases', 'cases_session_idx', '25511 798 269 1'), \
-         ('cases', 'cases_owing_due_idx', '5843 30 1 1')",
-        "ANALYZE sqlite_schema",
-    ] {
-        sqlx::query(statement).execute(&mut *db).await.unwrap();
-    }
+    bench_statistics(&mut db).await;
     let mut plan = async |statement: Statement| sqlite_plan(&mut db, &statement).await.join("\n");
 
     // Through the status index or a partial one, never walking every case in due or id
@@ -457,28 +467,9 @@ async fn the_councilor_brief_starts_from_the_few_not_an_answer_events_and_the_ne
         // 答非所問 statement names its own, or it fell back to probing every case of the
         // session. (The walk of the newest answers reads the term's sessions and sorts them
         // here; PostgreSQL's walks cases_answered_updated_idx, checked above not to scan.)
-        // The plans follow the statistics: these are what ANALYZE measured on the bench's
-        // 25,511 cases (19,534 answered, 165,866 events, none 答非所問), reread by the
-        // connection on `ANALYZE sqlite_schema`.
+        // The plans follow the statistics: the bench's (165,866 events, none 答非所問).
         let mut db = pool.acquire().await.unwrap();
-        for statement in [
-            "DELETE FROM sqlite_stat1 WHERE tbl IN ('cases', 'case_councilors', 'case_events')",
-            "INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES \
-             ('cases', 'cases_due_idx', '25511 8 1'), \
-             ('cases', 'cases_status_due_idx', '25511 2835 7'), \
-             ('cases', 'cases_status_kind_number_idx', '25511 2835 1276 13 1'), \
-             ('cases', 'cases_kind_number_idx', '25511 6378 20 1'), \
-             ('cases', 'cases_kind_received_idx', '25511 6378 6'), \
-             ('cases', 'cases_session_idx', '25511 798 269 1'), \
-             ('cases', 'cases_owing_due_idx', '5843 30 1 1'), \
-             ('case_councilors', 'case_councilors_councilor_idx', '26810 107'), \
-             ('case_councilors', 'sqlite_autoindex_case_councilors_1', '26810 1 1'), \
-             ('case_events', 'case_events_case_idx', '165866 7 1'), \
-             ('case_events', 'case_events_not_an_answer_idx', '0 0')",
-            "ANALYZE sqlite_schema",
-        ] {
-            sqlx::query(statement).execute(&mut *db).await.unwrap();
-        }
+        bench_statistics(&mut db).await;
         let plan = sqlite_plan(&mut db, &not_answers).await.join("\n");
         assert!(plan.contains("case_events_not_an_answer_idx"), "{plan}");
     }
