@@ -123,18 +123,10 @@ async fn with_no_order_typed_every_councilor_with_an_open_case_is_briefed_by_nam
     use std::collections::HashMap;
     let app = TestApp::spawn().await;
     app.create_user("chen.sec", "secretariat", None).await;
-    server::demo::generate::generate(&app.state, 1_500)
-        .await
-        .unwrap();
+    app.generate(1_500).await;
     let pool = &app.state.db;
     // The generated sessions are over by now; some of the largest one's cases are reopened.
-    let (session, term): (i64, i64) = sqlx::query_as(
-        "SELECT s.id, s.term_id FROM council_sessions s JOIN cases c ON c.session_id = s.id \
-         GROUP BY s.id, s.term_id ORDER BY COUNT(*) DESC, s.id LIMIT 1",
-    )
-    .fetch_one(pool)
-    .await
-    .unwrap();
+    let (session, term) = app.largest_session().await;
     sqlx::query(
         "UPDATE cases SET status = 'in_progress' WHERE id IN \
          (SELECT id FROM cases WHERE session_id = $1 ORDER BY id LIMIT 60)",

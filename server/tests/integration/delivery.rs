@@ -107,12 +107,7 @@ async fn on_a_day_off_only_what_cannot_wait_goes_out_the_rest_joins_the_next_wor
     let (app, _first, _dir) = desk(&smtp).await;
     // Saturday 2024-03-16, 10:00 (a new day's session).
     app.clock.advance(Duration::hours(26));
-    let sec = app.client();
-    assert!(app
-        .login(&sec, "chen.sec", crate::harness::PASSWORD)
-        .await
-        .status()
-        .is_success());
+    let sec = app.sign_in("chen.sec").await;
     let id = app.record_question(&sec, 2, "週末分派的案件").await;
     app.assign(&sec, id, "UDD", &[]).await;
     let run = runner(&app).run_once().await.unwrap();
@@ -158,12 +153,7 @@ async fn an_approver_moved_to_another_bureau_overnight_is_not_mailed_the_old_bur
 async fn a_person_who_turned_a_kind_off_hears_nothing_and_the_change_is_audited() {
     let smtp = Smtp::start().await;
     let (app, sec, _dir) = desk(&smtp).await;
-    let ho = app.client();
-    assert!(app
-        .login(&ho, "ho.udd", crate::harness::PASSWORD)
-        .await
-        .status()
-        .is_success());
+    let ho = app.sign_in("ho.udd").await;
     let res = app
         .call(
             &ho,
@@ -392,12 +382,7 @@ async fn a_gateway_that_fails_is_retried_and_one_that_refuses_fails_for_good() {
 async fn a_new_address_is_used_only_once_its_owner_confirms_it_by_the_mailed_link() {
     let smtp = Smtp::start().await;
     let (app, _sec, _dir) = desk(&smtp).await;
-    let ho = app.client();
-    assert!(app
-        .login(&ho, "ho.udd", crate::harness::PASSWORD)
-        .await
-        .status()
-        .is_success());
+    let ho = app.sign_in("ho.udd").await;
     let res = app
         .call(
             &ho,

@@ -360,6 +360,14 @@ impl TestApp {
         client
     }
 
+    /// A new client signed in as an existing user, as on a new day.
+    pub async fn sign_in(&self, username: &str) -> Client {
+        let client = self.client();
+        let res = self.login(&client, username, PASSWORD).await;
+        assert!(res.status().is_success(), "login failed: {}", res.status());
+        client
+    }
+
     pub fn advance(&self, minutes: i64) {
         self.clock.advance(Duration::minutes(minutes));
     }
@@ -437,6 +445,27 @@ impl TestApp {
         .unwrap();
         tx.commit().await.unwrap();
         token
+    }
+
+    /// `cases` generated cases over the demo's terms, as `scripts/bench` makes them; the
+    /// generator records them as chen.sec, who must exist. How many questions and data
+    /// requests it made.
+    pub async fn generate(&self, cases: usize) -> (usize, usize) {
+        server::demo::generate::generate(&self.state, cases)
+            .await
+            .unwrap()
+    }
+
+    /// The council session with the most cases, and its term: where generated data looks
+    /// most like the bench's current session.
+    pub async fn largest_session(&self) -> (i64, i64) {
+        sqlx::query_as(
+            "SELECT s.id, s.term_id FROM council_sessions s JOIN cases c ON c.session_id = s.id \
+             GROUP BY s.id, s.term_id ORDER BY COUNT(*) DESC, s.id LIMIT 1",
+        )
+        .fetch_one(&self.state.db)
+        .await
+        .unwrap()
     }
 
     pub async fn bureau(&self, code: &str) -> i64 {

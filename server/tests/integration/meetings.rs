@@ -1041,9 +1041,7 @@ async fn keeping_the_rest_with_a_date_before_the_meeting_changes_nothing_and_kee
 async fn a_long_agenda_is_read_a_bureau_at_a_time_under_a_table_of_its_bureaus() {
     let app = TestApp::spawn().await;
     let cast = Cast::new(&app).await;
-    server::demo::generate::generate(&app.state, 1_500)
-        .await
-        .unwrap();
+    app.generate(1_500).await;
     // The generator keeps few old cases tracked, as offices do; this agenda is a long one.
     sqlx::query(
         "UPDATE cases SET status = 'tracking' WHERE id IN \

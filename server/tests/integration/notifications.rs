@@ -301,12 +301,7 @@ async fn the_secretariat_sees_what_was_chased_this_morning_and_the_cases_still_u
     }
     // Saturday: nothing is chased; the list stays.
     app.clock.advance(chrono::Duration::days(1));
-    let sec = app.client();
-    assert!(app
-        .login(&sec, "chen.sec", crate::harness::PASSWORD)
-        .await
-        .status()
-        .is_success());
+    let sec = app.sign_in("chen.sec").await;
     let page = app.page(&sec, "/").await.text().await.unwrap();
     assert!(page.contains("今天不是工作日，不催辦。"));
     assert!(page.contains("逾期清單：催辦三次後仍未答復（1）"));
@@ -409,12 +404,7 @@ async fn a_long_backlog_fills_both_chase_lists_to_fifty_most_overdue_first_and_t
 
     // Saturday: nothing is chased, and the overdue list is still full.
     app.clock.advance(chrono::Duration::days(1));
-    let sec = app.client();
-    assert!(app
-        .login(&sec, "chen.sec", crate::harness::PASSWORD)
-        .await
-        .status()
-        .is_success());
+    let sec = app.sign_in("chen.sec").await;
     let on_saturday = app.page(&sec, "/").await.text().await.unwrap();
     assert!(on_saturday.contains("今天不是工作日，不催辦。"));
     assert!(on_saturday.contains("逾期清單：催辦三次後仍未答復（50）"));

@@ -332,9 +332,7 @@ async fn the_kept_figures_equal_a_full_recount_of_generated_cases_after_a_build_
     // ones, a thousand at a time.
     app.record_question(&cast.sec, 9, "行人友善").await;
     assert_eq!(refresh(pool).await.unwrap(), Refreshed::Rebuilt(1));
-    server::demo::generate::generate(&app.state, 1_500)
-        .await
-        .unwrap();
+    app.generate(1_500).await;
     assert_eq!(refresh(pool).await.unwrap(), Refreshed::Cases(1_500));
 
     let today = app.state.today();

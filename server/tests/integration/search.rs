@@ -271,9 +271,7 @@ async fn search_results_are_what_the_rules_say_on_generated_data_for_every_term(
     app.create_user("chen.sec", "secretariat", None).await;
     app.create_user("ho.udd", "bureau_liaison", Some("UDD"))
         .await;
-    server::demo::generate::generate(&app.state, 800)
-        .await
-        .unwrap();
+    app.generate(800).await;
     let sec = app.current_user("chen.sec").await;
     let udd = app.current_user("ho.udd").await;
     // The synonyms every city starts with (migration 0013): 社宅 is also 社會住宅.
@@ -319,9 +317,7 @@ async fn sqlite_and_postgresql_find_the_same_cases_for_the_same_data() {
         app.create_user("chen.sec", "secretariat", None).await;
         app.create_user("ho.udd", "bureau_liaison", Some("UDD"))
             .await;
-        server::demo::generate::generate(&app.state, 600)
-            .await
-            .unwrap();
+        app.generate(600).await;
         for q in generated_terms(app).await {
             for name in ["chen.sec", "ho.udd"] {
                 let who = app.current_user(name).await;
