@@ -297,6 +297,8 @@ pub fn build_agenda(
     meeting_on: NaiveDate,
     decisions: &[(i64, Decision)],
 ) -> Vec<AgendaGroup> {
+    let decisions: std::collections::HashMap<i64, &Decision> =
+        decisions.iter().map(|(id, d)| (*id, d)).collect();
     let mut items: Vec<AgendaItem> = cases
         .into_iter()
         .map(|case| {
@@ -307,10 +309,7 @@ pub fn build_agenda(
             };
             let overdue = case.expected_on.is_some_and(|d| d < meeting_on)
                 || (no_progress && case.next_check_on.is_some_and(|d| d <= meeting_on));
-            let decision = decisions
-                .iter()
-                .find(|(id, _)| *id == case.id)
-                .map(|(_, d)| d.clone());
+            let decision = decisions.get(&case.id).map(|d| (*d).clone());
             AgendaItem {
                 case,
                 no_progress,
@@ -423,6 +422,37 @@ pub struct AgendaPart {
     pub bureau: String,
     pub cases: usize,
     pub undecided: usize,
+}
+
+/// A tracked case's lead bureau, and whether the meeting has decided on it: the one pass
+/// over the whole agenda a page makes, to count its parts and choose the shown one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgendaLead {
+    pub case_id: i64,
+    pub bureau_id: i64,
+    pub bureau: String,
+    /// The bureau's place in the city's order.
+    pub bureau_order: i64,
+    pub decided: bool,
+}
+
+/// The agenda's parts, a bureau each in the city's order of bureaus (then by id), with
+/// their cases and how many still wait for a decision.
+pub fn agenda_parts(leads: &[AgendaLead]) -> Vec<AgendaPart> {
+    let mut counted: std::collections::BTreeMap<(i64, i64), AgendaPart> = Default::default();
+    for lead in leads {
+        let part = counted
+            .entry((lead.bureau_order, lead.bureau_id))
+            .or_insert_with(|| AgendaPart {
+                bureau_id: lead.bureau_id,
+                bureau: lead.bureau.clone(),
+                cases: 0,
+                undecided: 0,
+            });
+        part.cases += 1;
+        part.undecided += usize::from(!lead.decided);
+    }
+    counted.into_values().collect()
 }
 
 /// Which bureau's part a long agenda shows: the one asked for, if it has cases on the
@@ -616,6 +646,31 @@ mod tests {
     fn a_long_agenda_all_decided_opens_at_its_first_bureau() {
         assert_eq!(shown_part(&[part(3, 10, 0), part(1, 5, 0)], None), Some(3));
         assert_eq!(shown_part(&[], None), None);
+    }
+
+    #[test]
+    fn an_agendas_parts_follow_the_order_of_bureaus_and_count_what_is_undecided() {
+        let lead = |case_id, (bureau_id, bureau_order): (i64, i64), decided| AgendaLead {
+            case_id,
+            bureau_id,
+            bureau: format!("機關{bureau_id}"),
+            bureau_order,
+            decided,
+        };
+        // Bureau 7 comes first in the city's order; 2 and 5 share a place, so by id.
+        let leads = [
+            lead(1, (5, 20), false),
+            lead(2, (7, 10), true),
+            lead(3, (2, 20), true),
+            lead(4, (5, 20), true),
+            lead(5, (7, 10), true),
+            lead(6, (5, 20), false),
+        ];
+        assert_eq!(
+            agenda_parts(&leads),
+            [part(7, 2, 0), part(2, 1, 0), part(5, 3, 2)]
+        );
+        assert_eq!(agenda_parts(&[]), []);
     }
 
     fn case(id: i64, bureau: (i64, &str, i64), due: NaiveDate) -> TrackedCase {

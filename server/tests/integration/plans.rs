@@ -70,10 +70,10 @@ async fn bench_statistics(db: &mut sqlx::AnyConnection) {
     }
 }
 
-/// What is wrong with the plan of `statement`, if anything.
-async fn problem(pool: &AnyPool, postgres: bool, statement: &Statement) -> Option<String> {
+/// The plan of `statement`, a line a step; on PostgreSQL with sequential scans priced out.
+async fn plan(pool: &AnyPool, postgres: bool, statement: &Statement) -> Vec<String> {
     let mut tx = pool.begin().await.unwrap();
-    let lines: Vec<String> = if postgres {
+    if postgres {
         // With sequential scans priced out, one still chosen means no index could serve.
         sqlx::query("SET LOCAL enable_seqscan = off")
             .execute(&mut *tx)
@@ -91,7 +91,12 @@ async fn problem(pool: &AnyPool, postgres: bool, statement: &Statement) -> Optio
         .collect()
     } else {
         sqlite_plan(&mut tx, statement).await
-    };
+    }
+}
+
+/// What is wrong with the plan of `statement`, if anything.
+async fn problem(pool: &AnyPool, postgres: bool, statement: &Statement) -> Option<String> {
+    let lines = plan(pool, postgres, statement).await;
     let bad = lines.iter().find(|line| {
         if postgres {
             large().any(|t| line.contains(&format!("Seq Scan on {t}")))
@@ -125,9 +130,7 @@ async fn no_list_or_queue_query_reads_a_large_table_without_an_index() {
     app.create_user("chiu.udd", "bureau_approver", Some("UDD"))
         .await;
     app.create_user("lo.rev", "reviewer", None).await;
-    server::demo::generate::generate(&app.state, 1_500)
-        .await
-        .unwrap();
+    app.generate(1_500).await;
 
     let today = chrono::NaiveDate::from_ymd_opt(2024, 3, 15).unwrap();
     let (session, councilor): (i64, i64) = sqlx::query_as(
@@ -294,9 +297,7 @@ async fn the_start_pages_reconsideration_warning_reads_resolutions_by_their_inde
     let postgres = url.starts_with("postgres");
     let app = TestApp::spawn_on(&url).await;
     app.create_user("chen.sec", "secretariat", None).await;
-    server::demo::generate::generate(&app.state, 1_500)
-        .await
-        .unwrap();
+    app.generate(1_500).await;
     let today = chrono::NaiveDate::from_ymd_opt(2024, 3, 15).unwrap();
     let statement = app::resolutions::db::closing_windows_statement(today);
     let problem = problem(&app.state.db, postgres, &statement).await;
@@ -310,9 +311,7 @@ async fn the_reports_kept_figures_are_read_and_kept_through_indexes() {
     let postgres = url.starts_with("postgres");
     let app = TestApp::spawn_on(&url).await;
     app.create_user("chen.sec", "secretariat", None).await;
-    server::demo::generate::generate(&app.state, 1_500)
-        .await
-        .unwrap();
+    app.generate(1_500).await;
     db::rollup::refresh(&app.state.db).await.unwrap();
     let pool = &app.state.db;
     let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM cases ORDER BY id LIMIT 3")
@@ -347,9 +346,7 @@ async fn the_reports_kept_figures_are_read_and_kept_through_indexes() {
 async fn generated_cases_have_timelines_that_end_in_their_status_and_an_unbroken_chain() {
     let app = TestApp::spawn().await;
     app.create_user("chen.sec", "secretariat", None).await;
-    let (questions, requests) = server::demo::generate::generate(&app.state, 400)
-        .await
-        .unwrap();
+    let (questions, requests) = app.generate(400).await;
     assert_eq!(questions + requests, 400);
     assert!(questions > requests && requests > 0);
     let reports = app::chain::verify(&app.state.db).await.unwrap();
@@ -391,9 +388,7 @@ async fn sqlite_reads_the_owing_cases_and_the_filed_ones_without_walking_every_c
     app.create_user("chen.sec", "secretariat", None).await;
     app.create_user("ho.udd", "bureau_liaison", Some("UDD"))
         .await;
-    server::demo::generate::generate(&app.state, 1_500)
-        .await
-        .unwrap();
+    app.generate(1_500).await;
     let today = chrono::NaiveDate::from_ymd_opt(2024, 3, 15).unwrap();
     // The plans follow the statistics: the bench's (5,843 owing, none filed), where SQLite
     // walked every closed case before 0030.
@@ -433,17 +428,9 @@ async fn the_councilor_brief_starts_from_the_few_not_an_answer_events_and_the_ne
     let postgres = url.starts_with("postgres");
     let app = TestApp::spawn_on(&url).await;
     app.create_user("chen.sec", "secretariat", None).await;
-    server::demo::generate::generate(&app.state, 1_500)
-        .await
-        .unwrap();
+    app.generate(1_500).await;
     let pool = &app.state.db;
-    let (session, term): (i64, i64) = sqlx::query_as(
-        "SELECT s.id, s.term_id FROM council_sessions s JOIN cases c ON c.session_id = s.id \
-         GROUP BY s.id, s.term_id ORDER BY COUNT(*) DESC, s.id LIMIT 1",
-    )
-    .fetch_one(pool)
-    .await
-    .unwrap();
+    let (session, term) = app.largest_session().await;
     let councilors: Vec<i64> = sqlx::query_scalar("SELECT id FROM councilors WHERE term_id = $1")
         .bind(term)
         .fetch_all(pool)
@@ -473,4 +460,46 @@ async fn the_councilor_brief_starts_from_the_few_not_an_answer_events_and_the_ne
         let plan = sqlite_plan(&mut db, &not_answers).await.join("\n");
         assert!(plan.contains("case_events_not_an_answer_idx"), "{plan}");
     }
+}
+
+#[tokio::test]
+async fn the_agenda_counts_its_parts_in_one_pass_and_reads_the_shown_part_by_id() {
+    use app::meetings::db::{leads_statement, tracked_statement};
+    let url = fresh_database_url().await;
+    let postgres = url.starts_with("postgres");
+    let app = TestApp::spawn_on(&url).await;
+    app.create_user("chen.sec", "secretariat", None).await;
+    app.generate(1_500).await;
+    let pool = &app.state.db;
+    let (bureau, ids): (i64, Vec<i64>) = {
+        let rows: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT a.bureau_id, c.id FROM cases c JOIN assignments a ON a.case_id = c.id \
+             AND a.role = 'lead' AND a.state = 'accepted' WHERE c.status = 'tracking' \
+             ORDER BY a.bureau_id, c.id",
+        )
+        .fetch_all(pool)
+        .await
+        .unwrap();
+        let bureau = rows.first().expect("generated cases under tracking").0;
+        let ids = rows.iter().filter(|r| r.0 == bureau).map(|r| r.1).collect();
+        (bureau, ids)
+    };
+    let statements = [
+        leads_statement(1),
+        tracked_statement(Some((bureau, &ids))),
+        tracked_statement(None),
+    ];
+    let mut problems = Vec::new();
+    for statement in &statements {
+        problems.extend(problem(pool, postgres, statement).await);
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n\n"));
+    // The shown part starts from its cases' ids, not from every tracked case.
+    let part = plan(pool, postgres, &statements[1]).await.join("\n");
+    let by_id = if postgres {
+        "using cases_pkey on cases c"
+    } else {
+        "SEARCH c USING INTEGER PRIMARY KEY (rowid=?)"
+    };
+    assert!(part.contains(by_id), "{part}");
 }
