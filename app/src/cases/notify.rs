@@ -21,14 +21,18 @@ text_enum!(NotificationKind {
     BillCall = "bill_call" / "秘書處請提報本會期議法案",
     BillCallDue = "bill_call_due" / "議法案提報下一個工作日截止",
     BillCallOverdue = "bill_call_overdue" / "議法案提報已逾期",
+    ExecutionReportDue = "execution_report_due" / "決議案執行情形報告下一個工作日到期",
+    ExecutionReportOverdue = "execution_report_overdue" / "決議案執行情形報告已逾期",
 });
 
-/// What a notice is about: a case, or the secretariat's call for a session's bills
-/// (`bill_calls`), which has no case.
+/// What a notice is about: a case, the secretariat's call for a session's bills
+/// (`bill_calls`), or the execution report owed to a regular session (its id); the last
+/// two have no case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum About {
     Case(i64),
     BillCall(i64),
+    ExecutionReport(i64),
 }
 
 /// A group of people who hear of something.

@@ -62,7 +62,14 @@ pub fn default_mode(role: Role, kind: NotificationKind) -> Mode {
             | K::BillCallOverdue,
         ) => Mode::Now,
         (Role::BureauApprover, K::Overdue | K::BillCallOverdue) => Mode::Now,
-        (Role::Secretariat, K::Rejected | K::NotAnAnswer | K::OfficeFiled) => Mode::Now,
+        (
+            Role::Secretariat,
+            K::Rejected
+            | K::NotAnAnswer
+            | K::OfficeFiled
+            | K::ExecutionReportDue
+            | K::ExecutionReportOverdue,
+        ) => Mode::Now,
         _ => Mode::Digest,
     }
 }
@@ -571,6 +578,11 @@ mod tests {
             Mode::Digest
         );
         assert_eq!(default_mode(Role::Secretariat, K::Rejected), Mode::Now);
+        // The execution report is the secretariat's own deadline, owed to the council.
+        assert_eq!(
+            default_mode(Role::Secretariat, K::ExecutionReportDue),
+            Mode::Now
+        );
         assert_eq!(
             default_mode(Role::Reviewer, K::MeetingDecision),
             Mode::Digest

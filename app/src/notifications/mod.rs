@@ -27,6 +27,8 @@ pub enum Subject {
     },
     /// The secretariat's call for a session's bills (`bills`), which has no case.
     BillCall { session_id: i64, session: String },
+    /// The execution report owed to a regular session (`resolutions`), which has no case.
+    ExecutionReport { session_id: i64, session: String },
 }
 
 impl Subject {
@@ -34,7 +36,9 @@ impl Subject {
     pub fn label(&self) -> String {
         match self {
             Subject::Case { kind, number, .. } => case_label(*kind, *number),
-            Subject::BillCall { session, .. } => session.clone(),
+            Subject::BillCall { session, .. } | Subject::ExecutionReport { session, .. } => {
+                session.clone()
+            }
         }
     }
 
@@ -45,6 +49,7 @@ impl Subject {
             Subject::BillCall { .. } => {
                 "請各局處提報本會期送議會的議法案，無議案者請回報「本會期無議案」"
             }
+            Subject::ExecutionReport { .. } => "請於定期會開議前編製決議案執行情形報告，送交議會",
         }
     }
 
@@ -53,6 +58,7 @@ impl Subject {
         match self {
             Subject::Case { id, .. } => format!("/cases/{id}"),
             Subject::BillCall { session_id, .. } => format!("/bills?session={session_id}"),
+            Subject::ExecutionReport { .. } => "/resolutions/reports".into(),
         }
     }
 
@@ -61,6 +67,7 @@ impl Subject {
         match self {
             Subject::Case { .. } => "開啟案件",
             Subject::BillCall { .. } => "開啟本會期議法案",
+            Subject::ExecutionReport { .. } => "開啟決議案執行情形報告",
         }
     }
 }

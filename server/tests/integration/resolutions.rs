@@ -964,3 +964,114 @@ async fn a_tracked_resolution_is_on_the_meetings_agenda_and_released_there_as_ex
     assert_eq!(case.resolution.unwrap().state, ExecutionState::Executed);
     assert_eq!(case.timeline[0].action, "release");
 }
+
+#[tokio::test]
+async fn the_secretariat_is_mailed_the_day_before_the_execution_report_is_due_and_chased_until_it_is_compiled(
+) {
+    use app::cases::db::run_due_reminders;
+    let app = TestApp::spawn().await;
+    let cast = Cast::new(&app).await;
+    let session = app.reference().await.session;
+    // Due seven working days before the session opens: Tuesday 9/3 → Friday 8/23.
+    let next = session_opening(&app, 4, "2024-09-03", "2024-12-02").await;
+    record(
+        &app,
+        &cast.sec,
+        &rider_form(&app, "人行道無障礙改善", "113/03/12").await,
+    )
+    .await;
+    let at = |d: &str| {
+        chrono::DateTime::parse_from_rfc3339(&format!("2024-{d}T07:30:00+08:00"))
+            .unwrap()
+            .timestamp()
+    };
+    let heard = |kind: &'static str| {
+        let db = app.state.db.clone();
+        async move {
+            sqlx::query_as::<_, (String, i64)>(
+                "SELECT u.username, n.report_session_id FROM notifications n \
+                 JOIN users u ON u.id = n.user_id WHERE n.kind = $1 ORDER BY n.id",
+            )
+            .bind(kind)
+            .fetch_all(&db)
+            .await
+            .unwrap()
+        }
+    };
+    run_due_reminders(&app.state.db, at("08-21")).await.unwrap();
+    assert!(heard("execution_report_due").await.is_empty(), "too early");
+    run_due_reminders(&app.state.db, at("08-22")).await.unwrap();
+    assert_eq!(
+        heard("execution_report_due").await,
+        [("chen.sec".to_owned(), next)],
+        "the secretariat, about the session the report goes to"
+    );
+
+    // In the inbox, with the way to the reports; by mail at once (the secretariat's default).
+    let inbox = app
+        .page(&cast.sec, "/notifications")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        inbox.contains("決議案執行情形報告下一個工作日到期"),
+        "{inbox}"
+    );
+    assert!(inbox.contains("href=\"/resolutions/reports\""));
+    sqlx::query("UPDATE users SET email = 'chen.sec@example.gov.tw' WHERE username = 'chen.sec'")
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    let sender = app::notifications::db::outbox::Sender {
+        base: "https://fuhuitong.example.gov.tw",
+        city: &app.state.city,
+    };
+    app::notifications::db::outbox::route_new(&app.state.db, &sender, at("08-22"))
+        .await
+        .unwrap();
+    let mail: Vec<(String, String)> = sqlx::query_as(
+        "SELECT subject, body_text FROM messages WHERE recipient = 'chen.sec@example.gov.tw' \
+         AND subject LIKE '%執行情形報告%' ORDER BY id",
+    )
+    .fetch_all(&app.state.db)
+    .await
+    .unwrap();
+    assert_eq!(mail.len(), 1, "{mail:?}");
+    assert!(
+        mail[0]
+            .0
+            .starts_with("［府會通］決議案執行情形報告下一個工作日到期："),
+        "{}",
+        mail[0].0
+    );
+    assert!(mail[0]
+        .1
+        .contains("https://fuhuitong.example.gov.tw/resolutions/reports"));
+
+    // Overdue on Monday 8/26: chased; once compiled, no more, nor after the session opens.
+    run_due_reminders(&app.state.db, at("08-26")).await.unwrap();
+    assert_eq!(heard("execution_report_overdue").await.len(), 1);
+    app.ok(
+        &cast.sec,
+        "resolutions/compile",
+        &[
+            ("for_session_id", next.to_string()),
+            ("session_ids[]", session.to_string()),
+        ],
+    )
+    .await;
+    let calendar = app::deadlines::db::work_calendar(&app.state.db)
+        .await
+        .unwrap();
+    assert!(
+        app::notifications::chase::case_chase(day(2024, 8, 23), day(2024, 8, 29), &calendar)
+            .is_some(),
+        "Thursday 8/29 chases what is still owed"
+    );
+    for d in ["08-29", "09-03", "09-04"] {
+        run_due_reminders(&app.state.db, at(d)).await.unwrap();
+    }
+    assert_eq!(heard("execution_report_overdue").await.len(), 1);
+    assert_eq!(heard("execution_report_due").await.len(), 1);
+}

@@ -37,15 +37,16 @@ pub async fn notify(
             Audience::Reviewers => ("COALESCE(u.bureau_id, 0) = $6 AND u.role = 'reviewer'", 0),
         };
         let done = sqlx::query(&format!(
-            "INSERT INTO notifications (user_id, kind, case_id, bill_call_id, event_id, created_at, dedupe_key) \
-             SELECT u.id, $1, $2, $9, $3, $4, $5 FROM users u \
+            "INSERT INTO notifications (user_id, kind, case_id, bill_call_id, report_session_id, \
+               event_id, created_at, dedupe_key) \
+             SELECT u.id, $1, $2, $9, $10, $3, $4, $5 FROM users u \
              WHERE u.active = $7 AND {who} AND u.id <> $8 \
              ON CONFLICT (user_id, dedupe_key) DO NOTHING"
         ))
         .bind(notice.kind.as_str())
         .bind(match notice.about {
             About::Case(id) => Some(id),
-            About::BillCall(_) => None,
+            About::BillCall(_) | About::ExecutionReport(_) => None,
         })
         .bind(notice.event_id)
         .bind(notice.at)
@@ -55,7 +56,11 @@ pub async fn notify(
         .bind(notice.except.unwrap_or(0))
         .bind(match notice.about {
             About::BillCall(id) => Some(id),
-            About::Case(_) => None,
+            About::Case(_) | About::ExecutionReport(_) => None,
+        })
+        .bind(match notice.about {
+            About::ExecutionReport(session) => Some(session),
+            About::Case(_) | About::BillCall(_) => None,
         })
         .execute(&mut **tx)
         .await?;

@@ -107,6 +107,7 @@ pub async fn run_due_reminders(pool: &AnyPool, now: i64) -> Result<Option<u64>, 
     }
     written += meeting_eve(&mut tx, today, &calendar, now).await?;
     written += crate::bills::db::chase_calls(&mut tx, today, &calendar, now).await?;
+    written += crate::resolutions::db::chase_report(&mut tx, today, &calendar, now).await?;
     tx.commit().await?;
     Ok(Some(written))
 }

@@ -17,16 +17,16 @@ use crate::{
 };
 use sqlx::{any::AnyRow, AnyPool, Row};
 
-/// What a notice (`n`) is about: its case, or the call for bills and the call's session.
-/// Every join is by a primary key.
+/// What a notice (`n`) is about: its case, the call for bills and the call's session, or the
+/// session an execution report is owed to. Every join is by a primary key.
 pub(crate) const SUBJECT_JOINS: &str = "LEFT JOIN cases c ON c.id = n.case_id \
      LEFT JOIN bill_calls bc ON bc.id = n.bill_call_id \
-     LEFT JOIN council_sessions cs ON cs.id = bc.session_id \
+     LEFT JOIN council_sessions cs ON cs.id = COALESCE(bc.session_id, n.report_session_id) \
      LEFT JOIN council_terms ct ON ct.id = cs.term_id";
 
 /// The columns [`subject`] reads, from [`SUBJECT_JOINS`].
 pub(crate) const SUBJECT_COLUMNS: &str = "n.case_id, c.kind AS case_kind, c.number, c.topic, \
-     bc.session_id AS call_session_id, cs.kind AS session_kind, cs.number AS session_number, \
+     bc.session_id AS call_session_id, n.report_session_id, cs.kind AS session_kind, cs.number AS session_number, \
      ct.number AS term_number";
 
 pub(crate) fn subject(r: &AnyRow) -> Result<Subject, sqlx::Error> {
@@ -40,13 +40,20 @@ pub(crate) fn subject(r: &AnyRow) -> Result<Subject, sqlx::Error> {
     }
     let kind = crate::reference::SessionKind::parse(r.try_get("session_kind")?)
         .ok_or_else(|| unexpected("session kind"))?;
+    let session = crate::reference::session_title(
+        r.try_get("term_number")?,
+        r.try_get("session_number")?,
+        kind,
+    );
+    if let Some(session_id) = r.try_get::<Option<i64>, _>("report_session_id")? {
+        return Ok(Subject::ExecutionReport {
+            session_id,
+            session,
+        });
+    }
     Ok(Subject::BillCall {
         session_id: r.try_get("call_session_id")?,
-        session: crate::reference::session_title(
-            r.try_get("term_number")?,
-            r.try_get("session_number")?,
-            kind,
-        ),
+        session,
     })
 }
 

@@ -80,7 +80,7 @@ fn payload(out: &Outgoing<'_>, sender: &Sender<'_>, id: &str, now: i64) -> Strin
                 "kind_label": n.kind.label(),
                 "case": match &n.about {
                     Subject::Case { .. } => Some(n.about.label()),
-                    Subject::BillCall { .. } => None,
+                    Subject::BillCall { .. } | Subject::ExecutionReport { .. } => None,
                 },
                 "about": n.about.label(),
                 "topic": one_line(n.about.topic(), TOPIC_CHARS),
@@ -317,10 +317,11 @@ pub async fn route_new(
         let priority = r
             .try_get::<Option<String>, _>("priority")?
             .and_then(|p| Priority::parse(&p));
-        // A call for bills has no case, so nothing in it that cannot wait for a working day.
+        // A call for bills or an execution report has no case, so nothing in it that cannot
+        // wait for a working day.
         let urgent = match line.about {
             Subject::Case { .. } => flag(r, "within_three_days")?,
-            Subject::BillCall { .. } => false,
+            Subject::BillCall { .. } | Subject::ExecutionReport { .. } => false,
         };
         let may_send = crate::notifications::chase::may_send_on(today, &calendar, priority, urgent);
         let routed = route(mode, may_send);

@@ -8,7 +8,8 @@ mod report;
 
 pub use import::{commit_import, preview};
 pub use report::{
-    compile, compiled, next_report, report, report_sessions, sessions_with_resolutions,
+    chase_report, compile, compiled, next_report, report, report_sessions,
+    sessions_with_resolutions,
 };
 
 use super::{

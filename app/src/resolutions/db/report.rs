@@ -19,19 +19,24 @@ use sqlx::{AnyPool, Row};
 
 pub async fn next_report(pool: &AnyPool, today: NaiveDate) -> Result<Option<ReportDue>, AppError> {
     let mut tx = crate::db::begin(pool).await?;
+    let due = next_report_in(&mut tx, today).await?;
+    tx.commit().await?;
+    Ok(due)
+}
+
+async fn next_report_in(tx: &mut Tx, today: NaiveDate) -> Result<Option<ReportDue>, sqlx::Error> {
     // The session about to open, or the one open today's eve: a report due before it.
     let Some((session_id, session, opens_on)) =
-        super::next_regular_session(&mut *tx, today - Duration::days(1)).await?
+        super::next_regular_session(&mut **tx, today - Duration::days(1)).await?
     else {
         return Ok(None);
     };
-    let due_on = due_before(&mut tx, opens_on).await?;
+    let due_on = due_before(tx, opens_on).await?;
     let compiled: Option<i64> =
         sqlx::query_scalar("SELECT MAX(id) FROM execution_reports WHERE for_session_id = $1")
             .bind(session_id)
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut **tx)
             .await?;
-    tx.commit().await?;
     Ok(Some(ReportDue {
         session_id,
         session,
@@ -39,6 +44,55 @@ pub async fn next_report(pool: &AnyPool, today: NaiveDate) -> Result<Option<Repo
         due_on,
         compiled,
     }))
+}
+
+/// The reminder job's part for the execution report (run inside its claimed transaction):
+/// while the next one is not compiled and its session not open, the secretariat is told
+/// on the days the case schedule chases (the working day before it is due; the first
+/// working day overdue and every third after). Returns the notices written.
+pub async fn chase_report(
+    tx: &mut Tx,
+    today: NaiveDate,
+    calendar: &crate::deadlines::WorkCalendar,
+    now: i64,
+) -> Result<u64, sqlx::Error> {
+    use crate::{
+        cases::{
+            db::{notify, Notice},
+            notify::{About, Audience, NotificationKind},
+        },
+        notifications::chase::{case_chase, ChaseRule},
+    };
+    let Some(due) = next_report_in(tx, today).await? else {
+        return Ok(0);
+    };
+    if due.compiled.is_some() || today > due.opens_on {
+        return Ok(0);
+    }
+    let Some(chase) = case_chase(due.due_on, today, calendar) else {
+        return Ok(0);
+    };
+    let kind = match chase.rule {
+        ChaseRule::DueNextWorkingDay => NotificationKind::ExecutionReportDue,
+        ChaseRule::Overdue => NotificationKind::ExecutionReportOverdue,
+        _ => return Ok(0),
+    };
+    let key = format!(
+        "{}:{}:{}:{}",
+        kind.as_str(),
+        due.session_id,
+        due.due_on,
+        chase.nth
+    );
+    let notice = Notice {
+        kind,
+        about: About::ExecutionReport(due.session_id),
+        event_id: None,
+        at: now,
+        except: None,
+        dedupe_key: Some(&key),
+    };
+    notify(tx, &notice, &[Audience::Secretariat]).await
 }
 
 /// Sessions that have resolutions, newest first, with how many: what a report may cover.
