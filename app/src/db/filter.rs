@@ -46,6 +46,24 @@ impl Where {
     }
 
     /// `WHERE a AND b …`, or nothing when no filter was added.
+    /// How many clauses it holds.
+    pub fn len(&self) -> usize {
+        self.clauses.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.clauses.is_empty()
+    }
+
+    /// The clauses from the `from`th on, joined by `AND` (without `WHERE`; `TRUE` if none):
+    /// for a statement that applies some of them in a subquery and the rest outside it.
+    pub fn and_from(&self, from: usize) -> String {
+        match self.clauses.get(from..) {
+            Some(rest) if !rest.is_empty() => rest.join(" AND "),
+            _ => "1 = 1".into(),
+        }
+    }
+
     pub fn sql(&self) -> String {
         if self.clauses.is_empty() {
             String::new()
@@ -108,5 +126,8 @@ mod tests {
         w.push_all("(k, n) < (?, ?)", vec![Arg::Int(7), Arg::Int(8)]);
         assert!(w.sql().ends_with(" AND (k, n) < ($3, $4)"));
         assert_eq!(w.args.len(), 4);
+        assert_eq!(w.len(), 4);
+        assert_eq!(w.and_from(2), "c LIKE $2 ESCAPE '\\' AND (k, n) < ($3, $4)");
+        assert_eq!(w.and_from(4), "1 = 1");
     }
 }

@@ -5,7 +5,9 @@
 use crate::harness::{fresh_database_url, TestApp};
 use app::{
     cases::{
-        db::{list_statements, queue_statements, similar_statement, Search, Statement},
+        db::{
+            list_statements, queue_statements, similar_statement, walk_statement, Search, Statement,
+        },
         search::{shingles, Probe},
         CaseFilter, CaseKind, CaseStatus, ListKey, PageFrom,
     },
@@ -253,7 +255,11 @@ async fn no_list_or_queue_query_reads_a_large_table_without_an_index() {
         for filter in &filters {
             let search = Search::prepare(&app.state.db, &filter.q).await.unwrap();
             let (count, rows) = list_statements(filter, &search, &who, today, 3).unwrap();
-            for statement in [count, rows] {
+            // A common word's first page is walked on PostgreSQL only (`list`).
+            let walk = walk_statement(filter, &search, &who, today, 1)
+                .unwrap()
+                .filter(|_| postgres);
+            for statement in [count, rows].into_iter().chain(walk) {
                 checked += 1;
                 problems.extend(problem(&app.state.db, postgres, &statement).await);
             }

@@ -285,7 +285,7 @@ async fn search_results_are_what_the_rules_say_on_generated_data_for_every_term(
             .len(),
         2
     );
-    let mut nonempty = 0;
+    let (mut nonempty, mut common) = (0, 0);
     for q in generated_terms(&app).await {
         let terms = Terms::parse(&q).with(&synonyms);
         for (who, bureau) in [(&sec, None), (&udd, udd.bureau_id)] {
@@ -296,9 +296,11 @@ async fn search_results_are_what_the_rules_say_on_generated_data_for_every_term(
             let counted = (want.len() as i64).min(app::cases::CasePage::SEARCH_COUNT_CAP + 1);
             assert_eq!(total, counted, "{q:?}");
             nonempty += usize::from(!want.is_empty());
+            common += usize::from(want.len() as i64 > app::cases::CasePage::SEARCH_COUNT_CAP);
         }
     }
     assert!(nonempty >= 20, "the terms find something: {nonempty}");
+    assert!(common >= 2, "terms past the count's cap: {common}");
 }
 
 #[tokio::test]
@@ -557,4 +559,144 @@ async fn an_admin_finds_cases_by_a_draft_reply_but_never_reads_the_draft_in_a_li
             .await
             .unwrap();
     assert_eq!(refused, 0, "a list is not a case page: nothing was read");
+}
+
+#[tokio::test]
+async fn a_common_words_page_walked_in_the_lists_order_is_the_page_the_index_finds() {
+    use app::cases::db::{list_statements, walk_statement, Search};
+    use app::db::filter::bind_all;
+    use sqlx::Row;
+    let app = TestApp::spawn_on(&fresh_database_url().await).await;
+    app.create_user("chen.sec", "secretariat", None).await;
+    app.create_user("ho.udd", "bureau_liaison", Some("UDD"))
+        .await;
+    app.generate(1_500).await;
+    let pool = &app.state.db;
+    let ids = |statement: app::db::filter::Statement| async move {
+        bind_all(sqlx::query(&statement.sql), &statement.args)
+            .fetch_all(pool)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.get::<i64, _>("id"))
+            .collect::<Vec<i64>>()
+    };
+    let after = |id: i64| async move {
+        let (kind, number): (String, i64) =
+            sqlx::query_as("SELECT kind, number FROM cases WHERE id = $1")
+                .bind(id)
+                .fetch_one(pool)
+                .await
+                .unwrap();
+        PageFrom::After(ListKey {
+            kind: app::cases::CaseKind::parse(&kind).unwrap(),
+            number,
+            id,
+        })
+    };
+    let mut walked = 0;
+    let udd = app.bureau("UDD").await;
+    for name in ["chen.sec", "ho.udd"] {
+        let who = app.current_user(name).await;
+        // A bureau's cases: its own, or those the secretariat narrows the list to.
+        let bureau = (name == "chen.sec").then_some(udd);
+        for q in ["辦理", "答復 辦理", "社"] {
+            let mut filters = vec![
+                CaseFilter {
+                    q: q.into(),
+                    bureau,
+                    ..Default::default()
+                },
+                CaseFilter {
+                    q: q.into(),
+                    bureau,
+                    kind: Some(app::cases::CaseKind::Question),
+                    ..Default::default()
+                },
+                CaseFilter {
+                    q: q.into(),
+                    bureau,
+                    sort: Some(app::cases::ListSort::DueFirst),
+                    ..Default::default()
+                },
+            ];
+            let search = Search::prepare(pool, q).await.unwrap();
+            // The whole list is walked by PostgreSQL's own plan, not first by this one.
+            let everyone = CaseFilter {
+                q: q.into(),
+                ..Default::default()
+            };
+            assert_eq!(
+                walk_statement(&everyone, &search, &who, today(), 1)
+                    .unwrap()
+                    .is_some(),
+                name == "ho.udd"
+            );
+            // The second page, by the first page's last row.
+            let first = ids(list_statements(&filters[0], &search, &who, today(), 1)
+                .unwrap()
+                .1)
+            .await;
+            if let Some(last) = first.get(CaseFilter::PAGE_SIZE as usize - 1) {
+                filters.push(CaseFilter {
+                    q: q.into(),
+                    bureau,
+                    from: Some(after(*last).await),
+                    ..Default::default()
+                });
+            }
+            for filter in &filters {
+                let (_, read) = list_statements(filter, &search, &who, today(), 1).unwrap();
+                let walk = walk_statement(filter, &search, &who, today(), 1)
+                    .unwrap()
+                    .expect("a first page of a keyword search is walked");
+                let (read, walk) = (ids(read).await, ids(walk).await);
+                // Where the walk finds a page and one more, it is the same page.
+                if walk.len() > CaseFilter::PAGE_SIZE as usize {
+                    assert_eq!(walk, read, "{q} as {name}: {filter:?}");
+                    walked += 1;
+                } else {
+                    assert!(read.len() >= walk.len(), "{q}: {filter:?}");
+                }
+            }
+            // A page by number is not walked.
+            assert!(walk_statement(&filters[0], &search, &who, today(), 2)
+                .unwrap()
+                .is_none());
+        }
+    }
+    assert!(walked >= 16, "pages the walk found: {walked}");
+
+    // A bureau with a part in every case finds a common word more than the count's cap:
+    // its list, as `list` reads it (walked on PostgreSQL), pages as the index reads it.
+    let by = app.current_user("chen.sec").await.id;
+    sqlx::query(
+        "INSERT INTO assignments (case_id, bureau_id, role, state, assigned_by, assigned_at) \
+         SELECT c.id, $1, 'co', 'accepted', $2, 0 FROM cases c WHERE NOT EXISTS \
+         (SELECT 1 FROM assignments a WHERE a.case_id = c.id AND a.bureau_id = $1 \
+          AND a.state IN ('pending', 'accepted'))",
+    )
+    .bind(udd)
+    .bind(by)
+    .execute(pool)
+    .await
+    .unwrap();
+    let who = app.current_user("ho.udd").await;
+    let mut filter = CaseFilter {
+        q: "辦理".into(),
+        page: 1,
+        ..Default::default()
+    };
+    let search = Search::prepare(pool, &filter.q).await.unwrap();
+    for _ in 0..3 {
+        let page = list(pool, &filter, &who, today()).await.unwrap();
+        assert_eq!(page.total, app::cases::CasePage::SEARCH_COUNT_CAP + 1);
+        let mut read = ids(list_statements(&filter, &search, &who, today(), 1)
+            .unwrap()
+            .1)
+        .await;
+        read.truncate(CaseFilter::PAGE_SIZE as usize);
+        assert_eq!(page.rows.iter().map(|r| r.id).collect::<Vec<_>>(), read);
+        filter.from = Some(PageFrom::After(page.after.expect("another page")));
+    }
 }

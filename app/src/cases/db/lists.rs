@@ -218,6 +218,84 @@ fn count_cap(search: &Search) -> i64 {
     }
 }
 
+/// How many of a bureau's cases, in the list's order, the first page of a keyword search
+/// with many matches walks before it reads the search index instead (see
+/// [`walk_statement`]).
+pub const SEARCH_WALK: u32 = 5_000;
+
+/// The first page (or a page by key) of a keyword search in a bureau's cases, read by
+/// walking the list's order over the first [`SEARCH_WALK`] of them and keeping those that
+/// hold the terms: `None` for a list not narrowed to a bureau, without terms, or asking for
+/// a page by number. Right whenever it finds a page and one more; otherwise the caller reads
+/// the whole list. PostgreSQL cannot know that a word is common, and for a bureau's cases
+/// it re-read every document holding the word and sorted them (社會住宅, 16,468 documents
+/// among 405,537 cases: 165–180 ms, against 32–35 ms by this walk). Without a bureau it
+/// already walks the list; a bounded walk there first met the newest cases (resolutions and
+/// service cases, seldom holding the word) and fell back, doubling the page's cost.
+pub fn walk_statement(
+    filter: &CaseFilter,
+    search: &Search,
+    user: &CurrentUser,
+    today: NaiveDate,
+    page: u32,
+) -> Result<Option<Statement>, AppError> {
+    if search.terms.is_empty() || !(user.role.belongs_to_bureau() || filter.bureau.is_some()) {
+        return Ok(None);
+    }
+    let mut w = list_where(filter, &Search::default(), user, today, true)?;
+    let (order, offset) = page_order(filter, &mut w, page);
+    if offset > 0 {
+        return Ok(None);
+    }
+    let walked = w.sql();
+    let plain = w.len();
+    for (clause, args) in search.clauses() {
+        w.push_all(&clause, args);
+    }
+    // The walk's LIMIT keeps PostgreSQL from flattening it, and its order is kept, so the
+    // outer LIMIT stops at the first page's matches without a sort.
+    Ok(Some(Statement {
+        sql: format!(
+            "SELECT {ROW_COLUMNS} FROM (SELECT c.* FROM cases c {walked} {order} LIMIT {SEARCH_WALK}) c \
+             WHERE {} {order} LIMIT {}",
+            w.and_from(plain),
+            CaseFilter::PAGE_SIZE + 1
+        ),
+        args: w.args,
+    }))
+}
+
+/// The order of a list's page and how many rows it skips: a page by key (newest first only)
+/// adds its key's condition to `w` and skips none; any other page is by number.
+fn page_order(filter: &CaseFilter, w: &mut Where, page: u32) -> (&'static str, u32) {
+    let key = |k: &ListKey| {
+        vec![
+            Arg::Text(k.kind.as_str().into()),
+            Arg::Int(k.number),
+            Arg::Int(k.id),
+        ]
+    };
+    // Only the newest-first order pages by key; the others by number.
+    let from = match filter.order() {
+        ListSort::Newest => filter.from.as_ref(),
+        _ => None,
+    };
+    match from {
+        None => (
+            order_of(filter.order()),
+            (page.max(1) - 1) * CaseFilter::PAGE_SIZE,
+        ),
+        Some(PageFrom::After(k)) => {
+            w.push_all("(c.kind, c.number, c.id) < (?, ?, ?)", key(k));
+            (LIST_ORDER, 0)
+        }
+        Some(PageFrom::Before(k)) => {
+            w.push_all("(c.kind, c.number, c.id) > (?, ?, ?)", key(k));
+            (LIST_ORDER_BACKWARDS, 0)
+        }
+    }
+}
+
 /// The case list's two queries: how many match, and the page asked for, from the key in
 /// `filter.from` or else by its number (`page`, from 1). The page query reads one row more
 /// than a page, to tell whether another page follows.
@@ -231,29 +309,7 @@ pub fn list_statements(
     let counted = list_where(filter, search, user, today, false)?;
     let mut ordered = list_where(filter, search, user, today, true)?;
     let size = CaseFilter::PAGE_SIZE;
-    let key = |k: &ListKey| {
-        vec![
-            Arg::Text(k.kind.as_str().into()),
-            Arg::Int(k.number),
-            Arg::Int(k.id),
-        ]
-    };
-    // Only the newest-first order pages by key; the others by number.
-    let from = match filter.order() {
-        ListSort::Newest => filter.from.as_ref(),
-        _ => None,
-    };
-    let (order, offset) = match from {
-        None => (order_of(filter.order()), (page.max(1) - 1) * size),
-        Some(PageFrom::After(k)) => {
-            ordered.push_all("(c.kind, c.number, c.id) < (?, ?, ?)", key(k));
-            (LIST_ORDER, 0)
-        }
-        Some(PageFrom::Before(k)) => {
-            ordered.push_all("(c.kind, c.number, c.id) > (?, ?, ?)", key(k));
-            (LIST_ORDER_BACKWARDS, 0)
-        }
-    };
+    let (order, offset) = page_order(filter, &mut ordered, page);
     // Counted up to one past the cap.
     let count = Statement {
         sql: format!(
@@ -304,8 +360,24 @@ pub async fn list(
         .try_get("n")?;
     let pages = (total as u32).div_ceil(CaseFilter::PAGE_SIZE).max(1);
     let mut page = filter.page.clamp(1, pages);
-    let (_, rows_sql) = list_statements(filter, &search, user, today, page)?;
-    let mut rows = rows(pool, &rows_sql.sql, &rows_sql.args, today).await?;
+    // Many matches in a bureau's cases: a walk of the list's order finds the page sooner
+    // than the index (measured on PostgreSQL; SQLite's FTS5 gives its matches at once).
+    let walked = match walk_statement(filter, &search, user, today, page)? {
+        Some(walk)
+            if total > count_cap(&search)
+                && crate::db::Backend::of_pool(pool) == Some(crate::db::Backend::Postgres) =>
+        {
+            Some(rows(pool, &walk.sql, &walk.args, today).await?)
+        }
+        _ => None,
+    };
+    let mut rows = match walked {
+        Some(found) if found.len() > CaseFilter::PAGE_SIZE as usize => found,
+        _ => {
+            let (_, rows_sql) = list_statements(filter, &search, user, today, page)?;
+            rows(pool, &rows_sql.sql, &rows_sql.args, today).await?
+        }
+    };
     let more = rows.len() > CaseFilter::PAGE_SIZE as usize;
     rows.truncate(CaseFilter::PAGE_SIZE as usize);
     let keyed = filter.order() == ListSort::Newest;

@@ -31,7 +31,8 @@ pub use events::{append_event, EventActor};
 pub use export::{export, export_table, ExportRow, EXPORT_CAP};
 pub use files::{attachment, deliver, deliver_batch, download, may_deliver, NewFile, StoredFile};
 pub use lists::{
-    councilors_of, list, list_statements, next_in_queue, queue_statements, queues, QueueQuery,
+    councilors_of, list, list_statements, next_in_queue, queue_statements, queues, walk_statement,
+    QueueQuery,
 };
 pub use notify::{notify, Notice};
 pub use parts::{accept, add_co_bureau, assign, assign_each, reassign, reject};
