@@ -384,6 +384,30 @@ async fn generated_cases_have_timelines_that_end_in_their_status_and_an_unbroken
 }
 
 #[tokio::test]
+async fn postgresql_reads_the_secretariats_chase_from_the_owing_index_alone() {
+    let url = fresh_database_url().await;
+    if !url.starts_with("postgres") {
+        // SQLite's plans are held by the test below.
+        return;
+    }
+    let app = TestApp::spawn_on(&url).await;
+    app.create_user("chen.sec", "secretariat", None).await;
+    app.generate(1_500).await;
+    sqlx::query("VACUUM ANALYZE cases")
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    let today = chrono::NaiveDate::from_ymd_opt(2024, 3, 15).unwrap();
+    let chase = plan(&app.state.db, true, &app::cases::db::chase_statement(today))
+        .await
+        .join("\n");
+    assert!(
+        chase.contains("Index Only Scan using cases_owing_due_idx"),
+        "{chase}"
+    );
+}
+
+#[tokio::test]
 async fn sqlite_reads_the_owing_cases_and_the_filed_ones_without_walking_every_case() {
     let url = fresh_database_url().await;
     if url.starts_with("postgres") {

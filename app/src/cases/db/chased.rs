@@ -24,7 +24,7 @@ const WEIGHED: i64 = 2_000;
 const SHOWN: usize = 50;
 
 /// The open cases due by `next` (the next working day), most overdue first: their ids and
-/// due days alone, which SQLite reads from cases_owing_due_idx without the table.
+/// due days alone, which both backends read from cases_owing_due_idx without the table.
 pub fn chase_statement(next: NaiveDate) -> Statement {
     Statement {
         sql: format!(

@@ -83,8 +83,8 @@ pub(crate) fn id_list(ids: impl IntoIterator<Item = i64>) -> String {
         .join(", ")
 }
 
-/// `'unassigned', 'assigned', …`: the owing statuses as SQL. SQLite's cases_owing_due_idx
-/// (migration 0030) repeats this list term for term, or it is not used.
+/// `'unassigned', 'assigned', …`: the owing statuses as SQL. cases_owing_due_idx (SQLite's
+/// migration 0030, PostgreSQL's 0033) repeats this list term for term.
 fn owing_sql() -> String {
     sql_list(OWING)
 }
@@ -180,12 +180,16 @@ mod tests {
     use super::owing_sql;
 
     #[test]
-    fn the_sqlite_owing_index_repeats_the_owing_list_term_for_term() {
+    fn the_owing_indexes_repeat_the_owing_list_term_for_term() {
         // Changing OWING needs a new migration with the new list, or SQLite quietly goes
-        // back to walking every closed case on the start pages.
-        let migration =
-            include_str!("../../../../migrations/sqlite/0030_start_page_and_report_indexes.sql");
+        // back to walking every closed case on the start pages, and PostgreSQL to reading
+        // each owing case from the table.
         let condition = format!("WHERE status IN ({})", owing_sql());
-        assert!(migration.contains(&condition), "{condition}");
+        for migration in [
+            include_str!("../../../../migrations/sqlite/0030_start_page_and_report_indexes.sql"),
+            include_str!("../../../../migrations/postgres/0033_owing_due_index.sql"),
+        ] {
+            assert!(migration.contains(&condition), "{condition}");
+        }
     }
 }
