@@ -45,7 +45,6 @@ impl Where {
         self.clauses.push(sql);
     }
 
-    /// `WHERE a AND b …`, or nothing when no filter was added.
     /// How many clauses it holds.
     pub fn len(&self) -> usize {
         self.clauses.len()
@@ -55,7 +54,7 @@ impl Where {
         self.clauses.is_empty()
     }
 
-    /// The clauses from the `from`th on, joined by `AND` (without `WHERE`; `TRUE` if none):
+    /// The clauses from the `from`th on, joined by `AND` (without `WHERE`; `1 = 1` if none):
     /// for a statement that applies some of them in a subquery and the rest outside it.
     pub fn and_from(&self, from: usize) -> String {
         match self.clauses.get(from..) {
@@ -64,6 +63,7 @@ impl Where {
         }
     }
 
+    /// `WHERE a AND b …`, or nothing when no filter was added.
     pub fn sql(&self) -> String {
         if self.clauses.is_empty() {
             String::new()

@@ -143,24 +143,7 @@ async fn the_call_for_bills_reaches_every_bureau_in_its_inbox_and_by_mail_and_ch
     assert_eq!(heard("bill_call_due").await, ["ho.udd", "wang.udd"]);
 
     // The liaison is mailed at once (their default), with a link to the session's bills.
-    sqlx::query("UPDATE users SET email = 'ho.udd@example.gov.tw' WHERE username = 'ho.udd'")
-        .execute(&app.state.db)
-        .await
-        .unwrap();
-    let sender = app::notifications::db::outbox::Sender {
-        base: "https://fuhuitong.example.gov.tw",
-        city: &app.state.city,
-    };
-    app::notifications::db::outbox::route_new(&app.state.db, &sender, day("03-28"))
-        .await
-        .unwrap();
-    let mail: Vec<(String, String)> = sqlx::query_as(
-        "SELECT subject, body_text FROM messages WHERE recipient = 'ho.udd@example.gov.tw' \
-         AND subject LIKE '%議法案提報%' ORDER BY id",
-    )
-    .fetch_all(&app.state.db)
-    .await
-    .unwrap();
+    let mail = app.mailed("ho.udd", "議法案提報", day("03-28")).await;
     assert_eq!(mail.len(), 1, "{mail:?}");
     assert!(mail[0]
         .0

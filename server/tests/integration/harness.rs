@@ -468,6 +468,35 @@ impl TestApp {
         .unwrap()
     }
 
+    /// The mail `username` has been sent by `at` (seconds): their address set to
+    /// `{username}@example.gov.tw`, the new notices routed as the delivery runner does, then
+    /// the subject and text of each message whose subject holds `about`.
+    pub async fn mailed(&self, username: &str, about: &str, at: i64) -> Vec<(String, String)> {
+        let address = format!("{username}@example.gov.tw");
+        sqlx::query("UPDATE users SET email = $1 WHERE username = $2")
+            .bind(&address)
+            .bind(username)
+            .execute(&self.state.db)
+            .await
+            .unwrap();
+        let sender = app::notifications::db::outbox::Sender {
+            base: "https://fuhuitong.example.gov.tw",
+            city: &self.state.city,
+        };
+        app::notifications::db::outbox::route_new(&self.state.db, &sender, at)
+            .await
+            .unwrap();
+        sqlx::query_as(
+            "SELECT subject, body_text FROM messages WHERE recipient = $1 AND subject LIKE $2 \
+             ORDER BY id",
+        )
+        .bind(&address)
+        .bind(format!("%{about}%"))
+        .fetch_all(&self.state.db)
+        .await
+        .unwrap()
+    }
+
     pub async fn bureau(&self, code: &str) -> i64 {
         bureau_id_by_code(&self.state.db, code)
             .await

@@ -96,6 +96,16 @@ async fn plan(pool: &AnyPool, postgres: bool, statement: &Statement) -> Vec<Stri
     }
 }
 
+/// A fresh database of the suite's backend with 1,500 generated cases (recorded by
+/// chen.sec), and whether it is PostgreSQL.
+async fn generated() -> (TestApp, bool) {
+    let url = fresh_database_url().await;
+    let app = TestApp::spawn_on(&url).await;
+    app.create_user("chen.sec", "secretariat", None).await;
+    app.generate(1_500).await;
+    (app, url.starts_with("postgres"))
+}
+
 /// What is wrong with the plan of `statement`, if anything.
 async fn problem(pool: &AnyPool, postgres: bool, statement: &Statement) -> Option<String> {
     let lines = plan(pool, postgres, statement).await;
@@ -299,11 +309,7 @@ async fn no_list_or_queue_query_reads_a_large_table_without_an_index() {
 
 #[tokio::test]
 async fn the_start_pages_reconsideration_warning_reads_resolutions_by_their_index() {
-    let url = fresh_database_url().await;
-    let postgres = url.starts_with("postgres");
-    let app = TestApp::spawn_on(&url).await;
-    app.create_user("chen.sec", "secretariat", None).await;
-    app.generate(1_500).await;
+    let (app, postgres) = generated().await;
     let today = chrono::NaiveDate::from_ymd_opt(2024, 3, 15).unwrap();
     let statement = app::resolutions::db::closing_windows_statement(today);
     let problem = problem(&app.state.db, postgres, &statement).await;
@@ -313,11 +319,7 @@ async fn the_start_pages_reconsideration_warning_reads_resolutions_by_their_inde
 #[tokio::test]
 async fn the_reports_kept_figures_are_read_and_kept_through_indexes() {
     use app::reports::{db, Range};
-    let url = fresh_database_url().await;
-    let postgres = url.starts_with("postgres");
-    let app = TestApp::spawn_on(&url).await;
-    app.create_user("chen.sec", "secretariat", None).await;
-    app.generate(1_500).await;
+    let (app, postgres) = generated().await;
     db::rollup::refresh(&app.state.db).await.unwrap();
     let pool = &app.state.db;
     let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM cases ORDER BY id LIMIT 3")
@@ -454,11 +456,7 @@ async fn sqlite_reads_the_owing_cases_and_the_filed_ones_without_walking_every_c
 #[tokio::test]
 async fn the_councilor_brief_starts_from_the_few_not_an_answer_events_and_the_newest_answers() {
     use app::briefs::db::{earlier_walk_statement, not_answers_statement};
-    let url = fresh_database_url().await;
-    let postgres = url.starts_with("postgres");
-    let app = TestApp::spawn_on(&url).await;
-    app.create_user("chen.sec", "secretariat", None).await;
-    app.generate(1_500).await;
+    let (app, postgres) = generated().await;
     let pool = &app.state.db;
     let (session, term) = app.largest_session().await;
     let councilors: Vec<i64> = sqlx::query_scalar("SELECT id FROM councilors WHERE term_id = $1")
@@ -495,11 +493,7 @@ async fn the_councilor_brief_starts_from_the_few_not_an_answer_events_and_the_ne
 #[tokio::test]
 async fn the_agenda_counts_its_parts_in_one_pass_and_reads_the_shown_part_by_id() {
     use app::meetings::db::{leads_statement, tracked_statement};
-    let url = fresh_database_url().await;
-    let postgres = url.starts_with("postgres");
-    let app = TestApp::spawn_on(&url).await;
-    app.create_user("chen.sec", "secretariat", None).await;
-    app.generate(1_500).await;
+    let (app, postgres) = generated().await;
     let pool = &app.state.db;
     let (bureau, ids): (i64, Vec<i64>) = {
         let rows: Vec<(i64, i64)> = sqlx::query_as(

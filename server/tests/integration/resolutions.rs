@@ -1019,24 +1019,7 @@ async fn the_secretariat_is_mailed_the_day_before_the_execution_report_is_due_an
         "{inbox}"
     );
     assert!(inbox.contains("href=\"/resolutions/reports\""));
-    sqlx::query("UPDATE users SET email = 'chen.sec@example.gov.tw' WHERE username = 'chen.sec'")
-        .execute(&app.state.db)
-        .await
-        .unwrap();
-    let sender = app::notifications::db::outbox::Sender {
-        base: "https://fuhuitong.example.gov.tw",
-        city: &app.state.city,
-    };
-    app::notifications::db::outbox::route_new(&app.state.db, &sender, at("08-22"))
-        .await
-        .unwrap();
-    let mail: Vec<(String, String)> = sqlx::query_as(
-        "SELECT subject, body_text FROM messages WHERE recipient = 'chen.sec@example.gov.tw' \
-         AND subject LIKE '%執行情形報告%' ORDER BY id",
-    )
-    .fetch_all(&app.state.db)
-    .await
-    .unwrap();
+    let mail = app.mailed("chen.sec", "執行情形報告", at("08-22")).await;
     assert_eq!(mail.len(), 1, "{mail:?}");
     assert!(
         mail[0]
