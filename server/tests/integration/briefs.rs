@@ -160,17 +160,7 @@ async fn with_no_order_typed_every_councilor_with_an_open_case_is_briefed_by_nam
     // Each councilor's newest answers of the term, ranked here over all of them, equal what
     // the walk finds, whether it sees them all or stops after ten rows and ranks the rest
     // apart.
-    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM councilors WHERE term_id = $1")
-        .bind(term)
-        .fetch_all(pool)
-        .await
-        .unwrap();
-    let sessions: Vec<i64> =
-        sqlx::query_scalar("SELECT id FROM council_sessions WHERE term_id = $1")
-            .bind(term)
-            .fetch_all(pool)
-            .await
-            .unwrap();
+    let (ids, sessions) = app.term_of(term).await;
     let answered: Vec<(i64, i64)> = sqlx::query_as(
         "SELECT cc.councilor_id, c.id FROM cases c JOIN case_councilors cc ON cc.case_id = c.id \
          JOIN council_sessions s ON s.id = c.session_id WHERE s.term_id = $1 \

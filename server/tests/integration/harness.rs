@@ -497,6 +497,21 @@ impl TestApp {
         .unwrap()
     }
 
+    /// A council term's councilors and sessions, by id.
+    pub async fn term_of(&self, term: i64) -> (Vec<i64>, Vec<i64>) {
+        let ids = |sql: &'static str| async move {
+            sqlx::query_scalar(sql)
+                .bind(term)
+                .fetch_all(&self.state.db)
+                .await
+                .unwrap()
+        };
+        (
+            ids("SELECT id FROM councilors WHERE term_id = $1").await,
+            ids("SELECT id FROM council_sessions WHERE term_id = $1").await,
+        )
+    }
+
     pub async fn bureau(&self, code: &str) -> i64 {
         bureau_id_by_code(&self.state.db, code)
             .await

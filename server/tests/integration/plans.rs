@@ -459,17 +459,7 @@ async fn the_councilor_brief_starts_from_the_few_not_an_answer_events_and_the_ne
     let (app, postgres) = generated().await;
     let pool = &app.state.db;
     let (session, term) = app.largest_session().await;
-    let councilors: Vec<i64> = sqlx::query_scalar("SELECT id FROM councilors WHERE term_id = $1")
-        .bind(term)
-        .fetch_all(pool)
-        .await
-        .unwrap();
-    let sessions: Vec<i64> =
-        sqlx::query_scalar("SELECT id FROM council_sessions WHERE term_id = $1")
-            .bind(term)
-            .fetch_all(pool)
-            .await
-            .unwrap();
+    let (councilors, sessions) = app.term_of(term).await;
     assert!(councilors.len() > 10 && !sessions.is_empty());
     let not_answers = not_answers_statement(&councilors, session);
     let walk = earlier_walk_statement(&councilors, &sessions, app::briefs::db::EARLIER_WALK);
